@@ -1,0 +1,63 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Persistence.Sql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NixHumanity.Actors.Storage;
+using NixHumanity.Actors.Users;
+
+namespace NixHumanity.Actors.Hosting;
+
+/// <summary>Hosting of the actor tree in a Microsoft.Extensions.Hosting generic host, through Akka.Hosting.</summary>
+public static class NixHumanityHostingExtensions
+{
+    /// <summary>
+    /// Adds the actor system with the per-user trees and a <see cref="NixHumanityClient"/> facade. The
+    /// <see cref="UserDirectory"/> is also reachable as <c>IRequiredActor&lt;UserDirectory&gt;</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option is unusable; the message names it.</exception>
+    public static IServiceCollection AddNixHumanity(this IServiceCollection services, Action<NixHumanityOptions>? configure = null)
+    {
+        var options = new NixHumanityOptions();
+        configure?.Invoke(options);
+        options.Validate();
+
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<NixHumanityClient>();
+        services.AddAkka(options.ActorSystemName, (builder, provider) =>
+            builder.WithNixHumanity(options, provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Composes the HOCON (typed options over <c>hocon/akka.conf</c> and the journal provider's file over the SQL
+    /// plugin's defaults), prepares the SQLite journal file, routes Akka's logs to Microsoft.Extensions.Logging and
+    /// starts the <see cref="UserDirectory"/> at <c>/user/users</c>.
+    /// </summary>
+    public static AkkaConfigurationBuilder WithNixHumanity(this AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock = null)
+    {
+        options.Validate();
+        if (options.JournalProvider == JournalProvider.Sqlite)
+        {
+            SqliteJournal.Prepare(options.EffectiveConnectionString);
+        }
+
+        var settings = options.ToUserSettings();
+        return builder
+            .ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            })
+            .AddHocon(OptionsHocon.Render(options), HoconAddMode.Prepend)
+            .AddHocon(HoconFiles.Load(HoconFiles.Akka), HoconAddMode.Append)
+            .AddHocon(HoconFiles.Load(HoconFiles.PersistenceFileFor(options.JournalProvider)), HoconAddMode.Append)
+            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
+            .WithActors((system, registry) =>
+            {
+                var directory = system.ActorOf(UserDirectory.Props(settings, clock ?? TimeProvider.System), "users");
+                registry.Register<UserDirectory>(directory);
+            });
+    }
+}

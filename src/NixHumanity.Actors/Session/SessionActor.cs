@@ -1,0 +1,171 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using NixHumanity.Actors.Users;
+using NixHumanity.Actors.Validation;
+
+namespace NixHumanity.Actors.Session;
+
+/// <summary>
+/// The durable heart of one person's tree: validates and journals interactions and notifications, tracks the
+/// flow state, and holds notifications back while the person is in flow. Replies are sent only after the events
+/// are in the journal. Every durable event is then passed to the memory and learner actors for their projections.
+/// </summary>
+public sealed class SessionActor : ReceivePersistentActor
+{
+    private readonly string _userId;
+    private readonly SessionSettings _settings;
+    private readonly TimeProvider _clock;
+    private readonly IActorRef _memory;
+    private readonly IActorRef _learner;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private SessionState _state = SessionState.Empty;
+    private long _lastSnapshotSequenceNr;
+
+    /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
+    public SessionActor(string userId, SessionSettings settings, TimeProvider clock, IActorRef memory, IActorRef learner)
+    {
+        _userId = userId;
+        _settings = settings;
+        _clock = clock;
+        _memory = memory;
+        _learner = learner;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            _state = (SessionState)offer.Snapshot;
+            _lastSnapshotSequenceNr = offer.Metadata.SequenceNr;
+        });
+        Recover<ISessionEvent>(evt => _state = _state.Apply(evt, _settings.Flow));
+
+        Command<RecordInteraction>(HandleRecordInteraction);
+        Command<RecordNotification>(HandleRecordNotification);
+        Command<GetSessionStatus>(_ => Sender.Tell(Status()));
+        Command<SaveSnapshotSuccess>(success =>
+            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(failure =>
+            _log.Warning(failure.Cause, "Snapshot of {0} at {1} failed; recovery will replay more events", PersistenceId, failure.Metadata.SequenceNr));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Old snapshots of {0} were not deleted", PersistenceId));
+    }
+
+    /// <summary>The journal's persistence id of a user's session.</summary>
+    public static string PersistenceIdFor(string userId) => $"session-{userId}";
+
+    /// <inheritdoc />
+    public override string PersistenceId => PersistenceIdFor(_userId);
+
+    /// <summary>Props for a user's session actor.</summary>
+    public static Props Props(string userId, SessionSettings settings, TimeProvider clock, IActorRef memory, IActorRef learner) =>
+        Akka.Actor.Props.Create(() => new SessionActor(userId, settings, clock, memory, learner));
+
+    private void HandleRecordInteraction(RecordInteraction cmd)
+    {
+        var now = _clock.GetUtcNow();
+        var at = cmd.Timestamp ?? now;
+        var rejection = InputRules.FirstOf(
+            InputRules.Id("sessionId", cmd.SessionId),
+            InputRules.RequiredText("text", cmd.Text),
+            InputRules.OptionalText("command", cmd.Command),
+            InputRules.OptionalText("intent", cmd.Intent),
+            InputRules.OptionalText("commandType", cmd.CommandType),
+            Enum.IsDefined(cmd.Outcome) ? null : new CommandRejected("outcome", InteractionOutcomes.Rule),
+            InputRules.OptionalUnitScore("flowScore", cmd.FlowScore),
+            InputRules.OptionalUnitScore("hrvCoherence", cmd.HrvCoherence),
+            InputRules.OptionalUnitScore("attention", cmd.Attention),
+            InputRules.Timestamp("timestamp", at, now));
+        if (rejection is not null)
+        {
+            Sender.Tell(rejection);
+            return;
+        }
+
+        var interactionId = Guid.CreateVersion7(at).ToString("N");
+        var events = _state.DecideInteraction(cmd, interactionId, at, _settings.Flow);
+        var interactionSequenceNr = 0L;
+        PersistEvents(events, evt =>
+        {
+            if (evt is InteractionRecorded)
+            {
+                interactionSequenceNr = LastSequenceNr;
+            }
+        }, released => new InteractionAcknowledged(interactionId, interactionSequenceNr, _state.FlowScore, _state.InFlow, released));
+    }
+
+    private void HandleRecordNotification(RecordNotification cmd)
+    {
+        var now = _clock.GetUtcNow();
+        var at = cmd.Timestamp ?? now;
+        var rejection = InputRules.FirstOf(
+            InputRules.RequiredText("source", cmd.Source, InputRules.MaxShortFieldLength),
+            InputRules.Timestamp("timestamp", at, now));
+        if (rejection is not null)
+        {
+            Sender.Tell(rejection);
+            return;
+        }
+
+        var notificationId = Guid.CreateVersion7(at).ToString("N");
+        var events = _state.DecideNotification(notificationId, cmd.Source, at, _settings.Flow);
+        var notificationSequenceNr = 0L;
+        var deferred = false;
+        PersistEvents(events, evt =>
+        {
+            if (evt is NotificationDelivered or NotificationDeferred)
+            {
+                notificationSequenceNr = LastSequenceNr;
+                deferred = evt is NotificationDeferred;
+            }
+        }, released => new NotificationAcknowledged(notificationId, notificationSequenceNr, Delivered: !deferred, Deferred: deferred, released));
+    }
+
+    /// <summary>
+    /// Journals <paramref name="events"/> as one atomic batch, applies each, publishes it to the projection
+    /// owners, and replies once the last one is durable. The reply is built from the notifications the batch
+    /// released, so the caller can show them.
+    /// </summary>
+    private void PersistEvents(IReadOnlyList<ISessionEvent> events, Action<ISessionEvent> onEach, Func<IReadOnlyList<DeferredNotification>, object> reply)
+    {
+        var sender = Sender;
+        var remaining = events.Count;
+        IReadOnlyList<DeferredNotification> released = events
+            .OfType<NotificationReleased>()
+            .Select(r => new DeferredNotification(r.NotificationId, r.Source, r.DeferredAt))
+            .ToList();
+        PersistAll(events, evt =>
+        {
+            _state = _state.Apply(evt, _settings.Flow);
+            onEach(evt);
+            var published = new SessionEventPublished(_userId, LastSequenceNr, evt);
+            _memory.Tell(published);
+            _learner.Tell(published);
+            if (--remaining == 0)
+            {
+                sender.Tell(reply(released));
+                SnapshotIfDue();
+            }
+        });
+    }
+
+    private void SnapshotIfDue()
+    {
+        if (LastSequenceNr - _lastSnapshotSequenceNr < _settings.SnapshotInterval)
+        {
+            return;
+        }
+
+        SaveSnapshot(_state);
+        _lastSnapshotSequenceNr = LastSequenceNr;
+    }
+
+    private SessionStatus Status() => new(
+        _userId,
+        _state.Interactions,
+        _state.Notifications,
+        _state.InFlow,
+        _state.FlowScore,
+        _state.Deferred.Count,
+        _state.FlowSessions,
+        _state.LastInteractionAt,
+        LastSequenceNr);
+}

@@ -1,0 +1,6 @@
+namespace NixHumanity.Actors.Session;
+
+/// <summary>What a <see cref="SessionActor"/> needs from configuration.</summary>
+/// <param name="Flow">Flow thresholds.</param>
+/// <param name="SnapshotInterval">Events between snapshots, so recovery is snapshot + a short tail.</param>
+public sealed record SessionSettings(FlowOptions Flow, int SnapshotInterval);

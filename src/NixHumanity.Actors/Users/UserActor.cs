@@ -1,0 +1,57 @@
+using Akka.Actor;
+using Akka.Pattern;
+using NixHumanity.Actors.Learning;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Session;
+
+namespace NixHumanity.Actors.Users;
+
+/// <summary>
+/// Supervisor of one person's tree: <c>session</c>, <c>memory</c> and <c>learner</c>. Each child sits under an
+/// Akka <see cref="BackoffSupervisor"/>: when it throws (its store failed) or stops (a journal write failed) it is
+/// started again after an exponentially growing delay and recovers from the journal and its checkpoint. While a
+/// child is down, commands for it are answered with <see cref="TemporarilyUnavailable"/>, never silently dropped.
+/// After <see cref="UserSettings.PassivationTimeout"/> without messages the tree asks its directory to stop it.
+/// </summary>
+public sealed class UserActor : ReceiveActor
+{
+    private const double BackoffRandomFactor = 0.2;
+
+    private readonly string _userId;
+
+    /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
+    public UserActor(string userId, UserSettings settings, TimeProvider clock)
+    {
+        _userId = userId;
+        var memory = StartSupervised("memory", MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory")), settings);
+        var learner = StartSupervised("learner", LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner")), settings);
+        var session = StartSupervised("session", SessionActor.Props(userId, settings.Session, clock, memory, learner), settings);
+
+        Receive<ISessionMessage>(msg => session.Forward(msg));
+        Receive<SessionEventPublished>(msg =>
+        {
+            memory.Forward(msg);
+            learner.Forward(msg);
+        });
+        Receive<IMemoryMessage>(msg => memory.Forward(msg));
+        Receive<ILearnerMessage>(msg => learner.Forward(msg));
+        Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new PassivateUser(_userId)));
+
+        Context.SetReceiveTimeout(settings.PassivationTimeout);
+    }
+
+    /// <summary>Props for a user's tree.</summary>
+    public static Props Props(string userId, UserSettings settings, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new UserActor(userId, settings, clock));
+
+    private IActorRef StartSupervised(string name, Props childProps, UserSettings settings)
+    {
+        // A thrown exception stops the child (the strategy below); a journal failure stops a persistent actor by
+        // itself. Either way the back-off supervisor starts it again after the delay, so one policy covers both.
+        var options = Backoff.OnStop(childProps, name, settings.MinBackoff, settings.MaxBackoff, BackoffRandomFactor, maxNrOfRetries: -1)
+            .WithAutoReset(TimeSpan.FromTicks(settings.MaxBackoff.Ticks * 3))
+            .WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Stop))
+            .WithReplyWhileStopped(new TemporarilyUnavailable(_userId, name));
+        return Context.ActorOf(BackoffSupervisor.Props(options), name);
+    }
+}

@@ -1,0 +1,99 @@
+using Akka.Actor;
+using NixHumanity.Actors.Validation;
+
+namespace NixHumanity.Actors.Users;
+
+/// <summary>
+/// The entry point of the user trees (<c>/user/users</c>): creates a <see cref="UserActor"/> named
+/// <c>user-{id}</c> on a user's first message and routes every <see cref="IUserMessage"/> to it. It rejects ids
+/// that are not <c>[A-Za-z0-9_-]{1,64}</c> before anything is created.
+/// </summary>
+/// <remarks>
+/// Passivation follows the sharding hand-off: an idle user tree asks to be stopped, the directory stops it through
+/// its mailbox (so messages already queued are still handled) and buffers new messages for that user until the
+/// tree has terminated, then starts a fresh tree, which recovers from the journal, and delivers them.
+/// </remarks>
+public sealed class UserDirectory : ReceiveActor
+{
+    private readonly UserSettings _settings;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<string, List<(IUserMessage Message, IActorRef Sender)>> _buffered = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the directory; see <see cref="Props"/>.</summary>
+    public UserDirectory(UserSettings settings, TimeProvider clock)
+    {
+        _settings = settings;
+        _clock = clock;
+
+        Receive<IUserMessage>(Route);
+        Receive<PassivateUser>(Passivate);
+        Receive<Terminated>(OnTerminated);
+        Receive<GetActiveUsers>(_ => Sender.Tell(new ActiveUsers(
+            Context.GetChildren().Select(c => c.Path.Name["user-".Length..]).Order(StringComparer.Ordinal).ToList())));
+    }
+
+    /// <summary>Props for the directory.</summary>
+    public static Props Props(UserSettings settings, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new UserDirectory(settings, clock));
+
+    /// <summary>The child actor name of a user's tree.</summary>
+    public static string ChildName(string userId) => $"user-{userId}";
+
+    private void Route(IUserMessage message)
+    {
+        if (InputRules.Id("userId", message.UserId) is { } rejection)
+        {
+            Sender.Tell(rejection);
+            return;
+        }
+
+        if (_buffered.TryGetValue(message.UserId, out var buffer))
+        {
+            buffer.Add((message, Sender));
+            return;
+        }
+
+        UserTree(message.UserId).Forward(message);
+    }
+
+    private IActorRef UserTree(string userId)
+    {
+        var name = ChildName(userId);
+        var child = Context.Child(name);
+        if (!child.IsNobody())
+        {
+            return child;
+        }
+
+        child = Context.ActorOf(UserActor.Props(userId, _settings, _clock), name);
+        Context.Watch(child);
+        return child;
+    }
+
+    private void Passivate(PassivateUser request)
+    {
+        var child = Context.Child(ChildName(request.UserId));
+        if (child.IsNobody() || _buffered.ContainsKey(request.UserId))
+        {
+            return;
+        }
+
+        _buffered[request.UserId] = [];
+        child.Tell(PoisonPill.Instance);
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        var userId = terminated.ActorRef.Path.Name["user-".Length..];
+        if (!_buffered.Remove(userId, out var buffer) || buffer.Count == 0)
+        {
+            return;
+        }
+
+        var tree = UserTree(userId);
+        foreach (var (message, sender) in buffer)
+        {
+            tree.Tell(message, sender);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Storage;
+
+namespace NixHumanity.Actors.Users;
+
+/// <summary>What the user tree needs from configuration, resolved once from <see cref="Hosting.NixHumanityOptions"/>.</summary>
+/// <param name="Data">The data directory layout.</param>
+/// <param name="Session">Session actor settings.</param>
+/// <param name="PassivationTimeout">Idle time after which a user's tree is stopped.</param>
+/// <param name="MinBackoff">First restart delay of a failed child.</param>
+/// <param name="MaxBackoff">Longest restart delay of a repeatedly failing child.</param>
+public sealed record UserSettings(
+    DataDirectory Data,
+    SessionSettings Session,
+    TimeSpan PassivationTimeout,
+    TimeSpan MinBackoff,
+    TimeSpan MaxBackoff);

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using NixHumanity.Actors.Hosting;
+
+namespace NixHumanity.Cli;
+
+/// <summary>
+/// One verb's lifetime of the actor tree: a generic host with <see cref="NixHumanityHostingExtensions.AddNixHumanity"/>
+/// on the given data directory. Logs go to stderr (warnings and worse) so stdout stays clean for <c>--json</c>.
+/// </summary>
+internal sealed class CliHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private CliHost(IHost host)
+    {
+        _host = host;
+        Client = host.Services.GetRequiredService<NixHumanityClient>();
+        Options = host.Services.GetRequiredService<NixHumanityOptions>();
+    }
+
+    public NixHumanityClient Client { get; }
+
+    public NixHumanityOptions Options { get; }
+
+    public static async Task<CliHost> StartAsync(string dataDirectory, CancellationToken cancellationToken, Action<NixHumanityOptions>? configure = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddNixHumanity(options =>
+        {
+            options.DataDirectory = dataDirectory;
+            configure?.Invoke(options);
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new CliHost(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync().ConfigureAwait(false);
+        _host.Dispose();
+    }
+}

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Text.Json;
+using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Session;
+using NixHumanity.Cli.Demo;
+using Spectre.Console;
+
+namespace NixHumanity.Cli.Commands;
+
+/// <summary>
+/// <c>nixh demo</c>: plays a scripted day of the three personas through the real actor tree on the embedded
+/// default (SQLite journal), in a fresh temporary data directory unless <c>--data-dir</c> is given.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var verb = new Command("demo", "Play a short day of Grandma Rose, Maya and Dr. Sarah through the actor tree and show what happened");
+        verb.SetAction(async (parse, cancellationToken) =>
+        {
+            var json = parse.GetValue(CommonOptions.Json);
+            var dataDirResult = parse.GetResult(CommonOptions.DataDir);
+            var dataDir = dataDirResult is null || dataDirResult.Implicit
+                ? Path.Combine(Path.GetTempPath(), $"nixh-demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}")
+                : parse.GetRequiredValue(CommonOptions.DataDir);
+            try
+            {
+                await using var host = await CliHost.StartAsync(dataDir, cancellationToken);
+                var report = await PlayAsync(host.Client, json, cancellationToken);
+                if (json)
+                {
+                    Console.Out.WriteLine(JsonSerializer.Serialize(new { dataDir, personas = report }, JsonSerializerOptions.Web));
+                }
+                else
+                {
+                    AnsiConsole.MarkupLine($"[grey]Data directory:[/] {Markup.Escape(dataDir)}");
+                }
+
+                return ExitCodes.Success;
+            }
+            catch (Exception ex)
+            {
+                return NixhCommandLine.Fail(ex);
+            }
+        });
+        return verb;
+    }
+
+    private static string FlowState(bool inFlow, IReadOnlyList<DeferredNotification> released) =>
+        (inFlow ? "[green]in flow[/]" : "") + Released(released);
+
+    private static string Released(IReadOnlyList<DeferredNotification> released) => released.Count == 0
+        ? ""
+        : $"[blue]flow ended; released: {Markup.Escape(string.Join(", ", released.Select(r => r.Source)))}[/]";
+
+    private static async Task<List<object>> PlayAsync(NixHumanityClient client, bool json, CancellationToken cancellationToken)
+    {
+        // The day started eight hours ago, so every scripted timestamp is in the accepted past.
+        var dayStart = DateTimeOffset.UtcNow.AddHours(-8);
+        var report = new List<object>();
+        foreach (var (persona, index) in PersonaScript.All.Select((p, i) => (p, i)))
+        {
+            var start = dayStart.AddHours(index * 2);
+            var table = new Table()
+                .Title($"[bold]{Markup.Escape(persona.Name)}[/] — {Markup.Escape(persona.Portrait)}")
+                .AddColumns("time", "said / notified", "command", "outcome", "flow", "state");
+            foreach (var step in persona.Steps)
+            {
+                var at = start + step.Offset;
+                switch (step)
+                {
+                    case SaysStep says:
+                        var ack = await client.RecordInteractionAsync(new RecordInteraction(
+                            persona.UserId, persona.SessionId, says.Text, says.Command, null, says.CommandType, says.Outcome,
+                            HrvCoherence: says.Hrv, Attention: says.Attention, Timestamp: at), cancellationToken);
+                        table.AddRow(
+                            at.ToString("HH:mm:ss"), Markup.Escape(says.Text), Markup.Escape(says.Command), says.Outcome.ToWire(),
+                            ack.FlowScore.ToString("0.00"), FlowState(ack.InFlow, ack.Released));
+                        break;
+                    case NotifiedStep notified:
+                        var note = await client.RecordNotificationAsync(new RecordNotification(persona.UserId, notified.Source, at), cancellationToken);
+                        table.AddRow(
+                            at.ToString("HH:mm:ss"), $"[yellow]notification: {Markup.Escape(notified.Source)}[/]", "", "", "",
+                            note.Deferred ? "[yellow]held back (flow)[/]" : "delivered" + Released(note.Released));
+                        break;
+                }
+            }
+
+            var status = await client.GetStatusAsync(persona.UserId, cancellationToken);
+            if (!json)
+            {
+                AnsiConsole.Write(table);
+            }
+
+            report.Add(new
+            {
+                userId = persona.UserId,
+                name = persona.Name,
+                interactions = status.Interactions,
+                notifications = status.Notifications,
+                flowSessions = status.FlowSessions,
+                inFlow = status.InFlow,
+                flowScore = status.FlowScore,
+                deferredNotifications = status.DeferredNotifications,
+            });
+        }
+
+        if (!json)
+        {
+            var summary = new Table().Title("[bold]End of the day[/]")
+                .AddColumns("person", "interactions", "notifications", "flow periods", "in flow now", "flow score", "still held back");
+            foreach (var persona in PersonaScript.All)
+            {
+                var status = await client.GetStatusAsync(persona.UserId, cancellationToken);
+                summary.AddRow(
+                    persona.Name, status.Interactions.ToString(), status.Notifications.ToString(), status.FlowSessions.ToString(),
+                    status.InFlow ? "yes" : "no", status.FlowScore.ToString("0.00"), status.DeferredNotifications.ToString());
+            }
+
+            AnsiConsole.Write(summary);
+        }
+
+        return report;
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Akka.Actor;
+using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Validation;
+using NixHumanity.Cli.Commands;
+
+namespace NixHumanity.Cli;
+
+/// <summary>The <c>nixh</c> command line: verbs, shared options, and one error policy for all of them.</summary>
+internal static class NixhCommandLine
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("nixh: the local-first memory and learning layer of Nix for Humanity")
+        {
+            CommonOptions.DataDir,
+            CommonOptions.Json,
+            RecordCommand.Create(),
+            NotifyCommand.Create(),
+            StatusCommand.Create(),
+            DemoCommand.Create(),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            CliOutput.Error(parse.Errors[0].Message);
+            return ExitCodes.InvalidInput;
+        }
+
+        return await parse.InvokeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a verb against a started actor tree and prints its result; maps failures to exit codes with a
+    /// one-line message on stderr.
+    /// </summary>
+    public static async Task<int> RunVerbAsync(ParseResult parse, CancellationToken cancellationToken, string title, Func<CliHost, Task<object>> verb)
+    {
+        try
+        {
+            await using var host = await CliHost.StartAsync(parse.GetRequiredValue(CommonOptions.DataDir), cancellationToken).ConfigureAwait(false);
+            var result = await verb(host).ConfigureAwait(false);
+            CliOutput.Write(parse.GetValue(CommonOptions.Json), result, title);
+            return ExitCodes.Success;
+        }
+        catch (Exception ex)
+        {
+            return Fail(ex);
+        }
+    }
+
+    /// <summary>Maps an exception to an exit code and prints it as one line on stderr.</summary>
+    public static int Fail(Exception ex)
+    {
+        switch (ex)
+        {
+            case InvalidInputException invalid:
+                CliOutput.Error(invalid.Rejection.Message);
+                return ExitCodes.InvalidInput;
+            case ArgumentException argument:
+                CliOutput.Error(argument.Message);
+                return ExitCodes.InvalidInput;
+            case ComponentUnavailableException or AskTimeoutException:
+                CliOutput.Error(ex.Message);
+                return ExitCodes.Unavailable;
+            default:
+                CliOutput.Error($"{ex.GetType().Name}: {ex.Message}");
+                return ExitCodes.Unexpected;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using NixHumanity.Cli;
+
+return await NixhCommandLine.RunAsync(args);
