@@ -1,9 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
-using Akka.Persistence.Sql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using NixHumanity.Actors.Storage;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Hosting;
@@ -31,18 +29,13 @@ public static class NixHumanityHostingExtensions
     }
 
     /// <summary>
-    /// Composes the HOCON (typed options over <c>hocon/akka.conf</c> and the journal provider's file over the SQL
-    /// plugin's defaults), prepares the SQLite journal file, routes Akka's logs to Microsoft.Extensions.Logging and
+    /// Adds the composed HOCON (<see cref="NixHumanityConfig.Compose"/>), prepares the SQLite journal file, routes Akka's logs to Microsoft.Extensions.Logging and
     /// starts the <see cref="UserDirectory"/> at <c>/user/users</c>.
     /// </summary>
     public static AkkaConfigurationBuilder WithNixHumanity(this AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock = null)
     {
         options.Validate();
-        if (options.JournalProvider == JournalProvider.Sqlite)
-        {
-            SqliteJournal.Prepare(options.EffectiveConnectionString);
-        }
-
+        NixHumanityConfig.PrepareStorage(options);
         var settings = options.ToUserSettings();
         return builder
             .ConfigureLoggers(loggers =>
@@ -50,10 +43,7 @@ public static class NixHumanityHostingExtensions
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .AddHocon(OptionsHocon.Render(options), HoconAddMode.Prepend)
-            .AddHocon(HoconFiles.Load(HoconFiles.Akka), HoconAddMode.Append)
-            .AddHocon(HoconFiles.Load(HoconFiles.PersistenceFileFor(options.JournalProvider)), HoconAddMode.Append)
-            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
+            .AddHocon(NixHumanityConfig.Compose(options), HoconAddMode.Prepend)
             .WithActors((system, registry) =>
             {
                 var directory = system.ActorOf(UserDirectory.Props(settings, clock ?? TimeProvider.System), "users");

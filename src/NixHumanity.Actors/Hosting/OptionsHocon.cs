@@ -12,6 +12,7 @@ public static class OptionsHocon
         return string.Create(CultureInfo.InvariantCulture, $$"""
             akka.persistence.journal.sql.connection-string = {{connection}}
             akka.persistence.snapshot-store.sql.connection-string = {{connection}}
+            akka.persistence.query.journal.sql.connection-string = {{connection}}
             """);
     }
 

@@ -1,0 +1,91 @@
+using Akka.Actor;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Users;
+using NixHumanity.Actors.Validation;
+
+namespace NixHumanity.Actors.Tests.Support;
+
+/// <summary>
+/// A real actor system with the user directory on a data directory, configured exactly as the host does it.
+/// Disposing it terminates the system, so a second <see cref="ActorTree"/> on the same directory is a restart.
+/// </summary>
+public sealed class ActorTree : IAsyncDisposable
+{
+    private ActorTree(ActorSystem system, IActorRef directory, NixHumanityOptions options)
+    {
+        System = system;
+        Directory = directory;
+        Options = options;
+    }
+
+    public ActorSystem System { get; }
+
+    public IActorRef Directory { get; }
+
+    public NixHumanityOptions Options { get; }
+
+    public static ActorTree Start(string dataDirectory, Action<NixHumanityOptions>? configure = null, TimeProvider? clock = null)
+    {
+        var options = new NixHumanityOptions { DataDirectory = dataDirectory, AskTimeout = TimeSpan.FromSeconds(10) };
+        configure?.Invoke(options);
+        options.Validate();
+        NixHumanityConfig.PrepareStorage(options);
+        var system = ActorSystem.Create("nixh-test", NixHumanityConfig.Compose(options));
+        var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(), clock ?? TimeProvider.System), "users");
+        return new ActorTree(system, directory, options);
+    }
+
+    public Task<object> AskAsync(IUserMessage message, TimeSpan? timeout = null) =>
+        Directory.Ask<object>(message, timeout ?? Options.AskTimeout);
+
+    public async Task<T> AskAsync<T>(IUserMessage message, TimeSpan? timeout = null)
+    {
+        var reply = await AskAsync(message, timeout);
+        return reply switch
+        {
+            T typed => typed,
+            CommandRejected rejected => throw new InvalidInputException(rejected),
+            _ => throw new InvalidOperationException($"Expected {typeof(T).Name} but got {reply}"),
+        };
+    }
+
+    public Task<InteractionAcknowledged> RecordAsync(string userId, string text, InteractionOutcome outcome = InteractionOutcome.Success,
+        double? flowScore = null, DateTimeOffset? at = null, string sessionId = "s1", string? command = null) =>
+        AskAsync<InteractionAcknowledged>(new RecordInteraction(userId, sessionId, text, command ?? $"cmd {text}", Outcome: outcome, FlowScore: flowScore, Timestamp: at));
+
+    public Task<SessionStatus> StatusAsync(string userId) => AskAsync<SessionStatus>(new GetSessionStatus(userId));
+
+    /// <summary>Every event in a user's journal, read back through Akka persistence query.</summary>
+    public async Task<IReadOnlyList<ISessionEvent>> JournalEventsAsync(string userId)
+    {
+        var journal = PersistenceQuery.Get(System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var events = new List<ISessionEvent>();
+        await journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), 0, long.MaxValue)
+            .RunForeach(envelope => events.Add((ISessionEvent)envelope.Event), System.Materializer());
+        return events;
+    }
+
+    public async ValueTask DisposeAsync() => await System.Terminate();
+}
+
+/// <summary>Directory and actor-path helpers for tree-level specs.</summary>
+public static class ActorTreeInspection
+{
+    public static Task<ActiveUsers> AskDirectoryAsync(this ActorTree tree) =>
+        tree.Directory.Ask<ActiveUsers>(GetActiveUsers.Instance, TimeSpan.FromSeconds(5));
+
+    /// <summary>The unique id of a running actor at a path below a user's tree, or null when none runs there.</summary>
+    public static async Task<long?> ActorUidAsync(this ActorTree tree, string userId, string relativePath)
+    {
+        var path = $"/user/users/{UserDirectory.ChildName(userId)}{(relativePath.Length > 0 ? "/" + relativePath : "")}";
+        var identity = await tree.System.ActorSelection(path).Ask<Akka.Actor.ActorIdentity>(new Akka.Actor.Identify(path), TimeSpan.FromSeconds(5));
+        return identity.Subject?.Path.Uid;
+    }
+
+    public static Task<long?> SystemActorUidAsync(this ActorTree tree, string userId) => tree.ActorUidAsync(userId, "");
+}

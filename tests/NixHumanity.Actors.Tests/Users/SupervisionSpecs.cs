@@ -1,0 +1,95 @@
+using Akka.Actor;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Tests.Support;
+using NixHumanity.Actors.Users;
+
+namespace NixHumanity.Actors.Tests.Users;
+
+public sealed class SupervisionSpecs : IDisposable
+{
+    private readonly TempDataDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task A_long_session_loses_no_acknowledged_interaction_when_the_session_actor_crashes_midway()
+    {
+        const int total = 1000;
+        var acknowledged = new List<InteractionAcknowledged>(total);
+        var retries = 0;
+        var unanswered = 0;
+        long? uidBeforeCrash = null;
+        await using (var tree = ActorTree.Start(_data.Path, o =>
+                     {
+                         o.SnapshotInterval = 250;
+                         o.SupervisorMinBackoff = TimeSpan.FromMilliseconds(100);
+                     }))
+        {
+            for (var i = 0; i < total; i++)
+            {
+                if (i == total / 2)
+                {
+                    uidBeforeCrash = await tree.ActorUidAsync("maya", "session/session");
+                    // A real crash: Kill makes the actor throw ActorKilledException inside its own mailbox processing.
+                    tree.System.ActorSelection("/user/users/user-maya/session/session").Tell(Kill.Instance);
+                }
+
+                while (true)
+                {
+                    object reply;
+                    try
+                    {
+                        reply = await tree.AskAsync(new RecordInteraction("maya", "long-session", $"request number {i}", $"cmd-{i}",
+                            Outcome: i % 7 == 0 ? InteractionOutcome.Failure : InteractionOutcome.Success), TimeSpan.FromSeconds(3));
+                    }
+                    catch (AskTimeoutException)
+                    {
+                        // Not acknowledged: the caller may retry; the journal may or may not hold it.
+                        unanswered++;
+                        continue;
+                    }
+
+                    if (reply is TemporarilyUnavailable)
+                    {
+                        retries++;
+                        await Task.Delay(25);
+                        continue;
+                    }
+
+                    acknowledged.Add(reply.Should().BeOfType<InteractionAcknowledged>().Subject);
+                    break;
+                }
+            }
+
+            var uidAfterCrash = await tree.ActorUidAsync("maya", "session/session");
+            uidAfterCrash.Should().NotBeNull().And.NotBe(uidBeforeCrash, "the session actor was restarted by its supervisor");
+        }
+
+        await using var restarted = ActorTree.Start(_data.Path);
+        var journal = await restarted.JournalEventsAsync("maya");
+        var journaledIds = journal.OfType<InteractionRecorded>().Select(e => e.InteractionId).ToHashSet();
+        var status = await restarted.StatusAsync("maya");
+
+        acknowledged.Should().HaveCount(total);
+        acknowledged.Select(a => a.InteractionId).Should().OnlyContain(id => journaledIds.Contains(id), "every acknowledged interaction is durable");
+        acknowledged.Select(a => a.SequenceNr).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        status.Interactions.Should().BeInRange(total, total + unanswered, "only unacknowledged retries can add more");
+    }
+
+    [Fact]
+    public async Task A_crashed_projection_owner_is_restarted_and_keeps_receiving_events()
+    {
+        await using var tree = ActorTree.Start(_data.Path, o => o.SupervisorMinBackoff = TimeSpan.FromMilliseconds(50));
+        await tree.RecordAsync("sarah", "first");
+        var before = await tree.ActorUidAsync("sarah", "memory/memory");
+
+        tree.System.ActorSelection("/user/users/user-sarah/memory/memory").Tell(Kill.Instance);
+        await Eventually.HoldsAsync(async () =>
+            (await tree.ActorUidAsync("sarah", "memory/memory")).Should().NotBeNull().And.NotBe(before));
+        var ack = await tree.RecordAsync("sarah", "second");
+
+        await Eventually.HoldsAsync(async () =>
+            (await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus("sarah"))).LastSequenceNr.Should().Be(ack.SequenceNr));
+    }
+}
