@@ -1,0 +1,89 @@
+using System.Text.Json;
+using NixHumanity.Actors.Tests.Support;
+
+namespace NixHumanity.Actors.Tests.Cli;
+
+public sealed class CliSpecs : IDisposable
+{
+    private readonly TempDataDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private static JsonElement SingleJsonObject(NixhProcess.Result result)
+    {
+        result.ExitCode.Should().Be(0, result.StdErr);
+        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().ContainSingle("--json prints one JSON object and nothing else on stdout");
+        return JsonDocument.Parse(lines[0]).RootElement;
+    }
+
+    [Fact]
+    public async Task What_record_acknowledged_is_visible_to_status_from_a_new_process()
+    {
+        var recorded = SingleJsonObject(await NixhProcess.RunAsync(
+            "record", "--data-dir", _data.Path, "--json", "--user", "rose", "--session", "morning",
+            "--text", "install firefox please", "--command", "nix-env -iA nixpkgs.firefox", "--outcome", "success",
+            "--flow-score", "0.4", "--hrv", "0.6", "--at", DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O")));
+        var notified = SingleJsonObject(await NixhProcess.RunAsync(
+            "notify", "--data-dir", _data.Path, "--json", "--user", "rose", "--source", "system-update"));
+        var status = SingleJsonObject(await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", _data.Path, "--json"));
+
+        recorded.GetProperty("id").GetString().Should().NotBeNullOrEmpty();
+        recorded.GetProperty("sequenceNr").GetInt64().Should().Be(1);
+        notified.GetProperty("delivered").GetBoolean().Should().BeTrue();
+        notified.GetProperty("deferred").GetBoolean().Should().BeFalse();
+        status.GetProperty("userId").GetString().Should().Be("rose");
+        status.GetProperty("interactions").GetInt64().Should().Be(1);
+        status.GetProperty("notifications").GetInt64().Should().Be(1);
+        status.GetProperty("inFlow").GetBoolean().Should().BeFalse();
+        status.GetProperty("flowScore").GetDouble().Should().BeInRange(0, 1);
+        status.GetProperty("deferredNotifications").GetInt32().Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("flowScore: must be between 0 and 1", "--flow-score", "1.5")]
+    [InlineData("text: must not be empty", "--text", "")]
+    [InlineData("outcome: must be one of success, failure, unknown", "--outcome", "maybe")]
+    [InlineData("at: must be an ISO-8601 timestamp (e.g. 2026-11-25T14:30:00Z)", "--at", "yesterday")]
+    [InlineData("userId: must match [A-Za-z0-9_-]{1,64}", "--user", "../../etc")]
+    public async Task Bad_input_exits_non_zero_with_one_line_on_stderr_and_nothing_recorded(string message, string option, string value)
+    {
+        var args = new Dictionary<string, string>
+        {
+            ["--user"] = "rose", ["--session"] = "morning", ["--text"] = "install vlc", ["--outcome"] = "success",
+        };
+        args[option] = value;
+
+        var result = await NixhProcess.RunAsync(["record", "--data-dir", _data.Path, "--json", .. args.SelectMany(kv => new[] { kv.Key, kv.Value })]);
+        var status = SingleJsonObject(await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", _data.Path, "--json"));
+
+        result.ExitCode.Should().Be(2);
+        result.StdOut.Should().BeEmpty();
+        result.StdErr.TrimEnd().Should().Be($"nixh: {message}");
+        status.GetProperty("interactions").GetInt64().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_missing_required_option_is_a_one_line_error()
+    {
+        var result = await NixhProcess.RunAsync("status", "--data-dir", _data.Path);
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.TrimEnd().Split('\n').Should().ContainSingle().Which.Should().Contain("--user");
+    }
+
+    [Fact]
+    public async Task The_demo_plays_the_personas_day_in_a_fresh_data_dir()
+    {
+        var demoDir = Path.Combine(_data.Path, "demo");
+
+        var report = SingleJsonObject(await NixhProcess.RunAsync("demo", "--data-dir", demoDir, "--json"));
+
+        var personas = report.GetProperty("personas").EnumerateArray().ToDictionary(p => p.GetProperty("userId").GetString()!);
+        personas.Keys.Should().BeEquivalentTo("grandma-rose", "maya", "dr-sarah");
+        personas["maya"].GetProperty("flowSessions").GetInt64().Should().BeGreaterThan(0, "Maya's rapid run puts her in flow");
+        personas["maya"].GetProperty("deferredNotifications").GetInt32().Should().Be(0, "held notifications were released when flow ended");
+        personas["grandma-rose"].GetProperty("interactions").GetInt64().Should().Be(5);
+        File.Exists(Path.Combine(demoDir, "journal", "journal.db")).Should().BeTrue();
+    }
+}
