@@ -22,6 +22,7 @@ public sealed class LearnerActor : ReceiveActor
         _userId = userId;
         _folder = folder;
         Receive<SessionEventPublished>(Apply);
+        Receive<StopGracefully>(_ => Context.Stop(Self));
         Receive<GetLearnerStatus>(_ => Sender.Tell(new ProjectionStatus("learner", _userId, _lastSequenceNr, _eventsApplied, _folder)));
     }
 

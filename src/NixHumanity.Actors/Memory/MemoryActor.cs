@@ -22,6 +22,7 @@ public sealed class MemoryActor : ReceiveActor
         _userId = userId;
         _folder = folder;
         Receive<SessionEventPublished>(Apply);
+        Receive<StopGracefully>(_ => Context.Stop(Self));
         Receive<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus("memory", _userId, _lastSequenceNr, _eventsApplied, _folder)));
     }
 

@@ -41,6 +41,7 @@ public sealed class SessionActor : ReceivePersistentActor
         Command<RecordInteraction>(HandleRecordInteraction);
         Command<RecordNotification>(HandleRecordNotification);
         Command<GetSessionStatus>(_ => Sender.Tell(Status()));
+        Command<StopGracefully>(_ => Context.Stop(Self));
         Command<SaveSnapshotSuccess>(success =>
             DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(failure =>

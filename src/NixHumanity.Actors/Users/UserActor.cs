@@ -11,13 +11,16 @@ namespace NixHumanity.Actors.Users;
 /// Akka <see cref="BackoffSupervisor"/>: when it throws (its store failed) or stops (a journal write failed) it is
 /// started again after an exponentially growing delay and recovers from the journal and its checkpoint. While a
 /// child is down, commands for it are answered with <see cref="TemporarilyUnavailable"/>, never silently dropped.
-/// After <see cref="UserSettings.PassivationTimeout"/> without messages the tree asks its directory to stop it.
+/// After <see cref="UserSettings.PassivationTimeout"/> without messages the tree asks its directory to stop it; the
+/// directory answers with <see cref="StopUserTree"/>, and the children are stopped through their mailboxes so that
+/// work already accepted (a journal write in flight, a recovery in progress) completes first.
 /// </summary>
 public sealed class UserActor : ReceiveActor
 {
     private const double BackoffRandomFactor = 0.2;
 
     private readonly string _userId;
+    private readonly List<IActorRef> _children = [];
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
     public UserActor(string userId, UserSettings settings, TimeProvider clock)
@@ -36,6 +39,7 @@ public sealed class UserActor : ReceiveActor
         Receive<IMemoryMessage>(msg => memory.Forward(msg));
         Receive<ILearnerMessage>(msg => learner.Forward(msg));
         Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new PassivateUser(_userId)));
+        Receive<StopUserTree>(_ => StopChildrenGracefully());
 
         Context.SetReceiveTimeout(settings.PassivationTimeout);
     }
@@ -44,6 +48,39 @@ public sealed class UserActor : ReceiveActor
     public static Props Props(string userId, UserSettings settings, TimeProvider clock) =>
         Akka.Actor.Props.Create(() => new UserActor(userId, settings, clock));
 
+    /// <summary>
+    /// Stops the session first and the projection owners after it, so every event the session publishes before it
+    /// stops is already queued for them; then stops itself.
+    /// </summary>
+    private void StopChildrenGracefully()
+    {
+        Context.SetReceiveTimeout(null);
+        var session = Context.Child("session");
+        var projections = _children.Where(c => !c.Equals(session)).ToList();
+        var running = _children.Count;
+        session.Tell(StopGracefully.Instance);
+        Become(() =>
+        {
+            Receive<Terminated>(terminated =>
+            {
+                if (terminated.ActorRef.Equals(session))
+                {
+                    projections.ForEach(p => p.Tell(StopGracefully.Instance));
+                }
+
+                if (--running == 0)
+                {
+                    Context.Stop(Self);
+                }
+            });
+            // The directory buffers new messages once it asked us to stop; anything still arriving is forwarded by
+            // the same rules so it reaches a child that has not stopped yet (or dead letters, as for any stopped actor).
+            Receive<ISessionMessage>(msg => session.Forward(msg));
+            Receive<IMemoryMessage>(msg => Context.Child("memory").Forward(msg));
+            Receive<ILearnerMessage>(msg => Context.Child("learner").Forward(msg));
+        });
+    }
+
     private IActorRef StartSupervised(string name, Props childProps, UserSettings settings)
     {
         // A thrown exception stops the child (the strategy below); a journal failure stops a persistent actor by
@@ -51,7 +88,11 @@ public sealed class UserActor : ReceiveActor
         var options = Backoff.OnStop(childProps, name, settings.MinBackoff, settings.MaxBackoff, BackoffRandomFactor, maxNrOfRetries: -1)
             .WithAutoReset(TimeSpan.FromTicks(settings.MaxBackoff.Ticks * 3))
             .WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Stop))
-            .WithReplyWhileStopped(new TemporarilyUnavailable(_userId, name));
-        return Context.ActorOf(BackoffSupervisor.Props(options), name);
+            .WithReplyWhileStopped(new TemporarilyUnavailable(_userId, name))
+            .WithFinalStopMessage(message => message is StopGracefully);
+        var supervisor = Context.ActorOf(BackoffSupervisor.Props(options), name);
+        Context.Watch(supervisor);
+        _children.Add(supervisor);
+        return supervisor;
     }
 }

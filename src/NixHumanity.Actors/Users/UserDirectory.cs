@@ -9,8 +9,8 @@ namespace NixHumanity.Actors.Users;
 /// that are not <c>[A-Za-z0-9_-]{1,64}</c> before anything is created.
 /// </summary>
 /// <remarks>
-/// Passivation follows the sharding hand-off: an idle user tree asks to be stopped, the directory stops it through
-/// its mailbox (so messages already queued are still handled) and buffers new messages for that user until the
+/// Passivation follows the sharding hand-off: an idle user tree asks to be stopped, the directory tells it to stop
+/// through its mailbox (so messages already queued are still handled, see <see cref="StopUserTree"/>) and buffers new messages for that user until the
 /// tree has terminated, then starts a fresh tree, which recovers from the journal, and delivers them.
 /// </remarks>
 public sealed class UserDirectory : ReceiveActor
@@ -79,7 +79,7 @@ public sealed class UserDirectory : ReceiveActor
         }
 
         _buffered[request.UserId] = [];
-        child.Tell(PoisonPill.Instance);
+        child.Tell(StopUserTree.Instance);
     }
 
     private void OnTerminated(Terminated terminated)

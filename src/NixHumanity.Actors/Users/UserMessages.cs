@@ -20,6 +20,26 @@ public interface ILearnerMessage : IUserMessage;
 /// <param name="UserId">The idle user.</param>
 public sealed record PassivateUser(string UserId);
 
+/// <summary>
+/// Sent by the directory to an idle <see cref="UserActor"/>: stop the tree once all work already queued is done.
+/// </summary>
+public sealed record StopUserTree
+{
+    /// <summary>The single instance.</summary>
+    public static readonly StopUserTree Instance = new();
+}
+
+/// <summary>
+/// Sent by a <see cref="UserActor"/> to each child through its mailbox: stop after the messages already queued.
+/// Unlike <c>PoisonPill</c> it is an ordinary message, so a persistent actor handles it only after the writes it
+/// has in flight and the commands it stashed meanwhile — nothing accepted is dropped by passivation.
+/// </summary>
+public sealed record StopGracefully
+{
+    /// <summary>The single instance.</summary>
+    public static readonly StopGracefully Instance = new();
+}
+
 /// <summary>Asks the directory which user trees are currently running (diagnostics and tests).</summary>
 public sealed record GetActiveUsers
 {
