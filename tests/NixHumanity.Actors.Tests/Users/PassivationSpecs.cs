@@ -30,6 +30,8 @@ public sealed class PassivationSpecs : IDisposable
     {
         // Requests every 100 ms for longer than the timeout in total, but never idle for the timeout.
         await using var tree = ActorTree.Start(_data.Path, o => o.PassivationTimeout = TimeSpan.FromSeconds(3));
+        // Warm up first (JIT, journal tables) so a cold start on a loaded machine cannot look like an idle period.
+        await tree.RecordAsync("warm-up", "first request of the process");
         await tree.RecordAsync("maya", "first step");
         var started = await tree.SystemActorUidAsync("maya");
 
