@@ -114,7 +114,10 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
     {
         ArgumentNullException.ThrowIfNull(text);
         var budget = _options.MaxTokens - 2;
-        var pieces = _tokenizer.EncodeToIds(CutLongText(text, budget), addSpecialTokens: false);
+        // Accents are folded here because the tokenizer's own RemoveNonSpacingMarks relies on string.Normalize,
+        // which does nothing under InvariantGlobalization (see UnicodeFolding).
+        var folded = UnicodeFolding.RemoveDiacritics(CutLongText(text, budget));
+        var pieces = _tokenizer.EncodeToIds(folded, addSpecialTokens: false);
         var ids = new List<int>(Math.Min(pieces.Count, budget) + 2) { _tokenizer.ClassificationTokenId };
         ids.AddRange(pieces.Take(budget));
         ids.Add(_tokenizer.SeparatorTokenId);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace NixHumanity.Actors.Storage.Embeddings;
@@ -26,17 +25,12 @@ public static class TextNormalizer
     public static List<string> Words(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        // Not string.Normalize: it is a no-op under InvariantGlobalization (see UnicodeFolding).
+        var decomposed = UnicodeFolding.RemoveDiacritics(text);
         var words = new List<string>();
         var current = new StringBuilder();
         foreach (var c in decomposed)
         {
-            var category = CharUnicodeInfo.GetUnicodeCategory(c);
-            if (category == UnicodeCategory.NonSpacingMark)
-            {
-                continue;
-            }
-
             if (char.IsLetterOrDigit(c))
             {
                 current.Append(char.ToLowerInvariant(c));
