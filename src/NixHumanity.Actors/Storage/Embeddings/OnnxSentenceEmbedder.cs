@@ -116,8 +116,17 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
         var budget = _options.MaxTokens - 2;
         // Accents are folded here because the tokenizer's own RemoveNonSpacingMarks relies on string.Normalize,
         // which does nothing under InvariantGlobalization (see UnicodeFolding).
-        var folded = UnicodeFolding.RemoveDiacritics(CutLongText(text, budget));
-        var pieces = _tokenizer.EncodeToIds(folded, addSpecialTokens: false);
+        IReadOnlyList<int> pieces;
+        for (var chars = budget * 8; ; chars *= 4)
+        {
+            var prefix = CutAtWhitespace(text, chars);
+            pieces = _tokenizer.EncodeToIds(UnicodeFolding.RemoveDiacritics(prefix), addSpecialTokens: false);
+            if (pieces.Count >= budget || prefix.Length == text.Length)
+            {
+                break;
+            }
+        }
+
         var ids = new List<int>(Math.Min(pieces.Count, budget) + 2) { _tokenizer.ClassificationTokenId };
         ids.AddRange(pieces.Take(budget));
         ids.Add(_tokenizer.SeparatorTokenId);
@@ -228,20 +237,21 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
     }
 
     /// <summary>
-    /// Cuts very long text at a word boundary once enough non-space characters have been seen to produce
-    /// <paramref name="budget"/> tokens (every token covers at least one character), so tokenising a huge
-    /// input costs no more than needed while the kept tokens are exactly those of the full text.
+    /// The longest prefix of <paramref name="text"/> of at most about <paramref name="chars"/> characters that ends
+    /// at whitespace. BERT splits on whitespace before anything else, so the word pieces of such a prefix are
+    /// exactly the first word pieces of the whole text: tokenising a huge input stops early without changing
+    /// which tokens are kept.
     /// </summary>
-    private static string CutLongText(string text, int budget)
+    private static string CutAtWhitespace(string text, int chars)
     {
-        var seen = 0;
-        for (var i = 0; i < text.Length; i++)
+        if (text.Length <= chars)
         {
-            if (!char.IsWhiteSpace(text[i]))
-            {
-                seen++;
-            }
-            else if (seen > budget)
+            return text;
+        }
+
+        for (var i = chars; i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]))
             {
                 return text[..i];
             }
