@@ -160,6 +160,14 @@ public sealed class OnnxSentenceEmbedderTests : IDisposable
     }
 
     [Fact]
+    public void Empty_batch_gives_no_vectors_and_a_null_text_is_rejected_with_its_index()
+    {
+        _embedder.EmbedBatch([]).Should().BeEmpty();
+        var act = () => _embedder.EmbedBatch(["ok", null!]);
+        act.Should().Throw<ArgumentException>().WithMessage("*texts[1]*");
+    }
+
+    [Fact]
     public void Checksum_mismatch_names_the_file_the_expected_and_the_actual_hash()
     {
         var wrong = new string('0', 64);
@@ -235,6 +243,8 @@ public sealed class OnnxSentenceEmbedderTests : IDisposable
     public void Tokenizer_folder_is_found_beside_the_binaries()
     {
         var folder = ModelFiles.LocateModelFolder();
+        // The library's build copies models/all-MiniLM-L6-v2 next to the binaries of every project that uses it.
+        folder.Should().StartWith(AppContext.BaseDirectory);
         File.Exists(Path.Combine(folder, "vocab.txt")).Should().BeTrue();
         ModelFiles.ComputeSha256(Path.Combine(folder, "vocab.txt"))
             .Should().Be("07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3");
