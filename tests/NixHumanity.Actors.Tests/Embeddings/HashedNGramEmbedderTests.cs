@@ -104,3 +104,22 @@ public sealed class HashedNGramEmbedderTests
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("dimensions");
     }
 }
+
+public sealed class HashedNGramEmbedderPinTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public void Vectors_of_ngram_v1_never_change_silently()
+    {
+        // Stored vectors carry the id "ngram-v1". If this fails, the feature scheme changed (weights, stop words,
+        // normalisation, hash): bump HashedNGramEmbedder.DefaultId so stores re-embed, then update these numbers.
+        var v = new HashedNGramEmbedder().Embed("Instal fire fox, please!");
+        var nonZero = v.Count(x => x != 0f);
+        var fingerprint = v.Select((x, i) => x * (i + 1)).Sum();
+        output.WriteLine($"non-zero {nonZero}, fingerprint {fingerprint:R}");
+        nonZero.Should().Be(PinnedNonZero);
+        fingerprint.Should().BeApproximately(PinnedFingerprint, 1e-3f);
+    }
+
+    private const int PinnedNonZero = 50;
+    private const float PinnedFingerprint = 6.5358844f;
+}

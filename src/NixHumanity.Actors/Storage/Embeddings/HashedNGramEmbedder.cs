@@ -17,6 +17,8 @@ public sealed class HashedNGramEmbedder : IEmbedder
     /// <summary>The identifier of version 1 of this feature scheme at 384 dimensions.</summary>
     public const string DefaultId = "ngram-v1";
 
+    // Changing any of these constants, the stop words or the normaliser changes every vector: bump DefaultId
+    // (and the pinned numbers in HashedNGramEmbedderPinTests) so stores re-embed instead of mixing schemes.
     private const float WordWeight = 1.0f;
     private const float BigramWeight = 0.5f;
     private const float CharWeight = 1.2f;
