@@ -1,0 +1,62 @@
+namespace NixHumanity.Actors.Tests.Embeddings;
+
+/// <summary>Finds files committed beside these tests, from the test binaries' folder up to the repository root.</summary>
+internal static class EmbeddingTestFiles
+{
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                if (File.Exists(Path.Combine(dir.FullName, "NixHumanity.Actors.sln")))
+                {
+                    return dir.FullName;
+                }
+            }
+
+            throw new DirectoryNotFoundException($"No NixHumanity.Actors.sln above {AppContext.BaseDirectory}.");
+        }
+    }
+
+    public static string InThisFolder(string fileName)
+    {
+        var path = Path.Combine(RepositoryRoot, "tests", "NixHumanity.Actors.Tests", "Embeddings", fileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Test file '{path}' is missing.", path);
+        }
+
+        return path;
+    }
+
+    public static string TinyModel => InThisFolder("tiny-minilm.onnx");
+
+    public static string QualitySet => InThisFolder("nixos-requests.json");
+}
+
+/// <summary>A fresh temporary folder, deleted on dispose.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nixh-embed-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder does not affect other tests.
+        }
+    }
+}
