@@ -39,7 +39,7 @@ public sealed record MemoryAsOf
             return AtTime(time);
         }
 
-        throw new ArgumentException($"asOf: '{text}' is neither a version number nor an ISO-8601 timestamp", "asOf");
+        throw new ArgumentException($"asOf: '{text}' is neither a version number nor an ISO-8601 timestamp");
     }
 
     /// <inheritdoc />

@@ -177,12 +177,12 @@ public sealed class VectorMemoryStore : IDisposable
             var (sequenceNr, record) = batch[i];
             if (sequenceNr <= 0)
             {
-                throw new ArgumentException($"sequenceNr: must be positive (got {sequenceNr})", nameof(batch));
+                throw new ArgumentException($"sequenceNr: must be positive (got {sequenceNr})");
             }
 
             if (sequenceNr <= previous)
             {
-                throw new ArgumentException("sequenceNr: must be strictly increasing within a batch", nameof(batch));
+                throw new ArgumentException("sequenceNr: must be strictly increasing within a batch");
             }
 
             previous = sequenceNr;
@@ -356,7 +356,7 @@ public sealed class VectorMemoryStore : IDisposable
         ThrowIfDisposed();
         if (k is < 1 or > MaxK)
         {
-            throw new ArgumentException($"k: must be between 1 and {MaxK} (got {k})", nameof(k));
+            throw new ArgumentException($"k: must be between 1 and {MaxK} (got {k})");
         }
 
         var normalisedQuery = NormaliseVector(query, nameof(query));
@@ -379,7 +379,7 @@ public sealed class VectorMemoryStore : IDisposable
         var target = upToVersion ?? CurrentVersion;
         if (target < 0 || target > CurrentVersion)
         {
-            throw new ArgumentException($"upToVersion: must be between 0 and the current version {CurrentVersion} (got {target})", nameof(upToVersion));
+            throw new ArgumentException($"upToVersion: must be between 0 and the current version {CurrentVersion} (got {target})");
         }
 
         if (target <= _oldestReadableVersion)
@@ -537,7 +537,7 @@ public sealed class VectorMemoryStore : IDisposable
         RequireUnit("confidence", record.Confidence);
         if (record.At.Year is < 2000 or > 9000)
         {
-            throw new ArgumentException($"at: must be a plausible timestamp (got {record.At:O})", nameof(record));
+            throw new ArgumentException($"at: must be a plausible timestamp (got {record.At:O})");
         }
 
         return NormaliseVector(record.Vector, "vector");
@@ -547,12 +547,12 @@ public sealed class VectorMemoryStore : IDisposable
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new ArgumentException($"{field}: must not be empty", field);
+            throw new ArgumentException($"{field}: must not be empty");
         }
 
         if (value.Length > maxLength)
         {
-            throw new ArgumentException($"{field}: must be at most {maxLength} characters", field);
+            throw new ArgumentException($"{field}: must be at most {maxLength} characters");
         }
     }
 
@@ -560,7 +560,7 @@ public sealed class VectorMemoryStore : IDisposable
     {
         if (value is { } v && (!double.IsFinite(v) || v is < 0 or > 1))
         {
-            throw new ArgumentException($"{field}: must be a finite number between 0 and 1 (got {v})", field);
+            throw new ArgumentException($"{field}: must be a finite number between 0 and 1 (got {v})");
         }
     }
 
@@ -568,26 +568,26 @@ public sealed class VectorMemoryStore : IDisposable
     {
         if (vector is null)
         {
-            throw new ArgumentException($"{field}: must not be null", field);
+            throw new ArgumentException($"{field}: must not be null");
         }
 
         if (vector.Length != Dimensions)
         {
-            throw new ArgumentException($"{field}: must have {Dimensions} dimensions (got {vector.Length})", field);
+            throw new ArgumentException($"{field}: must have {Dimensions} dimensions (got {vector.Length})");
         }
 
         for (var i = 0; i < vector.Length; i++)
         {
             if (!float.IsFinite(vector[i]))
             {
-                throw new ArgumentException($"{field}: element {i} is {vector[i]} (NaN and infinity are not allowed)", field);
+                throw new ArgumentException($"{field}: element {i} is {vector[i]} (NaN and infinity are not allowed)");
             }
         }
 
         var norm = TensorPrimitives.Norm(vector);
         if (!(norm > 0) || !float.IsFinite(norm))
         {
-            throw new ArgumentException($"{field}: must not be all zeros", field);
+            throw new ArgumentException($"{field}: must not be all zeros");
         }
 
         var copy = new float[Dimensions];
@@ -864,13 +864,13 @@ public sealed class VectorMemoryStore : IDisposable
         {
             if (version > CurrentVersion || version < 0)
             {
-                throw new ArgumentException($"asOf: version {version} does not exist (current version is {CurrentVersion})", nameof(asOf));
+                throw new ArgumentException($"asOf: version {version} does not exist (current version is {CurrentVersion})");
             }
 
             if (version < oldest.Version)
             {
                 throw new ArgumentException(
-                    $"asOf: version {version} is no longer readable (compacted or reset); the oldest readable version is {oldest.Version}", nameof(asOf));
+                    $"asOf: version {version} is no longer readable (compacted or reset); the oldest readable version is {oldest.Version}");
             }
 
             return version;
@@ -880,7 +880,7 @@ public sealed class VectorMemoryStore : IDisposable
         if (time < oldest.CreatedAt)
         {
             throw new ArgumentException(
-                $"asOf: {Iso(time)} is before the oldest readable version {oldest.Version} ({Iso(oldest.CreatedAt)})", nameof(asOf));
+                $"asOf: {Iso(time)} is before the oldest readable version {oldest.Version} ({Iso(oldest.CreatedAt)})");
         }
 
         return _versions.Last(v => v.CreatedAt <= time).Version;

@@ -25,11 +25,11 @@ public sealed record VectorMemoryStoreOptions
     /// <summary>HNSW graph degree (USearch connectivity, default 16).</summary>
     public int HnswConnectivity { get; init; } = 16;
 
-    /// <summary>HNSW build-time beam width (USearch expansion_add, default 64).</summary>
-    public int HnswExpansionAdd { get; init; } = 64;
+    /// <summary>HNSW build-time beam width (USearch expansion_add, default 128).</summary>
+    public int HnswExpansionAdd { get; init; } = 128;
 
-    /// <summary>HNSW query-time beam width (USearch expansion_search, default 64).</summary>
-    public int HnswExpansionSearch { get; init; } = 64;
+    /// <summary>HNSW query-time beam width (USearch expansion_search, default 128).</summary>
+    public int HnswExpansionSearch { get; init; } = 128;
 
     /// <summary>Threads used to build the HNSW index (default: all cores).</summary>
     public int HnswBuildThreads { get; init; } = Environment.ProcessorCount;

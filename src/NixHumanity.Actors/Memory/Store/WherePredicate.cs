@@ -81,7 +81,7 @@ public sealed class WherePredicate
     /// <inheritdoc />
     public override string ToString() => Sql;
 
-    internal static ArgumentException Error(string problem) => new($"where: {problem}", "where");
+    internal static ArgumentException Error(string problem) => new($"where: {problem}");
 
     private enum Kind
     {
