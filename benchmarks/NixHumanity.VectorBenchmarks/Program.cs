@@ -177,6 +177,21 @@ internal static class Program
             }
         }
 
+        if (peerJson is not null)
+        {
+            // The machine is shared: measure our filtered paths again after the peer, so drift in load shows up.
+            using (var store = VectorMemoryStore.Open(storePath, exactOptions))
+            {
+                lines.Add(Measure("ours: exact filtered, cached (re-run after LanceDB)", q => store.Search(q, K, Filter), data, truthFiltered, passes));
+            }
+
+            using (var store = VectorMemoryStore.Open(storePath, exactOptions with { CacheFilterResults = false }))
+            {
+                lines.Add(Measure("ours: exact filtered, DuckDB every query (re-run after LanceDB)", q => store.Search(q, K, Filter), data, truthFiltered, passes));
+            }
+        }
+
+        var (usedBytes, freeBytes) = DatabaseBlocks(storePath);
         var md = new StringBuilder();
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"### {rows:N0} rows ({data.FilteredFraction:P1} pass the filter)");
@@ -195,7 +210,8 @@ internal static class Program
         var peerDisk = peerJson?["disk_bytes"]?.GetValue<long>();
         var peerIndex = peerJson?["index_seconds"]?.GetValue<double?>();
         md.AppendLine(CultureInfo.InvariantCulture, $"| insert throughput (rows/s, batches of {BatchSize}, one version each) | {rows / insertSeconds:N0} | {Format(peerInsert, "N0")} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| disk size (MB) | {diskBytes / 1e6:F1} | {Format(peerDisk / 1e6, "F1")} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| disk size (MB) | {diskBytes / 1e6:F1} (used blocks {usedBytes / 1e6:F1}, free {freeBytes / 1e6:F1}) | {Format(peerDisk / 1e6, "F1")} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| raw float32 vectors (MB) | {rows * 384 * 4 / 1e6:F1} | {rows * 384 * 4 / 1e6:F1} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| open + load into memory (s) | {loadSeconds:F2} | – |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| ANN index build (s) | {Format(hnswBuildSeconds, "F1")} (HNSW, background) | {Format(peerIndex, "F1")} (IVF_PQ) |");
 
@@ -212,6 +228,8 @@ internal static class Program
 
         json["insert_seconds"] = insertSeconds;
         json["disk_bytes"] = diskBytes;
+        json["disk_used_block_bytes"] = usedBytes;
+        json["disk_free_block_bytes"] = freeBytes;
         json["load_seconds"] = loadSeconds;
         json["hnsw_build_seconds"] = hnswBuildSeconds;
         json["measurements"] = new JsonArray(lines.Select(l => (JsonNode)new JsonObject
@@ -221,6 +239,18 @@ internal static class Program
         json["lancedb"] = peerJson?.DeepClone();
         Console.WriteLine(md.ToString());
         return (md.ToString(), json);
+    }
+
+    private static (long Used, long Free) DatabaseBlocks(string path)
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={path}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT block_size, used_blocks, free_blocks FROM pragma_database_size()";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var blockSize = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+        return (blockSize * Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), blockSize * Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture));
     }
 
     private static string Format(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "–";

@@ -100,3 +100,25 @@ public sealed class WherePredicateTests : IDisposable
         store.Checkpoint.Should().Be(1);
     }
 }
+
+public sealed class VectorMemoryStoreLockdownTests : IDisposable
+{
+    private readonly TempStoreFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void The_connection_cannot_reach_files_or_change_its_settings_even_with_raw_sql()
+    {
+        var secret = Path.Combine(_folder.Folder, "secret.csv");
+        File.WriteAllText(secret, "a,b\n1,2\n");
+        using var store = VectorMemoryStore.Open(_folder.StorePath);
+
+        var read = () => store.ExecuteScalarUnvalidatedForTests($"SELECT count(*) FROM read_csv('{secret}')");
+        read.Should().Throw<Exception>().WithMessage("*Permission Error*");
+        var unlock = () => store.ExecuteScalarUnvalidatedForTests("SET enable_external_access = true");
+        unlock.Should().Throw<Exception>().WithMessage("*locked*");
+        var attach = () => store.ExecuteScalarUnvalidatedForTests($"ATTACH '{Path.Combine(_folder.Folder, "other.duckdb")}' AS other");
+        attach.Should().Throw<Exception>();
+    }
+}

@@ -113,6 +113,14 @@ public sealed class VectorMemoryStore : IDisposable
     /// <summary>Test hook: called with a stage name inside the upsert transaction, before commit.</summary>
     internal Action<string>? FaultInjector { get; set; }
 
+    /// <summary>Test hook: runs raw SQL on the store's connection to prove the connection-level lockdown.</summary>
+    internal object? ExecuteScalarUnvalidatedForTests(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
     /// <summary>Opens (or creates) the store at <paramref name="path"/>.</summary>
     /// <param name="path">The DuckDB file, normally <c>&lt;user folder&gt;/memory/memory.duckdb</c>.</param>
     /// <param name="options">Tuning; defaults when null.</param>
