@@ -139,6 +139,12 @@ internal static class Program
             lines.Add(Measure("ours: exact filtered (DuckDB evaluates the filter every query)", q => store.Search(q, K, Filter), data, truthFiltered, passes));
         }
 
+        using (var store = VectorMemoryStore.Open(storePath, exactOptions with { ScanThreads = 1 }))
+        {
+            lines.Add(Measure("ours: exact filtered, cached, 1 scan thread", q => store.Search(q, K, Filter), data, truthFiltered, passes));
+            lines.Add(Measure("ours: exact unfiltered, 1 scan thread", q => store.Search(q, K), data, truthUnfiltered, passes));
+        }
+
         double? hnswBuildSeconds = null;
         var hnswOptions = new VectorMemoryStoreOptions { SimilarityWeight = 1, SuccessRateWeight = 0, HnswThreshold = Math.Min(20_000, rows), ExactFilteredMaxRows = 0 };
         Console.WriteLine("HNSW build…");

@@ -291,4 +291,30 @@ public sealed class VectorMemoryStoreTests : IDisposable
         plain.Upsert(2, TestVectors.Record("working", lessClose, succeeded: true));
         plain.Search(query, 2).Results[0].Command.Should().Be("failing");
     }
+
+    [Fact]
+    public void A_parallel_exact_scan_returns_the_same_results_as_a_single_threaded_one()
+    {
+        var vectors = TestVectors.Clustered(2000, 20, 0.8, seed: 21);
+        var queries = TestVectors.Clustered(20, 20, 0.8, seed: 22);
+        using (var store = VectorMemoryStore.Open(_folder.StorePath))
+        {
+            store.Upsert(vectors.Select((v, i) => ((long)(i + 1), TestVectors.Record($"cmd-{i}", v, succeeded: i % 3 == 0))).ToList());
+        }
+
+        var serial = new VectorMemoryStoreOptions { ScanThreads = 1 };
+        var parallel = new VectorMemoryStoreOptions { ScanThreads = 2, ParallelScanMinRows = 100 };
+        var expected = new List<IReadOnlyList<MemorySearchResult>>();
+        using (var store = VectorMemoryStore.Open(_folder.StorePath, serial))
+        {
+            expected.AddRange(queries.Select(q => store.Search(q, 25).Results));
+            expected.AddRange(queries.Select(q => store.Search(q, 25, "success_rate > 0.5").Results));
+        }
+
+        using (var store = VectorMemoryStore.Open(_folder.StorePath, parallel))
+        {
+            var actual = queries.Select(q => store.Search(q, 25).Results).Concat(queries.Select(q => store.Search(q, 25, "success_rate > 0.5").Results)).ToList();
+            actual.Should().BeEquivalentTo(expected, o => o.WithStrictOrdering());
+        }
+    }
 }

@@ -56,27 +56,50 @@ internal sealed class VectorMatrix
 
     public float Similarity(int ord, ReadOnlySpan<float> query) => TensorPrimitives.Dot(Row(ord), query);
 
-    /// <summary>Exact top-k over all rows (<paramref name="candidates"/> null) or over the listed ordinals.</summary>
-    public TopK Search(ReadOnlySpan<float> query, int k, int[]? candidates, float similarityWeight, float successWeight)
+    /// <summary>
+    /// Exact top-k over all rows (<paramref name="candidates"/> null) or over the listed ordinals. From
+    /// <paramref name="parallelMinRows"/> rows on, the scan is split across <paramref name="threads"/> threads, each
+    /// keeping its own top-k, merged at the end (the matrix is only read, so this is safe for the single owner).
+    /// </summary>
+    public TopK Search(float[] query, int k, int[]? candidates, float similarityWeight, float successWeight, int parallelMinRows = int.MaxValue, int threads = 1)
+    {
+        var rows = candidates?.Length ?? Count;
+        var parts = Math.Min(threads, Math.Max(1, rows / Math.Max(1, parallelMinRows / 2)));
+        if (rows < parallelMinRows || parts < 2)
+        {
+            return ScanRange(query, k, candidates, 0, rows, similarityWeight, successWeight);
+        }
+
+        var partial = new TopK[parts];
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            var from = (int)((long)rows * part / parts);
+            var to = (int)((long)rows * (part + 1) / parts);
+            partial[part] = ScanRange(query, k, candidates, from, to, similarityWeight, successWeight);
+        });
+
+        var merged = new TopK(k);
+        foreach (var top in partial)
+        {
+            for (var i = 0; i < top.Count; i++)
+            {
+                merged.Offer(top.Ord(i), top.Score(i), top.Similarity(i));
+            }
+        }
+
+        return merged;
+    }
+
+    private TopK ScanRange(ReadOnlySpan<float> query, int k, int[]? candidates, int from, int to, float similarityWeight, float successWeight)
     {
         var top = new TopK(k);
         var data = _data.AsSpan();
         var dims = Dimensions;
-        if (candidates is null)
+        for (var i = from; i < to; i++)
         {
-            for (var ord = 0; ord < Count; ord++)
-            {
-                var similarity = TensorPrimitives.Dot(data.Slice(ord * dims, dims), query);
-                top.Offer(ord, (similarityWeight * similarity) + (successWeight * _successRates[ord]), similarity);
-            }
-        }
-        else
-        {
-            foreach (var ord in candidates)
-            {
-                var similarity = TensorPrimitives.Dot(data.Slice(ord * dims, dims), query);
-                top.Offer(ord, (similarityWeight * similarity) + (successWeight * _successRates[ord]), similarity);
-            }
+            var ord = candidates is null ? i : candidates[i];
+            var similarity = TensorPrimitives.Dot(data.Slice(ord * dims, dims), query);
+            top.Offer(ord, (similarityWeight * similarity) + (successWeight * _successRates[ord]), similarity);
         }
 
         return top;

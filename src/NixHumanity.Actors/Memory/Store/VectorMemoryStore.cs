@@ -732,7 +732,7 @@ public sealed class VectorMemoryStore : IDisposable
             }
         }
 
-        var exact = _matrix.Search(query, k, candidates, simWeight, successWeight);
+        var exact = _matrix.Search(query, k, candidates, simWeight, successWeight, _options.ParallelScanMinRows, _options.ScanThreads);
         return Respond(exact, version, candidates is null ? SearchStrategy.Exact : SearchStrategy.ExactFiltered, candidateCount);
     }
 
@@ -826,7 +826,7 @@ public sealed class VectorMemoryStore : IDisposable
             candidates = ords.Select(o => snapshot.PositionByOrd.TryGetValue(o, out var p) ? p : -1).Where(p => p >= 0).ToArray();
         }
 
-        var top = snapshot.Matrix.Search(query, k, candidates, (float)_options.SimilarityWeight, (float)_options.SuccessRateWeight);
+        var top = snapshot.Matrix.Search(query, k, candidates, (float)_options.SimilarityWeight, (float)_options.SuccessRateWeight, _options.ParallelScanMinRows, _options.ScanThreads);
         var results = new MemorySearchResult[top.Count];
         for (var i = 0; i < top.Count; i++)
         {

@@ -40,6 +40,15 @@ public sealed record VectorMemoryStoreOptions
     /// </summary>
     public bool CacheFilterResults { get; init; } = true;
 
+    /// <summary>
+    /// Exact scans over at least this many rows are split across <see cref="ScanThreads"/> threads (default 16,384;
+    /// below it the thread hand-off costs more than it saves).
+    /// </summary>
+    public int ParallelScanMinRows { get; init; } = 16_384;
+
+    /// <summary>Threads an exact scan may use (default: all cores; 1 keeps every search on the owner's thread).</summary>
+    public int ScanThreads { get; init; } = Environment.ProcessorCount;
+
     /// <summary>Validates the options.</summary>
     /// <exception cref="ArgumentException">A weight is negative or not finite, or a size is out of range.</exception>
     public void Validate()
@@ -54,7 +63,7 @@ public sealed record VectorMemoryStoreOptions
             throw new ArgumentException("options: at least one weight must be positive");
         }
 
-        if (HnswThreshold < 1 || ExactFilteredMaxRows < 0 || HnswConnectivity < 2 || HnswExpansionAdd < 1 || HnswExpansionSearch < 1 || HnswBuildThreads < 1)
+        if (HnswThreshold < 1 || ExactFilteredMaxRows < 0 || HnswConnectivity < 2 || HnswExpansionAdd < 1 || HnswExpansionSearch < 1 || HnswBuildThreads < 1 || ParallelScanMinRows < 1 || ScanThreads < 1)
         {
             throw new ArgumentException("options: HNSW sizes must be positive (connectivity at least 2)");
         }
