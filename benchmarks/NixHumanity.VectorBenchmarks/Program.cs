@@ -139,10 +139,10 @@ internal static class Program
             lines.Add(Measure("ours: exact filtered (DuckDB evaluates the filter every query)", q => store.Search(q, K, Filter), data, truthFiltered, passes));
         }
 
-        using (var store = VectorMemoryStore.Open(storePath, exactOptions with { ScanThreads = 1 }))
+        using (var store = VectorMemoryStore.Open(storePath, exactOptions with { ScanThreads = 2 }))
         {
-            lines.Add(Measure("ours: exact filtered, cached, 1 scan thread", q => store.Search(q, K, Filter), data, truthFiltered, passes));
-            lines.Add(Measure("ours: exact unfiltered, 1 scan thread", q => store.Search(q, K), data, truthUnfiltered, passes));
+            lines.Add(Measure("ours: exact filtered, cached, 2 scan threads", q => store.Search(q, K, Filter), data, truthFiltered, passes));
+            lines.Add(Measure("ours: exact unfiltered, 2 scan threads", q => store.Search(q, K), data, truthUnfiltered, passes));
         }
 
         double? hnswBuildSeconds = null;

@@ -46,8 +46,12 @@ public sealed record VectorMemoryStoreOptions
     /// </summary>
     public int ParallelScanMinRows { get; init; } = 16_384;
 
-    /// <summary>Threads an exact scan may use (default: all cores; 1 keeps every search on the owner's thread).</summary>
-    public int ScanThreads { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Threads an exact scan may use (default 1: every search stays on the owner's thread). On the shared 2-core
+    /// benchmark machine two scan threads were slower than one (100k rows unfiltered: 10.3 ms vs 6.0 ms p50, see
+    /// docs/benchmarks-vectors.md), because the second thread waits to be scheduled; raise it on idle many-core hosts.
+    /// </summary>
+    public int ScanThreads { get; init; } = 1;
 
     /// <summary>Validates the options.</summary>
     /// <exception cref="ArgumentException">A weight is negative or not finite, or a size is out of range.</exception>
