@@ -1,0 +1,75 @@
+namespace NixHumanity.Actors.Memory.Store;
+
+/// <summary>Tuning of <see cref="VectorMemoryStore"/>; the defaults suit one person's command history.</summary>
+public sealed record VectorMemoryStoreOptions
+{
+    /// <summary>Weight of cosine similarity in the ranking score (default 0.85).</summary>
+    public double SimilarityWeight { get; init; } = 0.85;
+
+    /// <summary>Weight of the success rate in the ranking score (default 0.15). Set 0 to rank by similarity only.</summary>
+    public double SuccessRateWeight { get; init; } = 0.15;
+
+    /// <summary>
+    /// From this many live memories on, an HNSW index (USearch) is built in the background and used once ready
+    /// (default 20,000). Below it exact search is faster than the index's overhead anyway.
+    /// </summary>
+    public int HnswThreshold { get; init; } = 20_000;
+
+    /// <summary>
+    /// With a prefilter, exact search over the allowed rows is used while they number at most this many
+    /// (default 25,000: a full exact scan of that size stays around a millisecond and has perfect recall);
+    /// above it the HNSW index over-fetches and post-filters.
+    /// </summary>
+    public int ExactFilteredMaxRows { get; init; } = 25_000;
+
+    /// <summary>HNSW graph degree (USearch connectivity, default 16).</summary>
+    public int HnswConnectivity { get; init; } = 16;
+
+    /// <summary>HNSW build-time beam width (USearch expansion_add, default 128).</summary>
+    public int HnswExpansionAdd { get; init; } = 128;
+
+    /// <summary>HNSW query-time beam width (USearch expansion_search, default 128).</summary>
+    public int HnswExpansionSearch { get; init; } = 128;
+
+    /// <summary>Threads used to build the HNSW index (default: all cores).</summary>
+    public int HnswBuildThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Whether prefilter results are cached per (predicate, table version). The cache is exact — any mutation
+    /// bumps the version — and saves DuckDB's per-query overhead when the same filter repeats (default true).
+    /// </summary>
+    public bool CacheFilterResults { get; init; } = true;
+
+    /// <summary>
+    /// Exact scans over at least this many rows are split across <see cref="ScanThreads"/> threads (default 16,384;
+    /// below it the thread hand-off costs more than it saves).
+    /// </summary>
+    public int ParallelScanMinRows { get; init; } = 16_384;
+
+    /// <summary>
+    /// Threads an exact scan may use (default 1: every search stays on the owner's thread). On the shared 2-core
+    /// benchmark machine two scan threads were slower than one (100k rows unfiltered: 10.3 ms vs 6.0 ms p50, see
+    /// docs/benchmarks-vectors.md), because the second thread waits to be scheduled; raise it on idle many-core hosts.
+    /// </summary>
+    public int ScanThreads { get; init; } = 1;
+
+    /// <summary>Validates the options.</summary>
+    /// <exception cref="ArgumentException">A weight is negative or not finite, or a size is out of range.</exception>
+    public void Validate()
+    {
+        if (!double.IsFinite(SimilarityWeight) || SimilarityWeight < 0 || !double.IsFinite(SuccessRateWeight) || SuccessRateWeight < 0)
+        {
+            throw new ArgumentException("options: weights must be finite and non-negative");
+        }
+
+        if (SimilarityWeight + SuccessRateWeight <= 0)
+        {
+            throw new ArgumentException("options: at least one weight must be positive");
+        }
+
+        if (HnswThreshold < 1 || ExactFilteredMaxRows < 0 || HnswConnectivity < 2 || HnswExpansionAdd < 1 || HnswExpansionSearch < 1 || HnswBuildThreads < 1 || ParallelScanMinRows < 1 || ScanThreads < 1)
+        {
+            throw new ArgumentException("options: HNSW sizes must be positive (connectivity at least 2)");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using NixHumanity.Actors.Memory.Store;
+
+namespace NixHumanity.Actors.Tests.Memory;
+
+/// <summary>A temporary folder holding one store file, deleted afterwards.</summary>
+internal sealed class TempStoreFolder : IDisposable
+{
+    public TempStoreFolder()
+    {
+        Folder = Path.Combine(Path.GetTempPath(), "nixh-vector-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Folder);
+    }
+
+    public string Folder { get; }
+
+    public string StorePath => Path.Combine(Folder, VectorMemoryStore.FileName);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temp folder must not fail a test.
+        }
+    }
+}
+
+/// <summary>A clock the test moves by hand, so version timestamps are known.</summary>
+internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    public DateTimeOffset Now { get; set; } = start;
+
+    public override DateTimeOffset GetUtcNow() => Now;
+
+    public void Advance(TimeSpan by) => Now += by;
+}
+
+/// <summary>Deterministic vectors: clustered (realistic for recall) and one-hot-ish (for exact expectations).</summary>
+internal static class TestVectors
+{
+    public const string Embedder = "test-embedder-v1";
+
+    public static float[] Basis(int axis, float noise = 0f, int seed = 0)
+    {
+        var random = new Random(seed);
+        var vector = new float[VectorMemoryStore.Dimensions];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            vector[i] = noise * (float)((random.NextDouble() * 2) - 1);
+        }
+
+        vector[axis % vector.Length] += 1f;
+        return vector;
+    }
+
+    /// <summary>Gaussian clusters on the unit sphere: centres random, members centre + noise, normalised.</summary>
+    public static float[][] Clustered(int count, int clusters, double spread, int seed)
+    {
+        var random = new Random(seed);
+        var centres = new float[clusters][];
+        for (var c = 0; c < clusters; c++)
+        {
+            centres[c] = Normalise(Gaussian(random, 1.0));
+        }
+
+        var vectors = new float[count][];
+        for (var i = 0; i < count; i++)
+        {
+            var centre = centres[random.Next(clusters)];
+            var noise = Gaussian(random, spread / Math.Sqrt(VectorMemoryStore.Dimensions));
+            for (var d = 0; d < noise.Length; d++)
+            {
+                noise[d] += centre[d];
+            }
+
+            vectors[i] = Normalise(noise);
+        }
+
+        return vectors;
+    }
+
+    public static MemoryRecord Record(string command, float[] vector, bool? succeeded = true, string? text = null,
+        double? satisfaction = null, string embedder = Embedder, string? intent = null, double? confidence = null, DateTimeOffset? at = null) =>
+        new(command, text ?? $"please run {command}", vector, embedder, at ?? new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero),
+            succeeded, intent, satisfaction, confidence);
+
+    private static float[] Gaussian(Random random, double sigma)
+    {
+        var vector = new float[VectorMemoryStore.Dimensions];
+        for (var i = 0; i < vector.Length; i++)
+        {
+            var u1 = 1.0 - random.NextDouble();
+            var u2 = random.NextDouble();
+            vector[i] = (float)(sigma * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+        }
+
+        return vector;
+    }
+
+    private static float[] Normalise(float[] vector)
+    {
+        var norm = (float)Math.Sqrt(vector.Sum(v => (double)v * v));
+        return vector.Select(v => v / norm).ToArray();
+    }
+}
