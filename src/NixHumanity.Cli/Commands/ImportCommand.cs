@@ -119,7 +119,7 @@ internal static class ImportCommand
         var skipped = new Table().Title($"skipped rows ({report.Skipped.Count})").AddColumn("row").AddColumn("field").AddColumn("rule");
         foreach (var problem in report.Skipped.Take(ShownProblems))
         {
-            skipped.AddRow($"{Markup.Escape(problem.Table)}[{problem.Row}]", Markup.Escape(problem.Field), Markup.Escape(problem.Rule));
+            skipped.AddRow(Markup.Escape($"{problem.Table}[{problem.Row}]"), Markup.Escape(problem.Field), Markup.Escape(problem.Rule));
         }
 
         if (report.Skipped.Count > ShownProblems)
