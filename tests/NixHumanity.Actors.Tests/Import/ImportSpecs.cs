@@ -170,7 +170,7 @@ public sealed class ImportSpecs : IDisposable
             new Row(Iso(Past.AddSeconds(15)), "install bat", Context: Context(sessionId: "../etc")),
             new Row(Iso(Past.AddSeconds(20)), "install eza", Outcome: "success"),
         ],
-        metrics: [["accuracy", double.NaN, Iso(Past)]]);
+        metrics: [["accuracy", "n/a", Iso(Past)]]);
         await using var tree = ActorTree.Start(_data.Path);
 
         var report = await ImportAsync(tree, "rose", path);
