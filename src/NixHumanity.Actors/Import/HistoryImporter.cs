@@ -49,7 +49,7 @@ public static class HistoryImporter
 {
     /// <summary>Rows per chunk: large enough that the per-write overhead vanishes, small enough to reply well
     /// within the ask timeout on a slow disk.</summary>
-    public const int DefaultChunkSize = 2000;
+    public const int DefaultChunkSize = 5000;
 
     /// <summary>Imports <paramref name="plan"/> for <paramref name="userId"/> through the client facade.</summary>
     /// <exception cref="InvalidInputException">A bad user id, or <paramref name="strict"/> and the file has bad rows.</exception>
