@@ -306,7 +306,7 @@ public static class ImportFile
 
     private static readonly Dictionary<string, string> SqliteFieldNames = new(StringComparer.Ordinal)
     {
-        ["text"] = "input_text", ["command"] = "context", ["sessionId"] = "context", ["commandType"] = "context",
+        ["text"] = "input_text", ["command"] = "context.command", ["sessionId"] = "context.session_id", ["commandType"] = "context.command_type",
         ["intent"] = "intent", ["at"] = "timestamp", ["satisfaction"] = "feedback",
     };
 

@@ -182,9 +182,10 @@ public sealed class ImportSpecs : IDisposable
             ("interactions", 3L, "timestamp"),
             ("interactions", 4L, "context"),
             ("interactions", 5L, "feedback"),
-            ("interactions", 6L, "context"),
+            ("interactions", 6L, "context.session_id"),
             ("evolution", 1L, "metric_value"));
         report.Skipped[0].Rule.Should().Be("must not be empty");
+        report.Skipped[4].Rule.Should().Be("must match [A-Za-z0-9_-]{1,64}");
         (await tree.JournalEventsAsync("rose")).OfType<InteractionRecorded>().Select(e => e.Text).Should().Equal("install vim", "install eza");
     }
 
