@@ -132,6 +132,8 @@ public sealed class SessionActor : ReceivePersistentActor
         }
 
         var decision = _state.DecideImport(cmd, now, at => Guid.CreateVersion7(at).ToString("N"), _settings.Flow);
+        _log.Debug("Import from {0}: {1} new events, {2} duplicate rows", cmd.Source, decision.Events.Count,
+            decision.InteractionDuplicates + decision.PatternDuplicates + decision.MetricDuplicates);
         if (decision.Events.Count == 0)
         {
             // Everything was imported before: nothing to write, and PersistAll would never call back.
