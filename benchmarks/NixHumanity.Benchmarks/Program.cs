@@ -1,16 +1,23 @@
 using NixHumanity.Benchmarks;
 
-// Scenario benchmarks of the foundation: durable-ack latency, concurrent throughput, recovery.
+// Scenario benchmarks of the foundation: durable-ack latency, concurrent throughput, recovery, import.
 // Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- [--quick]
+// [--only import] runs just the import scenario.
 var quick = args.Contains("--quick");
+var importOnly = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() == "import";
 var workDir = Path.Combine(Path.GetTempPath(), $"nixh-bench-{Guid.NewGuid():N}");
 Directory.CreateDirectory(workDir);
 try
 {
     var report = new BenchmarkReport();
-    await FoundationScenarios.RecordLatencyAsync(Path.Combine(workDir, "latency"), quick ? 300 : 3000, report);
-    await FoundationScenarios.ConcurrentUsersAsync(Path.Combine(workDir, "concurrent"), users: 100, perUser: quick ? 10 : 100, report);
-    await FoundationScenarios.RecoveryAsync(Path.Combine(workDir, "recovery"), quick ? 10_000 : 100_000, report);
+    if (!importOnly)
+    {
+        await FoundationScenarios.RecordLatencyAsync(Path.Combine(workDir, "latency"), quick ? 300 : 3000, report);
+        await FoundationScenarios.ConcurrentUsersAsync(Path.Combine(workDir, "concurrent"), users: 100, perUser: quick ? 10 : 100, report);
+        await FoundationScenarios.RecoveryAsync(Path.Combine(workDir, "recovery"), quick ? 10_000 : 100_000, report);
+    }
+
+    await ImportScenarios.SqliteImportAsync(Path.Combine(workDir, "import"), quick ? 10_000 : 100_000, report);
     report.Print();
 }
 finally

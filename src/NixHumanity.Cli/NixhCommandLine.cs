@@ -18,6 +18,7 @@ internal static class NixhCommandLine
             RecordCommand.Create(),
             NotifyCommand.Create(),
             StatusCommand.Create(),
+            ImportCommand.Create(),
             DemoCommand.Create(),
         };
 

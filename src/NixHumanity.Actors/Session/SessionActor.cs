@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using NixHumanity.Actors.Import;
 using NixHumanity.Actors.Users;
 using NixHumanity.Actors.Validation;
 
@@ -40,6 +41,7 @@ public sealed class SessionActor : ReceivePersistentActor
 
         Command<RecordInteraction>(HandleRecordInteraction);
         Command<RecordNotification>(HandleRecordNotification);
+        Command<ImportHistory>(HandleImportHistory);
         Command<GetSessionStatus>(_ => Sender.Tell(Status()));
         Command<StopGracefully>(_ => Context.Stop(Self));
         Command<SaveSnapshotSuccess>(success =>
@@ -120,6 +122,28 @@ public sealed class SessionActor : ReceivePersistentActor
         }, released => new NotificationAcknowledged(notificationId, notificationSequenceNr, Delivered: !deferred, Deferred: deferred, released));
     }
 
+    private void HandleImportHistory(ImportHistory cmd)
+    {
+        var now = _clock.GetUtcNow();
+        if (ImportRules.Check(cmd, now) is { } rejection)
+        {
+            Sender.Tell(rejection);
+            return;
+        }
+
+        var decision = _state.DecideImport(cmd, now, at => Guid.CreateVersion7(at).ToString("N"), _settings.Flow);
+        _log.Debug("Import from {0}: {1} new events, {2} duplicate rows", cmd.Source, decision.Events.Count,
+            decision.InteractionDuplicates + decision.PatternDuplicates + decision.MetricDuplicates);
+        if (decision.Events.Count == 0)
+        {
+            // Everything was imported before: nothing to write, and PersistAll would never call back.
+            Sender.Tell(decision.Reply(LastSequenceNr));
+            return;
+        }
+
+        PersistEvents(decision.Events, _ => { }, _ => decision.Reply(LastSequenceNr));
+    }
+
     /// <summary>
     /// Journals <paramref name="events"/> as one atomic batch, applies each, publishes it to the projection
     /// owners, and replies once the last one is durable. The reply is built from the notifications the batch
@@ -168,5 +192,10 @@ public sealed class SessionActor : ReceivePersistentActor
         _state.Deferred.Count,
         _state.FlowSessions,
         _state.LastInteractionAt,
-        LastSequenceNr);
+        LastSequenceNr)
+    {
+        ImportedInteractions = _state.ImportedInteractions,
+        ImportedPatterns = _state.ImportedPatterns,
+        ImportedMetrics = _state.ImportedMetrics,
+    };
 }

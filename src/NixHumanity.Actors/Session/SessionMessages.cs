@@ -83,7 +83,17 @@ public sealed record SessionStatus(
     int DeferredNotifications,
     long FlowSessions,
     DateTimeOffset? LastInteractionAt,
-    long SequenceNr);
+    long SequenceNr)
+{
+    /// <summary>Interactions imported from older stores (included in <see cref="Interactions"/>).</summary>
+    public long ImportedInteractions { get; init; }
+
+    /// <summary>Learned patterns imported from the old store.</summary>
+    public long ImportedPatterns { get; init; }
+
+    /// <summary>Measurements imported from the old store.</summary>
+    public long ImportedMetrics { get; init; }
+}
 
 // ---- Events (journaled) ---------------------------------------------------------------------------------------
 
@@ -121,7 +131,18 @@ public sealed record InteractionRecorded(
     double? HrvCoherence,
     double? Attention,
     double FlowScore,
-    DateTimeOffset At) : ISessionEvent;
+    DateTimeOffset At) : ISessionEvent
+{
+    /// <summary>
+    /// Set only on interactions imported from an older store: the source row's deterministic key
+    /// (<see cref="Import.ImportKeys"/>). Such an interaction is history: it is counted and projected like a live one
+    /// but never changes the live flow state, and its <see cref="FlowScore"/> is estimated over the imported history.
+    /// </summary>
+    public string? ImportKey { get; init; }
+
+    /// <summary>The person's satisfaction with the answer in [0,1], when known (the old store's numeric feedback).</summary>
+    public double? Satisfaction { get; init; }
+}
 
 /// <summary>A notification was shown to the person at once (an interruption).</summary>
 /// <param name="NotificationId">Its id.</param>

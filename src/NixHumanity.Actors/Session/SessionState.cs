@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NixHumanity.Actors.Import;
 using NixHumanity.Actors.Serialization;
 
 namespace NixHumanity.Actors.Session;
@@ -14,7 +15,7 @@ public sealed record DeferredNotification(string NotificationId, string Source, 
 /// turn a validated command into the events it causes; <see cref="Apply"/> folds one event into a new state.
 /// Keeping the two apart means recovery replays exactly what was decided, whatever the model does later.
 /// </summary>
-public sealed record SessionState : IPersistedMessage
+public sealed partial record SessionState : IPersistedMessage
 {
     /// <summary>The empty state of a new person.</summary>
     public static readonly SessionState Empty = new();
@@ -110,6 +111,10 @@ public sealed record SessionState : IPersistedMessage
     /// <summary>Folds one event into the state.</summary>
     public SessionState Apply(ISessionEvent evt, FlowOptions flow) => evt switch
     {
+        // Imported history is counted but never touches the live flow state (see SessionState.Import.cs).
+        InteractionRecorded { ImportKey: not null } e => ApplyImported(e),
+        PatternImported e => ApplyImported(e),
+        MetricImported e => ApplyImported(e),
         InteractionRecorded e => this with
         {
             Interactions = Interactions + 1,

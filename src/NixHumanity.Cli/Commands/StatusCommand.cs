@@ -23,6 +23,7 @@ internal static class StatusCommand
                 flowSessions = status.FlowSessions,
                 lastInteractionAt = status.LastInteractionAt,
                 sequenceNr = status.SequenceNr,
+                importedInteractions = status.ImportedInteractions,
             };
         }));
         return verb;
