@@ -262,6 +262,57 @@ public sealed class ParquetTensorStoreTests : IDisposable
         act.Should().Throw<InvalidInputException>().Which.Rejection.Field.Should().Be("features");
     }
 
+    [Fact]
+    public void The_in_memory_index_and_duckdb_over_the_files_give_the_same_reads_through_every_operation()
+    {
+        var rng = new Random(99);
+        var store = ParquetTensorStore.Open(_temp.Path);
+        try
+        {
+            var stamps = new List<DateTimeOffset>();
+            for (var step = 0; step < 60; step++)
+            {
+                var roll = rng.Next(20);
+                if (roll == 0 && stamps.Count > 0)
+                {
+                    store.Consolidate(stamps[rng.Next(stamps.Count)]);
+                }
+                else if (roll == 1)
+                {
+                    store.DeleteUser(rng.Next(0, 6));
+                }
+                else if (roll == 2)
+                {
+                    store.Dispose();
+                    store = ParquetTensorStore.Open(_temp.Path);
+                }
+                else
+                {
+                    var stamp = T0.AddSeconds(rng.Next(0, 50) * 7);
+                    stamps.Add(stamp);
+                    var cells = new Dictionary<(int, int), float>();
+                    for (var i = 0; i < 25; i++)
+                    {
+                        cells[(rng.Next(0, 6), rng.Next(0, 768))] = rng.Next(-100, 100) / 10f;
+                    }
+
+                    store.Write(cells.Select(kv => C(kv.Key.Item1, kv.Key.Item2, kv.Value)).ToList(), stamp);
+                }
+
+                var at = T0.AddSeconds(rng.Next(-5, 360));
+                int? user = rng.Next(3) == 0 ? rng.Next(0, 6) : null;
+                var features = rng.Next(3) == 0 ? new FeatureRange(100, 500) : null;
+                store.Read(at, user, features).Should().Equal(store.ReadFromDisk(at, user, features), $"step {step} reads at {at:O}");
+            }
+
+            store.Read(T0.AddDays(1)).Should().NotBeEmpty();
+        }
+        finally
+        {
+            store.Dispose();
+        }
+    }
+
     private static List<(int, int, float)> Reference(IEnumerable<(int User, int Feature, long Time, long Order, float Value)> cells, long at) =>
         cells.Where(c => c.Time <= at)
             .GroupBy(c => (c.User, c.Feature))
