@@ -19,8 +19,14 @@ internal static class Program
     {
         var rows = 10_000_000L;
         var fragments = 1000;
+        string? only = null;
         for (var i = 0; i < args.Length - 1; i++)
         {
+            if (args[i] == "--only")
+            {
+                only = args[i + 1];
+            }
+
             if (args[i] == "--rows")
             {
                 rows = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
@@ -42,10 +48,26 @@ internal static class Program
         Console.WriteLine($"data folder: {data}; rows: {rows:N0}; fragments: {fragments:N0}");
         var total = Stopwatch.StartNew();
 
-        Projection(Path.Combine(data, "projection"));
-        Queries(Path.Combine(data, "analytics"), rows);
-        Biometrics(Path.Combine(data, "biometrics"), rows);
-        Tensor(Path.Combine(data, "tensor"), fragments);
+        // --only projection|queries|biometrics|tensor runs one section (for iterating on one target).
+        if (only is null or "projection")
+        {
+            Projection(Path.Combine(data, "projection"));
+        }
+
+        if (only is null or "queries")
+        {
+            Queries(Path.Combine(data, "analytics"), rows);
+        }
+
+        if (only is null or "biometrics")
+        {
+            Biometrics(Path.Combine(data, "biometrics"), rows);
+        }
+
+        if (only is null or "tensor")
+        {
+            Tensor(Path.Combine(data, "tensor"), fragments);
+        }
 
         Console.WriteLine();
         Console.WriteLine("| scenario | result | target | verdict |");

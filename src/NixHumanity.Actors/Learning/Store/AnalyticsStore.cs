@@ -75,25 +75,34 @@ public sealed class AnalyticsStore : IDisposable
     /// <c>flow_start</c> opens a flow period that the next <c>flow_end</c> closes, and every <c>notification</c>
     /// (delivered or deferred) seen while a period is open counts as one interruption of it. A period that has
     /// not ended yet has <c>flow_end = null</c>. A second <c>flow_start</c> without an end in between opens a new
-    /// period (the old one is reported without an end).
+    /// period (the old one is reported without an end). One sort numbers the events and their periods; a
+    /// period's interruptions are its notifications numbered before its first <c>flow_end</c> (a window with
+    /// <c>LAST_VALUE … IGNORE NULLS</c> for the "state before" took about 1.4 s on 1M events).
     /// </summary>
     public const string InterruptionsSql = """
         WITH ordered AS (
             SELECT type, timestamp,
-                   SUM(CASE WHEN type = 'flow_start' THEN 1 ELSE 0 END)
-                       OVER (ORDER BY timestamp, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS period,
-                   LAST_VALUE(CASE WHEN type IN ('flow_start', 'flow_end') THEN type END IGNORE NULLS)
-                       OVER (ORDER BY timestamp, seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS state_before
+                   SUM(CASE WHEN type = 'flow_start' THEN 1 ELSE 0 END) OVER w AS period,
+                   ROW_NUMBER() OVER w AS pos
             FROM events
             WHERE type IN ('flow_start', 'flow_end', 'notification')
+            WINDOW w AS (ORDER BY timestamp, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+        ),
+        periods AS (
+            SELECT period,
+                   MIN(timestamp) FILTER (WHERE type = 'flow_start') AS flow_start,
+                   MIN(pos) FILTER (WHERE type = 'flow_end') AS end_pos,
+                   arg_min(timestamp, pos) FILTER (WHERE type = 'flow_end') AS flow_end
+            FROM ordered
+            WHERE period > 0
+            GROUP BY period
         )
-        SELECT MIN(timestamp) FILTER (WHERE type = 'flow_start') AS flow_start,
-               MIN(timestamp) FILTER (WHERE type = 'flow_end' AND state_before = 'flow_start') AS flow_end,
-               COUNT(*) FILTER (WHERE type = 'notification' AND state_before = 'flow_start') AS interruptions
-        FROM ordered
-        WHERE period > 0
-        GROUP BY period
-        ORDER BY flow_start
+        SELECT p.flow_start, p.flow_end,
+               COUNT(o.pos) FILTER (WHERE o.type = 'notification' AND (p.end_pos IS NULL OR o.pos < p.end_pos)) AS interruptions
+        FROM periods p
+        JOIN ordered o ON o.period = p.period
+        GROUP BY p.period, p.flow_start, p.flow_end
+        ORDER BY p.flow_start, p.period
         """;
 
     private const string Schema = """
