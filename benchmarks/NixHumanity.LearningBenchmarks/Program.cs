@@ -147,7 +147,7 @@ internal static class Program
                 INSERT INTO events
                 SELECT i,
                        CASE i % 10 WHEN 0 THEN 'flow_start' WHEN 9 THEN 'flow_end' ELSE 'notification' END,
-                       TIMESTAMP '2024-01-01' + to_seconds(i * 60), NULL, 'update', NULL, NULL
+                       TIMESTAMP '2024-01-01' + to_seconds(i * 60), NULL, 'update', NULL, NULL, 1 + i // 10
                 FROM range({rows / 10}) t(i)
                 """);
         }

@@ -120,7 +120,7 @@ internal static class AnalyticsFixture
     {
         var periods = new List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)>();
         var open = false;
-        foreach (var entry in journal.OrderBy(e => e.Event.At).ThenBy(e => e.SequenceNr))
+        foreach (var entry in journal.OrderBy(e => e.SequenceNr))
         {
             switch (entry.Event)
             {

@@ -95,6 +95,31 @@ public sealed class AnalyticsStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_flow_period_open_when_the_store_closes_continues_after_reopening()
+    {
+        var t = Monday;
+        using (var store = AnalyticsStore.Open(_temp.Path))
+        {
+            store.ApplyBatch(Numbered(
+                new FlowStarted(0.8, t),
+                new FlowEnded(0.3, "idle", t, t.AddMinutes(1)),
+                new FlowStarted(0.8, t.AddMinutes(2)),
+                new NotificationDeferred("n1", "update", t.AddMinutes(3))));
+        }
+
+        using (var store = AnalyticsStore.Open(_temp.Path))
+        {
+            store.Apply(5, new NotificationDeferred("n2", "update", t.AddMinutes(4)));
+            store.Apply(6, new FlowEnded(0.3, "score", t.AddMinutes(2), t.AddMinutes(5)));
+            store.Apply(7, new NotificationDelivered("n3", "mail", t.AddMinutes(6)));
+            store.Apply(8, new FlowStarted(0.8, t.AddMinutes(7)));
+
+            store.Interruptions().Rows.Select(r => ((DateTimeOffset)r["flow_start"]!, (DateTimeOffset?)r["flow_end"], (long)r["interruptions"]!))
+                .Should().Equal((t, t.AddMinutes(1), 0L), (t.AddMinutes(2), t.AddMinutes(5), 2L), (t.AddMinutes(7), null, 0L));
+        }
+    }
+
+    [Fact]
     public void The_three_queries_agree_with_linq_on_a_seeded_journal()
     {
         var journal = AnalyticsFixture.Journal("maya", seed: 7);
