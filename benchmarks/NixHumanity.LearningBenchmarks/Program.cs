@@ -1,0 +1,325 @@
+using System.Diagnostics;
+using System.Globalization;
+using DuckDB.NET.Data;
+using NixHumanity.Actors.Learning.Store;
+using NixHumanity.Actors.Session;
+
+namespace NixHumanity.LearningBenchmarks;
+
+/// <summary>
+/// Scenario benchmarks of the learner's stores: the three analytics queries on 10M interactions, biometric ingest
+/// and the last-hour average on 10M samples, tensor reads over 1,000 fragments and consolidation. Prints a
+/// markdown table. Usage: <c>dotnet run -c Release --project benchmarks/NixHumanity.LearningBenchmarks [-- --rows N]</c>.
+/// </summary>
+internal static class Program
+{
+    private static readonly List<(string Scenario, string Result, string Target, string Verdict)> _results = [];
+
+    private static int Main(string[] args)
+    {
+        var rows = 10_000_000L;
+        var fragments = 1000;
+        string? only = null;
+        for (var i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i] == "--only")
+            {
+                only = args[i + 1];
+            }
+
+            if (args[i] == "--rows")
+            {
+                rows = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            }
+            else if (args[i] == "--fragments")
+            {
+                fragments = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            }
+        }
+
+        var data = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "data");
+        data = Path.GetFullPath(data);
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+
+        Directory.CreateDirectory(data);
+        Console.WriteLine($"data folder: {data}; rows: {rows:N0}; fragments: {fragments:N0}");
+        var total = Stopwatch.StartNew();
+
+        // --only projection|queries|biometrics|tensor runs one section (for iterating on one target).
+        if (only is null or "projection")
+        {
+            Projection(Path.Combine(data, "projection"));
+        }
+
+        if (only is null or "queries")
+        {
+            Queries(Path.Combine(data, "analytics"), rows);
+        }
+
+        if (only is null or "biometrics")
+        {
+            Biometrics(Path.Combine(data, "biometrics"), rows);
+        }
+
+        if (only is null or "tensor")
+        {
+            Tensor(Path.Combine(data, "tensor"), fragments);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| scenario | result | target | verdict |");
+        Console.WriteLine("|---|---|---|---|");
+        foreach (var (scenario, result, target, verdict) in _results)
+        {
+            Console.WriteLine($"| {scenario} | {result} | {target} | {verdict} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"total benchmark time: {total.Elapsed.TotalSeconds:F0} s");
+        Directory.Delete(data, recursive: true);
+        return 0;
+    }
+
+    private static void Projection(string folder)
+    {
+        // Journal projection throughput through the public Apply path (batches of 1,000 as a replay would send).
+        const int events = 100_000;
+        var t0 = new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
+        var journal = new List<JournalEntry>(events);
+        for (var i = 0; i < events; i++)
+        {
+            ISessionEvent e = (i % 10) switch
+            {
+                8 => new NotificationDelivered($"n{i}", "mail", t0.AddSeconds(i)),
+                9 => new FlowStarted(0.8, t0.AddSeconds(i)),
+                _ => new InteractionRecorded($"i{i}", "maya", $"s{i / 50}", "install firefox", $"cmd{i % 40}", "install", "install",
+                    (InteractionOutcome)(1 + (i % 2)), null, 0.5, 0.5, (i % 100) / 100.0, t0.AddSeconds(i)),
+            };
+            journal.Add(new JournalEntry(i + 1, e));
+        }
+
+        using var store = AnalyticsStore.Open(folder);
+        var sw = Stopwatch.StartNew();
+        foreach (var chunk in journal.Chunk(1000))
+        {
+            store.ApplyBatch(chunk);
+        }
+
+        sw.Stop();
+        var rate = events / sw.Elapsed.TotalSeconds;
+        Report("journal projection (ApplyBatch of 1,000; 100k events)", $"{rate:N0} events/s", "— (no target)", "info");
+    }
+
+    private static void Queries(string folder, long rows)
+    {
+        using (AnalyticsStore.Open(folder))
+        {
+            // Creates the schema; the bulk rows below are generated inside DuckDB for speed.
+        }
+
+        var generate = Stopwatch.StartNew();
+        using (var duck = new DuckDBConnection($"Data Source={Path.Combine(folder, AnalyticsStore.FileName)}"))
+        {
+            duck.Open();
+            Exec(duck, $"""
+                INSERT INTO interactions
+                SELECT i, 'i' || i, 'u' || (i % 10) || '-s' || (i // 400), 'user' || (i % 10),
+                       TIMESTAMP '2024-01-01' + to_seconds(i * 6),
+                       'install package ' || (i % 1000), 'nix-env -iA nixpkgs.p' || (i % 200), 'install', 'install',
+                       CASE WHEN hash(i) % 10 < 7 THEN 'success' ELSE 'failure' END,
+                       (hash(i * 3) % 1000) / 1000.0, (hash(i * 3) % 1000) / 1000.0, NULL,
+                       CASE WHEN i % 3 = 0 THEN NULL ELSE (hash(i * 5) % 1000) / 1000.0 END,
+                       (hash(i * 7) % 1000) / 1000.0
+                FROM range({rows}) t(i)
+                """);
+            Exec(duck, $"""
+                INSERT INTO command_attempts
+                SELECT i, 'i' || i, 'user' || (i % 10), TIMESTAMP '2024-01-01' + to_seconds(i * 6),
+                       'nix-env -iA nixpkgs.p' || (i % 200), hash(i) % 10 < 7, 1 + i // 200, 1, 
+                       least(1.0, 0.3 + 0.6 * i / {rows} + (hash(i * 11) % 100) / 1000.0)
+                FROM range({rows}) t(i)
+                """);
+            // One event per 10 interactions: flow periods of 10 events (start, 8 notifications, end).
+            Exec(duck, $"""
+                INSERT INTO events
+                SELECT i,
+                       CASE i % 10 WHEN 0 THEN 'flow_start' WHEN 9 THEN 'flow_end' ELSE 'notification' END,
+                       TIMESTAMP '2024-01-01' + to_seconds(i * 60), NULL, 'update', NULL, NULL, 1 + i // 10
+                FROM range({rows / 10}) t(i)
+                """);
+        }
+
+        generate.Stop();
+        Console.WriteLine($"generated {rows:N0} interactions + {rows:N0} attempts + {rows / 10:N0} events in {generate.Elapsed.TotalSeconds:F1} s");
+
+        using var store = AnalyticsStore.Open(folder);
+        foreach (var query in new[] { AnalyticsQuery.Flow, AnalyticsQuery.Learning, AnalyticsQuery.Interruptions })
+        {
+            var (median, min, result) = Time(() => store.Run(query), warmups: 1, runs: 5);
+            Report($"query {query.ToString().ToLowerInvariant()} on {rows:N0} interactions ({result.Rows.Count:N0} rows out)",
+                $"median {median:F0} ms (min {min:F0})", "≤ 1,000 ms", median <= 1000 ? "met" : "missed");
+        }
+    }
+
+    private static void Biometrics(string folder, long rows)
+    {
+        using var store = AnalyticsStore.Open(folder);
+        var t0 = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        const int batch = 100_000;
+        var buffer = new BiometricSample[batch];
+        var ingest = Stopwatch.StartNew();
+        for (long start = 0; start < rows; start += batch)
+        {
+            var n = (int)Math.Min(batch, rows - start);
+            for (var i = 0; i < n; i++)
+            {
+                var k = start + i;
+                buffer[i] = new BiometricSample(t0.AddSeconds(k), "maya", (k % 97) / 97.0, (k % 89) / 89.0, (k % 101) / 100.0);
+            }
+
+            store.AppendBiometrics(n == batch ? buffer : buffer[..n]);
+        }
+
+        ingest.Stop();
+        var rate = rows / ingest.Elapsed.TotalSeconds;
+        Report($"biometrics ingest, {rows:N0} samples in batches of 100k (validation + appender)", $"{rate:N0} samples/s", "≥ 100,000 samples/s", rate >= 100_000 ? "met" : "missed");
+
+        // Small batches, as a sensor stream would send them.
+        var small = new BiometricSample[1000];
+        var t1 = t0.AddSeconds(rows);
+        var smallSw = Stopwatch.StartNew();
+        for (var b = 0; b < 100; b++)
+        {
+            for (var i = 0; i < small.Length; i++)
+            {
+                var k = (b * small.Length) + i;
+                small[i] = new BiometricSample(t1.AddSeconds(k), "maya", 0.5, 0.5, (k % 101) / 100.0);
+            }
+
+            store.AppendBiometrics(small);
+        }
+
+        smallSw.Stop();
+        var smallRate = 100_000 / smallSw.Elapsed.TotalSeconds;
+        Report("biometrics ingest, 100k samples in batches of 1,000", $"{smallRate:N0} samples/s", "≥ 100,000 samples/s", smallRate >= 100_000 ? "met" : "missed");
+
+        var now = t1.AddSeconds(100_000);
+        var (median, min, avg) = Time(() => store.AverageFlowState(TimeSpan.FromHours(1), now), warmups: 3, runs: 50);
+        var p95 = _lastP95;
+        Report($"avg flow_state of the last hour on {rows + 100_000:N0} samples ({avg.Samples:N0} in window)",
+            $"median {median:F2} ms, p95 {p95:F2} ms (min {min:F2})", "≤ 10 ms", median <= 10 ? "met" : "missed");
+    }
+
+    private static void Tensor(string folder, int fragments)
+    {
+        var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var cells = new TensorCell[768];
+        var write = Stopwatch.StartNew();
+        using (var writer = ParquetTensorStore.Open(folder))
+        {
+            for (var f = 0; f < fragments; f++)
+            {
+                // One fold of one user (10 users taking turns), all 768 features, as the learner writes them.
+                var user = f % 10;
+                for (var feature = 0; feature < cells.Length; feature++)
+                {
+                    cells[feature] = new TensorCell(user, feature, ((f * 31) + feature) % 1000 / 1000f);
+                }
+
+                writer.Write(cells, t0.AddSeconds(30L * f));
+            }
+        }
+
+        write.Stop();
+        Report($"tensor write, {fragments:N0} fragments × 768 cells", $"{write.Elapsed.TotalMilliseconds / fragments:F1} ms per fragment", "— (no target)", "info");
+
+        var open = Stopwatch.StartNew();
+        using var store = ParquetTensorStore.Open(folder);
+        open.Stop();
+        Report($"tensor open: load the version index from {fragments:N0} fragments through DuckDB", $"{open.Elapsed.TotalMilliseconds:F0} ms", "— (no target)", "info");
+
+        var latest = t0.AddDays(1);
+        var middle = t0.AddSeconds(30L * fragments / 2);
+        var (all, allMin, allRows) = Time(() => store.Read(latest), warmups: 1, runs: 20);
+        Report($"tensor read at T (latest), all users, over {fragments:N0} fragments ({allRows.Count:N0} cells out), in-memory index", $"median {all:F2} ms (min {allMin:F2})", "≤ 50 ms", all <= 50 ? "met" : "missed");
+        var (mid, midMin, midRows) = Time(() => store.Read(middle), warmups: 1, runs: 20);
+        Report($"tensor read at T (middle), all users, {fragments / 2:N0} fragments ≤ T, in-memory index", $"median {mid:F2} ms (min {midMin:F2})", "≤ 50 ms", mid <= 50 ? "met" : "missed");
+        var (one, oneMin, _) = Time(() => store.Read(latest, 3, new FeatureRange(384, 767)), warmups: 1, runs: 20);
+        Report("tensor read at T, one user, features 384..767, in-memory index", $"median {one:F2} ms (min {oneMin:F2})", "≤ 50 ms", one <= 50 ? "met" : "missed");
+
+        var (disk, diskMin, diskRows) = Time(() => store.ReadFromDisk(latest), warmups: 1, runs: 3);
+        Report($"tensor read at T (latest), all users, DuckDB read_parquet over {fragments:N0} files", $"median {disk:F0} ms (min {diskMin:F0})", "≤ 50 ms", disk <= 50 ? "met" : "missed");
+        var (diskOne, diskOneMin, _) = Time(() => store.ReadFromDisk(latest, 3, new FeatureRange(384, 767)), warmups: 1, runs: 3);
+        Report($"tensor read at T, one user, DuckDB read_parquet over the {fragments / 10:N0} files holding the user", $"median {diskOne:F0} ms (min {diskOneMin:F0})", "≤ 50 ms", diskOne <= 50 ? "met" : "missed");
+        if (!diskRows.SequenceEqual(allRows) || !store.ReadFromDisk(middle).SequenceEqual(midRows))
+        {
+            throw new InvalidOperationException("the in-memory index and the files disagree");
+        }
+
+        var consolidate = Stopwatch.StartNew();
+        var merged = store.Consolidate(middle);
+        consolidate.Stop();
+        Report($"consolidate the {fragments / 2 + 1:N0} fragments ≤ the middle stamp", $"{consolidate.Elapsed.TotalMilliseconds:F0} ms → 1 fragment of {merged?.Cells:N0} cells", "— (no target)", "info");
+        var (after, afterMin, afterRows) = Time(() => store.Read(latest), warmups: 1, runs: 20);
+        var afterDisk = Stopwatch.StartNew();
+        var afterDiskRows = store.ReadFromDisk(latest);
+        afterDisk.Stop();
+        if (!afterRows.SequenceEqual(allRows) || !afterDiskRows.SequenceEqual(allRows))
+        {
+            throw new InvalidOperationException("consolidation changed a read after the cut-off");
+        }
+
+        Report($"tensor read at T (latest) after consolidation ({store.ListFragments().Count:N0} fragments)", $"index median {after:F2} ms; DuckDB from files {afterDisk.Elapsed.TotalMilliseconds:F0} ms", "≤ 50 ms", after <= 50 ? "met" : "missed");
+        var full = Stopwatch.StartNew();
+        store.Consolidate(latest);
+        full.Stop();
+        var finalDisk = Stopwatch.StartNew();
+        var finalRows = store.ReadFromDisk(latest);
+        finalDisk.Stop();
+        if (!finalRows.SequenceEqual(allRows))
+        {
+            throw new InvalidOperationException("full consolidation changed the latest read");
+        }
+
+        Report("consolidate all remaining fragments into one", $"{full.Elapsed.TotalMilliseconds:F0} ms; then DuckDB read from the single file {finalDisk.Elapsed.TotalMilliseconds:F0} ms", "— (no target)", "info");
+    }
+
+    private static double _lastP95;
+
+    private static (double MedianMs, double MinMs, T Last) Time<T>(Func<T> action, int warmups, int runs)
+    {
+        var last = default(T)!;
+        for (var i = 0; i < warmups; i++)
+        {
+            last = action();
+        }
+
+        var times = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            last = action();
+            times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        _lastP95 = times[Math.Min(times.Count - 1, (int)Math.Ceiling(times.Count * 0.95) - 1)];
+        return (times[times.Count / 2], times[0], last);
+    }
+
+    private static void Report(string scenario, string result, string target, string verdict)
+    {
+        _results.Add((scenario, result, target, verdict));
+        Console.WriteLine($"{scenario}: {result} [{verdict}]");
+    }
+
+    private static void Exec(DuckDBConnection duck, string sql)
+    {
+        using var command = duck.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

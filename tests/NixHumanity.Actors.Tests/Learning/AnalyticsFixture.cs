@@ -1,0 +1,150 @@
+using NixHumanity.Actors.Learning.Store;
+using NixHumanity.Actors.Session;
+
+namespace NixHumanity.Actors.Tests.Learning;
+
+/// <summary>
+/// A fixed, seeded journal for one user and the answers to the three queries computed in plain C#, independent
+/// of the SQL under test.
+/// </summary>
+internal static class AnalyticsFixture
+{
+    private static readonly string[] Commands = ["nix-env -iA nixpkgs.firefox", "nixos-rebuild switch", "nix search vim", "nix-collect-garbage -d"];
+
+    public static List<JournalEntry> Journal(string userId, int seed, int interactions = 600)
+    {
+        var rng = new Random(seed);
+        var journal = new List<JournalEntry>();
+        var seq = 0L;
+        var t = new DateTimeOffset(2026, 3, 4, 8, 0, 0, TimeSpan.Zero);
+        var inFlow = false;
+        var flowStartedAt = t;
+        var deferred = new List<(string Id, DateTimeOffset At)>();
+        var notification = 0;
+        void Add(ISessionEvent e) => journal.Add(new JournalEntry(++seq, e));
+
+        for (var i = 0; i < interactions; i++)
+        {
+            t += TimeSpan.FromSeconds(rng.Next(1, 900));
+            if (rng.Next(40) == 0)
+            {
+                t += TimeSpan.FromDays(rng.Next(1, 4));
+            }
+
+            var computed = Math.Round(rng.NextDouble(), 3);
+            double? supplied = rng.Next(3) == 0 ? Math.Round(rng.NextDouble(), 3) : null;
+            double? hrv = rng.Next(2) == 0 ? Math.Round(rng.NextDouble(), 3) : null;
+            var command = rng.Next(5) == 0 ? null : Commands[rng.Next(Commands.Length)];
+            var outcome = (InteractionOutcome)rng.Next(3);
+            Add(new InteractionRecorded($"{userId}-i{i}", userId, $"s{i / 37}", $"text {i}", command, null, command is null ? null : "install",
+                outcome, supplied, hrv, null, computed, t));
+
+            var roll = rng.Next(10);
+            if (!inFlow && roll < 2)
+            {
+                inFlow = true;
+                flowStartedAt = t;
+                Add(new FlowStarted(0.8, t));
+                if (rng.Next(3) == 0)
+                {
+                    // Same timestamp as the start, but journaled after it: inside the period.
+                    Add(new NotificationDeferred($"n{++notification}", "update", t));
+                    deferred.Add(($"n{notification}", t));
+                }
+            }
+            else if (roll is >= 2 and <= 4)
+            {
+                var at = t + TimeSpan.FromSeconds(rng.Next(0, 3));
+                t = at;
+                if (inFlow)
+                {
+                    Add(new NotificationDeferred($"n{++notification}", "update", at));
+                    deferred.Add(($"n{notification}", at));
+                }
+                else
+                {
+                    Add(new NotificationDelivered($"n{++notification}", "mail", at));
+                }
+            }
+            else if (inFlow && roll == 5)
+            {
+                inFlow = false;
+                Add(new FlowEnded(0.3, "score", flowStartedAt, t));
+                foreach (var (id, at) in deferred)
+                {
+                    Add(new NotificationReleased(id, "update", at, t));
+                }
+
+                deferred.Clear();
+            }
+        }
+
+        return journal;
+    }
+
+    public static List<(string UserId, double AvgDuration, double? Peak)> ExpectedFlow(IEnumerable<JournalEntry> journal) =>
+        journal.Select(e => e.Event).OfType<InteractionRecorded>()
+            .Where(i => (i.SuppliedFlowScore ?? i.FlowScore) > 0.7)
+            .GroupBy(i => (i.UserId, i.SessionId))
+            .Select(g => (g.Key.UserId, Duration: (g.Max(i => i.At) - g.Min(i => i.At)).TotalSeconds, Peak: g.Max(i => i.HrvCoherence)))
+            .GroupBy(s => s.UserId)
+            .Select(g => (g.Key, g.Average(s => s.Duration), g.Max(s => s.Peak)))
+            .OrderBy(r => r.Key, StringComparer.Ordinal)
+            .ToList();
+
+    public static List<(DateTimeOffset Week, double Mastery)> ExpectedLearning(IEnumerable<JournalEntry> journal)
+    {
+        var counts = new Dictionary<string, (int Attempts, int Successes)>();
+        var rates = new List<(DateTimeOffset At, double Rate)>();
+        foreach (var i in journal.Select(e => e.Event).OfType<InteractionRecorded>())
+        {
+            if (i.Command is null || i.Outcome == InteractionOutcome.Unknown)
+            {
+                continue;
+            }
+
+            counts.TryGetValue(i.Command, out var c);
+            c = (c.Attempts + 1, c.Successes + (i.Outcome == InteractionOutcome.Success ? 1 : 0));
+            counts[i.Command] = c;
+            rates.Add((i.At, (double)c.Successes / c.Attempts));
+        }
+
+        return rates
+            .GroupBy(r => MondayOf(r.At))
+            .Select(g => (g.Key, g.Average(r => r.Rate)))
+            .OrderBy(r => r.Key)
+            .ToList();
+    }
+
+    public static List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)> ExpectedInterruptions(IEnumerable<JournalEntry> journal)
+    {
+        var periods = new List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)>();
+        var open = false;
+        foreach (var entry in journal.OrderBy(e => e.SequenceNr))
+        {
+            switch (entry.Event)
+            {
+                case FlowStarted s:
+                    periods.Add((s.At, null, 0));
+                    open = true;
+                    break;
+                case FlowEnded e when open:
+                    periods[^1] = (periods[^1].Start, e.At, periods[^1].Interruptions);
+                    open = false;
+                    break;
+                case NotificationDelivered or NotificationDeferred when open:
+                    periods[^1] = (periods[^1].Start, periods[^1].End, periods[^1].Interruptions + 1);
+                    break;
+            }
+        }
+
+        return periods;
+    }
+
+    public static DateTimeOffset MondayOf(DateTimeOffset at)
+    {
+        var day = at.UtcDateTime.Date;
+        var sinceMonday = ((int)day.DayOfWeek + 6) % 7;
+        return new DateTimeOffset(day.AddDays(-sinceMonday), TimeSpan.Zero);
+    }
+}
