@@ -37,6 +37,9 @@ public sealed class NixHumanityOptions
     /// <summary>Longest restart delay of a repeatedly failing child actor. Default 10 s.</summary>
     public TimeSpan SupervisorMaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often each user's learner folds new interactions into a preference fragment. Default 30 s.</summary>
+    public TimeSpan FoldInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long <see cref="NixHumanityClient"/> waits for an answer. Default 10 s.</summary>
     public TimeSpan AskTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -85,6 +88,11 @@ public sealed class NixHumanityOptions
             throw new ArgumentException("must be positive", nameof(AskTimeout));
         }
 
+        if (FoldInterval < TimeSpan.FromMilliseconds(100))
+        {
+            throw new ArgumentException("must be at least 100 ms", nameof(FoldInterval));
+        }
+
         Flow.Validate();
     }
 
@@ -94,5 +102,8 @@ public sealed class NixHumanityOptions
         new SessionSettings(Flow, SnapshotInterval),
         PassivationTimeout,
         SupervisorMinBackoff,
-        SupervisorMaxBackoff);
+        SupervisorMaxBackoff)
+    {
+        FoldInterval = FoldInterval,
+    };
 }

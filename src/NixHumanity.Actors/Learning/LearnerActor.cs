@@ -1,46 +1,335 @@
 using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using NixHumanity.Actors.Learning.Store;
 using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Storage.Embeddings;
 using NixHumanity.Actors.Users;
+using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Learning;
 
 /// <summary>
-/// Owner of the user's learning folder (<c>users/&lt;id&gt;/learner</c>). It receives every durable session
-/// event with its sequence number; the analytics store and preference tensors that project them live here (see the
-/// learner issue). Until then it keeps only its checkpoint, in memory.
+/// Owner of the user's learning folder (<c>users/&lt;id&gt;/learner</c>): the DuckDB analytics projection of the
+/// session journal (<c>analytics.duckdb</c>) and the preference tensor fragments (<c>fragments/</c>). Nobody else
+/// opens them.
+/// <para>
+/// <b>Catch-up.</b> On (re)start it opens both stores and reads the session journal from the analytics checkpoint
+/// + 1 with Akka persistence query, applying it in batches; live messages wait in the stash meanwhile
+/// (Recovering → Ready). The checkpoint is written with the rows, so a crash anywhere leaves each event applied
+/// exactly once, and a deleted <c>analytics.duckdb</c> is rebuilt from sequence number 1.
+/// </para>
+/// <para>
+/// <b>Live.</b> Published events are collected and applied together in one transaction when the mailbox has
+/// drained of them (a burst becomes one batch). A sequence gap (events published while this actor was down)
+/// starts a catch-up again. A store failure throws, so the back-off supervisor restarts the actor, which catches up.
+/// </para>
+/// <para>
+/// <b>Folding.</b> On a timer and on demand (<see cref="FoldPreferences"/>), the interactions after the fold
+/// watermark are aggregated into running counters and a new fragment is written with the behaviour features
+/// (384..767, <see cref="BehaviourFeatures"/>); nothing new means nothing written.
+/// </para>
 /// </summary>
-public sealed class LearnerActor : ReceiveActor
+public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
+    private const int CatchUpBatchSize = 1000;
+    private const int MaxBiometricSamples = 1_000_000;
+    private const int MaxSuggestions = 100;
+
     private readonly string _userId;
     private readonly string _folder;
-    private long _lastSequenceNr;
+    private readonly TimeSpan _foldInterval;
+    private readonly TimeProvider _clock;
+    private readonly int _tensorUser;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<JournalEntry> _pending = [];
+
+    private AnalyticsStore? _analytics;
+    private IPreferenceTensorStore? _tensor;
+    private bool _flushScheduled;
     private long _eventsApplied;
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
-    public LearnerActor(string userId, string folder)
+    public LearnerActor(string userId, string folder, TimeSpan foldInterval, TimeProvider clock)
     {
         _userId = userId;
         _folder = folder;
-        Receive<SessionEventPublished>(Apply);
-        Receive<StopGracefully>(_ => Context.Stop(Self));
-        Receive<GetLearnerStatus>(_ => Sender.Tell(new ProjectionStatus("learner", _userId, _lastSequenceNr, _eventsApplied, _folder)));
+        _foldInterval = foldInterval;
+        _clock = clock;
+        _tensorUser = TensorUserOf(userId);
+        Recovering();
     }
 
-    /// <summary>Props for a user's learner actor owning <paramref name="folder"/>.</summary>
-    public static Props Props(string userId, string folder) => Akka.Actor.Props.Create(() => new LearnerActor(userId, folder));
+    /// <inheritdoc />
+    public IStash Stash { get; set; } = null!;
 
     /// <inheritdoc />
-    protected override void PreStart() => Directory.CreateDirectory(_folder);
+    public ITimerScheduler Timers { get; set; } = null!;
 
-    private void Apply(SessionEventPublished published)
+    private AnalyticsStore Analytics => _analytics ?? throw new InvalidOperationException("analytics store not open");
+
+    private IPreferenceTensorStore Tensor => _tensor ?? throw new InvalidOperationException("tensor store not open");
+
+    /// <summary>Props for a user's learner actor owning <paramref name="folder"/>.</summary>
+    /// <param name="userId">The person.</param>
+    /// <param name="folder">The learner folder.</param>
+    /// <param name="foldInterval">How often pending interactions are folded into preferences.</param>
+    /// <param name="clock">The clock that stamps fragments.</param>
+    public static Props Props(string userId, string folder, TimeSpan foldInterval, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new LearnerActor(userId, folder, foldInterval, clock));
+
+    /// <summary>
+    /// The user's coordinate in the tensor's <c>user_id</c> dimension (0..1,000,000): a stable FNV-1a hash of the
+    /// id. Each user's fragments live in their own folder, so a collision could only matter if two users'
+    /// fragments were ever merged into one tensor; the id stays in the folder name.
+    /// </summary>
+    /// <param name="userId">The person.</param>
+    public static int TensorUserOf(string userId) => (int)(StableHash.Fnv1a(userId) % (ParquetTensorStore.MaxUserId + 1));
+
+    /// <inheritdoc />
+    protected override void PreStart()
     {
-        // Exactly once: an event at or below the checkpoint was already applied.
-        if (published.SequenceNr <= _lastSequenceNr)
+        Directory.CreateDirectory(_folder);
+        _analytics = AnalyticsStore.Open(_folder);
+        _tensor = ParquetTensorStore.Open(_folder);
+        Timers.StartPeriodicTimer("fold", FoldTick.Instance, _foldInterval);
+        StartCatchUp();
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        // Disposing closes the files so a restarted actor (or the next process) can open them.
+        _tensor?.Dispose();
+        _analytics?.Dispose();
+        _tensor = null;
+        _analytics = null;
+    }
+
+    private void StartCatchUp()
+    {
+        Become(Recovering);
+        var from = Analytics.Checkpoint + 1;
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(_userId), from, long.MaxValue)
+            .Where(envelope => envelope.Event is ISessionEvent)
+            .Select(envelope => new JournalEntry(envelope.SequenceNr, (ISessionEvent)envelope.Event))
+            .Grouped(CatchUpBatchSize)
+            .Select(batch => new CatchUpBatch(batch.ToList()))
+            .RunWith(
+                Sink.ActorRefWithAck<CatchUpBatch>(Self, CatchUpStarted.Instance, CatchUpAck.Instance, CatchUpDone.Instance, ex => new CatchUpFailed(ex)),
+                Context.Materializer());
+    }
+
+    private void Recovering()
+    {
+        Receive<CatchUpStarted>(_ => Sender.Tell(CatchUpAck.Instance));
+        Receive<CatchUpBatch>(batch =>
+        {
+            _eventsApplied += Analytics.ApplyBatch(batch.Entries);
+            Sender.Tell(CatchUpAck.Instance);
+        });
+        Receive<CatchUpDone>(_ =>
+        {
+            _log.Debug("Learner {0} caught up to {1}", _userId, Analytics.Checkpoint);
+            Become(Ready);
+            Stash.UnstashAll();
+        });
+        Receive<CatchUpFailed>(failed => throw new InvalidOperationException($"learner catch-up of '{_userId}' failed", failed.Cause));
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Ready()
+    {
+        Receive<SessionEventPublished>(Enqueue);
+        Receive<FlushPending>(_ =>
+        {
+            _flushScheduled = false;
+            Flush();
+        });
+        Receive<FoldTick>(_ => Answer(null, () => Fold()));
+        Receive<FoldPreferences>(_ => Answer(Sender, Fold));
+        Receive<RunAnalyticsQuery>(query => Answer(Sender, () =>
+        {
+            var parsed = AnalyticsQueries.Parse(query.QueryName);
+            return new AnalyticsRows(_userId, Analytics.Run(parsed));
+        }));
+        Receive<RecordBiometrics>(record => Answer(Sender, () => RecordBiometrics(record)));
+        Receive<GetPreferences>(get => Answer(Sender, () => ReadPreferences(get)));
+        Receive<SuggestNextCommands>(suggest => Answer(Sender, () => Suggest(suggest.Limit)));
+        Receive<GetAnalyticsCounts>(_ => Answer(Sender, () =>
+            new AnalyticsCounts(_userId, Analytics.Checkpoint, Analytics.FoldedThrough, Tensor.ListFragments().Count, Analytics.TableCounts())));
+        Receive<GetLearnerStatus>(_ => Answer(Sender, () => new ProjectionStatus("learner", _userId, Analytics.Checkpoint, _eventsApplied, _folder)));
+        Receive<StopGracefully>(_ =>
+        {
+            Flush();
+            Context.Stop(Self);
+        });
+        // A late batch of a catch-up stream that was replaced is acknowledged and ignored (its events are in the journal).
+        Receive<CatchUpStarted>(_ => Sender.Tell(CatchUpAck.Instance));
+    }
+
+    private void Enqueue(SessionEventPublished published)
+    {
+        var last = _pending.Count > 0 ? _pending[^1].SequenceNr : Analytics.Checkpoint;
+        if (published.SequenceNr <= last)
         {
             return;
         }
 
-        _lastSequenceNr = published.SequenceNr;
-        _eventsApplied++;
+        if (published.SequenceNr > last + 1)
+        {
+            // Events were journaled while this actor was down (their publications were refused by the back-off
+            // supervisor): read them, and this one, from the journal.
+            Flush();
+            StartCatchUp();
+            return;
+        }
+
+        _pending.Add(new JournalEntry(published.SequenceNr, published.Event));
+        if (!_flushScheduled)
+        {
+            // Everything already in the mailbox is handled before this message, so a burst is applied as one batch.
+            _flushScheduled = true;
+            Self.Tell(FlushPending.Instance);
+        }
+    }
+
+    private void Flush()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        // A failure here throws out of the handler: the actor stops, the supervisor restarts it and the restarted
+        // actor reads these events from the journal again (the checkpoint did not move).
+        _eventsApplied += Analytics.ApplyBatch(_pending);
+        _pending.Clear();
+    }
+
+    /// <summary>
+    /// Runs a request with pending events applied first (reads see every acknowledged write). Bad input is answered
+    /// with <see cref="CommandRejected"/>; any other exception is a store failure and is rethrown.
+    /// </summary>
+    private void Answer(IActorRef? replyTo, Func<object> handle)
+    {
+        Flush();
+        object reply;
+        try
+        {
+            reply = handle();
+        }
+        catch (InvalidInputException invalid)
+        {
+            reply = invalid.Rejection;
+        }
+
+        if (replyTo is not null && !replyTo.IsNobody())
+        {
+            replyTo.Tell(reply);
+        }
+    }
+
+    private FoldReport Fold()
+    {
+        var batch = Analytics.PrepareFold();
+        if (batch is null)
+        {
+            var through = Analytics.FoldedThrough;
+            return new FoldReport(_userId, false, 0, 0, through, null, null, 0, false);
+        }
+
+        var cells = BehaviourFeatures.Compute(batch.Totals)
+            .Select(f => new TensorCell(_tensorUser, f.Feature, f.Value))
+            .ToList();
+        var stamp = _clock.GetUtcNow();
+        var fragment = Tensor.Write(cells, stamp);
+        Analytics.CommitFold(batch, stamp, fragment.FileName, cells.Count);
+        _log.Debug("Learner {0} folded {1} interactions into {2}", _userId, batch.Interactions, fragment.FileName);
+        return new FoldReport(_userId, true, batch.Interactions, batch.FirstSeq, batch.ToSeq, fragment.FileName, fragment.Stamp, cells.Count, false);
+    }
+
+    private BiometricsRecorded RecordBiometrics(RecordBiometrics record)
+    {
+        if (record.Samples is null || record.Samples.Count == 0)
+        {
+            throw new InvalidInputException(new CommandRejected("samples", "must contain at least one sample"));
+        }
+
+        if (record.Samples.Count > MaxBiometricSamples)
+        {
+            throw new InvalidInputException(new CommandRejected("samples", $"must contain at most {MaxBiometricSamples:N0} samples per message"));
+        }
+
+        for (var i = 0; i < record.Samples.Count; i++)
+        {
+            if (!string.Equals(record.Samples[i].UserId, _userId, StringComparison.Ordinal))
+            {
+                throw new InvalidInputException(new CommandRejected($"samples[{i}].userId", $"must be the message's user '{_userId}'"));
+            }
+        }
+
+        Analytics.AppendBiometrics(record.Samples);
+        return new BiometricsRecorded(_userId, record.Samples.Count);
+    }
+
+    private Preferences ReadPreferences(GetPreferences get)
+    {
+        var asOf = get.AsOf is null ? _clock.GetUtcNow() : LearningInput.ParseTime("asOf", get.AsOf);
+        if (asOf < DateTimeOffset.UnixEpoch || asOf.ToUnixTimeSeconds() > uint.MaxValue)
+        {
+            throw new InvalidInputException(new CommandRejected("asOf", "must be between 1970-01-01 and 2106-02-07"));
+        }
+
+        var features = get.Features is null ? FeatureRange.All : FeatureRange.Parse(get.Features);
+        var cells = Tensor.Read(asOf, _tensorUser, features)
+            .Select(v => new PreferenceCell(v.Feature, BehaviourFeatures.NameOf(v.Feature), v.Value, v.Time))
+            .ToList();
+        return new Preferences(_userId, asOf, features.ToString(), cells);
+    }
+
+    private NextCommands Suggest(int limit)
+    {
+        if (limit is < 1 or > MaxSuggestions)
+        {
+            throw new InvalidInputException(new CommandRejected("limit", $"must be between 1 and {MaxSuggestions}"));
+        }
+
+        Analytics.UpdateTransitions();
+        var prediction = Analytics.PredictNext(limit);
+        return new NextCommands(_userId, prediction.AfterCommand, prediction.Next);
+    }
+
+    private sealed record CatchUpBatch(IReadOnlyList<JournalEntry> Entries);
+
+    private sealed record CatchUpFailed(Exception Cause);
+
+    private sealed class CatchUpStarted
+    {
+        public static readonly CatchUpStarted Instance = new();
+    }
+
+    private sealed class CatchUpAck
+    {
+        public static readonly CatchUpAck Instance = new();
+    }
+
+    private sealed class CatchUpDone
+    {
+        public static readonly CatchUpDone Instance = new();
+    }
+
+    private sealed class FlushPending
+    {
+        public static readonly FlushPending Instance = new();
+    }
+
+    private sealed class FoldTick
+    {
+        public static readonly FoldTick Instance = new();
     }
 }

@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Learning.Store;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Learning;
@@ -5,3 +6,104 @@ namespace NixHumanity.Actors.Learning;
 /// <summary>Asks the learner actor how far its projection has got; replied to with <see cref="ProjectionStatus"/>.</summary>
 /// <param name="UserId">The person.</param>
 public sealed record GetLearnerStatus(string UserId) : ILearnerMessage;
+
+/// <summary>
+/// Runs one of the strategy's analytics queries on the person's store. Replied to with <see cref="AnalyticsRows"/>,
+/// or <see cref="Validation.CommandRejected"/> (field <c>query</c>) for an unknown name.
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="QueryName"><c>flow</c>, <c>learning</c> or <c>interruptions</c>.</param>
+public sealed record RunAnalyticsQuery(string UserId, string QueryName) : ILearnerMessage;
+
+/// <summary>
+/// Appends biometric samples (the time-series role). All are checked first; on the first bad one the reply is
+/// <see cref="Validation.CommandRejected"/> (e.g. <c>samples[2].flowState</c>) and nothing is stored. Otherwise
+/// <see cref="BiometricsRecorded"/>. Samples must carry the message's user id.
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Samples">1..1,000,000 samples, ideally in time order.</param>
+public sealed record RecordBiometrics(string UserId, IReadOnlyList<BiometricSample> Samples) : ILearnerMessage;
+
+/// <summary>Folds the interactions since the last fold into a new preference fragment now; replied to with <see cref="FoldReport"/>.</summary>
+/// <param name="UserId">The person.</param>
+public sealed record FoldPreferences(string UserId) : ILearnerMessage;
+
+/// <summary>
+/// Reads the preference tensor as of a time. Replied to with <see cref="Preferences"/>, or
+/// <see cref="Validation.CommandRejected"/> (fields <c>asOf</c>, <c>features</c>).
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="AsOf">ISO-8601 time with offset; null = now.</param>
+/// <param name="Features">An inclusive range <c>A..B</c> within 0..767; null = all.</param>
+public sealed record GetPreferences(string UserId, string? AsOf = null, string? Features = null) : ILearnerMessage;
+
+/// <summary>
+/// The commands the person most likely runs next, from their next-command transition counts. Replied to with
+/// <see cref="NextCommands"/>, or <see cref="Validation.CommandRejected"/> (field <c>limit</c>, 1..100).
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Limit">How many.</param>
+public sealed record SuggestNextCommands(string UserId, int Limit = 3) : ILearnerMessage;
+
+/// <summary>Row counts of the analytics tables and the checkpoint; replied to with <see cref="AnalyticsCounts"/>.</summary>
+/// <param name="UserId">The person.</param>
+public sealed record GetAnalyticsCounts(string UserId) : ILearnerMessage;
+
+/// <summary>Reply to <see cref="RunAnalyticsQuery"/>.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Result">The rows, keyed by the query's column names.</param>
+public sealed record AnalyticsRows(string UserId, QueryResult Result);
+
+/// <summary>Reply to <see cref="RecordBiometrics"/>.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Count">Samples stored.</param>
+public sealed record BiometricsRecorded(string UserId, int Count);
+
+/// <summary>Reply to <see cref="FoldPreferences"/> (also the result of a timer fold).</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Written">False when there was nothing new to fold (nothing was written).</param>
+/// <param name="Interactions">Interactions folded.</param>
+/// <param name="FromSeq">First folded journal sequence number (0 when none).</param>
+/// <param name="ToSeq">The fold watermark after the fold.</param>
+/// <param name="Fragment">The new fragment's file name.</param>
+/// <param name="Stamp">Its stamp.</param>
+/// <param name="Features">Cells written.</param>
+/// <param name="DirectionFromMemory">True when features 0..383 were written from the memory actor's embeddings.</param>
+public sealed record FoldReport(
+    string UserId,
+    bool Written,
+    long Interactions,
+    long FromSeq,
+    long ToSeq,
+    string? Fragment,
+    DateTimeOffset? Stamp,
+    int Features,
+    bool DirectionFromMemory);
+
+/// <summary>One preference cell as read.</summary>
+/// <param name="Feature">0..767.</param>
+/// <param name="Name">The behaviour feature's name, or <c>direction[i]</c>.</param>
+/// <param name="Value">The preference.</param>
+/// <param name="Time">The stamp of the fold that wrote it.</param>
+public sealed record PreferenceCell(int Feature, string? Name, float Value, DateTimeOffset Time);
+
+/// <summary>Reply to <see cref="GetPreferences"/>.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="AsOf">The time read at.</param>
+/// <param name="Features">The range read.</param>
+/// <param name="Cells">Ordered by feature.</param>
+public sealed record Preferences(string UserId, DateTimeOffset AsOf, string Features, IReadOnlyList<PreferenceCell> Cells);
+
+/// <summary>Reply to <see cref="SuggestNextCommands"/>.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="AfterCommand">The person's latest command, or null.</param>
+/// <param name="Next">Most likely first, with probabilities.</param>
+public sealed record NextCommands(string UserId, string? AfterCommand, IReadOnlyList<NextCommand> Next);
+
+/// <summary>Reply to <see cref="GetAnalyticsCounts"/>.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Checkpoint">The last journal sequence number applied.</param>
+/// <param name="FoldedThrough">The fold watermark.</param>
+/// <param name="Fragments">Preference fragments on disk.</param>
+/// <param name="Tables">Rows per table.</param>
+public sealed record AnalyticsCounts(string UserId, long Checkpoint, long FoldedThrough, int Fragments, IReadOnlyDictionary<string, long> Tables);

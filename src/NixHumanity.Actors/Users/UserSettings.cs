@@ -14,4 +14,8 @@ public sealed record UserSettings(
     SessionSettings Session,
     TimeSpan PassivationTimeout,
     TimeSpan MinBackoff,
-    TimeSpan MaxBackoff);
+    TimeSpan MaxBackoff)
+{
+    /// <summary>How often each learner folds new interactions into its preference tensor.</summary>
+    public TimeSpan FoldInterval { get; init; } = TimeSpan.FromSeconds(30);
+}

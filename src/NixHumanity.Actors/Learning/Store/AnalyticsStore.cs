@@ -26,7 +26,7 @@ namespace NixHumanity.Actors.Learning.Store;
 /// <c>date_trunc('week', …)</c> means an ISO week (Monday 00:00 UTC) whatever the machine's time zone.
 /// </para>
 /// </summary>
-public sealed class AnalyticsStore : IDisposable
+public sealed partial class AnalyticsStore : IDisposable
 {
     /// <summary>The file name of the store inside the learner's folder.</summary>
     public const string FileName = "analytics.duckdb";
@@ -181,6 +181,7 @@ public sealed class AnalyticsStore : IDisposable
             store.Execute(Schema);
             store._checkpoint = store.ReadCheckpoint();
             store.LoadFlowPeriods();
+            store.Execute(FoldSchema);
             return store;
         }
         catch
