@@ -16,6 +16,12 @@ internal static class CliOutput
     /// <summary>Prints <paramref name="result"/> as JSON when <paramref name="json"/> is set, else as a two-column table.</summary>
     public static void Write(bool json, object result, string title)
     {
+        if (result is Tabular tabular)
+        {
+            WriteTabular(json, tabular, title);
+            return;
+        }
+
         if (json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(result, result.GetType(), JsonOptions));
@@ -32,6 +38,43 @@ internal static class CliOutput
         AnsiConsole.Write(table);
     }
 
+    private static void WriteTabular(bool json, Tabular tabular, string title)
+    {
+        if (json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(tabular.Json, tabular.Json.GetType(), JsonOptions));
+            return;
+        }
+
+        var table = new Table().Title(Markup.Escape(title));
+        foreach (var column in tabular.Columns)
+        {
+            table.AddColumn(Markup.Escape(column));
+        }
+
+        foreach (var row in tabular.Rows)
+        {
+            table.AddRow(tabular.Columns.Select(c => Markup.Escape(Format(row.GetValueOrDefault(c)))).ToArray());
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "",
+        double d => d.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
+        float f => f.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+
     /// <summary>One line on stderr.</summary>
     public static void Error(string message) => Console.Error.WriteLine($"nixh: {message.ReplaceLineEndings(" ")}");
 }
+
+/// <summary>
+/// A result that prints as one JSON object (<see cref="Json"/>) with <c>--json</c>, and otherwise as a table of
+/// <see cref="Rows"/> with the given <see cref="Columns"/>.
+/// </summary>
+internal sealed record Tabular(object Json, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyDictionary<string, object?>> Rows);

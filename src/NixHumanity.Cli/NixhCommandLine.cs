@@ -21,6 +21,10 @@ internal static class NixhCommandLine
             ImportCommand.Create(),
             DemoCommand.Create(),
         };
+        foreach (var verb in LearningCommands.Create())
+        {
+            root.Subcommands.Add(verb);
+        }
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -12,6 +12,8 @@ internal static class StatusCommand
         verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "status", async host =>
         {
             var status = await host.Client.GetStatusAsync(parse.GetRequiredValue(user), cancellationToken);
+            // The learner is started with the user's tree anyway, so asking it for the likely next commands is cheap.
+            var next = await host.Client.SuggestAsync(status.UserId, 3, cancellationToken);
             return new
             {
                 userId = status.UserId,
@@ -24,6 +26,7 @@ internal static class StatusCommand
                 lastInteractionAt = status.LastInteractionAt,
                 sequenceNr = status.SequenceNr,
                 importedInteractions = status.ImportedInteractions,
+                likelyNext = next.Next.Select(n => new { command = n.Command, probability = n.Probability }).ToList(),
             };
         }));
         return verb;
