@@ -236,21 +236,15 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
 
     private FoldReport Fold()
     {
-        var batch = Analytics.PrepareFold();
+        var batch = PreferenceFold.Prepare(Analytics);
         if (batch is null)
         {
-            var through = Analytics.FoldedThrough;
-            return new FoldReport(_userId, false, 0, 0, through, null, null, 0, false);
+            return new FoldReport(_userId, false, 0, 0, Analytics.FoldedThrough, null, null, 0, false);
         }
 
-        var cells = BehaviourFeatures.Compute(batch.Totals)
-            .Select(f => new TensorCell(_tensorUser, f.Feature, f.Value))
-            .ToList();
-        var stamp = _clock.GetUtcNow();
-        var fragment = Tensor.Write(cells, stamp);
-        Analytics.CommitFold(batch, stamp, fragment.FileName, cells.Count);
-        _log.Debug("Learner {0} folded {1} interactions into {2}", _userId, batch.Interactions, fragment.FileName);
-        return new FoldReport(_userId, true, batch.Interactions, batch.FirstSeq, batch.ToSeq, fragment.FileName, fragment.Stamp, cells.Count, false);
+        var report = PreferenceFold.Complete(Analytics, Tensor, batch, _userId, _tensorUser, _clock.GetUtcNow(), direction: null);
+        _log.Debug("Learner {0} folded {1} interactions into {2}", _userId, report.Interactions, report.Fragment);
+        return report;
     }
 
     private BiometricsRecorded RecordBiometrics(RecordBiometrics record)

@@ -9,12 +9,15 @@ namespace NixHumanity.Actors.Learning.Store;
 /// </summary>
 public sealed partial class AnalyticsStore
 {
+    // No primary keys: DuckDB upserts (ON CONFLICT) cost tens of milliseconds each here, which made a fold of a
+    // few thousand interactions slower than 100k/s. Counters are rewritten whole, transition and last-command rows
+    // are appended per fold and summed / arg-maxed when read.
     private const string FoldSchema = """
-        CREATE TABLE IF NOT EXISTS fold_state (
-            name VARCHAR PRIMARY KEY,
+        CREATE TABLE IF NOT EXISTS fold_watermarks (
+            name VARCHAR NOT NULL,
             sequence_nr BIGINT NOT NULL);
-        CREATE TABLE IF NOT EXISTS fold_totals (
-            name VARCHAR PRIMARY KEY,
+        CREATE TABLE IF NOT EXISTS fold_counters (
+            name VARCHAR NOT NULL,
             value DOUBLE NOT NULL);
         CREATE TABLE IF NOT EXISTS folds (
             fold_no BIGINT NOT NULL,
@@ -24,11 +27,15 @@ public sealed partial class AnalyticsStore
             interactions BIGINT NOT NULL,
             fragment VARCHAR,
             features INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS transitions (
+        CREATE TABLE IF NOT EXISTS transition_counts (
             from_command VARCHAR NOT NULL,
             to_command VARCHAR NOT NULL,
             count BIGINT NOT NULL,
-            PRIMARY KEY (from_command, to_command));
+            through_seq BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS session_last_commands (
+            session_id VARCHAR NOT NULL,
+            seq BIGINT NOT NULL,
+            command VARCHAR NOT NULL);
         """;
 
     private const string FoldedName = "folded";
@@ -109,22 +116,27 @@ public sealed partial class AnalyticsStore
         """;
 
     // Transition counts of the interactions after a watermark: consecutive commands within a session, continuing
-    // from the session's last command at or before the watermark so that batches join up without a gap.
+    // from the session's last command before the watermark (kept in session_last_command, so a small batch does not
+    // scan the whole history to find it) so that batches join up without a gap.
     private const string TransitionsSql = """
-        INSERT INTO transitions
+        INSERT INTO transition_counts
         WITH fresh AS (
             SELECT seq, session_id, command FROM interactions WHERE seq > $from AND seq <= $to AND command IS NOT NULL),
-        before AS (
-            SELECT MAX(seq) AS seq, session_id, arg_max(command, seq) AS command
-            FROM interactions
-            WHERE seq <= $from AND command IS NOT NULL AND session_id IN (SELECT DISTINCT session_id FROM fresh)
-            GROUP BY session_id),
         chain AS (
-            SELECT seq, session_id, command FROM fresh UNION ALL SELECT seq, session_id, command FROM before),
+            SELECT seq, session_id, command FROM fresh
+            UNION ALL
+            SELECT MAX(seq), session_id, arg_max(command, seq) FROM session_last_commands
+            WHERE session_id IN (SELECT DISTINCT session_id FROM fresh) GROUP BY session_id),
         pairs AS (
             SELECT command AS from_command, lead(command) OVER (PARTITION BY session_id ORDER BY seq) AS to_command FROM chain)
-        SELECT from_command, to_command, COUNT(*) FROM pairs WHERE to_command IS NOT NULL GROUP BY from_command, to_command
-        ON CONFLICT (from_command, to_command) DO UPDATE SET count = count + excluded.count
+        SELECT from_command, to_command, COUNT(*), $to FROM pairs WHERE to_command IS NOT NULL GROUP BY from_command, to_command
+        """;
+
+    private const string SessionLastSql = """
+        INSERT INTO session_last_commands
+        SELECT session_id, MAX(seq), arg_max(command, seq)
+        FROM interactions WHERE seq > $from AND seq <= $to AND command IS NOT NULL
+        GROUP BY session_id
         """;
 
     /// <summary>The journal sequence number of the last interaction folded into the preferences (0 when none).</summary>
@@ -199,12 +211,13 @@ public sealed partial class AnalyticsStore
         using var transaction = _connection.BeginTransaction();
         try
         {
-            foreach (var (name, value) in batch.Totals)
+            Execute("DELETE FROM fold_counters");
+            using (var counters = _connection.CreateAppender("fold_counters"))
             {
-                using var upsert = Prepare("INSERT INTO fold_totals VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value");
-                Bind(upsert, "name", name);
-                Bind(upsert, "value", value);
-                upsert.ExecuteNonQuery();
+                foreach (var (name, value) in batch.Totals)
+                {
+                    counters.CreateRow().AppendValue(name).AppendValue(value).EndRow();
+                }
             }
 
             AdvanceTransitions(batch.ToSeq);
@@ -273,10 +286,11 @@ public sealed partial class AnalyticsStore
         }
 
         using var next = Prepare("""
-            SELECT t.to_command, t.count, t.count / SUM(t.count) OVER () AS probability,
+            WITH counts AS (
+                SELECT to_command, SUM(count)::BIGINT AS count FROM transition_counts WHERE from_command = $after GROUP BY to_command)
+            SELECT t.to_command, t.count, t.count / (SUM(t.count) OVER ())::DOUBLE AS probability,
                    (SELECT arg_max(text, seq) FROM interactions i WHERE i.command = t.to_command) AS text
-            FROM transitions t
-            WHERE t.from_command = $after
+            FROM counts t
             ORDER BY t.count DESC, t.to_command
             LIMIT $limit
             """);
@@ -344,11 +358,12 @@ public sealed partial class AnalyticsStore
             return;
         }
 
-        using (var insert = Prepare(TransitionsSql))
+        foreach (var sql in new[] { TransitionsSql, SessionLastSql })
         {
-            Bind(insert, "from", from);
-            Bind(insert, "to", to);
-            insert.ExecuteNonQuery();
+            using var command = Prepare(sql);
+            Bind(command, "from", from);
+            Bind(command, "to", to);
+            command.ExecuteNonQuery();
         }
 
         WriteFoldState(TransitionsName, to);
@@ -356,7 +371,7 @@ public sealed partial class AnalyticsStore
 
     private Dictionary<string, double> ReadFoldTotals()
     {
-        using var command = Prepare("SELECT name, value FROM fold_totals");
+        using var command = Prepare("SELECT name, value FROM fold_counters");
         using var reader = command.ExecuteReader();
         var totals = new Dictionary<string, double>(StringComparer.Ordinal);
         while (reader.Read())
@@ -369,7 +384,7 @@ public sealed partial class AnalyticsStore
 
     private long ReadFoldState(string name)
     {
-        using var command = Prepare("SELECT sequence_nr FROM fold_state WHERE name = $name");
+        using var command = Prepare("SELECT sequence_nr FROM fold_watermarks WHERE name = $name");
         Bind(command, "name", name);
         var value = command.ExecuteScalar();
         return value is null or DBNull ? 0 : Convert.ToInt64(value, CultureInfo.InvariantCulture);
@@ -377,10 +392,16 @@ public sealed partial class AnalyticsStore
 
     private void WriteFoldState(string name, long sequenceNr)
     {
-        using var command = Prepare("INSERT INTO fold_state VALUES ($name, $seq) ON CONFLICT (name) DO UPDATE SET sequence_nr = excluded.sequence_nr");
-        Bind(command, "name", name);
-        Bind(command, "seq", sequenceNr);
-        command.ExecuteNonQuery();
+        using var update = Prepare("UPDATE fold_watermarks SET sequence_nr = $seq WHERE name = $name");
+        Bind(update, "name", name);
+        Bind(update, "seq", sequenceNr);
+        if (update.ExecuteNonQuery() == 0)
+        {
+            using var insert = Prepare("INSERT INTO fold_watermarks VALUES ($name, $seq)");
+            Bind(insert, "name", name);
+            Bind(insert, "seq", sequenceNr);
+            insert.ExecuteNonQuery();
+        }
     }
 }
 
