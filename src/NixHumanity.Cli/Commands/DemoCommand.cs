@@ -53,6 +53,72 @@ internal static class DemoCommand
         ? ""
         : $"[blue]flow ended; released: {Markup.Escape(string.Join(", ", released.Select(r => r.Source)))}[/]";
 
+    /// <summary>
+    /// Dr. Sarah's research part: the three analytics queries (flow across every person, her learning curve and
+    /// interruptions) and a time-travel read of her preferences — what the assistant preferred after her first fold
+    /// versus now, after one more request.
+    /// </summary>
+    private static async Task<object> SarahsAnalysisAsync(NixHumanityClient client, bool json, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        const string sarah = "dr-sarah";
+        var firstFold = await client.FoldAsync(sarah, cancellationToken);
+        // Fragments are stamped in whole seconds (the tensor's uint32 time), so the second fold must land in a later
+        // second for the first one to stay readable on its own.
+        await Task.Delay(TimeSpan.FromSeconds(1.1), cancellationToken);
+        await client.RecordInteractionAsync(new RecordInteraction(sarah, "sarah-analysis", "can you show me my weekly learning curve",
+            "nixh query learning", null, "query", InteractionOutcome.Success, Timestamp: at), cancellationToken);
+        var secondFold = await client.FoldAsync(sarah, cancellationToken);
+
+        var flow = await client.QueryAsync(null, "flow", cancellationToken);
+        var learning = await client.QueryAsync(sarah, "learning", cancellationToken);
+        var interruptions = await client.QueryAsync(sarah, "interruptions", cancellationToken);
+        var then = await client.GetPreferencesAsync(sarah, firstFold.Stamp?.ToString("O"), "384..391", cancellationToken);
+        var now = await client.GetPreferencesAsync(sarah, null, "384..391", cancellationToken);
+
+        if (!json)
+        {
+            var flowTable = new Table().Title("[bold]Dr. Sarah: query flow[/] (every person, merged)").AddColumns("user_id", "avg_flow_duration (s)", "peak_coherence");
+            foreach (var row in flow.Rows)
+            {
+                flowTable.AddRow(Markup.Escape($"{row["user_id"]}"), $"{row["avg_flow_duration"]:0.#}", row["peak_coherence"] is double p ? $"{p:0.00}" : "–");
+            }
+
+            var learningTable = new Table().Title("[bold]Dr. Sarah: query learning[/] (weekly learning curve)").AddColumns("week", "mastery");
+            foreach (var row in learning.Rows)
+            {
+                learningTable.AddRow($"{row["week"]:yyyy-MM-dd}", $"{row["mastery"]:0.000}");
+            }
+
+            var prefsTable = new Table()
+                .Title($"[bold]Dr. Sarah: preferences[/] as of fold 1 ({firstFold.Stamp:HH:mm:ss}) and now (fold 2: {secondFold.Interactions} new)")
+                .AddColumns("feature", "name", "as of fold 1", "now");
+            foreach (var cell in now.Cells)
+            {
+                var old = then.Cells.FirstOrDefault(c => c.Feature == cell.Feature);
+                prefsTable.AddRow(cell.Feature.ToString(), Markup.Escape(cell.Name ?? ""), old is null ? "–" : $"{old.Value:0.000}", $"{cell.Value:0.000}");
+            }
+
+            AnsiConsole.Write(flowTable);
+            AnsiConsole.Write(learningTable);
+            AnsiConsole.MarkupLine($"[bold]Dr. Sarah: query interruptions[/]: {interruptions.Rows.Count} flow period(s), " +
+                $"{interruptions.Rows.Sum(r => (long)r["interruptions"]!)} interruption(s)");
+            AnsiConsole.Write(prefsTable);
+        }
+
+        return new
+        {
+            userId = sarah,
+            analysis = new
+            {
+                flow = flow.Rows,
+                learning = learning.Rows,
+                interruptions = interruptions.Rows,
+                preferencesAtFirstFold = then.Cells,
+                preferencesNow = now.Cells,
+            },
+        };
+    }
+
     private static async Task<List<object>> PlayAsync(NixHumanityClient client, bool json, CancellationToken cancellationToken)
     {
         // The day started eight hours ago, so every scripted timestamp is in the accepted past.
@@ -104,6 +170,8 @@ internal static class DemoCommand
                 deferredNotifications = status.DeferredNotifications,
             });
         }
+
+        report.Add(await SarahsAnalysisAsync(client, json, dayStart.AddHours(6), cancellationToken));
 
         if (!json)
         {
