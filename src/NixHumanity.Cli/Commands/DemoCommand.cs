@@ -29,7 +29,7 @@ internal static class DemoCommand
                 var report = await PlayAsync(host.Client, json, cancellationToken);
                 if (json)
                 {
-                    Console.Out.WriteLine(JsonSerializer.Serialize(new { dataDir, personas = report }, JsonSerializerOptions.Web));
+                    Console.Out.WriteLine(JsonSerializer.Serialize(new { dataDir, personas = report.Personas, research = report.Analysis }, JsonSerializerOptions.Web));
                 }
                 else
                 {
@@ -119,7 +119,7 @@ internal static class DemoCommand
         };
     }
 
-    private static async Task<List<object>> PlayAsync(NixHumanityClient client, bool json, CancellationToken cancellationToken)
+    private static async Task<(List<object> Personas, object Analysis)> PlayAsync(NixHumanityClient client, bool json, CancellationToken cancellationToken)
     {
         // The day started eight hours ago, so every scripted timestamp is in the accepted past.
         var dayStart = DateTimeOffset.UtcNow.AddHours(-8);
@@ -171,7 +171,7 @@ internal static class DemoCommand
             });
         }
 
-        report.Add(await SarahsAnalysisAsync(client, json, dayStart.AddHours(6), cancellationToken));
+        var analysis = await SarahsAnalysisAsync(client, json, dayStart.AddHours(6), cancellationToken);
 
         if (!json)
         {
@@ -188,6 +188,6 @@ internal static class DemoCommand
             AnsiConsole.Write(summary);
         }
 
-        return report;
+        return (report, analysis);
     }
 }
