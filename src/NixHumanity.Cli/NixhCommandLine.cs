@@ -20,6 +20,7 @@ internal static class NixhCommandLine
             StatusCommand.Create(),
             ImportCommand.Create(),
             DemoCommand.Create(),
+            ChartCommand.Create(),
         };
 
         var parse = root.Parse(args);

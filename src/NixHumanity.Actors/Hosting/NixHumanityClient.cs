@@ -10,8 +10,20 @@ namespace NixHumanity.Actors.Hosting;
 /// A small facade over the user trees for an assistant hosting this library: typed calls that turn rejections
 /// into <see cref="InvalidInputException"/> and restarts into <see cref="ComponentUnavailableException"/>.
 /// </summary>
-public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, NixHumanityOptions options)
+public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, NixHumanityOptions options, ActorSystem system)
 {
+    /// <summary>A user's journaled session events, in order (the audit trail).</summary>
+    /// <exception cref="InvalidInputException">The user id is not valid.</exception>
+    public Task<IReadOnlyList<JournaledSessionEvent>> ReadSessionHistoryAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        if (InputRules.Id("userId", userId) is { } rejection)
+        {
+            throw new InvalidInputException(rejection);
+        }
+
+        return SessionHistory.ReadAsync(system, userId, cancellationToken: cancellationToken);
+    }
+
     /// <summary>Records an interaction; returns once it is durable.</summary>
     public Task<InteractionAcknowledged> RecordInteractionAsync(RecordInteraction command, CancellationToken cancellationToken = default) =>
         AskAsync<InteractionAcknowledged>(command, cancellationToken);
