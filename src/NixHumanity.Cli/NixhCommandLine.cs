@@ -60,6 +60,10 @@ internal static class NixhCommandLine
             case InvalidInputException invalid:
                 CliOutput.Error(invalid.Rejection.Message);
                 return ExitCodes.InvalidInput;
+            case ArgumentException { ParamName: { } field } argument:
+                // ArgumentException appends " (Parameter 'x')"; print the field: rule shape instead.
+                CliOutput.Error($"{field}: {argument.Message.Replace($" (Parameter '{field}')", "", StringComparison.Ordinal)}");
+                return ExitCodes.InvalidInput;
             case ArgumentException argument:
                 CliOutput.Error(argument.Message);
                 return ExitCodes.InvalidInput;

@@ -15,7 +15,7 @@ internal static class FlowTimelineChart
         var interactions = history.Select(h => h.Event).OfType<InteractionRecorded>().Where(e => e.ImportKey is null).OrderBy(e => e.At).ToList();
         if (interactions.Count == 0)
         {
-            throw new ArgumentException($"user '{userId}' has no live interactions to chart", "user");
+            throw new ArgumentException($"'{userId}' has no live interactions to chart", "user");
         }
 
         var plot = new Plot();

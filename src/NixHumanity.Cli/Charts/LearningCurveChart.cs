@@ -9,7 +9,7 @@ internal static class LearningCurveChart
     {
         if (weeks.Count == 0)
         {
-            throw new ArgumentException($"user '{userId}' has no command attempts to chart", "user");
+            throw new ArgumentException($"'{userId}' has no command attempts to chart", "user");
         }
 
         var plot = new Plot();

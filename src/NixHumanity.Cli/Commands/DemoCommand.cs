@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Session;
+using NixHumanity.Cli.Charts;
 using NixHumanity.Cli.Demo;
 using Spectre.Console;
 
@@ -27,12 +28,18 @@ internal static class DemoCommand
             {
                 await using var host = await CliHost.StartAsync(dataDir, cancellationToken);
                 var report = await PlayAsync(host.Client, json, cancellationToken);
+                var charts = await WriteChartsAsync(host, Path.Combine(dataDir, "charts"), cancellationToken);
                 if (json)
                 {
-                    Console.Out.WriteLine(JsonSerializer.Serialize(new { dataDir, personas = report }, JsonSerializerOptions.Web));
+                    Console.Out.WriteLine(JsonSerializer.Serialize(new { dataDir, personas = report, charts }, JsonSerializerOptions.Web));
                 }
                 else
                 {
+                    foreach (var chart in charts)
+                    {
+                        AnsiConsole.MarkupLine($"[grey]Chart:[/] {Markup.Escape(chart)}");
+                    }
+
                     AnsiConsole.MarkupLine($"[grey]Data directory:[/] {Markup.Escape(dataDir)}");
                 }
 
@@ -121,5 +128,18 @@ internal static class DemoCommand
         }
 
         return report;
+    }
+
+    /// <summary>The flow timeline of each persona, with their notifications marked.</summary>
+    private static async Task<List<string>> WriteChartsAsync(CliHost host, string folder, CancellationToken cancellationToken)
+    {
+        var charts = new List<string>();
+        foreach (var persona in PersonaScript.All)
+        {
+            var history = await host.Client.ReadSessionHistoryAsync(persona.UserId, cancellationToken);
+            charts.Add(FlowTimelineChart.Render(persona.UserId, history, host.Options.Flow, folder));
+        }
+
+        return charts;
     }
 }
