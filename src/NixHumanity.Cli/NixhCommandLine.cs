@@ -21,6 +21,7 @@ internal static class NixhCommandLine
             ImportCommand.Create(),
             DemoCommand.Create(),
             ChartCommand.Create(),
+            ForgetCommand.Create(),
         };
 
         var parse = root.Parse(args);

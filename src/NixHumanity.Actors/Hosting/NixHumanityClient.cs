@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using NixHumanity.Actors.Privacy;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
 using NixHumanity.Actors.Validation;
@@ -35,6 +36,22 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <summary>The session summary of a user.</summary>
     public Task<SessionStatus> GetStatusAsync(string userId, CancellationToken cancellationToken = default) =>
         AskAsync<SessionStatus>(new GetSessionStatus(userId), cancellationToken);
+
+    /// <summary>Removes a user from every store (journal, snapshots, memory, analytics, tensors, charts) and reports what was removed.</summary>
+    /// <exception cref="InvalidInputException">The user id is not valid, or the user is already being forgotten.</exception>
+    public async Task<ForgetReport> ForgetAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var target = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        // Erasing rewrites the journal file (VACUUM), which takes longer than an ordinary command.
+        var reply = await target.Ask<object>(new ForgetUser(userId), options.AskTimeout * 6, cancellationToken).ConfigureAwait(false);
+        return reply switch
+        {
+            UserForgotten forgotten => forgotten.Report,
+            CommandRejected rejected => throw new InvalidInputException(rejected),
+            Status.Failure failure => throw new InvalidOperationException(failure.Cause.Message, failure.Cause),
+            _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {nameof(ForgetUser)}."),
+        };
+    }
 
     /// <summary>Sends any user message and waits for a reply of type <typeparamref name="TReply"/>.</summary>
     /// <exception cref="InvalidInputException">The input broke a rule; nothing was persisted.</exception>

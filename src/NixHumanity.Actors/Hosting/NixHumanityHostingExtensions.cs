@@ -36,7 +36,6 @@ public static class NixHumanityHostingExtensions
     {
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
-        var settings = options.ToUserSettings();
         return builder
             .ConfigureLoggers(loggers =>
             {
@@ -46,7 +45,7 @@ public static class NixHumanityHostingExtensions
             .AddHocon(NixHumanityConfig.Compose(options), HoconAddMode.Prepend)
             .WithActors((system, registry) =>
             {
-                var directory = system.ActorOf(UserDirectory.Props(settings, clock ?? TimeProvider.System), "users");
+                var directory = system.ActorOf(UserDirectory.Props(options, clock ?? TimeProvider.System), "users");
                 registry.Register<UserDirectory>(directory);
             });
     }

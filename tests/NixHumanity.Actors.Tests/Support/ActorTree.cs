@@ -36,7 +36,7 @@ public sealed class ActorTree : IAsyncDisposable
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
         var system = ActorSystem.Create("nixh-test", NixHumanityConfig.Compose(options));
-        var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(), clock ?? TimeProvider.System), "users");
+        var directory = system.ActorOf(UserDirectory.Props(options, clock ?? TimeProvider.System), "users");
         return new ActorTree(system, directory, options);
     }
 
