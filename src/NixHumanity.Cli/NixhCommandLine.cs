@@ -22,6 +22,7 @@ internal static class NixhCommandLine
             DemoCommand.Create(),
             ChartCommand.Create(),
             ForgetCommand.Create(),
+            ExportCommand.Create(),
         };
 
         var parse = root.Parse(args);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using NixHumanity.Actors.Export;
 using NixHumanity.Actors.Privacy;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
@@ -36,6 +37,47 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <summary>The session summary of a user.</summary>
     public Task<SessionStatus> GetStatusAsync(string userId, CancellationToken cancellationToken = default) =>
         AskAsync<SessionStatus>(new GetSessionStatus(userId), cancellationToken);
+
+    /// <summary>
+    /// Writes everything held about <paramref name="userId"/> into <paramref name="outputFolder"/> in open formats:
+    /// the journal's events as JSON lines and a manifest with counts and the sha256 of every file.
+    /// </summary>
+    /// <exception cref="InvalidInputException">Bad user id, or the folder is not new/empty.</exception>
+    public async Task<ExportManifest> ExportAsync(string userId, string outputFolder, CancellationToken cancellationToken = default)
+    {
+        var folder = ExportFolder.Create(outputFolder);
+        var history = await ReadSessionHistoryAsync(userId, cancellationToken).ConfigureAwait(false);
+        var events = await JournalExport.WriteAsync(history, Path.Combine(folder, JournalExport.EventsPath), cancellationToken).ConfigureAwait(false);
+        var counts = new Dictionary<string, long>
+        {
+            ["events"] = events,
+            ["interactions"] = history.Count(h => h.Event is InteractionRecorded),
+            ["notifications"] = history.Count(h => h.Event is NotificationDelivered or NotificationDeferred),
+        };
+        var descriptions = new Dictionary<string, string>
+        {
+            [JournalExport.EventsPath] = "the user's journal events, one JSON object per line (sequenceNr, type, event)",
+        };
+        return await ExportFolder.SealAsync(folder, userId, DateTimeOffset.UtcNow, counts, descriptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Restores a user from an export folder into a user without history: checks the manifest's checksums, then
+    /// writes the journal events back unchanged; the projections rebuild from them.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The folder fails verification, or the user already has history.</exception>
+    public async Task<HistoryRestored> RestoreAsync(string userId, string exportFolder, CancellationToken cancellationToken = default)
+    {
+        var manifest = await ExportFolder.VerifyAsync(exportFolder, cancellationToken).ConfigureAwait(false);
+        if (manifest.UserId != userId)
+        {
+            // Events carry the user id they were recorded for; restoring them under another id would mix identities.
+            throw new InvalidInputException(new CommandRejected("user", $"the export holds user '{manifest.UserId}'; restore it as that user"));
+        }
+
+        var events = JournalExport.Read(Path.Combine(exportFolder, JournalExport.EventsPath));
+        return await AskAsync<HistoryRestored>(new RestoreHistory(userId, events), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Removes a user from every store (journal, snapshots, memory, analytics, tensors, charts) and reports what was removed.</summary>
     /// <exception cref="InvalidInputException">The user id is not valid, or the user is already being forgotten.</exception>

@@ -89,3 +89,15 @@ public static class ActorTreeInspection
 
     public static Task<long?> SystemActorUidAsync(this ActorTree tree, string userId) => tree.ActorUidAsync(userId, "");
 }
+
+/// <summary>Using a short-lived tree for one question.</summary>
+public static class ActorTreeUse
+{
+    public static async Task<T> UseAsync<T>(this ActorTree tree, Func<ActorTree, Task<T>> use)
+    {
+        await using (tree)
+        {
+            return await use(tree);
+        }
+    }
+}
