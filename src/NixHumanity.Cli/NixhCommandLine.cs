@@ -23,6 +23,7 @@ internal static class NixhCommandLine
             ChartCommand.Create(),
             ForgetCommand.Create(),
             ExportCommand.Create(),
+            StatsCommand.Create(),
         };
 
         var parse = root.Parse(args);

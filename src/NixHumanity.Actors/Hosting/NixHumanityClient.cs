@@ -38,6 +38,10 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     public Task<SessionStatus> GetStatusAsync(string userId, CancellationToken cancellationToken = default) =>
         AskAsync<SessionStatus>(new GetSessionStatus(userId), cancellationToken);
 
+    /// <summary>Journal events per user (users that have a session journal).</summary>
+    public Task<IReadOnlyDictionary<string, long>> JournalEventCountsAsync(CancellationToken cancellationToken = default) =>
+        SessionHistory.EventCountsAsync(system, cancellationToken);
+
     /// <summary>
     /// Writes everything held about <paramref name="userId"/> into <paramref name="outputFolder"/> in open formats:
     /// the journal's events as JSON lines and a manifest with counts and the sha256 of every file.

@@ -17,6 +17,30 @@ public sealed record JournaledSessionEvent(long SequenceNr, ISessionEvent Event)
 /// </summary>
 public static class SessionHistory
 {
+    /// <summary>The users that have a session journal, with their number of events.</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> EventCountsAsync(ActorSystem system, CancellationToken cancellationToken = default)
+    {
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var prefix = SessionActor.PersistenceIdFor("");
+        var ids = new List<string>();
+        await journal.CurrentPersistenceIds()
+            .RunForeach(id => { if (id.StartsWith(prefix, StringComparison.Ordinal)) ids.Add(id); }, system.Materializer())
+            .WaitAsync(cancellationToken)
+            .ConfigureAwait(false);
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            var events = 0L;
+            await journal.CurrentEventsByPersistenceId(id, 0, long.MaxValue)
+                .RunForeach(_ => events++, system.Materializer())
+                .WaitAsync(cancellationToken)
+                .ConfigureAwait(false);
+            counts[id[prefix.Length..]] = events;
+        }
+
+        return counts;
+    }
+
     /// <summary>Every event of <paramref name="userId"/>'s session from <paramref name="fromSequenceNr"/> on, in order.</summary>
     public static async Task<IReadOnlyList<JournaledSessionEvent>> ReadAsync(
         ActorSystem system, string userId, long fromSequenceNr = 1, CancellationToken cancellationToken = default)

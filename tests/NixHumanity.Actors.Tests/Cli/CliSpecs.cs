@@ -106,4 +106,20 @@ public sealed class CliSpecs : IDisposable
 
     private static bool IsPng(string path) =>
         File.Exists(path) && File.ReadAllBytes(path).AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
+
+    [Fact]
+    public async Task Stats_counts_users_events_and_store_sizes()
+    {
+        await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "maya", "--session", "s", "--text", "install ripgrep");
+        await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "rose", "--session", "s", "--text", "install firefox");
+        await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "rose", "--session", "s", "--text", "install vlc");
+
+        var stats = SingleJsonObject(await NixhProcess.RunAsync("stats", "--data-dir", _data.Path, "--json"));
+
+        stats.GetProperty("users").GetInt32().Should().Be(2);
+        stats.GetProperty("events").GetInt64().Should().Be(3);
+        stats.GetProperty("journalBytes").GetInt64().Should().BePositive();
+        var perUser = stats.GetProperty("perUser").EnumerateArray().ToDictionary(u => u.GetProperty("userId").GetString()!, u => u.GetProperty("events").GetInt64());
+        perUser.Should().Equal(new Dictionary<string, long> { ["maya"] = 1, ["rose"] = 2 });
+    }
 }
