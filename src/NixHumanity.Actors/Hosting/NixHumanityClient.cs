@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Hosting;
+using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
 using NixHumanity.Actors.Validation;
@@ -23,6 +24,14 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <summary>The session summary of a user.</summary>
     public Task<SessionStatus> GetStatusAsync(string userId, CancellationToken cancellationToken = default) =>
         AskAsync<SessionStatus>(new GetSessionStatus(userId), cancellationToken);
+
+    /// <summary>Searches the user's semantic memory (see <see cref="SearchMemory"/>).</summary>
+    public Task<MemorySearched> SearchAsync(SearchMemory query, CancellationToken cancellationToken = default) =>
+        AskAsync<MemorySearched>(query, cancellationToken);
+
+    /// <summary>Drops the user's memory time travel before <paramref name="upToVersion"/> (default: all but the current version).</summary>
+    public Task<MemoryCompacted> CompactMemoryAsync(string userId, long? upToVersion = null, CancellationToken cancellationToken = default) =>
+        AskAsync<MemoryCompacted>(new CompactMemory(userId, upToVersion), cancellationToken);
 
     /// <summary>Sends any user message and waits for a reply of type <typeparamref name="TReply"/>.</summary>
     /// <exception cref="InvalidInputException">The input broke a rule; nothing was persisted.</exception>

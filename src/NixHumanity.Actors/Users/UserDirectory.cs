@@ -36,6 +36,10 @@ public sealed class UserDirectory : ReceiveActor
     public static Props Props(UserSettings settings, TimeProvider clock) =>
         Akka.Actor.Props.Create(() => new UserDirectory(settings, clock));
 
+    /// <inheritdoc />
+    /// <remarks>The directory outlives every user tree (children stop first), so the shared embedder is released here.</remarks>
+    protected override void PostStop() => _settings.Memory.Embedder.Dispose();
+
     /// <summary>The child actor name of a user's tree.</summary>
     public static string ChildName(string userId) => $"user-{userId}";
 
