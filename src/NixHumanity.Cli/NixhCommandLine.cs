@@ -18,6 +18,8 @@ internal static class NixhCommandLine
             RecordCommand.Create(),
             NotifyCommand.Create(),
             StatusCommand.Create(),
+            SearchCommand.Create(),
+            CompactCommand.Create(),
             DemoCommand.Create(),
         };
 
