@@ -69,4 +69,22 @@ public sealed class MemoryCliSpecs : IDisposable
         gone.ExitCode.Should().Be(2);
         gone.StdErr.Should().StartWith("nixh: asOf: ");
     }
+
+    [Fact]
+    public async Task The_demo_finds_grandma_roses_loose_request_and_shows_dr_sarahs_memory_back_in_time()
+    {
+        var report = SingleJsonObject(await NixhProcess.RunAsync("demo", "--data-dir", Path.Combine(_data.Path, "demo"), "--json"));
+        var personas = report.GetProperty("personas").EnumerateArray().ToDictionary(p => p.GetProperty("userId").GetString()!);
+
+        var rose = personas["grandma-rose"].GetProperty("searches").EnumerateArray().Single();
+        rose.GetProperty("query").GetString().Should().Be("um can i get the fire fox thing");
+        rose.GetProperty("results")[0].GetProperty("command").GetString().Should().Be("nix-env -iA nixpkgs.firefox");
+
+        var sarah = personas["dr-sarah"].GetProperty("searches").EnumerateArray().ToList();
+        sarah.Should().HaveCount(2);
+        var (live, past) = (sarah[0], sarah[1]);
+        past.GetProperty("version").GetInt64().Should().BeLessThan(live.GetProperty("version").GetInt64());
+        past.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("command").GetString()).Should().Equal("nix-env -q | grep python");
+        live.GetProperty("results")[0].GetProperty("command").GetString().Should().Contain("jupyter");
+    }
 }
