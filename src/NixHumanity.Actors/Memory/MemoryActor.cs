@@ -86,7 +86,7 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
     protected override void PreStart()
     {
         Directory.CreateDirectory(_folder);
-        _store = VectorMemoryStore.Open(Path.Combine(_folder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions());
+        _store = OpenStore();
         if (_store.IsEmbedderMismatch(_embedder.Id))
         {
             var reset = _store.ResetForEmbedder(_embedder.Id);
@@ -100,6 +100,33 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
 
         _preferences = LoadPreferences();
         StartCatchUp();
+    }
+
+    /// <summary>
+    /// Opens the store. A file that is not a DuckDB database or has an incompatible schema is only a projection: it is
+    /// set aside (renamed, never deleted) and rebuilt from the journal. Any other failure (a lock held by another
+    /// process, a full disk) is thrown, and the back-off supervisor tries again later.
+    /// </summary>
+    private VectorMemoryStore OpenStore()
+    {
+        var path = Path.Combine(_folder, VectorMemoryStore.FileName);
+        try
+        {
+            return VectorMemoryStore.Open(path, _settings.Options.ToStoreOptions());
+        }
+        catch (Exception ex) when (ex is InvalidDataException ||
+                                   (ex is DuckDB.NET.Data.DuckDBException && ex.Message.Contains("not a valid DuckDB database", StringComparison.Ordinal)))
+        {
+            var aside = $"{path}.unreadable-{DateTime.UtcNow:yyyyMMddTHHmmssfff}";
+            File.Move(path, aside);
+            if (File.Exists(path + ".wal"))
+            {
+                File.Move(path + ".wal", aside + ".wal");
+            }
+
+            _log.Warning("Memory of {0}: {1} is unreadable ({2}); moved it to {3} and rebuilding from the journal", _userId, path, ex.Message, aside);
+            return VectorMemoryStore.Open(path, _settings.Options.ToStoreOptions());
+        }
     }
 
     /// <inheritdoc />

@@ -243,6 +243,30 @@ public sealed class MemoryActorSpecs : IDisposable
     }
 
     [Fact]
+    public async Task An_unreadable_memory_file_is_set_aside_and_rebuilt_from_the_journal()
+    {
+        long lastSequenceNr;
+        await using (var first = ActorTree.Start(_data.Path))
+        {
+            await RecordDayAsync(first, "rose");
+            lastSequenceNr = (await StatusAsync(first, "rose")).LastSequenceNr;
+        }
+
+        var garbage = Enumerable.Range(0, 20_000).Select(i => (byte)(i * 7)).ToArray();
+        File.Delete(MemoryFile("rose") + ".wal");
+        File.WriteAllBytes(MemoryFile("rose"), garbage);
+
+        await using var second = ActorTree.Start(_data.Path);
+        var status = await StatusAsync(second, "rose");
+        status.LastSequenceNr.Should().Be(lastSequenceNr);
+        status.Rows.Should().Be(RoseDay.Length);
+        (await SearchAsync(second, "rose", "instal vlc")).Results[0].Command.Should().Be("nix-env -iA nixpkgs.vlc");
+        var aside = Directory.GetFiles(Path.GetDirectoryName(MemoryFile("rose"))!, VectorMemoryStore.FileName + ".unreadable-*");
+        aside.Should().ContainSingle();
+        File.ReadAllBytes(aside[0]).Should().Equal(garbage, "the unreadable file is kept, not deleted");
+    }
+
+    [Fact]
     public async Task Killing_the_memory_actor_mid_stream_loses_and_duplicates_nothing()
     {
         const int total = 240;
