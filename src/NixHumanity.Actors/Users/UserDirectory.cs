@@ -37,8 +37,11 @@ public sealed class UserDirectory : ReceiveActor
         Akka.Actor.Props.Create(() => new UserDirectory(settings, clock));
 
     /// <inheritdoc />
-    /// <remarks>The directory outlives every user tree (children stop first), so the shared embedder is released here.</remarks>
-    protected override void PostStop() => _settings.Memory.Embedder.Dispose();
+    /// <remarks>
+    /// The shared embedder is released when the actor system has terminated (every memory actor has stopped by
+    /// then), not in PostStop, which a restart of the directory would also run while the embedder is still needed.
+    /// </remarks>
+    protected override void PreStart() => Context.System.RegisterOnTermination(_settings.Memory.Embedder.Dispose);
 
     /// <summary>The child actor name of a user's tree.</summary>
     public static string ChildName(string userId) => $"user-{userId}";
