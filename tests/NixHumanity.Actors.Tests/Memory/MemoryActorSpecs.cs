@@ -323,6 +323,31 @@ public sealed class MemoryActorSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_burst_of_concurrent_records_is_remembered_exactly_once_and_visible_to_the_next_search()
+    {
+        const int total = 200;
+        await using var tree = ActorTree.Start(_data.Path);
+        var acks = await Task.WhenAll(Enumerable.Range(0, total).Select(i =>
+            tree.RecordAsync("maya", $"burst request {i} qv{i}zz", i % 4 == 0 ? InteractionOutcome.Failure : InteractionOutcome.Success,
+                command: $"burst-command-{i % 40}")));
+
+        // No waiting: every acknowledgement preceded these asks, so the memory must already hold all of them.
+        var embeddings = await tree.AskAsync<CommandEmbeddings>(new GetCommandEmbeddings("maya"));
+        var status = await StatusAsync(tree, "maya");
+        // The interaction journaled last is its command's latest phrasing, so its own text must find that command.
+        var lastIndex = Array.IndexOf(acks, acks.MaxBy(a => a.SequenceNr));
+        var last = acks[lastIndex];
+        var found = await SearchAsync(tree, "maya", $"burst request {lastIndex} qv{lastIndex}zz", limit: 1);
+
+        status.LastSequenceNr.Should().BeGreaterThanOrEqualTo(last.SequenceNr);
+        embeddings.Commands.Should().HaveCount(40);
+        embeddings.Commands.Sum(c => c.Attempts).Should().Be(total);
+        embeddings.Commands.Sum(c => c.Successes).Should().Be(Enumerable.Range(0, total).Count(i => i % 4 != 0));
+        found.Results.Should().ContainSingle().Which.Command.Should().Be($"burst-command-{lastIndex % 40}");
+        found.Results[0].Text.Should().Be($"burst request {lastIndex} qv{lastIndex}zz");
+    }
+
+    [Fact]
     public async Task Warmed_suggestions_are_served_from_the_cache_until_the_memory_changes()
     {
         await using var tree = ActorTree.Start(_data.Path);
