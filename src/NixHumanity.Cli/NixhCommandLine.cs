@@ -19,6 +19,8 @@ internal static class NixhCommandLine
             NotifyCommand.Create(),
             StatusCommand.Create(),
             ImportCommand.Create(),
+            SearchCommand.Create(),
+            CompactCommand.Create(),
             DemoCommand.Create(),
             ChartCommand.Create(),
             ForgetCommand.Create(),

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using NixHumanity.Actors.Export;
+using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Privacy;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
@@ -98,6 +99,14 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
             _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {nameof(ForgetUser)}."),
         };
     }
+
+    /// <summary>Searches the user's semantic memory (see <see cref="SearchMemory"/>).</summary>
+    public Task<MemorySearched> SearchAsync(SearchMemory query, CancellationToken cancellationToken = default) =>
+        AskAsync<MemorySearched>(query, cancellationToken);
+
+    /// <summary>Drops the user's memory time travel before <paramref name="upToVersion"/> (default: all but the current version).</summary>
+    public Task<MemoryCompacted> CompactMemoryAsync(string userId, long? upToVersion = null, CancellationToken cancellationToken = default) =>
+        AskAsync<MemoryCompacted>(new CompactMemory(userId, upToVersion), cancellationToken);
 
     /// <summary>Sends any user message and waits for a reply of type <typeparamref name="TReply"/>.</summary>
     /// <exception cref="InvalidInputException">The input broke a rule; nothing was persisted.</exception>

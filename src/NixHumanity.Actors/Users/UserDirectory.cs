@@ -1,6 +1,7 @@
 using Akka.Actor;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Privacy;
+using NixHumanity.Actors.Storage.Embeddings;
 using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Users;
@@ -40,11 +41,21 @@ public sealed class UserDirectory : ReceiveActor
     }
 
     /// <summary>Props for the directory of the trees configured by <paramref name="options"/>.</summary>
-    public static Props Props(NixHumanityOptions options, TimeProvider clock)
+    /// <param name="options">The configuration.</param>
+    /// <param name="clock">Time source of the session actors.</param>
+    /// <param name="embedder">The actor system's embedder (default: created from <paramref name="options"/>); disposed when the system terminates.</param>
+    public static Props Props(NixHumanityOptions options, TimeProvider clock, IEmbedder? embedder = null)
     {
-        var settings = options.ToUserSettings();
+        var settings = options.ToUserSettings(embedder);
         return Akka.Actor.Props.Create(() => new UserDirectory(settings, clock, userId => UserEraser.EraseAsync(options, userId, CancellationToken.None)));
     }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The shared embedder is released when the actor system has terminated (every memory actor has stopped by
+    /// then), not in PostStop, which a restart of the directory would also run while the embedder is still needed.
+    /// </remarks>
+    protected override void PreStart() => Context.System.RegisterOnTermination(_settings.Memory.Embedder.Dispose);
 
     /// <summary>The child actor name of a user's tree.</summary>
     public static string ChildName(string userId) => $"user-{userId}";

@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Storage;
 
@@ -9,9 +10,11 @@ namespace NixHumanity.Actors.Users;
 /// <param name="PassivationTimeout">Idle time after which a user's tree is stopped.</param>
 /// <param name="MinBackoff">First restart delay of a failed child.</param>
 /// <param name="MaxBackoff">Longest restart delay of a repeatedly failing child.</param>
+/// <param name="Memory">The embedder (one per actor system) and options every memory actor uses.</param>
 public sealed record UserSettings(
     DataDirectory Data,
     SessionSettings Session,
     TimeSpan PassivationTimeout,
     TimeSpan MinBackoff,
-    TimeSpan MaxBackoff);
+    TimeSpan MaxBackoff,
+    MemorySettings Memory);

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Users;
 using NixHumanity.Actors.Session;
 using NixHumanity.Cli.Charts;
 using NixHumanity.Cli.Demo;
@@ -60,6 +62,42 @@ internal static class DemoCommand
         ? ""
         : $"[blue]flow ended; released: {Markup.Escape(string.Join(", ", released.Select(r => r.Source)))}[/]";
 
+    /// <summary>Searches the persona's memory (live, and as of <paramref name="asOfVersion"/> when given) and shows the top hits.</summary>
+    private static async Task<List<object>> SearchMemoryAsync(
+        NixHumanityClient client, Persona persona, DemoSearch search, long? asOfVersion, bool json, CancellationToken cancellationToken)
+    {
+        var shown = new List<object>();
+        var reads = asOfVersion is { } v ? new long?[] { null, v } : [null];
+        foreach (var version in reads)
+        {
+            var found = await client.SearchAsync(new SearchMemory(persona.UserId, search.Query, 3, AsOf: version?.ToString()), cancellationToken);
+            shown.Add(new
+            {
+                query = found.Query,
+                version = found.Version,
+                asOf = version,
+                results = found.Results.Select(r => new { command = r.Command, text = r.Text, score = r.Score, successRate = r.SuccessRate }).ToList(),
+            });
+            if (json)
+            {
+                continue;
+            }
+
+            var title = version is null
+                ? $"{Markup.Escape(persona.Name)} asks her memory: [italic]\"{Markup.Escape(search.Query)}\"[/] (version {found.Version})"
+                : $"…and the same question as of version {found.Version}, right after her first request (time travel)";
+            var table = new Table().Title(title).AddColumns("#", "remembered command", "what was said", "score", "success rate");
+            foreach (var (hit, rank) in found.Results.Select((h, i) => (h, i + 1)))
+            {
+                table.AddRow(rank.ToString(), Markup.Escape(hit.Command), Markup.Escape(hit.Text), hit.Score.ToString("0.00"), hit.SuccessRate.ToString("0.00"));
+            }
+
+            AnsiConsole.Write(table);
+        }
+
+        return shown;
+    }
+
     private static async Task<List<object>> PlayAsync(NixHumanityClient client, bool json, CancellationToken cancellationToken)
     {
         // The day started eight hours ago, so every scripted timestamp is in the accepted past.
@@ -71,7 +109,9 @@ internal static class DemoCommand
             var table = new Table()
                 .Title($"[bold]{Markup.Escape(persona.Name)}[/] — {Markup.Escape(persona.Portrait)}")
                 .AddColumns("time", "said / notified", "command", "outcome", "flow", "state");
-            foreach (var step in persona.Steps)
+            PersonaScript.Searches.TryGetValue(persona.UserId, out var search);
+            long? asOfVersion = null;
+            foreach (var (step, stepIndex) in persona.Steps.Select((s, i) => (s, i)))
             {
                 var at = start + step.Offset;
                 switch (step)
@@ -91,6 +131,11 @@ internal static class DemoCommand
                             note.Deferred ? "[yellow]held back (flow)[/]" : "delivered" + Released(note.Released));
                         break;
                 }
+
+                if (search?.AsOfAfterStep == stepIndex)
+                {
+                    asOfVersion = (await client.AskAsync<ProjectionStatus>(new GetMemoryStatus(persona.UserId), cancellationToken)).Version;
+                }
             }
 
             var status = await client.GetStatusAsync(persona.UserId, cancellationToken);
@@ -99,6 +144,7 @@ internal static class DemoCommand
                 AnsiConsole.Write(table);
             }
 
+            var searches = search is null ? [] : await SearchMemoryAsync(client, persona, search, asOfVersion, json, cancellationToken);
             report.Add(new
             {
                 userId = persona.UserId,
@@ -109,6 +155,7 @@ internal static class DemoCommand
                 inFlow = status.InFlow,
                 flowScore = status.FlowScore,
                 deferredNotifications = status.DeferredNotifications,
+                searches,
             });
         }
 
