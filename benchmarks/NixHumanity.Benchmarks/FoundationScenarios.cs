@@ -16,7 +16,7 @@ internal static class FoundationScenarios
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
         var system = ActorSystem.Create("nixh-bench", NixHumanityConfig.Compose(options));
-        return (system, system.ActorOf(UserDirectory.Props(options.ToUserSettings(), TimeProvider.System), "users"));
+        return (system, system.ActorOf(UserDirectory.Props(options, TimeProvider.System), "users"));
     }
 
     private static RecordInteraction Interaction(string user, int i) => new(

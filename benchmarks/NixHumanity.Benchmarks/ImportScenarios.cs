@@ -24,7 +24,7 @@ internal static class ImportScenarios
         var system = ActorSystem.Create("nixh-bench", NixHumanityConfig.Compose(options));
         try
         {
-            var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(), TimeProvider.System), "users");
+            var directory = system.ActorOf(UserDirectory.Props(options, TimeProvider.System), "users");
             Task<HistoryImported> Send(ImportHistory chunk, CancellationToken _) => directory.Ask<HistoryImported>(chunk, TimeSpan.FromMinutes(1));
 
             var started = Stopwatch.GetTimestamp();

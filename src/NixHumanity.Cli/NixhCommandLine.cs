@@ -19,7 +19,13 @@ internal static class NixhCommandLine
             NotifyCommand.Create(),
             StatusCommand.Create(),
             ImportCommand.Create(),
+            SearchCommand.Create(),
+            CompactCommand.Create(),
             DemoCommand.Create(),
+            ChartCommand.Create(),
+            ForgetCommand.Create(),
+            ExportCommand.Create(),
+            StatsCommand.Create(),
         };
         foreach (var verb in LearningCommands.Create())
         {
@@ -62,6 +68,10 @@ internal static class NixhCommandLine
         {
             case InvalidInputException invalid:
                 CliOutput.Error(invalid.Rejection.Message);
+                return ExitCodes.InvalidInput;
+            case ArgumentException { ParamName: { } field } argument:
+                // ArgumentException appends " (Parameter 'x')"; print the field: rule shape instead.
+                CliOutput.Error($"{field}: {argument.Message.Replace($" (Parameter '{field}')", "", StringComparison.Ordinal)}");
                 return ExitCodes.InvalidInput;
             case ArgumentException argument:
                 CliOutput.Error(argument.Message);

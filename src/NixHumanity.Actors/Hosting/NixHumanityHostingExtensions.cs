@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,7 +37,6 @@ public static class NixHumanityHostingExtensions
     {
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
-        var settings = options.ToUserSettings();
         return builder
             .ConfigureLoggers(loggers =>
             {
@@ -46,7 +46,9 @@ public static class NixHumanityHostingExtensions
             .AddHocon(NixHumanityConfig.Compose(options), HoconAddMode.Prepend)
             .WithActors((system, registry) =>
             {
-                var directory = system.ActorOf(UserDirectory.Props(settings, clock ?? TimeProvider.System), "users");
+                // Created here, once per actor system, so its fallback warning goes to the system's log.
+                var embedder = options.CreateEmbedder(reason => system.Log.Warning("{0}", reason));
+                var directory = system.ActorOf(UserDirectory.Props(options, clock ?? TimeProvider.System, embedder), "users");
                 registry.Register<UserDirectory>(directory);
             });
     }

@@ -1,4 +1,7 @@
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Storage.Embeddings;
 using NixHumanity.Actors.Storage;
 using NixHumanity.Actors.Users;
 
@@ -42,6 +45,15 @@ public sealed class NixHumanityOptions
 
     /// <summary>How long <see cref="NixHumanityClient"/> waits for an answer. Default 10 s.</summary>
     public TimeSpan AskTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The embedder of the semantic memory: kind (auto|ngram|onnx|word-vectors), ONNX model path, tokenizer folder,
+    /// sha256 and opt-in download URL, or the word-vector file. Default: <see cref="EmbedderKind.Auto"/>.
+    /// </summary>
+    public EmbedderOptions Embeddings { get; set; } = new();
+
+    /// <summary>Semantic memory tuning: ranking weights (similarity, success rate, preferences), HNSW threshold, catch-up batches.</summary>
+    public MemoryOptions Memory { get; set; } = new();
 
     /// <summary>The data directory layout for <see cref="DataDirectory"/>.</summary>
     public DataDirectory Data => new(Path.GetFullPath(DataDirectory));
@@ -94,15 +106,93 @@ public sealed class NixHumanityOptions
         }
 
         Flow.Validate();
+        ValidateEmbeddings(Embeddings);
+        (Memory ?? throw new ArgumentException("must be set", nameof(Memory))).Validate();
     }
 
-    /// <summary>The settings handed to the user tree.</summary>
-    public UserSettings ToUserSettings() => new(
+    /// <summary>
+    /// Creates the configured embedder (or its fallback when a configured file is absent, reported once through
+    /// <paramref name="onFallback"/>). Call once per actor system: an ONNX session is expensive.
+    /// </summary>
+    /// <exception cref="ArgumentException">The embedder does not produce 384-dimensional vectors.</exception>
+    public IEmbedder CreateEmbedder(Action<string>? onFallback = null)
+    {
+        var selection = EmbedderFactory.Select(Embeddings);
+        if (selection.FallbackReason is { } reason)
+        {
+            onFallback?.Invoke(reason);
+        }
+
+        if (selection.Embedder.Dimensions != VectorMemoryStore.Dimensions)
+        {
+            var dimensions = selection.Embedder.Dimensions;
+            selection.Embedder.Dispose();
+            throw new ArgumentException($"the embedder must produce {VectorMemoryStore.Dimensions}-dimensional vectors (got {dimensions})", nameof(Embeddings));
+        }
+
+        return selection.Embedder;
+    }
+
+    private static void ValidateEmbeddings(EmbedderOptions? embeddings)
+    {
+        if (embeddings is null)
+        {
+            throw new ArgumentException("must be set", nameof(Embeddings));
+        }
+
+        if (!Enum.IsDefined(embeddings.Kind))
+        {
+            throw new ArgumentException("Kind must be Auto, NGram, Onnx or WordVectors", nameof(Embeddings));
+        }
+
+        if (embeddings.Kind == EmbedderKind.Onnx && embeddings.Onnx is null)
+        {
+            throw new ArgumentException("Onnx (model path, …) must be set when Kind is Onnx", nameof(Embeddings));
+        }
+
+        if (embeddings.Kind == EmbedderKind.WordVectors && embeddings.WordVectors is null)
+        {
+            throw new ArgumentException("WordVectors (vectors path) must be set when Kind is WordVectors", nameof(Embeddings));
+        }
+
+        if (embeddings.Onnx is { } onnx)
+        {
+            if (string.IsNullOrWhiteSpace(onnx.ModelPath))
+            {
+                throw new ArgumentException("Onnx.ModelPath must not be empty", nameof(Embeddings));
+            }
+
+            if (onnx.ExpectedSha256 is { } sha && (sha.Length != 64 || !sha.All(Uri.IsHexDigit)))
+            {
+                throw new ArgumentException("Onnx.ExpectedSha256 must be 64 hexadecimal characters", nameof(Embeddings));
+            }
+
+            if (onnx.DownloadUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
+            {
+                throw new ArgumentException("Onnx.DownloadUrl must be an absolute http(s) URL", nameof(Embeddings));
+            }
+
+            if (onnx.MaxTokens is < 3 or > 512 || onnx.MaxBatchSize < 1 || onnx.IntraOpThreads < 0)
+            {
+                throw new ArgumentException("Onnx.MaxTokens must be 3..512, MaxBatchSize positive, IntraOpThreads not negative", nameof(Embeddings));
+            }
+        }
+
+        if (embeddings.WordVectors is { } words && string.IsNullOrWhiteSpace(words.VectorsPath))
+        {
+            throw new ArgumentException("WordVectors.VectorsPath must not be empty", nameof(Embeddings));
+        }
+    }
+
+    /// <summary>The settings handed to the user tree, with <paramref name="embedder"/> (default: <see cref="CreateEmbedder"/>).</summary>
+    /// <param name="embedder">The embedder of this actor system; the user directory disposes it when it stops.</param>
+    public UserSettings ToUserSettings(IEmbedder? embedder = null) => new(
         Data,
         new SessionSettings(Flow, SnapshotInterval),
         PassivationTimeout,
         SupervisorMinBackoff,
-        SupervisorMaxBackoff)
+        SupervisorMaxBackoff,
+        new MemorySettings(embedder ?? CreateEmbedder(), Memory))
     {
         FoldInterval = FoldInterval,
     };

@@ -1,7 +1,129 @@
+using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Memory;
 
-/// <summary>Asks the memory actor how far its projection has got; replied to with <see cref="ProjectionStatus"/>.</summary>
+// ---- Commands and queries --------------------------------------------------------------------------------------
+
+/// <summary>
+/// Asks the memory actor how far its projection has got; replied to with <see cref="ProjectionStatus"/> (including
+/// the number of memories, the table version and the embedder id).
+/// </summary>
 /// <param name="UserId">The person.</param>
 public sealed record GetMemoryStatus(string UserId) : IMemoryMessage;
+
+/// <summary>
+/// Finds the remembered commands closest in meaning to <paramref name="Query"/>. Replied to with
+/// <see cref="MemorySearched"/>, or <see cref="Validation.CommandRejected"/> for bad input (fields <c>query</c>,
+/// <c>limit</c>, <c>where</c>, <c>asOf</c>).
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Query">What the person said (1..4096 characters, not blank).</param>
+/// <param name="Limit">Results wanted, 1..1000.</param>
+/// <param name="Where">Optional prefilter over the metadata columns, e.g. <c>success_rate &gt; 0.8</c> (see <see cref="WherePredicate"/>).</param>
+/// <param name="AsOf">Optional time travel: a table version number or an ISO-8601 time (the latest version at or before it).</param>
+public sealed record SearchMemory(string UserId, string Query, int Limit = 5, string? Where = null, string? AsOf = null) : IMemoryMessage;
+
+/// <summary>
+/// Drops time travel to versions before <paramref name="UpToVersion"/> (default: all but the current version).
+/// Replied to with <see cref="MemoryCompacted"/>, or <see cref="Validation.CommandRejected"/> (field <c>upToVersion</c>).
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="UpToVersion">The oldest version that stays readable; null for the current one.</param>
+public sealed record CompactMemory(string UserId, long? UpToVersion = null) : IMemoryMessage;
+
+/// <summary>
+/// For the learner: every remembered command with its vector and statistics, from which it derives the
+/// success-weighted preference direction. Replied to with <see cref="CommandEmbeddings"/>.
+/// </summary>
+/// <param name="UserId">The person.</param>
+public sealed record GetCommandEmbeddings(string UserId) : IMemoryMessage;
+
+/// <summary>
+/// From the learner: the person's preference direction (384 finite values, not all zero; normalised here) and
+/// optional per-command affinities in [-1,1]. Search adds <see cref="MemoryOptions.PreferenceWeight"/> ×
+/// (cosine(memory vector, direction) + affinity of its command) to the score. Replied to with
+/// <see cref="PreferencesUpdated"/>, or <see cref="Validation.CommandRejected"/> (fields <c>direction</c>,
+/// <c>commandAffinity</c>); a rejection changes nothing.
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Direction">The preference direction in the embedder's space.</param>
+/// <param name="CommandAffinity">Optional affinity per command, each finite and within [-1,1].</param>
+public sealed record UpdatePreferences(string UserId, float[] Direction, IReadOnlyDictionary<string, double>? CommandAffinity = null) : IMemoryMessage;
+
+/// <summary>
+/// From the learner: requests the person is likely to make next. Their live search results are computed now and
+/// cached, so a following <see cref="SearchMemory"/> with the same text (no where, no as-of, limit ≤ the cached
+/// depth) is answered from the cache until the memory changes. Replied to with <see cref="SuggestionsWarmed"/>.
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="LikelyNextTexts">The requests (each 1..4096 characters, not blank; at most <see cref="MemoryOptions.WarmCacheSize"/>).</param>
+public sealed record WarmSuggestions(string UserId, IReadOnlyList<string> LikelyNextTexts) : IMemoryMessage;
+
+// ---- Replies ---------------------------------------------------------------------------------------------------
+
+/// <summary>One hit of <see cref="SearchMemory"/>.</summary>
+/// <param name="Id">The memory's id (<c>cmd-</c> + 16 hex digits of the command's SHA-256).</param>
+/// <param name="Command">The command.</param>
+/// <param name="Text">The phrasing stored with it (the latest at the version read).</param>
+/// <param name="Intent">The latest reported intent, if any.</param>
+/// <param name="Score">The ranking score: weighted similarity and success rate, plus the preference term when preferences are set.</param>
+/// <param name="Similarity">Cosine similarity between the query and the memory.</param>
+/// <param name="SuccessRate">Successes / attempts (0 before any reported outcome).</param>
+/// <param name="UserSatisfaction">Mean reported satisfaction, or null.</param>
+/// <param name="Attempts">Recordings with a reported outcome.</param>
+/// <param name="PreferenceAlignment">Cosine between the memory and the preference direction, or null when no preferences are set.</param>
+public sealed record MemoryHit(
+    string Id,
+    string Command,
+    string Text,
+    string? Intent,
+    double Score,
+    double Similarity,
+    double SuccessRate,
+    double? UserSatisfaction,
+    long Attempts,
+    double? PreferenceAlignment);
+
+/// <summary>Reply to <see cref="SearchMemory"/>.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Query">The query as asked.</param>
+/// <param name="Version">The table version that was read.</param>
+/// <param name="Strategy">How the search ran (exact, filtered, HNSW, historical).</param>
+/// <param name="FromCache">True when served from the results cached by <see cref="WarmSuggestions"/>.</param>
+/// <param name="Results">Best first.</param>
+public sealed record MemorySearched(string UserId, string Query, long Version, SearchStrategy Strategy, bool FromCache, IReadOnlyList<MemoryHit> Results);
+
+/// <summary>Reply to <see cref="CompactMemory"/>.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Report">What was removed and which time travel remains.</param>
+public sealed record MemoryCompacted(string UserId, CompactionReport Report);
+
+/// <summary>One remembered command as the learner needs it.</summary>
+/// <param name="Id">The memory id.</param>
+/// <param name="Command">The command.</param>
+/// <param name="Vector">Its L2-normalised vector (a copy).</param>
+/// <param name="Attempts">Recordings with a reported outcome.</param>
+/// <param name="Successes">Recordings reported successful.</param>
+/// <param name="SuccessRate">Successes / attempts (0 before any report).</param>
+/// <param name="UserSatisfaction">Mean reported satisfaction, or null.</param>
+public sealed record CommandEmbedding(string Id, string Command, float[] Vector, long Attempts, long Successes, double SuccessRate, double? UserSatisfaction);
+
+/// <summary>Reply to <see cref="GetCommandEmbeddings"/>.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="EmbedderId">The embedder that produced the vectors.</param>
+/// <param name="Version">The table version read.</param>
+/// <param name="Commands">Every live memory.</param>
+public sealed record CommandEmbeddings(string UserId, string EmbedderId, long Version, IReadOnlyList<CommandEmbedding> Commands);
+
+/// <summary>Reply to <see cref="UpdatePreferences"/>: the preferences are in effect for the next search.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Dimensions">Components of the stored direction.</param>
+/// <param name="Affinities">Command affinities stored.</param>
+public sealed record PreferencesUpdated(string UserId, int Dimensions, int Affinities);
+
+/// <summary>Reply to <see cref="WarmSuggestions"/>.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Cached">Distinct texts whose results are now cached.</param>
+/// <param name="Version">The table version the cached results were read at.</param>
+public sealed record SuggestionsWarmed(string UserId, int Cached, long Version);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using NixHumanity.Actors.Import;
+using NixHumanity.Actors.Export;
 using NixHumanity.Actors.Users;
 using NixHumanity.Actors.Validation;
 
@@ -42,6 +43,7 @@ public sealed class SessionActor : ReceivePersistentActor
         Command<RecordInteraction>(HandleRecordInteraction);
         Command<RecordNotification>(HandleRecordNotification);
         Command<ImportHistory>(HandleImportHistory);
+        Command<RestoreHistory>(HandleRestoreHistory);
         Command<GetSessionStatus>(_ => Sender.Tell(Status()));
         Command<StopGracefully>(_ => Context.Stop(Self));
         Command<SaveSnapshotSuccess>(success =>
@@ -168,6 +170,55 @@ public sealed class SessionActor : ReceivePersistentActor
             {
                 sender.Tell(reply(released));
                 SnapshotIfDue();
+            }
+        });
+    }
+
+    /// <summary>
+    /// Writes an export's events back, unchanged and in chunks, into a session that has none yet, so sequence
+    /// numbers and every derived answer come back the same. Replies once the last chunk is durable.
+    /// </summary>
+    private void HandleRestoreHistory(RestoreHistory cmd)
+    {
+        if (LastSequenceNr != 0)
+        {
+            Sender.Tell(new CommandRejected("userId", $"already has history ({LastSequenceNr} events); restore only into a user without any"));
+            return;
+        }
+
+        if (cmd.Events.Count == 0)
+        {
+            Sender.Tell(new CommandRejected("events", "must not be empty"));
+            return;
+        }
+
+        PersistRestoredChunk(cmd.Events, 0, Sender);
+    }
+
+    private void PersistRestoredChunk(IReadOnlyList<ISessionEvent> events, int from, IActorRef replyTo)
+    {
+        const int chunkSize = 1000;
+        var chunk = events.Skip(from).Take(chunkSize).ToList();
+        var remaining = chunk.Count;
+        PersistAll(chunk, evt =>
+        {
+            _state = _state.Apply(evt, _settings.Flow);
+            var published = new SessionEventPublished(_userId, LastSequenceNr, evt);
+            _memory.Tell(published);
+            _learner.Tell(published);
+            if (--remaining > 0)
+            {
+                return;
+            }
+
+            SnapshotIfDue();
+            if (from + chunk.Count < events.Count)
+            {
+                PersistRestoredChunk(events, from + chunk.Count, replyTo);
+            }
+            else
+            {
+                replyTo.Tell(new HistoryRestored(_userId, events.Count, LastSequenceNr));
             }
         });
     }

@@ -6,4 +6,15 @@ namespace NixHumanity.Actors.Users;
 /// <param name="LastSequenceNr">The last journal sequence number applied (the checkpoint).</param>
 /// <param name="EventsApplied">Events applied since the actor started.</param>
 /// <param name="Folder">The folder the component owns.</param>
-public sealed record ProjectionStatus(string Component, string UserId, long LastSequenceNr, long EventsApplied, string Folder);
+/// <param name="Rows">Memory only: live memories (distinct commands) in the store.</param>
+/// <param name="Version">Memory only: the current table version.</param>
+/// <param name="EmbedderId">Memory only: the embedder whose vectors the store holds.</param>
+public sealed record ProjectionStatus(
+    string Component,
+    string UserId,
+    long LastSequenceNr,
+    long EventsApplied,
+    string Folder,
+    long? Rows = null,
+    long? Version = null,
+    string? EmbedderId = null);

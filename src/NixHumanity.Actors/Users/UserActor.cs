@@ -26,7 +26,7 @@ public sealed class UserActor : ReceiveActor
     public UserActor(string userId, UserSettings settings, TimeProvider clock)
     {
         _userId = userId;
-        var memory = StartSupervised("memory", MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory")), settings);
+        var memory = StartSupervised("memory", MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory), settings);
         var learner = StartSupervised("learner", LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, clock), settings);
         var session = StartSupervised("session", SessionActor.Props(userId, settings.Session, clock, memory, learner), settings);
 

@@ -1,4 +1,7 @@
 using Akka.Actor;
+using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Privacy;
+using NixHumanity.Actors.Storage.Embeddings;
 using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Users;
@@ -17,24 +20,42 @@ public sealed class UserDirectory : ReceiveActor
 {
     private readonly UserSettings _settings;
     private readonly TimeProvider _clock;
+    private readonly Func<string, Task<ForgetReport>> _erase;
     private readonly Dictionary<string, List<(IUserMessage Message, IActorRef Sender)>> _buffered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _forgetting = new(StringComparer.Ordinal);
 
     /// <summary>Creates the directory; see <see cref="Props"/>.</summary>
-    public UserDirectory(UserSettings settings, TimeProvider clock)
+    public UserDirectory(UserSettings settings, TimeProvider clock, Func<string, Task<ForgetReport>> erase)
     {
         _settings = settings;
         _clock = clock;
+        _erase = erase;
 
         Receive<IUserMessage>(Route);
         Receive<PassivateUser>(Passivate);
+        Receive<ForgetUser>(Forget);
+        Receive<Erased>(OnErased);
         Receive<Terminated>(OnTerminated);
         Receive<GetActiveUsers>(_ => Sender.Tell(new ActiveUsers(
             Context.GetChildren().Select(c => c.Path.Name["user-".Length..]).Order(StringComparer.Ordinal).ToList())));
     }
 
-    /// <summary>Props for the directory.</summary>
-    public static Props Props(UserSettings settings, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new UserDirectory(settings, clock));
+    /// <summary>Props for the directory of the trees configured by <paramref name="options"/>.</summary>
+    /// <param name="options">The configuration.</param>
+    /// <param name="clock">Time source of the session actors.</param>
+    /// <param name="embedder">The actor system's embedder (default: created from <paramref name="options"/>); disposed when the system terminates.</param>
+    public static Props Props(NixHumanityOptions options, TimeProvider clock, IEmbedder? embedder = null)
+    {
+        var settings = options.ToUserSettings(embedder);
+        return Akka.Actor.Props.Create(() => new UserDirectory(settings, clock, userId => UserEraser.EraseAsync(options, userId, CancellationToken.None)));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The shared embedder is released when the actor system has terminated (every memory actor has stopped by
+    /// then), not in PostStop, which a restart of the directory would also run while the embedder is still needed.
+    /// </remarks>
+    protected override void PreStart() => Context.System.RegisterOnTermination(_settings.Memory.Embedder.Dispose);
 
     /// <summary>The child actor name of a user's tree.</summary>
     public static string ChildName(string userId) => $"user-{userId}";
@@ -85,6 +106,17 @@ public sealed class UserDirectory : ReceiveActor
     private void OnTerminated(Terminated terminated)
     {
         var userId = terminated.ActorRef.Path.Name["user-".Length..];
+        if (_forgetting.ContainsKey(userId))
+        {
+            StartErasure(userId);
+            return;
+        }
+
+        DeliverBuffered(userId);
+    }
+
+    private void DeliverBuffered(string userId)
+    {
         if (!_buffered.Remove(userId, out var buffer) || buffer.Count == 0)
         {
             return;
@@ -96,4 +128,57 @@ public sealed class UserDirectory : ReceiveActor
             tree.Tell(message, sender);
         }
     }
+
+    /// <summary>
+    /// Forget: hold the user's messages, stop the tree through its mailbox (work already accepted finishes), then
+    /// erase with nothing of the user running.
+    /// </summary>
+    private void Forget(ForgetUser request)
+    {
+        if (InputRules.Id("userId", request.UserId) is { } rejection)
+        {
+            Sender.Tell(rejection);
+            return;
+        }
+
+        if (_forgetting.ContainsKey(request.UserId))
+        {
+            Sender.Tell(new CommandRejected("userId", "is already being forgotten"));
+            return;
+        }
+
+        _forgetting[request.UserId] = Sender;
+        var alreadyStopping = _buffered.ContainsKey(request.UserId);
+        _buffered.TryAdd(request.UserId, []);
+        var child = Context.Child(ChildName(request.UserId));
+        if (child.IsNobody())
+        {
+            StartErasure(request.UserId);
+        }
+        else if (!alreadyStopping)
+        {
+            child.Tell(StopUserTree.Instance);
+        }
+    }
+
+    private void StartErasure(string userId) =>
+        _erase(userId).PipeTo(Self, success: report => new Erased(userId, report, null), failure: ex => new Erased(userId, null, ex));
+
+    private void OnErased(Erased erased)
+    {
+        _forgetting.Remove(erased.UserId, out var requester);
+        if (erased.Report is { } report)
+        {
+            requester?.Tell(new UserForgotten(report));
+        }
+        else
+        {
+            requester?.Tell(new Status.Failure(erased.Failure!));
+        }
+
+        DeliverBuffered(erased.UserId);
+    }
+
+    /// <summary>The erasure of a user finished (with a report) or failed.</summary>
+    private sealed record Erased(string UserId, ForgetReport? Report, Exception? Failure);
 }

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Users;
 using NixHumanity.Actors.Session;
+using NixHumanity.Cli.Charts;
 using NixHumanity.Cli.Demo;
 using Spectre.Console;
 
@@ -27,12 +30,20 @@ internal static class DemoCommand
             {
                 await using var host = await CliHost.StartAsync(dataDir, cancellationToken);
                 var report = await PlayAsync(host.Client, json, cancellationToken);
+                // Dr. Sarah's research questions, after her scripted requests (which ended about four hours ago).
+                var research = await SarahsAnalysisAsync(host.Client, json, DateTimeOffset.UtcNow.AddHours(-1), cancellationToken);
+                var charts = await WriteChartsAsync(host, Path.Combine(dataDir, "charts"), cancellationToken);
                 if (json)
                 {
-                    Console.Out.WriteLine(JsonSerializer.Serialize(new { dataDir, personas = report.Personas, research = report.Analysis }, JsonSerializerOptions.Web));
+                    Console.Out.WriteLine(JsonSerializer.Serialize(new { dataDir, personas = report, research, charts }, JsonSerializerOptions.Web));
                 }
                 else
                 {
+                    foreach (var chart in charts)
+                    {
+                        AnsiConsole.MarkupLine($"[grey]Chart:[/] {Markup.Escape(chart)}");
+                    }
+
                     AnsiConsole.MarkupLine($"[grey]Data directory:[/] {Markup.Escape(dataDir)}");
                 }
 
@@ -52,6 +63,42 @@ internal static class DemoCommand
     private static string Released(IReadOnlyList<DeferredNotification> released) => released.Count == 0
         ? ""
         : $"[blue]flow ended; released: {Markup.Escape(string.Join(", ", released.Select(r => r.Source)))}[/]";
+
+    /// <summary>Searches the persona's memory (live, and as of <paramref name="asOfVersion"/> when given) and shows the top hits.</summary>
+    private static async Task<List<object>> SearchMemoryAsync(
+        NixHumanityClient client, Persona persona, DemoSearch search, long? asOfVersion, bool json, CancellationToken cancellationToken)
+    {
+        var shown = new List<object>();
+        var reads = asOfVersion is { } v ? new long?[] { null, v } : [null];
+        foreach (var version in reads)
+        {
+            var found = await client.SearchAsync(new SearchMemory(persona.UserId, search.Query, 3, AsOf: version?.ToString()), cancellationToken);
+            shown.Add(new
+            {
+                query = found.Query,
+                version = found.Version,
+                asOf = version,
+                results = found.Results.Select(r => new { command = r.Command, text = r.Text, score = r.Score, successRate = r.SuccessRate }).ToList(),
+            });
+            if (json)
+            {
+                continue;
+            }
+
+            var title = version is null
+                ? $"{Markup.Escape(persona.Name)} asks her memory: [italic]\"{Markup.Escape(search.Query)}\"[/] (version {found.Version})"
+                : $"…and the same question as of version {found.Version}, right after her first request (time travel)";
+            var table = new Table().Title(title).AddColumns("#", "remembered command", "what was said", "score", "success rate");
+            foreach (var (hit, rank) in found.Results.Select((h, i) => (h, i + 1)))
+            {
+                table.AddRow(rank.ToString(), Markup.Escape(hit.Command), Markup.Escape(hit.Text), hit.Score.ToString("0.00"), hit.SuccessRate.ToString("0.00"));
+            }
+
+            AnsiConsole.Write(table);
+        }
+
+        return shown;
+    }
 
     /// <summary>
     /// Dr. Sarah's research part: the three analytics queries (flow across every person, her learning curve and
@@ -119,7 +166,7 @@ internal static class DemoCommand
         };
     }
 
-    private static async Task<(List<object> Personas, object Analysis)> PlayAsync(NixHumanityClient client, bool json, CancellationToken cancellationToken)
+    private static async Task<List<object>> PlayAsync(NixHumanityClient client, bool json, CancellationToken cancellationToken)
     {
         // The day started eight hours ago, so every scripted timestamp is in the accepted past.
         var dayStart = DateTimeOffset.UtcNow.AddHours(-8);
@@ -130,7 +177,9 @@ internal static class DemoCommand
             var table = new Table()
                 .Title($"[bold]{Markup.Escape(persona.Name)}[/] — {Markup.Escape(persona.Portrait)}")
                 .AddColumns("time", "said / notified", "command", "outcome", "flow", "state");
-            foreach (var step in persona.Steps)
+            PersonaScript.Searches.TryGetValue(persona.UserId, out var search);
+            long? asOfVersion = null;
+            foreach (var (step, stepIndex) in persona.Steps.Select((s, i) => (s, i)))
             {
                 var at = start + step.Offset;
                 switch (step)
@@ -150,6 +199,11 @@ internal static class DemoCommand
                             note.Deferred ? "[yellow]held back (flow)[/]" : "delivered" + Released(note.Released));
                         break;
                 }
+
+                if (search?.AsOfAfterStep == stepIndex)
+                {
+                    asOfVersion = (await client.AskAsync<ProjectionStatus>(new GetMemoryStatus(persona.UserId), cancellationToken)).Version;
+                }
             }
 
             var status = await client.GetStatusAsync(persona.UserId, cancellationToken);
@@ -158,6 +212,7 @@ internal static class DemoCommand
                 AnsiConsole.Write(table);
             }
 
+            var searches = search is null ? [] : await SearchMemoryAsync(client, persona, search, asOfVersion, json, cancellationToken);
             report.Add(new
             {
                 userId = persona.UserId,
@@ -168,10 +223,9 @@ internal static class DemoCommand
                 inFlow = status.InFlow,
                 flowScore = status.FlowScore,
                 deferredNotifications = status.DeferredNotifications,
+                searches,
             });
         }
-
-        var analysis = await SarahsAnalysisAsync(client, json, dayStart.AddHours(6), cancellationToken);
 
         if (!json)
         {
@@ -188,6 +242,19 @@ internal static class DemoCommand
             AnsiConsole.Write(summary);
         }
 
-        return (report, analysis);
+        return report;
+    }
+
+    /// <summary>The flow timeline of each persona, with their notifications marked.</summary>
+    private static async Task<List<string>> WriteChartsAsync(CliHost host, string folder, CancellationToken cancellationToken)
+    {
+        var charts = new List<string>();
+        foreach (var persona in PersonaScript.All)
+        {
+            var history = await host.Client.ReadSessionHistoryAsync(persona.UserId, cancellationToken);
+            charts.Add(FlowTimelineChart.Render(persona.UserId, history, host.Options.Flow, folder));
+        }
+
+        return charts;
     }
 }

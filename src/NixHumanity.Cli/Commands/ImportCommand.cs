@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using NixHumanity.Actors.Export;
 using NixHumanity.Actors.Import;
 using NixHumanity.Actors.Validation;
 using Spectre.Console;
@@ -17,7 +18,7 @@ internal static class ImportCommand
 
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "The assistant's SQLite database or learning.json (detected from the content)" };
+        var file = new Argument<string>("FILE") { Description = "The assistant's SQLite database or learning.json (detected from the content), or a folder written by nixh export" };
         var user = CommonOptions.User();
         var strict = new Option<bool>("--strict") { Description = "Reject the whole file if any row is malformed (default: skip and report bad rows)" };
         var verb = new Command("import", "Import history from the assistant's SQLite store or learning.json into a user's journal") { file, user, strict };
@@ -30,6 +31,13 @@ internal static class ImportCommand
                 if (InputRules.Id("userId", userId) is { } badUser)
                 {
                     throw new InvalidInputException(badUser);
+                }
+
+                var path = parse.GetRequiredValue(file);
+                if (Directory.Exists(path) && ExportFolder.IsExport(path))
+                {
+                    await RestoreAsync(parse, path, userId, json, cancellationToken);
+                    return ExitCodes.Success;
                 }
 
                 var isStrict = parse.GetValue(strict);
@@ -73,6 +81,14 @@ internal static class ImportCommand
         var report = await host.Client.ImportAsync(userId, plan, strict, writing is null ? null : new Sink(writing), cancellationToken);
         Complete(writing);
         return report;
+    }
+
+    /// <summary>An export folder (<c>nixh export</c>) is restored, not imported: same events, same sequence numbers.</summary>
+    private static async Task RestoreAsync(ParseResult parse, string folder, string userId, bool json, CancellationToken cancellationToken)
+    {
+        await using var host = await CliHost.StartAsync(parse.GetRequiredValue(CommonOptions.DataDir), cancellationToken);
+        var restored = await host.Client.RestoreAsync(userId, folder, cancellationToken);
+        CliOutput.Write(json, new { userId, source = Path.GetFullPath(folder), kind = "export", events = restored.Events, sequenceNr = restored.SequenceNr }, "restored");
     }
 
     private static void Complete(ProgressTask? task)

@@ -21,12 +21,27 @@ internal sealed record NotifiedStep(TimeSpan Offset, string Source) : DemoStep(O
 /// <summary>A persona and their scripted day.</summary>
 internal sealed record Persona(string UserId, string Name, string Portrait, string SessionId, IReadOnlyList<DemoStep> Steps);
 
+/// <summary>
+/// A search of the persona's semantic memory shown after their day; with <paramref name="AsOfAfterStep"/> it also
+/// reads the memory as it was right after that step (time travel).
+/// </summary>
+internal sealed record DemoSearch(string Query, int? AsOfAfterStep = null);
+
 /// <summary>The three people the design serves, each with a short, realistic day.</summary>
 internal static class PersonaScript
 {
     private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
 
     private static TimeSpan M(double minutes) => TimeSpan.FromMinutes(minutes);
+
+    /// <summary>Memory searches shown after a persona's day, by user id.</summary>
+    public static IReadOnlyDictionary<string, DemoSearch> Searches { get; } = new Dictionary<string, DemoSearch>
+    {
+        // A loosely phrased voice request, as Grandma Rose would say it the next day.
+        ["grandma-rose"] = new("um can i get the fire fox thing"),
+        // Dr. Sarah audits what her memory knew right after her first question of the day.
+        ["dr-sarah"] = new("jupyter for my data analysis", AsOfAfterStep: 0),
+    };
 
     public static IReadOnlyList<Persona> All { get; } =
     [

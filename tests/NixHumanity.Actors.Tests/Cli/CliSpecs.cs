@@ -85,5 +85,41 @@ public sealed class CliSpecs : IDisposable
         personas["maya"].GetProperty("deferredNotifications").GetInt32().Should().Be(0, "held notifications were released when flow ended");
         personas["grandma-rose"].GetProperty("interactions").GetInt64().Should().Be(5);
         File.Exists(Path.Combine(demoDir, "journal", "journal.db")).Should().BeTrue();
+        var charts = report.GetProperty("charts").EnumerateArray().Select(c => c.GetString()!).ToList();
+        charts.Should().Contain(Path.Combine(demoDir, "charts", "flow-timeline-maya.png"));
+        charts.Should().OnlyContain(path => IsPng(path));
+    }
+
+    [Fact]
+    public async Task Chart_writes_a_flow_timeline_png_and_refuses_a_user_without_history()
+    {
+        await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "maya", "--session", "s", "--text", "install ripgrep", "--flow-score", "0.9");
+        var outDir = Path.Combine(_data.Path, "charts");
+
+        var written = SingleJsonObject(await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--json", "--user", "maya", "--out", outDir));
+        var nobody = await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--user", "nobody", "--out", outDir);
+
+        written.GetProperty("charts").EnumerateArray().Select(c => c.GetString()!).Should().ContainSingle().Which.Should().Match(p => IsPng(p));
+        nobody.ExitCode.Should().Be(2);
+        nobody.StdErr.TrimEnd().Should().Be("nixh: user: 'nobody' has no live interactions to chart");
+    }
+
+    private static bool IsPng(string path) =>
+        File.Exists(path) && File.ReadAllBytes(path).AsSpan(0, 8).SequenceEqual(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
+
+    [Fact]
+    public async Task Stats_counts_users_events_and_store_sizes()
+    {
+        await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "maya", "--session", "s", "--text", "install ripgrep");
+        await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "rose", "--session", "s", "--text", "install firefox");
+        await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "rose", "--session", "s", "--text", "install vlc");
+
+        var stats = SingleJsonObject(await NixhProcess.RunAsync("stats", "--data-dir", _data.Path, "--json"));
+
+        stats.GetProperty("users").GetInt32().Should().Be(2);
+        stats.GetProperty("events").GetInt64().Should().Be(3);
+        stats.GetProperty("journalBytes").GetInt64().Should().BePositive();
+        var perUser = stats.GetProperty("perUser").EnumerateArray().ToDictionary(u => u.GetProperty("userId").GetString()!, u => u.GetProperty("events").GetInt64());
+        perUser.Should().Equal(new Dictionary<string, long> { ["maya"] = 1, ["rose"] = 2 });
     }
 }

@@ -7,14 +7,26 @@ public static class NixhProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(withoutNetwork: false, args);
+
+    /// <summary>
+    /// Runs nixh; with <paramref name="withoutNetwork"/> inside a new network namespace (<c>unshare -n</c>) that has no
+    /// interface at all, not even an active loopback, so any attempt to reach the network fails.
+    /// </summary>
+    public static async Task<Result> RunAsync(bool withoutNetwork, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(withoutNetwork ? "unshare" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (withoutNetwork)
+        {
+            start.ArgumentList.Add("--net");
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "nixh.dll"));
         foreach (var arg in args)
         {

@@ -53,7 +53,7 @@ public sealed class LearnerActorSpecs : IDisposable
     private static async Task<List<JournalEntry>> JournalAsync(ActorTree tree, string userId) =>
         (await tree.JournalEventsAsync(userId)).Select((e, i) => new JournalEntry(i + 1, e)).ToList();
 
-    private static NixHumanityClient ClientFor(ActorTree tree) => new(new RequiredDirectory(tree.Directory), tree.Options);
+    private static NixHumanityClient ClientFor(ActorTree tree) => new(new RequiredDirectory(tree.Directory), tree.Options, tree.System);
 
     [Fact]
     public async Task The_three_queries_through_the_tree_match_answers_computed_from_the_journal()

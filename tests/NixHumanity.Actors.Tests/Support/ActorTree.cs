@@ -36,7 +36,7 @@ public sealed class ActorTree : IAsyncDisposable
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
         var system = ActorSystem.Create("nixh-test", NixHumanityConfig.Compose(options));
-        var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(), clock ?? TimeProvider.System), "users");
+        var directory = system.ActorOf(UserDirectory.Props(options, clock ?? TimeProvider.System), "users");
         return new ActorTree(system, directory, options);
     }
 
@@ -88,4 +88,16 @@ public static class ActorTreeInspection
     }
 
     public static Task<long?> SystemActorUidAsync(this ActorTree tree, string userId) => tree.ActorUidAsync(userId, "");
+}
+
+/// <summary>Using a short-lived tree for one question.</summary>
+public static class ActorTreeUse
+{
+    public static async Task<T> UseAsync<T>(this ActorTree tree, Func<ActorTree, Task<T>> use)
+    {
+        await using (tree)
+        {
+            return await use(tree);
+        }
+    }
 }

@@ -343,6 +343,30 @@ public sealed class VectorMemoryStore : IDisposable
         return _ordById.TryGetValue(IdFor(command), out var ord) ? _entries[ord].ToStats() : null;
     }
 
+    /// <summary>
+    /// Every live memory with a copy of its (L2-normalised) vector, in ordinal order. The learner derives the
+    /// person's preference direction from these through the owner; nobody else opens the file.
+    /// </summary>
+    public IReadOnlyList<(MemoryStats Memory, float[] Vector)> ListMemoryVectors()
+    {
+        ThrowIfDisposed();
+        var list = new List<(MemoryStats, float[])>(_entries.Count);
+        foreach (var entry in _entries)
+        {
+            list.Add((entry.ToStats(), _matrix.Row(entry.Ord).ToArray()));
+        }
+
+        return list;
+    }
+
+    /// <summary>The live (L2-normalised) vector of memory <paramref name="id"/>, or an empty span when there is none.</summary>
+    public ReadOnlySpan<float> LiveVector(string id)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(id);
+        return _ordById.TryGetValue(id, out var ord) ? _matrix.Row(ord) : ReadOnlySpan<float>.Empty;
+    }
+
     /// <summary>The readable versions, oldest first.</summary>
     public IReadOnlyList<TableVersion> ListVersions()
     {

@@ -47,9 +47,9 @@ public sealed record VectorMemoryStoreOptions
     public int ParallelScanMinRows { get; init; } = 16_384;
 
     /// <summary>
-    /// Threads an exact scan may use (default 1: every search stays on the owner's thread). On the shared 2-core
-    /// benchmark machine two scan threads were slower than one (100k rows unfiltered: 10.3 ms vs 6.0 ms p50, see
-    /// docs/benchmarks-vectors.md), because the second thread waits to be scheduled; raise it on idle many-core hosts.
+    /// Threads an exact scan may use (default 1: every search stays on the owner's thread and leaves the other cores
+    /// to the other actors). On the shared 2-core benchmark host two threads were sometimes slower and sometimes
+    /// up to 24 % faster (docs/benchmarks-vectors.md, runs 3 and 4); raise it on idle many-core hosts.
     /// </summary>
     public int ScanThreads { get; init; } = 1;
 

@@ -7,7 +7,9 @@ namespace NixHumanity.Actors.Storage.Embeddings;
 /// <remarks>
 /// Implementations are deterministic: the same text and the same <see cref="Id"/> always give the same vector.
 /// The store records <see cref="Id"/> with every vector; a different id means the memory must be re-embedded.
-/// Implementations are not required to be thread-safe; one owner (the MemoryActor) uses each instance.
+/// Implementations must be safe to call from several threads: one instance is created per actor system (an ONNX
+/// session is expensive) and shared by every user's MemoryActor. The built-in ones are immutable after construction
+/// (ONNX Runtime sessions are thread-safe).
 /// </remarks>
 public interface IEmbedder : IDisposable
 {

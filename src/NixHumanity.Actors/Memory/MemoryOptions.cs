@@ -1,0 +1,82 @@
+using NixHumanity.Actors.Memory.Store;
+
+namespace NixHumanity.Actors.Memory;
+
+/// <summary>
+/// Configuration of each user's <see cref="MemoryActor"/>: search tuning and ranking weights. The embedder itself is
+/// configured by <see cref="Hosting.NixHumanityOptions.Embeddings"/>.
+/// </summary>
+public sealed class MemoryOptions
+{
+    /// <summary>Weight of cosine similarity in the ranking score (default 0.85).</summary>
+    public double SimilarityWeight { get; set; } = 0.85;
+
+    /// <summary>Weight of the success rate in the ranking score (default 0.15).</summary>
+    public double SuccessRateWeight { get; set; } = 0.15;
+
+    /// <summary>
+    /// Weight of the learned preference (cosine between a memory's vector and the preference direction sent by the
+    /// learner, plus its command affinity) added to the score (default 0.1; 0 ignores preferences).
+    /// </summary>
+    public double PreferenceWeight { get; set; } = 0.1;
+
+    /// <summary>Live memories from which an HNSW index is built and used (default 20,000).</summary>
+    public int HnswThreshold { get; set; } = 20_000;
+
+    /// <summary>A progress line is logged every this many journal events while the memory catches up or re-embeds (default 500).</summary>
+    public int ProgressEvery { get; set; } = 500;
+
+    /// <summary>Journal events applied per store transaction (one table version) while catching up (default 256).</summary>
+    public int ReplayBatchSize { get; set; } = 256;
+
+    /// <summary>Likely next requests whose results <see cref="WarmSuggestions"/> may cache at once (default 32).</summary>
+    public int WarmCacheSize { get; set; } = 32;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the option and the rule when a value is unusable.</summary>
+    public void Validate()
+    {
+        Weight(SimilarityWeight, nameof(SimilarityWeight));
+        Weight(SuccessRateWeight, nameof(SuccessRateWeight));
+        Weight(PreferenceWeight, nameof(PreferenceWeight));
+        if (SimilarityWeight + SuccessRateWeight <= 0)
+        {
+            throw new ArgumentException("SimilarityWeight + SuccessRateWeight must be positive", "Memory");
+        }
+
+        if (HnswThreshold < 1)
+        {
+            throw new ArgumentException("must be at least 1", "Memory." + nameof(HnswThreshold));
+        }
+
+        if (ProgressEvery < 1)
+        {
+            throw new ArgumentException("must be at least 1", "Memory." + nameof(ProgressEvery));
+        }
+
+        if (ReplayBatchSize is < 1 or > 10_000)
+        {
+            throw new ArgumentException("must be between 1 and 10000", "Memory." + nameof(ReplayBatchSize));
+        }
+
+        if (WarmCacheSize is < 1 or > 1_000)
+        {
+            throw new ArgumentException("must be between 1 and 1000", "Memory." + nameof(WarmCacheSize));
+        }
+    }
+
+    /// <summary>The store tuning these options imply.</summary>
+    public VectorMemoryStoreOptions ToStoreOptions() => new()
+    {
+        SimilarityWeight = SimilarityWeight,
+        SuccessRateWeight = SuccessRateWeight,
+        HnswThreshold = HnswThreshold,
+    };
+
+    private static void Weight(double value, string name)
+    {
+        if (!double.IsFinite(value) || value < 0 || value > 10)
+        {
+            throw new ArgumentException("must be a finite number between 0 and 10", "Memory." + name);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using NixHumanity.Actors.Storage.Embeddings;
+
+namespace NixHumanity.Actors.Memory;
+
+/// <summary>
+/// What every <see cref="MemoryActor"/> of one actor system shares: the embedder (created once per system, because
+/// an ONNX session is expensive; embedders are immutable after construction and safe to call from several actors)
+/// and the options. The <see cref="Users.UserDirectory"/> disposes the embedder when it stops.
+/// </summary>
+/// <param name="Embedder">The embedder all memories of this system use.</param>
+/// <param name="Options">Ranking and catch-up options.</param>
+public sealed record MemorySettings(IEmbedder Embedder, MemoryOptions Options);

@@ -1,0 +1,36 @@
+using ScottPlot;
+
+namespace NixHumanity.Cli.Charts;
+
+/// <summary>The weekly learning curve: average success rate of the person's command attempts per week.</summary>
+internal static class LearningCurveChart
+{
+    public static string Render(string userId, IReadOnlyList<(DateTimeOffset Week, double Mastery)> weeks, string outputDirectory)
+    {
+        if (weeks.Count == 0)
+        {
+            throw new ArgumentException($"'{userId}' has no command attempts to chart", "user");
+        }
+
+        var plot = new Plot();
+        plot.Title($"Weekly learning curve — {userId}");
+        plot.Axes.Left.Label.Text = "mastery (average success rate)";
+        plot.Axes.DateTimeTicksBottom();
+        var xs = weeks.Select(w => w.Week.UtcDateTime.ToOADate()).ToArray();
+        var ys = weeks.Select(w => w.Mastery).ToArray();
+        var line = plot.Add.Scatter(xs, ys);
+        line.LineWidth = 2;
+        line.MarkerSize = 8;
+        plot.Axes.SetLimitsY(0, 1.05);
+        if (xs.Length == 1)
+        {
+            // One week still deserves a readable axis.
+            plot.Axes.SetLimitsX(xs[0] - 7, xs[0] + 7);
+        }
+
+        Directory.CreateDirectory(outputDirectory);
+        var path = Path.Combine(outputDirectory, $"learning-curve-{userId}.png");
+        plot.SavePng(path, 900, 400);
+        return path;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using NixHumanity.Actors.Tests.Support;
+
+namespace NixHumanity.Actors.Tests.Cli;
+
+/// <summary>Privacy: the main job and every verb work with no network at all.</summary>
+public sealed class NoNetworkSpecs : IDisposable
+{
+    private readonly TempDataDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private async Task<NixhProcess.Result> OfflineAsync(params string[] args)
+    {
+        var result = await NixhProcess.RunAsync(withoutNetwork: true, [.. args, "--data-dir", _data.Path, "--json"]);
+        result.ExitCode.Should().Be(0, $"'nixh {string.Join(' ', args)}' must work offline; stderr: {result.StdErr}");
+        return result;
+    }
+
+    [NoNetworkFact]
+    public async Task The_demo_and_every_verb_run_without_any_network()
+    {
+        var learningJson = Path.Combine(_data.Path, "learning.json");
+        await File.WriteAllTextAsync(learningJson, """
+            { "commandHistory": [ { "timestamp": "2026-11-20T10:00:00Z", "input": "install vim", "intent": "install_package", "success": true, "command": "nix-env -iA nixpkgs.vim" } ] }
+            """);
+
+        await OfflineAsync("demo");
+        await OfflineAsync("record", "--user", "nora", "--session", "s", "--text", "install ripgrep", "--outcome", "success");
+        await OfflineAsync("notify", "--user", "nora", "--source", "chat");
+        await OfflineAsync("import", learningJson, "--user", "nora");
+        var status = await OfflineAsync("status", "--user", "nora");
+        await OfflineAsync("chart", "--user", "nora", "--out", Path.Combine(_data.Path, "charts"));
+
+        JsonDocument.Parse(status.StdOut).RootElement.GetProperty("interactions").GetInt64().Should().Be(2);
+    }
+}
