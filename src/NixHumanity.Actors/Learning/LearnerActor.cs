@@ -5,6 +5,7 @@ using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using NixHumanity.Actors.Learning.Store;
+using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Storage.Embeddings;
 using NixHumanity.Actors.Users;
@@ -30,7 +31,11 @@ namespace NixHumanity.Actors.Learning;
 /// <para>
 /// <b>Folding.</b> On a timer and on demand (<see cref="FoldPreferences"/>), the interactions after the fold
 /// watermark are aggregated into running counters and a new fragment is written with the behaviour features
-/// (384..767, <see cref="BehaviourFeatures"/>); nothing new means nothing written.
+/// (384..767, <see cref="BehaviourFeatures"/>) and the preference direction (0..383, the success-weighted mean of
+/// the command embeddings the memory actor sends on <see cref="GetCommandEmbeddings"/>); nothing new means nothing
+/// written. After a fold it sends the memory actor the direction with per-command affinities
+/// (<see cref="UpdatePreferences"/>, which re-ranks its search) and the likely next requests
+/// (<see cref="WarmSuggestions"/>, whose results it pre-computes).
 /// </para>
 /// </summary>
 public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
@@ -38,11 +43,14 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     private const int CatchUpBatchSize = 1000;
     private const int MaxBiometricSamples = 1_000_000;
     private const int MaxSuggestions = 100;
+    private const int WarmCount = 5;
+    private static readonly TimeSpan MemoryTimeout = TimeSpan.FromSeconds(5);
 
     private readonly string _userId;
     private readonly string _folder;
     private readonly TimeSpan _foldInterval;
     private readonly TimeProvider _clock;
+    private readonly IActorRef? _memory;
     private readonly int _tensorUser;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<JournalEntry> _pending = [];
@@ -53,12 +61,13 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     private long _eventsApplied;
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
-    public LearnerActor(string userId, string folder, TimeSpan foldInterval, TimeProvider clock)
+    public LearnerActor(string userId, string folder, TimeSpan foldInterval, TimeProvider clock, IActorRef? memory)
     {
         _userId = userId;
         _folder = folder;
         _foldInterval = foldInterval;
         _clock = clock;
+        _memory = memory;
         _tensorUser = TensorUserOf(userId);
         Recovering();
     }
@@ -78,8 +87,10 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     /// <param name="folder">The learner folder.</param>
     /// <param name="foldInterval">How often pending interactions are folded into preferences.</param>
     /// <param name="clock">The clock that stamps fragments.</param>
-    public static Props Props(string userId, string folder, TimeSpan foldInterval, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new LearnerActor(userId, folder, foldInterval, clock));
+    /// <param name="memory">The user's memory actor (its supervisor), asked for command embeddings and told the
+    /// preferences and likely next requests; null folds behaviour features only.</param>
+    public static Props Props(string userId, string folder, TimeSpan foldInterval, TimeProvider clock, IActorRef? memory = null) =>
+        Akka.Actor.Props.Create(() => new LearnerActor(userId, folder, foldInterval, clock, memory));
 
     /// <summary>
     /// The user's coordinate in the tensor's <c>user_id</c> dimension (0..1,000,000): a stable FNV-1a hash of the
@@ -150,8 +161,13 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
             _flushScheduled = false;
             Flush();
         });
-        Receive<FoldTick>(_ => Answer(null, () => Fold()));
-        Receive<FoldPreferences>(_ => Answer(Sender, Fold));
+        Receive<FoldTick>(_ => StartFold(null));
+        Receive<FoldPreferences>(_ => StartFold(Sender));
+        // Answers of the memory actor to what the learner told it: nothing to do, but worth a line when refused.
+        Receive<PreferencesUpdated>(_ => { });
+        Receive<SuggestionsWarmed>(_ => { });
+        Receive<CommandRejected>(rejected => _log.Warning("Memory of {0} refused the learner's message: {1}", _userId, rejected.Message));
+        Receive<TemporarilyUnavailable>(_ => _log.Debug("Memory of {0} was restarting; preferences go with the next fold", _userId));
         Receive<RunAnalyticsQuery>(query => Answer(Sender, () =>
         {
             var parsed = AnalyticsQueries.Parse(query.QueryName);
@@ -234,17 +250,83 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
         }
     }
 
-    private FoldReport Fold()
+    /// <summary>
+    /// Prepares a fold; with a memory actor, asks it for the command embeddings first (stashing everything else until
+    /// they arrive, so no event is applied between preparing and committing the fold).
+    /// </summary>
+    private void StartFold(IActorRef? replyTo)
     {
+        Flush();
         var batch = PreferenceFold.Prepare(Analytics);
         if (batch is null)
         {
-            return new FoldReport(_userId, false, 0, 0, Analytics.FoldedThrough, null, null, 0, false);
+            Reply(replyTo, new FoldReport(_userId, false, 0, 0, Analytics.FoldedThrough, null, null, 0, false));
+            return;
         }
 
-        var report = PreferenceFold.Complete(Analytics, Tensor, batch, _userId, _tensorUser, _clock.GetUtcNow(), direction: null);
+        if (_memory is null)
+        {
+            Reply(replyTo, CompleteFold(batch, null));
+            return;
+        }
+
+        var prepared = batch;
+        _memory.Ask<object>(new GetCommandEmbeddings(_userId), MemoryTimeout)
+            .PipeTo(Self, success: reply => new EmbeddingsArrived(prepared, replyTo, reply as CommandEmbeddings),
+                failure: _ => new EmbeddingsArrived(prepared, replyTo, null));
+        Become(() =>
+        {
+            Receive<EmbeddingsArrived>(arrived =>
+            {
+                // Without embeddings (memory restarting or slow) the fold still writes the behaviour features; the
+                // direction is written by the next fold that gets them.
+                var direction = arrived.Embeddings is null
+                    ? null
+                    : PreferenceDirection.Compute(arrived.Embeddings.Commands.Select(c => (c.Vector, c.Successes)));
+                var report = CompleteFold(arrived.Batch, direction);
+                TellMemory(direction);
+                Reply(arrived.ReplyTo, report);
+                Become(Ready);
+                Stash.UnstashAll();
+            });
+            ReceiveAny(_ => Stash.Stash());
+        });
+    }
+
+    private FoldReport CompleteFold(FoldBatch batch, float[]? direction)
+    {
+        var report = PreferenceFold.Complete(Analytics, Tensor, batch, _userId, _tensorUser, _clock.GetUtcNow(), direction);
         _log.Debug("Learner {0} folded {1} interactions into {2}", _userId, report.Interactions, report.Fragment);
         return report;
+    }
+
+    /// <summary>Sends the memory actor the new preferences and the likely next requests (before the fold is answered).</summary>
+    private void TellMemory(float[]? direction)
+    {
+        if (_memory is null)
+        {
+            return;
+        }
+
+        if (direction is not null)
+        {
+            _memory.Tell(new UpdatePreferences(_userId, direction, Analytics.CommandAffinities()));
+        }
+
+        Analytics.UpdateTransitions();
+        var likely = Analytics.PredictNext(WarmCount).Next.Select(n => n.Text).Distinct(StringComparer.Ordinal).ToList();
+        if (likely.Count > 0)
+        {
+            _memory.Tell(new WarmSuggestions(_userId, likely));
+        }
+    }
+
+    private static void Reply(IActorRef? replyTo, object reply)
+    {
+        if (replyTo is not null && !replyTo.IsNobody())
+        {
+            replyTo.Tell(reply);
+        }
     }
 
     private BiometricsRecorded RecordBiometrics(RecordBiometrics record)
@@ -297,6 +379,8 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
         var prediction = Analytics.PredictNext(limit);
         return new NextCommands(_userId, prediction.AfterCommand, prediction.Next);
     }
+
+    private sealed record EmbeddingsArrived(FoldBatch Batch, IActorRef? ReplyTo, CommandEmbeddings? Embeddings);
 
     private sealed record CatchUpBatch(IReadOnlyList<JournalEntry> Entries);
 

@@ -27,7 +27,7 @@ public sealed class UserActor : ReceiveActor
     {
         _userId = userId;
         var memory = StartSupervised("memory", MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory), settings);
-        var learner = StartSupervised("learner", LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, clock), settings);
+        var learner = StartSupervised("learner", LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, clock, memory), settings);
         var session = StartSupervised("session", SessionActor.Props(userId, settings.Session, clock, memory, learner), settings);
 
         Receive<ISessionMessage>(msg => session.Forward(msg));
