@@ -145,9 +145,12 @@ internal static class Program
         using var analytics = AnalyticsStore.Open(folder);
         using var tensor = ParquetTensorStore.Open(folder);
         var stamp = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        // The learner also writes the 384-component preference direction it gets from the memory actor; computing it
+        // is outside the learner (a weighted mean over the person's distinct commands), writing it is measured here.
+        var direction = Enumerable.Range(0, BehaviourFeatures.DirectionDimensions).Select(i => MathF.Sin(i) / 20).ToArray();
         var sw = Stopwatch.StartNew();
         var batch = PreferenceFold.Prepare(analytics) ?? throw new InvalidOperationException("nothing to fold");
-        var report = PreferenceFold.Complete(analytics, tensor, batch, "maya", 1, stamp, direction: null);
+        var report = PreferenceFold.Complete(analytics, tensor, batch, "maya", 1, stamp, direction);
         sw.Stop();
         if (report.Interactions != rows || PreferenceFold.Prepare(analytics) is not null)
         {
@@ -179,7 +182,7 @@ internal static class Program
                 analytics.ApplyBatch(entries);
                 var roundSw = Stopwatch.StartNew();
                 var next = PreferenceFold.Prepare(analytics) ?? throw new InvalidOperationException("nothing to fold");
-                var folded = PreferenceFold.Complete(analytics, tensor, next, "maya", 1, stamp.AddSeconds(30 * (times.Count + 1)), direction: null);
+                var folded = PreferenceFold.Complete(analytics, tensor, next, "maya", 1, stamp.AddSeconds(30 * (times.Count + 1)), direction);
                 roundSw.Stop();
                 if (folded.Interactions != increment)
                 {

@@ -43,6 +43,7 @@ public sealed class LearningCliSpecs : IDisposable
         var foldAgain = SingleJsonObject(await Nixh("fold", "--user", "kim", "--json"));
         var prefs = SingleJsonObject(await Nixh("preferences", "--user", "kim", "--features", "385..386", "--json"));
         var suggest = SingleJsonObject(await Nixh("suggest", "--user", "kim", "--json"));
+        var status = SingleJsonObject(await Nixh("status", "--user", "kim", "--json"));
 
         flow.GetProperty("query").GetString().Should().Be("flow");
         var rows = flow.GetProperty("rows").EnumerateArray().ToList();
@@ -69,6 +70,7 @@ public sealed class LearningCliSpecs : IDisposable
         var next = suggest.GetProperty("next").EnumerateArray().Single();
         next.GetProperty("command").GetString().Should().Be("nix develop");
         next.GetProperty("probability").GetDouble().Should().Be(1);
+        status.GetProperty("likelyNext").EnumerateArray().Single().GetProperty("command").GetString().Should().Be("nix develop");
     }
 
     [Theory]
