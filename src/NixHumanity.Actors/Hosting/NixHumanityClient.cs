@@ -140,6 +140,21 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         {
             [JournalExport.EventsPath] = "the user's journal events, one JSON object per line (sequenceNr, type, event)",
         };
+
+        // Each store is written by its owner actor; the client only collects what they report.
+        foreach (var part in new[] { await AskAsync<StoreExported>(new ExportMemory(userId, folder), cancellationToken).ConfigureAwait(false) })
+        {
+            foreach (var (path, description) in part.Files)
+            {
+                descriptions[path] = description;
+            }
+
+            foreach (var (name, count) in part.Counts)
+            {
+                counts[name] = count;
+            }
+        }
+
         return await ExportFolder.SealAsync(folder, userId, DateTimeOffset.UtcNow, counts, descriptions, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
 using Akka.Actor;
+using NixHumanity.Actors.Export;
 using Akka.Event;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
@@ -184,7 +185,53 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
         AfterFlush<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings()));
         AfterFlush<UpdatePreferences>(UpdatePreferences);
         AfterFlush<WarmSuggestions>(Warm);
+        AfterFlush<ExportMemory>(Export);
         AfterFlush<StopGracefully>(_ => Context.Stop(Self));
+    }
+
+    /// <summary>
+    /// Copies the live memories and the version list out of the store here (the owner's thread), then writes the
+    /// Parquet files off the actor and replies when they are on disk.
+    /// </summary>
+    private void Export(ExportMemory export)
+    {
+        var rows = Store.ListMemoryVectors().Select(m => new ExportedMemoryRow
+        {
+            Id = m.Memory.Id,
+            Command = m.Memory.Command,
+            Text = m.Memory.Text,
+            Intent = m.Memory.Intent,
+            Attempts = m.Memory.Attempts,
+            Successes = m.Memory.Successes,
+            SuccessRate = m.Memory.SuccessRate,
+            UserSatisfaction = m.Memory.UserSatisfaction,
+            Confidence = m.Memory.Confidence,
+            Embedder = m.Memory.EmbedderId,
+            SequenceNr = m.Memory.SequenceNr,
+            CreatedAt = m.Memory.CreatedAt.UtcDateTime,
+            UpdatedAt = m.Memory.UpdatedAt.UtcDateTime,
+            Vector = m.Vector,
+        }).ToList();
+        var versions = Store.ListVersions().Select(v => new ExportedMemoryVersion
+        {
+            Version = v.Version, CreatedAt = v.CreatedAt.UtcDateTime, Description = v.Description, SequenceNr = v.SequenceNr, RowsWritten = v.RowsWritten,
+        }).ToList();
+        var folder = Path.Combine(export.Folder, "memory");
+        WriteExportAsync(folder, rows, versions).PipeTo(Sender);
+    }
+
+    private static async Task<StoreExported> WriteExportAsync(string folder, List<ExportedMemoryRow> rows, List<ExportedMemoryVersion> versions)
+    {
+        await ParquetFile.WriteAsync(rows, Path.Combine(folder, "command_embeddings.parquet")).ConfigureAwait(false);
+        await ParquetFile.WriteAsync(versions, Path.Combine(folder, "versions.parquet")).ConfigureAwait(false);
+        return new StoreExported(
+            "memory",
+            new Dictionary<string, string>
+            {
+                ["memory/command_embeddings.parquet"] = $"remembered commands with statistics and 384-d embeddings ({rows.Count} rows)",
+                ["memory/versions.parquet"] = $"the memory table's versions (time travel) ({versions.Count} rows)",
+            },
+            new Dictionary<string, long> { ["memories"] = rows.Count, ["memoryVersions"] = versions.Count });
     }
 
     private void AfterFlush<T>(Action<T> handler) => Receive<T>(message =>

@@ -23,6 +23,10 @@ public sealed class ExportSpecs : IDisposable
         return JsonDocument.Parse(result.StdOut).RootElement;
     }
 
+    private static List<string> Results(JsonElement search) => search.GetProperty("results").EnumerateArray()
+        .Select(r => $"{r.GetProperty("command").GetString()}|{r.GetProperty("success_rate").GetDouble():0.000}|{r.GetProperty("score").GetDouble():0.000}")
+        .ToList();
+
     private static async Task RecordDayAsync(ActorTree tree)
     {
         for (var i = 0; i < 6; i++)
@@ -57,6 +61,13 @@ public sealed class ExportSpecs : IDisposable
         status.GetProperty("notifications").GetInt64().Should().Be(before.Notifications);
         status.GetProperty("flowScore").GetDouble().Should().Be(before.FlowScore);
         status.GetProperty("sequenceNr").GetInt64().Should().Be(before.SequenceNr);
+        var memories = await ParquetFile.ReadAsync<NixHumanity.Actors.Memory.ExportedMemoryRow>(Path.Combine(Sub("export"), "memory", "command_embeddings.parquet"));
+        memories.Select(m => m.Command).Should().BeEquivalentTo(["cmd-0", "cmd-1", "cmd-2", "cmd stuck", "cmd stuck again"]);
+        memories.Should().OnlyContain(m => m.Vector.Length == 384);
+        exported.GetProperty("counts").GetProperty("memories").GetInt64().Should().Be(5);
+        var searchOriginal = Json(await NixhProcess.RunAsync("search", "--data-dir", Sub("original"), "--json", "--user", "maya", "quick step"));
+        var searchRestored = Json(await NixhProcess.RunAsync("search", "--data-dir", Sub("restored"), "--json", "--user", "maya", "quick step"));
+        Results(searchRestored).Should().Equal(Results(searchOriginal), "search answers the same after a restore");
         await using var check = ActorTree.Start(Sub("restored"));
         var originalEvents = await ActorTree.Start(Sub("original")).UseAsync(t => t.JournalEventsAsync("maya"));
         (await check.JournalEventsAsync("maya")).Should().BeEquivalentTo(originalEvents, o => o.WithStrictOrdering().RespectingRuntimeTypes());

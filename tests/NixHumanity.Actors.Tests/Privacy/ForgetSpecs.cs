@@ -43,6 +43,10 @@ public sealed class ForgetSpecs : IDisposable
 
         var chart = await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--user", "rose", "--out", Path.Combine(_data.Path, "charts"));
         chart.ExitCode.Should().Be(0, chart.StdErr);
+        var search = await NixhProcess.RunAsync("search", "--data-dir", _data.Path, "--json", "--user", "rose", $"install {marker}");
+        search.StdOut.Should().Contain(marker, "the memory store holds the marker before the forget");
+        var export = await NixhProcess.RunAsync("export", "--data-dir", _data.Path, "--user", "rose", "--out", Path.Combine(Path.GetTempPath(), "nixh-tests", $"export-{Guid.NewGuid():N}"));
+        export.ExitCode.Should().Be(0, export.StdErr);
         FilesContaining(marker).Should().NotBeEmpty("the marker was written before the forget");
 
         var forget = await NixhProcess.RunAsync("forget", "--data-dir", _data.Path, "--json", "--user", "rose");
