@@ -142,7 +142,11 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         };
 
         // Each store is written by its owner actor; the client only collects what they report.
-        foreach (var part in new[] { await AskAsync<StoreExported>(new ExportMemory(userId, folder), cancellationToken).ConfigureAwait(false) })
+        foreach (var part in new[]
+        {
+            await AskAsync<StoreExported>(new ExportMemory(userId, folder), cancellationToken).ConfigureAwait(false),
+            await AskAsync<StoreExported>(new ExportLearner(userId, folder), cancellationToken).ConfigureAwait(false),
+        })
         {
             foreach (var (path, description) in part.Files)
             {

@@ -178,6 +178,7 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
         Receive<SuggestNextCommands>(suggest => Answer(Sender, () => Suggest(suggest.Limit)));
         Receive<GetAnalyticsCounts>(_ => Answer(Sender, () =>
             new AnalyticsCounts(_userId, Analytics.Checkpoint, Analytics.FoldedThrough, Tensor.ListFragments().Count, Analytics.TableCounts())));
+        Receive<ExportLearner>(export => Answer(Sender, () => WriteExport(export.Folder)));
         Receive<GetLearnerStatus>(_ => Answer(Sender, () => new ProjectionStatus("learner", _userId, Analytics.Checkpoint, _eventsApplied, _folder)));
         Receive<StopGracefully>(_ =>
         {
@@ -327,6 +328,36 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
         {
             replyTo.Tell(reply);
         }
+    }
+
+    /// <summary>The analytics tables as Parquet and a copy of every preference fragment, under <c>learner/</c>.</summary>
+    private Export.StoreExported WriteExport(string exportFolder)
+    {
+        var folder = Path.Combine(exportFolder, "learner");
+        var counts = Analytics.ExportParquet(folder);
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (table, meaning) in AnalyticsStore.ExportedTables)
+        {
+            files[$"learner/{table}.parquet"] = $"{meaning} ({counts[table]} rows)";
+        }
+
+        var fragments = Tensor.ListFragments();
+        var fragmentFolder = Path.Combine(folder, ParquetTensorStore.FragmentsFolderName);
+        Directory.CreateDirectory(fragmentFolder);
+        foreach (var fragment in fragments)
+        {
+            File.Copy(Path.Combine(_folder, ParquetTensorStore.FragmentsFolderName, fragment.FileName), Path.Combine(fragmentFolder, fragment.FileName));
+            files[$"learner/{ParquetTensorStore.FragmentsFolderName}/{fragment.FileName}"] =
+                $"preference tensor fragment stamped {fragment.Stamp:O} ({fragment.Cells} cells: user_id, feature, time, seq, preference)";
+        }
+
+        return new Export.StoreExported("learner", files, new Dictionary<string, long>
+        {
+            ["analyticsInteractions"] = counts["interactions"],
+            ["biometricSamples"] = counts["biometrics"],
+            ["folds"] = counts["folds"],
+            ["preferenceFragments"] = fragments.Count,
+        });
     }
 
     private BiometricsRecorded RecordBiometrics(RecordBiometrics record)

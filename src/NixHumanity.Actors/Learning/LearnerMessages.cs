@@ -49,6 +49,14 @@ public sealed record SuggestNextCommands(string UserId, int Limit = 3) : ILearne
 /// <param name="UserId">The person.</param>
 public sealed record GetAnalyticsCounts(string UserId) : ILearnerMessage;
 
+/// <summary>
+/// Writes the learner's stores into <c>&lt;Folder&gt;/learner/</c> for an export: the analytics tables as Parquet and
+/// the preference fragments as they are (already Parquet). Replied to with <see cref="Export.StoreExported"/>.
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Folder">An existing folder of the export.</param>
+public sealed record ExportLearner(string UserId, string Folder) : ILearnerMessage;
+
 /// <summary>Reply to <see cref="RunAnalyticsQuery"/>.</summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Result">The rows, keyed by the query's column names.</param>

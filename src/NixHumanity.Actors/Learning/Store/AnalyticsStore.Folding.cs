@@ -434,3 +434,40 @@ public sealed record NextCommand(string Command, string Text, double Probability
 /// <param name="AfterCommand">The latest command (null when there is none yet).</param>
 /// <param name="Next">Most likely first.</param>
 public sealed record NextCommandPrediction(string? AfterCommand, IReadOnlyList<NextCommand> Next);
+
+/// <summary>Export of the analytics store as Parquet (DuckDB <c>COPY … (FORMAT parquet)</c>).</summary>
+public sealed partial class AnalyticsStore
+{
+    /// <summary>The tables an export writes, with what each holds.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ExportedTables = new Dictionary<string, string>
+    {
+        ["interactions"] = "every interaction as projected from the journal",
+        ["command_attempts"] = "command attempts with running success rates",
+        ["events"] = "notifications and flow starts/ends with their flow period",
+        ["biometrics"] = "biometric samples (not in the journal)",
+        ["folds"] = "the fold log: when each preference fragment was written and from which interactions",
+        ["transition_counts"] = "next-command transition counts",
+    };
+
+    /// <summary>Writes each of <see cref="ExportedTables"/> to <c>&lt;folder&gt;/&lt;table&gt;.parquet</c>; returns the row counts.</summary>
+    /// <param name="folder">The target folder (created).</param>
+    public IReadOnlyDictionary<string, long> ExportParquet(string folder)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Directory.CreateDirectory(folder);
+        var counts = TableCounts().ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        foreach (var table in ExportedTables.Keys)
+        {
+            var path = System.IO.Path.Combine(folder, table + ".parquet").Replace("'", "''", StringComparison.Ordinal);
+            // The table names are the constants above and the path is quoted, so nothing caller-typed reaches the SQL.
+            Execute($"COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet)");
+            if (!counts.ContainsKey(table))
+            {
+                using var count = Prepare($"SELECT COUNT(*) FROM {table}");
+                counts[table] = Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return counts;
+    }
+}
