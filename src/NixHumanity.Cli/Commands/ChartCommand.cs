@@ -10,13 +10,19 @@ internal static class ChartCommand
     {
         var user = CommonOptions.User();
         var output = new Option<string>("--out") { Description = "Folder to write the PNG files into", HelpName = "DIR", Required = true };
-        var verb = new Command("chart", "Write PNG charts of a user's flow timeline (notifications marked)") { user, output };
+        var verb = new Command("chart", "Write PNG charts of a user's flow timeline (notifications marked) and weekly learning curve") { user, output };
         verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "charts", async host =>
         {
             var userId = parse.GetRequiredValue(user);
             var history = await host.Client.ReadSessionHistoryAsync(userId, cancellationToken);
-            var flowChart = FlowTimelineChart.Render(userId, history, host.Options.Flow, Path.GetFullPath(parse.GetRequiredValue(output)));
-            return new { userId, charts = new[] { flowChart } };
+            var folder = Path.GetFullPath(parse.GetRequiredValue(output));
+            var charts = new List<string> { FlowTimelineChart.Render(userId, history, host.Options.Flow, folder) };
+            if (LearningCurveChart.RenderQuery(userId, await host.Client.QueryAsync(userId, "learning", cancellationToken), folder) is { } curve)
+            {
+                charts.Add(curve);
+            }
+
+            return new { userId, charts };
         }));
         return verb;
     }

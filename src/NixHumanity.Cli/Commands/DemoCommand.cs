@@ -245,7 +245,7 @@ internal static class DemoCommand
         return report;
     }
 
-    /// <summary>The flow timeline of each persona, with their notifications marked.</summary>
+    /// <summary>The flow timeline of each persona, with their notifications marked, and their weekly learning curve.</summary>
     private static async Task<List<string>> WriteChartsAsync(CliHost host, string folder, CancellationToken cancellationToken)
     {
         var charts = new List<string>();
@@ -253,6 +253,10 @@ internal static class DemoCommand
         {
             var history = await host.Client.ReadSessionHistoryAsync(persona.UserId, cancellationToken);
             charts.Add(FlowTimelineChart.Render(persona.UserId, history, host.Options.Flow, folder));
+            if (LearningCurveChart.RenderQuery(persona.UserId, await host.Client.QueryAsync(persona.UserId, "learning", cancellationToken), folder) is { } curve)
+            {
+                charts.Add(curve);
+            }
         }
 
         return charts;

@@ -87,19 +87,21 @@ public sealed class CliSpecs : IDisposable
         File.Exists(Path.Combine(demoDir, "journal", "journal.db")).Should().BeTrue();
         var charts = report.GetProperty("charts").EnumerateArray().Select(c => c.GetString()!).ToList();
         charts.Should().Contain(Path.Combine(demoDir, "charts", "flow-timeline-maya.png"));
+        charts.Should().Contain(Path.Combine(demoDir, "charts", "learning-curve-dr-sarah.png"));
         charts.Should().OnlyContain(path => IsPng(path));
     }
 
     [Fact]
     public async Task Chart_writes_a_flow_timeline_png_and_refuses_a_user_without_history()
     {
-        await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "maya", "--session", "s", "--text", "install ripgrep", "--flow-score", "0.9");
+        await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "maya", "--session", "s", "--text", "install ripgrep", "--command", "nix-env -iA nixpkgs.ripgrep", "--outcome", "success", "--flow-score", "0.9");
         var outDir = Path.Combine(_data.Path, "charts");
 
         var written = SingleJsonObject(await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--json", "--user", "maya", "--out", outDir));
         var nobody = await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--user", "nobody", "--out", outDir);
 
-        written.GetProperty("charts").EnumerateArray().Select(c => c.GetString()!).Should().ContainSingle().Which.Should().Match(p => IsPng(p));
+        written.GetProperty("charts").EnumerateArray().Select(c => Path.GetFileName(c.GetString()!)).Should().Equal("flow-timeline-maya.png", "learning-curve-maya.png");
+        written.GetProperty("charts").EnumerateArray().Should().OnlyContain(c => IsPng(c.GetString()!));
         nobody.ExitCode.Should().Be(2);
         nobody.StdErr.TrimEnd().Should().Be("nixh: user: 'nobody' has no live interactions to chart");
     }
