@@ -21,9 +21,17 @@ internal static class StatsCommand
                 storeBytes = stores.TryGetValue(userId, out var sizes) ? sizes.Bytes : new Dictionary<string, long>(),
                 totalBytes = sizes?.TotalBytes ?? 0,
             }).ToList();
+            // The same selection the actor system made (configured embedder, or its fallback when a file is absent).
+            string embedder;
+            using (var selected = host.Options.CreateEmbedder())
+            {
+                embedder = selected.Id;
+            }
+
             var result = new
             {
                 dataDir = host.Options.Data.Root,
+                embedder,
                 journal = host.Options.JournalProvider.ToString().ToLowerInvariant(),
                 journalBytes = DataDirectoryStats.JournalBytes(host.Options.Data),
                 users = users.Count,

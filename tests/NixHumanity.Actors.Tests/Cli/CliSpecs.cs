@@ -121,6 +121,7 @@ public sealed class CliSpecs : IDisposable
         stats.GetProperty("users").GetInt32().Should().Be(2);
         stats.GetProperty("events").GetInt64().Should().Be(3);
         stats.GetProperty("journalBytes").GetInt64().Should().BePositive();
+        stats.GetProperty("embedder").GetString().Should().NotBeNullOrEmpty();
         var perUser = stats.GetProperty("perUser").EnumerateArray().ToDictionary(u => u.GetProperty("userId").GetString()!, u => u.GetProperty("events").GetInt64());
         perUser.Should().Equal(new Dictionary<string, long> { ["maya"] = 1, ["rose"] = 2 });
     }

@@ -7,6 +7,19 @@ public static class NixhProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
+    /// <summary>The verbs <c>nixh --help</c> lists.</summary>
+    public static IReadOnlyList<string> Verbs()
+    {
+        var help = RunAsync("--help").GetAwaiter().GetResult().StdOut;
+        return help.Split('\n')
+            .SkipWhile(line => !line.StartsWith("Commands:", StringComparison.Ordinal))
+            .Skip(1)
+            .TakeWhile(line => line.StartsWith("  ", StringComparison.Ordinal))
+            .Select(line => line.Trim().Split(' ')[0])
+            .Where(verb => verb.Length > 0)
+            .ToList();
+    }
+
     public static Task<Result> RunAsync(params string[] args) => RunAsync(withoutNetwork: false, args);
 
     /// <summary>

@@ -31,7 +31,21 @@ public sealed class NoNetworkSpecs : IDisposable
         await OfflineAsync("import", learningJson, "--user", "nora");
         var status = await OfflineAsync("status", "--user", "nora");
         await OfflineAsync("chart", "--user", "nora", "--out", Path.Combine(_data.Path, "charts"));
+        await OfflineAsync("search", "--user", "nora", "install ripgrep");
+        await OfflineAsync("compact", "--user", "nora");
+        await OfflineAsync("record-biometrics", "--user", "nora", "--hrv", "0.7", "--attention", "0.8", "--flow-state", "0.6");
+        await OfflineAsync("fold", "--user", "nora");
+        await OfflineAsync("query", "flow");
+        await OfflineAsync("query", "learning", "--user", "nora");
+        await OfflineAsync("query", "interruptions", "--user", "nora");
+        await OfflineAsync("preferences", "--user", "nora");
+        await OfflineAsync("suggest", "--user", "nora");
+        await OfflineAsync("stats");
+        await OfflineAsync("export", "--user", "nora", "--out", Path.Combine(_data.Path, "export"));
+        await OfflineAsync("forget", "--user", "grandma-rose");
 
         JsonDocument.Parse(status.StdOut).RootElement.GetProperty("interactions").GetInt64().Should().Be(2);
+        var verbs = new[] { "record", "notify", "status", "import", "demo", "chart", "search", "compact", "record-biometrics", "fold", "query", "preferences", "suggest", "stats", "export", "forget" };
+        NixhProcess.Verbs().Should().BeSubsetOf(verbs, "every verb nixh offers is exercised offline above");
     }
 }

@@ -45,6 +45,12 @@ public sealed class ForgetSpecs : IDisposable
         chart.ExitCode.Should().Be(0, chart.StdErr);
         var search = await NixhProcess.RunAsync("search", "--data-dir", _data.Path, "--json", "--user", "rose", $"install {marker}");
         search.StdOut.Should().Contain(marker, "the memory store holds the marker before the forget");
+        foreach (var verb in new[] { new[] { "fold", "--user", "rose" }, new[] { "query", "learning", "--user", "rose" }, new[] { "preferences", "--user", "rose" } })
+        {
+            var touched = await NixhProcess.RunAsync([.. verb, "--data-dir", _data.Path]);
+            touched.ExitCode.Should().Be(0, $"nixh {string.Join(' ', verb)}: {touched.StdErr}");
+        }
+
         var export = await NixhProcess.RunAsync("export", "--data-dir", _data.Path, "--user", "rose", "--out", Path.Combine(Path.GetTempPath(), "nixh-tests", $"export-{Guid.NewGuid():N}"));
         export.ExitCode.Should().Be(0, export.StdErr);
         FilesContaining(marker).Should().NotBeEmpty("the marker was written before the forget");
