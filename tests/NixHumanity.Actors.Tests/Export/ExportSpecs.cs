@@ -68,6 +68,13 @@ public sealed class ExportSpecs : IDisposable
         var searchOriginal = Json(await NixhProcess.RunAsync("search", "--data-dir", Sub("original"), "--json", "--user", "maya", "quick step"));
         var searchRestored = Json(await NixhProcess.RunAsync("search", "--data-dir", Sub("restored"), "--json", "--user", "maya", "quick step"));
         Results(searchRestored).Should().Equal(Results(searchOriginal), "search answers the same after a restore");
+        foreach (var query in new[] { "flow", "learning", "interruptions" })
+        {
+            var original = Json(await NixhProcess.RunAsync("query", query, "--data-dir", Sub("original"), "--json", "--user", "maya")).GetProperty("rows").GetRawText();
+            var again = Json(await NixhProcess.RunAsync("query", query, "--data-dir", Sub("restored"), "--json", "--user", "maya")).GetProperty("rows").GetRawText();
+            again.Should().Be(original, $"query {query} answers the same after a restore");
+            original.Should().NotBe("[]", $"the recorded day gives query {query} something to answer");
+        }
         await using var check = ActorTree.Start(Sub("restored"));
         var originalEvents = await ActorTree.Start(Sub("original")).UseAsync(t => t.JournalEventsAsync("maya"));
         (await check.JournalEventsAsync("maya")).Should().BeEquivalentTo(originalEvents, o => o.WithStrictOrdering().RespectingRuntimeTypes());

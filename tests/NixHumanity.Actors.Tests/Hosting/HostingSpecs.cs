@@ -103,10 +103,10 @@ public sealed class HostingSpecs : IDisposable
         var env = new Dictionary<string, string?> { ["HOME"] = "/home/maya" };
         string? Lookup(string key) => env.GetValueOrDefault(key);
 
-        Storage.DataDirectory.DefaultRoot(Lookup).Should().Be("/home/maya/.local/share/nix-humanity");
+        NixHumanity.Actors.Storage.DataDirectory.DefaultRoot(Lookup).Should().Be("/home/maya/.local/share/nix-humanity");
         env["XDG_DATA_HOME"] = "/data/xdg";
-        Storage.DataDirectory.DefaultRoot(Lookup).Should().Be("/data/xdg/nix-humanity");
+        NixHumanity.Actors.Storage.DataDirectory.DefaultRoot(Lookup).Should().Be("/data/xdg/nix-humanity");
         env["NIXH_DATA_DIR"] = "/srv/nixh";
-        Storage.DataDirectory.DefaultRoot(Lookup).Should().Be("/srv/nixh");
+        NixHumanity.Actors.Storage.DataDirectory.DefaultRoot(Lookup).Should().Be("/srv/nixh");
     }
 }

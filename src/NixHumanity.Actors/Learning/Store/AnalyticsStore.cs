@@ -1,5 +1,6 @@
 using System.Globalization;
 using DuckDB.NET.Data;
+using NixHumanity.Actors.Storage;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Validation;
 
@@ -173,7 +174,7 @@ public sealed partial class AnalyticsStore : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Directory.CreateDirectory(folder);
         var path = System.IO.Path.Combine(folder, FileName);
-        var connection = new DuckDBConnection($"Data Source={path}");
+        var connection = PerUserDuckDb.Connection(path);
         try
         {
             connection.Open();

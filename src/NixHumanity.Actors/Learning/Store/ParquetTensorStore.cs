@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using DuckDB.NET.Data;
+using NixHumanity.Actors.Storage;
 using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Learning.Store;
@@ -75,7 +76,7 @@ public sealed partial class ParquetTensorStore : IPreferenceTensorStore
     public static ParquetTensorStore Open(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        var duck = new DuckDBConnection("Data Source=:memory:");
+        var duck = PerUserDuckDb.Connection(":memory:");
         try
         {
             duck.Open();

@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
 using DuckDB.NET.Data;
+using NixHumanity.Actors.Storage;
 
 namespace NixHumanity.Actors.Memory.Store;
 
@@ -133,7 +134,7 @@ public sealed class VectorMemoryStore : IDisposable
         options.Validate();
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        var connection = new DuckDBConnection($"Data Source={full}");
+        var connection = PerUserDuckDb.Connection(full);
         connection.Open();
         var store = new VectorMemoryStore(full, connection, options, clock ?? TimeProvider.System);
         try
