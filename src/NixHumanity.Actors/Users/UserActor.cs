@@ -19,6 +19,9 @@ public sealed class UserActor : ReceiveActor
 {
     private const double BackoffRandomFactor = 0.2;
 
+    /// <summary>The dispatcher of the store-owning actors (<c>hocon/akka.conf</c>).</summary>
+    public const string StoreDispatcher = "nixh.store-dispatcher";
+
     private readonly string _userId;
     private readonly List<IActorRef> _children = [];
 
@@ -26,8 +29,10 @@ public sealed class UserActor : ReceiveActor
     public UserActor(string userId, UserSettings settings, TimeProvider clock)
     {
         _userId = userId;
-        var memory = StartSupervised("memory", MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory), settings);
-        var learner = StartSupervised("learner", LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, clock, memory), settings);
+        // The projection owners do blocking file work (DuckDB, Parquet, ONNX); they run on their own threads so a
+        // hundred of them starting at once cannot starve the default dispatcher the sessions and the journal use.
+        var memory = StartSupervised("memory", MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory).WithDispatcher(StoreDispatcher), settings);
+        var learner = StartSupervised("learner", LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, clock, memory).WithDispatcher(StoreDispatcher), settings);
         var session = StartSupervised("session", SessionActor.Props(userId, settings.Session, clock, memory, learner), settings);
 
         Receive<ISessionMessage>(msg => session.Forward(msg));
