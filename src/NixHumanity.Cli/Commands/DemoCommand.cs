@@ -179,31 +179,46 @@ internal static class DemoCommand
                 .AddColumns("time", "said / notified", "command", "outcome", "flow", "state");
             PersonaScript.Searches.TryGetValue(persona.UserId, out var search);
             long? asOfVersion = null;
-            foreach (var (step, stepIndex) in persona.Steps.Select((s, i) => (s, i)))
+            async Task PlayStepsAsync(ProgressTask? progress)
             {
-                var at = start + step.Offset;
-                switch (step)
+                foreach (var (step, stepIndex) in persona.Steps.Select((s, i) => (s, i)))
                 {
-                    case SaysStep says:
-                        var ack = await client.RecordInteractionAsync(new RecordInteraction(
-                            persona.UserId, persona.SessionId, says.Text, says.Command, null, says.CommandType, says.Outcome,
-                            HrvCoherence: says.Hrv, Attention: says.Attention, Timestamp: at), cancellationToken);
-                        table.AddRow(
-                            at.ToString("HH:mm:ss"), Markup.Escape(says.Text), Markup.Escape(says.Command), says.Outcome.ToWire(),
-                            ack.FlowScore.ToString("0.00"), FlowState(ack.InFlow, ack.Released));
-                        break;
-                    case NotifiedStep notified:
-                        var note = await client.RecordNotificationAsync(new RecordNotification(persona.UserId, notified.Source, at), cancellationToken);
-                        table.AddRow(
-                            at.ToString("HH:mm:ss"), $"[yellow]notification: {Markup.Escape(notified.Source)}[/]", "", "", "",
-                            note.Deferred ? "[yellow]held back (flow)[/]" : "delivered" + Released(note.Released));
-                        break;
-                }
+                    var at = start + step.Offset;
+                    switch (step)
+                    {
+                        case SaysStep says:
+                            var ack = await client.RecordInteractionAsync(new RecordInteraction(
+                                persona.UserId, persona.SessionId, says.Text, says.Command, null, says.CommandType, says.Outcome,
+                                HrvCoherence: says.Hrv, Attention: says.Attention, Timestamp: at), cancellationToken);
+                            table.AddRow(
+                                at.ToString("HH:mm:ss"), Markup.Escape(says.Text), Markup.Escape(says.Command), says.Outcome.ToWire(),
+                                ack.FlowScore.ToString("0.00"), FlowState(ack.InFlow, ack.Released));
+                            break;
+                        case NotifiedStep notified:
+                            var note = await client.RecordNotificationAsync(new RecordNotification(persona.UserId, notified.Source, at), cancellationToken);
+                            table.AddRow(
+                                at.ToString("HH:mm:ss"), $"[yellow]notification: {Markup.Escape(notified.Source)}[/]", "", "", "",
+                                note.Deferred ? "[yellow]held back (flow)[/]" : "delivered" + Released(note.Released));
+                            break;
+                    }
 
-                if (search?.AsOfAfterStep == stepIndex)
-                {
-                    asOfVersion = (await client.AskAsync<ProjectionStatus>(new GetMemoryStatus(persona.UserId), cancellationToken)).Version;
+                    progress?.Increment(1);
+                    if (search?.AsOfAfterStep == stepIndex)
+                    {
+                        asOfVersion = (await client.AskAsync<ProjectionStatus>(new GetMemoryStatus(persona.UserId), cancellationToken)).Version;
+                    }
                 }
+            }
+
+            if (json)
+            {
+                await PlayStepsAsync(null);
+            }
+            else
+            {
+                // Progress while the day plays; the table is written once the live display has finished.
+                await AnsiConsole.Progress().AutoClear(true).StartAsync(context =>
+                    PlayStepsAsync(context.AddTask($"{Markup.Escape(persona.Name)}'s day", maxValue: persona.Steps.Count)));
             }
 
             var status = await client.GetStatusAsync(persona.UserId, cancellationToken);
