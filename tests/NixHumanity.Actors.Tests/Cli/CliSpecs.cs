@@ -9,24 +9,16 @@ public sealed class CliSpecs : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static JsonElement SingleJsonObject(NixhProcess.Result result)
-    {
-        result.ExitCode.Should().Be(0, result.StdErr);
-        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle("--json prints one JSON object and nothing else on stdout");
-        return JsonDocument.Parse(lines[0]).RootElement;
-    }
-
     [Fact]
     public async Task What_record_acknowledged_is_visible_to_status_from_a_new_process()
     {
-        var recorded = SingleJsonObject(await NixhProcess.RunAsync(
+        var recorded = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync(
             "record", "--data-dir", _data.Path, "--json", "--user", "rose", "--session", "morning",
             "--text", "install firefox please", "--command", "nix-env -iA nixpkgs.firefox", "--outcome", "success",
             "--flow-score", "0.4", "--hrv", "0.6", "--at", DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O")));
-        var notified = SingleJsonObject(await NixhProcess.RunAsync(
+        var notified = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync(
             "notify", "--data-dir", _data.Path, "--json", "--user", "rose", "--source", "system-update"));
-        var status = SingleJsonObject(await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", _data.Path, "--json"));
+        var status = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", _data.Path, "--json"));
 
         recorded.GetProperty("id").GetString().Should().NotBeNullOrEmpty();
         recorded.GetProperty("sequenceNr").GetInt64().Should().Be(1);
@@ -55,7 +47,7 @@ public sealed class CliSpecs : IDisposable
         args[option] = value;
 
         var result = await NixhProcess.RunAsync(["record", "--data-dir", _data.Path, "--json", .. args.SelectMany(kv => new[] { kv.Key, kv.Value })]);
-        var status = SingleJsonObject(await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", _data.Path, "--json"));
+        var status = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", _data.Path, "--json"));
 
         result.ExitCode.Should().Be(2);
         result.StdOut.Should().BeEmpty();
@@ -77,7 +69,7 @@ public sealed class CliSpecs : IDisposable
     {
         var demoDir = Path.Combine(_data.Path, "demo");
 
-        var report = SingleJsonObject(await NixhProcess.RunAsync("demo", "--data-dir", demoDir, "--json"));
+        var report = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("demo", "--data-dir", demoDir, "--json"));
 
         var personas = report.GetProperty("personas").EnumerateArray().ToDictionary(p => p.GetProperty("userId").GetString()!);
         personas.Keys.Should().BeEquivalentTo("grandma-rose", "maya", "dr-sarah");
@@ -97,7 +89,7 @@ public sealed class CliSpecs : IDisposable
         await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "maya", "--session", "s", "--text", "install ripgrep", "--command", "nix-env -iA nixpkgs.ripgrep", "--outcome", "success", "--flow-score", "0.9");
         var outDir = Path.Combine(_data.Path, "charts");
 
-        var written = SingleJsonObject(await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--json", "--user", "maya", "--out", outDir));
+        var written = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--json", "--user", "maya", "--out", outDir));
         var nobody = await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--user", "nobody", "--out", outDir);
 
         written.GetProperty("charts").EnumerateArray().Select(c => Path.GetFileName(c.GetString()!)).Should().Equal("flow-timeline-maya.png", "learning-curve-maya.png");
@@ -116,7 +108,7 @@ public sealed class CliSpecs : IDisposable
         await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "rose", "--session", "s", "--text", "install firefox");
         await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "rose", "--session", "s", "--text", "install vlc");
 
-        var stats = SingleJsonObject(await NixhProcess.RunAsync("stats", "--data-dir", _data.Path, "--json"));
+        var stats = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("stats", "--data-dir", _data.Path, "--json"));
 
         stats.GetProperty("users").GetInt32().Should().Be(2);
         stats.GetProperty("events").GetInt64().Should().Be(3);

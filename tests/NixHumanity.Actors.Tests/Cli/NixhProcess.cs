@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 
 namespace NixHumanity.Actors.Tests.Cli;
 
@@ -6,6 +7,15 @@ namespace NixHumanity.Actors.Tests.Cli;
 public static class NixhProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
+
+    /// <summary>The one JSON object a successful <c>--json</c> run prints; fails the test otherwise.</summary>
+    public static JsonElement SingleJsonObject(Result result)
+    {
+        result.ExitCode.Should().Be(0, result.StdErr);
+        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().ContainSingle("--json prints one JSON object and nothing else on stdout");
+        return JsonDocument.Parse(lines[0]).RootElement;
+    }
 
     /// <summary>The verbs <c>nixh --help</c> lists.</summary>
     public static IReadOnlyList<string> Verbs()

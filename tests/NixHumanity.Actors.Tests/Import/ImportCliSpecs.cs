@@ -17,14 +17,6 @@ public sealed class ImportCliSpecs : IDisposable
         _files.Dispose();
     }
 
-    private static JsonElement SingleJsonObject(NixhProcess.Result result)
-    {
-        result.ExitCode.Should().Be(0, result.StdErr);
-        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle("--json prints one JSON object and nothing else on stdout");
-        return JsonDocument.Parse(lines[0]).RootElement;
-    }
-
     [Fact]
     public async Task Nixh_import_reports_counts_and_skipped_rows_as_one_json_object_and_a_second_run_adds_nothing()
     {
@@ -37,9 +29,9 @@ public sealed class ImportCliSpecs : IDisposable
         patterns: [["command_preference", "{}", 0.5, 3L, Iso(Past)]],
         metrics: [["accuracy", 0.9, Iso(Past)], ["accuracy", 0.95, Iso(Past.AddDays(1))]]);
 
-        var first = SingleJsonObject(await NixhProcess.RunAsync("import", path, "--user", "rose", "--data-dir", _data.Path, "--json"));
-        var second = SingleJsonObject(await NixhProcess.RunAsync("import", path, "--user", "rose", "--data-dir", _data.Path, "--json"));
-        var status = SingleJsonObject(await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", _data.Path, "--json"));
+        var first = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("import", path, "--user", "rose", "--data-dir", _data.Path, "--json"));
+        var second = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("import", path, "--user", "rose", "--data-dir", _data.Path, "--json"));
+        var status = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", _data.Path, "--json"));
 
         first.GetProperty("userId").GetString().Should().Be("rose");
         first.GetProperty("source").GetString().Should().Be(path);
@@ -77,7 +69,7 @@ public sealed class ImportCliSpecs : IDisposable
 
         var strict = await NixhProcess.RunAsync("import", learning, "--user", "rose", "--strict", "--data-dir", _data.Path, "--json");
         var bogus = await NixhProcess.RunAsync("import", notes, "--user", "rose", "--data-dir", _data.Path, "--json");
-        var status = SingleJsonObject(await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", _data.Path, "--json"));
+        var status = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", _data.Path, "--json"));
 
         strict.ExitCode.Should().Be(2);
         strict.StdOut.Should().BeEmpty();

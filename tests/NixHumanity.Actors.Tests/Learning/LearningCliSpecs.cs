@@ -13,14 +13,6 @@ public sealed class LearningCliSpecs : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static JsonElement SingleJsonObject(NixhProcess.Result result)
-    {
-        result.ExitCode.Should().Be(0, result.StdErr);
-        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle("--json prints one JSON object and nothing else on stdout");
-        return JsonDocument.Parse(lines[0]).RootElement;
-    }
-
     private Task<NixhProcess.Result> Nixh(params string[] args) => NixhProcess.RunAsync([.. args, "--data-dir", _data.Path]);
 
     private Task<NixhProcess.Result> Record(string user, string command, string outcome, double flow, double hrv, DateTimeOffset at) =>
@@ -32,18 +24,18 @@ public sealed class LearningCliSpecs : IDisposable
     public async Task Query_fold_preferences_and_suggest_print_one_json_object_with_the_expected_values()
     {
         var t = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-2).AddHours(9), TimeSpan.Zero);
-        SingleJsonObject(await Record("kim", "git pull", "success", 0.9, 0.4, t));
-        SingleJsonObject(await Record("kim", "nix develop", "success", 0.9, 0.7, t.AddSeconds(60)));
-        SingleJsonObject(await Record("kim", "git pull", "failure", 0.9, 0.5, t.AddSeconds(120)));
-        SingleJsonObject(await Record("lee", "htop", "success", 0.8, 0.3, t));
+        NixhProcess.SingleJsonObject(await Record("kim", "git pull", "success", 0.9, 0.4, t));
+        NixhProcess.SingleJsonObject(await Record("kim", "nix develop", "success", 0.9, 0.7, t.AddSeconds(60)));
+        NixhProcess.SingleJsonObject(await Record("kim", "git pull", "failure", 0.9, 0.5, t.AddSeconds(120)));
+        NixhProcess.SingleJsonObject(await Record("lee", "htop", "success", 0.8, 0.3, t));
 
-        var flow = SingleJsonObject(await Nixh("query", "flow", "--json"));
-        var learning = SingleJsonObject(await Nixh("query", "learning", "--user", "kim", "--json"));
-        var fold = SingleJsonObject(await Nixh("fold", "--user", "kim", "--json"));
-        var foldAgain = SingleJsonObject(await Nixh("fold", "--user", "kim", "--json"));
-        var prefs = SingleJsonObject(await Nixh("preferences", "--user", "kim", "--features", "385..386", "--json"));
-        var suggest = SingleJsonObject(await Nixh("suggest", "--user", "kim", "--json"));
-        var status = SingleJsonObject(await Nixh("status", "--user", "kim", "--json"));
+        var flow = NixhProcess.SingleJsonObject(await Nixh("query", "flow", "--json"));
+        var learning = NixhProcess.SingleJsonObject(await Nixh("query", "learning", "--user", "kim", "--json"));
+        var fold = NixhProcess.SingleJsonObject(await Nixh("fold", "--user", "kim", "--json"));
+        var foldAgain = NixhProcess.SingleJsonObject(await Nixh("fold", "--user", "kim", "--json"));
+        var prefs = NixhProcess.SingleJsonObject(await Nixh("preferences", "--user", "kim", "--features", "385..386", "--json"));
+        var suggest = NixhProcess.SingleJsonObject(await Nixh("suggest", "--user", "kim", "--json"));
+        var status = NixhProcess.SingleJsonObject(await Nixh("status", "--user", "kim", "--json"));
 
         flow.GetProperty("query").GetString().Should().Be("flow");
         var rows = flow.GetProperty("rows").EnumerateArray().ToList();
@@ -103,7 +95,7 @@ public sealed class LearningCliSpecs : IDisposable
         await File.WriteAllLinesAsync(good, ["timestamp,hrv,attention,flow_state", $"{at:O},0.5,0.6,0.7", $"{at.AddSeconds(1):O},0.4,0.5,0.6"]);
         await File.WriteAllLinesAsync(bad, ["timestamp,hrv,attention,flow_state", $"{at.AddSeconds(2):O},0.5,0.6,0.7", $"{at.AddSeconds(3):O},0.4,NaN,0.6"]);
 
-        var stored = SingleJsonObject(await Nixh("record-biometrics", "--user", "ned", "--file", good, "--json"));
+        var stored = NixhProcess.SingleJsonObject(await Nixh("record-biometrics", "--user", "ned", "--file", good, "--json"));
         var rejected = await Nixh("record-biometrics", "--user", "ned", "--file", bad, "--json");
 
         stored.GetProperty("recorded").GetInt32().Should().Be(2);

@@ -11,28 +11,20 @@ public sealed class MemoryCliSpecs : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static JsonElement SingleJsonObject(NixhProcess.Result result)
-    {
-        result.ExitCode.Should().Be(0, result.StdErr);
-        var lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().ContainSingle("--json prints one JSON object and nothing else on stdout");
-        return JsonDocument.Parse(lines[0]).RootElement;
-    }
-
     private Task<NixhProcess.Result> RecordAsync(string text, string command, string outcome) => NixhProcess.RunAsync(
         "record", "--data-dir", _data.Path, "--json", "--user", "rose", "--session", "morning", "--text", text, "--command", command, "--outcome", outcome);
 
     [Fact]
     public async Task Search_and_compact_print_json_with_the_documented_fields()
     {
-        SingleJsonObject(await RecordAsync("um I would like the fire fox browser please", "nix-env -iA nixpkgs.firefox", "success"));
-        SingleJsonObject(await RecordAsync("the sound is not working", "systemctl --user restart pipewire", "failure"));
+        NixhProcess.SingleJsonObject(await RecordAsync("um I would like the fire fox browser please", "nix-env -iA nixpkgs.firefox", "success"));
+        NixhProcess.SingleJsonObject(await RecordAsync("the sound is not working", "systemctl --user restart pipewire", "failure"));
 
-        var search = SingleJsonObject(await NixhProcess.RunAsync(
+        var search = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync(
             "search", "--data-dir", _data.Path, "--user", "rose", "um can i get the fire fox thing", "--limit", "2", "--json"));
-        var filtered = SingleJsonObject(await NixhProcess.RunAsync(
+        var filtered = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync(
             "search", "--data-dir", _data.Path, "--user", "rose", "sound broken", "--where", "success_rate > 0.8", "--json"));
-        var past = SingleJsonObject(await NixhProcess.RunAsync(
+        var past = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync(
             "search", "--data-dir", _data.Path, "--user", "rose", "sound broken", "--as-of", "1", "--json"));
 
         search.GetProperty("userId").GetString().Should().Be("rose");
@@ -61,7 +53,7 @@ public sealed class MemoryCliSpecs : IDisposable
         badLimit.ExitCode.Should().Be(2);
         badLimit.StdErr.Should().StartWith("nixh: limit: ");
 
-        var compact = SingleJsonObject(await NixhProcess.RunAsync("compact", "--data-dir", _data.Path, "--user", "rose", "--json"));
+        var compact = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("compact", "--data-dir", _data.Path, "--user", "rose", "--json"));
         compact.GetProperty("versionsRemoved").GetInt32().Should().Be(2);
         compact.GetProperty("oldestReadableVersion").GetInt64().Should().Be(2);
         compact.GetProperty("summary").GetString().Should().Contain("no longer possible");
@@ -73,7 +65,7 @@ public sealed class MemoryCliSpecs : IDisposable
     [Fact]
     public async Task The_demo_finds_grandma_roses_loose_request_and_shows_dr_sarahs_memory_back_in_time()
     {
-        var report = SingleJsonObject(await NixhProcess.RunAsync("demo", "--data-dir", Path.Combine(_data.Path, "demo"), "--json"));
+        var report = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync("demo", "--data-dir", Path.Combine(_data.Path, "demo"), "--json"));
         var personas = report.GetProperty("personas").EnumerateArray().ToDictionary(p => p.GetProperty("userId").GetString()!);
 
         var rose = personas["grandma-rose"].GetProperty("searches").EnumerateArray().Single();
