@@ -100,7 +100,7 @@ internal static class TestVectors
         return vector;
     }
 
-    private static float[] Normalise(float[] vector)
+    internal static float[] Normalise(float[] vector)
     {
         var norm = (float)Math.Sqrt(vector.Sum(v => (double)v * v));
         return vector.Select(v => v / norm).ToArray();

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace NixHumanity.Actors.Memory.Store;
@@ -10,19 +11,50 @@ namespace NixHumanity.Actors.Memory.Store;
 /// One contiguous array keeps the scan cache- and SIMD-friendly (<see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>).
 /// Growth allocates a new array and copies, so a background HNSW build that still holds the old array keeps
 /// reading a stable (possibly stale) copy; the store re-adds rows changed meanwhile.
+/// Large scans first read an int8 copy of the rows (<see cref="QuantizedRows"/>) with a guaranteed error bound
+/// and recompute from float32 only the rows that could still reach the top k, so they stay exact while reading
+/// about a quarter of the memory.
 /// </remarks>
 internal sealed class VectorMatrix
 {
+    /// <summary>
+    /// Added to every quantisation bound, in similarity units: covers float32 rounding of the exact dot product
+    /// (at most ≈ 384 · 2⁻²⁴ ≈ 2.3e-5 for unit vectors) and of the bound arithmetic itself.
+    /// </summary>
+    private const float BoundSlack = 1e-4f;
+
+    /// <summary>How many candidates ahead a filtered int8 scan asks for rows to be fetched.</summary>
+    private const int PrefetchDistance = 8;
+
+    private readonly QuantizedRows? _quantized;
     private float[] _data;
     private float[] _successRates;
 
-    public VectorMatrix(int dimensions, int capacity = 1024)
+    /// <summary>Creates an empty matrix.</summary>
+    /// <param name="dimensions">Length of every row.</param>
+    /// <param name="capacity">Initial row capacity.</param>
+    /// <param name="quantizedScanMinRows">
+    /// Scans over at least this many rows use the bounded int8 pass first; <see cref="int.MaxValue"/> turns it off
+    /// (it is off anyway when the CPU lacks the SIMD kernel).
+    /// </param>
+    public VectorMatrix(int dimensions, int capacity = 1024, int quantizedScanMinRows = int.MaxValue)
     {
         Dimensions = dimensions;
         capacity = Math.Max(capacity, 16);
         _data = new float[(long)capacity * dimensions];
         _successRates = new float[capacity];
+        QuantizedScanMinRows = quantizedScanMinRows;
+        if (quantizedScanMinRows != int.MaxValue && QuantizedRows.IsAccelerated && dimensions <= QuantizedRows.MaxDimensions)
+        {
+            _quantized = new QuantizedRows(dimensions, capacity);
+        }
     }
+
+    /// <summary>Scans of at least this many rows read the int8 copy first (when the CPU supports it).</summary>
+    public int QuantizedScanMinRows { get; }
+
+    /// <summary>Rows recomputed in float32 by the last bounded int8 scan (0 when the last scan was plain float32).</summary>
+    public int LastRescoredRows { get; private set; }
 
     public int Dimensions { get; }
 
@@ -50,6 +82,7 @@ internal sealed class VectorMatrix
 
         vector.CopyTo(_data.AsSpan(ord * Dimensions, Dimensions));
         _successRates[ord] = (float)successRate;
+        _quantized?.Set(ord, vector);
     }
 
     public void Clear() => Count = 0;
@@ -64,19 +97,26 @@ internal sealed class VectorMatrix
     public TopK Search(float[] query, int k, int[]? candidates, float similarityWeight, float successWeight, int parallelMinRows = int.MaxValue, int threads = 1)
     {
         var rows = candidates?.Length ?? Count;
+        var quantizedQuery = _quantized is not null && rows >= QuantizedScanMinRows ? _quantized.QuantizeQuery(query) : null;
+        var scan = new Scan(query, quantizedQuery, k, candidates, similarityWeight, successWeight);
         var parts = Math.Min(threads, Math.Max(1, rows / Math.Max(1, parallelMinRows / 2)));
         if (rows < parallelMinRows || parts < 2)
         {
-            return ScanRange(query, k, candidates, 0, rows, similarityWeight, successWeight);
+            var single = ScanRange(scan, 0, rows, out var rescored);
+            LastRescoredRows = rescored;
+            return single;
         }
 
         var partial = new TopK[parts];
+        var rescoredByPart = new int[parts];
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
         {
             var from = (int)((long)rows * part / parts);
             var to = (int)((long)rows * (part + 1) / parts);
-            partial[part] = ScanRange(query, k, candidates, from, to, similarityWeight, successWeight);
+            partial[part] = ScanRange(scan, from, to, out rescoredByPart[part]);
         });
+
+        LastRescoredRows = rescoredByPart.Sum();
 
         var merged = new TopK(k);
         foreach (var top in partial)
@@ -90,19 +130,96 @@ internal sealed class VectorMatrix
         return merged;
     }
 
-    private TopK ScanRange(ReadOnlySpan<float> query, int k, int[]? candidates, int from, int to, float similarityWeight, float successWeight)
+    private TopK ScanRange(in Scan scan, int from, int to, out int rescored)
     {
-        var top = new TopK(k);
+        if (scan.QuantizedQuery is null)
+        {
+            rescored = 0;
+            return ScanFloat(scan, from, to);
+        }
+
+        return ScanBounded(scan, from, to, out rescored);
+    }
+
+    private TopK ScanFloat(in Scan scan, int from, int to)
+    {
+        var top = new TopK(scan.K);
         var data = _data.AsSpan();
+        var query = scan.Query.AsSpan();
         var dims = Dimensions;
         for (var i = from; i < to; i++)
         {
-            var ord = candidates is null ? i : candidates[i];
+            var ord = scan.Candidates is null ? i : scan.Candidates[i];
             var similarity = TensorPrimitives.Dot(data.Slice(ord * dims, dims), query);
-            top.Offer(ord, (similarityWeight * similarity) + (successWeight * _successRates[ord]), similarity);
+            top.Offer(ord, (scan.SimilarityWeight * similarity) + (scan.SuccessWeight * _successRates[ord]), similarity);
         }
 
         return top;
+    }
+
+    /// <summary>
+    /// Pass 1 estimates every row from the int8 copy and finds the k-th best guaranteed lower bound; pass 2
+    /// recomputes in float32 only the rows whose upper bound reaches it. No row of the exact top k can be skipped:
+    /// the k rows behind the threshold all score at least that much.
+    /// </summary>
+    private TopK ScanBounded(in Scan scan, int from, int to, out int rescored)
+    {
+        var quantized = _quantized!;
+        var query = scan.QuantizedQuery!;
+        var count = to - from;
+        var upper = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            var lowest = new TopK(scan.K);
+            var candidates = scan.Candidates;
+            for (var i = from; i < to; i++)
+            {
+                int ord;
+                if (candidates is null)
+                {
+                    ord = i;
+                }
+                else
+                {
+                    ord = candidates[i];
+                    if (i + PrefetchDistance < to)
+                    {
+                        quantized.Prefetch(candidates[i + PrefetchDistance]);
+                    }
+                }
+
+                var (estimate, bound) = quantized.Estimate(ord, query);
+                bound += BoundSlack;
+                var success = scan.SuccessWeight * _successRates[ord];
+                upper[i - from] = (scan.SimilarityWeight * (estimate + bound)) + success;
+                lowest.Offer(ord, (scan.SimilarityWeight * (estimate - bound)) + success, 0);
+            }
+
+            var threshold = lowest.Count == scan.K ? lowest.Score(scan.K - 1) : float.NegativeInfinity;
+            var top = new TopK(scan.K);
+            var data = _data.AsSpan();
+            var exactQuery = scan.Query.AsSpan();
+            var dims = Dimensions;
+            rescored = 0;
+            for (var i = from; i < to; i++)
+            {
+                if (upper[i - from] < threshold)
+                {
+                    continue;
+                }
+
+                var ord = scan.Candidates is null ? i : scan.Candidates[i];
+                var similarity = TensorPrimitives.Dot(data.Slice(ord * dims, dims), exactQuery);
+                top.Offer(ord, (scan.SimilarityWeight * similarity) + (scan.SuccessWeight * _successRates[ord]), similarity);
+                rescored++;
+            }
+
+            return top;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(upper);
+        }
     }
 
     private void EnsureCapacity(int rows)
@@ -117,7 +234,11 @@ internal sealed class VectorMatrix
         Array.Copy(_data, data, (long)Count * Dimensions);
         _data = data;
         Array.Resize(ref _successRates, newRows);
+        _quantized?.EnsureCapacity(newRows, Count);
     }
+
+    /// <summary>One search's inputs, shared by the scan's parts.</summary>
+    private readonly record struct Scan(float[] Query, QuantizedQuery? QuantizedQuery, int K, int[]? Candidates, float SimilarityWeight, float SuccessWeight);
 }
 
 /// <summary>Bounded best-k collector kept sorted best first (k ≤ 1,000, so insertion is cheap).</summary>

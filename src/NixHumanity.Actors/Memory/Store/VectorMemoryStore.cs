@@ -54,7 +54,7 @@ public sealed class VectorMemoryStore : IDisposable
     private readonly DuckDBConnection _connection;
     private readonly VectorMemoryStoreOptions _options;
     private readonly TimeProvider _clock;
-    private readonly VectorMatrix _matrix = new(Dimensions);
+    private readonly VectorMatrix _matrix;
     private readonly List<Entry> _entries = [];
     private readonly Dictionary<string, int> _ordById = new(StringComparer.Ordinal);
     private readonly List<TableVersion> _versions = [];
@@ -78,6 +78,7 @@ public sealed class VectorMemoryStore : IDisposable
         _connection = connection;
         _options = options;
         _clock = clock;
+        _matrix = new VectorMatrix(Dimensions, quantizedScanMinRows: options.QuantizedScanMinRows);
     }
 
     /// <summary>The DuckDB file.</summary>
@@ -110,6 +111,9 @@ public sealed class VectorMemoryStore : IDisposable
 
     /// <summary>The error of the last failed HNSW build, if any (searches then stay exact).</summary>
     public Exception? LastHnswError { get; private set; }
+
+    /// <summary>Rows the last live exact scan recomputed in float32 after its int8 pass (0 when it did not use one).</summary>
+    internal int LastRescoredRows => _matrix.LastRescoredRows;
 
     /// <summary>Test hook: called with a stage name inside the upsert transaction, before commit.</summary>
     internal Action<string>? FaultInjector { get; set; }
@@ -868,7 +872,7 @@ public sealed class VectorMemoryStore : IDisposable
             return cached;
         }
 
-        var matrix = new VectorMatrix(Dimensions);
+        var matrix = new VectorMatrix(Dimensions, quantizedScanMinRows: _options.QuantizedScanMinRows);
         var entries = new List<Entry>();
         var positions = new Dictionary<int, int>();
         using (var command = _connection.CreateCommand())
