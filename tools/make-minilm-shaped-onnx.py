@@ -7,22 +7,23 @@ InferenceSession.Run depends on the architecture and the shapes (the same FLOPs,
 memory traffic), not on the weight values. It lets the issue-4 target "embedding adds <= 5 % over a bare ONNX
 Runtime Run on the same batch" be measured (benchmarks/NixHumanity.EmbeddingBenchmarks). Never use it for quality.
 
-Architecture (BERT encoder, models/all-MiniLM-L6-v2/config.json): vocab 30522, hidden 384, 6 layers, 12 heads of 64,
-intermediate 1536, GELU (erf form), max positions 512, type vocab 2, LayerNorm eps 1e-12, no pooler.
+Architecture (BERT encoder, models/all-MiniLM-L6-v2/config.json): vocab 30522, hidden 384, 6 layers, 12 attention
+heads (of 384 / 12 = 32 dimensions each, as BERT splits the hidden size), intermediate 1536, GELU (erf form), max
+positions 512, type vocab 2, LayerNorm eps 1e-12, no pooler.
 
     embeddings = LayerNorm(word[input_ids] + token_type[token_type_ids] + position[0..seq))
     mask_add   = (1 - attention_mask[:, None, None, :]) * float32.min      (as transformers 4.27 exports it)
-    per layer  : q, k, v = h Wq + bq, h Wk + bk, h Wv + bv  -> [b, 12, s, 64]
-                 ctx = Softmax(q k^T / 8 + mask_add) v        -> [b, s, 384]
+    per layer  : q, k, v = h Wq + bq, h Wk + bk, h Wv + bv  -> [b, 12, s, 32]
+                 ctx = Softmax(q k^T / sqrt(32) + mask_add) v -> [b, s, 384]
                  a   = LayerNorm(ctx Wo + bo + h)
                  h   = LayerNorm(GELU(a Wi + bi) Wf + bf + a)  (384 -> 1536 -> 384)
     output     : last_hidden_state = h   float32 [batch, seq, 384]
 
 The operators follow what torch.onnx exports for transformers' BertModel (MatMul + Add for Linear, Reshape/Transpose
-to heads with K transposed by perm 0,2,3,1, Div by sqrt(64), Div/Erf/Add/Mul/Mul for GELU), so ONNX Runtime applies
+to heads with K transposed by perm 0,2,3,1, Div by sqrt(32), Div/Erf/Add/Mul/Mul for GELU), so ONNX Runtime applies
 the same session-time fusions (LayerNorm, SkipLayerNorm, BiasGelu, ...). Two simplifications, both negligible in
 cost: LayerNormalization is one opset-17 operator rather than the decomposed ReduceMean/Sub/Pow/... chain that ONNX
-Runtime fuses back into it, and the head reshapes use constant shapes ([0, 0, 12, 64]) instead of a Shape/Gather/
+Runtime fuses back into it, and the head reshapes use constant shapes ([0, 0, 12, 32]) instead of a Shape/Gather/
 Concat chain per layer.
 
 Inputs : input_ids, attention_mask, token_type_ids  int64 [batch, seq] (dynamic)
@@ -49,7 +50,7 @@ VOCAB = 30522
 HIDDEN = 384
 LAYERS = 6
 HEADS = 12
-HEAD_SIZE = 64
+HEAD_SIZE = 32  # hidden 384 / 12 heads
 INTERMEDIATE = 1536
 MAX_POSITIONS = 512
 TYPE_VOCAB = 2
@@ -92,7 +93,8 @@ class Builder:
                          axis=-1, epsilon=LN_EPS)
 
 
-def build(seed: int) -> onnx.ModelProto:
+def build(seed: int):
+    assert HEADS * HEAD_SIZE == HIDDEN
     g = Builder(seed)
     g.const("heads_shape", np.array([0, 0, HEADS, HEAD_SIZE], dtype=np.int64))
     g.const("hidden_shape", np.array([0, 0, HIDDEN], dtype=np.int64))
