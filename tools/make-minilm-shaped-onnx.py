@@ -39,6 +39,7 @@ same bytes with the same onnx/numpy versions; the benchmark passes the file's sh
 """
 import argparse
 import hashlib
+import math
 import os
 import sys
 
@@ -183,11 +184,49 @@ def build(seed: int):
     return model, g.params
 
 
+def reference(model: onnx.ModelProto, ids) -> np.ndarray:
+    """The BERT forward pass in numpy from the model's initializers, independent of the graph's wiring: the
+    mean-pooled, L2-normalised vector of one unpadded text. The benchmark prints the embedder's vector of the same
+    ids, so the two can be compared (they agree to about 1e-6 when the graph is the architecture described above)."""
+    w = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in model.graph.initializer}
+
+    def ln(x, p):
+        mu = x.mean(-1, keepdims=True)
+        var = ((x - mu) ** 2).mean(-1, keepdims=True)
+        return (x - mu) / np.sqrt(var + LN_EPS) * w[p + ".weight"] + w[p + ".bias"]
+
+    def lin(x, p):
+        return x @ w[p + ".weight_t"] + w[p + ".bias"]
+
+    ids = np.asarray(ids)
+    n = len(ids)
+    h = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.token_type_embeddings.weight"][0]
+         + w["embeddings.position_embeddings.weight"][:n])
+    h = ln(h, "embeddings.LayerNorm")
+    erf = np.vectorize(math.erf)
+    for i in range(LAYERS):
+        p = f"encoder.layer.{i}"
+        q, k, v = (lin(h, f"{p}.attention.self.{part}").reshape(n, HEADS, HEAD_SIZE).transpose(1, 0, 2)
+                   for part in ("query", "key", "value"))
+        s = q @ k.transpose(0, 2, 1) / math.sqrt(HEAD_SIZE)
+        s = np.exp(s - s.max(-1, keepdims=True))
+        c = (s / s.sum(-1, keepdims=True)) @ v
+        a = ln(lin(c.transpose(1, 0, 2).reshape(n, HIDDEN), f"{p}.attention.output.dense") + h,
+               f"{p}.attention.output.LayerNorm")
+        f = lin(a, f"{p}.intermediate.dense")
+        f = 0.5 * f * (1.0 + erf(f / math.sqrt(2.0)))
+        h = ln(lin(f, f"{p}.output.dense") + a, f"{p}.output.LayerNorm")
+    pooled = h.mean(0)
+    return pooled / np.linalg.norm(pooled)
+
+
 def main() -> int:
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("output", nargs="?", default=os.path.join(root, "benchmarks", "data", "minilm-shaped.onnx"))
     parser.add_argument("--seed", type=int, default=20261126)
+    parser.add_argument("--reference-ids", default="101,16500,2458,5906,102",
+                        help="token ids of one text for the numpy reference pass ('install development tools')")
     args = parser.parse_args()
 
     model, params = build(args.seed)
@@ -204,6 +243,10 @@ def main() -> int:
     print(f"wrote {args.output}: {os.path.getsize(args.output)} bytes, {params} parameters, "
           f"{len(model.graph.node)} nodes, opset {OPSET}, seed {args.seed}")
     print(f"sha256 {sha}")
+    ids = [int(t) for t in args.reference_ids.split(",")]
+    vector = reference(model, ids)
+    print(f"numpy reference, ids [{', '.join(map(str, ids))}]: pooled+L2 [0:6] = "
+          + " ".join(f"{x:.6f}" for x in vector[:6]))
     return 0
 
 

@@ -104,6 +104,16 @@ internal static class Program
             Console.WriteLine($"optimised graph written to {dumpOptimized}");
         }
 
+        // Sanity of the stand-in: compare with tools/make-minilm-shaped-onnx.py's numpy reference pass of the same
+        // ids, and check that padding is masked out (a short text embeds the same alone and next to a longer one).
+        const string probe = "install development tools";
+        var probeVector = embedder.Embed(probe);
+        var head = string.Join(' ', probeVector.Take(6).Select(x => x.ToString("0.000000", CultureInfo.InvariantCulture)));
+        Console.WriteLine($"'{probe}' → ids [{string.Join(", ", embedder.Tokenize(probe))}], vector [0:6] = {head}");
+        var padded = embedder.EmbedBatch([probe, texts.MaxBy(t => embedder.Tokenize(t).Count)!])[0];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"padding check: max |Δ| alone vs padded in a batch = {probeVector.Zip(padded, (x, y) => Math.Abs(x - y)).Max():0.0e0}"));
+
         var results = batchSizes.Select(n => MeasureBatch(embedder, bare, texts.Take(n).ToList(), trials, trialSeconds)).ToList();
 
         Console.WriteLine();
