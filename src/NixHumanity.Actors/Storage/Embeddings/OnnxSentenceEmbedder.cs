@@ -67,12 +67,7 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
         // RemoveNonSpacingMarks matches the Hugging Face uncased tokenizer, which strips accents ("café" → "cafe").
         _tokenizer = BertTokenizer.Create(vocabPath, new BertOptions { RemoveNonSpacingMarks = true });
 
-        using var sessionOptions = new SessionOptions();
-        if (options.IntraOpThreads > 0)
-        {
-            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
-        }
-
+        using var sessionOptions = CreateSessionOptions(options);
         try
         {
             _session = new InferenceSession(modelPath, sessionOptions);
@@ -107,6 +102,27 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
 
     /// <summary>The verified sha256 of the loaded model file.</summary>
     public string Sha256 { get; }
+
+    /// <summary>The session <see cref="EmbedBatch"/> runs, for benchmarks that time a bare Run on it.</summary>
+    internal InferenceSession Session => _session;
+
+    /// <summary>
+    /// The session options of the embedder's session: ONNX Runtime defaults (all graph optimisations, sequential
+    /// execution) and <see cref="OnnxSentenceEmbedderOptions.IntraOpThreads"/> when positive. Benchmarks build
+    /// their bare comparison session with this, so both run the same optimised graph on the same threads.
+    /// </summary>
+    /// <param name="options">The embedder's configuration.</param>
+    /// <returns>New options; the caller disposes them.</returns>
+    internal static SessionOptions CreateSessionOptions(OnnxSentenceEmbedderOptions options)
+    {
+        var sessionOptions = new SessionOptions();
+        if (options.IntraOpThreads > 0)
+        {
+            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        }
+
+        return sessionOptions;
+    }
 
     /// <summary>
     /// The token ids fed to the model for <paramref name="text"/>: [CLS] (101), WordPiece ids, [SEP] (102),
