@@ -139,6 +139,13 @@ internal static class Program
             lines.Add(Measure("ours: exact filtered (DuckDB evaluates the filter every query)", q => store.Search(q, K, Filter), data, truthFiltered, passes));
         }
 
+        // Side by side with the same store: the plain float32 scan, without the bounded int8 pass.
+        using (var store = VectorMemoryStore.Open(storePath, exactOptions with { QuantizedScanMinRows = int.MaxValue }))
+        {
+            lines.Add(Measure("ours: exact filtered, cached, float32 only (no int8 pass)", q => store.Search(q, K, Filter), data, truthFiltered, passes));
+            lines.Add(Measure("ours: exact unfiltered, float32 only (no int8 pass)", q => store.Search(q, K), data, truthUnfiltered, passes));
+        }
+
         using (var store = VectorMemoryStore.Open(storePath, exactOptions with { ScanThreads = 2 }))
         {
             lines.Add(Measure("ours: exact filtered, cached, 2 scan threads", q => store.Search(q, K, Filter), data, truthFiltered, passes));

@@ -33,6 +33,11 @@ internal sealed class CliHost : IAsyncDisposable
         builder.Services.AddNixHumanity(options =>
         {
             options.DataDirectory = dataDirectory;
+
+            // Each verb is a cold start: its first answer waits for the user's actors to open their stores and catch
+            // up with the journal. That is well under a second normally, but on a busy machine it can pass the
+            // in-process default of 10 s, and a person at a terminal would rather wait than see a timeout.
+            options.AskTimeout = TimeSpan.FromSeconds(60);
             configure?.Invoke(options);
         });
         var host = builder.Build();
