@@ -1,9 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using NixHumanity.Actors.Learning.Store;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Session;
@@ -123,33 +119,24 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     private void StartCatchUp()
     {
         Become(Recovering);
-        var from = Analytics.Checkpoint + 1;
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(_userId), from, long.MaxValue)
-            .Where(envelope => envelope.Event is ISessionEvent)
-            .Select(envelope => new JournalEntry(envelope.SequenceNr, (ISessionEvent)envelope.Event))
-            .Grouped(CatchUpBatchSize)
-            .Select(batch => new CatchUpBatch(batch.ToList()))
-            .RunWith(
-                Sink.ActorRefWithAck<CatchUpBatch>(Self, CatchUpStarted.Instance, CatchUpAck.Instance, CatchUpDone.Instance, ex => new CatchUpFailed(ex)),
-                Context.Materializer());
+        SessionJournalReplay.Start(Context, _userId, Analytics.Checkpoint, CatchUpBatchSize);
     }
 
     private void Recovering()
     {
-        Receive<CatchUpStarted>(_ => Sender.Tell(CatchUpAck.Instance));
-        Receive<CatchUpBatch>(batch =>
+        Receive<JournalReplayStarted>(_ => Sender.Tell(JournalReplayAck.Instance));
+        Receive<JournalReplayBatch>(batch =>
         {
-            _eventsApplied += Analytics.ApplyBatch(batch.Entries);
-            Sender.Tell(CatchUpAck.Instance);
+            _eventsApplied += Analytics.ApplyBatch(SessionEntries(batch.Items));
+            Sender.Tell(JournalReplayAck.Instance);
         });
-        Receive<CatchUpDone>(_ =>
+        Receive<JournalReplayCompleted>(_ =>
         {
             _log.Debug("Learner {0} caught up to {1}", _userId, Analytics.Checkpoint);
             Become(Ready);
             Stash.UnstashAll();
         });
-        Receive<CatchUpFailed>(failed => throw new InvalidOperationException($"learner catch-up of '{_userId}' failed", failed.Cause));
+        Receive<JournalReplayFailed>(failed => throw new InvalidOperationException($"learner catch-up of '{_userId}' failed", failed.Cause));
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -186,7 +173,23 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
             Context.Stop(Self);
         });
         // A late batch of a catch-up stream that was replaced is acknowledged and ignored (its events are in the journal).
-        Receive<CatchUpStarted>(_ => Sender.Tell(CatchUpAck.Instance));
+        Receive<JournalReplayStarted>(_ => Sender.Tell(JournalReplayAck.Instance));
+    }
+
+    /// <summary>The session events of a catch-up batch, as the analytics store applies them.</summary>
+    private static List<JournalEntry> SessionEntries(IReadOnlyList<JournalItem> items)
+    {
+        var entries = new List<JournalEntry>(items.Count);
+        foreach (var item in items)
+        {
+            // Only session events are analytics input (and the session journals nothing else).
+            if (item.Event is ISessionEvent evt)
+            {
+                entries.Add(new JournalEntry(item.SequenceNr, evt));
+            }
+        }
+
+        return entries;
     }
 
     private void Enqueue(SessionEventPublished published)
@@ -412,25 +415,6 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     }
 
     private sealed record EmbeddingsArrived(FoldBatch Batch, IActorRef? ReplyTo, CommandEmbeddings? Embeddings);
-
-    private sealed record CatchUpBatch(IReadOnlyList<JournalEntry> Entries);
-
-    private sealed record CatchUpFailed(Exception Cause);
-
-    private sealed class CatchUpStarted
-    {
-        public static readonly CatchUpStarted Instance = new();
-    }
-
-    private sealed class CatchUpAck
-    {
-        public static readonly CatchUpAck Instance = new();
-    }
-
-    private sealed class CatchUpDone
-    {
-        public static readonly CatchUpDone Instance = new();
-    }
 
     private sealed class FlushPending
     {

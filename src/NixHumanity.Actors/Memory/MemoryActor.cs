@@ -3,10 +3,6 @@ using System.Text.Json;
 using Akka.Actor;
 using NixHumanity.Actors.Export;
 using Akka.Event;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Storage.Embeddings;
@@ -142,8 +138,8 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
 
     private void Recovering()
     {
-        Receive<ReplayStarted>(_ => Sender.Tell(ReplayAck.Instance));
-        Receive<ReplayBatch>(batch =>
+        Receive<JournalReplayStarted>(_ => Sender.Tell(JournalReplayAck.Instance));
+        Receive<JournalReplayBatch>(batch =>
         {
             Apply(batch.Items);
             _replayedThisRun += batch.Items.Count;
@@ -154,9 +150,9 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
                 _nextProgressAt += _settings.Options.ProgressEvery;
             }
 
-            Sender.Tell(ReplayAck.Instance);
+            Sender.Tell(JournalReplayAck.Instance);
         });
-        Receive<ReplayCompleted>(_ =>
+        Receive<JournalReplayCompleted>(_ =>
         {
             if (_replayedThisRun > 0)
             {
@@ -168,7 +164,7 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
             Become(Ready);
             Stash.UnstashAll();
         });
-        Receive<ReplayFailed>(failed =>
+        Receive<JournalReplayFailed>(failed =>
             throw new InvalidOperationException($"Memory of {_userId}: reading the journal failed: {failed.Cause.Message}", failed.Cause));
         ReceiveAny(_ => Stash.Stash());
     }
@@ -244,14 +240,7 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
     {
         _replayedThisRun = 0;
         _nextProgressAt = _settings.Options.ProgressEvery;
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(_userId), Store.Checkpoint + 1, long.MaxValue)
-            .Select(envelope => new JournalItem(envelope.SequenceNr, envelope.Event))
-            .Grouped(_settings.Options.ReplayBatchSize)
-            .Select(items => new ReplayBatch(items.ToList()))
-            .RunWith(
-                Sink.ActorRefWithAck<ReplayBatch>(Self, ReplayStarted.Instance, ReplayAck.Instance, ReplayCompleted.Instance, ex => new ReplayFailed(ex)),
-                Context.Materializer());
+        SessionJournalReplay.Start(Context, _userId, Store.Checkpoint, _settings.Options.ReplayBatchSize);
         Become(Recovering);
     }
 
@@ -645,29 +634,8 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
 
     private sealed record Preferences(string EmbedderId, float[] Direction, Dictionary<string, double> Affinity);
 
-    private sealed record JournalItem(long SequenceNr, object Event);
-
-    private sealed record ReplayBatch(IReadOnlyList<JournalItem> Items);
-
-    private sealed record ReplayFailed(Exception Cause);
-
-    private sealed record ReplayStarted
-    {
-        public static readonly ReplayStarted Instance = new();
-    }
-
-    private sealed record ReplayAck
-    {
-        public static readonly ReplayAck Instance = new();
-    }
-
     private sealed record FlushLive
     {
         public static readonly FlushLive Instance = new();
-    }
-
-    private sealed record ReplayCompleted
-    {
-        public static readonly ReplayCompleted Instance = new();
     }
 }
