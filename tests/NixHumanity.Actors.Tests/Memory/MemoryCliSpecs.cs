@@ -18,6 +18,13 @@ public sealed class MemoryCliSpecs : IDisposable
     public async Task Search_and_compact_print_json_with_the_documented_fields()
     {
         NixhProcess.SingleJsonObject(await RecordAsync("um I would like the fire fox browser please", "nix-env -iA nixpkgs.firefox", "success"));
+
+        // A table version is one applied batch. `record` returns once the event is durable; whether that process's
+        // memory applies it before exiting, or the next process's catch-up applies it together with later events, is
+        // timing. A search answers only after applying everything journaled, so this one fixes version 1 = firefox.
+        var first = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync(
+            "search", "--data-dir", _data.Path, "--user", "rose", "fire fox", "--json"));
+        first.GetProperty("version").GetInt64().Should().Be(1);
         NixhProcess.SingleJsonObject(await RecordAsync("the sound is not working", "systemctl --user restart pipewire", "failure"));
 
         var search = NixhProcess.SingleJsonObject(await NixhProcess.RunAsync(
