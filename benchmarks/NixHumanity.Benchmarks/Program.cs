@@ -1,6 +1,7 @@
 using NixHumanity.Benchmarks;
 
-// Scenario benchmarks of the foundation: durable-ack latency, concurrent throughput, recovery, import.
+// Scenario benchmarks of the foundation: durable-ack latency, the journal alone (group commit), concurrent
+// throughput, recovery, import.
 // Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- [--quick]
 // [--only import] runs just the import scenario.
 var quick = args.Contains("--quick");
@@ -13,6 +14,7 @@ try
     if (!importOnly)
     {
         await FoundationScenarios.RecordLatencyAsync(Path.Combine(workDir, "latency"), quick ? 300 : 3000, report);
+        await JournalScenarios.GroupCommitAsync(Path.Combine(workDir, "journal"), writers: 100, eventsEach: quick ? 20 : 100, report);
         await FoundationScenarios.ConcurrentUsersAsync(Path.Combine(workDir, "concurrent"), users: 100, perUser: quick ? 10 : 100, report);
         await FoundationScenarios.RecoveryAsync(Path.Combine(workDir, "recovery"), quick ? 10_000 : 100_000, report);
     }
