@@ -28,7 +28,10 @@ namespace NixHumanity.Actors.Storage;
 /// </remarks>
 public sealed class GroupCommitSqlJournal : SqlWriteJournal
 {
-    /// <summary>Most writes (<see cref="AtomicWrite"/>s) put into one transaction; the rest wait for the next.</summary>
+    /// <summary>
+    /// Most queued write calls (each one actor's batch of <see cref="AtomicWrite"/>s) put into one transaction; the
+    /// rest wait for the next. Bounds a transaction's size when very many actors write at once.
+    /// </summary>
     public const int MaxGroupSize = 500;
 
     // Concurrent because the plugin base may read it from a circuit-breaker callback off the actor's thread.
