@@ -28,8 +28,12 @@ public sealed record VectorMemoryStoreOptions
     /// <summary>HNSW build-time beam width (USearch expansion_add, default 128).</summary>
     public int HnswExpansionAdd { get; init; } = 128;
 
-    /// <summary>HNSW query-time beam width (USearch expansion_search, default 128).</summary>
-    public int HnswExpansionSearch { get; init; } = 128;
+    /// <summary>
+    /// HNSW query-time beam width (USearch expansion_search, default 256). Measured on 3,000 clustered rows, four
+    /// builds each: recall@10 0.962–0.971 at 128 (one loaded CI run: 0.948) and 0.995–0.997 at 256, for 0.21–0.38
+    /// against 0.31 ms per query.
+    /// </summary>
+    public int HnswExpansionSearch { get; init; } = 256;
 
     /// <summary>Threads used to build the HNSW index (default: all cores).</summary>
     public int HnswBuildThreads { get; init; } = Environment.ProcessorCount;
