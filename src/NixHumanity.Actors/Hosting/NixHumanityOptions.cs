@@ -43,26 +43,6 @@ public sealed class NixHumanityOptions
     /// <summary>How often each user's learner folds new interactions into a preference fragment. Default 30 s.</summary>
     public TimeSpan FoldInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The default of <see cref="ProjectionMinFlushInterval"/>: 250 ms.</summary>
-    public static readonly TimeSpan DefaultProjectionMinFlushInterval = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>
-    /// Least time between two commits of live events by each user's projection owners (the memory and the learner
-    /// actor). Default 250 ms; 0 to 1 minute; 0 commits whenever the actor's mailbox has drained of events.
-    /// </summary>
-    /// <remarks>
-    /// Each commit is a DuckDB transaction with a WAL fsync, and one person's events arrive one at a time, so without
-    /// a pause every recording cost two fsyncs; with a hundred people recording at once the disk saturated and the
-    /// session journal slowed down with it (7,500 acknowledgements/s for the sessions alone, 640/s for the whole tree).
-    /// With the interval a projection still commits at once after a quiet spell, but under a burst it buffers and
-    /// commits at most once per interval (or as soon as <see cref="MemoryOptions.ReplayBatchSize"/> events, 1,000 in
-    /// the learner, are buffered).
-    /// Nobody waits for it: every query of a projection applies the buffered events first, so it sees every
-    /// acknowledged write, and events buffered when an actor stops are in the journal and re-read at its next start.
-    /// The cost is that a projection on disk may lag the journal by up to the interval.
-    /// </remarks>
-    public TimeSpan ProjectionMinFlushInterval { get; set; } = DefaultProjectionMinFlushInterval;
-
     /// <summary>How long <see cref="NixHumanityClient"/> waits for an answer. Default 10 s.</summary>
     public TimeSpan AskTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -123,11 +103,6 @@ public sealed class NixHumanityOptions
         if (FoldInterval < TimeSpan.FromMilliseconds(100))
         {
             throw new ArgumentException("must be at least 100 ms", nameof(FoldInterval));
-        }
-
-        if (ProjectionMinFlushInterval < TimeSpan.Zero || ProjectionMinFlushInterval > TimeSpan.FromMinutes(1))
-        {
-            throw new ArgumentException("must be between 0 and 1 minute (0 commits whenever the mailbox drains)", nameof(ProjectionMinFlushInterval));
         }
 
         Flow.Validate();
@@ -220,6 +195,5 @@ public sealed class NixHumanityOptions
         new MemorySettings(embedder ?? CreateEmbedder(), Memory))
     {
         FoldInterval = FoldInterval,
-        ProjectionMinFlushInterval = ProjectionMinFlushInterval,
     };
 }

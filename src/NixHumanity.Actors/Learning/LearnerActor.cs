@@ -21,10 +21,7 @@ namespace NixHumanity.Actors.Learning;
 /// </para>
 /// <para>
 /// <b>Live.</b> Published events are collected and applied together in one transaction when the mailbox has
-/// drained of them, unless the last commit is less than the minimum flush interval ago: then a single timer commits
-/// them when the interval has passed (<see cref="ProjectionFlushPacer"/>), so under a burst the store commits at most
-/// once per interval (or every <see cref="LiveBatchLimit"/> events). Every request applies them first, so it sees
-/// every acknowledged write. A sequence gap (events published while this actor was down)
+/// drained of them (a burst becomes one batch). A sequence gap (events published while this actor was down)
 /// starts a catch-up again. A store failure throws, so the back-off supervisor restarts the actor, which catches up.
 /// </para>
 /// <para>
@@ -40,9 +37,6 @@ namespace NixHumanity.Actors.Learning;
 public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
     private const int CatchUpBatchSize = 1000;
-
-    /// <summary>Live events buffered at most before they are committed without waiting for the flush interval.</summary>
-    private const int LiveBatchLimit = CatchUpBatchSize;
     private const int MaxBiometricSamples = 1_000_000;
     private const int MaxSuggestions = 100;
     private const int WarmCount = 5;
@@ -56,7 +50,6 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     private readonly int _tensorUser;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<JournalEntry> _pending = [];
-    private readonly ProjectionFlushPacer _pacer;
 
     private AnalyticsStore? _analytics;
     private IPreferenceTensorStore? _tensor;
@@ -64,14 +57,13 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     private long _eventsApplied;
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
-    public LearnerActor(string userId, string folder, TimeSpan foldInterval, TimeProvider clock, IActorRef? memory, TimeSpan minFlushInterval)
+    public LearnerActor(string userId, string folder, TimeSpan foldInterval, TimeProvider clock, IActorRef? memory)
     {
         _userId = userId;
         _folder = folder;
         _foldInterval = foldInterval;
         _clock = clock;
         _memory = memory;
-        _pacer = new ProjectionFlushPacer(minFlushInterval, clock);
         _tensorUser = TensorUserOf(userId);
         Recovering();
     }
@@ -90,13 +82,11 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     /// <param name="userId">The person.</param>
     /// <param name="folder">The learner folder.</param>
     /// <param name="foldInterval">How often pending interactions are folded into preferences.</param>
-    /// <param name="clock">The clock that stamps fragments and measures the flush interval.</param>
+    /// <param name="clock">The clock that stamps fragments.</param>
     /// <param name="memory">The user's memory actor (its supervisor), asked for command embeddings and told the
     /// preferences and likely next requests; null folds behaviour features only.</param>
-    /// <param name="minFlushInterval">Least time between two commits of live events
-    /// (<see cref="Hosting.NixHumanityOptions.ProjectionMinFlushInterval"/>); zero commits whenever the mailbox drains.</param>
-    public static Props Props(string userId, string folder, TimeSpan foldInterval, TimeProvider clock, IActorRef? memory = null, TimeSpan minFlushInterval = default) =>
-        Akka.Actor.Props.Create(() => new LearnerActor(userId, folder, foldInterval, clock, memory, minFlushInterval));
+    public static Props Props(string userId, string folder, TimeSpan foldInterval, TimeProvider clock, IActorRef? memory = null) =>
+        Akka.Actor.Props.Create(() => new LearnerActor(userId, folder, foldInterval, clock, memory));
 
     /// <summary>
     /// The user's coordinate in the tensor's <c>user_id</c> dimension (0..1,000,000): a stable FNV-1a hash of the
@@ -156,14 +146,8 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
         Receive<FlushPending>(_ =>
         {
             _flushScheduled = false;
-            if (_pending.Count > 0 && _pacer.FlushNowOrSchedule(Timers))
-            {
-                Flush();
-            }
+            Flush();
         });
-        Receive<FlushDue>(_ => Flush());
-        // For tests: the commit count and the buffer, deliberately without flushing.
-        Receive<InspectLearnerLiveFlush>(_ => Sender.Tell(new LiveFlushState(_pacer.Batches, _pending.Count, Timers.IsTimerActive(ProjectionFlushPacer.TimerKey))));
         Receive<FoldTick>(_ => StartFold(null));
         Receive<FoldPreferences>(_ => StartFold(Sender));
         // Answers of the memory actor to what the learner told it: nothing to do, but worth a line when refused.
@@ -226,14 +210,9 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
         }
 
         _pending.Add(new JournalEntry(published.SequenceNr, published.Event));
-        if (_pending.Count >= LiveBatchLimit)
+        if (!_flushScheduled)
         {
-            Flush();
-        }
-        else if (!_flushScheduled)
-        {
-            // Everything already in the mailbox is handled before this message, so a burst is applied as one batch
-            // (now, or when the flush interval since the last commit has passed).
+            // Everything already in the mailbox is handled before this message, so a burst is applied as one batch.
             _flushScheduled = true;
             Self.Tell(FlushPending.Instance);
         }
@@ -247,9 +226,7 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
         }
 
         // A failure here throws out of the handler: the actor stops, the supervisor restarts it and the restarted
-        // actor reads these events from the journal again (the checkpoint did not move). The same holds for events
-        // still buffered when the actor stops without a StopGracefully.
-        _pacer.Flushed(Timers);
+        // actor reads these events from the journal again (the checkpoint did not move).
         _eventsApplied += Analytics.ApplyBatch(_pending);
         _pending.Clear();
     }

@@ -26,8 +26,7 @@ namespace NixHumanity.Actors.Memory;
 /// <para>
 /// <b>Live events.</b> The session publishes each durable event (<see cref="SessionEventPublished"/>) before it
 /// acknowledges the caller, so a search sent after the acknowledgement is queued behind the event (read-your-writes).
-/// Live events are buffered and committed in batches (see <see cref="ApplyLive"/>); every query and command applies
-/// the buffer first. An <see cref="InteractionRecorded"/> with a command is embedded (its text: what the person said, because
+/// An <see cref="InteractionRecorded"/> with a command is embedded (its text: what the person said, because
 /// searches are phrased the same way) and upserted with its sequence number; other events only move the checkpoint.
 /// Events at or below the checkpoint are ignored (exactly once). A gap (an event published while this actor was
 /// restarting and therefore lost) sends it back to catching up from the journal.
@@ -38,7 +37,7 @@ namespace NixHumanity.Actors.Memory;
 /// and changes nothing.
 /// </para>
 /// </remarks>
-public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash, IWithTimers
+public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
 {
     /// <summary>File beside the store holding the learner's last preferences (a cache; the learner can resend them).</summary>
     public const string PreferencesFileName = "preferences.json";
@@ -53,7 +52,6 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, (MemorySearched Response, bool Complete)> _warm = new(StringComparer.Ordinal);
     private readonly List<JournalItem> _pending = [];
-    private readonly ProjectionFlushPacer _pacer;
 
     private VectorMemoryStore? _store;
     private Preferences? _preferences;
@@ -64,33 +62,23 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private long _gapCaughtUpFor = -1;
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
-    public MemoryActor(string userId, string folder, MemorySettings settings, TimeSpan minFlushInterval, TimeProvider clock)
+    public MemoryActor(string userId, string folder, MemorySettings settings)
     {
         _userId = userId;
         _folder = folder;
         _settings = settings;
         _embedder = settings.Embedder;
-        _pacer = new ProjectionFlushPacer(minFlushInterval, clock);
         Recovering();
     }
 
     /// <summary>Set by Akka: messages held back while the memory catches up with the journal.</summary>
     public IStash Stash { get; set; } = null!;
 
-    /// <summary>Set by Akka: the timer of a delayed live commit.</summary>
-    public ITimerScheduler Timers { get; set; } = null!;
-
     private VectorMemoryStore Store => _store ?? throw new InvalidOperationException("The memory store is not open.");
 
     /// <summary>Props for a user's memory actor owning <paramref name="folder"/>.</summary>
-    /// <param name="userId">The person.</param>
-    /// <param name="folder">The memory folder.</param>
-    /// <param name="settings">The embedder and options.</param>
-    /// <param name="minFlushInterval">Least time between two commits of live events
-    /// (<see cref="Hosting.NixHumanityOptions.ProjectionMinFlushInterval"/>); zero commits whenever the mailbox drains.</param>
-    /// <param name="clock">The clock measuring that interval; the system clock when null.</param>
-    public static Props Props(string userId, string folder, MemorySettings settings, TimeSpan minFlushInterval = default, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new MemoryActor(userId, folder, settings, minFlushInterval, clock ?? TimeProvider.System));
+    public static Props Props(string userId, string folder, MemorySettings settings) =>
+        Akka.Actor.Props.Create(() => new MemoryActor(userId, folder, settings));
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -184,16 +172,7 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash, IWithTimers
     private void Ready()
     {
         Receive<SessionEventPublished>(ApplyLive);
-        Receive<FlushLive>(_ =>
-        {
-            if (_pending.Count > 0 && _pacer.FlushNowOrSchedule(Timers))
-            {
-                Flush();
-            }
-        });
-        Receive<FlushDue>(_ => Flush());
-        // For tests: the commit count and the buffer, deliberately without flushing.
-        Receive<InspectMemoryLiveFlush>(_ => Sender.Tell(new LiveFlushState(_pacer.Batches, _pending.Count, Timers.IsTimerActive(ProjectionFlushPacer.TimerKey))));
+        Receive<FlushLive>(_ => Flush());
         // Every other message first applies the live events buffered before it, so it sees all of them.
         AfterFlush<SearchMemory>(Search);
         AfterFlush<CompactMemory>(Compact);
@@ -269,14 +248,10 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 
     /// <summary>
     /// Buffers a live event and applies the buffer when the actor next finds its mailbox without more events (a
-    /// <see cref="FlushLive"/> marker queued behind them) if the last commit is at least the minimum flush interval
-    /// ago, else when a single timer fires at the end of that interval (<see cref="ProjectionFlushPacer"/>); before
-    /// any other message; or at <see cref="MemoryOptions.ReplayBatchSize"/> events. A burst of recordings (a fast
-    /// session, an import, many people at once) thus becomes one store transaction per interval instead of one per
-    /// event (measured ≈ 8–9 ms each on the shared test machine, a WAL fsync included), so the memory keeps up with
-    /// the session and leaves the disk to the journal; a lone event is still committed at once. Events buffered
-    /// when the actor stops (or fails) are not lost: the checkpoint has not moved past them, so the next start reads
-    /// them from the journal.
+    /// <see cref="FlushLive"/> marker queued behind them), before any other message, or at
+    /// <see cref="MemoryOptions.ReplayBatchSize"/> events. A burst of recordings (a fast session, an import) thus
+    /// becomes one store transaction instead of one per event (measured ≈ 8–9 ms each on the shared test machine),
+    /// so the memory keeps up with the session. Events buffered when the actor stops are replayed from the journal.
     /// </summary>
     private void ApplyLive(SessionEventPublished published)
     {
@@ -320,7 +295,6 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash, IWithTimers
 
         var batch = _pending.ToList();
         _pending.Clear();
-        _pacer.Flushed(Timers);
         Apply(batch);
     }
 

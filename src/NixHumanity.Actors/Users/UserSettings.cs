@@ -21,7 +21,4 @@ public sealed record UserSettings(
 {
     /// <summary>How often each learner folds new interactions into its preference tensor.</summary>
     public TimeSpan FoldInterval { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Least time between two commits of live events by each memory and learner actor (0: whenever the mailbox drains).</summary>
-    public TimeSpan ProjectionMinFlushInterval { get; init; } = Hosting.NixHumanityOptions.DefaultProjectionMinFlushInterval;
 }
