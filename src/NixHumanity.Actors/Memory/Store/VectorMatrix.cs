@@ -144,17 +144,19 @@ internal sealed class VectorMatrix
     private TopK ScanFloat(in Scan scan, int from, int to)
     {
         var top = new TopK(scan.K);
-        var data = _data.AsSpan();
-        var query = scan.Query.AsSpan();
-        var dims = Dimensions;
         for (var i = from; i < to; i++)
         {
-            var ord = scan.Candidates is null ? i : scan.Candidates[i];
-            var similarity = TensorPrimitives.Dot(data.Slice(ord * dims, dims), query);
-            top.Offer(ord, (scan.SimilarityWeight * similarity) + (scan.SuccessWeight * _successRates[ord]), similarity);
+            OfferExact(top, scan, scan.Candidates is null ? i : scan.Candidates[i]);
         }
 
         return top;
+    }
+
+    /// <summary>Scores row <paramref name="ord"/> exactly in float32 and offers it to <paramref name="top"/>.</summary>
+    private void OfferExact(TopK top, in Scan scan, int ord)
+    {
+        var similarity = TensorPrimitives.Dot(Row(ord), scan.Query);
+        top.Offer(ord, (scan.SimilarityWeight * similarity) + (scan.SuccessWeight * _successRates[ord]), similarity);
     }
 
     /// <summary>
@@ -197,9 +199,6 @@ internal sealed class VectorMatrix
 
             var threshold = lowest.Count == scan.K ? lowest.Score(scan.K - 1) : float.NegativeInfinity;
             var top = new TopK(scan.K);
-            var data = _data.AsSpan();
-            var exactQuery = scan.Query.AsSpan();
-            var dims = Dimensions;
             rescored = 0;
             for (var i = from; i < to; i++)
             {
@@ -208,9 +207,7 @@ internal sealed class VectorMatrix
                     continue;
                 }
 
-                var ord = scan.Candidates is null ? i : scan.Candidates[i];
-                var similarity = TensorPrimitives.Dot(data.Slice(ord * dims, dims), exactQuery);
-                top.Offer(ord, (scan.SimilarityWeight * similarity) + (scan.SuccessWeight * _successRates[ord]), similarity);
+                OfferExact(top, scan, candidates is null ? i : candidates[i]);
                 rescored++;
             }
 
