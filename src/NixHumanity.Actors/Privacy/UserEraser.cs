@@ -41,14 +41,7 @@ public static class UserEraser
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "PRAGMA secure_delete = ON;", cancellationToken).ConfigureAwait(false);
-        long events, snapshots, tags;
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
-        {
-            tags = await DeleteAsync(connection, transaction, "tags", persistenceId, cancellationToken).ConfigureAwait(false);
-            events = await DeleteAsync(connection, transaction, "journal", persistenceId, cancellationToken).ConfigureAwait(false);
-            snapshots = await DeleteAsync(connection, transaction, "snapshot", persistenceId, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var (events, snapshots, tags) = await DeleteRowsAsync(connection, persistenceId, cancellationToken).ConfigureAwait(false);
 
         await ExecuteAsync(connection, "VACUUM;", cancellationToken).ConfigureAwait(false);
         await TruncateWalAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -83,17 +76,21 @@ public static class UserEraser
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        long events, snapshots, tags;
-        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
-        {
-            tags = await DeleteAsync(connection, transaction, "tags", persistenceId, cancellationToken).ConfigureAwait(false);
-            events = await DeleteAsync(connection, transaction, "journal", persistenceId, cancellationToken).ConfigureAwait(false);
-            snapshots = await DeleteAsync(connection, transaction, "snapshot", persistenceId, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var (events, snapshots, tags) = await DeleteRowsAsync(connection, persistenceId, cancellationToken).ConfigureAwait(false);
 
         // Rewrites the tables so the deleted tuples are not left in their pages.
         await ExecuteAsync(connection, "VACUUM FULL journal, tags, snapshot;", cancellationToken).ConfigureAwait(false);
+        return (events, snapshots, tags);
+    }
+
+    /// <summary>Deletes the person's tag, event and snapshot rows in one transaction (the same SQL on both databases).</summary>
+    private static async Task<(long Events, long Snapshots, long Tags)> DeleteRowsAsync(DbConnection connection, string persistenceId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var tags = await DeleteAsync(connection, transaction, "tags", persistenceId, cancellationToken).ConfigureAwait(false);
+        var events = await DeleteAsync(connection, transaction, "journal", persistenceId, cancellationToken).ConfigureAwait(false);
+        var snapshots = await DeleteAsync(connection, transaction, "snapshot", persistenceId, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (events, snapshots, tags);
     }
 
