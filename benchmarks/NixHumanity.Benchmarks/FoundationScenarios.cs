@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Persistence;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
 
@@ -16,7 +17,7 @@ internal static class FoundationScenarios
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
         var system = ActorSystem.Create("nixh-bench", NixHumanityConfig.Compose(options));
-        return (system, system.ActorOf(UserDirectory.Props(options, TimeProvider.System), "users"));
+        return (system, system.ActorOf(UserDirectory.Props(options.ToUserSettings(), TimeProvider.System), "users"));
     }
 
     private static RecordInteraction Interaction(string user, int i) => new(

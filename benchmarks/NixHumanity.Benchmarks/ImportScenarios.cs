@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Microsoft.Data.Sqlite;
+using NixHumanity.Actors.DataPortability.Import;
 using NixHumanity.Actors.Hosting;
-using NixHumanity.Actors.Import;
+using NixHumanity.Actors.Projections;
+using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Benchmarks;
@@ -24,7 +26,7 @@ internal static class ImportScenarios
         var system = ActorSystem.Create("nixh-bench", NixHumanityConfig.Compose(options));
         try
         {
-            var directory = system.ActorOf(UserDirectory.Props(options, TimeProvider.System), "users");
+            var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(), TimeProvider.System), "users");
             Task<HistoryImported> Send(ImportHistory chunk, CancellationToken _) => directory.Ask<HistoryImported>(chunk, TimeSpan.FromMinutes(1));
 
             var started = Stopwatch.GetTimestamp();

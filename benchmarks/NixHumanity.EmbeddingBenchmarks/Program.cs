@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using NixHumanity.Actors.Storage.Embeddings;
+using NixHumanity.Actors.Embeddings;
 
 namespace NixHumanity.EmbeddingBenchmarks;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
+using NixHumanity.Actors.Learning.Analytics;
+using NixHumanity.Actors.Learning.Tensor;
 using NixHumanity.Actors.Learning;
-using NixHumanity.Actors.Learning.Store;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.LearningBenchmarks;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using NixHumanity.Actors.Memory.Store;
 
 namespace NixHumanity.VectorBenchmarks;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using NixHumanity.Actors.Validation;
+using NixHumanity.Actors.Contracts;
 
 namespace NixHumanity.Cli;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NixHumanity.Actors.Storage;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Cli;
 

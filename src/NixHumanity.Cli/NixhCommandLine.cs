@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Akka.Actor;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Hosting;
-using NixHumanity.Actors.Validation;
 using NixHumanity.Cli.Commands;
 
 namespace NixHumanity.Cli;

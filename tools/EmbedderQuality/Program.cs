@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NixHumanity.Actors.Storage.Embeddings;
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Tests.Embeddings;
 
 // Usage: dotnet run --project tools/EmbedderQuality -c Release [-- <wink.nhwv> [share ...]]

@@ -1,4 +1,5 @@
 using System.Reflection;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Hosting;
 

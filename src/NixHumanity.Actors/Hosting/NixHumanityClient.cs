@@ -1,13 +1,14 @@
 using Akka.Actor;
 using Akka.Hosting;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Export;
+using NixHumanity.Actors.DataPortability.Forget;
+using NixHumanity.Actors.DataPortability.Import;
+using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Learning;
-using NixHumanity.Actors.Learning.Store;
-using NixHumanity.Actors.Export;
 using NixHumanity.Actors.Memory;
-using NixHumanity.Actors.Privacy;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Hosting;
 
@@ -119,6 +120,17 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <summary>Journal events per user (users that have a session journal).</summary>
     public Task<IReadOnlyDictionary<string, long>> JournalEventCountsAsync(CancellationToken cancellationToken = default) =>
         SessionHistory.EventCountsAsync(system, cancellationToken);
+
+    /// <summary>Imports <paramref name="plan"/> (a file already read and checked by <see cref="ImportFile.Read"/>) for
+    /// <paramref name="userId"/>, in chunks of <see cref="HistoryImporter.DefaultChunkSize"/> rows.</summary>
+    /// <exception cref="InvalidInputException">A bad user id, or <paramref name="strict"/> and the file has bad rows.</exception>
+    public Task<ImportReport> ImportAsync(
+        string userId,
+        ImportPlan plan,
+        bool strict = false,
+        IProgress<ImportProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        HistoryImporter.RunAsync(userId, plan, strict, (chunk, ct) => AskAsync<HistoryImported>(chunk, ct), progress, HistoryImporter.DefaultChunkSize, cancellationToken);
 
     /// <summary>
     /// Writes everything held about <paramref name="userId"/> into <paramref name="outputFolder"/> in open formats:

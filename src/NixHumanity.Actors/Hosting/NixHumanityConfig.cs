@@ -1,6 +1,6 @@
 using Akka.Configuration;
 using Akka.Persistence.Sql;
-using NixHumanity.Actors.Storage;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Hosting;
 

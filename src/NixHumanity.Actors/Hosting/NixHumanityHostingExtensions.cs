@@ -1,8 +1,8 @@
-using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Hosting;
@@ -48,7 +48,7 @@ public static class NixHumanityHostingExtensions
             {
                 // Created here, once per actor system, so its fallback warning goes to the system's log.
                 var embedder = options.CreateEmbedder(reason => system.Log.Warning("{0}", reason));
-                var directory = system.ActorOf(UserDirectory.Props(options, clock ?? TimeProvider.System, embedder), "users");
+                var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(embedder), clock ?? TimeProvider.System), "users");
                 registry.Register<UserDirectory>(directory);
             });
     }

@@ -1,8 +1,9 @@
-using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Memory.Store;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
-using NixHumanity.Actors.Storage.Embeddings;
-using NixHumanity.Actors.Storage;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Hosting;
@@ -17,7 +18,7 @@ public sealed class NixHumanityOptions
     public string ActorSystemName { get; set; } = "nix-humanity";
 
     /// <summary>Data directory; default <c>$NIXH_DATA_DIR</c>, else <c>$XDG_DATA_HOME/nix-humanity</c>, else <c>~/.local/share/nix-humanity</c>.</summary>
-    public string DataDirectory { get; set; } = Storage.DataDirectory.DefaultRoot();
+    public string DataDirectory { get; set; } = Infrastructure.DataDirectory.DefaultRoot();
 
     /// <summary>Journal backend. Default <see cref="JournalProvider.Sqlite"/>.</summary>
     public JournalProvider JournalProvider { get; set; } = JournalProvider.Sqlite;
@@ -192,7 +193,8 @@ public sealed class NixHumanityOptions
         PassivationTimeout,
         SupervisorMinBackoff,
         SupervisorMaxBackoff,
-        new MemorySettings(embedder ?? CreateEmbedder(), Memory))
+        new MemorySettings(embedder ?? CreateEmbedder(), Memory),
+        new JournalLocation(JournalProvider, EffectiveConnectionString))
     {
         FoldInterval = FoldInterval,
     };

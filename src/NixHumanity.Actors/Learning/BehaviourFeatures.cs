@@ -1,4 +1,4 @@
-using NixHumanity.Actors.Learning.Store;
+using NixHumanity.Actors.Learning.Analytics;
 
 namespace NixHumanity.Actors.Learning;
 

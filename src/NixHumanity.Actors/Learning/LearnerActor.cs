@@ -1,11 +1,12 @@
 using Akka.Actor;
 using Akka.Event;
-using NixHumanity.Actors.Learning.Store;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
+using NixHumanity.Actors.Learning.Analytics;
+using NixHumanity.Actors.Learning.Tensor;
 using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
-using NixHumanity.Actors.Storage.Embeddings;
-using NixHumanity.Actors.Users;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Learning;
 
@@ -334,7 +335,7 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     }
 
     /// <summary>The analytics tables as Parquet and a copy of every preference fragment, under <c>learner/</c>.</summary>
-    private Export.StoreExported WriteExport(string exportFolder)
+    private Contracts.StoreExported WriteExport(string exportFolder)
     {
         var folder = Path.Combine(exportFolder, "learner");
         var counts = Analytics.ExportParquet(folder);
@@ -354,7 +355,7 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
                 $"preference tensor fragment stamped {fragment.Stamp:O} ({fragment.Cells} cells: user_id, feature, time, seq, preference)";
         }
 
-        return new Export.StoreExported("learner", files, new Dictionary<string, long>
+        return new Contracts.StoreExported("learner", files, new Dictionary<string, long>
         {
             ["analyticsInteractions"] = counts["interactions"],
             ["biometricSamples"] = counts["biometrics"],

@@ -1,5 +1,6 @@
-using NixHumanity.Actors.Learning.Store;
-using NixHumanity.Actors.Users;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Learning.Analytics;
+using NixHumanity.Actors.Projections;
 
 namespace NixHumanity.Actors.Learning;
 
@@ -9,7 +10,7 @@ public sealed record GetLearnerStatus(string UserId) : ILearnerMessage;
 
 /// <summary>
 /// Runs one of the strategy's analytics queries on the person's store. Replied to with <see cref="AnalyticsRows"/>,
-/// or <see cref="Validation.CommandRejected"/> (field <c>query</c>) for an unknown name.
+/// or <see cref="Contracts.CommandRejected"/> (field <c>query</c>) for an unknown name.
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="QueryName"><c>flow</c>, <c>learning</c> or <c>interruptions</c>.</param>
@@ -17,7 +18,7 @@ public sealed record RunAnalyticsQuery(string UserId, string QueryName) : ILearn
 
 /// <summary>
 /// Appends biometric samples (the time-series role). All are checked first; on the first bad one the reply is
-/// <see cref="Validation.CommandRejected"/> (e.g. <c>samples[2].flowState</c>) and nothing is stored. Otherwise
+/// <see cref="Contracts.CommandRejected"/> (e.g. <c>samples[2].flowState</c>) and nothing is stored. Otherwise
 /// <see cref="BiometricsRecorded"/>. Samples must carry the message's user id.
 /// </summary>
 /// <param name="UserId">The person.</param>
@@ -30,7 +31,7 @@ public sealed record FoldPreferences(string UserId) : ILearnerMessage;
 
 /// <summary>
 /// Reads the preference tensor as of a time. Replied to with <see cref="Preferences"/>, or
-/// <see cref="Validation.CommandRejected"/> (fields <c>asOf</c>, <c>features</c>).
+/// <see cref="Contracts.CommandRejected"/> (fields <c>asOf</c>, <c>features</c>).
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="AsOf">ISO-8601 time with offset; null = now.</param>
@@ -39,7 +40,7 @@ public sealed record GetPreferences(string UserId, string? AsOf = null, string? 
 
 /// <summary>
 /// The commands the person most likely runs next, from their next-command transition counts. Replied to with
-/// <see cref="NextCommands"/>, or <see cref="Validation.CommandRejected"/> (field <c>limit</c>, 1..100).
+/// <see cref="NextCommands"/>, or <see cref="Contracts.CommandRejected"/> (field <c>limit</c>, 1..100).
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Limit">How many.</param>
@@ -51,7 +52,7 @@ public sealed record GetAnalyticsCounts(string UserId) : ILearnerMessage;
 
 /// <summary>
 /// Writes the learner's stores into <c>&lt;Folder&gt;/learner/</c> for an export: the analytics tables as Parquet and
-/// the preference fragments as they are (already Parquet). Replied to with <see cref="Export.StoreExported"/>.
+/// the preference fragments as they are (already Parquet). Replied to with <see cref="Contracts.StoreExported"/>.
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Folder">An existing folder of the export.</param>

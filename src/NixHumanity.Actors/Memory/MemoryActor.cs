@@ -1,13 +1,13 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
 using Akka.Actor;
-using NixHumanity.Actors.Export;
 using Akka.Event;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Memory.Store;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
-using NixHumanity.Actors.Storage.Embeddings;
-using NixHumanity.Actors.Users;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Memory;
 

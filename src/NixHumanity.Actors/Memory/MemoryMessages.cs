@@ -1,5 +1,7 @@
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Memory.Store;
-using NixHumanity.Actors.Users;
+using NixHumanity.Actors.Memory.Where;
+using NixHumanity.Actors.Projections;
 
 namespace NixHumanity.Actors.Memory;
 
@@ -14,7 +16,7 @@ public sealed record GetMemoryStatus(string UserId) : IMemoryMessage;
 
 /// <summary>
 /// Finds the remembered commands closest in meaning to <paramref name="Query"/>. Replied to with
-/// <see cref="MemorySearched"/>, or <see cref="Validation.CommandRejected"/> for bad input (fields <c>query</c>,
+/// <see cref="MemorySearched"/>, or <see cref="Contracts.CommandRejected"/> for bad input (fields <c>query</c>,
 /// <c>limit</c>, <c>where</c>, <c>asOf</c>).
 /// </summary>
 /// <param name="UserId">The person.</param>
@@ -26,7 +28,7 @@ public sealed record SearchMemory(string UserId, string Query, int Limit = 5, st
 
 /// <summary>
 /// Drops time travel to versions before <paramref name="UpToVersion"/> (default: all but the current version).
-/// Replied to with <see cref="MemoryCompacted"/>, or <see cref="Validation.CommandRejected"/> (field <c>upToVersion</c>).
+/// Replied to with <see cref="MemoryCompacted"/>, or <see cref="Contracts.CommandRejected"/> (field <c>upToVersion</c>).
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="UpToVersion">The oldest version that stays readable; null for the current one.</param>
@@ -43,7 +45,7 @@ public sealed record GetCommandEmbeddings(string UserId) : IMemoryMessage;
 /// From the learner: the person's preference direction (384 finite values, not all zero; normalised here) and
 /// optional per-command affinities in [-1,1]. Search adds <see cref="MemoryOptions.PreferenceWeight"/> ×
 /// (cosine(memory vector, direction) + affinity of its command) to the score. Replied to with
-/// <see cref="PreferencesUpdated"/>, or <see cref="Validation.CommandRejected"/> (fields <c>direction</c>,
+/// <see cref="PreferencesUpdated"/>, or <see cref="Contracts.CommandRejected"/> (fields <c>direction</c>,
 /// <c>commandAffinity</c>); a rejection changes nothing.
 /// </summary>
 /// <param name="UserId">The person.</param>
@@ -127,3 +129,11 @@ public sealed record PreferencesUpdated(string UserId, int Dimensions, int Affin
 /// <param name="Cached">Distinct texts whose results are now cached.</param>
 /// <param name="Version">The table version the cached results were read at.</param>
 public sealed record SuggestionsWarmed(string UserId, int Cached, long Version);
+
+/// <summary>
+/// Asks the memory actor to write its store into <paramref name="Folder"/> as Parquet (only the owner reads its
+/// store). Replied to with <see cref="StoreExported"/>.
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Folder">An existing folder of the export.</param>
+public sealed record ExportMemory(string UserId, string Folder) : IMemoryMessage;

@@ -1,10 +1,10 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
-using NixHumanity.Actors.Import;
-using NixHumanity.Actors.Export;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Projections;
+using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Session;
 

@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 
 namespace NixHumanity.Actors.Session;
 

@@ -1,4 +1,4 @@
-using NixHumanity.Actors.Serialization;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Session;
@@ -7,7 +7,7 @@ namespace NixHumanity.Actors.Session;
 
 /// <summary>
 /// Records one request the person made and what the assistant did. Replied to with
-/// <see cref="InteractionAcknowledged"/> once the event is durable, or <see cref="Validation.CommandRejected"/>.
+/// <see cref="InteractionAcknowledged"/> once the event is durable, or <see cref="Contracts.CommandRejected"/>.
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="SessionId">The conversation this belongs to; <c>[A-Za-z0-9_-]{1,64}</c>.</param>
@@ -95,85 +95,58 @@ public sealed record SessionStatus(
     public long ImportedMetrics { get; init; }
 }
 
-// ---- Events (journaled) ---------------------------------------------------------------------------------------
+// ---- Import and restore ---------------------------------------------------------------------------------------
 
-/// <summary>An event in a user's session journal.</summary>
-public interface ISessionEvent : IPersistedMessage
-{
-    /// <summary>When it happened (the domain time, not the write time).</summary>
-    DateTimeOffset At { get; }
-}
-
-/// <summary>An interaction was recorded. <see cref="FlowScore"/> is the session's score after it.</summary>
-/// <param name="InteractionId">Its id.</param>
+/// <summary>
+/// Journals one chunk of history read from an older store. Rows whose import key is already known are counted as
+/// duplicates and not journaled again. The chunk is validated as a whole (a bad item rejects it with
+/// <see cref="Contracts.CommandRejected"/>, nothing persisted), written with one <c>PersistAll</c>, and
+/// acknowledged with <see cref="HistoryImported"/> once durable. Imported interactions never change the live flow
+/// state (see docs/architecture.md, "Import").
+/// </summary>
 /// <param name="UserId">The person.</param>
-/// <param name="SessionId">The conversation.</param>
-/// <param name="Text">What the person said.</param>
-/// <param name="Command">The command, if any.</param>
-/// <param name="Intent">The intent, if any.</param>
-/// <param name="CommandType">The command category, if any.</param>
-/// <param name="Outcome">Whether it worked.</param>
-/// <param name="SuppliedFlowScore">The caller's own flow measurement, if given.</param>
-/// <param name="HrvCoherence">HRV coherence, if given.</param>
-/// <param name="Attention">Attention, if given.</param>
-/// <param name="FlowScore">The flow score the session computed after this interaction.</param>
-/// <param name="At">When it happened.</param>
-public sealed record InteractionRecorded(
-    string InteractionId,
+/// <param name="Source">Where the rows came from (a file path), for logs.</param>
+/// <param name="Interactions">Historical interactions, oldest first.</param>
+/// <param name="Patterns">Learned patterns.</param>
+/// <param name="Metrics">Measurements.</param>
+public sealed record ImportHistory(
     string UserId,
-    string SessionId,
-    string Text,
-    string? Command,
-    string? Intent,
-    string? CommandType,
-    InteractionOutcome Outcome,
-    double? SuppliedFlowScore,
-    double? HrvCoherence,
-    double? Attention,
-    double FlowScore,
-    DateTimeOffset At) : ISessionEvent
-{
-    /// <summary>
-    /// Set only on interactions imported from an older store: the source row's deterministic key
-    /// (<see cref="Import.ImportKeys"/>). Such an interaction is history: it is counted and projected like a live one
-    /// but never changes the live flow state, and its <see cref="FlowScore"/> is estimated over the imported history.
-    /// </summary>
-    public string? ImportKey { get; init; }
+    string Source,
+    IReadOnlyList<ImportedInteraction> Interactions,
+    IReadOnlyList<ImportedPattern> Patterns,
+    IReadOnlyList<ImportedMetric> Metrics) : ISessionMessage;
 
-    /// <summary>The person's satisfaction with the answer in [0,1], when known (the old store's numeric feedback).</summary>
-    public double? Satisfaction { get; init; }
-}
+/// <summary>The chunk is durable. Counts are for this chunk only.</summary>
+/// <param name="Interactions">Interactions journaled.</param>
+/// <param name="InteractionDuplicates">Interactions skipped because they were imported before.</param>
+/// <param name="Patterns">Patterns journaled.</param>
+/// <param name="PatternDuplicates">Patterns skipped as imported before.</param>
+/// <param name="Metrics">Metrics journaled.</param>
+/// <param name="MetricDuplicates">Metrics skipped as imported before.</param>
+/// <param name="SequenceNr">The user's last journal sequence number after the chunk.</param>
+public sealed record HistoryImported(
+    int Interactions,
+    int InteractionDuplicates,
+    int Patterns,
+    int PatternDuplicates,
+    int Metrics,
+    int MetricDuplicates,
+    long SequenceNr);
 
-/// <summary>A notification was shown to the person at once (an interruption).</summary>
-/// <param name="NotificationId">Its id.</param>
-/// <param name="Source">Who asked.</param>
-/// <param name="At">When it arrived.</param>
-public sealed record NotificationDelivered(string NotificationId, string Source, DateTimeOffset At) : ISessionEvent;
+/// <summary>
+/// Writes an exported journal back into an EMPTY user's session, event for event, so the user is restored with
+/// the same sequence numbers and every projection rebuilds the same answers. Replied to with
+/// <see cref="HistoryRestored"/>, or <see cref="Contracts.CommandRejected"/> when the user already has history.
+/// </summary>
+/// <param name="UserId">The person to restore into.</param>
+/// <param name="Events">The exported events, in sequence order, starting at 1.</param>
+public sealed record RestoreHistory(string UserId, IReadOnlyList<ISessionEvent> Events) : ISessionMessage;
 
-/// <summary>A notification arrived during flow and is held back.</summary>
-/// <param name="NotificationId">Its id.</param>
-/// <param name="Source">Who asked.</param>
-/// <param name="At">When it arrived.</param>
-public sealed record NotificationDeferred(string NotificationId, string Source, DateTimeOffset At) : ISessionEvent;
-
-/// <summary>A held-back notification was released because flow ended.</summary>
-/// <param name="NotificationId">Its id.</param>
-/// <param name="Source">Who asked.</param>
-/// <param name="DeferredAt">When it arrived.</param>
-/// <param name="At">When it was released.</param>
-public sealed record NotificationReleased(string NotificationId, string Source, DateTimeOffset DeferredAt, DateTimeOffset At) : ISessionEvent;
-
-/// <summary>The person entered flow.</summary>
-/// <param name="FlowScore">The score that crossed the entry threshold.</param>
-/// <param name="At">When.</param>
-public sealed record FlowStarted(double FlowScore, DateTimeOffset At) : ISessionEvent;
-
-/// <summary>The person left flow.</summary>
-/// <param name="FlowScore">The score at that moment.</param>
-/// <param name="Reason"><c>score</c> (fell below the exit threshold) or <c>idle</c> (no interaction for the idle timeout).</param>
-/// <param name="StartedAt">When this flow period started.</param>
-/// <param name="At">When it ended.</param>
-public sealed record FlowEnded(double FlowScore, string Reason, DateTimeOffset StartedAt, DateTimeOffset At) : ISessionEvent;
+/// <summary>The events are durable in the journal.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Events">Events written.</param>
+/// <param name="SequenceNr">The last sequence number.</param>
+public sealed record HistoryRestored(string UserId, long Events, long SequenceNr);
 
 // ---- Published to the projection owners ----------------------------------------------------------------------
 

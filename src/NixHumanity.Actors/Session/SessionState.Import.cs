@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
-using NixHumanity.Actors.Import;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Session;
 

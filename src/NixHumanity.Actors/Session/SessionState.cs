@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
-using NixHumanity.Actors.Import;
-using NixHumanity.Actors.Serialization;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure.Serialization;
+using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Session;
 

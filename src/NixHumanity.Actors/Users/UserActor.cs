@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Pattern;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Learning;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Session;

@@ -1,8 +1,6 @@
 using Akka.Actor;
-using NixHumanity.Actors.Hosting;
-using NixHumanity.Actors.Privacy;
-using NixHumanity.Actors.Storage.Embeddings;
-using NixHumanity.Actors.Validation;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Forget;
 
 namespace NixHumanity.Actors.Users;
 
@@ -40,15 +38,12 @@ public sealed class UserDirectory : ReceiveActor
             Context.GetChildren().Select(c => c.Path.Name["user-".Length..]).Order(StringComparer.Ordinal).ToList())));
     }
 
-    /// <summary>Props for the directory of the trees configured by <paramref name="options"/>.</summary>
-    /// <param name="options">The configuration.</param>
+    /// <summary>Props for the directory of the trees configured by <paramref name="settings"/>.</summary>
+    /// <param name="settings">The configuration, with the actor system's embedder (disposed when the system terminates).</param>
     /// <param name="clock">Time source of the session actors.</param>
-    /// <param name="embedder">The actor system's embedder (default: created from <paramref name="options"/>); disposed when the system terminates.</param>
-    public static Props Props(NixHumanityOptions options, TimeProvider clock, IEmbedder? embedder = null)
-    {
-        var settings = options.ToUserSettings(embedder);
-        return Akka.Actor.Props.Create(() => new UserDirectory(settings, clock, userId => UserEraser.EraseAsync(options, userId, CancellationToken.None)));
-    }
+    public static Props Props(UserSettings settings, TimeProvider clock) =>
+        Akka.Actor.Props.Create(() => new UserDirectory(
+            settings, clock, userId => UserEraser.EraseAsync(settings.Journal, settings.Data, userId, CancellationToken.None)));
 
     /// <inheritdoc />
     /// <remarks>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using NixHumanity.Actors.Learning.Store;
+using NixHumanity.Actors.Learning.Analytics;
 using ScottPlot;
 
 namespace NixHumanity.Cli.Charts;

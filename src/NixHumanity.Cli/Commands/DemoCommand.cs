@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Memory;
-using NixHumanity.Actors.Users;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Cli.Charts;
 using NixHumanity.Cli.Demo;

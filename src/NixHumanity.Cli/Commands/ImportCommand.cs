@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using NixHumanity.Actors.Export;
-using NixHumanity.Actors.Import;
-using NixHumanity.Actors.Validation;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Export;
+using NixHumanity.Actors.DataPortability.Import;
+using NixHumanity.Actors.Session;
 using Spectre.Console;
 
 namespace NixHumanity.Cli.Commands;

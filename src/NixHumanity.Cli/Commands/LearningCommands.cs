@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using NixHumanity.Actors.Learning;
-using NixHumanity.Actors.Learning.Store;
-using NixHumanity.Actors.Validation;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Learning.Analytics;
+using NixHumanity.Actors.Learning.Tensor;
 
 namespace NixHumanity.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Session;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Cli.Commands;
 

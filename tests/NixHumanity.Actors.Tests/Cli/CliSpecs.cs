@@ -1,4 +1,3 @@
-using System.Text.Json;
 using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Cli;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using NixHumanity.Actors.Storage.Embeddings;
+using NixHumanity.Actors.Embeddings;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 

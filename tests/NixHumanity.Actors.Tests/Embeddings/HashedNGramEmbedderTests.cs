@@ -1,4 +1,5 @@
-using NixHumanity.Actors.Storage.Embeddings;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 

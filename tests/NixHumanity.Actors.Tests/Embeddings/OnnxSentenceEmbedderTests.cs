@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Numerics.Tensors;
 using Microsoft.ML.Tokenizers;
-using NixHumanity.Actors.Storage.Embeddings;
+using NixHumanity.Actors.Embeddings;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using NixHumanity.Actors.Storage.Embeddings;
+using System.Text.Json;
+using NixHumanity.Actors.Embeddings;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 

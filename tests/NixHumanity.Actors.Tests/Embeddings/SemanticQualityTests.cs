@@ -1,4 +1,4 @@
-using NixHumanity.Actors.Storage.Embeddings;
+using NixHumanity.Actors.Embeddings;
 using Xunit.Abstractions;
 
 namespace NixHumanity.Actors.Tests.Embeddings;

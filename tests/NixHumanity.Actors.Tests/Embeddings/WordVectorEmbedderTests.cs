@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using NixHumanity.Actors.Storage.Embeddings;
+using NixHumanity.Actors.Embeddings;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 

@@ -2,11 +2,12 @@ using Akka.Actor;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
 using NixHumanity.Actors.Users;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Tests.Hosting;
 
@@ -103,10 +104,10 @@ public sealed class HostingSpecs : IDisposable
         var env = new Dictionary<string, string?> { ["HOME"] = "/home/maya" };
         string? Lookup(string key) => env.GetValueOrDefault(key);
 
-        NixHumanity.Actors.Storage.DataDirectory.DefaultRoot(Lookup).Should().Be("/home/maya/.local/share/nix-humanity");
+        NixHumanity.Actors.Infrastructure.DataDirectory.DefaultRoot(Lookup).Should().Be("/home/maya/.local/share/nix-humanity");
         env["XDG_DATA_HOME"] = "/data/xdg";
-        NixHumanity.Actors.Storage.DataDirectory.DefaultRoot(Lookup).Should().Be("/data/xdg/nix-humanity");
+        NixHumanity.Actors.Infrastructure.DataDirectory.DefaultRoot(Lookup).Should().Be("/data/xdg/nix-humanity");
         env["NIXH_DATA_DIR"] = "/srv/nixh";
-        NixHumanity.Actors.Storage.DataDirectory.DefaultRoot(Lookup).Should().Be("/srv/nixh");
+        NixHumanity.Actors.Infrastructure.DataDirectory.DefaultRoot(Lookup).Should().Be("/srv/nixh");
     }
 }

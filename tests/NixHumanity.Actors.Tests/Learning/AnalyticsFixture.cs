@@ -1,4 +1,4 @@
-using NixHumanity.Actors.Learning.Store;
+using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Tests.Learning;

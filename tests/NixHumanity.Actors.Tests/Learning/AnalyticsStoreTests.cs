@@ -1,7 +1,7 @@
 using DuckDB.NET.Data;
-using NixHumanity.Actors.Learning.Store;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Session;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Tests.Learning;
 

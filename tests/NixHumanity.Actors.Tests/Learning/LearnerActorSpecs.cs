@@ -1,13 +1,13 @@
 using Akka.Actor;
 using Akka.Hosting;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Learning;
-using NixHumanity.Actors.Learning.Store;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Memory;
 using NixHumanity.Actors.Tests.Support;
 using NixHumanity.Actors.Users;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Tests.Learning;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
-using NixHumanity.Actors.Learning.Store;
+using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Tests.Cli;
 using NixHumanity.Actors.Tests.Support;
 

@@ -1,5 +1,5 @@
-using NixHumanity.Actors.Learning.Store;
-using NixHumanity.Actors.Validation;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Learning.Analytics;
 
 namespace NixHumanity.Actors.Tests.Learning;
 

@@ -1,6 +1,6 @@
 using DuckDB.NET.Data;
-using NixHumanity.Actors.Learning.Store;
-using NixHumanity.Actors.Validation;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Learning.Tensor;
 
 namespace NixHumanity.Actors.Tests.Learning;
 

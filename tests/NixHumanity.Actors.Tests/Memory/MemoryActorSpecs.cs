@@ -1,12 +1,12 @@
 using Akka.Actor;
-using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Memory.Store;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
-using NixHumanity.Actors.Storage.Embeddings;
 using NixHumanity.Actors.Tests.Embeddings;
 using NixHumanity.Actors.Tests.Support;
-using NixHumanity.Actors.Users;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Tests.Memory;
 

@@ -1,4 +1,5 @@
 using NixHumanity.Actors.Memory.Store;
+using NixHumanity.Actors.Memory.Where;
 
 namespace NixHumanity.Actors.Tests.Memory;
 

@@ -1,7 +1,7 @@
-using Npgsql;
-using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
+using Npgsql;
 
 namespace NixHumanity.Actors.Tests.Postgres;
 
@@ -64,7 +64,7 @@ public sealed class PostgresJournalSpecs : IAsyncLifetime
             await tree.AskAsync<NotificationAcknowledged>(new RecordNotification("rose", "system-update"));
             before = await tree.StatusAsync("rose");
             (await JournalRowsAsync()).Should().Be(before.SequenceNr);
-            (await tree.AskAsync(new RecordInteraction("rose", "s1", ""))).Should().BeOfType<Validation.CommandRejected>();
+            (await tree.AskAsync(new RecordInteraction("rose", "s1", ""))).Should().BeOfType<Contracts.CommandRejected>();
             (await JournalRowsAsync()).Should().Be(before.SequenceNr, "a rejected command writes nothing");
         }
 

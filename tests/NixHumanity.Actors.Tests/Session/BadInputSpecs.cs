@@ -1,7 +1,7 @@
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
 using NixHumanity.Actors.Users;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Tests.Session;
 

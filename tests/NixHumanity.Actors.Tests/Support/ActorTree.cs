@@ -2,11 +2,10 @@ using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
-using Akka.Streams.Dsl;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
-using NixHumanity.Actors.Validation;
 
 namespace NixHumanity.Actors.Tests.Support;
 
@@ -36,7 +35,7 @@ public sealed class ActorTree : IAsyncDisposable
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
         var system = ActorSystem.Create("nixh-test", NixHumanityConfig.Compose(options));
-        var directory = system.ActorOf(UserDirectory.Props(options, clock ?? TimeProvider.System), "users");
+        var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(), clock ?? TimeProvider.System), "users");
         return new ActorTree(system, directory, options);
     }
 

@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Tests.Support;
 using NixHumanity.Actors.Users;
 

@@ -1,8 +1,9 @@
 using Akka.Actor;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
-using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Tests.Users;
 

@@ -4,7 +4,8 @@ using System.Numerics.Tensors;
 using System.Security.Cryptography;
 using System.Text;
 using DuckDB.NET.Data;
-using NixHumanity.Actors.Storage;
+using NixHumanity.Actors.Infrastructure;
+using NixHumanity.Actors.Memory.Where;
 
 namespace NixHumanity.Actors.Memory.Store;
 

@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure.Serialization;
+
+namespace NixHumanity.Actors.DataPortability.Export;
+
+/// <summary>Creating, sealing (manifest with checksums) and verifying export folders.</summary>
+public static class ExportFolder
+{
+    private static readonly JsonSerializerOptions ManifestJson = new(NixHumanityJsonSerializer.JsonOptions) { WriteIndented = true };
+
+    /// <summary>Creates the folder; refuses one that already holds files, so an export never mixes with other data.</summary>
+    public static string Create(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
+        {
+            throw new InvalidInputException(new CommandRejected("out", "must be a new or empty folder"));
+        }
+
+        Directory.CreateDirectory(full);
+        return full;
+    }
+
+    /// <summary>Writes <c>manifest.json</c> listing every file with size and sha256.</summary>
+    public static async Task<ExportManifest> SealAsync(
+        string folder, string userId, DateTimeOffset exportedAt, IReadOnlyDictionary<string, long> counts,
+        IReadOnlyDictionary<string, string> descriptions, CancellationToken cancellationToken)
+    {
+        var files = new List<ExportedFile>();
+        foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(folder, file).Replace('\\', '/');
+            if (relative == ExportManifest.FileName)
+            {
+                continue;
+            }
+
+            var top = relative.Split('/')[0];
+            files.Add(new ExportedFile(relative, new FileInfo(file).Length, await Sha256Async(file, cancellationToken).ConfigureAwait(false),
+                descriptions.GetValueOrDefault(relative) ?? descriptions.GetValueOrDefault(top) ?? ""));
+        }
+
+        var manifest = new ExportManifest(ExportManifest.CurrentFormat, userId, exportedAt, counts, files);
+        await File.WriteAllTextAsync(Path.Combine(folder, ExportManifest.FileName), JsonSerializer.Serialize(manifest, ManifestJson), cancellationToken)
+            .ConfigureAwait(false);
+        return manifest;
+    }
+
+    /// <summary>True when <paramref name="path"/> is a folder with an export manifest.</summary>
+    public static bool IsExport(string path) => File.Exists(Path.Combine(path, ExportManifest.FileName));
+
+    /// <summary>Reads the manifest and checks every listed file's size and sha256; any difference refuses the folder.</summary>
+    public static async Task<ExportManifest> VerifyAsync(string folder, CancellationToken cancellationToken)
+    {
+        ExportManifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ExportManifest>(await File.ReadAllTextAsync(Path.Combine(folder, ExportManifest.FileName), cancellationToken)
+                           .ConfigureAwait(false), NixHumanityJsonSerializer.JsonOptions)
+                       ?? throw new JsonException("empty manifest");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidInputException(new CommandRejected("manifest", $"is not a valid export manifest ({ex.Message})"));
+        }
+
+        if (manifest.Format != ExportManifest.CurrentFormat)
+        {
+            throw new InvalidInputException(new CommandRejected("manifest", $"format '{manifest.Format}' is not {ExportManifest.CurrentFormat}"));
+        }
+
+        foreach (var file in manifest.Files)
+        {
+            var path = Path.GetFullPath(Path.Combine(folder, file.Path));
+            if (!path.StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path))
+            {
+                throw new InvalidInputException(new CommandRejected("manifest", $"lists '{file.Path}', which is missing"));
+            }
+
+            if (await Sha256Async(path, cancellationToken).ConfigureAwait(false) != file.Sha256)
+            {
+                throw new InvalidInputException(new CommandRejected("manifest", $"checksum of '{file.Path}' does not match: the export was changed or damaged"));
+            }
+        }
+
+        return manifest;
+    }
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+    }
+}

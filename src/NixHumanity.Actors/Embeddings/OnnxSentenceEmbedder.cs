@@ -1,0 +1,338 @@
+using System.Numerics.Tensors;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.Tokenizers;
+
+namespace NixHumanity.Actors.Embeddings;
+
+/// <summary>
+/// Sentence embeddings from an all-MiniLM-L6-v2-shaped ONNX export: BERT WordPiece tokens (at most
+/// <see cref="OnnxSentenceEmbedderOptions.MaxTokens"/>), <c>last_hidden_state</c> mean-pooled over the
+/// attention mask, then L2-normalised — the same recipe as sentence-transformers.
+/// </summary>
+/// <remarks>The ONNX Runtime session is thread-safe; the owner (MemoryActor) calls one text or batch at a time anyway.</remarks>
+public sealed class OnnxSentenceEmbedder : IEmbedder
+{
+    /// <summary>The output this embedder pools.</summary>
+    public const string OutputName = "last_hidden_state";
+
+    private readonly InferenceSession _session;
+    // One RunOptions for all calls: creating a native object per batch is measurable next to a small Run.
+    private readonly RunOptions _runOptions;
+    private readonly BertTokenizer _tokenizer;
+    private readonly OnnxSentenceEmbedderOptions _options;
+    private readonly bool _hasTokenTypeIds;
+    private bool _disposed;
+
+    /// <summary>
+    /// Loads the model (downloading it first when opted in and absent), verifies its sha256 and its inputs and
+    /// outputs, and loads the tokenizer.
+    /// </summary>
+    /// <param name="options">The configuration.</param>
+    /// <exception cref="FileNotFoundException">The model file or vocab.txt is absent (and no download is configured).</exception>
+    /// <exception cref="ModelDownloadException">The opt-in download failed (for example, no network).</exception>
+    /// <exception cref="ModelChecksumException">The model file's sha256 is not the expected one.</exception>
+    /// <exception cref="InvalidDataException">The model does not have the expected inputs/outputs.</exception>
+    public OnnxSentenceEmbedder(OnnxSentenceEmbedderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        _options = options;
+
+        var modelPath = Path.GetFullPath(options.ModelPath);
+        var expected = options.ExpectedSha256 is null ? null : ModelFiles.NormalizeSha256(options.ExpectedSha256);
+        if (!File.Exists(modelPath))
+        {
+            if (options.DownloadUrl is null)
+            {
+                throw new FileNotFoundException(
+                    $"ONNX model file '{modelPath}' (ModelPath) does not exist and no DownloadUrl is configured. " +
+                    "Copy an all-MiniLM-L6-v2 ONNX export there, or opt in to a first-use download.", modelPath);
+            }
+
+            // Blocking here is deliberate: construction happens once, off the hot path, in the owner's start-up.
+            Task.Run(() => ModelFiles.DownloadAsync(options.DownloadUrl, modelPath, expected,
+                KnownModels.PublishedSha256, options.DownloadTimeout)).GetAwaiter().GetResult();
+        }
+
+        var sha = ModelFiles.VerifySha256(modelPath, expected, KnownModels.PublishedSha256);
+
+        var tokenizerFolder = options.TokenizerFolder ?? ModelFiles.LocateModelFolder(KnownModels.AllMiniLmL6V2);
+        var vocabPath = Path.Combine(tokenizerFolder, "vocab.txt");
+        if (!File.Exists(vocabPath))
+        {
+            throw new FileNotFoundException(
+                $"Tokenizer vocabulary '{vocabPath}' does not exist (TokenizerFolder '{tokenizerFolder}').", vocabPath);
+        }
+
+        // RemoveNonSpacingMarks matches the Hugging Face uncased tokenizer, which strips accents ("café" → "cafe").
+        _tokenizer = BertTokenizer.Create(vocabPath, new BertOptions { RemoveNonSpacingMarks = true });
+
+        using var sessionOptions = CreateSessionOptions(options);
+        try
+        {
+            _session = new InferenceSession(modelPath, sessionOptions);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new InvalidDataException($"ONNX model file '{modelPath}' could not be loaded: {ex.Message}", ex);
+        }
+
+        _runOptions = new RunOptions();
+        try
+        {
+            _hasTokenTypeIds = CheckSignature(_session, modelPath, out var dimensions);
+            Dimensions = dimensions;
+        }
+        catch
+        {
+            _session.Dispose();
+            _runOptions.Dispose();
+            throw;
+        }
+
+        Sha256 = sha;
+        Id = $"onnx:{options.ModelName}:{sha[..12]}";
+    }
+
+    /// <inheritdoc />
+    public string Id { get; }
+
+    /// <inheritdoc />
+    public int Dimensions { get; }
+
+    /// <summary>The verified sha256 of the loaded model file.</summary>
+    public string Sha256 { get; }
+
+    /// <summary>The session <see cref="EmbedBatch"/> runs, for benchmarks that time a bare Run on it.</summary>
+    internal InferenceSession Session => _session;
+
+    /// <summary>
+    /// The session options of the embedder's session: ONNX Runtime defaults (all graph optimisations, sequential
+    /// execution) and <see cref="OnnxSentenceEmbedderOptions.IntraOpThreads"/> when positive. Benchmarks build
+    /// their bare comparison session with this, so both run the same optimised graph on the same threads.
+    /// </summary>
+    /// <param name="options">The embedder's configuration.</param>
+    /// <returns>New options; the caller disposes them.</returns>
+    internal static SessionOptions CreateSessionOptions(OnnxSentenceEmbedderOptions options)
+    {
+        var sessionOptions = new SessionOptions();
+        if (options.IntraOpThreads > 0)
+        {
+            sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        }
+
+        return sessionOptions;
+    }
+
+    /// <summary>
+    /// The token ids fed to the model for <paramref name="text"/>: [CLS] (101), WordPiece ids, [SEP] (102),
+    /// truncated like Hugging Face (word pieces beyond MaxTokens − 2 dropped, [SEP] kept).
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <returns>Between 2 and MaxTokens ids.</returns>
+    public IReadOnlyList<int> Tokenize(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var budget = _options.MaxTokens - 2;
+        // Accents are folded here because the tokenizer's own RemoveNonSpacingMarks relies on string.Normalize,
+        // which does nothing under InvariantGlobalization (see UnicodeFolding).
+        IReadOnlyList<int> pieces;
+        for (var chars = budget * 8; ; chars *= 4)
+        {
+            var prefix = CutAtWhitespace(text, chars);
+            pieces = _tokenizer.EncodeToIds(UnicodeFolding.RemoveDiacritics(prefix), addSpecialTokens: false);
+            if (pieces.Count >= budget || prefix.Length == text.Length)
+            {
+                break;
+            }
+        }
+
+        var ids = new List<int>(Math.Min(pieces.Count, budget) + 2) { _tokenizer.ClassificationTokenId };
+        ids.AddRange(pieces.Take(budget));
+        ids.Add(_tokenizer.SeparatorTokenId);
+        return ids;
+    }
+
+    /// <inheritdoc />
+    public float[] Embed(string text) => EmbedBatch([text])[0];
+
+    /// <inheritdoc />
+    public float[][] EmbedBatch(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var result = new float[texts.Count][];
+        for (var start = 0; start < texts.Count; start += _options.MaxBatchSize)
+        {
+            var count = Math.Min(_options.MaxBatchSize, texts.Count - start);
+            var tokenized = new List<IReadOnlyList<int>>(count);
+            for (var i = 0; i < count; i++)
+            {
+                tokenized.Add(Tokenize(texts[start + i] ?? throw new ArgumentException($"texts[{start + i}] is null.", nameof(texts))));
+            }
+
+            var pooled = Run(tokenized);
+            for (var i = 0; i < count; i++)
+            {
+                result[start + i] = pooled[i];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _session.Dispose();
+            _runOptions.Dispose();
+        }
+    }
+
+    /// <summary>Runs one padded batch and mean-pools each row over its attention mask.</summary>
+    private float[][] Run(List<IReadOnlyList<int>> tokenized)
+    {
+        var batch = tokenized.Count;
+        var seq = tokenized.Max(t => t.Count);
+        var ids = new long[batch * seq];
+        var mask = new long[batch * seq];
+        var types = new long[batch * seq];
+        for (var b = 0; b < batch; b++)
+        {
+            for (var t = 0; t < tokenized[b].Count; t++)
+            {
+                ids[(b * seq) + t] = tokenized[b][t];
+                mask[(b * seq) + t] = 1;
+            }
+
+            // Padding positions keep id 0 ([PAD]) and mask 0, so pooling ignores them.
+        }
+
+        long[] shape = [batch, seq];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
+        using var typesValue = OrtValue.CreateTensorValueFromMemory(types, shape);
+        var inputs = new Dictionary<string, OrtValue>
+        {
+            ["input_ids"] = idsValue,
+            ["attention_mask"] = maskValue,
+        };
+        if (_hasTokenTypeIds)
+        {
+            inputs["token_type_ids"] = typesValue;
+        }
+
+        using var outputs = _session.Run(_runOptions, inputs, [OutputName]);
+        var hidden = outputs[0].GetTensorDataAsSpan<float>();
+        var outShape = outputs[0].GetTensorTypeAndShape().Shape;
+        if (outShape.Length != 3 || outShape[0] != batch || outShape[1] != seq || outShape[2] != Dimensions)
+        {
+            throw new InvalidDataException(
+                $"ONNX model '{_options.ModelPath}' returned {OutputName} of shape [{string.Join(", ", outShape)}], " +
+                $"expected [{batch}, {seq}, {Dimensions}].");
+        }
+
+        var result = new float[batch][];
+        for (var b = 0; b < batch; b++)
+        {
+            var pooled = new float[Dimensions];
+            var tokens = tokenized[b].Count;
+            for (var t = 0; t < tokens; t++)
+            {
+                var row = hidden.Slice(((b * seq) + t) * Dimensions, Dimensions);
+                TensorPrimitives.Add(pooled, row, pooled);
+            }
+
+            // Mean over the real (mask = 1) tokens; the L2 normalisation that follows makes the division
+            // irrelevant to the direction, but it keeps the intermediate identical to sentence-transformers.
+            TensorPrimitives.Divide(pooled, Math.Max(tokens, 1), pooled);
+            VectorMath.NormalizeInPlace(pooled);
+            result[b] = pooled;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The longest prefix of <paramref name="text"/> of at most about <paramref name="chars"/> characters that ends
+    /// at whitespace. BERT splits on whitespace before anything else, so the word pieces of such a prefix are
+    /// exactly the first word pieces of the whole text: tokenising a huge input stops early without changing
+    /// which tokens are kept.
+    /// </summary>
+    private static string CutAtWhitespace(string text, int chars)
+    {
+        if (text.Length <= chars)
+        {
+            return text;
+        }
+
+        for (var i = chars; i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]))
+            {
+                return text[..i];
+            }
+        }
+
+        return text;
+    }
+
+    private static bool CheckSignature(InferenceSession session, string modelPath, out int dimensions)
+    {
+        var inputs = session.InputMetadata;
+        foreach (var required in new[] { "input_ids", "attention_mask" })
+        {
+            if (!inputs.ContainsKey(required))
+            {
+                throw new InvalidDataException(
+                    $"ONNX model '{modelPath}' has no input '{required}' (inputs: {string.Join(", ", inputs.Keys)}); " +
+                    "expected an all-MiniLM-L6-v2-shaped export with input_ids, attention_mask, token_type_ids.");
+            }
+        }
+
+        var unexpected = inputs.Keys.Where(k => k is not ("input_ids" or "attention_mask" or "token_type_ids")).ToList();
+        if (unexpected.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"ONNX model '{modelPath}' has inputs this embedder cannot fill: {string.Join(", ", unexpected)}.");
+        }
+
+        if (!session.OutputMetadata.TryGetValue(OutputName, out var output))
+        {
+            throw new InvalidDataException(
+                $"ONNX model '{modelPath}' has no output '{OutputName}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}).");
+        }
+
+        var last = output.Dimensions.Length == 3 ? output.Dimensions[2] : -2;
+        if (last == -2)
+        {
+            throw new InvalidDataException(
+                $"ONNX model '{modelPath}' output '{OutputName}' has rank {output.Dimensions.Length}, expected 3 [batch, seq, hidden].");
+        }
+
+        // A symbolic hidden size (-1) is accepted as 384 and checked again on every run.
+        dimensions = last > 0 ? last : 384;
+        return inputs.ContainsKey("token_type_ids");
+    }
+
+    private static void Validate(OnnxSentenceEmbedderOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ModelPath))
+        {
+            throw new ArgumentException("OnnxSentenceEmbedderOptions.ModelPath must be set.", nameof(options));
+        }
+
+        if (options.MaxTokens is < 3 or > 512)
+        {
+            throw new ArgumentException($"OnnxSentenceEmbedderOptions.MaxTokens must be in 3..512, got {options.MaxTokens}.", nameof(options));
+        }
+
+        if (options.MaxBatchSize is < 1 or > 4096)
+        {
+            throw new ArgumentException($"OnnxSentenceEmbedderOptions.MaxBatchSize must be in 1..4096, got {options.MaxBatchSize}.", nameof(options));
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.Persistence.Sql.Journal;
+using Akka.Persistence;
+
+namespace NixHumanity.Actors.Infrastructure;
+
+/// <summary>
+/// Akka.Persistence.Sql's write journal with group commit: the writes of all persistent actors that arrive while one
+/// transaction is being written go into the next transaction together, so many users writing at once cost one
+/// commit (one <c>fsync</c> on SQLite) per group instead of one per event. Used for the embedded SQLite journal.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Why: the plugin batches writes itself (<c>BatchWeighted</c> in front of its writer), but only while a write is in
+/// flight asynchronously. Microsoft.Data.Sqlite completes every "async" call synchronously, so the writer stage is
+/// never busy when the next write arrives, and every event became its own transaction: measured with 100 users, 2,049
+/// <c>fsync</c> calls for 2,000 events and about 1,400 acknowledged events/s. This class forms the groups one step
+/// earlier, in the journal actor, where writes do queue up while the previous group is on disk.
+/// </para>
+/// <para>
+/// Guarantees are the plugin's: a write is acknowledged only after its group's transaction committed; each
+/// <see cref="AtomicWrite"/> keeps its own rejection (e.g. a serialization failure rejects only that write). A
+/// group is one transaction, so if the database refuses it, every write in it fails and those actors restart and
+/// recover — exactly what the plugin's own batching does on servers whose drivers are truly asynchronous.
+/// </para>
+/// </remarks>
+public sealed class GroupCommitSqlJournal : SqlWriteJournal
+{
+    /// <summary>
+    /// Most queued write calls (each one actor's batch of <see cref="AtomicWrite"/>s) put into one transaction; the
+    /// rest wait for the next. Bounds a transaction's size when very many actors write at once.
+    /// </summary>
+    public const int MaxGroupSize = 500;
+
+    // Concurrent because the plugin base may read it from a circuit-breaker callback off the actor's thread.
+    private readonly ConcurrentDictionary<string, Task> _unfinishedByPersistenceId = new(StringComparer.Ordinal);
+    private List<PendingWrite> _waiting = [];
+    private bool _writing;
+    private long _groupsWritten;
+    private long _writesCommitted;
+
+    /// <summary>Creates the journal from its plugin configuration (<c>akka.persistence.journal.sql</c>).</summary>
+    /// <param name="journalConfig">The plugin's HOCON section.</param>
+    public GroupCommitSqlJournal(Akka.Configuration.Config journalConfig)
+        : base(journalConfig)
+    {
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Queues the write; it is written with the next group and completes when that group committed.</remarks>
+    protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var write = new PendingWrite(messages.ToList());
+        if (write.Writes.Count == 0)
+        {
+            return Task.FromResult<IImmutableList<Exception>>(ImmutableList<Exception>.Empty);
+        }
+
+        _waiting.Add(write);
+        foreach (var atomicWrite in write.Writes)
+        {
+            _unfinishedByPersistenceId[atomicWrite.PersistenceId] = write.Completion.Task;
+        }
+
+        if (!_writing)
+        {
+            WriteNextGroup();
+        }
+
+        return write.Completion.Task;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Waits for this persistence id's queued or unfinished writes first (whatever their outcome), so a restarted
+    /// actor never reads a highest sequence number that a write still in flight is about to change.
+    /// </remarks>
+    public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
+    {
+        if (_unfinishedByPersistenceId.TryGetValue(persistenceId, out var unfinished))
+        {
+            try
+            {
+                await unfinished.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Only completion matters here; the writer was told about the failure.
+            }
+        }
+
+        return await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override bool ReceivePluginInternal(object message)
+    {
+        switch (message)
+        {
+            case GroupWritten written:
+                Complete(written);
+                WriteNextGroup();
+                return true;
+            case GetGroupCommitStats:
+                Sender.Tell(new GroupCommitStats(_groupsWritten, _writesCommitted));
+                return true;
+            default:
+                return base.ReceivePluginInternal(message);
+        }
+    }
+
+    private void WriteNextGroup()
+    {
+        if (_waiting.Count == 0)
+        {
+            _writing = false;
+            return;
+        }
+
+        List<PendingWrite> group;
+        if (_waiting.Count <= MaxGroupSize)
+        {
+            group = _waiting;
+            _waiting = [];
+        }
+        else
+        {
+            group = _waiting.GetRange(0, MaxGroupSize);
+            _waiting.RemoveRange(0, MaxGroupSize);
+        }
+
+        _writing = true;
+        var all = new List<AtomicWrite>();
+        foreach (var write in group)
+        {
+            all.AddRange(write.Writes);
+        }
+
+        var self = Self;
+        Task<IImmutableList<Exception>> result;
+        try
+        {
+            // Not any one caller's token: cancelling one write must not cancel the others in its group.
+            result = base.WriteMessagesAsync(all, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            result = Task.FromException<IImmutableList<Exception>>(ex);
+        }
+
+        result.ContinueWith(
+            task => self.Tell(new GroupWritten(group, task)),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void Complete(GroupWritten written)
+    {
+        var task = written.Result;
+        var total = written.Group.Sum(w => w.Writes.Count);
+        var rejections = task.IsCompletedSuccessfully ? task.Result : null;
+        if (task.IsCompletedSuccessfully && rejections is not null && rejections.Count != 0 && rejections.Count != total)
+        {
+            task = Task.FromException<IImmutableList<Exception>>(new InvalidOperationException(
+                $"the journal returned {rejections.Count} write results for {total} writes"));
+        }
+
+        var offset = 0;
+        foreach (var write in written.Group)
+        {
+            if (task.IsFaulted)
+            {
+                write.Completion.TrySetException(task.Exception!.InnerExceptions);
+            }
+            else if (task.IsCanceled)
+            {
+                write.Completion.TrySetCanceled();
+            }
+            else
+            {
+                write.Completion.TrySetResult(rejections is null || rejections.Count == 0
+                    ? ImmutableList<Exception>.Empty
+                    : rejections.Skip(offset).Take(write.Writes.Count).ToImmutableList());
+            }
+
+            offset += write.Writes.Count;
+            foreach (var atomicWrite in write.Writes)
+            {
+                // Only if no later write of this actor replaced it meanwhile.
+                _unfinishedByPersistenceId.TryRemove(new KeyValuePair<string, Task>(atomicWrite.PersistenceId, write.Completion.Task));
+            }
+        }
+
+        if (task.IsCompletedSuccessfully)
+        {
+            _groupsWritten++;
+            _writesCommitted += total;
+        }
+    }
+
+    /// <summary>One call's writes and the task its caller awaits.</summary>
+    private sealed class PendingWrite(List<AtomicWrite> writes)
+    {
+        public List<AtomicWrite> Writes { get; } = writes;
+
+        public TaskCompletionSource<IImmutableList<Exception>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>A group's transaction finished (successfully or not).</summary>
+    private sealed record GroupWritten(List<PendingWrite> Group, Task<IImmutableList<Exception>> Result);
+}
+
+/// <summary>Asks a <see cref="GroupCommitSqlJournal"/> how many groups and writes it has committed.</summary>
+public sealed record GetGroupCommitStats
+{
+    /// <summary>The only instance.</summary>
+    public static readonly GetGroupCommitStats Instance = new();
+}
+
+/// <summary>How many transactions (groups) and writes a <see cref="GroupCommitSqlJournal"/> has committed.</summary>
+/// <param name="Groups">Committed transactions.</param>
+/// <param name="Writes">Committed writes (<see cref="AtomicWrite"/>s) in them.</param>
+public sealed record GroupCommitStats(long Groups, long Writes);

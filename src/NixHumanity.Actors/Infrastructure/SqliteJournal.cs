@@ -1,0 +1,36 @@
+using Microsoft.Data.Sqlite;
+
+namespace NixHumanity.Actors.Infrastructure;
+
+/// <summary>Preparation of the embedded SQLite journal file before the actor system opens it.</summary>
+public static class SqliteJournal
+{
+    /// <summary>Connection string for the journal file. A shared cache is not used: WAL gives readers their own snapshot.</summary>
+    public static string ConnectionStringFor(string databasePath) => new SqliteConnectionStringBuilder
+    {
+        DataSource = databasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        DefaultTimeout = 30,
+        Pooling = true,
+    }.ToString();
+
+    /// <summary>
+    /// Creates the folder and the file and switches it to WAL. WAL cannot be requested in the connection string
+    /// (Microsoft.Data.Sqlite rejects it) but it sticks to the file once set, so doing it here covers every
+    /// connection the journal opens later.
+    /// </summary>
+    public static void Prepare(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text;
+using Akka.Actor;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Forget;
+using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Tests.Cli;
+using NixHumanity.Actors.Tests.Support;
+
+namespace NixHumanity.Actors.Tests.DataPortability.Forget;
+
+public sealed class ForgetSpecs : IDisposable
+{
+    private readonly TempDataDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    /// <summary>Every file under the data directory whose bytes contain <paramref name="marker"/> (UTF-8 or UTF-16).</summary>
+    private List<string> FilesContaining(string marker)
+    {
+        var patterns = new[] { Encoding.UTF8.GetBytes(marker), Encoding.Unicode.GetBytes(marker) };
+        return Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories)
+            .Where(file => patterns.Any(p => File.ReadAllBytes(file).AsSpan().IndexOf(p) >= 0))
+            .ToList();
+    }
+
+    [Fact]
+    public async Task Forget_removes_every_byte_of_the_user_and_leaves_other_users_untouched()
+    {
+        var marker = $"zqx-marker-{Guid.NewGuid():N}";
+        SessionStatus otherBefore;
+        await using (var tree = ActorTree.Start(_data.Path, o => o.SnapshotInterval = 5))
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                await tree.RecordAsync("rose", $"please install {marker} number {i}", command: $"nix-env -iA nixpkgs.{marker}");
+                await tree.RecordAsync("sarah", $"query my history {i}");
+            }
+
+            await tree.AskAsync<NotificationAcknowledged>(new RecordNotification("rose", $"{marker}-source"));
+            otherBefore = await tree.StatusAsync("sarah");
+        }
+
+        var chart = await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--user", "rose", "--out", Path.Combine(_data.Path, "charts"));
+        chart.ExitCode.Should().Be(0, chart.StdErr);
+        var search = await NixhProcess.RunAsync("search", "--data-dir", _data.Path, "--json", "--user", "rose", $"install {marker}");
+        search.StdOut.Should().Contain(marker, "the memory store holds the marker before the forget");
+        foreach (var verb in new[] { new[] { "fold", "--user", "rose" }, new[] { "query", "learning", "--user", "rose" }, new[] { "preferences", "--user", "rose" } })
+        {
+            var touched = await NixhProcess.RunAsync([.. verb, "--data-dir", _data.Path]);
+            touched.ExitCode.Should().Be(0, $"nixh {string.Join(' ', verb)}: {touched.StdErr}");
+        }
+
+        var export = await NixhProcess.RunAsync("export", "--data-dir", _data.Path, "--user", "rose", "--out", Path.Combine(Path.GetTempPath(), "nixh-tests", $"export-{Guid.NewGuid():N}"));
+        export.ExitCode.Should().Be(0, export.StdErr);
+        FilesContaining(marker).Should().NotBeEmpty("the marker was written before the forget");
+
+        var forget = await NixhProcess.RunAsync("forget", "--data-dir", _data.Path, "--json", "--user", "rose");
+
+        forget.ExitCode.Should().Be(0, forget.StdErr);
+        var report = JsonDocument.Parse(forget.StdOut).RootElement;
+        report.GetProperty("journalEvents").GetInt64().Should().BeGreaterThanOrEqualTo(13);
+        report.GetProperty("snapshots").GetInt64().Should().BeGreaterThanOrEqualTo(1);
+        FilesContaining(marker).Should().BeEmpty("no byte of any file under the data dir may hold the forgotten user's text");
+        Directory.Exists(Path.Combine(_data.Path, "users", "rose")).Should().BeFalse();
+        await using var after = ActorTree.Start(_data.Path);
+        (await after.StatusAsync("sarah")).Should().BeEquivalentTo(otherBefore);
+        (await after.StatusAsync("rose")).Interactions.Should().Be(0, "a forgotten user starts empty");
+        (await after.JournalEventsAsync("sarah")).Should().HaveCount((int)otherBefore.SequenceNr);
+    }
+
+    [Fact]
+    public async Task Forgetting_a_running_user_stops_the_tree_first_and_later_messages_start_an_empty_one()
+    {
+        await using var tree = ActorTree.Start(_data.Path);
+        await tree.RecordAsync("maya", "install ripgrep");
+
+        var forgetting = tree.Directory.Ask<object>(new ForgetUser("maya"), TimeSpan.FromSeconds(60));
+        var statusDuringForget = tree.StatusAsync("maya");
+        var reply = await forgetting;
+
+        reply.Should().BeOfType<UserForgotten>().Which.Report.JournalEvents.Should().Be(1);
+        (await statusDuringForget).Interactions.Should().Be(0, "a message arriving during the forget waits and meets an empty tree");
+        (await tree.RecordAsync("maya", "a new beginning")).SequenceNr.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task An_invalid_user_id_is_rejected()
+    {
+        await using var tree = ActorTree.Start(_data.Path);
+
+        var reply = await tree.Directory.Ask<object>(new ForgetUser("../etc"), TimeSpan.FromSeconds(10));
+
+        reply.Should().Be(new CommandRejected("userId", "must match [A-Za-z0-9_-]{1,64}"));
+    }
+}
