@@ -112,8 +112,7 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
         {
             return VectorMemoryStore.Open(path, _settings.Options.ToStoreOptions());
         }
-        catch (Exception ex) when (ex is InvalidDataException ||
-                                   (ex is DuckDB.NET.Data.DuckDBException && ex.Message.Contains("not a valid DuckDB database", StringComparison.Ordinal)))
+        catch (Exception ex) when (StoreFaults.IsUnreadable(ex, path))
         {
             var aside = $"{path}.unreadable-{DateTime.UtcNow:yyyyMMddTHHmmssfff}";
             File.Move(path, aside);
