@@ -2,14 +2,22 @@ namespace NixHumanity.Actors.Memory.Store;
 
 /// <summary>
 /// When the HNSW graph over the live memories is built, kept current, swapped in and thrown away. The build runs on
-/// the thread pool from a snapshot of the exact matrix and never touches DuckDB; the owner swaps the finished graph
-/// in during a later call. Not thread-safe, like the store.
+/// the thread pool from a snapshot of the exact matrix and never touches DuckDB; the owner's thread only ever looks
+/// at whether the build task has completed, so no call blocks on it except <see cref="WaitUntilReady"/> (an explicit
+/// wait for benchmarks and tests) and <see cref="Dispose"/>.
 /// </summary>
+/// <remarks>
+/// A build that is no longer wanted (the embedder changed, the store closes) is cancelled and left to finish in the
+/// background: a continuation releases its native index. Waiting for it instead would stall the owning actor until
+/// USearch notices the cancellation. <see cref="Dispose"/> is the one place that waits, so that no native index
+/// outlives the store. Not thread-safe, like the store.
+/// </remarks>
 internal sealed class HnswLifecycle(LiveMemories live, VectorMemoryStoreOptions options) : IDisposable
 {
     // Up to this many changed rows are added to a ready graph on the owner's thread; more are cheaper to rebuild.
     private const int IncrementalLimit = 2048;
 
+    private readonly List<Task> _abandoned = [];
     private HnswIndex? _index;
     private Task<HnswIndex>? _build;
     private CancellationTokenSource? _cancel;
@@ -59,23 +67,13 @@ internal sealed class HnswLifecycle(LiveMemories live, VectorMemoryStoreOptions 
         }
     }
 
-    /// <summary>Forgets the graph and cancels a running build.</summary>
+    /// <summary>Forgets the graph and cancels a running build without waiting for it.</summary>
     public void Drop()
     {
         if (_build is { } build)
         {
-            _cancel?.Cancel();
-            try
-            {
-                build.Wait();
-                build.Result.Dispose();
-            }
-            catch (AggregateException)
-            {
-                // Cancelled or failed: nothing to keep.
-            }
-
-            _cancel?.Dispose();
+            _cancel!.Cancel();
+            Abandon(build, _cancel);
         }
 
         _build = null;
@@ -86,40 +84,46 @@ internal sealed class HnswLifecycle(LiveMemories live, VectorMemoryStoreOptions 
     }
 
     /// <summary>
-    /// Blocks until a pending build is swapped in or <paramref name="timeout"/> passes. Returns whether the graph is
-    /// ready; false when no build was needed or it did not finish in time.
+    /// Blocks until a pending build is swapped in or <paramref name="timeout"/> (measured by <paramref name="clock"/>)
+    /// passes. Returns whether the graph is ready; false when no build was needed or it did not finish in time.
     /// </summary>
-    public bool WaitUntilReady(TimeSpan timeout)
+    public bool WaitUntilReady(TimeSpan timeout, TimeProvider clock)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        using var stop = new CancellationTokenSource();
+        // Waiting on the build task and on a timer task needs no deadline arithmetic and no clock polling.
+        var timedOut = Task.Delay(timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan ? TimeSpan.Zero : timeout, clock, stop.Token);
+        try
         {
-            Poll();
-            if (_index is not null)
+            while (true)
             {
-                return true;
-            }
+                Poll();
+                if (_index is not null)
+                {
+                    return true;
+                }
 
-            var build = _build;
-            var remaining = deadline - DateTime.UtcNow;
-            if (build is null || remaining <= TimeSpan.Zero)
-            {
-                return false;
-            }
+                if (_build is not { } build || timedOut.IsCompleted)
+                {
+                    return false;
+                }
 
-            try
-            {
-                build.Wait(remaining);
+                // A failed build completes the task too; Poll records its error and searches stay exact.
+                Task.WaitAny(build, timedOut);
             }
-            catch (AggregateException)
-            {
-                // Poll records the failure and falls back to exact search.
-            }
+        }
+        finally
+        {
+            stop.Cancel();
         }
     }
 
     /// <inheritdoc />
-    public void Dispose() => Drop();
+    public void Dispose()
+    {
+        Drop();
+        Task.WaitAll(_abandoned);
+        _abandoned.Clear();
+    }
 
     private void StartBuild()
     {
@@ -150,6 +154,7 @@ internal sealed class HnswLifecycle(LiveMemories live, VectorMemoryStoreOptions 
             return;
         }
 
+        // Completed, so reading the result does not block.
         var index = build.Result;
         for (var ord = index.Rows; ord < live.Matrix.Count; ord++)
         {
@@ -172,4 +177,21 @@ internal sealed class HnswLifecycle(LiveMemories live, VectorMemoryStoreOptions 
         _index = index;
     }
 
+    private void Abandon(Task<HnswIndex> build, CancellationTokenSource cancel)
+    {
+        _abandoned.RemoveAll(t => t.IsCompleted);
+        _abandoned.Add(build.ContinueWith(
+            static (finished, state) =>
+            {
+                ((CancellationTokenSource)state!).Dispose();
+                if (finished.IsCompletedSuccessfully)
+                {
+                    finished.Result.Dispose();
+                }
+            },
+            cancel,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default));
+    }
 }

@@ -110,7 +110,7 @@ public sealed class VectorMemoryStore : IDisposable
     /// <summary>Opens (or creates) the store at <paramref name="path"/>.</summary>
     /// <param name="path">The DuckDB file, normally <c>&lt;user folder&gt;/memory/memory.duckdb</c>.</param>
     /// <param name="options">Tuning; defaults when null.</param>
-    /// <param name="clock">Clock stamping versions; the system clock when null.</param>
+    /// <param name="clock">Clock stamping versions and timing <see cref="WaitForHnsw"/>; the system clock when null.</param>
     /// <exception cref="InvalidDataException">The file was written by an incompatible schema.</exception>
     /// <exception cref="InvalidInputException">The options are out of range (field <c>options</c>).</exception>
     public static VectorMemoryStore Open(string path, VectorMemoryStoreOptions? options = null, TimeProvider? clock = null)
@@ -313,13 +313,14 @@ public sealed class VectorMemoryStore : IDisposable
     }
 
     /// <summary>
-    /// Blocks until a pending HNSW build finishes (benchmarks, tests, warm-up) and swaps it in.
-    /// Returns whether the graph is ready; false when no build was needed or it did not finish in time.
+    /// Blocks until a pending HNSW build finishes (benchmarks, tests, warm-up) and swaps it in; never call it from an
+    /// actor's message handler. Returns whether the graph is ready; false when no build was needed or it did not
+    /// finish within <paramref name="timeout"/> (measured by the store's clock).
     /// </summary>
     public bool WaitForHnsw(TimeSpan timeout)
     {
         ThrowIfDisposed();
-        return _hnsw.WaitUntilReady(timeout);
+        return _hnsw.WaitUntilReady(timeout, _clock);
     }
 
     /// <summary>Disk usage of the store: the DuckDB file and its write-ahead log, in bytes.</summary>
@@ -345,6 +346,7 @@ public sealed class VectorMemoryStore : IDisposable
         }
 
         _disposed = true;
+        // The only wait for background HNSW builds: none may outlive the store.
         _hnsw.Dispose();
         _table.Dispose();
     }
