@@ -119,6 +119,7 @@ internal sealed class MemoryTable : IDisposable
     /// visible at that version.
     /// </summary>
     /// <exception cref="Contracts.InvalidInputException">DuckDB cannot evaluate the predicate (e.g. a type error).</exception>
+    /// <exception cref="StoreFaultException">The file could not be read.</exception>
     public int[] MatchingOrds(WherePredicate predicate, long? version)
     {
         var visible = version is null
@@ -144,6 +145,13 @@ internal sealed class MemoryTable : IDisposable
         }
         catch (DuckDBException exception)
         {
+            // A damaged or unreachable file is the store's fault, not the predicate's; anything else DuckDB reports
+            // here (a type or conversion error) is about the person's predicate.
+            if (StoreFaults.Classify(exception, Path) is { } fault)
+            {
+                throw fault;
+            }
+
             var message = exception.Message.Split('\n', 2)[0].Trim();
             throw WherePredicate.Error($"DuckDB cannot evaluate the predicate: {message}");
         }
