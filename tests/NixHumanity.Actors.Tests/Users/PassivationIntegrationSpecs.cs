@@ -4,7 +4,7 @@ using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Tests.Users;
 
-public sealed class PassivationSpecs : IDisposable
+public sealed class PassivationIntegrationSpecs : IDisposable
 {
     private readonly TempDataDirectory _data = new();
 

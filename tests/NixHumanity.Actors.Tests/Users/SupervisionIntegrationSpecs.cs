@@ -7,7 +7,7 @@ using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Users;
 
-public sealed class SupervisionSpecs : IDisposable
+public sealed class SupervisionIntegrationSpecs : IDisposable
 {
     private readonly TempDataDirectory _data = new();
 
