@@ -1,8 +1,6 @@
 using Akka.Actor;
 using Akka.Pattern;
 using NixHumanity.Actors.Contracts;
-using NixHumanity.Actors.Learning;
-using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Users;
@@ -26,15 +24,19 @@ public sealed class UserActor : ReceiveActor
     private readonly string _userId;
     private readonly List<IActorRef> _children = [];
 
-    /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
+    /// <summary>Creates the actor with the real children; see <see cref="Props(string, UserSettings, TimeProvider)"/>.</summary>
     public UserActor(string userId, UserSettings settings, TimeProvider clock)
+        : this(userId, settings, clock, UserChildren.Default)
+    {
+    }
+
+    /// <summary>Creates the actor with the children that <paramref name="children"/> makes.</summary>
+    public UserActor(string userId, UserSettings settings, TimeProvider clock, UserChildren children)
     {
         _userId = userId;
-        // The projection owners do blocking file work (DuckDB, Parquet, ONNX); they run on their own threads so a
-        // hundred of them starting at once cannot starve the default dispatcher the sessions and the journal use.
-        var memory = StartSupervised("memory", MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory).WithDispatcher(StoreDispatcher), settings);
-        var learner = StartSupervised("learner", LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, clock, memory).WithDispatcher(StoreDispatcher), settings);
-        var session = StartSupervised("session", SessionActor.Props(userId, settings.Session, clock, memory, learner), settings);
+        var memory = StartSupervised("memory", children.Memory(userId, settings), settings);
+        var learner = StartSupervised("learner", children.Learner(userId, settings, clock, memory), settings);
+        var session = StartSupervised("session", children.Session(userId, settings, clock, memory, learner), settings);
 
         Receive<ISessionMessage>(msg => session.Forward(msg));
         Receive<SessionEventPublished>(msg =>
@@ -52,7 +54,11 @@ public sealed class UserActor : ReceiveActor
 
     /// <summary>Props for a user's tree.</summary>
     public static Props Props(string userId, UserSettings settings, TimeProvider clock) =>
-        Akka.Actor.Props.Create(() => new UserActor(userId, settings, clock));
+        Props(userId, settings, clock, UserChildren.Default);
+
+    /// <summary>Props for a user's tree whose children <paramref name="children"/> makes.</summary>
+    public static Props Props(string userId, UserSettings settings, TimeProvider clock, UserChildren children) =>
+        Akka.Actor.Props.Create(() => new UserActor(userId, settings, clock, children));
 
     /// <summary>
     /// Stops the session first and the projection owners after it, so every event the session publishes before it

@@ -16,18 +16,27 @@ namespace NixHumanity.Actors.Users;
 /// </remarks>
 public sealed class UserDirectory : ReceiveActor
 {
-    private readonly UserSettings _settings;
-    private readonly TimeProvider _clock;
+    private readonly Func<string, Props> _userTree;
     private readonly Func<string, Task<ForgetReport>> _erase;
+    private readonly Action _onSystemTerminated;
     private readonly Dictionary<string, List<(IUserMessage Message, IActorRef Sender)>> _buffered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IActorRef> _forgetting = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the directory; see <see cref="Props"/>.</summary>
+    /// <summary>Creates the directory of the real user trees; see <see cref="Props(UserSettings, TimeProvider)"/>.</summary>
     public UserDirectory(UserSettings settings, TimeProvider clock, Func<string, Task<ForgetReport>> erase)
+        : this(userId => UserActor.Props(userId, settings, clock), erase, settings.Memory.Embedder.Dispose)
     {
-        _settings = settings;
-        _clock = clock;
+    }
+
+    /// <summary>Creates a directory whose user trees <paramref name="userTree"/> makes.</summary>
+    /// <param name="userTree">Props of the tree of a user id.</param>
+    /// <param name="erase">Removes everything stored about a user (forget), once nothing of the user runs.</param>
+    /// <param name="onSystemTerminated">Releases what the trees shared, once the actor system has terminated.</param>
+    public UserDirectory(Func<string, Props> userTree, Func<string, Task<ForgetReport>> erase, Action onSystemTerminated)
+    {
+        _userTree = userTree;
         _erase = erase;
+        _onSystemTerminated = onSystemTerminated;
 
         Receive<IUserMessage>(Route);
         Receive<PassivateUser>(Passivate);
@@ -45,12 +54,21 @@ public sealed class UserDirectory : ReceiveActor
         Akka.Actor.Props.Create(() => new UserDirectory(
             settings, clock, userId => UserEraser.EraseAsync(settings.Journal, settings.Data, userId, CancellationToken.None)));
 
+    /// <summary>Props for a directory of the trees <paramref name="userTree"/> makes, erasing with <paramref name="erase"/>.</summary>
+    /// <param name="userTree">Props of the tree of a user id.</param>
+    /// <param name="erase">Removes everything stored about a user (forget).</param>
+    public static Props Props(Func<string, Props> userTree, Func<string, Task<ForgetReport>> erase)
+    {
+        Action nothingShared = () => { };
+        return Akka.Actor.Props.Create(() => new UserDirectory(userTree, erase, nothingShared));
+    }
+
     /// <inheritdoc />
     /// <remarks>
     /// The shared embedder is released when the actor system has terminated (every memory actor has stopped by
     /// then), not in PostStop, which a restart of the directory would also run while the embedder is still needed.
     /// </remarks>
-    protected override void PreStart() => Context.System.RegisterOnTermination(_settings.Memory.Embedder.Dispose);
+    protected override void PreStart() => Context.System.RegisterOnTermination(_onSystemTerminated);
 
     /// <summary>The child actor name of a user's tree.</summary>
     public static string ChildName(string userId) => $"user-{userId}";
@@ -81,7 +99,7 @@ public sealed class UserDirectory : ReceiveActor
             return child;
         }
 
-        child = Context.ActorOf(UserActor.Props(userId, _settings, _clock), name);
+        child = Context.ActorOf(_userTree(userId), name);
         Context.Watch(child);
         return child;
     }

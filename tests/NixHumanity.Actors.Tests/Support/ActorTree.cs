@@ -42,6 +42,13 @@ public sealed class ActorTree : IAsyncDisposable
     public Task<object> AskAsync(IUserMessage message, TimeSpan? timeout = null) =>
         Directory.Ask<object>(message, timeout ?? Options.AskTimeout);
 
+    /// <summary>Asks the directory itself (forget, active users): messages that are not for one user's tree.</summary>
+    public Task<object> AskDirectoryAsync(object message, TimeSpan? timeout = null) =>
+        Directory.Ask<object>(message, timeout ?? Options.AskTimeout);
+
+    /// <summary>The client facade over this tree, as a host builds it.</summary>
+    public NixHumanityClient Client() => new(new RequiredDirectory(Directory), Options, System);
+
     public async Task<T> AskAsync<T>(IUserMessage message, TimeSpan? timeout = null)
     {
         var reply = await AskAsync(message, timeout);
@@ -78,12 +85,27 @@ public static class ActorTreeInspection
     public static Task<ActiveUsers> AskDirectoryAsync(this ActorTree tree) =>
         tree.Directory.Ask<ActiveUsers>(GetActiveUsers.Instance, TimeSpan.FromSeconds(5));
 
-    /// <summary>The unique id of a running actor at a path below a user's tree, or null when none runs there.</summary>
-    public static async Task<long?> ActorUidAsync(this ActorTree tree, string userId, string relativePath)
+    /// <summary>The running actor at a path below a user's tree, or null when none runs there.</summary>
+    public static async Task<IActorRef?> ActorAsync(this ActorTree tree, string userId, string relativePath)
     {
         var path = $"/user/users/{UserDirectory.ChildName(userId)}{(relativePath.Length > 0 ? "/" + relativePath : "")}";
-        var identity = await tree.System.ActorSelection(path).Ask<Akka.Actor.ActorIdentity>(new Akka.Actor.Identify(path), TimeSpan.FromSeconds(5));
-        return identity.Subject?.Path.Uid;
+        var identity = await tree.System.ActorSelection(path).Ask<ActorIdentity>(new Identify(path), TimeSpan.FromSeconds(5));
+        return identity.Subject;
+    }
+
+    /// <summary>The unique id of a running actor at a path below a user's tree, or null when none runs there.</summary>
+    public static async Task<long?> ActorUidAsync(this ActorTree tree, string userId, string relativePath) =>
+        (await tree.ActorAsync(userId, relativePath))?.Path.Uid;
+
+    /// <summary>
+    /// Completes when <paramref name="actor"/> has terminated (Akka death watch, not polling); fails after the
+    /// generous <paramref name="within"/> (default one minute) so a hang shows as a failure.
+    /// </summary>
+    public static async Task TerminatedAsync(this IActorRef actor, TimeSpan? within = null)
+    {
+        using var deadline = new CancellationTokenSource(within ?? TimeSpan.FromMinutes(1));
+        await actor.WatchAsync(deadline.Token);
+        deadline.IsCancellationRequested.Should().BeFalse($"{actor.Path} should have terminated");
     }
 
     public static Task<long?> SystemActorUidAsync(this ActorTree tree, string userId) => tree.ActorUidAsync(userId, "");

@@ -1,11 +1,15 @@
 namespace NixHumanity.Actors.Tests.Support;
 
-/// <summary>Retries an assertion until it holds or the deadline passes (for effects that land asynchronously).</summary>
+/// <summary>
+/// Retries an assertion until it holds or the deadline passes. Only for effects that no event announces (a snapshot
+/// row written after the reply, a projection catching up on its own); anything with an event waits on the event.
+/// The deadline is generous (30 s) because it only bounds a failure, never paces a success.
+/// </summary>
 public static class Eventually
 {
     public static async Task HoldsAsync(Action assertion, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
         while (true)
         {
             try
@@ -22,7 +26,7 @@ public static class Eventually
 
     public static async Task HoldsAsync(Func<Task> assertion, TimeSpan? within = null)
     {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));
         while (true)
         {
             try

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text;
-using Akka.Actor;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Forget;
 using NixHumanity.Actors.Session;
@@ -12,8 +11,13 @@ namespace NixHumanity.Actors.Tests.DataPortability.Forget;
 public sealed class ForgetSpecs : IDisposable
 {
     private readonly TempDataDirectory _data = new();
+    private readonly TempDataDirectory _export = new();
 
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        _data.Dispose();
+        _export.Dispose();
+    }
 
     /// <summary>Every file under the data directory whose bytes contain <paramref name="marker"/> (UTF-8 or UTF-16).</summary>
     private List<string> FilesContaining(string marker)
@@ -51,7 +55,7 @@ public sealed class ForgetSpecs : IDisposable
             touched.ExitCode.Should().Be(0, $"nixh {string.Join(' ', verb)}: {touched.StdErr}");
         }
 
-        var export = await NixhProcess.RunAsync("export", "--data-dir", _data.Path, "--user", "rose", "--out", Path.Combine(Path.GetTempPath(), "nixh-tests", $"export-{Guid.NewGuid():N}"));
+        var export = await NixhProcess.RunAsync("export", "--data-dir", _data.Path, "--user", "rose", "--out", _export.Path);
         export.ExitCode.Should().Be(0, export.StdErr);
         FilesContaining(marker).Should().NotBeEmpty("the marker was written before the forget");
 
@@ -75,7 +79,7 @@ public sealed class ForgetSpecs : IDisposable
         await using var tree = ActorTree.Start(_data.Path);
         await tree.RecordAsync("maya", "install ripgrep");
 
-        var forgetting = tree.Directory.Ask<object>(new ForgetUser("maya"), TimeSpan.FromSeconds(60));
+        var forgetting = tree.AskDirectoryAsync(new ForgetUser("maya"), TimeSpan.FromSeconds(60));
         var statusDuringForget = tree.StatusAsync("maya");
         var reply = await forgetting;
 
@@ -89,7 +93,7 @@ public sealed class ForgetSpecs : IDisposable
     {
         await using var tree = ActorTree.Start(_data.Path);
 
-        var reply = await tree.Directory.Ask<object>(new ForgetUser("../etc"), TimeSpan.FromSeconds(10));
+        var reply = await tree.AskDirectoryAsync(new ForgetUser("../etc"));
 
         reply.Should().Be(new CommandRejected("userId", "must match [A-Za-z0-9_-]{1,64}"));
     }

@@ -3,7 +3,7 @@ using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Session;
 
-public sealed class SessionPersistenceSpecs : IDisposable
+public sealed class SessionPersistenceIntegrationSpecs : IDisposable
 {
     private readonly TempDataDirectory _data = new();
 

@@ -3,7 +3,7 @@ using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Session;
 
-public sealed class FlowSpecs : IDisposable
+public sealed class FlowIntegrationSpecs : IDisposable
 {
     private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow.AddHours(-2);
     private readonly TempDataDirectory _data = new();

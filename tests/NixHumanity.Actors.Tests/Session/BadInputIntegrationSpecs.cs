@@ -5,7 +5,7 @@ using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Tests.Session;
 
-public sealed class BadInputSpecs : IDisposable
+public sealed class BadInputIntegrationSpecs : IDisposable
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
     private readonly TempDataDirectory _data = new();

@@ -1,0 +1,31 @@
+using Akka.Actor;
+using NixHumanity.Actors.Learning;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Session;
+
+namespace NixHumanity.Actors.Users;
+
+/// <summary>
+/// How a <see cref="UserActor"/> makes the Props of its three children. <see cref="Default"/> makes the real
+/// session, memory and learner actors; behavioural specs pass stand-ins so the supervisor can be tested alone.
+/// </summary>
+/// <param name="Memory">Props of the memory actor of a user.</param>
+/// <param name="Learner">Props of the learner actor of a user, given the user's memory actor.</param>
+/// <param name="Session">Props of the session actor of a user, given the user's memory and learner actors.</param>
+public sealed record UserChildren(
+    Func<string, UserSettings, Props> Memory,
+    Func<string, UserSettings, TimeProvider, IActorRef, Props> Learner,
+    Func<string, UserSettings, TimeProvider, IActorRef, IActorRef, Props> Session)
+{
+    /// <summary>
+    /// The production children. The projection owners do blocking file work (DuckDB, Parquet, ONNX); they run on
+    /// their own threads so a hundred of them starting at once cannot starve the default dispatcher the sessions and
+    /// the journal use.
+    /// </summary>
+    public static readonly UserChildren Default = new(
+        (userId, settings) => MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory)
+            .WithDispatcher(UserActor.StoreDispatcher),
+        (userId, settings, clock, memory) => LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, clock, memory)
+            .WithDispatcher(UserActor.StoreDispatcher),
+        (userId, settings, clock, memory, learner) => SessionActor.Props(userId, settings.Session, clock, memory, learner));
+}

@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Akka.Actor;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+
+namespace NixHumanity.Actors.Tests.Support;
+
+/// <summary>
+/// Akka's in-memory journal with a gate in front of its writes (<see cref="JournalGate"/>), so a spec can hold a
+/// write and look at what the persistent actor does before it is durable.
+/// </summary>
+public sealed class GatedMemoryJournal : MemoryJournal
+{
+    /// <inheritdoc />
+    protected override async Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var writes = messages.ToList();
+        await JournalGate.For(Context.System).PassAsync(writes);
+        return await base.WriteMessagesAsync(writes, cancellationToken);
+    }
+}
+
+/// <summary>The gate of one actor system's <see cref="GatedMemoryJournal"/>; open unless a spec closes it.</summary>
+public sealed class JournalGate
+{
+    private static readonly ConditionalWeakTable<ActorSystem, JournalGate> Gates = new();
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _open = Opened();
+    private TaskCompletionSource<IReadOnlyList<IPersistentRepresentation>> _held = NewHeld();
+
+    /// <summary>The gate of <paramref name="system"/>'s journal.</summary>
+    public static JournalGate For(ActorSystem system) => Gates.GetValue(system, _ => new JournalGate());
+
+    /// <summary>Completes with the events of the first write that arrives while the gate is closed.</summary>
+    public Task<IReadOnlyList<IPersistentRepresentation>> WriteHeld
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _held.Task;
+            }
+        }
+    }
+
+    /// <summary>Holds every following write until <see cref="Open"/>.</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _held = NewHeld();
+        }
+    }
+
+    /// <summary>Lets held and following writes through.</summary>
+    public void Open()
+    {
+        lock (_lock)
+        {
+            _open.TrySetResult();
+        }
+    }
+
+    internal Task PassAsync(IReadOnlyList<AtomicWrite> writes)
+    {
+        lock (_lock)
+        {
+            if (!_open.Task.IsCompleted)
+            {
+                _held.TrySetResult(writes.SelectMany(w => (IImmutableList<IPersistentRepresentation>)w.Payload).ToList());
+            }
+
+            return _open.Task;
+        }
+    }
+
+    private static TaskCompletionSource Opened()
+    {
+        var open = new TaskCompletionSource();
+        open.SetResult();
+        return open;
+    }
+
+    private static TaskCompletionSource<IReadOnlyList<IPersistentRepresentation>> NewHeld() =>
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
