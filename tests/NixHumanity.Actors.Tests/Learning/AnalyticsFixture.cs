@@ -11,17 +11,17 @@ internal static class AnalyticsFixture
 {
     private static readonly string[] Commands = ["nix-env -iA nixpkgs.firefox", "nixos-rebuild switch", "nix search vim", "nix-collect-garbage -d"];
 
-    public static List<JournalEntry> Journal(string userId, int seed, int interactions = 600)
+    public static List<JournaledSessionEvent> Journal(string userId, int seed, int interactions = 600)
     {
         var rng = new Random(seed);
-        var journal = new List<JournalEntry>();
+        var journal = new List<JournaledSessionEvent>();
         var seq = 0L;
         var t = new DateTimeOffset(2026, 3, 4, 8, 0, 0, TimeSpan.Zero);
         var inFlow = false;
         var flowStartedAt = t;
         var deferred = new List<(string Id, DateTimeOffset At)>();
         var notification = 0;
-        void Add(ISessionEvent e) => journal.Add(new JournalEntry(++seq, e));
+        void Add(ISessionEvent e) => journal.Add(new JournaledSessionEvent(++seq, e));
 
         for (var i = 0; i < interactions; i++)
         {
@@ -82,7 +82,7 @@ internal static class AnalyticsFixture
         return journal;
     }
 
-    public static List<(string UserId, double AvgDuration, double? Peak)> ExpectedFlow(IEnumerable<JournalEntry> journal) =>
+    public static List<(string UserId, double AvgDuration, double? Peak)> ExpectedFlow(IEnumerable<JournaledSessionEvent> journal) =>
         journal.Select(e => e.Event).OfType<InteractionRecorded>()
             .Where(i => (i.SuppliedFlowScore ?? i.FlowScore) > 0.7)
             .GroupBy(i => (i.UserId, i.SessionId))
@@ -92,7 +92,7 @@ internal static class AnalyticsFixture
             .OrderBy(r => r.Key, StringComparer.Ordinal)
             .ToList();
 
-    public static List<(DateTimeOffset Week, double Mastery)> ExpectedLearning(IEnumerable<JournalEntry> journal)
+    public static List<(DateTimeOffset Week, double Mastery)> ExpectedLearning(IEnumerable<JournaledSessionEvent> journal)
     {
         var counts = new Dictionary<string, (int Attempts, int Successes)>();
         var rates = new List<(DateTimeOffset At, double Rate)>();
@@ -116,7 +116,7 @@ internal static class AnalyticsFixture
             .ToList();
     }
 
-    public static List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)> ExpectedInterruptions(IEnumerable<JournalEntry> journal)
+    public static List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)> ExpectedInterruptions(IEnumerable<JournaledSessionEvent> journal)
     {
         var periods = new List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)>();
         var open = false;
