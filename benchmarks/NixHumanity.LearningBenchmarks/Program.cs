@@ -171,12 +171,12 @@ internal static class Program
             var times = new List<double>();
             for (var round = 0; round < 5; round++)
             {
-                var entries = new List<JournalEntry>(increment);
+                var entries = new List<JournaledSessionEvent>(increment);
                 for (var i = 0; i < increment; i++)
                 {
                     seq++;
                     var command = (seq % 5) switch { 0 => "git pull", 1 => "nix develop", 2 => "cargo test", 3 => $"nix-env -iA nixpkgs.p{seq % 300}", _ => null };
-                    entries.Add(new JournalEntry(seq, new InteractionRecorded($"i{seq}", "maya", $"s{seq / 40}", seq % 2 == 0 ? "can you run the tests please" : "tests",
+                    entries.Add(new JournaledSessionEvent(seq, new InteractionRecorded($"i{seq}", "maya", $"s{seq / 40}", seq % 2 == 0 ? "can you run the tests please" : "tests",
                         command, null, null, (InteractionOutcome)(1 + (seq % 2)), null, 0.6, null, 0.5, stamp.AddSeconds(seq * 6))));
                 }
 
@@ -206,7 +206,7 @@ internal static class Program
         // Journal projection throughput through the public Apply path (batches of 1,000 as a replay would send).
         const int events = 100_000;
         var t0 = new DateTimeOffset(2026, 1, 5, 8, 0, 0, TimeSpan.Zero);
-        var journal = new List<JournalEntry>(events);
+        var journal = new List<JournaledSessionEvent>(events);
         for (var i = 0; i < events; i++)
         {
             ISessionEvent e = (i % 10) switch
@@ -216,7 +216,7 @@ internal static class Program
                 _ => new InteractionRecorded($"i{i}", "maya", $"s{i / 50}", "install firefox", $"cmd{i % 40}", "install", "install",
                     (InteractionOutcome)(1 + (i % 2)), null, 0.5, 0.5, (i % 100) / 100.0, t0.AddSeconds(i)),
             };
-            journal.Add(new JournalEntry(i + 1, e));
+            journal.Add(new JournaledSessionEvent(i + 1, e));
         }
 
         using var store = AnalyticsStore.Open(folder);

@@ -235,9 +235,9 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
 
     private static IReadOnlyList<string> ColumnsOf(AnalyticsQuery query) => query switch
     {
-        AnalyticsQuery.Learning => AnalyticsStore.LearningColumns,
-        AnalyticsQuery.Interruptions => AnalyticsStore.InterruptionColumns,
-        _ => AnalyticsStore.FlowColumns,
+        AnalyticsQuery.Learning => StrategyQueries.LearningColumns,
+        AnalyticsQuery.Interruptions => StrategyQueries.InterruptionColumns,
+        _ => StrategyQueries.FlowColumns,
     };
 }
 

@@ -50,7 +50,7 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     private readonly IActorRef? _memory;
     private readonly int _tensorUser;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly List<JournalEntry> _pending = [];
+    private readonly List<JournaledSessionEvent> _pending = [];
 
     private AnalyticsStore? _analytics;
     private IPreferenceTensorStore? _tensor;
@@ -101,7 +101,7 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     protected override void PreStart()
     {
         Directory.CreateDirectory(_folder);
-        _analytics = AnalyticsStore.Open(_folder);
+        _analytics = AnalyticsStore.Open(_folder, _clock);
         _tensor = ParquetTensorStore.Open(_folder);
         Timers.StartPeriodicTimer("fold", FoldTick.Instance, _foldInterval);
         StartCatchUp();
@@ -178,15 +178,15 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
     }
 
     /// <summary>The session events of a catch-up batch, as the analytics store applies them.</summary>
-    private static List<JournalEntry> SessionEntries(IReadOnlyList<JournalItem> items)
+    private static List<JournaledSessionEvent> SessionEntries(IReadOnlyList<JournalItem> items)
     {
-        var entries = new List<JournalEntry>(items.Count);
+        var entries = new List<JournaledSessionEvent>(items.Count);
         foreach (var item in items)
         {
             // Only session events are analytics input (and the session journals nothing else).
             if (item.Event is ISessionEvent evt)
             {
-                entries.Add(new JournalEntry(item.SequenceNr, evt));
+                entries.Add(new JournaledSessionEvent(item.SequenceNr, evt));
             }
         }
 
@@ -210,7 +210,7 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
             return;
         }
 
-        _pending.Add(new JournalEntry(published.SequenceNr, published.Event));
+        _pending.Add(new JournaledSessionEvent(published.SequenceNr, published.Event));
         if (!_flushScheduled)
         {
             // Everything already in the mailbox is handled before this message, so a burst is applied as one batch.
@@ -340,7 +340,7 @@ public sealed class LearnerActor : ReceiveActor, IWithUnboundedStash, IWithTimer
         var folder = Path.Combine(exportFolder, "learner");
         var counts = Analytics.ExportParquet(folder);
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (table, meaning) in AnalyticsStore.ExportedTables)
+        foreach (var (table, meaning) in AnalyticsParquetExport.Tables)
         {
             files[$"learner/{table}.parquet"] = $"{meaning} ({counts[table]} rows)";
         }

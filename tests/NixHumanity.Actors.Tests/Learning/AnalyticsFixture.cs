@@ -11,78 +11,19 @@ internal static class AnalyticsFixture
 {
     private static readonly string[] Commands = ["nix-env -iA nixpkgs.firefox", "nixos-rebuild switch", "nix search vim", "nix-collect-garbage -d"];
 
-    public static List<JournalEntry> Journal(string userId, int seed, int interactions = 600)
+    public static List<JournaledSessionEvent> Journal(string userId, int seed, int interactions = 600)
     {
-        var rng = new Random(seed);
-        var journal = new List<JournalEntry>();
-        var seq = 0L;
-        var t = new DateTimeOffset(2026, 3, 4, 8, 0, 0, TimeSpan.Zero);
-        var inFlow = false;
-        var flowStartedAt = t;
-        var deferred = new List<(string Id, DateTimeOffset At)>();
-        var notification = 0;
-        void Add(ISessionEvent e) => journal.Add(new JournalEntry(++seq, e));
-
+        var generator = new JournalGenerator(userId, seed);
         for (var i = 0; i < interactions; i++)
         {
-            t += TimeSpan.FromSeconds(rng.Next(1, 900));
-            if (rng.Next(40) == 0)
-            {
-                t += TimeSpan.FromDays(rng.Next(1, 4));
-            }
-
-            var computed = Math.Round(rng.NextDouble(), 3);
-            double? supplied = rng.Next(3) == 0 ? Math.Round(rng.NextDouble(), 3) : null;
-            double? hrv = rng.Next(2) == 0 ? Math.Round(rng.NextDouble(), 3) : null;
-            var command = rng.Next(5) == 0 ? null : Commands[rng.Next(Commands.Length)];
-            var outcome = (InteractionOutcome)rng.Next(3);
-            Add(new InteractionRecorded($"{userId}-i{i}", userId, $"s{i / 37}", $"text {i}", command, null, command is null ? null : "install",
-                outcome, supplied, hrv, null, computed, t));
-
-            var roll = rng.Next(10);
-            if (!inFlow && roll < 2)
-            {
-                inFlow = true;
-                flowStartedAt = t;
-                Add(new FlowStarted(0.8, t));
-                if (rng.Next(3) == 0)
-                {
-                    // Same timestamp as the start, but journaled after it: inside the period.
-                    Add(new NotificationDeferred($"n{++notification}", "update", t));
-                    deferred.Add(($"n{notification}", t));
-                }
-            }
-            else if (roll is >= 2 and <= 4)
-            {
-                var at = t + TimeSpan.FromSeconds(rng.Next(0, 3));
-                t = at;
-                if (inFlow)
-                {
-                    Add(new NotificationDeferred($"n{++notification}", "update", at));
-                    deferred.Add(($"n{notification}", at));
-                }
-                else
-                {
-                    Add(new NotificationDelivered($"n{++notification}", "mail", at));
-                }
-            }
-            else if (inFlow && roll == 5)
-            {
-                inFlow = false;
-                Add(new FlowEnded(0.3, "score", flowStartedAt, t));
-                foreach (var (id, at) in deferred)
-                {
-                    Add(new NotificationReleased(id, "update", at, t));
-                }
-
-                deferred.Clear();
-            }
+            generator.AddInteraction(i);
+            generator.AddFlowOrNotification();
         }
 
-        return journal;
+        return generator.Journal;
     }
 
-    public static List<(string UserId, double AvgDuration, double? Peak)> ExpectedFlow(IEnumerable<JournalEntry> journal) =>
+    public static List<(string UserId, double AvgDuration, double? Peak)> ExpectedFlow(IEnumerable<JournaledSessionEvent> journal) =>
         journal.Select(e => e.Event).OfType<InteractionRecorded>()
             .Where(i => (i.SuppliedFlowScore ?? i.FlowScore) > 0.7)
             .GroupBy(i => (i.UserId, i.SessionId))
@@ -92,7 +33,7 @@ internal static class AnalyticsFixture
             .OrderBy(r => r.Key, StringComparer.Ordinal)
             .ToList();
 
-    public static List<(DateTimeOffset Week, double Mastery)> ExpectedLearning(IEnumerable<JournalEntry> journal)
+    public static List<(DateTimeOffset Week, double Mastery)> ExpectedLearning(IEnumerable<JournaledSessionEvent> journal)
     {
         var counts = new Dictionary<string, (int Attempts, int Successes)>();
         var rates = new List<(DateTimeOffset At, double Rate)>();
@@ -116,7 +57,7 @@ internal static class AnalyticsFixture
             .ToList();
     }
 
-    public static List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)> ExpectedInterruptions(IEnumerable<JournalEntry> journal)
+    public static List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)> ExpectedInterruptions(IEnumerable<JournaledSessionEvent> journal)
     {
         var periods = new List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)>();
         var open = false;
@@ -146,5 +87,89 @@ internal static class AnalyticsFixture
         var day = at.UtcDateTime.Date;
         var sinceMonday = ((int)day.DayOfWeek + 6) % 7;
         return new DateTimeOffset(day.AddDays(-sinceMonday), TimeSpan.Zero);
+    }
+
+    /// <summary>The seeded random walk behind <see cref="Journal"/>: interactions, flow periods and notifications.</summary>
+    private sealed class JournalGenerator(string userId, int seed)
+    {
+        private readonly Random _rng = new(seed);
+        private readonly List<(string Id, DateTimeOffset At)> _deferred = [];
+        private long _seq;
+        private DateTimeOffset _t = new(2026, 3, 4, 8, 0, 0, TimeSpan.Zero);
+        private bool _inFlow;
+        private DateTimeOffset _flowStartedAt;
+        private int _notification;
+
+        public List<JournaledSessionEvent> Journal { get; } = [];
+
+        public void AddInteraction(int i)
+        {
+            _t += TimeSpan.FromSeconds(_rng.Next(1, 900));
+            if (_rng.Next(40) == 0)
+            {
+                _t += TimeSpan.FromDays(_rng.Next(1, 4));
+            }
+
+            var computed = Math.Round(_rng.NextDouble(), 3);
+            double? supplied = _rng.Next(3) == 0 ? Math.Round(_rng.NextDouble(), 3) : null;
+            double? hrv = _rng.Next(2) == 0 ? Math.Round(_rng.NextDouble(), 3) : null;
+            var command = _rng.Next(5) == 0 ? null : Commands[_rng.Next(Commands.Length)];
+            var outcome = (InteractionOutcome)_rng.Next(3);
+            Add(new InteractionRecorded($"{userId}-i{i}", userId, $"s{i / 37}", $"text {i}", command, null, command is null ? null : "install",
+                outcome, supplied, hrv, null, computed, _t));
+        }
+
+        public void AddFlowOrNotification()
+        {
+            var roll = _rng.Next(10);
+            if (!_inFlow && roll < 2)
+            {
+                _inFlow = true;
+                _flowStartedAt = _t;
+                Add(new FlowStarted(0.8, _t));
+                if (_rng.Next(3) == 0)
+                {
+                    // Same timestamp as the start, but journaled after it: inside the period.
+                    Defer(_t);
+                }
+            }
+            else if (roll is >= 2 and <= 4)
+            {
+                var at = _t + TimeSpan.FromSeconds(_rng.Next(0, 3));
+                _t = at;
+                if (_inFlow)
+                {
+                    Defer(at);
+                }
+                else
+                {
+                    Add(new NotificationDelivered($"n{++_notification}", "mail", at));
+                }
+            }
+            else if (_inFlow && roll == 5)
+            {
+                EndFlow();
+            }
+        }
+
+        private void EndFlow()
+        {
+            _inFlow = false;
+            Add(new FlowEnded(0.3, "score", _flowStartedAt, _t));
+            foreach (var (id, at) in _deferred)
+            {
+                Add(new NotificationReleased(id, "update", at, _t));
+            }
+
+            _deferred.Clear();
+        }
+
+        private void Defer(DateTimeOffset at)
+        {
+            Add(new NotificationDeferred($"n{++_notification}", "update", at));
+            _deferred.Add(($"n{_notification}", at));
+        }
+
+        private void Add(ISessionEvent e) => Journal.Add(new JournaledSessionEvent(++_seq, e));
     }
 }

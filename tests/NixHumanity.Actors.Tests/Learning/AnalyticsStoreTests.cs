@@ -16,8 +16,8 @@ public sealed class AnalyticsStoreTests : IDisposable
         string? command = null, InteractionOutcome outcome = InteractionOutcome.Unknown, string user = "maya") =>
         new(Guid.NewGuid().ToString("N"), user, session, "text", command, null, null, outcome, supplied, hrv, null, computed, at);
 
-    private static List<JournalEntry> Numbered(params ISessionEvent[] events) =>
-        events.Select((e, i) => new JournalEntry(i + 1, e)).ToList();
+    private static List<JournaledSessionEvent> Numbered(params ISessionEvent[] events) =>
+        events.Select((e, i) => new JournaledSessionEvent(i + 1, e)).ToList();
 
     [Fact]
     public void Flow_query_matches_a_hand_computed_example()
@@ -199,9 +199,9 @@ public sealed class AnalyticsStoreTests : IDisposable
     {
         using var store = AnalyticsStore.Open(_temp.Path);
         var act = () => store.ApplyBatch([
-            new JournalEntry(1, Interaction("a", Monday, 0.9)),
-            new JournalEntry(3, Interaction("a", Monday, 0.9)),
-            new JournalEntry(2, Interaction("a", Monday, 0.9))]);
+            new JournaledSessionEvent(1, Interaction("a", Monday, 0.9)),
+            new JournaledSessionEvent(3, Interaction("a", Monday, 0.9)),
+            new JournaledSessionEvent(2, Interaction("a", Monday, 0.9))]);
 
         act.Should().Throw<ArgumentException>().WithMessage("*increase*");
         store.Checkpoint.Should().Be(0);
@@ -217,8 +217,8 @@ public sealed class AnalyticsStoreTests : IDisposable
         // A null session id violates NOT NULL in the middle of the batch, after an attempt of "ls" was written.
         var broken = Interaction("a", Monday, 0.1) with { SessionId = null! };
         var act = () => store.ApplyBatch([
-            new JournalEntry(2, Interaction("a", Monday.AddMinutes(1), 0.1, command: "ls", outcome: InteractionOutcome.Failure)),
-            new JournalEntry(3, broken)]);
+            new JournaledSessionEvent(2, Interaction("a", Monday.AddMinutes(1), 0.1, command: "ls", outcome: InteractionOutcome.Failure)),
+            new JournaledSessionEvent(3, broken)]);
         act.Should().Throw<Exception>();
 
         store.Checkpoint.Should().Be(1);
@@ -351,7 +351,7 @@ public sealed class AnalyticsStoreTests : IDisposable
             "checkpoint.sequence_nr"]);
     }
 
-    private static void AssertQueriesMatch(AnalyticsStore store, List<JournalEntry> journal)
+    private static void AssertQueriesMatch(AnalyticsStore store, List<JournaledSessionEvent> journal)
     {
         var flow = store.FlowSessions();
         var expectedFlow = AnalyticsFixture.ExpectedFlow(journal);

@@ -50,8 +50,8 @@ public sealed class LearnerActorSpecs : IDisposable
         }
     }
 
-    private static async Task<List<JournalEntry>> JournalAsync(ActorTree tree, string userId) =>
-        (await tree.JournalEventsAsync(userId)).Select((e, i) => new JournalEntry(i + 1, e)).ToList();
+    private static async Task<List<JournaledSessionEvent>> JournalAsync(ActorTree tree, string userId) =>
+        (await tree.JournalEventsAsync(userId)).Select((e, i) => new JournaledSessionEvent(i + 1, e)).ToList();
 
     private static NixHumanityClient ClientFor(ActorTree tree) => new(new RequiredDirectory(tree.Directory), tree.Options, tree.System);
 
@@ -61,7 +61,7 @@ public sealed class LearnerActorSpecs : IDisposable
         await using var tree = StartTree();
         await RecordHistoryAsync(tree, "ana", seed: 7);
         var journal = await JournalAsync(tree, "ana");
-        journal.OfType<JournalEntry>().Select(e => e.Event).OfType<FlowStarted>().Should().NotBeEmpty("the data set must contain flow periods");
+        journal.OfType<JournaledSessionEvent>().Select(e => e.Event).OfType<FlowStarted>().Should().NotBeEmpty("the data set must contain flow periods");
 
         var flow = (await tree.AskAsync<AnalyticsRows>(new RunAnalyticsQuery("ana", "flow"))).Result;
         var learning = (await tree.AskAsync<AnalyticsRows>(new RunAnalyticsQuery("ana", "learning"))).Result;

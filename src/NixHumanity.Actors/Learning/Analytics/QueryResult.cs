@@ -91,6 +91,6 @@ public static class AnalyticsQueries
         }
 
         rows.Sort((a, b) => string.CompareOrdinal(a["user_id"] as string, b["user_id"] as string));
-        return new QueryResult(AnalyticsQuery.Flow, AnalyticsStore.FlowColumns, rows);
+        return new QueryResult(AnalyticsQuery.Flow, StrategyQueries.FlowColumns, rows);
     }
 }

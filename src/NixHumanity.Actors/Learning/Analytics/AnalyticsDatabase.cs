@@ -1,0 +1,85 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using NixHumanity.Actors.Infrastructure;
+
+namespace NixHumanity.Actors.Learning.Analytics;
+
+/// <summary>
+/// The one DuckDB connection to a learner's <c>analytics.duckdb</c> that every part of <see cref="AnalyticsStore"/>
+/// shares, so that a projection batch, a fold or a transition update can each commit its rows and its watermark in
+/// one transaction. Thin helpers only; what the tables mean is up to the classes that own them.
+/// </summary>
+internal sealed class AnalyticsDatabase : IDisposable
+{
+    private readonly DuckDBConnection _connection;
+
+    private AnalyticsDatabase(string path, DuckDBConnection connection)
+    {
+        Path = path;
+        _connection = connection;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
+    public static AnalyticsDatabase Open(string path)
+    {
+        var connection = PerUserDuckDb.Connection(path);
+        try
+        {
+            connection.Open();
+            return new AnalyticsDatabase(path, connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a transaction; appenders and commands on this connection join it.</summary>
+    public DuckDBTransaction BeginTransaction() => _connection.BeginTransaction();
+
+    /// <summary>A DuckDB appender for <paramref name="table"/>.</summary>
+    public DuckDBAppender CreateAppender(string table) => _connection.CreateAppender(table);
+
+    /// <summary>Runs a statement (or several) without parameters.</summary>
+    public void Execute(string sql)
+    {
+        using var command = Prepare(sql);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A command for <paramref name="sql"/>; bind its parameters with <see cref="Bind"/>.</summary>
+    public DuckDBCommand Prepare(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>Row count of <paramref name="table"/> (a constant table name, never caller text).</summary>
+    public long Count(string table)
+    {
+        using var command = Prepare($"SELECT COUNT(*) FROM {table}");
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Sets (or adds) the named parameter; <c>null</c> binds SQL NULL.</summary>
+    public static void Bind(DuckDBCommand command, string name, object? value)
+    {
+        var existing = command.Parameters.IndexOf(name);
+        if (existing >= 0)
+        {
+            command.Parameters[existing].Value = value ?? DBNull.Value;
+        }
+        else
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value ?? DBNull.Value));
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+}

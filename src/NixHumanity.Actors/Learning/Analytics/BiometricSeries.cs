@@ -1,0 +1,106 @@
+using System.Globalization;
+using NixHumanity.Actors.Contracts;
+
+namespace NixHumanity.Actors.Learning.Analytics;
+
+/// <summary>
+/// The user's biometric time series (<c>biometrics</c> table). Samples are not journal events (they arrive at
+/// sensor rate), so they are appended directly and are not rebuilt by a replay of the journal.
+/// </summary>
+internal sealed class BiometricSeries
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS biometrics (
+            timestamp TIMESTAMP NOT NULL,
+            user_id VARCHAR NOT NULL,
+            hrv DOUBLE NOT NULL,
+            attention_score DOUBLE NOT NULL,
+            flow_state DOUBLE NOT NULL);
+        """;
+
+    private readonly AnalyticsDatabase _db;
+
+    private BiometricSeries(AnalyticsDatabase db) => _db = db;
+
+    /// <summary>Creates the table when missing.</summary>
+    public static BiometricSeries Open(AnalyticsDatabase db)
+    {
+        db.Execute(Schema);
+        return new BiometricSeries(db);
+    }
+
+    /// <summary>
+    /// Checks every sample first (scores finite and in [0,1], a user id, a timestamp after 1970); the first bad
+    /// one throws <see cref="InvalidInputException"/> naming the field and the sample's index, and nothing is
+    /// appended. Then appends them all through DuckDB's appender.
+    /// </summary>
+    public void Append(IReadOnlyList<BiometricSample> samples)
+    {
+        for (var i = 0; i < samples.Count; i++)
+        {
+            Check(i, samples[i]);
+        }
+
+        if (samples.Count == 0)
+        {
+            return;
+        }
+
+        using var appender = _db.CreateAppender("biometrics");
+        foreach (var sample in samples)
+        {
+            appender.CreateRow()
+                .AppendValue(sample.Timestamp.UtcDateTime)
+                .AppendValue(sample.UserId)
+                .AppendValue(sample.Hrv)
+                .AppendValue(sample.AttentionScore)
+                .AppendValue(sample.FlowState)
+                .EndRow();
+        }
+    }
+
+    /// <summary>The average <c>flow_state</c> of the samples with <c>now - window &lt; timestamp ≤ now</c>.</summary>
+    public FlowStateAverage AverageFlowState(TimeSpan window, DateTimeOffset now)
+    {
+        if (window <= TimeSpan.Zero)
+        {
+            throw Reject("window", $"must be positive (was {window})");
+        }
+
+        var from = now - window;
+        using var command = _db.Prepare("SELECT AVG(flow_state), COUNT(*) FROM biometrics WHERE timestamp > $from AND timestamp <= $to");
+        AnalyticsDatabase.Bind(command, "from", from.UtcDateTime);
+        AnalyticsDatabase.Bind(command, "to", now.UtcDateTime);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var average = reader.IsDBNull(0) ? (double?)null : reader.GetDouble(0);
+        return new FlowStateAverage(average, reader.GetInt64(1), from, now);
+    }
+
+    private static void Check(int index, BiometricSample sample)
+    {
+        if (InputRules.Id($"samples[{index}].userId", sample.UserId) is { } rejection)
+        {
+            throw new InvalidInputException(rejection);
+        }
+
+        if (sample.Timestamp < DateTimeOffset.UnixEpoch)
+        {
+            throw Reject($"samples[{index}].timestamp", $"must not be before 1970-01-01 (was {sample.Timestamp:O})");
+        }
+
+        CheckUnit($"samples[{index}].hrv", sample.Hrv);
+        CheckUnit($"samples[{index}].attentionScore", sample.AttentionScore);
+        CheckUnit($"samples[{index}].flowState", sample.FlowState);
+    }
+
+    private static void CheckUnit(string field, double value)
+    {
+        if (!double.IsFinite(value) || value < 0 || value > 1)
+        {
+            throw Reject(field, $"must be a finite number between 0 and 1 (was {value.ToString(CultureInfo.InvariantCulture)})");
+        }
+    }
+
+    private static InvalidInputException Reject(string field, string rule) => new(new CommandRejected(field, rule));
+}

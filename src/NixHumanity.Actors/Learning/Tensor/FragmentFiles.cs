@@ -1,0 +1,205 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
+using NixHumanity.Actors.Infrastructure;
+
+namespace NixHumanity.Actors.Learning.Tensor;
+
+/// <summary>
+/// The fragment files of a <see cref="ParquetTensorStore"/> on disk and the in-memory DuckDB connection that writes
+/// and reads them: file naming (<c>f-&lt;stamp:D10&gt;-&lt;seq:D10&gt;-&lt;random&gt;.parquet</c>), atomic writes
+/// (<c>*.tmp</c> renamed into place), describing a file's ranges and listing files for <c>read_parquet</c>.
+/// </summary>
+internal sealed partial class FragmentFiles : IDisposable
+{
+    /// <summary>The columns of every fragment file, in order.</summary>
+    public const string Columns = "user_id, feature, time, seq, preference";
+
+    /// <summary>
+    /// The SQL ordering key of a cell: time * 2^31 + seq (seq &lt; 2^31, time &lt; 2^32, so the key fits an unsigned
+    /// 64-bit integer). The greatest key among cells of a coordinate wins.
+    /// </summary>
+    public const string OrderKey = "(time::UBIGINT * 2147483648 + seq::UBIGINT)";
+
+    private const string Ranges = "COUNT(*), MIN(user_id), MAX(user_id), MIN(feature), MAX(feature), MIN(time), MAX(time)";
+
+    private readonly DuckDBConnection _duck;
+
+    private FragmentFiles(string folder, DuckDBConnection duck)
+    {
+        Folder = folder;
+        _duck = duck;
+    }
+
+    /// <summary>The folder holding the fragment files.</summary>
+    public string Folder { get; }
+
+    /// <summary>Opens an in-memory DuckDB connection for the fragments in <paramref name="folder"/>.</summary>
+    public static FragmentFiles Open(string folder)
+    {
+        var duck = PerUserDuckDb.Connection(":memory:");
+        try
+        {
+            duck.Open();
+            return new FragmentFiles(folder, duck);
+        }
+        catch
+        {
+            duck.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Creates the folder, deletes leftovers of crashed writes and returns the fragment file names.</summary>
+    public List<string> Prepare()
+    {
+        Directory.CreateDirectory(Folder);
+        foreach (var leftover in Directory.EnumerateFiles(Folder, "*.tmp"))
+        {
+            // A write that crashed before its rename; the fragment never existed.
+            File.Delete(leftover);
+        }
+
+        return Directory.EnumerateFiles(Folder, "f-*.parquet")
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(n => FileNamePattern().IsMatch(n))
+            .ToList();
+    }
+
+    /// <summary>A new unique file name for a fragment stamped <paramref name="stamp"/> with write order <paramref name="seq"/>.</summary>
+    public static string NewFileName(uint stamp, long seq) =>
+        string.Create(CultureInfo.InvariantCulture, $"f-{stamp:D10}-{seq:D10}-{Guid.NewGuid():N}.parquet");
+
+    /// <summary>The write order encoded in a fragment's file name.</summary>
+    public static long WriteOrderOf(string fileName) =>
+        long.Parse(FileNamePattern().Match(fileName).Groups["seq"].Value, CultureInfo.InvariantCulture);
+
+    /// <summary>The full path of a fragment file.</summary>
+    public string PathOf(string fileName) => Path.Combine(Folder, fileName);
+
+    /// <summary>Writes the rows of <paramref name="select"/> as the fragment <paramref name="fileName"/>, whole or not at all.</summary>
+    public void WriteAtomically(string fileName, string select)
+    {
+        var final = PathOf(fileName);
+        var temporary = final + ".tmp";
+        try
+        {
+            Execute($"COPY ({select}) TO {Quote(temporary)} (FORMAT parquet, COMPRESSION zstd)");
+            File.Move(temporary, final, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>The stamp, write order and ranges of one fragment file.</summary>
+    public FragmentInfo Describe(string fileName)
+    {
+        using var command = Command($"SELECT {Quote(fileName)}, {Ranges} FROM read_parquet({Quote(PathOf(fileName))})");
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return ToInfo(fileName, reader);
+    }
+
+    /// <summary>Describes all of <paramref name="fileNames"/> in one pass over the files.</summary>
+    public List<FragmentInfo> DescribeAll(IEnumerable<string> fileNames)
+    {
+        using var command = Command($"SELECT parse_filename(filename), {Ranges} FROM {ParquetList(fileNames, withFileName: true)} GROUP BY filename");
+        using var reader = command.ExecuteReader();
+        var infos = new List<FragmentInfo>();
+        while (reader.Read())
+        {
+            infos.Add(ToInfo(reader.GetString(0), reader));
+        }
+
+        return infos;
+    }
+
+    /// <summary>Adds every cell version in <paramref name="fileNames"/> to <paramref name="index"/>.</summary>
+    public void LoadVersions(IEnumerable<string> fileNames, TensorVersionIndex index)
+    {
+        using var command = Command($"SELECT {Columns}, parse_filename(filename) FROM {ParquetList(fileNames, withFileName: true)}");
+        using var reader = command.ExecuteReader();
+        var fragmentOf = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            var name = reader.GetString(5);
+            if (!fragmentOf.TryGetValue(name, out var fragment))
+            {
+                fragment = WriteOrderOf(name);
+                fragmentOf[name] = fragment;
+            }
+
+            index.Add(reader.GetInt32(0), reader.GetInt32(1), Convert.ToUInt32(reader.GetValue(2), CultureInfo.InvariantCulture),
+                reader.GetInt64(3), fragment, reader.GetFloat(4));
+        }
+    }
+
+    /// <summary><c>read_parquet([...])</c> over <paramref name="fileNames"/> in the folder.</summary>
+    public string ParquetList(IEnumerable<string> fileNames, bool withFileName = false)
+    {
+        var list = string.Join(", ", fileNames.Select(n => Quote(PathOf(n))));
+        return withFileName ? $"read_parquet([{list}], filename = true)" : $"read_parquet([{list}])";
+    }
+
+    /// <summary>A command on the connection (the caller disposes it).</summary>
+    public DuckDBCommand Command(string sql)
+    {
+        var command = _duck.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>Runs a statement.</summary>
+    public void Execute(string sql)
+    {
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs a query with one integer result.</summary>
+    public long Scalar(string sql)
+    {
+        using var command = Command(sql);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Appends rows to a table of the in-memory database.</summary>
+    public DuckDBAppender CreateAppender(string table) => _duck.CreateAppender(table);
+
+    /// <summary>A SQL string literal.</summary>
+    public static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <inheritdoc />
+    public void Dispose() => _duck.Dispose();
+
+    private static FragmentInfo ToInfo(string fileName, DbDataReader reader)
+    {
+        var match = FileNamePattern().Match(fileName);
+        var stamp = DateTimeOffset.FromUnixTimeSeconds(long.Parse(match.Groups["stamp"].Value, CultureInfo.InvariantCulture));
+        var seq = long.Parse(match.Groups["seq"].Value, CultureInfo.InvariantCulture);
+        var count = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+        if (count == 0)
+        {
+            return new FragmentInfo(fileName, stamp, seq, 0, 0, -1, 0, -1, stamp);
+        }
+
+        return new FragmentInfo(
+            fileName,
+            stamp,
+            seq,
+            count,
+            reader.GetInt32(2),
+            reader.GetInt32(3),
+            reader.GetInt32(4),
+            reader.GetInt32(5),
+            DateTimeOffset.FromUnixTimeSeconds(Convert.ToInt64(reader.GetValue(6), CultureInfo.InvariantCulture)));
+    }
+
+    [GeneratedRegex(@"^f-(?<stamp>\d{10})-(?<seq>\d{10})-[0-9a-f]{32}\.parquet$")]
+    private static partial Regex FileNamePattern();
+}
