@@ -16,8 +16,16 @@ namespace NixHumanity.Actors.Hosting;
 /// A small facade over the user trees for an assistant hosting this library: typed calls that turn rejections
 /// into <see cref="InvalidInputException"/> and restarts into <see cref="ComponentUnavailableException"/>.
 /// </summary>
-public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, NixHumanityOptions options, ActorSystem system)
+/// <param name="directory">The user directory actor.</param>
+/// <param name="options">The options the tree runs with.</param>
+/// <param name="system">The actor system (for journal reads).</param>
+/// <param name="clock">The clock for times the client stamps itself (an export's manifest); <see cref="TimeProvider.System"/>
+/// when null. <see cref="NixHumanityHostingExtensions.AddNixHumanity"/> passes the registered <see cref="TimeProvider"/>, the
+/// same one the actor tree runs on.</param>
+public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, NixHumanityOptions options, ActorSystem system, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     /// <summary>A user's journaled session events, in order (the audit trail).</summary>
     /// <exception cref="InvalidInputException">The user id is not valid.</exception>
     public Task<IReadOnlyList<JournaledSessionEvent>> ReadSessionHistoryAsync(string userId, CancellationToken cancellationToken = default)
@@ -171,7 +179,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
             }
         }
 
-        return await ExportFolder.SealAsync(folder, userId, DateTimeOffset.UtcNow, counts, descriptions, cancellationToken).ConfigureAwait(false);
+        return await ExportFolder.SealAsync(folder, userId, _clock.GetUtcNow(), counts, descriptions, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
