@@ -4,9 +4,11 @@ using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.DataPortability.Forget;
 using NixHumanity.Actors.DataPortability.Import;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Learning;
 using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
 
@@ -109,6 +111,28 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
                 .ToList()
             : [];
     }
+
+    /// <summary>
+    /// The data directory's stores per user, the journal's size and backend, and the embedder in use: read from the
+    /// folder layout, without opening any store (so no owner is bypassed).
+    /// </summary>
+    public StorageReport DescribeStorage()
+    {
+        // The same selection the actor system made (configured embedder, or its fallback when a file is absent).
+        string embedder;
+        using (var selected = options.CreateEmbedder())
+        {
+            embedder = selected.Id;
+        }
+
+        var users = DataDirectoryStats.UserStores(options.Data).Select(u => new UserStorage(u.UserId, u.Bytes, u.TotalBytes)).ToList();
+        return new StorageReport(
+            options.Data.Root, embedder, options.JournalProvider.ToString().ToLowerInvariant(), DataDirectoryStats.JournalBytes(options.Data), users);
+    }
+
+    /// <summary>Where the user's semantic memory stands: its table version and how far it has read the journal.</summary>
+    public Task<ProjectionStatus> GetMemoryStatusAsync(string userId, CancellationToken cancellationToken = default) =>
+        AskAsync<ProjectionStatus>(new GetMemoryStatus(userId), cancellationToken);
 
     /// <summary>Stores biometric samples; nothing is stored when any sample is bad.</summary>
     public Task<BiometricsRecorded> RecordBiometricsAsync(string userId, IReadOnlyList<BiometricSample> samples, CancellationToken cancellationToken = default) =>

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Memory;
-using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Cli.Charts;
 using NixHumanity.Cli.Demo;
@@ -231,7 +230,7 @@ internal static class DemoCommand
             progress?.Increment(1);
             if (search?.AsOfAfterStep == stepIndex)
             {
-                asOfVersion = (await client.AskAsync<ProjectionStatus>(new GetMemoryStatus(persona.UserId), cancellationToken)).Version;
+                asOfVersion = (await client.GetMemoryStatusAsync(persona.UserId, cancellationToken)).Version;
             }
         }
 
