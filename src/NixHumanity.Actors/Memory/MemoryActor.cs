@@ -317,7 +317,7 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
             {
                 store.Upsert(records);
             }
-            catch (ArgumentException)
+            catch (InvalidInputException)
             {
                 // One record cannot be remembered (e.g. a text without any usable feature embeds to the zero vector).
                 // The batch changed nothing; apply the records one by one and skip the bad ones, or the actor would
@@ -345,9 +345,9 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
             {
                 Store.Upsert(sequenceNr, record);
             }
-            catch (ArgumentException ex)
+            catch (InvalidInputException ex)
             {
-                _log.Warning("Memory of {0}: event #{1} is not remembered: {2}", _userId, sequenceNr, ex.Message);
+                _log.Warning("Memory of {0}: event #{1} is not remembered: {2}", _userId, sequenceNr, ex.Rejection.Message);
                 Store.AdvanceCheckpoint(sequenceNr);
             }
         }
@@ -388,9 +388,9 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
             {
                 asOf = MemoryAsOf.Parse(query.AsOf);
             }
-            catch (ArgumentException ex)
+            catch (InvalidInputException ex)
             {
-                Sender.Tell(Rejection(ex, "asOf"));
+                Sender.Tell(ex.Rejection);
                 return;
             }
         }
@@ -407,11 +407,11 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
         {
             Sender.Tell(RunSearch(query.Query, query.Limit, query.Where, asOf));
         }
-        catch (ArgumentException ex)
+        catch (InvalidInputException ex)
         {
-            // The store validates vector, predicate and version before it reads anything; its messages start with
-            // the field. Anything else it throws is a store failure and restarts the actor.
-            Sender.Tell(Rejection(ex, "query"));
+            // The store validates vector, predicate and version before it reads anything and names the field it
+            // rejects. Anything else it throws is a store failure and restarts the actor.
+            Sender.Tell(AsSearchRejection(ex.Rejection));
         }
     }
 
@@ -449,9 +449,9 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
         {
             Sender.Tell(new MemoryCompacted(_userId, Store.Compact(compact.UpToVersion)));
         }
-        catch (ArgumentException ex)
+        catch (InvalidInputException ex)
         {
-            Sender.Tell(Rejection(ex, "upToVersion"));
+            Sender.Tell(ex.Rejection);
         }
     }
 
@@ -557,7 +557,7 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
                 var response = RunSearch(text, WarmDepth, null, null);
                 _warm[CacheKey(text)] = (response, response.Results.Count < WarmDepth);
             }
-            catch (ArgumentException)
+            catch (InvalidInputException)
             {
                 // A text without usable features cannot be searched; a real search for it is rejected as usual.
             }
@@ -568,22 +568,9 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
 
     private static string CacheKey(string text) => text.Trim();
 
-    private static CommandRejected Rejection(ArgumentException ex, string defaultField)
-    {
-        var message = ex.Message;
-        var colon = message.IndexOf(": ", StringComparison.Ordinal);
-        if (colon <= 0 || message[..colon].Contains(' ', StringComparison.Ordinal))
-        {
-            return new CommandRejected(defaultField, message);
-        }
-
-        var field = message[..colon] switch
-        {
-            "k" => "limit",
-            var other => other,
-        };
-        return new CommandRejected(field, message[(colon + 2)..]);
-    }
+    // The store calls the result count k; the message calls it limit.
+    private static CommandRejected AsSearchRejection(CommandRejected rejection) =>
+        rejection.Field == "k" ? rejection with { Field = "limit" } : rejection;
 
     // ---- preferences file --------------------------------------------------------------------------------------
 
