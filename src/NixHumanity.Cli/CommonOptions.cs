@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NixHumanity.Actors.Infrastructure;
+using NixHumanity.Actors.Hosting;
 
 namespace NixHumanity.Cli;
 
@@ -11,7 +11,7 @@ internal static class CommonOptions
         Description = "Data directory (default: $NIXH_DATA_DIR, else $XDG_DATA_HOME/nix-humanity, else ~/.local/share/nix-humanity)",
         HelpName = "DIR",
         Recursive = true,
-        DefaultValueFactory = _ => DataDirectory.DefaultRoot(),
+        DefaultValueFactory = _ => NixHumanityFiles.DefaultDataDirectory(),
     };
 
     public static readonly Option<bool> Json = new("--json")

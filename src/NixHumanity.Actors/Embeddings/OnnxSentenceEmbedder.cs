@@ -40,32 +40,9 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
 
         var modelPath = Path.GetFullPath(options.ModelPath);
         var expected = options.ExpectedSha256 is null ? null : ModelFiles.NormalizeSha256(options.ExpectedSha256);
-        if (!File.Exists(modelPath))
-        {
-            if (options.DownloadUrl is null)
-            {
-                throw new FileNotFoundException(
-                    $"ONNX model file '{modelPath}' (ModelPath) does not exist and no DownloadUrl is configured. " +
-                    "Copy an all-MiniLM-L6-v2 ONNX export there, or opt in to a first-use download.", modelPath);
-            }
-
-            // Blocking here is deliberate: construction happens once, off the hot path, in the owner's start-up.
-            Task.Run(() => ModelFiles.DownloadAsync(options.DownloadUrl, modelPath, expected,
-                KnownModels.PublishedSha256, options.DownloadTimeout)).GetAwaiter().GetResult();
-        }
-
+        EnsureModelFile(options, modelPath, expected);
         var sha = ModelFiles.VerifySha256(modelPath, expected, KnownModels.PublishedSha256);
-
-        var tokenizerFolder = options.TokenizerFolder ?? ModelFiles.LocateModelFolder(KnownModels.AllMiniLmL6V2);
-        var vocabPath = Path.Combine(tokenizerFolder, "vocab.txt");
-        if (!File.Exists(vocabPath))
-        {
-            throw new FileNotFoundException(
-                $"Tokenizer vocabulary '{vocabPath}' does not exist (TokenizerFolder '{tokenizerFolder}').", vocabPath);
-        }
-
-        // RemoveNonSpacingMarks matches the Hugging Face uncased tokenizer, which strips accents ("café" → "cafe").
-        _tokenizer = BertTokenizer.Create(vocabPath, new BertOptions { RemoveNonSpacingMarks = true });
+        _tokenizer = LoadTokenizer(options);
 
         using var sessionOptions = CreateSessionOptions(options);
         try
@@ -92,6 +69,40 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
 
         Sha256 = sha;
         Id = $"onnx:{options.ModelName}:{sha[..12]}";
+    }
+
+    /// <summary>Downloads the model first when it is absent and a download is configured; else it must be there.</summary>
+    private static void EnsureModelFile(OnnxSentenceEmbedderOptions options, string modelPath, string? expected)
+    {
+        if (File.Exists(modelPath))
+        {
+            return;
+        }
+
+        if (options.DownloadUrl is null)
+        {
+            throw new FileNotFoundException(
+                $"ONNX model file '{modelPath}' (ModelPath) does not exist and no DownloadUrl is configured. " +
+                "Copy an all-MiniLM-L6-v2 ONNX export there, or opt in to a first-use download.", modelPath);
+        }
+
+        // Blocking here is deliberate: construction happens once, off the hot path, in the owner's start-up.
+        Task.Run(() => ModelFiles.DownloadAsync(options.DownloadUrl, modelPath, expected,
+            KnownModels.PublishedSha256, options.DownloadTimeout)).GetAwaiter().GetResult();
+    }
+
+    private static BertTokenizer LoadTokenizer(OnnxSentenceEmbedderOptions options)
+    {
+        var tokenizerFolder = options.TokenizerFolder ?? ModelFiles.LocateModelFolder(KnownModels.AllMiniLmL6V2);
+        var vocabPath = Path.Combine(tokenizerFolder, "vocab.txt");
+        if (!File.Exists(vocabPath))
+        {
+            throw new FileNotFoundException(
+                $"Tokenizer vocabulary '{vocabPath}' does not exist (TokenizerFolder '{tokenizerFolder}').", vocabPath);
+        }
+
+        // RemoveNonSpacingMarks matches the Hugging Face uncased tokenizer, which strips accents ("café" → "cafe").
+        return BertTokenizer.Create(vocabPath, new BertOptions { RemoveNonSpacingMarks = true });
     }
 
     /// <inheritdoc />
@@ -197,20 +208,7 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
     {
         var batch = tokenized.Count;
         var seq = tokenized.Max(t => t.Count);
-        var ids = new long[batch * seq];
-        var mask = new long[batch * seq];
-        var types = new long[batch * seq];
-        for (var b = 0; b < batch; b++)
-        {
-            for (var t = 0; t < tokenized[b].Count; t++)
-            {
-                ids[(b * seq) + t] = tokenized[b][t];
-                mask[(b * seq) + t] = 1;
-            }
-
-            // Padding positions keep id 0 ([PAD]) and mask 0, so pooling ignores them.
-        }
-
+        var (ids, mask, types) = Pad(tokenized, seq);
         long[] shape = [batch, seq];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
@@ -226,7 +224,6 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
         }
 
         using var outputs = _session.Run(_runOptions, inputs, [OutputName]);
-        var hidden = outputs[0].GetTensorDataAsSpan<float>();
         var outShape = outputs[0].GetTensorTypeAndShape().Shape;
         if (outShape.Length != 3 || outShape[0] != batch || outShape[1] != seq || outShape[2] != Dimensions)
         {
@@ -235,8 +232,35 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
                 $"expected [{batch}, {seq}, {Dimensions}].");
         }
 
-        var result = new float[batch][];
+        return MeanPool(outputs[0].GetTensorDataAsSpan<float>(), tokenized, seq);
+    }
+
+    /// <summary>The row-major <c>[batch, seq]</c> input ids, attention mask and (all-zero) token type ids.</summary>
+    private static (long[] Ids, long[] Mask, long[] Types) Pad(List<IReadOnlyList<int>> tokenized, int seq)
+    {
+        var batch = tokenized.Count;
+        var ids = new long[batch * seq];
+        var mask = new long[batch * seq];
+        var types = new long[batch * seq];
         for (var b = 0; b < batch; b++)
+        {
+            for (var t = 0; t < tokenized[b].Count; t++)
+            {
+                ids[(b * seq) + t] = tokenized[b][t];
+                mask[(b * seq) + t] = 1;
+            }
+
+            // Padding positions keep id 0 ([PAD]) and mask 0, so pooling ignores them.
+        }
+
+        return (ids, mask, types);
+    }
+
+    /// <summary>Each row's mean over its real tokens of <paramref name="hidden"/> (<c>[batch, seq, Dimensions]</c>), L2-normalised.</summary>
+    private float[][] MeanPool(ReadOnlySpan<float> hidden, List<IReadOnlyList<int>> tokenized, int seq)
+    {
+        var result = new float[tokenized.Count][];
+        for (var b = 0; b < tokenized.Count; b++)
         {
             var pooled = new float[Dimensions];
             var tokens = tokenized[b].Count;

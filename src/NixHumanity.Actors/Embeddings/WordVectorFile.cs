@@ -51,50 +51,9 @@ public sealed class WordVectorFile
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         try
         {
-            var magic = Encoding.ASCII.GetString(reader.ReadBytes(4));
-            if (magic != Magic)
-            {
-                throw new InvalidDataException($"Word-vector file '{path}' does not start with '{Magic}' (found '{magic}').");
-            }
-
-            var version = reader.ReadInt32();
-            var count = reader.ReadInt32();
-            var dimensions = reader.ReadInt32();
-            if (version != Version || count is < 1 or > 5_000_000 || dimensions is < 1 or > 4096)
-            {
-                throw new InvalidDataException(
-                    $"Word-vector file '{path}' has an unsupported header: version {version} (expected {Version}), " +
-                    $"{count} words (1..5000000), {dimensions} dimensions (1..4096).");
-            }
-
-            var words = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                var length = reader.ReadByte();
-                words[i] = Encoding.UTF8.GetString(reader.ReadBytes(length));
-            }
-
-            var scales = new float[count];
-            for (var i = 0; i < count; i++)
-            {
-                scales[i] = reader.ReadSingle();
-            }
-
-            var vectors = new float[(long)count * dimensions];
-            var row = new byte[dimensions];
-            for (var i = 0; i < count; i++)
-            {
-                if (reader.Read(row, 0, dimensions) != dimensions)
-                {
-                    throw new EndOfStreamException();
-                }
-
-                for (var d = 0; d < dimensions; d++)
-                {
-                    vectors[((long)i * dimensions) + d] = (sbyte)row[d] * scales[i];
-                }
-            }
-
+            var (count, dimensions) = ReadHeader(reader, path);
+            var words = ReadWords(reader, count);
+            var vectors = ReadVectors(reader, count, dimensions);
             if (stream.ReadByte() != -1)
             {
                 throw new InvalidDataException($"Word-vector file '{path}' has bytes after the last vector; it is not a version-1 NHWV file.");
@@ -106,6 +65,67 @@ public sealed class WordVectorFile
         {
             throw new InvalidDataException($"Word-vector file '{path}' is truncated.", ex);
         }
+    }
+
+    /// <summary>Checks the magic and version and returns the word count and dimensions, both within bounds.</summary>
+    private static (int Count, int Dimensions) ReadHeader(BinaryReader reader, string path)
+    {
+        var magic = Encoding.ASCII.GetString(reader.ReadBytes(4));
+        if (magic != Magic)
+        {
+            throw new InvalidDataException($"Word-vector file '{path}' does not start with '{Magic}' (found '{magic}').");
+        }
+
+        var version = reader.ReadInt32();
+        var count = reader.ReadInt32();
+        var dimensions = reader.ReadInt32();
+        if (version != Version || count is < 1 or > 5_000_000 || dimensions is < 1 or > 4096)
+        {
+            throw new InvalidDataException(
+                $"Word-vector file '{path}' has an unsupported header: version {version} (expected {Version}), " +
+                $"{count} words (1..5000000), {dimensions} dimensions (1..4096).");
+        }
+
+        return (count, dimensions);
+    }
+
+    private static string[] ReadWords(BinaryReader reader, int count)
+    {
+        var words = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var length = reader.ReadByte();
+            words[i] = Encoding.UTF8.GetString(reader.ReadBytes(length));
+        }
+
+        return words;
+    }
+
+    /// <summary>The per-word scales, then the int8 rows, de-quantised into one row-major array.</summary>
+    private static float[] ReadVectors(BinaryReader reader, int count, int dimensions)
+    {
+        var scales = new float[count];
+        for (var i = 0; i < count; i++)
+        {
+            scales[i] = reader.ReadSingle();
+        }
+
+        var vectors = new float[(long)count * dimensions];
+        var row = new byte[dimensions];
+        for (var i = 0; i < count; i++)
+        {
+            if (reader.Read(row, 0, dimensions) != dimensions)
+            {
+                throw new EndOfStreamException();
+            }
+
+            for (var d = 0; d < dimensions; d++)
+            {
+                vectors[((long)i * dimensions) + d] = (sbyte)row[d] * scales[i];
+            }
+        }
+
+        return vectors;
     }
 
     /// <summary>Writes <paramref name="words"/> and their vectors in the NHWV version-1 format.</summary>

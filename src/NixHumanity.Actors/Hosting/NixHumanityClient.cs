@@ -4,9 +4,11 @@ using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.DataPortability.Forget;
 using NixHumanity.Actors.DataPortability.Import;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Learning;
 using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
 
@@ -16,8 +18,16 @@ namespace NixHumanity.Actors.Hosting;
 /// A small facade over the user trees for an assistant hosting this library: typed calls that turn rejections
 /// into <see cref="InvalidInputException"/> and restarts into <see cref="ComponentUnavailableException"/>.
 /// </summary>
-public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, NixHumanityOptions options, ActorSystem system)
+/// <param name="directory">The user directory actor.</param>
+/// <param name="options">The options the tree runs with.</param>
+/// <param name="system">The actor system (for journal reads).</param>
+/// <param name="clock">The clock for times the client stamps itself (an export's manifest); <see cref="TimeProvider.System"/>
+/// when null. <see cref="NixHumanityHostingExtensions.AddNixHumanity"/> passes the registered <see cref="TimeProvider"/>, the
+/// same one the actor tree runs on.</param>
+public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, NixHumanityOptions options, ActorSystem system, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     /// <summary>A user's journaled session events, in order (the audit trail).</summary>
     /// <exception cref="InvalidInputException">The user id is not valid.</exception>
     public Task<IReadOnlyList<JournaledSessionEvent>> ReadSessionHistoryAsync(string userId, CancellationToken cancellationToken = default)
@@ -102,6 +112,28 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
             : [];
     }
 
+    /// <summary>
+    /// The data directory's stores per user, the journal's size and backend, and the embedder in use: read from the
+    /// folder layout, without opening any store (so no owner is bypassed).
+    /// </summary>
+    public StorageReport DescribeStorage()
+    {
+        // The same selection the actor system made (configured embedder, or its fallback when a file is absent).
+        string embedder;
+        using (var selected = options.CreateEmbedder())
+        {
+            embedder = selected.Id;
+        }
+
+        var users = DataDirectoryStats.UserStores(options.Data).Select(u => new UserStorage(u.UserId, u.Bytes, u.TotalBytes)).ToList();
+        return new StorageReport(
+            options.Data.Root, embedder, options.JournalProvider.ToString().ToLowerInvariant(), DataDirectoryStats.JournalBytes(options.Data), users);
+    }
+
+    /// <summary>Where the user's semantic memory stands: its table version and how far it has read the journal.</summary>
+    public Task<ProjectionStatus> GetMemoryStatusAsync(string userId, CancellationToken cancellationToken = default) =>
+        AskAsync<ProjectionStatus>(new GetMemoryStatus(userId), cancellationToken);
+
     /// <summary>Stores biometric samples; nothing is stored when any sample is bad.</summary>
     public Task<BiometricsRecorded> RecordBiometricsAsync(string userId, IReadOnlyList<BiometricSample> samples, CancellationToken cancellationToken = default) =>
         AskAsync<BiometricsRecorded>(new RecordBiometrics(userId, samples), cancellationToken);
@@ -171,7 +203,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
             }
         }
 
-        return await ExportFolder.SealAsync(folder, userId, DateTimeOffset.UtcNow, counts, descriptions, cancellationToken).ConfigureAwait(false);
+        return await ExportFolder.SealAsync(folder, userId, _clock.GetUtcNow(), counts, descriptions, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

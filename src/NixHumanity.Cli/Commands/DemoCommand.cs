@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Memory;
-using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Cli.Charts;
 using NixHumanity.Cli.Demo;
@@ -166,6 +165,7 @@ internal static class DemoCommand
         };
     }
 
+    /// <summary>Plays each persona's scripted day in turn, then (for people) the end-of-day summary.</summary>
     private static async Task<List<object>> PlayAsync(NixHumanityClient client, bool json, CancellationToken cancellationToken)
     {
         // The day started eight hours ago, so every scripted timestamp is in the accepted past.
@@ -173,91 +173,105 @@ internal static class DemoCommand
         var report = new List<object>();
         foreach (var (persona, index) in PersonaScript.All.Select((p, i) => (p, i)))
         {
-            var start = dayStart.AddHours(index * 2);
-            var table = new Table()
-                .Title($"[bold]{Markup.Escape(persona.Name)}[/] — {Markup.Escape(persona.Portrait)}")
-                .AddColumns("time", "said / notified", "command", "outcome", "flow", "state");
-            PersonaScript.Searches.TryGetValue(persona.UserId, out var search);
-            long? asOfVersion = null;
-            async Task PlayStepsAsync(ProgressTask? progress)
-            {
-                foreach (var (step, stepIndex) in persona.Steps.Select((s, i) => (s, i)))
-                {
-                    var at = start + step.Offset;
-                    switch (step)
-                    {
-                        case SaysStep says:
-                            var ack = await client.RecordInteractionAsync(new RecordInteraction(
-                                persona.UserId, persona.SessionId, says.Text, says.Command, null, says.CommandType, says.Outcome,
-                                HrvCoherence: says.Hrv, Attention: says.Attention, Timestamp: at), cancellationToken);
-                            table.AddRow(
-                                at.ToString("HH:mm:ss"), Markup.Escape(says.Text), Markup.Escape(says.Command), says.Outcome.ToWire(),
-                                ack.FlowScore.ToString("0.00"), FlowState(ack.InFlow, ack.Released));
-                            break;
-                        case NotifiedStep notified:
-                            var note = await client.RecordNotificationAsync(new RecordNotification(persona.UserId, notified.Source, at), cancellationToken);
-                            table.AddRow(
-                                at.ToString("HH:mm:ss"), $"[yellow]notification: {Markup.Escape(notified.Source)}[/]", "", "", "",
-                                note.Deferred ? "[yellow]held back (flow)[/]" : "delivered" + Released(note.Released));
-                            break;
-                    }
-
-                    progress?.Increment(1);
-                    if (search?.AsOfAfterStep == stepIndex)
-                    {
-                        asOfVersion = (await client.AskAsync<ProjectionStatus>(new GetMemoryStatus(persona.UserId), cancellationToken)).Version;
-                    }
-                }
-            }
-
-            if (json)
-            {
-                await PlayStepsAsync(null);
-            }
-            else
-            {
-                // Progress while the day plays; the table is written once the live display has finished.
-                await AnsiConsole.Progress().AutoClear(true).StartAsync(context =>
-                    PlayStepsAsync(context.AddTask($"{Markup.Escape(persona.Name)}'s day", maxValue: persona.Steps.Count)));
-            }
-
-            var status = await client.GetStatusAsync(persona.UserId, cancellationToken);
-            if (!json)
-            {
-                AnsiConsole.Write(table);
-            }
-
-            var searches = search is null ? [] : await SearchMemoryAsync(client, persona, search, asOfVersion, json, cancellationToken);
-            report.Add(new
-            {
-                userId = persona.UserId,
-                name = persona.Name,
-                interactions = status.Interactions,
-                notifications = status.Notifications,
-                flowSessions = status.FlowSessions,
-                inFlow = status.InFlow,
-                flowScore = status.FlowScore,
-                deferredNotifications = status.DeferredNotifications,
-                searches,
-            });
+            report.Add(await PlayPersonaAsync(client, persona, dayStart.AddHours(index * 2), json, cancellationToken));
         }
 
         if (!json)
         {
-            var summary = new Table().Title("[bold]End of the day[/]")
-                .AddColumns("person", "interactions", "notifications", "flow periods", "in flow now", "flow score", "still held back");
-            foreach (var persona in PersonaScript.All)
-            {
-                var status = await client.GetStatusAsync(persona.UserId, cancellationToken);
-                summary.AddRow(
-                    persona.Name, status.Interactions.ToString(), status.Notifications.ToString(), status.FlowSessions.ToString(),
-                    status.InFlow ? "yes" : "no", status.FlowScore.ToString("0.00"), status.DeferredNotifications.ToString());
-            }
-
-            AnsiConsole.Write(summary);
+            await WriteSummaryAsync(client, cancellationToken);
         }
 
         return report;
+    }
+
+    /// <summary>One persona's day: the steps (with a progress bar for people), its table, its memory searches.</summary>
+    private static async Task<object> PlayPersonaAsync(NixHumanityClient client, Persona persona, DateTimeOffset start, bool json, CancellationToken cancellationToken)
+    {
+        var table = new Table()
+            .Title($"[bold]{Markup.Escape(persona.Name)}[/] — {Markup.Escape(persona.Portrait)}")
+            .AddColumns("time", "said / notified", "command", "outcome", "flow", "state");
+        PersonaScript.Searches.TryGetValue(persona.UserId, out var search);
+        var asOfVersion = json
+            ? await PlayStepsAsync(client, persona, start, table, search, null, cancellationToken)
+            // Progress while the day plays; the table is written once the live display has finished.
+            : await AnsiConsole.Progress().AutoClear(true).StartAsync(context => PlayStepsAsync(
+                client, persona, start, table, search, context.AddTask($"{Markup.Escape(persona.Name)}'s day", maxValue: persona.Steps.Count), cancellationToken));
+
+        var status = await client.GetStatusAsync(persona.UserId, cancellationToken);
+        if (!json)
+        {
+            AnsiConsole.Write(table);
+        }
+
+        var searches = search is null ? [] : await SearchMemoryAsync(client, persona, search, asOfVersion, json, cancellationToken);
+        return new
+        {
+            userId = persona.UserId,
+            name = persona.Name,
+            interactions = status.Interactions,
+            notifications = status.Notifications,
+            flowSessions = status.FlowSessions,
+            inFlow = status.InFlow,
+            flowScore = status.FlowScore,
+            deferredNotifications = status.DeferredNotifications,
+            searches,
+        };
+    }
+
+    /// <summary>Plays the steps, adding a row per step; returns the memory version read after the step the search
+    /// travels back to (null when the persona has no such search).</summary>
+    private static async Task<long?> PlayStepsAsync(
+        NixHumanityClient client, Persona persona, DateTimeOffset start, Table table, DemoSearch? search, ProgressTask? progress, CancellationToken cancellationToken)
+    {
+        long? asOfVersion = null;
+        foreach (var (step, stepIndex) in persona.Steps.Select((s, i) => (s, i)))
+        {
+            await PlayStepAsync(client, persona, step, start + step.Offset, table, cancellationToken);
+            progress?.Increment(1);
+            if (search?.AsOfAfterStep == stepIndex)
+            {
+                asOfVersion = (await client.GetMemoryStatusAsync(persona.UserId, cancellationToken)).Version;
+            }
+        }
+
+        return asOfVersion;
+    }
+
+    private static async Task PlayStepAsync(NixHumanityClient client, Persona persona, DemoStep step, DateTimeOffset at, Table table, CancellationToken cancellationToken)
+    {
+        switch (step)
+        {
+            case SaysStep says:
+                var ack = await client.RecordInteractionAsync(new RecordInteraction(
+                    persona.UserId, persona.SessionId, says.Text, says.Command, null, says.CommandType, says.Outcome,
+                    HrvCoherence: says.Hrv, Attention: says.Attention, Timestamp: at), cancellationToken);
+                table.AddRow(
+                    at.ToString("HH:mm:ss"), Markup.Escape(says.Text), Markup.Escape(says.Command), says.Outcome.ToWire(),
+                    ack.FlowScore.ToString("0.00"), FlowState(ack.InFlow, ack.Released));
+                break;
+            case NotifiedStep notified:
+                var note = await client.RecordNotificationAsync(new RecordNotification(persona.UserId, notified.Source, at), cancellationToken);
+                table.AddRow(
+                    at.ToString("HH:mm:ss"), $"[yellow]notification: {Markup.Escape(notified.Source)}[/]", "", "", "",
+                    note.Deferred ? "[yellow]held back (flow)[/]" : "delivered" + Released(note.Released));
+                break;
+        }
+    }
+
+    /// <summary>The end-of-day table: every persona's session status.</summary>
+    private static async Task WriteSummaryAsync(NixHumanityClient client, CancellationToken cancellationToken)
+    {
+        var summary = new Table().Title("[bold]End of the day[/]")
+            .AddColumns("person", "interactions", "notifications", "flow periods", "in flow now", "flow score", "still held back");
+        foreach (var persona in PersonaScript.All)
+        {
+            var status = await client.GetStatusAsync(persona.UserId, cancellationToken);
+            summary.AddRow(
+                persona.Name, status.Interactions.ToString(), status.Notifications.ToString(), status.FlowSessions.ToString(),
+                status.InFlow ? "yes" : "no", status.FlowScore.ToString("0.00"), status.DeferredNotifications.ToString());
+        }
+
+        AnsiConsole.Write(summary);
     }
 
     /// <summary>The flow timeline of each persona, with their notifications marked, and their weekly learning curve.</summary>

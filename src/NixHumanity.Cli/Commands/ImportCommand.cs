@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using NixHumanity.Actors.Contracts;
-using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.DataPortability.Import;
+using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Session;
 using Spectre.Console;
 
@@ -35,7 +35,7 @@ internal static class ImportCommand
                 }
 
                 var path = parse.GetRequiredValue(file);
-                if (Directory.Exists(path) && ExportFolder.IsExport(path))
+                if (NixHumanityFiles.IsExportFolder(path))
                 {
                     await RestoreAsync(parse, path, userId, json, cancellationToken);
                     return ExitCodes.Success;
@@ -72,10 +72,10 @@ internal static class ImportCommand
     {
         // Read and validate everything before the actor tree starts: a bad file never touches the data directory.
         var plan = await Task.Run(
-            () => ImportFile.Read(path, DateTimeOffset.UtcNow, reading is null ? null : new Sink(reading), cancellationToken),
+            () => NixHumanityFiles.ReadImportFile(path, TimeProvider.System, reading is null ? null : new Sink(reading), cancellationToken),
             cancellationToken);
         Complete(reading);
-        HistoryImporter.EnsureImportable(plan, strict);
+        NixHumanityFiles.EnsureImportable(plan, strict);
 
         writing?.StartTask();
         await using var host = await CliHost.StartAsync(parse.GetRequiredValue(CommonOptions.DataDir), cancellationToken);

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Learning.Analytics;
-using NixHumanity.Actors.Learning.Tensor;
 
 namespace NixHumanity.Cli.Commands;
 
@@ -52,12 +52,12 @@ internal static class LearningCommands
             // Checked here too, so a bad value never starts a user's tree.
             if (asOfText is not null)
             {
-                LearningInput.ParseTime("asOf", asOfText);
+                NixHumanityInput.ParseTime("asOf", asOfText);
             }
 
             if (featureText is not null)
             {
-                FeatureRange.Parse(featureText);
+                NixHumanityInput.CheckFeatureRange(featureText);
             }
 
             var prefs = await host.Client.GetPreferencesAsync(parse.GetRequiredValue(user), asOfText, featureText, cancellationToken);
@@ -199,7 +199,7 @@ internal static class LearningCommands
                 throw Reject("file", $"line {lineNo}: must have 4 comma-separated values");
             }
 
-            var time = LearningInput.ParseTime($"file line {lineNo} timestamp", parts[0]);
+            var time = NixHumanityInput.ParseTime($"file line {lineNo} timestamp", parts[0]);
             samples.Add(new BiometricSample(time, userId, Number(parts[1], lineNo, "hrv"), Number(parts[2], lineNo, "attention"), Number(parts[3], lineNo, "flow_state")));
         }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using NixHumanity.Actors.Infrastructure;
 using Spectre.Console;
 
 namespace NixHumanity.Cli.Commands;
@@ -13,7 +12,8 @@ internal static class StatsCommand
         verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "stats", async host =>
         {
             var events = await host.Client.JournalEventCountsAsync(cancellationToken);
-            var stores = DataDirectoryStats.UserStores(host.Options.Data).ToDictionary(s => s.UserId, StringComparer.Ordinal);
+            var storage = host.Client.DescribeStorage();
+            var stores = storage.Users.ToDictionary(s => s.UserId, StringComparer.Ordinal);
             var users = events.Keys.Union(stores.Keys).Order(StringComparer.Ordinal).Select(userId => new
             {
                 userId,
@@ -21,19 +21,12 @@ internal static class StatsCommand
                 storeBytes = stores.TryGetValue(userId, out var sizes) ? sizes.Bytes : new Dictionary<string, long>(),
                 totalBytes = sizes?.TotalBytes ?? 0,
             }).ToList();
-            // The same selection the actor system made (configured embedder, or its fallback when a file is absent).
-            string embedder;
-            using (var selected = host.Options.CreateEmbedder())
-            {
-                embedder = selected.Id;
-            }
-
             var result = new
             {
-                dataDir = host.Options.Data.Root,
-                embedder,
-                journal = host.Options.JournalProvider.ToString().ToLowerInvariant(),
-                journalBytes = DataDirectoryStats.JournalBytes(host.Options.Data),
+                dataDir = storage.DataDirectory,
+                embedder = storage.Embedder,
+                journal = storage.Journal,
+                journalBytes = storage.JournalBytes,
                 users = users.Count,
                 events = users.Sum(u => u.events),
                 perUser = users,

@@ -83,40 +83,30 @@ public static class HistoryImporter
         }
 
         EnsureImportable(plan, strict);
+        var sum = await SendChunksAsync(userId, plan, send, progress, chunkSize, cancellationToken).ConfigureAwait(false);
+        return new ImportReport(
+            userId, plan.Source, plan.Kind, plan.Rows, sum.Interactions, sum.InteractionDuplicates, plan.Problems,
+            plan.PatternRows, sum.Patterns, sum.PatternDuplicates, plan.MetricRows, sum.Metrics, sum.MetricDuplicates, sum.SequenceNr);
+    }
 
+    /// <summary>Sends every chunk in turn (interactions, then patterns, then metrics) and sums the replies.</summary>
+    private static async Task<HistoryImported> SendChunksAsync(
+        string userId,
+        ImportPlan plan,
+        Func<ImportHistory, CancellationToken, Task<HistoryImported>> send,
+        IProgress<ImportProgress>? progress,
+        int chunkSize,
+        CancellationToken cancellationToken)
+    {
         var total = (long)plan.Interactions.Count + plan.Patterns.Count + plan.Metrics.Count;
         var done = 0L;
         var sum = new HistoryImported(0, 0, 0, 0, 0, 0, 0);
         progress?.Report(new ImportProgress("write", 0, total));
-
-        async Task SendAsync(ImportHistory chunk, int rows)
+        foreach (var (chunk, rows) in Chunks(userId, plan, chunkSize))
         {
-            var reply = await send(chunk, cancellationToken).ConfigureAwait(false);
-            sum = new HistoryImported(
-                sum.Interactions + reply.Interactions,
-                sum.InteractionDuplicates + reply.InteractionDuplicates,
-                sum.Patterns + reply.Patterns,
-                sum.PatternDuplicates + reply.PatternDuplicates,
-                sum.Metrics + reply.Metrics,
-                sum.MetricDuplicates + reply.MetricDuplicates,
-                reply.SequenceNr);
+            sum = Add(sum, await send(chunk, cancellationToken).ConfigureAwait(false));
             done += rows;
             progress?.Report(new ImportProgress("write", done, total));
-        }
-
-        foreach (var chunk in plan.Interactions.Chunk(chunkSize))
-        {
-            await SendAsync(new ImportHistory(userId, plan.Source, chunk, [], []), chunk.Length).ConfigureAwait(false);
-        }
-
-        foreach (var chunk in plan.Patterns.Chunk(chunkSize))
-        {
-            await SendAsync(new ImportHistory(userId, plan.Source, [], chunk, []), chunk.Length).ConfigureAwait(false);
-        }
-
-        foreach (var chunk in plan.Metrics.Chunk(chunkSize))
-        {
-            await SendAsync(new ImportHistory(userId, plan.Source, [], [], chunk), chunk.Length).ConfigureAwait(false);
         }
 
         if (total == 0)
@@ -125,8 +115,34 @@ public static class HistoryImporter
             sum = await send(new ImportHistory(userId, plan.Source, [], [], []), cancellationToken).ConfigureAwait(false);
         }
 
-        return new ImportReport(
-            userId, plan.Source, plan.Kind, plan.Rows, sum.Interactions, sum.InteractionDuplicates, plan.Problems,
-            plan.PatternRows, sum.Patterns, sum.PatternDuplicates, plan.MetricRows, sum.Metrics, sum.MetricDuplicates, sum.SequenceNr);
+        return sum;
     }
+
+    private static IEnumerable<(ImportHistory Chunk, int Rows)> Chunks(string userId, ImportPlan plan, int chunkSize)
+    {
+        foreach (var chunk in plan.Interactions.Chunk(chunkSize))
+        {
+            yield return (new ImportHistory(userId, plan.Source, chunk, [], []), chunk.Length);
+        }
+
+        foreach (var chunk in plan.Patterns.Chunk(chunkSize))
+        {
+            yield return (new ImportHistory(userId, plan.Source, [], chunk, []), chunk.Length);
+        }
+
+        foreach (var chunk in plan.Metrics.Chunk(chunkSize))
+        {
+            yield return (new ImportHistory(userId, plan.Source, [], [], chunk), chunk.Length);
+        }
+    }
+
+    /// <summary>The counts added up; the sequence number is the latest reply's.</summary>
+    private static HistoryImported Add(HistoryImported sum, HistoryImported reply) => new(
+        sum.Interactions + reply.Interactions,
+        sum.InteractionDuplicates + reply.InteractionDuplicates,
+        sum.Patterns + reply.Patterns,
+        sum.PatternDuplicates + reply.PatternDuplicates,
+        sum.Metrics + reply.Metrics,
+        sum.MetricDuplicates + reply.MetricDuplicates,
+        reply.SequenceNr);
 }

@@ -1,0 +1,37 @@
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Export;
+using NixHumanity.Actors.DataPortability.Import;
+using NixHumanity.Actors.Infrastructure;
+
+namespace NixHumanity.Actors.Hosting;
+
+/// <summary>
+/// The file work a host does before (or without) starting the actor tree: where the data directory is by default,
+/// reading and checking an import file, recognising an export folder. Hosts go through here rather than through the
+/// library's inner areas, so those stay free to change.
+/// </summary>
+public static class NixHumanityFiles
+{
+    /// <summary><c>$NIXH_DATA_DIR</c>, else <c>$XDG_DATA_HOME/nix-humanity</c>, else <c>~/.local/share/nix-humanity</c>.</summary>
+    public static string DefaultDataDirectory() => DataDirectory.DefaultRoot();
+
+    /// <summary>
+    /// Reads and validates a file of the assistant's older stores (its SQLite database or <c>learning.json</c>,
+    /// detected from the content) into a plan for <see cref="NixHumanityClient.ImportAsync"/>; nothing is written.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="clock">The current time (timestamps more than a day after it are rejected).</param>
+    /// <param name="progress">Receives <c>read</c> progress, if given.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    /// <exception cref="InvalidInputException">The file is missing, unreadable, or not the kind it looks like.</exception>
+    public static ImportPlan ReadImportFile(string path, TimeProvider clock, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ImportFile.Read(path, clock.GetUtcNow(), progress, cancellationToken);
+
+    /// <summary>Under <paramref name="strict"/>, a plan with any bad row is rejected as a whole, naming the first one.</summary>
+    /// <exception cref="InvalidInputException">Strict and the plan has problems.</exception>
+    public static void EnsureImportable(ImportPlan plan, bool strict) => HistoryImporter.EnsureImportable(plan, strict);
+
+    /// <summary>Whether <paramref name="path"/> is a folder written by an export (it holds a manifest), to be restored
+    /// with <see cref="NixHumanityClient.RestoreAsync"/> rather than imported.</summary>
+    public static bool IsExportFolder(string path) => Directory.Exists(path) && ExportFolder.IsExport(path);
+}

@@ -1,0 +1,15 @@
+namespace NixHumanity.Actors.Hosting;
+
+/// <summary>What the data directory holds, read from its layout without opening any store.</summary>
+/// <param name="DataDirectory">The data directory's full path.</param>
+/// <param name="Embedder">The id of the embedder in use (the configured one, or its fallback when its files are absent).</param>
+/// <param name="Journal">The journal backend: <c>sqlite</c> or <c>postgres</c>.</param>
+/// <param name="JournalBytes">Bytes of the files in the data directory's journal folder (the SQLite database and its write-ahead log).</param>
+/// <param name="Users">Every user folder with its component sizes, by user id (ordinal).</param>
+public sealed record StorageReport(string DataDirectory, string Embedder, string Journal, long JournalBytes, IReadOnlyList<UserStorage> Users);
+
+/// <summary>The stores of one user on disk.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Bytes">Bytes per component folder (e.g. <c>memory</c>, <c>learner</c>).</param>
+/// <param name="TotalBytes">All components together.</param>
+public sealed record UserStorage(string UserId, IReadOnlyDictionary<string, long> Bytes, long TotalBytes);
