@@ -32,8 +32,8 @@ public sealed class UserActor : ReceiveActor
         _userId = userId;
         // The projection owners do blocking file work (DuckDB, Parquet, ONNX); they run on their own threads so a
         // hundred of them starting at once cannot starve the default dispatcher the sessions and the journal use.
-        var memory = StartSupervised("memory", MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory).WithDispatcher(StoreDispatcher), settings);
-        var learner = StartSupervised("learner", LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, clock, memory).WithDispatcher(StoreDispatcher), settings);
+        var memory = StartSupervised("memory", MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory, settings.Projections, clock).WithDispatcher(StoreDispatcher), settings);
+        var learner = StartSupervised("learner", LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, settings.Projections, clock, memory).WithDispatcher(StoreDispatcher), settings);
         var session = StartSupervised("session", SessionActor.Props(userId, settings.Session, clock, memory, learner), settings);
 
         Receive<ISessionMessage>(msg => session.Forward(msg));
