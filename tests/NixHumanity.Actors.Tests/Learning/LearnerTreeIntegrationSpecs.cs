@@ -12,7 +12,7 @@ using NixHumanity.Actors.Users;
 namespace NixHumanity.Actors.Tests.Learning;
 
 /// <summary>The learner actor through the real tree: a data set recorded via the session, answers computed independently.</summary>
-public sealed class LearnerActorSpecs : IDisposable
+public sealed class LearnerTreeIntegrationSpecs : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
     private static readonly string[] Commands = ["nix-env -iA nixpkgs.firefox", "nixos-rebuild switch", "nix search vim", "nix-collect-garbage -d"];
