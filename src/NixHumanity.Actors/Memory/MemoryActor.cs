@@ -140,7 +140,7 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
             {
                 Store.Upsert(records);
             }
-            catch (ArgumentException)
+            catch (InvalidInputException)
             {
                 // One record cannot be remembered (e.g. a text without any usable feature embeds to the zero vector).
                 // The batch changed nothing; apply the records one by one and skip the bad ones, or the actor would
@@ -166,9 +166,9 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
             {
                 Store.Upsert(sequenceNr, record);
             }
-            catch (ArgumentException ex)
+            catch (InvalidInputException ex)
             {
-                Log.Warning("Memory of {0}: event #{1} is not remembered: {2}", UserId, sequenceNr, ex.Message);
+                Log.Warning("Memory of {0}: event #{1} is not remembered: {2}", UserId, sequenceNr, ex.Rejection.Message);
                 Store.AdvanceCheckpoint(sequenceNr);
             }
         }
@@ -209,9 +209,9 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
             {
                 asOf = MemoryAsOf.Parse(query.AsOf);
             }
-            catch (ArgumentException ex)
+            catch (InvalidInputException ex)
             {
-                Sender.Tell(Rejection(ex, "asOf"));
+                Sender.Tell(ex.Rejection);
                 return;
             }
         }
@@ -220,11 +220,11 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
         {
             Sender.Tell(_suggestions.TryServe(query, asOf) ?? _ranking.Search(Store, _preferences, query.Query, query.Limit, query.Where, asOf));
         }
-        catch (ArgumentException ex)
+        catch (InvalidInputException ex)
         {
-            // The store validates vector, predicate and version before it reads anything; its messages start with
-            // the field. Anything else it throws is a store failure and restarts the actor.
-            Sender.Tell(Rejection(ex, "query"));
+            // The store validates vector, predicate and version before it reads anything and names the field it
+            // rejects. Anything else it throws is a store failure and restarts the actor.
+            Sender.Tell(AsSearchRejection(ex.Rejection));
         }
     }
 
@@ -234,9 +234,9 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
         {
             Sender.Tell(new MemoryCompacted(UserId, Store.Compact(compact.UpToVersion)));
         }
-        catch (ArgumentException ex)
+        catch (InvalidInputException ex)
         {
-            Sender.Tell(Rejection(ex, "upToVersion"));
+            Sender.Tell(ex.Rejection);
         }
     }
 
@@ -291,20 +291,7 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
         return InputRules.FirstOf(warm.LikelyNextTexts.Select((text, i) => InputRules.RequiredText($"likelyNextTexts[{i}]", text)).ToArray());
     }
 
-    private static CommandRejected Rejection(ArgumentException ex, string defaultField)
-    {
-        var message = ex.Message;
-        var colon = message.IndexOf(": ", StringComparison.Ordinal);
-        if (colon <= 0 || message[..colon].Contains(' ', StringComparison.Ordinal))
-        {
-            return new CommandRejected(defaultField, message);
-        }
-
-        var field = message[..colon] switch
-        {
-            "k" => "limit",
-            var other => other,
-        };
-        return new CommandRejected(field, message[(colon + 2)..]);
-    }
+    // The store calls the result count k; the message calls it limit.
+    private static CommandRejected AsSearchRejection(CommandRejected rejection) =>
+        rejection.Field == "k" ? rejection with { Field = "limit" } : rejection;
 }

@@ -15,7 +15,7 @@ namespace NixHumanity.Actors.Memory;
 internal sealed class MemoryRanking(string userId, IEmbedder embedder, MemoryOptions options)
 {
     /// <summary>The best <paramref name="limit"/> memories for <paramref name="text"/>.</summary>
-    /// <exception cref="ArgumentException">The store refuses the query, predicate or version.</exception>
+    /// <exception cref="Contracts.InvalidInputException">The store refuses the query, predicate or version.</exception>
     public MemorySearched Search(VectorMemoryStore store, MemoryPreferences? preferences, string text, int limit, string? where, MemoryAsOf? asOf)
     {
         preferences = options.PreferenceWeight > 0 ? preferences : null;

@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Memory.Store;
 
 namespace NixHumanity.Actors.Memory;
@@ -43,7 +44,7 @@ internal sealed class SuggestionCache
                 var response = search(text);
                 _entries[Key(text)] = (response, response.Results.Count < MemoryActor.WarmDepth);
             }
-            catch (ArgumentException)
+            catch (InvalidInputException)
             {
                 // A text without usable features cannot be searched; a real search for it is rejected as usual.
             }

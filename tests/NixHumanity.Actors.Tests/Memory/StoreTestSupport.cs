@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Memory.Store;
 
 namespace NixHumanity.Actors.Tests.Memory;
@@ -105,4 +106,16 @@ internal static class TestVectors
         var norm = (float)Math.Sqrt(vector.Sum(v => (double)v * v));
         return vector.Select(v => v / norm).ToArray();
     }
+}
+
+/// <summary>Assertions on the typed input errors of the store and the prefilter parser.</summary>
+internal static class RejectionAssertions
+{
+    /// <summary>Asserts that <paramref name="act"/> rejects its input with a "field: rule" matching <paramref name="pattern"/> (wildcards allowed).</summary>
+    public static void ShouldBeRejected(this Action act, string pattern) =>
+        act.Should().Throw<InvalidInputException>().Which.Rejection.Message.Should().Match(pattern);
+
+    /// <summary>Asserts that <paramref name="act"/> rejects its input with a "field: rule" matching <paramref name="pattern"/> (wildcards allowed).</summary>
+    public static void ShouldBeRejected<T>(this Func<T> act, string pattern) =>
+        act.Should().Throw<InvalidInputException>().Which.Rejection.Message.Should().Match(pattern);
 }

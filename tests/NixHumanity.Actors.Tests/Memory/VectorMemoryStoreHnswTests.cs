@@ -82,4 +82,24 @@ public sealed class VectorMemoryStoreHnswTests(ITestOutputHelper output) : IDisp
         reopened.WaitForHnsw(TimeSpan.FromMinutes(5)).Should().BeTrue();
         reopened.Search(vectors[42], 1).Results[0].Command.Should().Be("cmd-42");
     }
+
+    [Fact]
+    public void A_reset_during_a_build_drops_the_graph_and_a_later_build_serves_the_new_memories()
+    {
+        var vectors = TestVectors.Clustered(1100, 30, 0.8, seed: 9);
+        var options = new VectorMemoryStoreOptions { HnswThreshold = 1000 };
+        using var store = VectorMemoryStore.Open(_folder.StorePath, options);
+        store.Upsert(vectors.Select((v, i) => ((long)(i + 1), TestVectors.Record($"cmd-{i}", v))).ToList());
+
+        // The build started by the upsert is abandoned (cancelled, not waited for) whether or not it has finished.
+        store.ResetForEmbedder("other-embedder");
+        store.IsHnswReady.Should().BeFalse();
+        store.Count.Should().Be(0);
+
+        store.Upsert(vectors.Select((v, i) => ((long)(i + 1), TestVectors.Record($"new-{i}", v, embedder: "other-embedder"))).ToList());
+        store.WaitForHnsw(TimeSpan.FromMinutes(5)).Should().BeTrue(store.LastHnswError?.ToString());
+        var hit = store.Search(vectors[7], 1);
+        hit.Strategy.Should().Be(SearchStrategy.Hnsw);
+        hit.Results[0].Command.Should().Be("new-7");
+    }
 }

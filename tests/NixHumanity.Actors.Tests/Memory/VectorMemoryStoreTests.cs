@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Memory.Store;
 
 namespace NixHumanity.Actors.Tests.Memory;
@@ -183,7 +184,7 @@ public sealed class VectorMemoryStoreTests : IDisposable
         store.Count.Should().Be(0);
         store.Search(TestVectors.Basis(1), 5).Results.Should().BeEmpty();
         var oldVersion = () => store.Search(TestVectors.Basis(1), 5, asOf: MemoryAsOf.AtVersion(2));
-        oldVersion.Should().Throw<ArgumentException>().WithMessage("asOf: version 2 is no longer readable*");
+        oldVersion.ShouldBeRejected("asOf: version 2 is no longer readable*");
 
         store.Upsert(1, TestVectors.Record("ls", TestVectors.Basis(1), embedder: "onnx-minilm")).Applied.Should().Be(1);
         store.GetMemory("ls")!.EmbedderId.Should().Be("onnx-minilm");
@@ -223,7 +224,7 @@ public sealed class VectorMemoryStoreTests : IDisposable
     {
         using var store = VectorMemoryStore.Open(_folder.StorePath);
         var act = () => store.Search(TestVectors.Basis(1), k);
-        act.Should().Throw<ArgumentException>().WithMessage("k: must be between 1 and 1000*");
+        act.ShouldBeRejected("k: must be between 1 and 1000*");
     }
 
     [Fact]
@@ -235,10 +236,10 @@ public sealed class VectorMemoryStoreTests : IDisposable
         var infinite = TestVectors.Basis(1);
         infinite[3] = float.PositiveInfinity;
 
-        ((Action)(() => store.Search(new float[10], 5))).Should().Throw<ArgumentException>().WithMessage("query: must have 384 dimensions (got 10)");
-        ((Action)(() => store.Search(nan, 5))).Should().Throw<ArgumentException>().WithMessage("query: element 17 is NaN*");
-        ((Action)(() => store.Search(infinite, 5))).Should().Throw<ArgumentException>().WithMessage("query: element 3 is*");
-        ((Action)(() => store.Search(new float[384], 5))).Should().Throw<ArgumentException>().WithMessage("query: must not be all zeros");
+        ((Action)(() => store.Search(new float[10], 5))).ShouldBeRejected("query: must have 384 dimensions (got 10)");
+        ((Action)(() => store.Search(nan, 5))).ShouldBeRejected("query: element 17 is NaN*");
+        ((Action)(() => store.Search(infinite, 5))).ShouldBeRejected("query: element 3 is*");
+        ((Action)(() => store.Search(new float[384], 5))).ShouldBeRejected("query: must not be all zeros");
     }
 
     [Fact]
@@ -263,7 +264,7 @@ public sealed class VectorMemoryStoreTests : IDisposable
 
         foreach (var act in cases)
         {
-            act.Should().Throw<ArgumentException>();
+            act.Should().Throw<InvalidInputException>();
         }
 
         store.Checkpoint.Should().Be(1);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NixHumanity.Actors.Contracts;
 
 namespace NixHumanity.Actors.Memory.Store;
 
@@ -24,7 +25,7 @@ public sealed record MemoryAsOf
     public static MemoryAsOf AtTime(DateTimeOffset time) => new(null, time);
 
     /// <summary>Parses the CLI spelling: a non-negative integer (version) or an ISO-8601 timestamp.</summary>
-    /// <exception cref="ArgumentException">Neither a version number nor an ISO-8601 timestamp.</exception>
+    /// <exception cref="InvalidInputException">Neither a version number nor an ISO-8601 timestamp (field <c>asOf</c>).</exception>
     public static MemoryAsOf Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -39,7 +40,7 @@ public sealed record MemoryAsOf
             return AtTime(time);
         }
 
-        throw new ArgumentException($"asOf: '{text}' is neither a version number nor an ISO-8601 timestamp");
+        throw new InvalidInputException(new CommandRejected("asOf", $"'{text}' is neither a version number nor an ISO-8601 timestamp"));
     }
 
     /// <inheritdoc />

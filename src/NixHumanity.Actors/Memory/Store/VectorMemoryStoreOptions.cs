@@ -1,3 +1,5 @@
+using NixHumanity.Actors.Contracts;
+
 namespace NixHumanity.Actors.Memory.Store;
 
 /// <summary>Tuning of <see cref="VectorMemoryStore"/>; the defaults suit one person's command history.</summary>
@@ -66,22 +68,22 @@ public sealed record VectorMemoryStoreOptions
     public int QuantizedScanMinRows { get; init; } = 8_192;
 
     /// <summary>Validates the options.</summary>
-    /// <exception cref="ArgumentException">A weight is negative or not finite, or a size is out of range.</exception>
+    /// <exception cref="InvalidInputException">A weight is negative or not finite, or a size is out of range (field <c>options</c>).</exception>
     public void Validate()
     {
         if (!double.IsFinite(SimilarityWeight) || SimilarityWeight < 0 || !double.IsFinite(SuccessRateWeight) || SuccessRateWeight < 0)
         {
-            throw new ArgumentException("options: weights must be finite and non-negative");
+            throw MemoryInputRules.Reject("options", "weights must be finite and non-negative");
         }
 
         if (SimilarityWeight + SuccessRateWeight <= 0)
         {
-            throw new ArgumentException("options: at least one weight must be positive");
+            throw MemoryInputRules.Reject("options", "at least one weight must be positive");
         }
 
         if (HnswThreshold < 1 || ExactFilteredMaxRows < 0 || HnswConnectivity < 2 || HnswExpansionAdd < 1 || HnswExpansionSearch < 1 || HnswBuildThreads < 1 || ParallelScanMinRows < 1 || ScanThreads < 1 || QuantizedScanMinRows < 1)
         {
-            throw new ArgumentException("options: HNSW and scan sizes must be positive (connectivity at least 2)");
+            throw MemoryInputRules.Reject("options", "HNSW and scan sizes must be positive (connectivity at least 2)");
         }
     }
 }

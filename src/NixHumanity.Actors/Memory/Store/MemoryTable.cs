@@ -1,0 +1,342 @@
+using System.Data.Common;
+using System.Globalization;
+using DuckDB.NET.Data;
+using NixHumanity.Actors.Infrastructure;
+using NixHumanity.Actors.Memory.Where;
+
+namespace NixHumanity.Actors.Memory.Store;
+
+/// <summary>
+/// The DuckDB side of <see cref="VectorMemoryStore"/>: the schema (<c>store_meta</c>, <c>projection_checkpoint</c>,
+/// <c>versions</c>, <c>command_embeddings</c>), the reads that rebuild the in-memory view and each write as one
+/// transaction. It keeps no state besides the connection; the store decides what to write.
+/// </summary>
+internal sealed class MemoryTable : IDisposable
+{
+    private const int SchemaVersion = 1;
+
+    private readonly DuckDBConnection _connection;
+
+    private MemoryTable(string path, DuckDBConnection connection)
+    {
+        Path = path;
+        _connection = connection;
+    }
+
+    /// <summary>The DuckDB file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens the file at the full path <paramref name="path"/>, creating its folder.</summary>
+    public static MemoryTable Open(string path)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var connection = PerUserDuckDb.Connection(path);
+        connection.Open();
+        return new MemoryTable(path, connection);
+    }
+
+    /// <summary>Creates the tables if missing, with version 0 (empty) and checkpoint 0 stamped by <paramref name="clock"/>.</summary>
+    public void CreateSchema(TimeProvider clock)
+    {
+        using var transaction = _connection.BeginTransaction();
+        Execute("CREATE TABLE IF NOT EXISTS store_meta(schema_version INTEGER NOT NULL, dimensions INTEGER NOT NULL, embedder VARCHAR, oldest_readable_version BIGINT NOT NULL)");
+        Execute("CREATE TABLE IF NOT EXISTS projection_checkpoint(sequence_nr BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL)");
+        Execute("CREATE TABLE IF NOT EXISTS versions(version BIGINT NOT NULL, created_at TIMESTAMP NOT NULL, description VARCHAR NOT NULL, sequence_nr BIGINT NOT NULL, rows_written INTEGER NOT NULL)");
+        Execute(
+            $"""
+            CREATE TABLE IF NOT EXISTS command_embeddings(
+                row_id BIGINT NOT NULL, ord INTEGER NOT NULL, id VARCHAR NOT NULL, vector FLOAT[{VectorMemoryStore.Dimensions}] NOT NULL,
+                command VARCHAR NOT NULL, text VARCHAR NOT NULL, intent VARCHAR,
+                success_rate DOUBLE NOT NULL, user_satisfaction DOUBLE, satisfaction_sum DOUBLE NOT NULL,
+                satisfaction_count BIGINT NOT NULL, confidence DOUBLE, attempts BIGINT NOT NULL, successes BIGINT NOT NULL,
+                embedder VARCHAR NOT NULL, sequence_nr BIGINT NOT NULL, created_at TIMESTAMP NOT NULL,
+                updated_at TIMESTAMP NOT NULL, version_from BIGINT NOT NULL, version_to BIGINT)
+            """);
+        if (ExecuteScalarLong("SELECT count(*) FROM store_meta") == 0)
+        {
+            var at = clock.GetUtcNow().UtcDateTime;
+            Execute("INSERT INTO store_meta VALUES ($schema, $dims, NULL, 0)", ("schema", SchemaVersion), ("dims", VectorMemoryStore.Dimensions));
+            Execute("INSERT INTO projection_checkpoint VALUES (0, $at)", ("at", at));
+            Execute("INSERT INTO versions VALUES (0, $at, 'created (empty)', 0, 0)", ("at", at));
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>The stored embedder and oldest readable version, after checking the schema.</summary>
+    /// <exception cref="InvalidDataException">The file was written by an incompatible schema.</exception>
+    public (string? EmbedderId, long OldestReadableVersion) ReadMeta()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT schema_version, dimensions, embedder, oldest_readable_version FROM store_meta";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var schema = reader.GetInt32(0);
+        var dims = reader.GetInt32(1);
+        if (schema != SchemaVersion || dims != VectorMemoryStore.Dimensions)
+        {
+            throw new InvalidDataException(
+                $"{Path}: schema {schema} with {dims} dimensions is not the expected schema {SchemaVersion} with {VectorMemoryStore.Dimensions}; delete the file to rebuild it from the journal");
+        }
+
+        return (reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3));
+    }
+
+    /// <summary>The last applied journal sequence number.</summary>
+    public long ReadCheckpoint() => ExecuteScalarLong("SELECT sequence_nr FROM projection_checkpoint");
+
+    /// <summary>The row id the next appended row gets.</summary>
+    public long ReadNextRowId() => ExecuteScalarLong("SELECT coalesce(max(row_id), -1) + 1 FROM command_embeddings");
+
+    /// <summary>The version records, oldest first.</summary>
+    public List<TableVersion> ReadVersions()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT version, created_at, description, sequence_nr, rows_written FROM versions ORDER BY version";
+        using var reader = command.ExecuteReader();
+        var versions = new List<TableVersion>();
+        while (reader.Read())
+        {
+            versions.Add(new TableVersion(reader.GetInt64(0), Utc(reader.GetDateTime(1)), reader.GetString(2), reader.GetInt64(3), reader.GetInt32(4)));
+        }
+
+        return versions;
+    }
+
+    /// <summary>Calls <paramref name="row"/> with every live row and its vector, in ordinal order.</summary>
+    public void ReadLiveRows(Action<MemoryEntry, float[]> row) =>
+        ReadRows($"SELECT {MemoryEntry.Columns}, vector FROM command_embeddings WHERE version_to IS NULL ORDER BY ord", null, row);
+
+    /// <summary>Calls <paramref name="row"/> with every row visible at <paramref name="version"/>, in ordinal order.</summary>
+    public void ReadRowsAt(long version, Action<MemoryEntry, float[]> row) =>
+        ReadRows(
+            $"SELECT {MemoryEntry.Columns}, vector FROM command_embeddings WHERE version_from <= $version AND (version_to IS NULL OR version_to > $version) ORDER BY ord",
+            version,
+            row);
+
+    /// <summary>
+    /// The ordinals of the rows matching <paramref name="predicate"/>, live or (with <paramref name="version"/>)
+    /// visible at that version.
+    /// </summary>
+    /// <exception cref="Contracts.InvalidInputException">DuckDB cannot evaluate the predicate (e.g. a type error).</exception>
+    /// <exception cref="StoreFaultException">The file could not be read.</exception>
+    public int[] MatchingOrds(WherePredicate predicate, long? version)
+    {
+        var visible = version is null
+            ? "version_to IS NULL"
+            : "version_from <= $version AND (version_to IS NULL OR version_to > $version)";
+        try
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"SELECT ord FROM command_embeddings WHERE {visible} AND ({predicate.Sql})";
+            if (version is { } v)
+            {
+                command.Parameters.Add(new DuckDBParameter("version", v));
+            }
+
+            using var reader = command.ExecuteReader();
+            var ords = new List<int>();
+            while (reader.Read())
+            {
+                ords.Add(reader.GetInt32(0));
+            }
+
+            return ords.ToArray();
+        }
+        catch (DuckDBException exception)
+        {
+            // A damaged or unreachable file is the store's fault, not the predicate's; anything else DuckDB reports
+            // here (a type or conversion error) is about the person's predicate.
+            if (StoreFaults.Classify(exception, Path) is { } fault)
+            {
+                throw fault;
+            }
+
+            var message = exception.Message.Split('\n', 2)[0].Trim();
+            throw WherePredicate.Error($"DuckDB cannot evaluate the predicate: {message}");
+        }
+    }
+
+    /// <summary>Turns off file access and locks the configuration for the rest of the connection's life.</summary>
+    public void LockDown()
+    {
+        // Locked last: from here on nothing — least of all a prefilter — can read files, attach or change settings.
+        Execute("SET enable_external_access = false");
+        Execute("SET lock_configuration = true");
+    }
+
+    /// <summary>Writes the write-ahead log into the file (DuckDB <c>CHECKPOINT</c>).</summary>
+    public void Flush() => Execute("CHECKPOINT");
+
+    /// <summary>Stores <paramref name="sequenceNr"/> as the checkpoint, in its own transaction.</summary>
+    public void WriteCheckpoint(long sequenceNr, DateTimeOffset at) =>
+        Execute("UPDATE projection_checkpoint SET sequence_nr = $seq, updated_at = $at", ("seq", sequenceNr), ("at", at.UtcDateTime));
+
+    /// <summary>
+    /// Writes one upsert batch as one transaction: closes the superseded rows, appends the new ones, records the
+    /// version, moves the checkpoint and (for the first batch) records the embedder.
+    /// </summary>
+    /// <param name="write">What to write.</param>
+    /// <param name="faultInjector">Test hook called before commit.</param>
+    public void WriteBatch(BatchWrite write, Action<string>? faultInjector)
+    {
+        using var transaction = _connection.BeginTransaction();
+        var version = write.Version.Version;
+        foreach (var chunk in write.ClosedRowIds.Chunk(1000))
+        {
+            // Row ids are our own integers, so inlining them is safe and keeps this to one statement per chunk.
+            Execute($"UPDATE command_embeddings SET version_to = {version} WHERE version_to IS NULL AND row_id IN ({string.Join(',', chunk)})");
+        }
+
+        using (var appender = _connection.CreateAppender("command_embeddings"))
+        {
+            foreach (var (entry, vector) in write.Rows)
+            {
+                AppendRow(appender, entry, vector, version);
+            }
+        }
+
+        InsertVersion(write.Version);
+        WriteCheckpoint(write.Version.SequenceNr, write.Version.CreatedAt);
+        if (write.NewEmbedderId is { } embedder)
+        {
+            Execute("UPDATE store_meta SET embedder = $embedder", ("embedder", embedder));
+        }
+
+        faultInjector?.Invoke("before-commit");
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// Deletes the row versions no version from <paramref name="target"/> on can see and the older version records;
+    /// returns how many rows were deleted.
+    /// </summary>
+    public long Compact(long target)
+    {
+        long rowsRemoved;
+        using (var transaction = _connection.BeginTransaction())
+        {
+            rowsRemoved = ExecuteScalarLong(
+                "SELECT count(*) FROM command_embeddings WHERE version_to IS NOT NULL AND version_to <= $target", ("target", target));
+            Execute("DELETE FROM command_embeddings WHERE version_to IS NOT NULL AND version_to <= $target", ("target", target));
+            Execute("DELETE FROM versions WHERE version < $target", ("target", target));
+            Execute("UPDATE store_meta SET oldest_readable_version = $target", ("target", target));
+            transaction.Commit();
+        }
+
+        Flush();
+        return rowsRemoved;
+    }
+
+    /// <summary>
+    /// Deletes every row and version record, records <paramref name="version"/> as the only (empty) version, sets the
+    /// checkpoint to 0 and the embedder to <paramref name="embedderId"/>; returns how many row versions were deleted.
+    /// </summary>
+    public long Reset(TableVersion version, string embedderId)
+    {
+        long rowVersions;
+        using (var transaction = _connection.BeginTransaction())
+        {
+            rowVersions = ExecuteScalarLong("SELECT count(*) FROM command_embeddings");
+            Execute("DELETE FROM command_embeddings");
+            Execute("DELETE FROM versions");
+            InsertVersion(version);
+            Execute("UPDATE projection_checkpoint SET sequence_nr = 0, updated_at = $at", ("at", version.CreatedAt.UtcDateTime));
+            Execute("UPDATE store_meta SET embedder = $embedder, oldest_readable_version = $version", ("embedder", embedderId), ("version", version.Version));
+            transaction.Commit();
+        }
+
+        Flush();
+        return rowVersions;
+    }
+
+    /// <summary>Test hook: runs raw SQL on the connection, bypassing every check.</summary>
+    public object? ExecuteScalarUnvalidated(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _connection.Dispose();
+
+    private static DateTimeOffset Utc(DateTime stored) => new(DateTime.SpecifyKind(stored, DateTimeKind.Utc));
+
+    private static void AppendRow(DuckDBAppender appender, MemoryEntry entry, float[] vector, long version)
+    {
+        appender.CreateRow()
+            .AppendValue(entry.RowId)
+            .AppendValue(entry.Ord)
+            .AppendValue(entry.Id)
+            .AppendValue(vector)
+            .AppendValue(entry.Command)
+            .AppendValue(entry.Text)
+            .AppendValue(entry.Intent)
+            .AppendValue(entry.SuccessRate)
+            .AppendValue(entry.UserSatisfaction)
+            .AppendValue(entry.SatisfactionSum)
+            .AppendValue(entry.SatisfactionCount)
+            .AppendValue(entry.Confidence)
+            .AppendValue(entry.Attempts)
+            .AppendValue(entry.Successes)
+            .AppendValue(entry.EmbedderId)
+            .AppendValue(entry.SequenceNr)
+            .AppendValue(entry.CreatedAt.UtcDateTime)
+            .AppendValue(entry.UpdatedAt.UtcDateTime)
+            .AppendValue(version)
+            .AppendNullValue()
+            .EndRow();
+    }
+
+    private void ReadRows(string sql, long? version, Action<MemoryEntry, float[]> row)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        if (version is { } v)
+        {
+            command.Parameters.Add(new DuckDBParameter("version", v));
+        }
+
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            row(MemoryEntry.Read(reader), ReadVector(reader, MemoryEntry.ColumnCount));
+        }
+    }
+
+    private static float[] ReadVector(DbDataReader reader, int ordinal) => reader.GetFieldValue<List<float>>(ordinal).ToArray();
+
+    private void InsertVersion(TableVersion version) =>
+        Execute(
+            "INSERT INTO versions VALUES ($version, $created, $description, $seq, $rows)",
+            ("version", version.Version),
+            ("created", version.CreatedAt.UtcDateTime),
+            ("description", version.Description),
+            ("seq", version.SequenceNr),
+            ("rows", version.RowsWritten));
+
+    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value));
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private long ExecuteScalarLong(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new DuckDBParameter(name, value));
+        }
+
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+}
