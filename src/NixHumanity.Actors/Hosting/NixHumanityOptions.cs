@@ -53,8 +53,11 @@ public sealed class NixHumanityOptions
     /// </summary>
     public EmbedderOptions Embeddings { get; set; } = new();
 
-    /// <summary>Semantic memory tuning: ranking weights (similarity, success rate, preferences), HNSW threshold, catch-up batches.</summary>
+    /// <summary>Semantic memory tuning: ranking weights (similarity, success rate, preferences), HNSW threshold, and suggestion cache.</summary>
     public MemoryOptions Memory { get; set; } = new();
+
+    /// <summary>How the memory and learner projections catch up with the journal: events per batch, progress logging.</summary>
+    public ProjectionOptions Projections { get; set; } = new();
 
     /// <summary>The data directory layout for <see cref="DataDirectory"/>.</summary>
     public DataDirectory Data => new(Path.GetFullPath(DataDirectory));
@@ -109,6 +112,7 @@ public sealed class NixHumanityOptions
         Flow.Validate();
         ValidateEmbeddings(Embeddings);
         (Memory ?? throw new ArgumentException("must be set", nameof(Memory))).Validate();
+        (Projections ?? throw new ArgumentException("must be set", nameof(Projections))).Validate();
     }
 
     /// <summary>
@@ -197,5 +201,6 @@ public sealed class NixHumanityOptions
         new JournalLocation(JournalProvider, EffectiveConnectionString))
     {
         FoldInterval = FoldInterval,
+        Projections = Projections,
     };
 }

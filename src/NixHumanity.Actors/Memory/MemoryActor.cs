@@ -1,10 +1,7 @@
-using System.Numerics.Tensors;
-using System.Text.Json;
 using Akka.Actor;
 using Akka.Event;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
-using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
@@ -17,27 +14,23 @@ namespace NixHumanity.Actors.Memory;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <b>Recovering → Ready.</b> On start it opens the store; when the store holds vectors of another embedder it is
-/// reset and re-embedded from the journal. It then reads the session journal from the store's checkpoint + 1 with
-/// Akka persistence query (back-pressured, in batches of <see cref="MemoryOptions.ReplayBatchSize"/> events, one
-/// store transaction each) and stashes every other message until it has caught up, so a search never sees a
-/// memory older than what the session acknowledged before the search was sent.
+/// A <see cref="ProjectionActor{TStore}"/>: catch-up from the store's checkpoint, live events, gaps and an unreadable
+/// file are handled there. When the store holds vectors of another embedder it is reset on start (and the stale
+/// preferences deleted) and re-embedded by the catch-up.
 /// </para>
 /// <para>
-/// <b>Live events.</b> The session publishes each durable event (<see cref="SessionEventPublished"/>) before it
-/// acknowledges the caller, so a search sent after the acknowledgement is queued behind the event (read-your-writes).
-/// An <see cref="InteractionRecorded"/> with a command is embedded (its text: what the person said, because
-/// searches are phrased the same way) and upserted with its sequence number; other events only move the checkpoint.
-/// Events at or below the checkpoint are ignored (exactly once). A gap (an event published while this actor was
-/// restarting and therefore lost) sends it back to catching up from the journal.
+/// <b>Applying events.</b> An <see cref="InteractionRecorded"/> with a command is embedded (its text: what the person
+/// said, because searches are phrased the same way) and upserted with its sequence number; other events only move the
+/// checkpoint. A batch is embedded with one call and upserted in one transaction (one table version).
 /// </para>
 /// <para>
-/// <b>Failures.</b> A store or journal failure is thrown, so the back-off supervisor restarts the actor, which
-/// reopens the store and recovers from its checkpoint. Bad input is answered with <see cref="CommandRejected"/>
-/// and changes nothing.
+/// <b>Requests.</b> Search (re-ranked by the learner's preferences, <see cref="MemoryRanking"/>; served from the
+/// <see cref="SuggestionCache"/> when warmed), compaction, status, export and the learner protocol. Bad input is
+/// answered with <see cref="CommandRejected"/> and changes nothing; any other failure is thrown, so the back-off
+/// supervisor restarts the actor.
 /// </para>
 /// </remarks>
-public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
+public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
 {
     /// <summary>File beside the store holding the learner's last preferences (a cache; the learner can resend them).</summary>
     public const string PreferencesFileName = "preferences.json";
@@ -45,277 +38,107 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
     /// <summary>Results cached per warmed text; a search with a limit up to this is served from the cache.</summary>
     public const int WarmDepth = 20;
 
-    private readonly string _userId;
-    private readonly string _folder;
     private readonly MemorySettings _settings;
     private readonly IEmbedder _embedder;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<string, (MemorySearched Response, bool Complete)> _warm = new(StringComparer.Ordinal);
-    private readonly List<JournalItem> _pending = [];
+    private readonly PreferencesFile _preferencesFile;
+    private readonly MemoryRanking _ranking;
+    private readonly SuggestionCache _suggestions = new();
 
-    private VectorMemoryStore? _store;
-    private Preferences? _preferences;
-    private long _eventsApplied;
-    private long _replayedThisRun;
-    private long _nextProgressAt;
+    private MemoryPreferences? _preferences;
     private bool _reembedding;
-    private long _gapCaughtUpFor = -1;
 
-    /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
-    public MemoryActor(string userId, string folder, MemorySettings settings)
+    /// <summary>Creates the actor; see <see cref="Props(string, string, MemorySettings, ProjectionOptions, TimeProvider)"/>.</summary>
+    internal MemoryActor(string userId, string folder, MemorySettings settings, ProjectionOptions projections, TimeProvider clock, IJournalSource? journal)
+        : base("memory", userId, folder, projections, clock, journal)
     {
-        _userId = userId;
-        _folder = folder;
         _settings = settings;
         _embedder = settings.Embedder;
-        Recovering();
+        _preferencesFile = new PreferencesFile(folder, _embedder, warning => Log.Warning("Memory of {0}: {1}", userId, warning));
+        _ranking = new MemoryRanking(userId, _embedder, settings.Options);
     }
 
-    /// <summary>Set by Akka: messages held back while the memory catches up with the journal.</summary>
-    public IStash Stash { get; set; } = null!;
+    /// <inheritdoc />
+    protected override string StoreFileName => VectorMemoryStore.FileName;
 
-    private VectorMemoryStore Store => _store ?? throw new InvalidOperationException("The memory store is not open.");
+    /// <inheritdoc />
+    protected override long Checkpoint => Store.Checkpoint;
+
+    /// <inheritdoc />
+    protected override string CatchUpActivity => _reembedding ? "re-embedded" : "caught up";
 
     /// <summary>Props for a user's memory actor owning <paramref name="folder"/>.</summary>
-    public static Props Props(string userId, string folder, MemorySettings settings) =>
-        Akka.Actor.Props.Create(() => new MemoryActor(userId, folder, settings));
+    /// <param name="userId">The person.</param>
+    /// <param name="folder">The memory folder.</param>
+    /// <param name="settings">The embedder and the ranking options.</param>
+    /// <param name="projections">Catch-up batch size and progress logging.</param>
+    /// <param name="clock">The clock (names of set-aside files).</param>
+    public static Props Props(string userId, string folder, MemorySettings settings, ProjectionOptions projections, TimeProvider clock) =>
+        Props(userId, folder, settings, projections, clock, null);
+
+    /// <summary>Props reading catch-up events from <paramref name="journal"/> (specs).</summary>
+    internal static Props Props(string userId, string folder, MemorySettings settings, ProjectionOptions projections, TimeProvider clock, IJournalSource? journal) =>
+        FactoryActorProducer<MemoryActor>.Props(() => new MemoryActor(userId, folder, settings, projections, clock, journal));
 
     /// <inheritdoc />
-    protected override void PreStart()
+    protected override VectorMemoryStore OpenStore() =>
+        VectorMemoryStore.Open(Path.Combine(Folder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions());
+
+    /// <inheritdoc />
+    protected override void OnStoreOpened()
     {
-        Directory.CreateDirectory(_folder);
-        _store = OpenStore();
-        if (_store.IsEmbedderMismatch(_embedder.Id))
+        if (Store.IsEmbedderMismatch(_embedder.Id))
         {
-            var reset = _store.ResetForEmbedder(_embedder.Id);
+            var reset = Store.ResetForEmbedder(_embedder.Id);
             _reembedding = true;
             // Preferences live in the old embedder's space; they are meaningless now and the learner resends them.
-            DeletePreferences();
-            _log.Info(
+            _preferencesFile.Delete();
+            Log.Info(
                 "Memory of {0}: the embedder changed from {1} to {2}; cleared {3} memories and re-embedding them from the journal",
-                _userId, reset.PreviousEmbedderId ?? "none", reset.EmbedderId, reset.MemoriesCleared);
+                UserId, reset.PreviousEmbedderId ?? "none", reset.EmbedderId, reset.MemoriesCleared);
         }
 
-        _preferences = LoadPreferences();
-        StartCatchUp();
-    }
-
-    /// <summary>
-    /// Opens the store. A file that is not a DuckDB database or has an incompatible schema is only a projection: it is
-    /// set aside (renamed, never deleted) and rebuilt from the journal. Any other failure (a lock held by another
-    /// process, a full disk) is thrown, and the back-off supervisor tries again later.
-    /// </summary>
-    private VectorMemoryStore OpenStore()
-    {
-        var path = Path.Combine(_folder, VectorMemoryStore.FileName);
-        try
-        {
-            return VectorMemoryStore.Open(path, _settings.Options.ToStoreOptions());
-        }
-        catch (Exception ex) when (StoreFaults.IsUnreadable(ex, path))
-        {
-            var aside = $"{path}.unreadable-{DateTime.UtcNow:yyyyMMddTHHmmssfff}";
-            File.Move(path, aside);
-            if (File.Exists(path + ".wal"))
-            {
-                File.Move(path + ".wal", aside + ".wal");
-            }
-
-            _log.Warning("Memory of {0}: {1} is unreadable ({2}); moved it to {3} and rebuilding from the journal", _userId, path, ex.Message, aside);
-            return VectorMemoryStore.Open(path, _settings.Options.ToStoreOptions());
-        }
+        _preferences = _preferencesFile.Load();
     }
 
     /// <inheritdoc />
-    protected override void PostStop()
+    protected override void OnCaughtUp(long replayed)
     {
-        _store?.Dispose();
-        _store = null;
-    }
-
-    // ---- states ------------------------------------------------------------------------------------------------
-
-    private void Recovering()
-    {
-        Receive<JournalReplayStarted>(_ => Sender.Tell(JournalReplayAck.Instance));
-        Receive<JournalReplayBatch>(batch =>
+        if (replayed > 0)
         {
-            Apply(batch.Items);
-            _replayedThisRun += batch.Items.Count;
-            if (_replayedThisRun >= _nextProgressAt)
-            {
-                _log.Info("Memory of {0}: {1} {2} journal events (up to #{3})",
-                    _userId, _reembedding ? "re-embedded" : "caught up", _replayedThisRun, batch.Items[^1].SequenceNr);
-                _nextProgressAt += _settings.Options.ProgressEvery;
-            }
-
-            Sender.Tell(JournalReplayAck.Instance);
-        });
-        Receive<JournalReplayCompleted>(_ =>
-        {
-            if (_replayedThisRun > 0)
-            {
-                _log.Info("Memory of {0}: {1} done, {2} journal events applied; {3} memories at version {4}",
-                    _userId, _reembedding ? "re-embedding" : "catching up", _replayedThisRun, Store.Count, Store.CurrentVersion);
-            }
-
-            _reembedding = false;
-            Become(Ready);
-            Stash.UnstashAll();
-        });
-        Receive<JournalReplayFailed>(failed =>
-            throw new InvalidOperationException($"Memory of {_userId}: reading the journal failed: {failed.Cause.Message}", failed.Cause));
-        ReceiveAny(_ => Stash.Stash());
-    }
-
-    private void Ready()
-    {
-        Receive<SessionEventPublished>(ApplyLive);
-        Receive<FlushLive>(_ => Flush());
-        // Every other message first applies the live events buffered before it, so it sees all of them.
-        AfterFlush<SearchMemory>(Search);
-        AfterFlush<CompactMemory>(Compact);
-        AfterFlush<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
-            "memory", _userId, Store.Checkpoint, _eventsApplied, _folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id)));
-        AfterFlush<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings()));
-        AfterFlush<UpdatePreferences>(UpdatePreferences);
-        AfterFlush<WarmSuggestions>(Warm);
-        AfterFlush<ExportMemory>(Export);
-        AfterFlush<StopGracefully>(_ => Context.Stop(Self));
-    }
-
-    /// <summary>
-    /// Copies the live memories and the version list out of the store here (the owner's thread), then writes the
-    /// Parquet files off the actor and replies when they are on disk.
-    /// </summary>
-    private void Export(ExportMemory export)
-    {
-        var rows = Store.ListMemoryVectors().Select(m => new ExportedMemoryRow
-        {
-            Id = m.Memory.Id,
-            Command = m.Memory.Command,
-            Text = m.Memory.Text,
-            Intent = m.Memory.Intent,
-            Attempts = m.Memory.Attempts,
-            Successes = m.Memory.Successes,
-            SuccessRate = m.Memory.SuccessRate,
-            UserSatisfaction = m.Memory.UserSatisfaction,
-            Confidence = m.Memory.Confidence,
-            Embedder = m.Memory.EmbedderId,
-            SequenceNr = m.Memory.SequenceNr,
-            CreatedAt = m.Memory.CreatedAt.UtcDateTime,
-            UpdatedAt = m.Memory.UpdatedAt.UtcDateTime,
-            Vector = m.Vector,
-        }).ToList();
-        var versions = Store.ListVersions().Select(v => new ExportedMemoryVersion
-        {
-            Version = v.Version, CreatedAt = v.CreatedAt.UtcDateTime, Description = v.Description, SequenceNr = v.SequenceNr, RowsWritten = v.RowsWritten,
-        }).ToList();
-        var folder = Path.Combine(export.Folder, "memory");
-        WriteExportAsync(folder, rows, versions).PipeTo(Sender);
-    }
-
-    private static async Task<StoreExported> WriteExportAsync(string folder, List<ExportedMemoryRow> rows, List<ExportedMemoryVersion> versions)
-    {
-        await ParquetFile.WriteAsync(rows, Path.Combine(folder, "command_embeddings.parquet")).ConfigureAwait(false);
-        await ParquetFile.WriteAsync(versions, Path.Combine(folder, "versions.parquet")).ConfigureAwait(false);
-        return new StoreExported(
-            "memory",
-            new Dictionary<string, string>
-            {
-                ["memory/command_embeddings.parquet"] = $"remembered commands with statistics and 384-d embeddings ({rows.Count} rows)",
-                ["memory/versions.parquet"] = $"the memory table's versions (time travel) ({versions.Count} rows)",
-            },
-            new Dictionary<string, long> { ["memories"] = rows.Count, ["memoryVersions"] = versions.Count });
-    }
-
-    private void AfterFlush<T>(Action<T> handler) => Receive<T>(message =>
-    {
-        Flush();
-        handler(message);
-    });
-
-    private void StartCatchUp()
-    {
-        _replayedThisRun = 0;
-        _nextProgressAt = _settings.Options.ProgressEvery;
-        SessionJournalReplay.Start(Context, _userId, Store.Checkpoint, _settings.Options.ReplayBatchSize);
-        Become(Recovering);
-    }
-
-    // ---- projection --------------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// Buffers a live event and applies the buffer when the actor next finds its mailbox without more events (a
-    /// <see cref="FlushLive"/> marker queued behind them), before any other message, or at
-    /// <see cref="MemoryOptions.ReplayBatchSize"/> events. A burst of recordings (a fast session, an import) thus
-    /// becomes one store transaction instead of one per event (measured ≈ 8–9 ms each on the shared test machine),
-    /// so the memory keeps up with the session. Events buffered when the actor stops are replayed from the journal.
-    /// </summary>
-    private void ApplyLive(SessionEventPublished published)
-    {
-        var checkpoint = _pending.Count > 0 ? _pending[^1].SequenceNr : Store.Checkpoint;
-        if (published.SequenceNr <= checkpoint)
-        {
-            return;
+            Log.Info("Memory of {0}: {1} done, {2} journal events applied; {3} memories at version {4}",
+                UserId, _reembedding ? "re-embedding" : "catching up", replayed, Store.Count, Store.CurrentVersion);
         }
 
-        // Every durable event is published, so the next one must follow the checkpoint. A gap means events were
-        // published while this actor was down; they are in the journal, so catch up first and then handle this one.
-        // If the journal still lacks them after that (it cannot, short of deleted events), apply it anyway rather
-        // than loop.
-        if (published.SequenceNr > checkpoint + 1 && _gapCaughtUpFor != published.SequenceNr)
-        {
-            _gapCaughtUpFor = published.SequenceNr;
-            _log.Warning("Memory of {0}: event #{1} arrived after checkpoint #{2}; catching up from the journal", _userId, published.SequenceNr, checkpoint);
-            Flush();
-            Stash.Stash();
-            StartCatchUp();
-            return;
-        }
-
-        _pending.Add(new JournalItem(published.SequenceNr, published.Event));
-        if (_pending.Count >= _settings.Options.ReplayBatchSize)
-        {
-            Flush();
-        }
-        else if (_pending.Count == 1)
-        {
-            Self.Tell(FlushLive.Instance);
-        }
+        _reembedding = false;
     }
 
-    private void Flush()
+    /// <inheritdoc />
+    protected override void WhenReady()
     {
-        if (_pending.Count == 0)
-        {
-            return;
-        }
-
-        var batch = _pending.ToList();
-        _pending.Clear();
-        Apply(batch);
+        ReceiveRequest<SearchMemory>(Search);
+        ReceiveRequest<CompactMemory>(Compact);
+        ReceiveRequest<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
+            "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id)));
+        ReceiveRequest<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings()));
+        ReceiveRequest<UpdatePreferences>(UpdatePreferences);
+        ReceiveRequest<WarmSuggestions>(Warm);
+        // The Parquet files are written off the actor; the reply follows when they are on disk.
+        ReceiveRequest<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender));
     }
 
-    private void Apply(IReadOnlyList<JournalItem> items)
+    /// <inheritdoc />
+    protected override void Apply(IReadOnlyList<JournaledSessionEvent> events)
     {
-        var store = Store;
-        var fresh = items.Where(i => i.SequenceNr > store.Checkpoint).ToList();
-        if (fresh.Count == 0)
-        {
-            return;
-        }
-
-        var interactions = fresh
-            .Where(i => i.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command))
+        var interactions = events
+            .Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command))
             .ToList();
         if (interactions.Count > 0)
         {
-            var vectors = _embedder.EmbedBatch(interactions.Select(i => ((InteractionRecorded)i.Event).Text).ToList());
-            var records = interactions.Select((item, n) => (item.SequenceNr, ToRecord((InteractionRecorded)item.Event, vectors[n]))).ToList();
+            var vectors = _embedder.EmbedBatch(interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList());
+            var records = interactions.Select((e, n) => (e.SequenceNr, ToRecord((InteractionRecorded)e.Event, vectors[n]))).ToList();
             try
             {
-                store.Upsert(records);
+                Store.Upsert(records);
             }
             catch (InvalidInputException)
             {
@@ -325,16 +148,14 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
                 UpsertOneByOne(records);
             }
 
-            _warm.Clear();
+            _suggestions.Clear();
         }
 
-        var last = fresh[^1].SequenceNr;
-        if (last > store.Checkpoint)
+        var last = events[^1].SequenceNr;
+        if (last > Store.Checkpoint)
         {
-            store.AdvanceCheckpoint(last);
+            Store.AdvanceCheckpoint(last);
         }
-
-        _eventsApplied += fresh.Count;
     }
 
     private void UpsertOneByOne(List<(long SequenceNr, MemoryRecord Record)> records)
@@ -347,7 +168,7 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
             }
             catch (InvalidInputException ex)
             {
-                _log.Warning("Memory of {0}: event #{1} is not remembered: {2}", _userId, sequenceNr, ex.Rejection.Message);
+                Log.Warning("Memory of {0}: event #{1} is not remembered: {2}", UserId, sequenceNr, ex.Rejection.Message);
                 Store.AdvanceCheckpoint(sequenceNr);
             }
         }
@@ -367,7 +188,7 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
         },
         recorded.Intent);
 
-    // ---- queries and commands ----------------------------------------------------------------------------------
+    // ---- requests ----------------------------------------------------------------------------------------------
 
     private void Search(SearchMemory query)
     {
@@ -395,17 +216,9 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
             }
         }
 
-        if (query.Where is null && asOf is null && _warm.TryGetValue(CacheKey(query.Query), out var cached) &&
-            (query.Limit <= WarmDepth || cached.Complete))
-        {
-            var response = cached.Response;
-            Sender.Tell(response with { Query = query.Query, FromCache = true, Results = response.Results.Take(query.Limit).ToList() });
-            return;
-        }
-
         try
         {
-            Sender.Tell(RunSearch(query.Query, query.Limit, query.Where, asOf));
+            Sender.Tell(_suggestions.TryServe(query, asOf) ?? _ranking.Search(Store, _preferences, query.Query, query.Limit, query.Where, asOf));
         }
         catch (InvalidInputException ex)
         {
@@ -415,39 +228,11 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
         }
     }
 
-    private MemorySearched RunSearch(string text, int limit, string? where, MemoryAsOf? asOf)
-    {
-        var preferences = _settings.Options.PreferenceWeight > 0 ? _preferences : null;
-        // Preferences re-rank: fetch more candidates than asked so a well-aligned memory just below the cut can rise.
-        var fetch = preferences is null ? limit : Math.Min(VectorMemoryStore.MaxK, Math.Max(limit * 4, limit + 32));
-        var response = Store.Search(_embedder.Embed(text), fetch, where, asOf);
-        IEnumerable<MemoryHit> hits = response.Results.Select(r =>
-        {
-            if (preferences is null)
-            {
-                return new MemoryHit(r.Id, r.Command, r.Text, r.Intent, r.Score, r.Similarity, r.SuccessRate, r.UserSatisfaction, r.Attempts, null);
-            }
-
-            // The live vector is used even for time travel: preferences are about the person now.
-            var vector = Store.LiveVector(r.Id);
-            var alignment = vector.IsEmpty ? 0 : TensorPrimitives.Dot(vector, preferences.Direction);
-            var affinity = preferences.Affinity.GetValueOrDefault(r.Command);
-            var score = r.Score + (_settings.Options.PreferenceWeight * (alignment + affinity));
-            return new MemoryHit(r.Id, r.Command, r.Text, r.Intent, score, r.Similarity, r.SuccessRate, r.UserSatisfaction, r.Attempts, alignment);
-        });
-        if (preferences is not null)
-        {
-            hits = hits.OrderByDescending(h => h.Score).ThenBy(h => h.Id, StringComparer.Ordinal);
-        }
-
-        return new MemorySearched(_userId, text, response.Version, response.Strategy, false, hits.Take(limit).ToList());
-    }
-
     private void Compact(CompactMemory compact)
     {
         try
         {
-            Sender.Tell(new MemoryCompacted(_userId, Store.Compact(compact.UpToVersion)));
+            Sender.Tell(new MemoryCompacted(UserId, Store.Compact(compact.UpToVersion)));
         }
         catch (InvalidInputException ex)
         {
@@ -456,7 +241,7 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
     }
 
     private CommandEmbeddings ListCommandEmbeddings() => new(
-        _userId,
+        UserId,
         Store.EmbedderId ?? _embedder.Id,
         Store.CurrentVersion,
         Store.ListMemoryVectors()
@@ -465,163 +250,48 @@ public sealed class MemoryActor : ReceiveActor, IWithUnboundedStash
 
     private void UpdatePreferences(UpdatePreferences update)
     {
-        if (ValidatePreferences(update) is { } rejection)
+        var (preferences, rejection) = MemoryPreferences.From(update, _embedder);
+        if (preferences is null)
+        {
+            Sender.Tell(rejection!);
+            return;
+        }
+
+        _preferencesFile.Save(preferences);
+        _preferences = preferences;
+        _suggestions.Clear();
+        Sender.Tell(new PreferencesUpdated(UserId, preferences.Direction.Length, preferences.Affinity.Count));
+    }
+
+    private void Warm(WarmSuggestions warm)
+    {
+        if (ValidateWarm(warm) is { } rejection)
         {
             Sender.Tell(rejection);
             return;
         }
 
-        var direction = update.Direction.ToArray();
-        var norm = TensorPrimitives.Norm(direction);
-        TensorPrimitives.Divide(direction, norm, direction);
-        var affinity = (update.CommandAffinity ?? new Dictionary<string, double>())
-            .ToDictionary(kv => kv.Key.Trim(), kv => kv.Value, StringComparer.Ordinal);
-        var preferences = new Preferences(_embedder.Id, direction, affinity);
-        SavePreferences(preferences);
-        _preferences = preferences;
-        _warm.Clear();
-        Sender.Tell(new PreferencesUpdated(_userId, direction.Length, affinity.Count));
+        // The learner sends the current set of likely requests; it replaces the previous one.
+        _suggestions.Warm(warm.LikelyNextTexts, text => _ranking.Search(Store, _preferences, text, WarmDepth, null, null));
+        Sender.Tell(new SuggestionsWarmed(UserId, _suggestions.Count, Store.CurrentVersion));
     }
 
-    private CommandRejected? ValidatePreferences(UpdatePreferences update)
-    {
-        if (update.Direction is null)
-        {
-            return new CommandRejected("direction", "must be given");
-        }
-
-        if (update.Direction.Length != _embedder.Dimensions)
-        {
-            return new CommandRejected("direction", $"must have {_embedder.Dimensions} components (got {update.Direction.Length})");
-        }
-
-        for (var i = 0; i < update.Direction.Length; i++)
-        {
-            if (!float.IsFinite(update.Direction[i]))
-            {
-                return new CommandRejected("direction", $"must be finite (component {i} is {update.Direction[i]})");
-            }
-        }
-
-        var norm = TensorPrimitives.Norm(update.Direction);
-        if (!(norm > 1e-12f) || !float.IsFinite(norm))
-        {
-            return new CommandRejected("direction", "must not be the zero vector");
-        }
-
-        foreach (var (command, value) in update.CommandAffinity ?? new Dictionary<string, double>())
-        {
-            if (string.IsNullOrWhiteSpace(command))
-            {
-                return new CommandRejected("commandAffinity", "commands must not be empty");
-            }
-
-            if (!double.IsFinite(value) || value is < -1 or > 1)
-            {
-                return new CommandRejected("commandAffinity", $"the affinity of '{command}' must be a finite number between -1 and 1");
-            }
-        }
-
-        return null;
-    }
-
-    private void Warm(WarmSuggestions warm)
+    private CommandRejected? ValidateWarm(WarmSuggestions warm)
     {
         if (warm.LikelyNextTexts is null)
         {
-            Sender.Tell(new CommandRejected("likelyNextTexts", "must be given"));
-            return;
+            return new CommandRejected("likelyNextTexts", "must be given");
         }
 
         if (warm.LikelyNextTexts.Count > _settings.Options.WarmCacheSize)
         {
-            Sender.Tell(new CommandRejected("likelyNextTexts", $"must hold at most {_settings.Options.WarmCacheSize} texts"));
-            return;
+            return new CommandRejected("likelyNextTexts", $"must hold at most {_settings.Options.WarmCacheSize} texts");
         }
 
-        for (var i = 0; i < warm.LikelyNextTexts.Count; i++)
-        {
-            if (InputRules.RequiredText($"likelyNextTexts[{i}]", warm.LikelyNextTexts[i]) is { } rejection)
-            {
-                Sender.Tell(rejection);
-                return;
-            }
-        }
-
-        // The learner sends the current set of likely requests; it replaces the previous one.
-        _warm.Clear();
-        foreach (var text in warm.LikelyNextTexts.Distinct(StringComparer.Ordinal))
-        {
-            try
-            {
-                var response = RunSearch(text, WarmDepth, null, null);
-                _warm[CacheKey(text)] = (response, response.Results.Count < WarmDepth);
-            }
-            catch (InvalidInputException)
-            {
-                // A text without usable features cannot be searched; a real search for it is rejected as usual.
-            }
-        }
-
-        Sender.Tell(new SuggestionsWarmed(_userId, _warm.Count, Store.CurrentVersion));
+        return InputRules.FirstOf(warm.LikelyNextTexts.Select((text, i) => InputRules.RequiredText($"likelyNextTexts[{i}]", text)).ToArray());
     }
-
-    private static string CacheKey(string text) => text.Trim();
 
     // The store calls the result count k; the message calls it limit.
     private static CommandRejected AsSearchRejection(CommandRejected rejection) =>
         rejection.Field == "k" ? rejection with { Field = "limit" } : rejection;
-
-    // ---- preferences file --------------------------------------------------------------------------------------
-
-    private string PreferencesPath => Path.Combine(_folder, PreferencesFileName);
-
-    private Preferences? LoadPreferences()
-    {
-        if (!File.Exists(PreferencesPath))
-        {
-            return null;
-        }
-
-        try
-        {
-            var loaded = JsonSerializer.Deserialize<Preferences>(File.ReadAllText(PreferencesPath));
-            if (loaded is not null && loaded.EmbedderId == _embedder.Id && loaded.Direction.Length == _embedder.Dimensions &&
-                loaded.Direction.All(float.IsFinite))
-            {
-                return loaded with { Affinity = new Dictionary<string, double>(loaded.Affinity, StringComparer.Ordinal) };
-            }
-        }
-        catch (JsonException ex)
-        {
-            _log.Warning("Memory of {0}: ignoring unreadable {1}: {2}", _userId, PreferencesFileName, ex.Message);
-        }
-
-        return null;
-    }
-
-    private void SavePreferences(Preferences preferences)
-    {
-        // Write-then-rename, so a crash leaves either the old or the new preferences, never half a file.
-        var temporary = PreferencesPath + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(preferences));
-        File.Move(temporary, PreferencesPath, overwrite: true);
-    }
-
-    private void DeletePreferences()
-    {
-        if (File.Exists(PreferencesPath))
-        {
-            File.Delete(PreferencesPath);
-        }
-    }
-
-    // ---- internal messages -------------------------------------------------------------------------------------
-
-    private sealed record Preferences(string EmbedderId, float[] Direction, Dictionary<string, double> Affinity);
-
-    private sealed record FlushLive
-    {
-        public static readonly FlushLive Instance = new();
-    }
 }

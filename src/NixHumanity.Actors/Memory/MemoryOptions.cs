@@ -23,12 +23,6 @@ public sealed class MemoryOptions
     /// <summary>Live memories from which an HNSW index is built and used (default 20,000).</summary>
     public int HnswThreshold { get; set; } = 20_000;
 
-    /// <summary>A progress line is logged every this many journal events while the memory catches up or re-embeds (default 500).</summary>
-    public int ProgressEvery { get; set; } = 500;
-
-    /// <summary>Journal events applied per store transaction (one table version) while catching up (default 256).</summary>
-    public int ReplayBatchSize { get; set; } = 256;
-
     /// <summary>Likely next requests whose results <see cref="WarmSuggestions"/> may cache at once (default 32).</summary>
     public int WarmCacheSize { get; set; } = 32;
 
@@ -46,16 +40,6 @@ public sealed class MemoryOptions
         if (HnswThreshold < 1)
         {
             throw new ArgumentException("must be at least 1", "Memory." + nameof(HnswThreshold));
-        }
-
-        if (ProgressEvery < 1)
-        {
-            throw new ArgumentException("must be at least 1", "Memory." + nameof(ProgressEvery));
-        }
-
-        if (ReplayBatchSize is < 1 or > 10_000)
-        {
-            throw new ArgumentException("must be between 1 and 10000", "Memory." + nameof(ReplayBatchSize));
         }
 
         if (WarmCacheSize is < 1 or > 1_000)

@@ -8,5 +8,5 @@ namespace NixHumanity.Actors.Memory;
 /// and the options. The <see cref="Users.UserDirectory"/> disposes the embedder when it stops.
 /// </summary>
 /// <param name="Embedder">The embedder all memories of this system use.</param>
-/// <param name="Options">Ranking and catch-up options.</param>
+/// <param name="Options">Ranking and suggestion-cache options (catch-up is configured by <see cref="Projections.ProjectionOptions"/>).</param>
 public sealed record MemorySettings(IEmbedder Embedder, MemoryOptions Options);

@@ -1,39 +1,68 @@
+using Akka;
 using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
-using Akka.Streams.Dsl;
 using Akka.Streams;
+using Akka.Streams.Dsl;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Projections;
 
 /// <summary>
-/// Catch-up of a projection (the memory and learner actors) with a user's session journal: streams the events after
-/// its checkpoint to the calling actor in batches, back-pressured, as <see cref="JournalReplayStarted"/>,
-/// <see cref="JournalReplayBatch"/>es, then <see cref="JournalReplayCompleted"/> or <see cref="JournalReplayFailed"/>.
+/// Where a projection's catch-up reads the journal from: starts a stream that sends the calling actor the protocol
+/// below (<see cref="JournalReplayStarted"/>, <see cref="JournalReplayBatch"/>es, then
+/// <see cref="JournalReplayCompleted"/> or <see cref="JournalReplayFailed"/>). <see cref="SessionJournalReplay"/> in
+/// production; a list of events in the projection specs.
 /// </summary>
-/// <remarks>
-/// The actor must answer <see cref="JournalReplayStarted"/> and every <see cref="JournalReplayBatch"/> with
-/// <see cref="JournalReplayAck"/> (to <c>Sender</c>); the next batch is read only after that, so a projection never
-/// holds more than one batch in memory however long the journal is. What it does with a batch, how it logs progress
-/// and what it stashes meanwhile stay with the actor. The stream is materialised as a child of the actor, so it stops
-/// with it (a restarted actor starts a new catch-up from its own checkpoint).
-/// </remarks>
-internal static class SessionJournalReplay
+internal interface IJournalSource
 {
     /// <summary>
-    /// Starts reading <paramref name="userId"/>'s session journal after <paramref name="afterSequenceNr"/> to the
-    /// end as it is now, sending the messages of this protocol to <paramref name="context"/>'s <c>Self</c>.
+    /// Starts reading <paramref name="userId"/>'s events after <paramref name="afterSequenceNr"/> to the end as it
+    /// is now, sending the messages of the protocol to <paramref name="context"/>'s <c>Self</c>.
     /// </summary>
     /// <param name="context">The projection actor's context; the stream runs under it and reports to its <c>Self</c>.</param>
     /// <param name="userId">The person whose session journal is read.</param>
     /// <param name="afterSequenceNr">The projection's checkpoint: the last sequence number it has applied (0 for none).</param>
     /// <param name="batchSize">At most this many events per <see cref="JournalReplayBatch"/>.</param>
-    public static void Start(IActorContext context, string userId, long afterSequenceNr, int batchSize)
+    void Start(IActorContext context, string userId, long afterSequenceNr, int batchSize);
+}
+
+/// <summary>
+/// Catch-up of a projection (the memory and learner actors) with a user's session journal through Akka persistence
+/// query: streams the events after its checkpoint to the calling actor in batches, back-pressured.
+/// </summary>
+/// <remarks>
+/// The actor must answer <see cref="JournalReplayStarted"/> and every <see cref="JournalReplayBatch"/> with
+/// <see cref="JournalReplayAck"/> (to <c>Sender</c>); the next batch is read only after that, so a projection never
+/// holds more than one batch in memory however long the journal is. The stream is materialised as a child of the
+/// actor, so it stops with it (a restarted actor starts a new catch-up from its own checkpoint).
+/// </remarks>
+internal sealed class SessionJournalReplay : IJournalSource
+{
+    /// <summary>The only instance.</summary>
+    public static readonly SessionJournalReplay Instance = new();
+
+    private SessionJournalReplay()
+    {
+    }
+
+    /// <inheritdoc />
+    public void Start(IActorContext context, string userId, long afterSequenceNr, int batchSize)
     {
         var journal = PersistenceQuery.Get(context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), afterSequenceNr + 1, long.MaxValue)
-            .Select(envelope => new JournalItem(envelope.SequenceNr, envelope.Event))
+        // The session persists nothing but session events; anything else would be no projection's input.
+        var events = journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), afterSequenceNr + 1, long.MaxValue)
+            .Where(envelope => envelope.Event is ISessionEvent)
+            .Select(envelope => new JournaledSessionEvent(envelope.SequenceNr, (ISessionEvent)envelope.Event));
+        Run(context, events, batchSize);
+    }
+
+    /// <summary>Sends <paramref name="events"/> to <paramref name="context"/>'s <c>Self</c> in batches with the replay protocol.</summary>
+    /// <param name="context">The projection actor's context.</param>
+    /// <param name="events">The events to replay, in sequence order.</param>
+    /// <param name="batchSize">At most this many events per <see cref="JournalReplayBatch"/>.</param>
+    public static void Run(IActorContext context, Source<JournaledSessionEvent, NotUsed> events, int batchSize) =>
+        events
             .Grouped(batchSize)
             .Select(items => new JournalReplayBatch(items.ToList()))
             .RunWith(
@@ -44,16 +73,7 @@ internal static class SessionJournalReplay
                     JournalReplayCompleted.Instance,
                     ex => new JournalReplayFailed(ex)),
                 context.Materializer());
-    }
 }
-
-/// <summary>
-/// One journaled event with its sequence number, as read: every event is passed on (each projection decides which
-/// ones it applies, and the memory moves its checkpoint over all of them).
-/// </summary>
-/// <param name="SequenceNr">The event's journal sequence number.</param>
-/// <param name="Event">The event (in practice an <see cref="ISessionEvent"/>, the only kind the session persists).</param>
-internal sealed record JournalItem(long SequenceNr, object Event);
 
 /// <summary>The catch-up stream is ready; answer with <see cref="JournalReplayAck"/> to receive the first batch.</summary>
 internal sealed record JournalReplayStarted
@@ -64,7 +84,7 @@ internal sealed record JournalReplayStarted
 
 /// <summary>The next events of the journal, in sequence order; answer with <see cref="JournalReplayAck"/> once applied.</summary>
 /// <param name="Items">One to the batch size of events, in sequence order.</param>
-internal sealed record JournalReplayBatch(IReadOnlyList<JournalItem> Items);
+internal sealed record JournalReplayBatch(IReadOnlyList<JournaledSessionEvent> Items);
 
 /// <summary>The projection's answer to <see cref="JournalReplayStarted"/> and to each batch: send the next one.</summary>
 internal sealed record JournalReplayAck

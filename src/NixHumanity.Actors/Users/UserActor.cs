@@ -34,7 +34,7 @@ public sealed class UserActor : ReceiveActor
     public UserActor(string userId, UserSettings settings, TimeProvider clock, UserChildren children)
     {
         _userId = userId;
-        var memory = StartSupervised("memory", children.Memory(userId, settings), settings);
+        var memory = StartSupervised("memory", children.Memory(userId, settings, clock), settings);
         var learner = StartSupervised("learner", children.Learner(userId, settings, clock, memory), settings);
         var session = StartSupervised("session", children.Session(userId, settings, clock, memory, learner), settings);
 

@@ -9,11 +9,11 @@ namespace NixHumanity.Actors.Users;
 /// How a <see cref="UserActor"/> makes the Props of its three children. <see cref="Default"/> makes the real
 /// session, memory and learner actors; behavioural specs pass stand-ins so the supervisor can be tested alone.
 /// </summary>
-/// <param name="Memory">Props of the memory actor of a user.</param>
+/// <param name="Memory">Props of the memory actor of a user, given the clock of the tree.</param>
 /// <param name="Learner">Props of the learner actor of a user, given the user's memory actor.</param>
 /// <param name="Session">Props of the session actor of a user, given the user's memory and learner actors.</param>
 public sealed record UserChildren(
-    Func<string, UserSettings, Props> Memory,
+    Func<string, UserSettings, TimeProvider, Props> Memory,
     Func<string, UserSettings, TimeProvider, IActorRef, Props> Learner,
     Func<string, UserSettings, TimeProvider, IActorRef, IActorRef, Props> Session)
 {
@@ -23,9 +23,9 @@ public sealed record UserChildren(
     /// the journal use.
     /// </summary>
     public static readonly UserChildren Default = new(
-        (userId, settings) => MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory)
+        (userId, settings, clock) => MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory, settings.Projections, clock)
             .WithDispatcher(UserActor.StoreDispatcher),
-        (userId, settings, clock, memory) => LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, clock, memory)
+        (userId, settings, clock, memory) => LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, settings.Projections, clock, memory)
             .WithDispatcher(UserActor.StoreDispatcher),
         (userId, settings, clock, memory, learner) => SessionActor.Props(userId, settings.Session, clock, memory, learner));
 }

@@ -1,5 +1,6 @@
 using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Users;
@@ -23,4 +24,7 @@ public sealed record UserSettings(
 {
     /// <summary>How often each learner folds new interactions into its preference tensor.</summary>
     public TimeSpan FoldInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How the memory and learner projections catch up with the journal (batch size, progress logging).</summary>
+    public ProjectionOptions Projections { get; init; } = new();
 }

@@ -34,7 +34,7 @@ public sealed class UserActorSpecs : Akka.TestKit.Xunit2.TestKit
     private IActorRef StartTree(TimeSpan? passivation = null)
     {
         var children = new UserChildren(
-            (_, _) => StandIn.Props("memory", _children),
+            (_, _, _) => StandIn.Props("memory", _children),
             (_, _, _, _) => StandIn.Props("learner", _children),
             (_, _, _, _, _) => StandIn.Props("session", _children));
         var settings = SpecUserSettings.With(passivation ?? Passivation, MinBackoff, MaxBackoff);

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using NixHumanity.Actors.Embeddings;
+
+namespace NixHumanity.Actors.Memory;
+
+/// <summary>
+/// <c>preferences.json</c> beside the memory store: the learner's last <see cref="MemoryPreferences"/>. Only a cache
+/// (the learner resends them with its next fold), so an unreadable or foreign file is ignored.
+/// </summary>
+/// <param name="folder">The memory's folder.</param>
+/// <param name="embedder">The memory's embedder; preferences of another embedder are ignored.</param>
+/// <param name="warn">Where a warning about an ignored file goes.</param>
+internal sealed class PreferencesFile(string folder, IEmbedder embedder, Action<string> warn)
+{
+    private string PathName => Path.Combine(folder, MemoryActor.PreferencesFileName);
+
+    /// <summary>The stored preferences, or null when there are none usable with the embedder.</summary>
+    public MemoryPreferences? Load()
+    {
+        if (!File.Exists(PathName))
+        {
+            return null;
+        }
+
+        try
+        {
+            var loaded = JsonSerializer.Deserialize<MemoryPreferences>(File.ReadAllText(PathName));
+            if (loaded is not null && loaded.EmbedderId == embedder.Id && loaded.Direction.Length == embedder.Dimensions &&
+                loaded.Direction.All(float.IsFinite))
+            {
+                return loaded with { Affinity = new Dictionary<string, double>(loaded.Affinity, StringComparer.Ordinal) };
+            }
+        }
+        catch (JsonException ex)
+        {
+            warn($"ignoring unreadable {MemoryActor.PreferencesFileName}: {ex.Message}");
+        }
+
+        return null;
+    }
+
+    /// <summary>Stores <paramref name="preferences"/>.</summary>
+    public void Save(MemoryPreferences preferences)
+    {
+        // Write-then-rename, so a crash leaves either the old or the new preferences, never half a file.
+        var temporary = PathName + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(preferences));
+        File.Move(temporary, PathName, overwrite: true);
+    }
+
+    /// <summary>Removes the file (the preferences belong to an embedder no longer used).</summary>
+    public void Delete()
+    {
+        if (File.Exists(PathName))
+        {
+            File.Delete(PathName);
+        }
+    }
+}

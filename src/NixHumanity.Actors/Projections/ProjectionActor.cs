@@ -1,0 +1,338 @@
+using Akka.Actor;
+using Akka.Event;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
+using NixHumanity.Actors.Session;
+
+namespace NixHumanity.Actors.Projections;
+
+/// <summary>
+/// The one life cycle of a projection of a user's session journal into a store only this actor opens (the memory's
+/// <c>memory.duckdb</c>, the learner's <c>analytics.duckdb</c>). Subclasses say how to open the store, where its
+/// checkpoint is, how to apply a batch of events and which requests they answer once ready.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Recovering → Ready.</b> On start the store is opened and the journal is read from the store's checkpoint + 1
+/// (<see cref="IJournalSource"/>, by default Akka persistence query), back-pressured, in batches of
+/// <see cref="ProjectionOptions.ReplayBatchSize"/> events, each applied with one call of
+/// <see cref="Apply(IReadOnlyList{JournaledSessionEvent})"/> (one store transaction). A progress line is logged every
+/// <see cref="ProjectionOptions.ProgressEvery"/> events. Every other message is stashed until the catch-up is done,
+/// so a request never sees a store older than what the session acknowledged before the request was sent.
+/// </para>
+/// <para>
+/// <b>Live events.</b> The session publishes each durable event (<see cref="SessionEventPublished"/>) before it
+/// acknowledges the caller. Events are buffered and the buffer is applied in one call when a self-sent
+/// <c>ApplyPendingEvents</c> marker queued behind them comes up (the mailbox has drained of events), before any request
+/// (<see cref="ReceiveRequest{T}"/>), or when it holds <see cref="ProjectionOptions.ReplayBatchSize"/> events. A burst
+/// thus becomes one transaction, and a request sent after N events sees all N. Events at or below the checkpoint are
+/// ignored (exactly once).
+/// </para>
+/// <para>
+/// <b>Gaps.</b> An event whose sequence number is above checkpoint + 1 means events were published while the actor
+/// was down (the back-off supervisor refused them). The event is stashed and the actor catches up from the journal
+/// first; the stashed event is then ignored (the journal had it) or, if the journal still lacks the missing events,
+/// applied anyway rather than catching up again for the same event (the loop guard).
+/// </para>
+/// <para>
+/// <b>Unreadable store.</b> A store file that is damaged or foreign (<see cref="StoreFaults.IsUnreadable"/>) is only a
+/// projection: it is renamed to <c>&lt;file&gt;.unreadable-&lt;time&gt;</c> (never deleted; the time comes from the
+/// injected clock), reopened empty and rebuilt from the journal. Any other failure (a lock held by another process, a
+/// full disk) and every store or journal failure later is thrown, so the back-off supervisor restarts the actor,
+/// which reopens the store and resumes from its checkpoint.
+/// </para>
+/// <para>
+/// Where the memory's and the learner's own copies of this life cycle differed, the better behaviour is kept for
+/// both: the memory's stash-with-loop-guard on a gap (the learner re-read without a guard), batch sizes from options
+/// (the learner used a constant 1,000), the bounded live buffer and the set-aside of an unreadable file (the learner
+/// restarted forever).
+/// </para>
+/// </remarks>
+/// <typeparam name="TStore">The store the projection owns; disposed when the actor stops.</typeparam>
+public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStash
+    where TStore : class, IDisposable
+{
+    private readonly IJournalSource _journal;
+    private readonly List<JournaledSessionEvent> _pending = [];
+
+    private TStore? _store;
+    private bool _applyScheduled;
+    private long _gapCaughtUpFor = -1;
+    private long _replayedThisRun;
+    private long _nextProgressAt;
+
+    /// <summary>Sets up the projection; the actor starts in the recovering state.</summary>
+    /// <param name="component">The component's name in logs and status (<c>memory</c>, <c>learner</c>).</param>
+    /// <param name="userId">The person.</param>
+    /// <param name="folder">The folder the component owns; created when missing.</param>
+    /// <param name="options">Catch-up batch size and progress logging.</param>
+    /// <param name="clock">The clock (names of set-aside files, and whatever the subclass stamps).</param>
+    /// <param name="journal">Where catch-up reads from; null for the session journal.</param>
+    private protected ProjectionActor(string component, string userId, string folder, ProjectionOptions options, TimeProvider clock, IJournalSource? journal)
+    {
+        Component = component;
+        UserId = userId;
+        Folder = folder;
+        Options = options;
+        Clock = clock;
+        _journal = journal ?? SessionJournalReplay.Instance;
+        Recovering();
+    }
+
+    /// <summary>Set by Akka: messages held back while the projection catches up with the journal.</summary>
+    public IStash Stash { get; set; } = null!;
+
+    /// <summary>The component's name in logs and status.</summary>
+    protected string Component { get; }
+
+    /// <summary>The person.</summary>
+    protected string UserId { get; }
+
+    /// <summary>The folder the component owns.</summary>
+    protected string Folder { get; }
+
+    /// <summary>Catch-up batch size and progress logging.</summary>
+    protected ProjectionOptions Options { get; }
+
+    /// <summary>The injected clock.</summary>
+    protected TimeProvider Clock { get; }
+
+    /// <summary>The actor's logger.</summary>
+    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+
+    /// <summary>Events applied since the actor started (catch-up and live).</summary>
+    protected long EventsApplied { get; private set; }
+
+    /// <summary>The open store (from <see cref="PreStart"/> to <see cref="PostStop"/>).</summary>
+    protected TStore Store => _store ?? throw new InvalidOperationException($"The {Component} store of {UserId} is not open.");
+
+    /// <summary>The store's file name inside <see cref="Folder"/>; this file is set aside when unreadable.</summary>
+    protected abstract string StoreFileName { get; }
+
+    /// <summary>The last journal sequence number the store has applied (0 for none).</summary>
+    protected abstract long Checkpoint { get; }
+
+    /// <summary>What the progress lines say the catch-up did (e.g. "caught up", "re-embedded").</summary>
+    protected virtual string CatchUpActivity => "caught up";
+
+    /// <summary>Opens (creating when missing) the store at <see cref="StoreFileName"/> in <see cref="Folder"/>.</summary>
+    protected abstract TStore OpenStore();
+
+    /// <summary>
+    /// Applies events above the checkpoint, in increasing sequence order, in one store transaction together with the
+    /// new checkpoint. Throwing stops the actor; its restart reads the same events again from the journal.
+    /// </summary>
+    /// <param name="events">One or more events, all above <see cref="Checkpoint"/>.</param>
+    protected abstract void Apply(IReadOnlyList<JournaledSessionEvent> events);
+
+    /// <summary>Registers the handlers of the ready state, usually with <see cref="ReceiveRequest{T}"/> or <see cref="Answer{T}"/>.</summary>
+    protected abstract void WhenReady();
+
+    /// <summary>Called after the store has been opened (or set aside and recreated), before the catch-up starts.</summary>
+    protected virtual void OnStoreOpened()
+    {
+    }
+
+    /// <summary>Called when a catch-up is done, before stashed messages are handled; logs a summary by default.</summary>
+    /// <param name="replayed">Journal events read by this catch-up.</param>
+    protected virtual void OnCaughtUp(long replayed)
+    {
+        if (replayed > 0)
+        {
+            Log.Info("{0} of {1}: {2} {3} journal events, up to #{4}", Component, UserId, CatchUpActivity, replayed, Checkpoint);
+        }
+    }
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        Directory.CreateDirectory(Folder);
+        _store = OpenOrSetAside();
+        OnStoreOpened();
+        StartCatchUp();
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        // Closing the file lets a restarted actor (or the next process) open it.
+        _store?.Dispose();
+        _store = null;
+    }
+
+    /// <summary>Handles <typeparamref name="T"/> in the ready state after the buffered live events are applied.</summary>
+    /// <param name="handler">The handler; it answers <c>Sender</c> itself.</param>
+    protected void ReceiveRequest<T>(Action<T> handler) => Receive<T>(message =>
+    {
+        ApplyPending();
+        handler(message);
+    });
+
+    /// <summary>
+    /// Like <see cref="ReceiveRequest{T}"/>, answering <c>Sender</c> with the result, or with the
+    /// <see cref="CommandRejected"/> of an <see cref="InvalidInputException"/> (anything else thrown is a store failure).
+    /// </summary>
+    /// <param name="handle">Computes the reply.</param>
+    protected void Answer<T>(Func<T, object> handle) => ReceiveRequest<T>(message =>
+    {
+        object reply;
+        try
+        {
+            reply = handle(message);
+        }
+        catch (InvalidInputException invalid)
+        {
+            reply = invalid.Rejection;
+        }
+
+        Sender.Tell(reply);
+    });
+
+    /// <summary>Returns to the ready state (after a state of the subclass's own) and handles what was stashed meanwhile.</summary>
+    protected void BecomeReady()
+    {
+        Become(Ready);
+        Stash.UnstashAll();
+    }
+
+    /// <summary>Applies the buffered live events now (e.g. before a fold reads the store).</summary>
+    protected void ApplyPending()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _pending.ToList();
+        _pending.Clear();
+        ApplyFresh(batch);
+    }
+
+    private void Recovering()
+    {
+        Receive<JournalReplayStarted>(_ => Sender.Tell(JournalReplayAck.Instance));
+        Receive<JournalReplayBatch>(batch =>
+        {
+            ApplyFresh(batch.Items);
+            ReportProgress(batch);
+            Sender.Tell(JournalReplayAck.Instance);
+        });
+        Receive<JournalReplayCompleted>(_ =>
+        {
+            OnCaughtUp(_replayedThisRun);
+            BecomeReady();
+        });
+        Receive<JournalReplayFailed>(failed => throw new InvalidOperationException(
+            $"{Component} of {UserId}: reading the journal failed: {failed.Cause.Message}", failed.Cause));
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void Ready()
+    {
+        Receive<SessionEventPublished>(Enqueue);
+        Receive<ApplyPendingEvents>(_ =>
+        {
+            _applyScheduled = false;
+            ApplyPending();
+        });
+        WhenReady();
+        ReceiveRequest<StopGracefully>(_ => Context.Stop(Self));
+    }
+
+    private void StartCatchUp()
+    {
+        _replayedThisRun = 0;
+        _nextProgressAt = Options.ProgressEvery;
+        _journal.Start(Context, UserId, Checkpoint, Options.ReplayBatchSize);
+        Become(Recovering);
+    }
+
+    private void ReportProgress(JournalReplayBatch batch)
+    {
+        _replayedThisRun += batch.Items.Count;
+        if (_replayedThisRun >= _nextProgressAt)
+        {
+            Log.Info("{0} of {1}: {2} {3} journal events (up to #{4})", Component, UserId, CatchUpActivity, _replayedThisRun, batch.Items[^1].SequenceNr);
+            _nextProgressAt += Options.ProgressEvery;
+        }
+    }
+
+    /// <summary>
+    /// Buffers a live event (see the class remarks), or sends the actor back to catching up when it reveals a gap.
+    /// Events buffered when the actor stops are read from the journal by its successor.
+    /// </summary>
+    private void Enqueue(SessionEventPublished published)
+    {
+        var last = _pending.Count > 0 ? _pending[^1].SequenceNr : Checkpoint;
+        if (published.SequenceNr <= last)
+        {
+            return;
+        }
+
+        if (published.SequenceNr > last + 1 && _gapCaughtUpFor != published.SequenceNr)
+        {
+            _gapCaughtUpFor = published.SequenceNr;
+            Log.Warning("{0} of {1}: event #{2} arrived after #{3}; catching up from the journal", Component, UserId, published.SequenceNr, last);
+            ApplyPending();
+            Stash.Stash();
+            StartCatchUp();
+            return;
+        }
+
+        _pending.Add(new JournaledSessionEvent(published.SequenceNr, published.Event));
+        if (_pending.Count >= Options.ReplayBatchSize)
+        {
+            ApplyPending();
+        }
+        else if (!_applyScheduled)
+        {
+            // Everything already in the mailbox is handled before this marker, so a burst is applied as one batch.
+            _applyScheduled = true;
+            Self.Tell(ApplyPendingEvents.Instance);
+        }
+    }
+
+    private void ApplyFresh(IReadOnlyList<JournaledSessionEvent> events)
+    {
+        var checkpoint = Checkpoint;
+        var fresh = events.Where(e => e.SequenceNr > checkpoint).ToList();
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
+        Apply(fresh);
+        EventsApplied += fresh.Count;
+    }
+
+    /// <summary>
+    /// Opens the store; a file that is damaged or foreign is renamed (with its write-ahead log) and a new, empty one is
+    /// opened, which the catch-up then fills from the journal.
+    /// </summary>
+    private TStore OpenOrSetAside()
+    {
+        var path = Path.Combine(Folder, StoreFileName);
+        try
+        {
+            return OpenStore();
+        }
+        catch (Exception ex) when (StoreFaults.IsUnreadable(ex, path))
+        {
+            var aside = $"{path}.unreadable-{Clock.GetUtcNow():yyyyMMddTHHmmssfff}";
+            File.Move(path, aside);
+            if (File.Exists(path + ".wal"))
+            {
+                File.Move(path + ".wal", aside + ".wal");
+            }
+
+            Log.Warning("{0} of {1}: {2} is unreadable ({3}); moved it to {4} and rebuilding from the journal", Component, UserId, path, ex.Message, aside);
+            return OpenStore();
+        }
+    }
+
+    /// <summary>Self-sent behind a burst of live events: the mailbox has drained of them, apply the buffer.</summary>
+    private sealed record ApplyPendingEvents
+    {
+        public static readonly ApplyPendingEvents Instance = new();
+    }
+}

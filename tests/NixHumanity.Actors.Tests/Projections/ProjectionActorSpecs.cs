@@ -1,0 +1,174 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using NixHumanity.Actors.Projections;
+using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Tests.Memory;
+using NixHumanity.Actors.Tests.Support;
+
+namespace NixHumanity.Actors.Tests.Projections;
+
+/// <summary>
+/// The projection skeleton alone: a <see cref="TestProjection"/> on a tiny file store, its journal a list
+/// (<see cref="ListJournalSource"/>), every applied batch reported to a probe.
+/// </summary>
+public sealed class ProjectionActorSpecs : TestKit
+{
+    private static readonly DateTimeOffset Morning = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly TempDataDirectory _data = new();
+    private readonly ListJournalSource _journal = new();
+    private readonly Akka.TestKit.TestProbe _batches;
+
+    public ProjectionActorSpecs()
+        : base(ProjectionSpecConfig.Hocon)
+    {
+        _batches = CreateTestProbe();
+    }
+
+    private string StorePath => Path.Combine(_data.Path, TestStore.FileName);
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        _data.Dispose();
+    }
+
+    private static ISessionEvent Event(int n) => new FlowStarted(n / 100.0, Morning.AddMinutes(n));
+
+    private IActorRef Start(int batchSize = 256) => Sys.ActorOf(
+        TestProjection.Props(_data.Path, new ProjectionOptions { ReplayBatchSize = batchSize }, new ManualClock(Morning), _journal, _batches.Ref));
+
+    private AppliedSoFar Applied(IActorRef projection)
+    {
+        projection.Tell(new GetApplied(), TestActor);
+        return ExpectMsg<AppliedSoFar>();
+    }
+
+    private static SessionEventPublished Published(JournaledSessionEvent e) => new("ann", e.SequenceNr, e.Event);
+
+    [Fact]
+    public void Catch_up_reads_the_journal_after_the_checkpoint_and_applies_only_the_new_events()
+    {
+        _journal.Append(Enumerable.Range(1, 5).Select(Event).ToArray());
+        TestStore.WriteCaughtUpTo(StorePath, 2);
+
+        var projection = Start();
+
+        _batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(3, 4, 5);
+        _journal.Starts.Should().ContainSingle().Which.After.Should().Be(2);
+        Applied(projection).SequenceNrs.Should().Equal(1, 2, 3, 4, 5);
+    }
+
+    [Fact]
+    public void Catch_up_reads_in_batches_of_the_configured_size()
+    {
+        _journal.Append(Enumerable.Range(1, 10).Select(Event).ToArray());
+
+        var projection = Start(batchSize: 4);
+
+        _batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(1, 2, 3, 4);
+        _journal.Starts.Should().ContainSingle().Which.BatchSize.Should().Be(4);
+        _batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(5, 6, 7, 8);
+        _batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(9, 10);
+        Applied(projection).Checkpoint.Should().Be(10);
+    }
+
+    [Fact]
+    public void Live_events_are_applied_when_the_mailbox_drains_without_waiting_for_a_request()
+    {
+        var projection = Start();
+        var live = _journal.Append(Event(1), Event(2), Event(3));
+
+        foreach (var e in live)
+        {
+            projection.Tell(Published(e));
+        }
+
+        var applied = new List<long>();
+        while (applied.Count < 3)
+        {
+            applied.AddRange(_batches.ExpectMsg<BatchApplied>().SequenceNrs);
+        }
+
+        applied.Should().Equal(1, 2, 3);
+    }
+
+    [Fact]
+    public void A_request_sent_after_n_live_events_sees_all_n_each_applied_once_in_bounded_batches()
+    {
+        var projection = Start(batchSize: 3);
+        var live = _journal.Append(Enumerable.Range(1, 8).Select(Event).ToArray());
+
+        foreach (var e in live.Concat(live.Take(2)))
+        {
+            projection.Tell(Published(e));
+        }
+
+        Applied(projection).SequenceNrs.Should().Equal(1, 2, 3, 4, 5, 6, 7, 8);
+        var batches = new List<BatchApplied>();
+        while (batches.Sum(b => b.SequenceNrs.Count) < 8)
+        {
+            batches.Add(_batches.ExpectMsg<BatchApplied>());
+        }
+
+        batches.Should().OnlyContain(b => b.SequenceNrs.Count <= 3, "the live buffer is bounded by the batch size");
+    }
+
+    [Fact]
+    public void An_event_after_a_gap_sends_the_projection_back_to_the_journal_and_is_applied_exactly_once()
+    {
+        _journal.Append(Event(1), Event(2));
+        var projection = Start();
+        Applied(projection).Checkpoint.Should().Be(2);
+        var missed = _journal.Append(Event(3), Event(4), Event(5));
+
+        projection.Tell(Published(missed[^1]));
+
+        Applied(projection).SequenceNrs.Should().Equal(1, 2, 3, 4, 5);
+        _journal.Starts.Select(s => s.After).Should().Equal(0, 2);
+    }
+
+    [Fact]
+    public void An_event_the_journal_still_lacks_after_catching_up_is_applied_rather_than_looping()
+    {
+        _journal.Append(Event(1));
+        var projection = Start();
+        Applied(projection).Checkpoint.Should().Be(1);
+
+        projection.Tell(new SessionEventPublished("ann", 4, Event(4)));
+
+        Applied(projection).SequenceNrs.Should().Equal(1, 4);
+        _journal.Starts.Select(s => s.After).Should().Equal(0, 1);
+    }
+
+    [Fact]
+    public void An_unreadable_store_is_set_aside_under_the_clock_s_time_and_rebuilt_from_the_journal()
+    {
+        _journal.Append(Event(1), Event(2), Event(3));
+        File.WriteAllText(StorePath, "not a store");
+
+        var projection = Start();
+
+        Applied(projection).SequenceNrs.Should().Equal(1, 2, 3);
+        var aside = StorePath + ".unreadable-20260301T080000000";
+        File.ReadAllText(aside).Should().Be("not a store", "the damaged file is kept, never deleted");
+        File.ReadAllLines(StorePath)[0].Should().Be("checkpoint 3");
+    }
+
+    [Fact]
+    public void A_stopped_projection_resumes_from_its_checkpoint()
+    {
+        _journal.Append(Event(1), Event(2));
+        var first = Start();
+        Applied(first).Checkpoint.Should().Be(2);
+        Watch(first);
+        first.Tell(Contracts.StopGracefully.Instance);
+        ExpectTerminated(first);
+        _journal.Append(Event(3));
+
+        var second = Start();
+
+        Applied(second).SequenceNrs.Should().Equal(1, 2, 3);
+        _journal.Starts.Select(s => s.After).Should().Equal(0, 2);
+    }
+}

@@ -1,0 +1,32 @@
+using NixHumanity.Actors.Hosting;
+
+namespace NixHumanity.Actors.Tests.Projections;
+
+/// <summary>The shared catch-up options, as configured on the host.</summary>
+public sealed class ProjectionOptionsSpecs
+{
+    [Fact]
+    public void The_defaults_are_the_memory_s_former_ones_and_reach_the_user_tree()
+    {
+        var options = new NixHumanityOptions { DataDirectory = Path.GetTempPath() };
+        options.Projections.ReplayBatchSize.Should().Be(256);
+        options.Projections.ProgressEvery.Should().Be(500);
+
+        options.Projections.ReplayBatchSize = 64;
+
+        options.ToUserSettings(new Actors.Embeddings.HashedNGramEmbedder()).Projections.ReplayBatchSize.Should().Be(64);
+    }
+
+    [Theory]
+    [InlineData(0, 500, "Projections.ReplayBatchSize")]
+    [InlineData(10_001, 500, "Projections.ReplayBatchSize")]
+    [InlineData(256, 0, "Projections.ProgressEvery")]
+    public void Unusable_values_are_rejected_naming_the_option(int batchSize, int progressEvery, string parameter)
+    {
+        var options = new NixHumanityOptions { DataDirectory = Path.GetTempPath() };
+        options.Projections.ReplayBatchSize = batchSize;
+        options.Projections.ProgressEvery = progressEvery;
+
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().Which.ParamName.Should().Be(parameter);
+    }
+}

@@ -1,0 +1,52 @@
+using Akka.Streams.Dsl;
+using NixHumanity.Actors.Projections;
+using NixHumanity.Actors.Session;
+
+namespace NixHumanity.Actors.Tests.Support;
+
+/// <summary>
+/// A session journal for projection specs: a list of events the spec appends to, replayed with the real protocol
+/// (<see cref="SessionJournalReplay.Run"/>). Remembers every catch-up it was asked for.
+/// </summary>
+internal sealed class ListJournalSource : IJournalSource
+{
+    private readonly object _gate = new();
+    private readonly List<JournaledSessionEvent> _events = [];
+    private readonly List<(long After, int BatchSize)> _starts = [];
+
+    /// <summary>Every catch-up started so far: after which sequence number, in batches of how many.</summary>
+    public IReadOnlyList<(long After, int BatchSize)> Starts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _starts.ToList();
+            }
+        }
+    }
+
+    /// <summary>Appends events numbered after the last one; returns them.</summary>
+    public IReadOnlyList<JournaledSessionEvent> Append(params ISessionEvent[] events)
+    {
+        lock (_gate)
+        {
+            var appended = events.Select((e, i) => new JournaledSessionEvent(_events.Count + i + 1, e)).ToList();
+            _events.AddRange(appended);
+            return appended;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Start(Akka.Actor.IActorContext context, string userId, long afterSequenceNr, int batchSize)
+    {
+        List<JournaledSessionEvent> replay;
+        lock (_gate)
+        {
+            _starts.Add((afterSequenceNr, batchSize));
+            replay = _events.Where(e => e.SequenceNr > afterSequenceNr).ToList();
+        }
+
+        SessionJournalReplay.Run(context, Source.From(replay), batchSize);
+    }
+}
