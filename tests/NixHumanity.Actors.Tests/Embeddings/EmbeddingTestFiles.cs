@@ -34,29 +34,3 @@ internal static class EmbeddingTestFiles
 
     public static string QualitySet => InThisFolder("nixos-requests.json");
 }
-
-/// <summary>A fresh temporary folder, deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "nixh-embed-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder does not affect other tests.
-        }
-    }
-}

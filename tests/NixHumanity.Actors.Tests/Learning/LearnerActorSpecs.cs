@@ -28,7 +28,7 @@ public sealed class LearnerActorSpecs : TestKit
     private readonly TestProbe _memory;
 
     public LearnerActorSpecs()
-        : base(ProjectionSpecConfig.Hocon)
+        : base(SpecConfig.Hocon)
     {
         _memory = CreateTestProbe();
     }

@@ -53,10 +53,4 @@ public sealed class LearnerExportSpecs : IDisposable
         Count($"learner/fragments/{fold.Fragment}").Should().Be(fold.Features);
     }
 
-    private sealed class RequiredDirectory(IActorRef directory) : IRequiredActor<UserDirectory>
-    {
-        public IActorRef ActorRef => directory;
-
-        public Task<IActorRef> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(directory);
-    }
 }

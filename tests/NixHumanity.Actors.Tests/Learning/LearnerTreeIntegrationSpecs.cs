@@ -317,10 +317,4 @@ public sealed class LearnerTreeIntegrationSpecs : IDisposable
         (await tree.AskAsync(new SuggestNextCommands("jo", 0))).Should().BeOfType<CommandRejected>().Which.Field.Should().Be("limit");
     }
 
-    private sealed class RequiredDirectory(IActorRef directory) : IRequiredActor<UserDirectory>
-    {
-        public IActorRef ActorRef => directory;
-
-        public Task<IActorRef> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(directory);
-    }
 }

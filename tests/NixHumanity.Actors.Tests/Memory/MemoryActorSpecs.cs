@@ -24,7 +24,7 @@ public sealed class MemoryActorSpecs : TestKit
     private readonly HashedNGramEmbedder _embedder = new();
 
     public MemoryActorSpecs()
-        : base(ProjectionSpecConfig.Hocon)
+        : base(SpecConfig.Hocon)
     {
     }
 

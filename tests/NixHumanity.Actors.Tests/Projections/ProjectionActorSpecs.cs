@@ -20,7 +20,7 @@ public sealed class ProjectionActorSpecs : TestKit
     private readonly Akka.TestKit.TestProbe _batches;
 
     public ProjectionActorSpecs()
-        : base(ProjectionSpecConfig.Hocon)
+        : base(SpecConfig.Hocon)
     {
         _batches = CreateTestProbe();
     }

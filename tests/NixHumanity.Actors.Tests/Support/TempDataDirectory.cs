@@ -11,6 +11,9 @@ public sealed class TempDataDirectory : IDisposable
 
     public string Path { get; }
 
+    /// <summary>The full path of <paramref name="name"/> inside the folder.</summary>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
     public void Dispose()
     {
         try

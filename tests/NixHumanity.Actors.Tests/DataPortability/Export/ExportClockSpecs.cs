@@ -28,10 +28,4 @@ public sealed class ExportClockSpecs : IDisposable
         manifest.ExportedAt.Should().Be(ExportTime);
     }
 
-    private sealed class RequiredDirectory(IActorRef directory) : IRequiredActor<UserDirectory>
-    {
-        public IActorRef ActorRef => directory;
-
-        public Task<IActorRef> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(directory);
-    }
 }

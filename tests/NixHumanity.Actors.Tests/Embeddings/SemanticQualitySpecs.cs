@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 
-public sealed class SemanticQualityTests(ITestOutputHelper output)
+public sealed class SemanticQualitySpecs(ITestOutputHelper output)
 {
     [Fact]
     public void Labelled_set_has_at_least_40_requests_covering_loose_phrasing()

@@ -3,7 +3,7 @@ using NixHumanity.Actors.Learning.Analytics;
 
 namespace NixHumanity.Actors.Tests.Learning;
 
-public sealed class LearningInputTests
+public sealed class LearningInputSpecs
 {
     [Theory]
     [InlineData("2026-03-02T10:00:00Z", "2026-03-02T10:00:00+00:00")]

@@ -2,7 +2,7 @@ using NixHumanity.Actors.Hosting;
 
 namespace NixHumanity.Actors.Tests.Learning;
 
-public sealed class FoldIntervalOptionTests
+public sealed class FoldIntervalOptionSpecs
 {
     [Fact]
     public void The_fold_interval_defaults_to_30_seconds_and_reaches_the_user_tree()

@@ -3,6 +3,7 @@ using System.Net;
 using System.Numerics.Tensors;
 using Microsoft.ML.Tokenizers;
 using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 
@@ -48,7 +49,7 @@ internal static class TinyModelFormula
     }
 }
 
-public sealed class OnnxSentenceEmbedderTests : IDisposable
+public sealed class OnnxSentenceEmbedderSpecs : IDisposable
 {
     private readonly OnnxSentenceEmbedder _embedder = new(new OnnxSentenceEmbedderOptions
     {
@@ -204,7 +205,7 @@ public sealed class OnnxSentenceEmbedderTests : IDisposable
     [Fact]
     public void Missing_model_file_without_download_is_a_clear_file_not_found()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDataDirectory();
         var path = temp.File("absent.onnx");
         var act = () => new OnnxSentenceEmbedder(new OnnxSentenceEmbedderOptions { ModelPath = path });
         act.Should().Throw<FileNotFoundException>()
@@ -215,7 +216,7 @@ public sealed class OnnxSentenceEmbedderTests : IDisposable
     [Fact]
     public void Missing_vocabulary_is_a_clear_file_not_found()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDataDirectory();
         var act = () => new OnnxSentenceEmbedder(new OnnxSentenceEmbedderOptions
         {
             ModelPath = EmbeddingTestFiles.TinyModel,
@@ -228,7 +229,7 @@ public sealed class OnnxSentenceEmbedderTests : IDisposable
     [Fact]
     public void A_file_that_is_not_an_onnx_model_is_rejected_naming_it()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDataDirectory();
         var path = temp.File("not-a-model.onnx");
         File.WriteAllText(path, "this is not a model");
         var act = () => new OnnxSentenceEmbedder(new OnnxSentenceEmbedderOptions
@@ -258,12 +259,12 @@ public sealed class OnnxSentenceEmbedderTests : IDisposable
     }
 }
 
-public sealed class ModelDownloadTests
+public sealed class ModelDownloadSpecs
 {
     [Fact]
     public void Download_without_network_fails_with_a_clear_message_and_leaves_no_file()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDataDirectory();
         var path = temp.File("model.onnx");
         var act = () => new OnnxSentenceEmbedder(new OnnxSentenceEmbedderOptions
         {
@@ -279,7 +280,7 @@ public sealed class ModelDownloadTests
     [Fact]
     public async Task Download_from_a_local_server_is_verified_then_used()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDataDirectory();
         var path = temp.File("sub/model.onnx");
         using var server = await OneFileServer.StartAsync(await File.ReadAllBytesAsync(EmbeddingTestFiles.TinyModel));
         using var embedder = new OnnxSentenceEmbedder(new OnnxSentenceEmbedderOptions
@@ -296,7 +297,7 @@ public sealed class ModelDownloadTests
     [Fact]
     public async Task Download_with_the_wrong_hash_is_rejected_and_removed()
     {
-        using var temp = new TempFolder();
+        using var temp = new TempDataDirectory();
         var path = temp.File("model.onnx");
         using var server = await OneFileServer.StartAsync("tampered bytes"u8.ToArray());
         var act = () => new OnnxSentenceEmbedder(new OnnxSentenceEmbedderOptions

@@ -3,7 +3,7 @@ using NixHumanity.Actors.Memory.Where;
 
 namespace NixHumanity.Actors.Tests.Memory;
 
-public sealed class WherePredicateTests : IDisposable
+public sealed class WherePredicateSpecs : IDisposable
 {
     private readonly TempStoreFolder _folder = new();
 
@@ -102,7 +102,7 @@ public sealed class WherePredicateTests : IDisposable
     }
 }
 
-public sealed class VectorMemoryStoreLockdownTests : IDisposable
+public sealed class VectorMemoryStoreLockdownSpecs : IDisposable
 {
     private readonly TempStoreFolder _folder = new();
 

@@ -2,7 +2,7 @@ using NixHumanity.Actors.Memory.Store;
 
 namespace NixHumanity.Actors.Tests.Memory;
 
-public sealed class VectorMemoryStoreVersionTests : IDisposable
+public sealed class VectorMemoryStoreVersionSpecs : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
     private readonly TempStoreFolder _folder = new();

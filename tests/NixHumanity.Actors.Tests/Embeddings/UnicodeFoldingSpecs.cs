@@ -2,7 +2,7 @@ using NixHumanity.Actors.Embeddings;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 
-public sealed class UnicodeFoldingTests
+public sealed class UnicodeFoldingSpecs
 {
     [Theory]
     // Expected strings computed with Python: ''.join(c for c in unicodedata.normalize('NFD', s) if category(c) != 'Mn')

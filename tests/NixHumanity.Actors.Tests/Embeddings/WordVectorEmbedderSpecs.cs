@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 
@@ -26,7 +27,7 @@ internal static class SyntheticWordVectors
         return v;
     }
 
-    public static string WriteTo(TempFolder folder)
+    public static string WriteTo(TempDataDirectory folder)
     {
         var path = folder.File("synthetic.nhwv");
         WordVectorFile.Write(path, Words, Words.Select(Vector).ToList());
@@ -41,12 +42,12 @@ internal static class SyntheticWordVectors
     }
 }
 
-public sealed class WordVectorEmbedderTests : IDisposable
+public sealed class WordVectorEmbedderSpecs : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDataDirectory _temp = new();
     private readonly string _path;
 
-    public WordVectorEmbedderTests() => _path = SyntheticWordVectors.WriteTo(_temp);
+    public WordVectorEmbedderSpecs() => _path = SyntheticWordVectors.WriteTo(_temp);
 
     public void Dispose() => _temp.Dispose();
 

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 
-public sealed class EmbedderFactoryTests : IDisposable
+public sealed class EmbedderFactorySpecs : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDataDirectory _temp = new();
     private readonly CapturingLogger _logger = new();
 
     public void Dispose() => _temp.Dispose();

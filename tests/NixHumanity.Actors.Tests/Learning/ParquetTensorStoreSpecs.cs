@@ -1,13 +1,14 @@
 using DuckDB.NET.Data;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Learning.Tensor;
+using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Learning;
 
-public sealed class ParquetTensorStoreTests : IDisposable
+public sealed class ParquetTensorStoreSpecs : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
-    private readonly TempFolder _temp = new();
+    private readonly TempDataDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

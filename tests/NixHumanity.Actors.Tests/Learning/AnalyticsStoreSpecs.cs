@@ -2,13 +2,14 @@ using DuckDB.NET.Data;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Learning;
 
-public sealed class AnalyticsStoreTests : IDisposable
+public sealed class AnalyticsStoreSpecs : IDisposable
 {
     private static readonly DateTimeOffset Monday = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
-    private readonly TempFolder _temp = new();
+    private readonly TempDataDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

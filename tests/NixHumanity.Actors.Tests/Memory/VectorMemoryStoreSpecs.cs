@@ -3,7 +3,7 @@ using NixHumanity.Actors.Memory.Store;
 
 namespace NixHumanity.Actors.Tests.Memory;
 
-public sealed class VectorMemoryStoreTests : IDisposable
+public sealed class VectorMemoryStoreSpecs : IDisposable
 {
     private readonly TempStoreFolder _folder = new();
 

@@ -3,7 +3,7 @@ using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Tests.Embeddings;
 
-public sealed class HashedNGramEmbedderTests
+public sealed class HashedNGramEmbedderSpecs
 {
     private readonly HashedNGramEmbedder _embedder = new();
 
@@ -106,7 +106,7 @@ public sealed class HashedNGramEmbedderTests
     }
 }
 
-public sealed class HashedNGramEmbedderPinTests(Xunit.Abstractions.ITestOutputHelper output)
+public sealed class HashedNGramEmbedderPinSpecs(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public void Vectors_of_ngram_v1_never_change_silently()

@@ -3,7 +3,7 @@ using Xunit.Abstractions;
 
 namespace NixHumanity.Actors.Tests.Memory;
 
-public sealed class VectorMemoryStoreHnswTests(ITestOutputHelper output) : IDisposable
+public sealed class VectorMemoryStoreHnswSpecs(ITestOutputHelper output) : IDisposable
 {
     private const int Rows = 3000;
     private readonly TempStoreFolder _folder = new();

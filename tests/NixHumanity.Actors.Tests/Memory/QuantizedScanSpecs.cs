@@ -6,7 +6,7 @@ namespace NixHumanity.Actors.Tests.Memory;
 /// The bounded int8 pass of the exact scan: its integer kernel, its error bound, and that a matrix using it returns
 /// exactly what a plain float32 scan returns while recomputing only a few rows.
 /// </summary>
-public sealed class QuantizedScanTests
+public sealed class QuantizedScanSpecs
 {
     private const int Dimensions = VectorMemoryStore.Dimensions;
 
