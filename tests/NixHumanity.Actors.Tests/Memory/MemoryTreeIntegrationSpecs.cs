@@ -13,7 +13,7 @@ namespace NixHumanity.Actors.Tests.Memory;
 /// <summary>The memory actor through the real actor tree: projection, search, time travel, recovery, learner messages.</summary>
 public sealed class MemoryTreeIntegrationSpecs : IDisposable
 {
-    private static readonly (string Text, string Command, InteractionOutcome Outcome)[] RoseDay =
+    internal static readonly (string Text, string Command, InteractionOutcome Outcome)[] RoseDay =
     [
         ("um I would like the fire fox browser please", "nix-env -iA nixpkgs.firefox", InteractionOutcome.Success),
         ("can you make the words on my screen bigger", "gsettings set org.gnome.desktop.interface text-scaling-factor 1.25", InteractionOutcome.Success),
@@ -27,7 +27,7 @@ public sealed class MemoryTreeIntegrationSpecs : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static async Task RecordDayAsync(ActorTree tree, string userId)
+    internal static async Task RecordDayAsync(ActorTree tree, string userId)
     {
         foreach (var (text, command, outcome) in RoseDay)
         {
@@ -35,13 +35,15 @@ public sealed class MemoryTreeIntegrationSpecs : IDisposable
         }
     }
 
-    private static Task<MemorySearched> SearchAsync(ActorTree tree, string userId, string query, int limit = 5, string? where = null, string? asOf = null) =>
+    internal static Task<MemorySearched> SearchAsync(ActorTree tree, string userId, string query, int limit = 5, string? where = null, string? asOf = null) =>
         tree.AskAsync<MemorySearched>(new SearchMemory(userId, query, limit, where, asOf));
 
-    private static Task<ProjectionStatus> StatusAsync(ActorTree tree, string userId) =>
+    internal static Task<ProjectionStatus> StatusAsync(ActorTree tree, string userId) =>
         tree.AskAsync<ProjectionStatus>(new GetMemoryStatus(userId));
 
-    private string MemoryFile(string userId) => Path.Combine(_data.Path, "users", userId, "memory", VectorMemoryStore.FileName);
+    internal static string MemoryFile(string dataPath, string userId) => Path.Combine(dataPath, "users", userId, "memory", VectorMemoryStore.FileName);
+
+    private string MemoryFile(string userId) => MemoryFile(_data.Path, userId);
 
     [Theory]
     [InlineData("instal fire fox", "nix-env -iA nixpkgs.firefox")]
@@ -185,119 +187,6 @@ public sealed class MemoryTreeIntegrationSpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_different_embedder_at_restart_re_embeds_the_memory_from_the_journal_and_search_still_works()
-    {
-        long lastSequenceNr;
-        await using (var first = ActorTree.Start(_data.Path, o => o.Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram }))
-        {
-            await RecordDayAsync(first, "rose");
-            lastSequenceNr = (await first.StatusAsync("rose")).SequenceNr;
-            var status = await StatusAsync(first, "rose");
-            status.EmbedderId.Should().Be(HashedNGramEmbedder.DefaultId);
-            status.Rows.Should().Be(RoseDay.Length);
-        }
-
-        await using var second = ActorTree.Start(_data.Path, o => o.Embeddings = new EmbedderOptions
-        {
-            Kind = EmbedderKind.Onnx,
-            Onnx = new OnnxSentenceEmbedderOptions { ModelPath = EmbeddingTestFiles.TinyModel, ExpectedSha256 = TinyModelFormula.Sha256 },
-        });
-        var after = await StatusAsync(second, "rose");
-        after.EmbedderId.Should().StartWith("onnx:");
-        after.Rows.Should().Be(RoseDay.Length);
-        after.LastSequenceNr.Should().Be(lastSequenceNr);
-
-        // The tiny model's vectors carry no meaning, but the exact text must still find its own command.
-        var found = await SearchAsync(second, "rose", RoseDay[4].Text, limit: 1);
-        found.Results.Should().ContainSingle().Which.Command.Should().Be(RoseDay[4].Command);
-        found.Results[0].Similarity.Should().BeApproximately(1.0, 1e-4);
-        var embeddings = await second.AskAsync<CommandEmbeddings>(new GetCommandEmbeddings("rose"));
-        embeddings.EmbedderId.Should().Be(after.EmbedderId);
-        embeddings.Commands.Where(c => c.Command == RoseDay[3].Command).Should().ContainSingle().Which.Attempts.Should().Be(1);
-    }
-
-    [Fact]
-    public async Task Deleting_memory_duckdb_while_stopped_rebuilds_it_from_the_journal()
-    {
-        ProjectionStatus before;
-        await using (var first = ActorTree.Start(_data.Path))
-        {
-            await RecordDayAsync(first, "rose");
-            await first.RecordAsync("rose", "install firefox", InteractionOutcome.Failure, command: "nix-env -iA nixpkgs.firefox");
-            await first.AskAsync<NotificationAcknowledged>(new RecordNotification("rose", "system-update"));
-            before = await StatusAsync(first, "rose");
-        }
-
-        File.Exists(MemoryFile("rose")).Should().BeTrue();
-        File.Delete(MemoryFile("rose"));
-        File.Delete(MemoryFile("rose") + ".wal");
-
-        await using var second = ActorTree.Start(_data.Path);
-        var after = await StatusAsync(second, "rose");
-        after.LastSequenceNr.Should().Be(before.LastSequenceNr);
-        after.Rows.Should().Be(before.Rows);
-        File.Exists(MemoryFile("rose")).Should().BeTrue();
-        var firefox = (await SearchAsync(second, "rose", "instal fire fox")).Results[0];
-        firefox.Command.Should().Be("nix-env -iA nixpkgs.firefox");
-        firefox.SuccessRate.Should().Be(0.5);
-    }
-
-    [Fact]
-    public async Task An_unreadable_memory_file_is_set_aside_and_rebuilt_from_the_journal()
-    {
-        long lastSequenceNr;
-        await using (var first = ActorTree.Start(_data.Path))
-        {
-            await RecordDayAsync(first, "rose");
-            lastSequenceNr = (await StatusAsync(first, "rose")).LastSequenceNr;
-        }
-
-        var garbage = Enumerable.Range(0, 20_000).Select(i => (byte)(i * 7)).ToArray();
-        File.Delete(MemoryFile("rose") + ".wal");
-        File.WriteAllBytes(MemoryFile("rose"), garbage);
-
-        await using var second = ActorTree.Start(_data.Path);
-        var status = await StatusAsync(second, "rose");
-        status.LastSequenceNr.Should().Be(lastSequenceNr);
-        status.Rows.Should().Be(RoseDay.Length);
-        (await SearchAsync(second, "rose", "instal vlc")).Results[0].Command.Should().Be("nix-env -iA nixpkgs.vlc");
-        var aside = Directory.GetFiles(Path.GetDirectoryName(MemoryFile("rose"))!, VectorMemoryStore.FileName + ".unreadable-*");
-        aside.Should().ContainSingle();
-        File.ReadAllBytes(aside[0]).Should().Equal(garbage, "the unreadable file is kept, not deleted");
-    }
-
-    [Fact]
-    public async Task Killing_the_memory_actor_mid_stream_loses_and_duplicates_nothing()
-    {
-        const int total = 240;
-        const int commands = 24;
-        long lastSequenceNr = 0;
-        await using var tree = ActorTree.Start(_data.Path, o => o.SupervisorMinBackoff = TimeSpan.FromMilliseconds(50));
-        for (var i = 0; i < total; i++)
-        {
-            if (i is total / 3 or 2 * total / 3)
-            {
-                tree.System.ActorSelection("/user/users/user-maya/memory/memory").Tell(Kill.Instance);
-            }
-
-            var ack = await tree.RecordAsync("maya", $"request {i} about package {i % commands}",
-                i % 5 == 0 ? InteractionOutcome.Failure : InteractionOutcome.Success, command: $"nix-env -iA nixpkgs.pkg{i % commands}");
-            lastSequenceNr = ack.SequenceNr;
-        }
-
-        CommandEmbeddings? embeddings = null;
-        await Eventually.HoldsAsync(async () =>
-        {
-            (await StatusAsync(tree, "maya")).LastSequenceNr.Should().Be(lastSequenceNr);
-            embeddings = await tree.AskAsync<CommandEmbeddings>(new GetCommandEmbeddings("maya"));
-        }, TimeSpan.FromSeconds(30));
-
-        embeddings!.Commands.Should().HaveCount(commands);
-        embeddings.Commands.Sum(c => c.Attempts).Should().Be(total, "every interaction counted exactly once");
-        embeddings.Commands.Sum(c => c.Successes).Should().Be(Enumerable.Range(0, total).Count(i => i % 5 != 0));
-    }
-
-    [Fact]
     public async Task Once_record_returned_a_search_by_the_same_user_finds_it_even_while_the_memory_catches_up()
     {
         await using (var first = ActorTree.Start(_data.Path))
@@ -421,51 +310,5 @@ public sealed class MemoryTreeIntegrationSpecs : IDisposable
             vectorsAgain.Commands.Single(c => c.Command == afterRestart.Results[0].Command).Vector,
             new Dictionary<string, double> { [other] = 1.0 }));
         (await SearchAsync(restarted, "rose", "install a web browser", limit: 2)).Results[0].Command.Should().Be(other);
-    }
-}
-
-/// <summary>Validation of the memory and embedder options at configuration time.</summary>
-public sealed class MemoryOptionsSpecs
-{
-    [Theory]
-    [InlineData("onnx-without-settings", "Embeddings")]
-    [InlineData("word-vectors-without-settings", "Embeddings")]
-    [InlineData("bad-sha", "Embeddings")]
-    [InlineData("ftp-download", "Embeddings")]
-    [InlineData("nan-weight", "Memory.PreferenceWeight")]
-    [InlineData("negative-weight", "Memory.SuccessRateWeight")]
-    [InlineData("zero-hnsw", "Memory.HnswThreshold")]
-    public void Unusable_memory_options_are_rejected_naming_the_option(string case_, string parameter)
-    {
-        var options = new Actors.Hosting.NixHumanityOptions { DataDirectory = Path.GetTempPath() };
-        var onnx = new OnnxSentenceEmbedderOptions { ModelPath = "/nonexistent/model.onnx" };
-        switch (case_)
-        {
-            case "onnx-without-settings": options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.Onnx }; break;
-            case "word-vectors-without-settings": options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.WordVectors }; break;
-            case "bad-sha": options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.Onnx, Onnx = onnx with { ExpectedSha256 = "abc" } }; break;
-            case "ftp-download": options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.Onnx, Onnx = onnx with { DownloadUrl = new Uri("ftp://example.org/m.onnx") } }; break;
-            case "nan-weight": options.Memory.PreferenceWeight = double.NaN; break;
-            case "negative-weight": options.Memory.SuccessRateWeight = -0.1; break;
-            case "zero-hnsw": options.Memory.HnswThreshold = 0; break;
-        }
-
-        options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().Which.ParamName.Should().Be(parameter);
-    }
-
-    [Fact]
-    public void A_configured_but_absent_model_falls_back_to_the_ngram_embedder_and_says_so_once()
-    {
-        var options = new Actors.Hosting.NixHumanityOptions
-        {
-            Embeddings = new EmbedderOptions { Kind = EmbedderKind.Onnx, Onnx = new OnnxSentenceEmbedderOptions { ModelPath = "/nonexistent/model.onnx" } },
-        };
-        options.Validate();
-        var warnings = new List<string>();
-
-        using var embedder = options.CreateEmbedder(warnings.Add);
-
-        embedder.Id.Should().Be(HashedNGramEmbedder.DefaultId);
-        warnings.Should().ContainSingle().Which.Should().Contain("/nonexistent/model.onnx");
     }
 }
