@@ -1,32 +1,19 @@
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Memory.Store;
+using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Memory;
 
-/// <summary>A temporary folder holding one store file, deleted afterwards.</summary>
+/// <summary>A temporary folder (<see cref="TempDataDirectory"/>) holding one memory store file.</summary>
 internal sealed class TempStoreFolder : IDisposable
 {
-    public TempStoreFolder()
-    {
-        Folder = Path.Combine(Path.GetTempPath(), "nixh-vector-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Folder);
-    }
+    private readonly TempDataDirectory _folder = new();
 
-    public string Folder { get; }
+    public string Folder => _folder.Path;
 
-    public string StorePath => Path.Combine(Folder, VectorMemoryStore.FileName);
+    public string StorePath => _folder.File(VectorMemoryStore.FileName);
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover temp folder must not fail a test.
-        }
-    }
+    public void Dispose() => _folder.Dispose();
 }
 
 /// <summary>A clock the test moves by hand, so version timestamps are known.</summary>
