@@ -1,27 +1,13 @@
+using NixHumanity.Actors.Tests.Support;
+
 namespace NixHumanity.Actors.Tests.Embeddings;
 
 /// <summary>Finds files committed beside these tests, from the test binaries' folder up to the repository root.</summary>
 internal static class EmbeddingTestFiles
 {
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "NixHumanity.Actors.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new DirectoryNotFoundException($"No NixHumanity.Actors.sln above {AppContext.BaseDirectory}.");
-        }
-    }
-
     public static string InThisFolder(string fileName)
     {
-        var path = Path.Combine(RepositoryRoot, "tests", "NixHumanity.Actors.Tests", "Embeddings", fileName);
+        var path = RepositoryFiles.PathOf($"tests/NixHumanity.Actors.Tests/Embeddings/{fileName}");
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Test file '{path}' is missing.", path);

@@ -5,6 +5,7 @@ using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Hosting;
 
@@ -17,7 +18,7 @@ public sealed class ReadmeHostingExampleSpecs
     [Fact]
     public void The_readme_example_is_the_code_compiled_here()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(RepositoryFiles.PathOf("README.md"));
         var start = readme.IndexOf("## Hosting it in an assistant", StringComparison.Ordinal);
         var block = readme[(readme.IndexOf("```csharp\n", start, StringComparison.Ordinal) + "```csharp\n".Length)..];
         block = block[..block.IndexOf("```", StringComparison.Ordinal)];
@@ -65,15 +66,4 @@ public sealed class ReadmeHostingExampleSpecs
         string.Join('\n', lines.Select(l => l.Trim()).Where(l => l.Length > 0));
 
     private static string SourceFile([CallerFilePath] string path = "") => path;
-
-    private static string RepositoryRoot()
-    {
-        var folder = Path.GetDirectoryName(SourceFile());
-        while (folder is not null && !File.Exists(Path.Combine(folder, "NixHumanity.Actors.sln")))
-        {
-            folder = Path.GetDirectoryName(folder);
-        }
-
-        return folder ?? throw new InvalidOperationException("NixHumanity.Actors.sln not found above " + SourceFile());
-    }
 }
