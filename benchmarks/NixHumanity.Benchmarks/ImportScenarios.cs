@@ -3,7 +3,6 @@ using Akka.Actor;
 using Microsoft.Data.Sqlite;
 using NixHumanity.Actors.DataPortability.Import;
 using NixHumanity.Actors.Hosting;
-using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
 

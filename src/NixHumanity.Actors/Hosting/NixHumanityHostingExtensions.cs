@@ -2,7 +2,6 @@ using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
-using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Hosting;

@@ -4,7 +4,7 @@ namespace NixHumanity.Actors.Memory;
 
 /// <summary>
 /// Configuration of each user's <see cref="MemoryActor"/>: search tuning and ranking weights. The embedder itself is
-/// configured by <see cref="Hosting.NixHumanityOptions.Embeddings"/>.
+/// configured by the host options (<c>NixHumanityOptions.Embeddings</c>).
 /// </summary>
 public sealed class MemoryOptions
 {

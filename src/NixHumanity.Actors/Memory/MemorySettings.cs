@@ -5,7 +5,7 @@ namespace NixHumanity.Actors.Memory;
 /// <summary>
 /// What every <see cref="MemoryActor"/> of one actor system shares: the embedder (created once per system, because
 /// an ONNX session is expensive; embedders are immutable after construction and safe to call from several actors)
-/// and the options. The <see cref="Users.UserDirectory"/> disposes the embedder when it stops.
+/// and the options. The <c>UserDirectory</c> disposes the embedder when it stops.
 /// </summary>
 /// <param name="Embedder">The embedder all memories of this system use.</param>
 /// <param name="Options">Ranking and suggestion-cache options (catch-up is configured by <see cref="Projections.ProjectionOptions"/>).</param>

@@ -2,9 +2,6 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using NixHumanity.Actors.Contracts;
-using NixHumanity.Actors.Projections;
-using NixHumanity.Actors.Session;
-using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Session;
 

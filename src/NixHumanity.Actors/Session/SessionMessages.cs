@@ -1,5 +1,4 @@
 using NixHumanity.Actors.Contracts;
-using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Session;
 

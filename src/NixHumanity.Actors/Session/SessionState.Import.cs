@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
-using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Session;

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
-using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Infrastructure.Serialization;
-using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Session;
 

@@ -1,6 +1,8 @@
+using System.Text.RegularExpressions;
 using ArchUnitNET.Domain;
 using ArchUnitNET.Loader;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Tests.Support;
 using NixHumanity.Cli;
 
 namespace NixHumanity.Actors.Tests.Architecture;
@@ -77,6 +79,25 @@ public sealed class ArchitectureSpecs
             .Distinct().Order(StringComparer.Ordinal).ToList();
 
         violations.Should().BeEmpty("docs/architecture.md allows only the listed dependencies");
+    }
+
+    [Fact]
+    public void Usings_and_doc_references_name_only_the_areas_the_code_map_allows()
+    {
+        // The compiled code cannot see an unused using or a cref in a doc comment, yet a reader follows both.
+        var library = RepositoryFiles.PathOf("src/NixHumanity.Actors");
+        var reference = new Regex(@"^using (?:static )?NixHumanity\.Actors\.(?<area>\w+)|cref=""(?<area>\w+)\.", RegexOptions.Multiline);
+        var violations = Directory.EnumerateFiles(library, "*.cs", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(library, file))
+            .Where(file => !file.StartsWith("obj", StringComparison.Ordinal) && !file.StartsWith("bin", StringComparison.Ordinal))
+            .SelectMany(file => reference.Matches(File.ReadAllText(Path.Combine(library, file)))
+                .Select(m => (File: file, From: file.Split(Path.DirectorySeparatorChar)[0], To: m.Groups["area"].Value)))
+            .Where(r => r.From != r.To && AllowedDependencies.ContainsKey(r.To)
+                        && AllowedDependencies.TryGetValue(r.From, out var allowed) && !allowed.Contains(r.To))
+            .Select(r => $"{r.From} -> {r.To}: {r.File}")
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+
+        violations.Should().BeEmpty("docs/architecture.md allows only the listed dependencies, in the text as in the code");
     }
 
     [Fact]

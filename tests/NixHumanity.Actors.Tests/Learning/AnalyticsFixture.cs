@@ -1,4 +1,3 @@
-using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Tests.Learning;

@@ -9,7 +9,6 @@ using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Memory;
-using NixHumanity.Actors.Tests.Projections;
 using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Learning;

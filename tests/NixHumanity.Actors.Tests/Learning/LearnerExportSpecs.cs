@@ -1,13 +1,10 @@
-using Akka.Actor;
 using Akka.Hosting;
 using DuckDB.NET.Data;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Learning;
-using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
-using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Tests.Learning;
 

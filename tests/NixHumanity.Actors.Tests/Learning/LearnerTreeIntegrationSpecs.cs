@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Hosting;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Learning.Analytics;

@@ -6,7 +6,6 @@ using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
-using NixHumanity.Actors.Tests.Projections;
 using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Memory;

@@ -1,7 +1,5 @@
-using Akka.Actor;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
-using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Memory;

@@ -1,11 +1,8 @@
-using Akka.Actor;
 using NixHumanity.Actors.Contracts;
-using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
-using NixHumanity.Actors.Tests.Embeddings;
 using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Memory;

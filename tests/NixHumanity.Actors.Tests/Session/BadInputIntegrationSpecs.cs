@@ -1,7 +1,6 @@
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
-using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Tests.Session;
 

@@ -3,7 +3,7 @@ namespace NixHumanity.Actors.DataPortability.Forget;
 /// <summary>
 /// Removes a person from every store: their tree is stopped, their journal events and snapshots are deleted for
 /// real (no logically deleted rows left), and their folder (memory, analytics, tensor fragments, caches) is
-/// removed. Handled by the <see cref="Users.UserDirectory"/> itself, so nothing of the user runs meanwhile;
+/// removed. Handled by the <c>UserDirectory</c> itself, so nothing of the user runs meanwhile;
 /// messages for the user that arrive during the forget wait and then start a fresh, empty tree.
 /// Replied to with <see cref="UserForgotten"/> or <see cref="Contracts.CommandRejected"/>.
 /// </summary>

@@ -1,9 +1,7 @@
-using Akka.Actor;
 using Akka.Hosting;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Tests.Memory;
 using NixHumanity.Actors.Tests.Support;
-using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Tests.DataPortability.Export;
 
