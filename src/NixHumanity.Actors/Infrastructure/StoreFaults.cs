@@ -70,7 +70,6 @@ public static class StoreFaults
         "not a valid DuckDB database",
         "Corrupt database file",
         "Could not read enough bytes",
-        "is not a valid DuckDB database",
         "Trying to read a database file with version number",
     ];
 
