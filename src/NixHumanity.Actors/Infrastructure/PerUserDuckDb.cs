@@ -12,4 +12,20 @@ public static class PerUserDuckDb
 {
     /// <summary>A closed connection to <paramref name="dataSource"/> (a file path or <c>:memory:</c>) with one thread.</summary>
     public static DuckDBConnection Connection(string dataSource) => new($"Data Source={dataSource};threads=1");
+
+    /// <summary>An open connection to <paramref name="dataSource"/> with one thread; nothing is left behind when opening fails.</summary>
+    public static DuckDBConnection Open(string dataSource)
+    {
+        var connection = Connection(dataSource);
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
 }

@@ -23,20 +23,7 @@ internal sealed class AnalyticsDatabase : IDisposable
     public string Path { get; }
 
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
-    public static AnalyticsDatabase Open(string path)
-    {
-        var connection = PerUserDuckDb.Connection(path);
-        try
-        {
-            connection.Open();
-            return new AnalyticsDatabase(path, connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
+    public static AnalyticsDatabase Open(string path) => new(path, PerUserDuckDb.Open(path));
 
     /// <summary>Starts a transaction; appenders and commands on this connection join it.</summary>
     public DuckDBTransaction BeginTransaction() => _connection.BeginTransaction();

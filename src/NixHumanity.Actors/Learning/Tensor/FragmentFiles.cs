@@ -36,20 +36,7 @@ internal sealed partial class FragmentFiles : IDisposable
     public string Folder { get; }
 
     /// <summary>Opens an in-memory DuckDB connection for the fragments in <paramref name="folder"/>.</summary>
-    public static FragmentFiles Open(string folder)
-    {
-        var duck = PerUserDuckDb.Connection(":memory:");
-        try
-        {
-            duck.Open();
-            return new FragmentFiles(folder, duck);
-        }
-        catch
-        {
-            duck.Dispose();
-            throw;
-        }
-    }
+    public static FragmentFiles Open(string folder) => new(folder, PerUserDuckDb.Open(":memory:"));
 
     /// <summary>Creates the folder, deletes leftovers of crashed writes and returns the fragment file names.</summary>
     public List<string> Prepare()

@@ -30,9 +30,7 @@ internal sealed class MemoryTable : IDisposable
     public static MemoryTable Open(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var connection = PerUserDuckDb.Connection(path);
-        connection.Open();
-        return new MemoryTable(path, connection);
+        return new MemoryTable(path, PerUserDuckDb.Open(path));
     }
 
     /// <summary>Creates the tables if missing, with version 0 (empty) and checkpoint 0 stamped by <paramref name="clock"/>.</summary>
