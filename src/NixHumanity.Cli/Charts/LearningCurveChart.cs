@@ -1,5 +1,6 @@
 using System.Globalization;
 using NixHumanity.Actors.Learning.Analytics;
+using NixHumanity.Actors.Hosting;
 using ScottPlot;
 
 namespace NixHumanity.Cli.Charts;
@@ -48,8 +49,8 @@ internal static class LearningCurveChart
         }
 
         Directory.CreateDirectory(outputDirectory);
-        var path = Path.Combine(outputDirectory, $"learning-curve-{userId}.png");
-        plot.SavePng(path, 900, 400);
+        var path = Path.Combine(outputDirectory, NixHumanityFiles.ChartFileName(NixHumanityFiles.LearningCurveChart, userId));
+        NixHumanityFiles.WriteReplacing(path, plot.GetImageBytes(900, 400, ImageFormat.Png));
         return path;
     }
 }
