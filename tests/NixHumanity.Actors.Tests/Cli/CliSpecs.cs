@@ -35,8 +35,10 @@ public sealed class CliSpecs : IDisposable
     [InlineData("flowScore: must be between 0 and 1", "--flow-score", "1.5")]
     [InlineData("text: must not be empty", "--text", "")]
     [InlineData("outcome: must be one of success, failure, unknown", "--outcome", "maybe")]
-    [InlineData("at: must be an ISO-8601 timestamp (e.g. 2026-11-25T14:30:00Z)", "--at", "yesterday")]
+    [InlineData("at: must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z (was 'yesterday')", "--at", "yesterday")]
     [InlineData("userId: must match [A-Za-z0-9_-]{1,64}", "--user", "../../etc")]
+    [InlineData("at: must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z (was 'May 5 2020 3pm')", "--at", "May 5 2020 3pm")]
+    [InlineData("at: must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z (was '2026-01-01T10:00:00')", "--at", "2026-01-01T10:00:00")]
     public async Task Bad_input_exits_non_zero_with_one_line_on_stderr_and_nothing_recorded(string message, string option, string value)
     {
         var args = new Dictionary<string, string>
