@@ -51,4 +51,13 @@ public static class NixHumanityFiles
     /// <param name="path">The destination.</param>
     /// <param name="bytes">The content.</param>
     public static void WriteReplacing(string path, ReadOnlySpan<byte> bytes) => ChartFiles.WriteReplacing(path, bytes);
+
+    /// <summary>Checks (and with <paramref name="create"/> creates) a folder charts are written into; a file at that
+    /// name or a folder that cannot be created is refused on <paramref name="field"/>.</summary>
+    /// <param name="field">The option's name (e.g. <c>out</c>).</param>
+    /// <param name="folder">The folder.</param>
+    /// <param name="create">Whether to create it now (when writing) or only check it (before the work).</param>
+    /// <returns>Its full path.</returns>
+    /// <exception cref="InvalidInputException">A file is there or the folder cannot be created.</exception>
+    public static string EnsureOutputFolder(string field, string folder, bool create) => OutputFolder.Ensure(field, folder, create);
 }

@@ -44,7 +44,7 @@ internal static class FlowTimelineChart
 
         plot.Axes.SetLimitsY(0, 1.05);
         plot.ShowLegend(Alignment.LowerRight);
-        Directory.CreateDirectory(outputDirectory);
+        NixHumanityFiles.EnsureOutputFolder("out", outputDirectory, create: true);
         var path = Path.Combine(outputDirectory, NixHumanityFiles.ChartFileName(NixHumanityFiles.FlowTimelineChart, userId));
         NixHumanityFiles.WriteReplacing(path, plot.GetImageBytes(1200, 450, ImageFormat.Png));
         return path;

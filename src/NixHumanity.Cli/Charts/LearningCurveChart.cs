@@ -48,7 +48,7 @@ internal static class LearningCurveChart
             plot.Axes.SetLimitsX(xs[0] - 7, xs[0] + 7);
         }
 
-        Directory.CreateDirectory(outputDirectory);
+        NixHumanityFiles.EnsureOutputFolder("out", outputDirectory, create: true);
         var path = Path.Combine(outputDirectory, NixHumanityFiles.ChartFileName(NixHumanityFiles.LearningCurveChart, userId));
         NixHumanityFiles.WriteReplacing(path, plot.GetImageBytes(900, 400, ImageFormat.Png));
         return path;

@@ -97,6 +97,13 @@ public sealed class CliSpecs : IDisposable
         written.GetProperty("charts").EnumerateArray().Should().OnlyContain(c => IsPng(c.GetString()!));
         nobody.ExitCode.Should().Be(2);
         nobody.StdErr.TrimEnd().Should().Be("nixh: user: 'nobody' has no live interactions to chart");
+
+        var aFile = Path.Combine(_data.Path, "not-a-folder");
+        await File.WriteAllTextAsync(aFile, "mine");
+        var ontoFile = await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--user", "maya", "--out", aFile);
+        ontoFile.ExitCode.Should().Be(2);
+        ontoFile.StdErr.TrimEnd().Should().Be("nixh: out: must be a folder (a file is there)");
+        File.ReadAllText(aFile).Should().Be("mine");
     }
 
     private static bool IsPng(string path) =>
