@@ -57,6 +57,37 @@ public sealed class CliSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_data_directory_that_is_a_file_is_a_field_error()
+    {
+        var aFile = Path.Combine(_data.Path, "not-a-folder");
+        await File.WriteAllTextAsync(aFile, "mine");
+
+        var result = await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", aFile);
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.TrimEnd().Should().Be("nixh: dataDir: must be a folder (a file is there)");
+    }
+
+    [Theory]
+    [InlineData("garbage", "journal.db: unreadable store (SQLite Error 26: 'file is not a database'.)")]
+    [InlineData("proc", ": store unavailable (")]
+    public async Task A_data_directory_that_cannot_hold_a_journal_fails_with_one_line_naming_the_file(string kind, string expected)
+    {
+        var dataDir = kind == "proc" ? "/proc/nixh-data" : Path.Combine(_data.Path, "garbage");
+        if (kind == "garbage")
+        {
+            Directory.CreateDirectory(Path.Combine(dataDir, "journal"));
+            await File.WriteAllBytesAsync(Path.Combine(dataDir, "journal", "journal.db"), Enumerable.Range(0, 4096).Select(i => (byte)(i * 31)).ToArray());
+        }
+
+        var result = await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", dataDir);
+
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle("one line, no stack trace")
+            .Which.Should().StartWith($"nixh: {Path.Combine(dataDir, "journal", "journal.db")}").And.Contain(expected);
+    }
+
+    [Fact]
     public async Task A_missing_required_option_is_a_one_line_error()
     {
         var result = await NixhProcess.RunAsync("status", "--data-dir", _data.Path);
