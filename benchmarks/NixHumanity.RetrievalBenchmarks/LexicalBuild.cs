@@ -42,6 +42,14 @@ internal static class LexicalBuild
             builds.Add(watch.Elapsed.TotalMilliseconds);
         }
 
+        var tokenise = System.Diagnostics.Stopwatch.StartNew();
+        var grams = 0;
+        foreach (var entry in entries)
+        {
+            grams += MemoryTokens.Trigrams(MemoryTokens.Words(entry.Text, entry.Command)).Count;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tokenising alone: {tokenise.Elapsed.TotalMilliseconds:F0} ms ({grams:N0} 3-grams)"));
         var options = new VectorMemoryStoreOptions();
         string[] queries = ["instal fierfox", "sound stopped working", "restart docker again", "python on the laptop", "update nvidia kernel"];
         var queryWatch = Stopwatch.StartNew();
