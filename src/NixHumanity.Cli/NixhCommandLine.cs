@@ -35,7 +35,7 @@ internal static class NixhCommandLine
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            CliOutput.Error(parse.Errors[0].Message);
+            CliOutput.Error(ParseErrors.Describe(parse, root));
             return ExitCodes.InvalidInput;
         }
 
