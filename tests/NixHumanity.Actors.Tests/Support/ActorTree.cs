@@ -3,6 +3,7 @@ using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
@@ -30,7 +31,13 @@ public sealed class ActorTree : IAsyncDisposable
 
     public static ActorTree Start(string dataDirectory, Action<NixHumanityOptions>? configure = null, TimeProvider? clock = null)
     {
-        var options = new NixHumanityOptions { DataDirectory = dataDirectory, AskTimeout = TimeSpan.FromSeconds(10) };
+        // Specs that only need some embedder use the fast n-grams; a spec about the model sets Embeddings itself.
+        var options = new NixHumanityOptions
+        {
+            DataDirectory = dataDirectory,
+            AskTimeout = TimeSpan.FromSeconds(10),
+            Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram },
+        };
         configure?.Invoke(options);
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
