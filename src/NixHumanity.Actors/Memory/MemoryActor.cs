@@ -24,6 +24,14 @@ namespace NixHumanity.Actors.Memory;
 /// checkpoint. A batch is embedded with one call and upserted in one transaction (one table version).
 /// </para>
 /// <para>
+/// <b>A model loaded on first use.</b> With a deferred embedder (the packaged all-MiniLM-L6-v2) the actor never waits
+/// for the model to load (<see cref="ModelGate"/>): events to embed that arrive before it is loaded are held, unapplied
+/// (the checkpoint stays, the journal has them), and the load is started in the background, at once when
+/// <see cref="MemoryOptions.LoadModelForNewEvents"/> is set (a long-running host), else by the first search (the CLI,
+/// whose <c>record</c> then never loads the model). Searches, suggestion warming, and (while events are held) the
+/// requests that read every memory wait for the load; status does not.
+/// </para>
+/// <para>
 /// <b>Requests.</b> Search (re-ranked by the learner's preferences, <see cref="MemoryRanking"/>; served from the
 /// <see cref="SuggestionCache"/> when warmed), compaction, status, export and the learner protocol. Bad input is
 /// answered with <see cref="CommandRejected"/> and changes nothing; any other failure is thrown, so the back-off
@@ -43,6 +51,7 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
     private readonly PreferencesFile _preferencesFile;
     private readonly MemoryRanking _ranking;
     private readonly SuggestionCache _suggestions = new();
+    private readonly ModelGate _model;
 
     private MemoryPreferences? _preferences;
     private bool _reembedding;
@@ -55,13 +64,14 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
         _embedder = settings.Embedder;
         _preferencesFile = new PreferencesFile(folder, _embedder, warning => Log.Warning("Memory of {0}: {1}", userId, warning));
         _ranking = new MemoryRanking(userId, _embedder, settings.Options);
+        _model = new ModelGate(_embedder);
     }
 
     /// <inheritdoc />
     protected override string StoreFileName => VectorMemoryStore.FileName;
 
-    /// <inheritdoc />
-    protected override long Checkpoint => Store.Checkpoint;
+    /// <summary>The store's checkpoint, or the last event held for the model: held events count as taken in.</summary>
+    protected override long Checkpoint => _model.LastHeld ?? Store.Checkpoint;
 
     /// <inheritdoc />
     protected override string CatchUpActivity => _reembedding ? "re-embedded" : "caught up";
@@ -115,23 +125,84 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
     /// <inheritdoc />
     protected override void WhenReady()
     {
-        ReceiveRequest<SearchMemory>(Search);
-        ReceiveRequest<CompactMemory>(Compact);
+        Receive<ModelGate.ModelLoaded>(_ => ApplyHeld());
+        Receive<ModelGate.ModelLoadFailed>(failed => throw new InvalidOperationException(
+            $"Memory of {UserId}: loading the embedder {_embedder.Id} failed: {failed.Cause.Message}", failed.Cause));
+        ReceiveRequest<SearchMemory>(WhenModelLoaded<SearchMemory>(Search));
+        ReceiveRequest<CompactMemory>(WhenStoreComplete<CompactMemory>(Compact));
         ReceiveRequest<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
             "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id)));
-        ReceiveRequest<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings()));
+        ReceiveRequest<GetCommandEmbeddings>(WhenStoreComplete<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings())));
         ReceiveRequest<UpdatePreferences>(UpdatePreferences);
-        ReceiveRequest<WarmSuggestions>(Warm);
+        ReceiveRequest<WarmSuggestions>(WhenModelLoaded<WarmSuggestions>(Warm));
         // The Parquet files are written off the actor; the reply follows when they are on disk.
-        ReceiveRequest<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender));
+        ReceiveRequest<ExportMemory>(WhenStoreComplete<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender)));
     }
 
     /// <inheritdoc />
     protected override void Apply(IReadOnlyList<JournaledSessionEvent> events)
     {
-        var interactions = events
-            .Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command))
-            .ToList();
+        var interactions = events.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList();
+        if (_model.TryHold(events, interactions.Count > 0))
+        {
+            if (_settings.Options.LoadModelForNewEvents)
+            {
+                _model.StartLoad(Self);
+            }
+
+            return;
+        }
+
+        ApplyNow(events, interactions);
+    }
+
+    /// <summary>The model is loaded: applies the held events in catch-up-sized batches; waiting requests come next.</summary>
+    private void ApplyHeld()
+    {
+        // Live events buffered behind the held ones join them (the gate keeps holding while anything is held).
+        ApplyPending();
+        var held = _model.Release(Self);
+        foreach (var batch in held.Chunk(Options.ReplayBatchSize))
+        {
+            ApplyNow(batch, batch.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList());
+        }
+
+        if (held.Count > 0)
+        {
+            Log.Info("Memory of {0}: embedder {1} loaded; applied {2} events held for it", UserId, _embedder.Id, held.Count);
+        }
+    }
+
+    /// <summary>A handler that first waits for the model (starting its load) when it is not loaded or events are held.</summary>
+    private Action<T> WhenModelLoaded<T>(Action<T> handler)
+        where T : notnull => request =>
+    {
+        if (_model.ModelMissing || _model.Holding)
+        {
+            _model.Wait(request, Sender);
+            _model.StartLoad(Self);
+            return;
+        }
+
+        handler(request);
+    };
+
+    /// <summary>A handler that waits for the model only while events are held (it reads every memory).</summary>
+    private Action<T> WhenStoreComplete<T>(Action<T> handler)
+        where T : notnull => request =>
+    {
+        if (_model.Holding)
+        {
+            _model.Wait(request, Sender);
+            _model.StartLoad(Self);
+            return;
+        }
+
+        handler(request);
+    };
+
+    private void ApplyNow(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions)
+    {
         if (interactions.Count > 0)
         {
             var vectors = _embedder.EmbedBatch(interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList());
