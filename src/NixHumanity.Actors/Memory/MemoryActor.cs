@@ -28,8 +28,8 @@ namespace NixHumanity.Actors.Memory;
 /// for the model to load (<see cref="ModelGate"/>): events to embed that arrive before it is loaded are held, unapplied
 /// (the checkpoint stays, the journal has them), and the load is started in the background, at once when
 /// <see cref="MemoryOptions.LoadModelForNewEvents"/> is set (a long-running host), else by the first search (the CLI,
-/// whose <c>record</c> then never loads the model). Searches, suggestion warming, and (while events are held) the
-/// requests that read every memory wait for the load; status does not.
+/// whose <c>record</c> then never loads the model). Searches wait for the load, and so does an export while events are
+/// held; status, compaction and the learner's requests do not (suggestion warming is skipped until the model is there).
 /// </para>
 /// <para>
 /// <b>Requests.</b> Search (re-ranked by the learner's preferences, <see cref="MemoryRanking"/>; served from the
@@ -129,13 +129,15 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
         Receive<ModelGate.ModelLoadFailed>(failed => throw new InvalidOperationException(
             $"Memory of {UserId}: loading the embedder {_embedder.Id} failed: {failed.Cause.Message}", failed.Cause));
         ReceiveRequest<SearchMemory>(WhenModelLoaded<SearchMemory>(Search));
-        ReceiveRequest<CompactMemory>(WhenStoreComplete<CompactMemory>(Compact));
+        ReceiveRequest<CompactMemory>(Compact);
         ReceiveRequest<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
             "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id)));
-        ReceiveRequest<GetCommandEmbeddings>(WhenStoreComplete<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings())));
+        // The learner's fold uses what is embedded; commands still held join a later fold (it never waits for the model).
+        ReceiveRequest<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings()));
         ReceiveRequest<UpdatePreferences>(UpdatePreferences);
-        ReceiveRequest<WarmSuggestions>(WhenModelLoaded<WarmSuggestions>(Warm));
-        // The Parquet files are written off the actor; the reply follows when they are on disk.
+        ReceiveRequest<WarmSuggestions>(Warm);
+        // The Parquet files are written off the actor; the reply follows when they are on disk. An export holds everything
+        // recorded, so it waits for held events to be embedded.
         ReceiveRequest<ExportMemory>(WhenStoreComplete<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender)));
     }
 
@@ -339,6 +341,13 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
         if (ValidateWarm(warm) is { } rejection)
         {
             Sender.Tell(rejection);
+            return;
+        }
+
+        // Warming is only a cache: it never loads the model nor waits for it (the learner warms again after its next fold).
+        if (_model.ModelMissing || _model.Holding)
+        {
+            Sender.Tell(new SuggestionsWarmed(UserId, 0, Store.CurrentVersion));
             return;
         }
 

@@ -29,7 +29,8 @@ public sealed class ActorTree : IAsyncDisposable
 
     public NixHumanityOptions Options { get; }
 
-    public static ActorTree Start(string dataDirectory, Action<NixHumanityOptions>? configure = null, TimeProvider? clock = null)
+    /// <param name="embedder">The system's embedder (default: the one the options select, n-grams unless configured).</param>
+    public static ActorTree Start(string dataDirectory, Action<NixHumanityOptions>? configure = null, TimeProvider? clock = null, IEmbedder? embedder = null)
     {
         // Specs that only need some embedder use the fast n-grams; a spec about the model sets Embeddings itself.
         var options = new NixHumanityOptions
@@ -42,7 +43,7 @@ public sealed class ActorTree : IAsyncDisposable
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
         var system = ActorSystem.Create("nixh-test", NixHumanityConfig.Compose(options));
-        var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(), clock ?? TimeProvider.System), "users");
+        var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(embedder), clock ?? TimeProvider.System), "users");
         return new ActorTree(system, directory, options);
     }
 
