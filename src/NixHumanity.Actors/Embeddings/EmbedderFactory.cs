@@ -54,24 +54,7 @@ public static class EmbedderFactory
                 embedder = TryLoad(EmbedderKind.MiniLm, () => PackagedMiniLm(options));
                 break;
             case EmbedderKind.Auto:
-                // What the host configured comes first, then the packaged model, then what was merely found.
-                if (options.Onnx is not null)
-                {
-                    embedder = TryLoad(EmbedderKind.Onnx, () => new OnnxSentenceEmbedder(options.Onnx));
-                }
-
-                if (embedder is null && options.WordVectors is not null)
-                {
-                    embedder = TryLoad(EmbedderKind.WordVectors, () => new WordVectorEmbedder(options.WordVectors));
-                }
-
-                embedder ??= TryLoad(EmbedderKind.MiniLm, () => PackagedMiniLm(options));
-                var discovered = options.WordVectors is null && options.DiscoverWordVectors ? DiscoverWordVectors() : null;
-                if (embedder is null && discovered is not null)
-                {
-                    embedder = TryLoad(EmbedderKind.WordVectors, () => new WordVectorEmbedder(discovered));
-                }
-
+                embedder = SelectAuto(options, TryLoad);
                 break;
             default:
                 throw new ArgumentException($"EmbedderOptions.Kind {options.Kind} is not a known embedder kind.", nameof(options));
@@ -100,6 +83,33 @@ public static class EmbedderFactory
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="EmbedderKind.Auto"/>: what the host configured comes first, then the packaged model, then what was
+    /// merely found; null when none is available (the caller falls back to n-grams).
+    /// </summary>
+    private static IEmbedder? SelectAuto(EmbedderOptions options, Func<EmbedderKind, Func<IEmbedder>, IEmbedder?> tryLoad)
+    {
+        IEmbedder? embedder = null;
+        if (options.Onnx is not null)
+        {
+            embedder = tryLoad(EmbedderKind.Onnx, () => new OnnxSentenceEmbedder(options.Onnx));
+        }
+
+        if (embedder is null && options.WordVectors is not null)
+        {
+            embedder = tryLoad(EmbedderKind.WordVectors, () => new WordVectorEmbedder(options.WordVectors));
+        }
+
+        embedder ??= tryLoad(EmbedderKind.MiniLm, () => PackagedMiniLm(options));
+        var discovered = options.WordVectors is null && options.DiscoverWordVectors ? DiscoverWordVectors() : null;
+        if (embedder is null && discovered is not null)
+        {
+            embedder = tryLoad(EmbedderKind.WordVectors, () => new WordVectorEmbedder(discovered));
+        }
+
+        return embedder;
     }
 
     /// <summary>
