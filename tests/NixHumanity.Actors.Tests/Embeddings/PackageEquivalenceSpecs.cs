@@ -13,7 +13,8 @@ namespace NixHumanity.Actors.Tests.Embeddings;
 /// the package fed the folded text; and it never truncates (texts over 512 tokens fail in the model, texts between 256
 /// and 512 are embedded whole), so long texts are compared within the model's 256-token training limit.
 /// </remarks>
-public sealed class PackageEquivalenceSpecs(PackagedMiniLmFixture model, ITestOutputHelper output) : IClassFixture<PackagedMiniLmFixture>
+[Collection(PackagedModelCollection.Name)]
+public sealed class PackageEquivalenceSpecs(PackagedMiniLmFixture model, ITestOutputHelper output)
 {
     private static readonly string[] Sentences =
     [

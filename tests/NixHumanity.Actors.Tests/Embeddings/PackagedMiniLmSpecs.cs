@@ -5,7 +5,8 @@ using NixHumanity.Actors.Tests.Support;
 namespace NixHumanity.Actors.Tests.Embeddings;
 
 /// <summary>The model read from the package's DLL into the project's own ONNX embedder.</summary>
-public sealed class PackagedMiniLmSpecs(PackagedMiniLmFixture model) : IClassFixture<PackagedMiniLmFixture>
+[Collection(PackagedModelCollection.Name)]
+public sealed class PackagedMiniLmSpecs(PackagedMiniLmFixture model)
 {
     [Fact]
     public void The_reference_sentence_gives_the_published_all_minilm_vector()
