@@ -63,21 +63,44 @@ internal sealed class ModelGate(IEmbedder embedder)
         _deferred.LoadAsync().PipeTo(self, success: () => ModelLoaded.Instance, failure: ex => new ModelLoadFailed(ex));
     }
 
+    /// <summary>Holds <paramref name="events"/> whatever the model's state (a background re-embedding applies them in chunks).</summary>
+    /// <param name="events">Events above everything held so far.</param>
+    public void Hold(IReadOnlyList<JournaledSessionEvent> events) => _held.AddRange(events);
+
+    /// <summary>Removes and returns up to <paramref name="count"/> of the oldest held events.</summary>
+    /// <param name="count">The most to take.</param>
+    /// <returns>The events, in sequence order.</returns>
+    public IReadOnlyList<JournaledSessionEvent> TakeOldest(int count)
+    {
+        var taken = _held.Take(count).ToList();
+        _held.RemoveRange(0, taken.Count);
+        return taken;
+    }
+
+    /// <summary>The number of events held.</summary>
+    public int HeldCount => _held.Count;
+
     /// <summary>After <see cref="ModelLoaded"/>: the held events (to apply now, in order) and the waiting requests are handed back.</summary>
     /// <param name="self">The actor, to which the waiting requests are sent again (from their original senders).</param>
     /// <returns>The held events, in sequence order.</returns>
     public IReadOnlyList<JournaledSessionEvent> Release(IActorRef self)
     {
+        var held = TakeOldest(_held.Count);
+        ReleaseWaiting(self);
+        return held;
+    }
+
+    /// <summary>Sends the waiting requests to <paramref name="self"/> again (from their original senders); a later load may start.</summary>
+    /// <param name="self">The actor.</param>
+    public void ReleaseWaiting(IActorRef self)
+    {
         _loading = false;
-        var held = _held.ToList();
-        _held.Clear();
         foreach (var (request, sender) in _waiting)
         {
             self.Tell(request, sender);
         }
 
         _waiting.Clear();
-        return held;
     }
 
     /// <summary>The background load completed; the model is ready.</summary>
