@@ -21,6 +21,8 @@ public sealed class MemoryReembeddingSpecs : IDisposable
         await using (var tree = ActorTree.Start(_data.Path))
         {
             await MemoryTreeIntegrationSpecs.RecordDayAsync(tree, "rose");
+            // The memory holds the n-gram vectors before the restart (read-your-writes: the status queues behind them).
+            (await MemoryTreeIntegrationSpecs.StatusAsync(tree, "rose")).Rows.Should().Be(MemoryTreeIntegrationSpecs.RoseDay.Length);
         }
 
         using var gate = new ManualResetEventSlim(false);
