@@ -14,6 +14,7 @@ namespace NixHumanity.EmbeddingBenchmarks;
 /// texts (tokenise, build tensors, Run, pool, normalise), alternating a and b call by call over several trials.
 /// By default (a) runs on the embedder's own session, so both use the same session options and thread pool by
 /// construction; <c>--separate-session</c> builds a second session with the embedder's option factory instead.
+/// <c>--packaged-load</c> runs <see cref="PackagedLoadScenario"/> instead (load time and memory of the packaged model).
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.EmbeddingBenchmarks -- [--model PATH]
 ///        [--batches 1,8,32] [--trials 9] [--seconds 1.5] [--threads N] [--separate-session] [--dump-optimized PATH]
 /// The default model is benchmarks/data/minilm-shaped.onnx from tools/make-minilm-shaped-onnx.py (random weights:
@@ -25,6 +26,11 @@ internal static class Program
 
     public static int Main(string[] args)
     {
+        if (args is ["--packaged-load", .. var rest])
+        {
+            return PackagedLoadScenario.Run(rest);
+        }
+
         var root = FindRoot();
         var model = Path.Combine(root, "benchmarks", "data", "minilm-shaped.onnx");
         var batchSizes = new List<int> { 1, 8, 32 };

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 
 namespace NixHumanity.Cli;
@@ -24,7 +25,8 @@ internal sealed class CliHost : IAsyncDisposable
 
     public NixHumanityOptions Options { get; }
 
-    public static async Task<CliHost> StartAsync(string dataDirectory, CancellationToken cancellationToken, Action<NixHumanityOptions>? configure = null)
+    public static async Task<CliHost> StartAsync(
+        string dataDirectory, EmbedderKind embedder, CancellationToken cancellationToken, Action<NixHumanityOptions>? configure = null)
     {
         // A file where the data directory should be is a mistake in the command, not a failure of the tree.
         NixHumanityFiles.EnsureOutputFolder("dataDir", dataDirectory, create: false);
@@ -42,6 +44,11 @@ internal sealed class CliHost : IAsyncDisposable
             // up with the journal. That is well under a second normally, but on a busy machine it can pass the
             // in-process default of 10 s, and a person at a terminal would rather wait than see a timeout.
             options.AskTimeout = TimeSpan.FromSeconds(60);
+            options.Embeddings = options.Embeddings with { Kind = embedder };
+
+            // A verb is one short process: new events wait in the journal for the first search that needs the model,
+            // so record, status, query and the rest never pay for loading it (docs/embedders.md).
+            options.Memory.LoadModelForNewEvents = false;
             configure?.Invoke(options);
         });
         var host = builder.Build();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 
 namespace NixHumanity.Cli;
@@ -18,6 +19,28 @@ internal static class CommonOptions
     {
         Description = "Print one JSON object on stdout and nothing else",
         Recursive = true,
+    };
+
+    /// <summary>Environment variable that chooses the embedder when <c>--embedder</c> is not given.</summary>
+    public const string EmbedderVariable = "NIXH_EMBEDDER";
+
+    public static readonly Option<string> Embedder = new("--embedder")
+    {
+        Description = "Embedder of the memory: auto (the packaged all-MiniLM-L6-v2, else n-grams), minilm or ngram " +
+            $"(default: ${EmbedderVariable}, else auto)",
+        HelpName = "auto|minilm|ngram",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(EmbedderVariable) is { Length: > 0 } chosen ? chosen : "auto",
+    };
+
+    /// <summary>The embedder kind <c>--embedder</c> (or <c>$NIXH_EMBEDDER</c>) names.</summary>
+    /// <exception cref="ArgumentException">Not one of auto, minilm, ngram.</exception>
+    public static EmbedderKind EmbedderOf(ParseResult parse) => parse.GetValue(Embedder)?.Trim().ToLowerInvariant() switch
+    {
+        "auto" or null or "" => EmbedderKind.Auto,
+        "minilm" => EmbedderKind.MiniLm,
+        "ngram" => EmbedderKind.NGram,
+        var other => throw new ArgumentException($"must be auto, minilm or ngram (got '{other}')", "embedder"),
     };
 
     public static Option<string> User() => new("--user")

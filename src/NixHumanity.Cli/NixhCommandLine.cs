@@ -15,6 +15,7 @@ internal static class NixhCommandLine
         {
             CommonOptions.DataDir,
             CommonOptions.Json,
+            CommonOptions.Embedder,
             RecordCommand.Create(),
             NotifyCommand.Create(),
             StatusCommand.Create(),
@@ -50,7 +51,7 @@ internal static class NixhCommandLine
     {
         try
         {
-            await using var host = await CliHost.StartAsync(parse.GetRequiredValue(CommonOptions.DataDir), cancellationToken).ConfigureAwait(false);
+            await using var host = await CliHost.StartAsync(parse.GetRequiredValue(CommonOptions.DataDir), CommonOptions.EmbedderOf(parse), cancellationToken).ConfigureAwait(false);
             var result = await verb(host).ConfigureAwait(false);
             CliOutput.Write(parse.GetValue(CommonOptions.Json), result, title);
             return ExitCodes.Success;

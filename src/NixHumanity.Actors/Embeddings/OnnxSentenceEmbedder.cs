@@ -33,31 +33,29 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
     /// <exception cref="ModelChecksumException">The model file's sha256 is not the expected one.</exception>
     /// <exception cref="InvalidDataException">The model does not have the expected inputs/outputs.</exception>
     public OnnxSentenceEmbedder(OnnxSentenceEmbedderOptions options)
+        : this(FromFile(options))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        Validate(options);
-        _options = options;
+    }
 
-        var modelPath = Path.GetFullPath(options.ModelPath);
-        var expected = options.ExpectedSha256 is null ? null : ModelFiles.NormalizeSha256(options.ExpectedSha256);
-        EnsureModelFile(options, modelPath, expected);
-        var sha = ModelFiles.VerifySha256(modelPath, expected, KnownModels.PublishedSha256);
-        _tokenizer = LoadTokenizer(options);
-
-        using var sessionOptions = CreateSessionOptions(options);
+    private OnnxSentenceEmbedder(ModelSource source)
+    {
+        _options = source.Options;
+        _tokenizer = source.Tokenizer;
+        var description = source.Options.ModelPath;
+        using var sessionOptions = CreateSessionOptions(source.Options);
         try
         {
-            _session = new InferenceSession(modelPath, sessionOptions);
+            _session = source.Open(sessionOptions);
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new InvalidDataException($"ONNX model file '{modelPath}' could not be loaded: {ex.Message}", ex);
+            throw new InvalidDataException($"ONNX model file '{description}' could not be loaded: {ex.Message}", ex);
         }
 
         _runOptions = new RunOptions();
         try
         {
-            _hasTokenTypeIds = CheckSignature(_session, modelPath, out var dimensions);
+            _hasTokenTypeIds = OnnxModelSignature.Check(_session, description, out var dimensions);
             Dimensions = dimensions;
         }
         catch
@@ -67,8 +65,41 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
             throw;
         }
 
-        Sha256 = sha;
-        Id = $"onnx:{options.ModelName}:{sha[..12]}";
+        Sha256 = source.Sha256;
+        Id = $"onnx:{source.Options.ModelName}:{source.Sha256[..12]}";
+    }
+
+    /// <summary>
+    /// An embedder over model bytes already in memory (for example an embedded resource, <see cref="PackagedMiniLm"/>):
+    /// the caller has verified <paramref name="sha256"/>; <see cref="OnnxSentenceEmbedderOptions.ModelPath"/> only names
+    /// the source in messages.
+    /// </summary>
+    /// <param name="model">The ONNX model's bytes.</param>
+    /// <param name="sha256">Their verified sha256 (lower-case hex); the id is derived from it.</param>
+    /// <param name="vocabulary">The WordPiece vocabulary, one token per line.</param>
+    /// <param name="options">Name, token limit, batch size and threads.</param>
+    /// <returns>The embedder.</returns>
+    internal static OnnxSentenceEmbedder FromMemory(byte[] model, string sha256, Stream vocabulary, OnnxSentenceEmbedderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        var tokenizer = CreateTokenizer(vocabulary);
+        return new OnnxSentenceEmbedder(new ModelSource(options, ModelFiles.NormalizeSha256(sha256), tokenizer, so => new InferenceSession(model, so)));
+    }
+
+    /// <summary>Checks the options, fetches the file when opted in, verifies its hash and loads the tokenizer.</summary>
+    private static ModelSource FromFile(OnnxSentenceEmbedderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        var modelPath = Path.GetFullPath(options.ModelPath);
+        var expected = options.ExpectedSha256 is null ? null : ModelFiles.NormalizeSha256(options.ExpectedSha256);
+        EnsureModelFile(options, modelPath, expected);
+        var sha = ModelFiles.VerifySha256(modelPath, expected, KnownModels.PublishedSha256);
+        var tokenizer = LoadTokenizer(options);
+        return new ModelSource(options with { ModelPath = modelPath }, sha, tokenizer, so => new InferenceSession(modelPath, so));
     }
 
     /// <summary>Downloads the model first when it is absent and a download is configured; else it must be there.</summary>
@@ -101,9 +132,13 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
                 $"Tokenizer vocabulary '{vocabPath}' does not exist (TokenizerFolder '{tokenizerFolder}').", vocabPath);
         }
 
-        // RemoveNonSpacingMarks matches the Hugging Face uncased tokenizer, which strips accents ("café" → "cafe").
-        return BertTokenizer.Create(vocabPath, new BertOptions { RemoveNonSpacingMarks = true });
+        using var vocabulary = File.OpenRead(vocabPath);
+        return CreateTokenizer(vocabulary);
     }
+
+    // RemoveNonSpacingMarks matches the Hugging Face uncased tokenizer, which strips accents ("café" → "cafe").
+    private static BertTokenizer CreateTokenizer(Stream vocabulary) =>
+        BertTokenizer.Create(vocabulary, new BertOptions { RemoveNonSpacingMarks = true });
 
     /// <inheritdoc />
     public string Id { get; }
@@ -304,43 +339,8 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
         return text;
     }
 
-    private static bool CheckSignature(InferenceSession session, string modelPath, out int dimensions)
-    {
-        var inputs = session.InputMetadata;
-        foreach (var required in new[] { "input_ids", "attention_mask" })
-        {
-            if (!inputs.ContainsKey(required))
-            {
-                throw new InvalidDataException(
-                    $"ONNX model '{modelPath}' has no input '{required}' (inputs: {string.Join(", ", inputs.Keys)}); " +
-                    "expected an all-MiniLM-L6-v2-shaped export with input_ids, attention_mask, token_type_ids.");
-            }
-        }
-
-        var unexpected = inputs.Keys.Where(k => k is not ("input_ids" or "attention_mask" or "token_type_ids")).ToList();
-        if (unexpected.Count > 0)
-        {
-            throw new InvalidDataException(
-                $"ONNX model '{modelPath}' has inputs this embedder cannot fill: {string.Join(", ", unexpected)}.");
-        }
-
-        if (!session.OutputMetadata.TryGetValue(OutputName, out var output))
-        {
-            throw new InvalidDataException(
-                $"ONNX model '{modelPath}' has no output '{OutputName}' (outputs: {string.Join(", ", session.OutputMetadata.Keys)}).");
-        }
-
-        var last = output.Dimensions.Length == 3 ? output.Dimensions[2] : -2;
-        if (last == -2)
-        {
-            throw new InvalidDataException(
-                $"ONNX model '{modelPath}' output '{OutputName}' has rank {output.Dimensions.Length}, expected 3 [batch, seq, hidden].");
-        }
-
-        // A symbolic hidden size (-1) is accepted as 384 and checked again on every run.
-        dimensions = last > 0 ? last : 384;
-        return inputs.ContainsKey("token_type_ids");
-    }
+    /// <summary>What a constructor needs: the options, the verified hash, the tokenizer and how to open the session.</summary>
+    private sealed record ModelSource(OnnxSentenceEmbedderOptions Options, string Sha256, BertTokenizer Tokenizer, Func<SessionOptions, InferenceSession> Open);
 
     private static void Validate(OnnxSentenceEmbedderOptions options)
     {

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Export;
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.DataPortability.Forget;
 using NixHumanity.Actors.DataPortability.Import;
 using NixHumanity.Actors.Infrastructure;
@@ -118,16 +119,14 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// </summary>
     public StorageReport DescribeStorage()
     {
-        // The same selection the actor system made (configured embedder, or its fallback when a file is absent).
-        string embedder;
-        using (var selected = options.CreateEmbedder())
-        {
-            embedder = selected.Id;
-        }
-
+        // The same selection the actor system made (configured embedder, or its fallback when a file is absent). Creating
+        // it loads nothing: the packaged model is deferred and its id is derived from the pinned hash.
+        var selection = EmbedderFactory.Select(options.Embeddings);
+        selection.Embedder.Dispose();
         var users = DataDirectoryStats.UserStores(options.Data).Select(u => new UserStorage(u.UserId, u.Bytes, u.TotalBytes)).ToList();
         return new StorageReport(
-            options.Data.Root, embedder, options.JournalProvider.ToString().ToLowerInvariant(), DataDirectoryStats.JournalBytes(options.Data), users);
+            options.Data.Root, selection.Embedder.Id, options.JournalProvider.ToString().ToLowerInvariant(), DataDirectoryStats.JournalBytes(options.Data), users,
+            selection.InUse.ToString().ToLowerInvariant(), selection.FallbackReason);
     }
 
     /// <summary>Where the user's semantic memory stands: its table version and how far it has read the journal.</summary>

@@ -147,7 +147,7 @@ public sealed class NixHumanityOptions
 
         if (!Enum.IsDefined(embeddings.Kind))
         {
-            throw new ArgumentException("Kind must be Auto, NGram, Onnx or WordVectors", nameof(Embeddings));
+            throw new ArgumentException("Kind must be Auto, NGram, Onnx, WordVectors or MiniLm", nameof(Embeddings));
         }
 
         if (embeddings.Kind == EmbedderKind.Onnx && embeddings.Onnx is null)

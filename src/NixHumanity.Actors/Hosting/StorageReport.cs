@@ -6,7 +6,13 @@ namespace NixHumanity.Actors.Hosting;
 /// <param name="Journal">The journal backend: <c>sqlite</c> or <c>postgres</c>.</param>
 /// <param name="JournalBytes">Bytes of the files in the data directory's journal folder (the SQLite database and its write-ahead log).</param>
 /// <param name="Users">Every user folder with its component sizes, by user id (ordinal).</param>
-public sealed record StorageReport(string DataDirectory, string Embedder, string Journal, long JournalBytes, IReadOnlyList<UserStorage> Users);
+/// <param name="EmbedderKind">What the embedder is: <c>minilm</c> (the packaged model), <c>onnx</c> (a model file),
+/// <c>wordvectors</c> or <c>ngram</c>.</param>
+/// <param name="EmbedderFallback">Why a fallback is in use instead of the configured embedder (for example the package
+/// DLL is absent), or <see langword="null"/> when the configured one is.</param>
+public sealed record StorageReport(
+    string DataDirectory, string Embedder, string Journal, long JournalBytes, IReadOnlyList<UserStorage> Users,
+    string EmbedderKind = "", string? EmbedderFallback = null);
 
 /// <summary>The stores of one user on disk.</summary>
 /// <param name="UserId">The person.</param>

@@ -16,12 +16,24 @@ namespace NixHumanity.Actors.Memory;
 /// <para>
 /// A <see cref="ProjectionActor{TStore}"/>: catch-up from the store's checkpoint, live events, gaps and an unreadable
 /// file are handled there. When the store holds vectors of another embedder it is reset on start (and the stale
-/// preferences deleted) and re-embedded by the catch-up.
+/// preferences deleted) and re-embedded from the journal <b>in the background</b>: the catch-up only reads the events,
+/// which are then embedded and applied one catch-up-sized chunk per message, so requests are answered between chunks
+/// (searches see the memories re-embedded so far, oldest first; new events queue behind the re-embedding). Progress is
+/// logged every <see cref="ProjectionOptions.ProgressEvery"/> events, and a marker file beside the store
+/// (<see cref="ReembeddingMarkerFileName"/>) keeps the re-embedding in the background across restarts until it is done.
 /// </para>
 /// <para>
 /// <b>Applying events.</b> An <see cref="InteractionRecorded"/> with a command is embedded (its text: what the person
 /// said, because searches are phrased the same way) and upserted with its sequence number; other events only move the
 /// checkpoint. A batch is embedded with one call and upserted in one transaction (one table version).
+/// </para>
+/// <para>
+/// <b>A model loaded on first use.</b> With a deferred embedder (the packaged all-MiniLM-L6-v2) the actor never waits
+/// for the model to load (<see cref="ModelGate"/>): events to embed that arrive before it is loaded are held, unapplied
+/// (the checkpoint stays, the journal has them), and the load is started in the background, at once when
+/// <see cref="MemoryOptions.LoadModelForNewEvents"/> is set (a long-running host), else by the first search (the CLI,
+/// whose <c>record</c> then never loads the model). Searches wait for the load, and so does an export while events are
+/// held; status, compaction and the learner's requests do not (suggestion warming is skipped until the model is there).
 /// </para>
 /// <para>
 /// <b>Requests.</b> Search (re-ranked by the learner's preferences, <see cref="MemoryRanking"/>; served from the
@@ -30,10 +42,16 @@ namespace NixHumanity.Actors.Memory;
 /// supervisor restarts the actor.
 /// </para>
 /// </remarks>
-public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
+public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 {
     /// <summary>File beside the store holding the learner's last preferences (a cache; the learner can resend them).</summary>
     public const string PreferencesFileName = "preferences.json";
+
+    /// <summary>
+    /// File beside the store that says a re-embedding for a new embedder is under way: it spans processes (each one
+    /// continues from the store's checkpoint in the background) and is deleted when the last event is re-embedded.
+    /// </summary>
+    public const string ReembeddingMarkerFileName = "reembedding-in-progress";
 
     /// <summary>Results cached per warmed text; a search with a limit up to this is served from the cache.</summary>
     public const int WarmDepth = 20;
@@ -43,9 +61,14 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
     private readonly PreferencesFile _preferencesFile;
     private readonly MemoryRanking _ranking;
     private readonly SuggestionCache _suggestions = new();
+    private readonly ModelGate _model;
 
     private MemoryPreferences? _preferences;
     private bool _reembedding;
+    private bool _reembedInBackground;
+    private bool _chunkScheduled;
+    private long _reembedded;
+    private long _nextReembedProgressAt;
 
     /// <summary>Creates the actor; see <see cref="Props(string, string, MemorySettings, ProjectionOptions, TimeProvider)"/>.</summary>
     internal MemoryActor(string userId, string folder, MemorySettings settings, ProjectionOptions projections, TimeProvider clock, IJournalSource? journal)
@@ -55,13 +78,14 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
         _embedder = settings.Embedder;
         _preferencesFile = new PreferencesFile(folder, _embedder, warning => Log.Warning("Memory of {0}: {1}", userId, warning));
         _ranking = new MemoryRanking(userId, _embedder, settings.Options);
+        _model = new ModelGate(_embedder);
     }
 
     /// <inheritdoc />
     protected override string StoreFileName => VectorMemoryStore.FileName;
 
-    /// <inheritdoc />
-    protected override long Checkpoint => Store.Checkpoint;
+    /// <summary>The store's checkpoint, or the last event held for the model: held events count as taken in.</summary>
+    protected override long Checkpoint => _model.LastHeld ?? Store.Checkpoint;
 
     /// <inheritdoc />
     protected override string CatchUpActivity => _reembedding ? "re-embedded" : "caught up";
@@ -90,23 +114,33 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
         {
             var reset = Store.ResetForEmbedder(_embedder.Id);
             _reembedding = true;
+            File.WriteAllText(ReembeddingMarker, $"{reset.PreviousEmbedderId} -> {reset.EmbedderId}");
             // Preferences live in the old embedder's space; they are meaningless now and the learner resends them.
             _preferencesFile.Delete();
             Log.Info(
-                "Memory of {0}: the embedder changed from {1} to {2}; cleared {3} memories and re-embedding them from the journal",
+                "Memory of {0}: the embedder changed from {1} to {2}; cleared {3} memories and re-embedding them from the journal in the background",
                 UserId, reset.PreviousEmbedderId ?? "none", reset.EmbedderId, reset.MemoriesCleared);
         }
 
+        _reembedInBackground = File.Exists(ReembeddingMarker);
+        _nextReembedProgressAt = Options.ProgressEvery;
         _preferences = _preferencesFile.Load();
     }
+
+    private string ReembeddingMarker => Path.Combine(Folder, ReembeddingMarkerFileName);
 
     /// <inheritdoc />
     protected override void OnCaughtUp(long replayed)
     {
-        if (replayed > 0)
+        if (_reembedInBackground)
         {
-            Log.Info("Memory of {0}: {1} done, {2} journal events applied; {3} memories at version {4}",
-                UserId, _reembedding ? "re-embedding" : "catching up", replayed, Store.Count, Store.CurrentVersion);
+            Log.Info("Memory of {0}: read {1} journal events to re-embed in the background", UserId, replayed);
+            ScheduleReembedChunk();
+        }
+        else if (replayed > 0)
+        {
+            Log.Info("Memory of {0}: catching up done, {1} journal events applied; {2} memories at version {3}",
+                UserId, replayed, Store.Count, Store.CurrentVersion);
         }
 
         _reembedding = false;
@@ -115,23 +149,162 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
     /// <inheritdoc />
     protected override void WhenReady()
     {
-        ReceiveRequest<SearchMemory>(Search);
+        Receive<ModelGate.ModelLoaded>(_ => ApplyHeld());
+        Receive<ReembedNextChunk>(_ => ReembedChunk());
+        Receive<ModelGate.ModelLoadFailed>(failed => throw new InvalidOperationException(
+            $"Memory of {UserId}: loading the embedder {_embedder.Id} failed: {failed.Cause.Message}", failed.Cause));
+        ReceiveRequest<SearchMemory>(WhenModelLoaded<SearchMemory>(Search));
         ReceiveRequest<CompactMemory>(Compact);
         ReceiveRequest<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
             "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id)));
+        // The learner's fold uses what is embedded; commands still held join a later fold (it never waits for the model).
         ReceiveRequest<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings()));
         ReceiveRequest<UpdatePreferences>(UpdatePreferences);
         ReceiveRequest<WarmSuggestions>(Warm);
-        // The Parquet files are written off the actor; the reply follows when they are on disk.
-        ReceiveRequest<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender));
+        // The Parquet files are written off the actor; the reply follows when they are on disk. An export holds everything
+        // recorded, so it waits for held events to be embedded.
+        ReceiveRequest<ExportMemory>(WhenStoreComplete<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender)));
     }
 
     /// <inheritdoc />
     protected override void Apply(IReadOnlyList<JournaledSessionEvent> events)
     {
-        var interactions = events
-            .Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command))
-            .ToList();
+        var interactions = events.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList();
+        if (_reembedInBackground)
+        {
+            // Everything goes behind the events still to re-embed, in order; the chunks apply them.
+            _model.Hold(events);
+            StartLoadForNewEvents();
+            return;
+        }
+
+        if (_model.TryHold(events, interactions.Count > 0))
+        {
+            if (_settings.Options.LoadModelForNewEvents)
+            {
+                _model.StartLoad(Self);
+            }
+
+            return;
+        }
+
+        ApplyNow(events, interactions);
+    }
+
+    private void StartLoadForNewEvents()
+    {
+        if (_settings.Options.LoadModelForNewEvents)
+        {
+            _model.StartLoad(Self);
+        }
+    }
+
+    /// <summary>
+    /// Background re-embedding: one catch-up-sized chunk of the held events per message, so searches and other
+    /// requests are handled between chunks (they see the memories re-embedded so far). Waiting requests are released
+    /// when the last chunk is applied.
+    /// </summary>
+    private void ReembedChunk()
+    {
+        _chunkScheduled = false;
+        ApplyPending();
+        var chunk = _model.TakeOldest(Options.ReplayBatchSize);
+        ApplyNow(chunk, chunk.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList());
+        _reembedded += chunk.Count;
+        if (_model.Holding)
+        {
+            if (_reembedded >= _nextReembedProgressAt)
+            {
+                Log.Info("Memory of {0}: re-embedded {1} events, {2} to go", UserId, _reembedded, _model.HeldCount);
+                _nextReembedProgressAt += Options.ProgressEvery;
+            }
+
+            ScheduleReembedChunk();
+            return;
+        }
+
+        _reembedInBackground = false;
+        File.Delete(ReembeddingMarker);
+        Log.Info("Memory of {0}: re-embedding done, {1} events applied; {2} memories at version {3}",
+            UserId, _reembedded, Store.Count, Store.CurrentVersion);
+        _model.ReleaseWaiting(Self);
+    }
+
+    private void ScheduleReembedChunk()
+    {
+        if (_model.ModelMissing)
+        {
+            StartLoadForNewEvents();
+            return;
+        }
+
+        if (!_chunkScheduled)
+        {
+            _chunkScheduled = true;
+            Self.Tell(ReembedNextChunk.Instance);
+        }
+    }
+
+    /// <summary>The model is loaded: applies the held events in catch-up-sized batches; waiting requests come next.</summary>
+    private void ApplyHeld()
+    {
+        if (_reembedInBackground)
+        {
+            // Searches go ahead with the memories re-embedded so far; the chunks follow in the background.
+            _model.ReleaseWaiting(Self);
+            ScheduleReembedChunk();
+            return;
+        }
+
+        // Live events buffered behind the held ones join them (the gate keeps holding while anything is held).
+        ApplyPending();
+        var held = _model.Release(Self);
+        foreach (var batch in held.Chunk(Options.ReplayBatchSize))
+        {
+            ApplyNow(batch, batch.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList());
+        }
+
+        if (held.Count > 0)
+        {
+            Log.Info("Memory of {0}: embedder {1} loaded; applied {2} events held for it", UserId, _embedder.Id, held.Count);
+        }
+    }
+
+    /// <summary>A handler that first waits for the model (starting its load) when it is not loaded or events are held.</summary>
+    private Action<T> WhenModelLoaded<T>(Action<T> handler)
+        where T : notnull => request =>
+    {
+        if (_model.ModelMissing || (_model.Holding && !_reembedInBackground))
+        {
+            _model.Wait(request, Sender);
+            _model.StartLoad(Self);
+            return;
+        }
+
+        handler(request);
+    };
+
+    /// <summary>A handler that waits for the model only while events are held (it reads every memory).</summary>
+    private Action<T> WhenStoreComplete<T>(Action<T> handler)
+        where T : notnull => request =>
+    {
+        if (_model.Holding)
+        {
+            // During a background re-embedding the last chunk releases it; otherwise the model's load does.
+            _model.Wait(request, Sender);
+            if (!_reembedInBackground || _model.ModelMissing)
+            {
+                _model.StartLoad(Self);
+            }
+
+            return;
+        }
+
+        handler(request);
+    };
+
+    private void ApplyNow(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions)
+    {
         if (interactions.Count > 0)
         {
             var vectors = _embedder.EmbedBatch(interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList());
@@ -188,110 +361,9 @@ public sealed class MemoryActor : ProjectionActor<VectorMemoryStore>
         },
         recorded.Intent);
 
-    // ---- requests ----------------------------------------------------------------------------------------------
-
-    private void Search(SearchMemory query)
+    /// <summary>Self-sent: apply the next chunk of a background re-embedding.</summary>
+    private sealed record ReembedNextChunk
     {
-        var rejection = InputRules.FirstOf(
-            InputRules.RequiredText("query", query.Query),
-            query.Limit is < 1 or > VectorMemoryStore.MaxK ? new CommandRejected("limit", $"must be between 1 and {VectorMemoryStore.MaxK}") : null,
-            query.Where is not null && string.IsNullOrWhiteSpace(query.Where) ? new CommandRejected("where", "must not be blank when given") : null);
-        if (rejection is not null)
-        {
-            Sender.Tell(rejection);
-            return;
-        }
-
-        MemoryAsOf? asOf = null;
-        if (query.AsOf is not null)
-        {
-            try
-            {
-                asOf = MemoryAsOf.Parse(query.AsOf);
-            }
-            catch (InvalidInputException ex)
-            {
-                Sender.Tell(ex.Rejection);
-                return;
-            }
-        }
-
-        try
-        {
-            Sender.Tell(_suggestions.TryServe(query, asOf) ?? _ranking.Search(Store, _preferences, query.Query, query.Limit, query.Where, asOf));
-        }
-        catch (InvalidInputException ex)
-        {
-            // The store validates vector, predicate and version before it reads anything and names the field it
-            // rejects. Anything else it throws is a store failure and restarts the actor.
-            Sender.Tell(AsSearchRejection(ex.Rejection));
-        }
+        public static readonly ReembedNextChunk Instance = new();
     }
-
-    private void Compact(CompactMemory compact)
-    {
-        try
-        {
-            Sender.Tell(new MemoryCompacted(UserId, Store.Compact(compact.UpToVersion)));
-        }
-        catch (InvalidInputException ex)
-        {
-            Sender.Tell(ex.Rejection);
-        }
-    }
-
-    private CommandEmbeddings ListCommandEmbeddings() => new(
-        UserId,
-        Store.EmbedderId ?? _embedder.Id,
-        Store.CurrentVersion,
-        Store.ListMemoryVectors()
-            .Select(m => new CommandEmbedding(m.Memory.Id, m.Memory.Command, m.Vector, m.Memory.Attempts, m.Memory.Successes, m.Memory.SuccessRate, m.Memory.UserSatisfaction))
-            .ToList());
-
-    private void UpdatePreferences(UpdatePreferences update)
-    {
-        var (preferences, rejection) = MemoryPreferences.From(update, _embedder);
-        if (preferences is null)
-        {
-            Sender.Tell(rejection!);
-            return;
-        }
-
-        _preferencesFile.Save(preferences);
-        _preferences = preferences;
-        _suggestions.Clear();
-        Sender.Tell(new PreferencesUpdated(UserId, preferences.Direction.Length, preferences.Affinity.Count));
-    }
-
-    private void Warm(WarmSuggestions warm)
-    {
-        if (ValidateWarm(warm) is { } rejection)
-        {
-            Sender.Tell(rejection);
-            return;
-        }
-
-        // The learner sends the current set of likely requests; it replaces the previous one.
-        _suggestions.Warm(warm.LikelyNextTexts, text => _ranking.Search(Store, _preferences, text, WarmDepth, null, null));
-        Sender.Tell(new SuggestionsWarmed(UserId, _suggestions.Count, Store.CurrentVersion));
-    }
-
-    private CommandRejected? ValidateWarm(WarmSuggestions warm)
-    {
-        if (warm.LikelyNextTexts is null)
-        {
-            return new CommandRejected("likelyNextTexts", "must be given");
-        }
-
-        if (warm.LikelyNextTexts.Count > _settings.Options.WarmCacheSize)
-        {
-            return new CommandRejected("likelyNextTexts", $"must hold at most {_settings.Options.WarmCacheSize} texts");
-        }
-
-        return InputRules.FirstOf(warm.LikelyNextTexts.Select((text, i) => InputRules.RequiredText($"likelyNextTexts[{i}]", text)).ToArray());
-    }
-
-    // The store calls the result count k; the message calls it limit.
-    private static CommandRejected AsSearchRejection(CommandRejected rejection) =>
-        rejection.Field == "k" ? rejection with { Field = "limit" } : rejection;
 }

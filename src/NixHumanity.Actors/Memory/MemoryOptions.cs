@@ -57,6 +57,14 @@ public sealed class MemoryOptions
     /// <summary>Likely next requests whose results <see cref="WarmSuggestions"/> may cache at once (default 32).</summary>
     public int WarmCacheSize { get; set; } = 32;
 
+    /// <summary>
+    /// With an embedder whose model loads on first use (the packaged all-MiniLM-L6-v2): whether new events to embed
+    /// start loading it in the background (default true, for a long-running host, so the first search finds it loaded).
+    /// False leaves them unapplied until a search needs the model (the CLI: a one-shot <c>record</c> never loads it,
+    /// and the next <c>search</c> embeds what was recorded meanwhile). Nothing ever blocks on the load either way.
+    /// </summary>
+    public bool LoadModelForNewEvents { get; set; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and the rule when a value is unusable.</summary>
     public void Validate()
     {

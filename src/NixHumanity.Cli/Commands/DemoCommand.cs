@@ -27,7 +27,7 @@ internal static class DemoCommand
                 : parse.GetRequiredValue(CommonOptions.DataDir);
             try
             {
-                await using var host = await CliHost.StartAsync(dataDir, cancellationToken);
+                await using var host = await CliHost.StartAsync(dataDir, CommonOptions.EmbedderOf(parse), cancellationToken);
                 var report = await PlayAsync(host.Client, json, cancellationToken);
                 // Dr. Sarah's research questions, after her scripted requests (which ended about four hours ago).
                 var research = await SarahsAnalysisAsync(host.Client, json, DateTimeOffset.UtcNow.AddHours(-1), cancellationToken);

@@ -78,7 +78,7 @@ internal static class ImportCommand
         NixHumanityFiles.EnsureImportable(plan, strict);
 
         writing?.StartTask();
-        await using var host = await CliHost.StartAsync(parse.GetRequiredValue(CommonOptions.DataDir), cancellationToken);
+        await using var host = await CliHost.StartAsync(parse.GetRequiredValue(CommonOptions.DataDir), CommonOptions.EmbedderOf(parse), cancellationToken);
         var report = await host.Client.ImportAsync(userId, plan, strict, writing is null ? null : new Sink(writing), cancellationToken);
         Complete(writing);
         return report;
@@ -87,7 +87,7 @@ internal static class ImportCommand
     /// <summary>An export folder (<c>nixh export</c>) is restored, not imported: same events, same sequence numbers.</summary>
     private static async Task RestoreAsync(ParseResult parse, string folder, string userId, bool json, CancellationToken cancellationToken)
     {
-        await using var host = await CliHost.StartAsync(parse.GetRequiredValue(CommonOptions.DataDir), cancellationToken);
+        await using var host = await CliHost.StartAsync(parse.GetRequiredValue(CommonOptions.DataDir), CommonOptions.EmbedderOf(parse), cancellationToken);
         var restored = await host.Client.RestoreAsync(userId, folder, cancellationToken);
         CliOutput.Write(json, new { userId, source = Path.GetFullPath(folder), kind = "export", events = restored.Events, sequenceNr = restored.SequenceNr }, "restored");
     }

@@ -25,6 +25,8 @@ internal static class StatsCommand
             {
                 dataDir = storage.DataDirectory,
                 embedder = storage.Embedder,
+                embedderKind = storage.EmbedderKind,
+                embedderFallback = storage.EmbedderFallback,
                 journal = storage.Journal,
                 journalBytes = storage.JournalBytes,
                 users = users.Count,

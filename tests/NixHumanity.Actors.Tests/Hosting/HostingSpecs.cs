@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
@@ -23,6 +24,8 @@ public sealed class HostingSpecs : IDisposable
         builder.Services.AddNixHumanity(options =>
         {
             options.DataDirectory = _data.Path;
+            // These specs need some embedder, not the model: the fast n-grams.
+            options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram };
             configure?.Invoke(options);
         });
         return builder.Build();

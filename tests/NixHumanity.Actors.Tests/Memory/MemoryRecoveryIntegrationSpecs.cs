@@ -43,7 +43,13 @@ public sealed class MemoryRecoveryIntegrationSpecs : IDisposable
             Kind = EmbedderKind.Onnx,
             Onnx = new OnnxSentenceEmbedderOptions { ModelPath = EmbeddingTestFiles.TinyModel, ExpectedSha256 = TinyModelFormula.Sha256 },
         });
-        var after = await StatusAsync(second, "rose");
+        // The re-embedding runs in the background (requests are answered meanwhile); wait for it to finish.
+        ProjectionStatus after = null!;
+        await Eventually.HoldsAsync(async () =>
+        {
+            after = await StatusAsync(second, "rose");
+            after.Rows.Should().Be(MemoryTreeIntegrationSpecs.RoseDay.Length);
+        });
         after.EmbedderId.Should().StartWith("onnx:");
         after.Rows.Should().Be(MemoryTreeIntegrationSpecs.RoseDay.Length);
         after.LastSequenceNr.Should().Be(lastSequenceNr);

@@ -3,6 +3,7 @@ using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
@@ -28,14 +29,21 @@ public sealed class ActorTree : IAsyncDisposable
 
     public NixHumanityOptions Options { get; }
 
-    public static ActorTree Start(string dataDirectory, Action<NixHumanityOptions>? configure = null, TimeProvider? clock = null)
+    /// <param name="embedder">The system's embedder (default: the one the options select, n-grams unless configured).</param>
+    public static ActorTree Start(string dataDirectory, Action<NixHumanityOptions>? configure = null, TimeProvider? clock = null, IEmbedder? embedder = null)
     {
-        var options = new NixHumanityOptions { DataDirectory = dataDirectory, AskTimeout = TimeSpan.FromSeconds(10) };
+        // Specs that only need some embedder use the fast n-grams; a spec about the model sets Embeddings itself.
+        var options = new NixHumanityOptions
+        {
+            DataDirectory = dataDirectory,
+            AskTimeout = TimeSpan.FromSeconds(10),
+            Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram },
+        };
         configure?.Invoke(options);
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
         var system = ActorSystem.Create("nixh-test", NixHumanityConfig.Compose(options));
-        var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(), clock ?? TimeProvider.System), "users");
+        var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(embedder), clock ?? TimeProvider.System), "users");
         return new ActorTree(system, directory, options);
     }
 

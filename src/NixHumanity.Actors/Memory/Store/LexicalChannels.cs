@@ -4,7 +4,7 @@ namespace NixHumanity.Actors.Memory.Store;
 /// The two lexical channels of one store version, derived from its rows: BM25 over the words of each memory's text
 /// and command, and BM25 over their character 3-grams (typo channel). Nothing here is persisted: the rows are the
 /// only truth, so time travel, compaction, export and forget stay consistent with the lexical channels by
-/// construction (docs/adr/0008).
+/// construction (docs/adr/0009).
 /// </summary>
 internal sealed class LexicalChannels
 {

@@ -1,0 +1,115 @@
+using Akka.Actor;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Session;
+
+namespace NixHumanity.Actors.Memory;
+
+/// <summary>
+/// Keeps a <see cref="MemoryActor"/> from ever blocking on loading its embedder's model (a deferred embedder,
+/// <see cref="IDeferredEmbedder"/>): events that need embedding while the model is not loaded are held in memory,
+/// unapplied (the store's checkpoint does not move, so the journal still has them if the process stops), and requests
+/// that need the model or a complete store wait here. The load runs in the background and its completion comes back
+/// to the actor as <see cref="ModelLoaded"/> (or <see cref="ModelLoadFailed"/>).
+/// </summary>
+/// <param name="embedder">The system's embedder; with any other than a deferred one nothing is ever held.</param>
+internal sealed class ModelGate(IEmbedder embedder)
+{
+    private readonly IDeferredEmbedder? _deferred = embedder as IDeferredEmbedder;
+    private readonly List<JournaledSessionEvent> _held = [];
+    private readonly List<(object Request, IActorRef Sender)> _waiting = [];
+    private bool _loading;
+
+    /// <summary>Whether embedding now would wait for the model.</summary>
+    public bool ModelMissing => _deferred is { IsLoaded: false };
+
+    /// <summary>Whether events are held (the store is behind what the actor has taken in).</summary>
+    public bool Holding => _held.Count > 0;
+
+    /// <summary>The last sequence number held, or null when nothing is held.</summary>
+    public long? LastHeld => _held.Count > 0 ? _held[^1].SequenceNr : null;
+
+    /// <summary>
+    /// Holds <paramref name="events"/> when events are already held (order is kept) or when some of them need the
+    /// model and it is not loaded; returns false when the caller may apply them now.
+    /// </summary>
+    /// <param name="events">The batch the projection is about to apply.</param>
+    /// <param name="needsEmbedding">Whether the batch has something to embed.</param>
+    public bool TryHold(IReadOnlyList<JournaledSessionEvent> events, bool needsEmbedding)
+    {
+        if (_held.Count == 0 && !(needsEmbedding && ModelMissing))
+        {
+            return false;
+        }
+
+        _held.AddRange(events);
+        return true;
+    }
+
+    /// <summary>Lets <paramref name="request"/> wait for the model; it is sent to the actor again once the model is loaded (<see cref="Release"/>).</summary>
+    public void Wait(object request, IActorRef sender) => _waiting.Add((request, sender));
+
+    /// <summary>
+    /// Starts the background load once (later calls do nothing until it completes); the outcome is sent to
+    /// <paramref name="self"/>. The process may stop meanwhile: nothing waits for the load.
+    /// </summary>
+    public void StartLoad(IActorRef self)
+    {
+        if (_deferred is null || _loading)
+        {
+            return;
+        }
+
+        _loading = true;
+        _deferred.LoadAsync().PipeTo(self, success: () => ModelLoaded.Instance, failure: ex => new ModelLoadFailed(ex));
+    }
+
+    /// <summary>Holds <paramref name="events"/> whatever the model's state (a background re-embedding applies them in chunks).</summary>
+    /// <param name="events">Events above everything held so far.</param>
+    public void Hold(IReadOnlyList<JournaledSessionEvent> events) => _held.AddRange(events);
+
+    /// <summary>Removes and returns up to <paramref name="count"/> of the oldest held events.</summary>
+    /// <param name="count">The most to take.</param>
+    /// <returns>The events, in sequence order.</returns>
+    public IReadOnlyList<JournaledSessionEvent> TakeOldest(int count)
+    {
+        var taken = _held.Take(count).ToList();
+        _held.RemoveRange(0, taken.Count);
+        return taken;
+    }
+
+    /// <summary>The number of events held.</summary>
+    public int HeldCount => _held.Count;
+
+    /// <summary>After <see cref="ModelLoaded"/>: the held events (to apply now, in order) and the waiting requests are handed back.</summary>
+    /// <param name="self">The actor, to which the waiting requests are sent again (from their original senders).</param>
+    /// <returns>The held events, in sequence order.</returns>
+    public IReadOnlyList<JournaledSessionEvent> Release(IActorRef self)
+    {
+        var held = TakeOldest(_held.Count);
+        ReleaseWaiting(self);
+        return held;
+    }
+
+    /// <summary>Sends the waiting requests to <paramref name="self"/> again (from their original senders); a later load may start.</summary>
+    /// <param name="self">The actor.</param>
+    public void ReleaseWaiting(IActorRef self)
+    {
+        _loading = false;
+        foreach (var (request, sender) in _waiting)
+        {
+            self.Tell(request, sender);
+        }
+
+        _waiting.Clear();
+    }
+
+    /// <summary>The background load completed; the model is ready.</summary>
+    internal sealed record ModelLoaded
+    {
+        public static readonly ModelLoaded Instance = new();
+    }
+
+    /// <summary>The background load failed.</summary>
+    /// <param name="Cause">Why.</param>
+    internal sealed record ModelLoadFailed(Exception Cause);
+}
