@@ -60,6 +60,12 @@ internal static class ReportWriter
         }
 
         md.AppendLine("- Embedders: " + string.Join("; ", report.Embedders.Select(e => $"{e.Label} = `{e.Embedder.Id}` (loaded in {e.LoadMilliseconds:0} ms)")));
+        md.AppendLine("- Search configurations (every row is the store's own search under these options):");
+        foreach (var configuration in report.NixOs.Select(r => r.Configuration).DistinctBy(c => c.Name))
+        {
+            md.AppendLine($"  - *{configuration.Name}*: {configuration.Explanation}");
+        }
+
         md.AppendLine();
         NixOsTables(md, report);
         LocomoTables(md, report);
