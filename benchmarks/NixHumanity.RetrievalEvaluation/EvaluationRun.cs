@@ -33,7 +33,7 @@ internal sealed class EvaluationRun(string root, EvaluationArguments arguments, 
         var started = Stopwatch.GetTimestamp();
         var work = Path.Combine(Path.GetTempPath(), "nixh-retrieval-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
-        var embedders = EvaluationEmbedders.Available(root, log);
+        var embedders = EvaluationEmbedders.Available(root, arguments, log);
         try
         {
             var set = QualitySet.Load(Path.Combine([root, .. NixOsSetFile.Split('/')]));
