@@ -69,12 +69,14 @@ public sealed record WarmSuggestions(string UserId, IReadOnlyList<string> Likely
 /// <param name="Command">The command.</param>
 /// <param name="Text">The phrasing stored with it (the latest at the version read).</param>
 /// <param name="Intent">The latest reported intent, if any.</param>
-/// <param name="Score">The ranking score: weighted similarity and success rate, plus the preference term when preferences are set.</param>
+/// <param name="Score">The ranking score: weighted relevance and success rate, plus the preference term when preferences are set.</param>
 /// <param name="Similarity">Cosine similarity between the query and the memory.</param>
 /// <param name="SuccessRate">Successes / attempts (0 before any reported outcome).</param>
 /// <param name="UserSatisfaction">Mean reported satisfaction, or null.</param>
 /// <param name="Attempts">Recordings with a reported outcome.</param>
 /// <param name="PreferenceAlignment">Cosine between the memory and the preference direction, or null when no preferences are set.</param>
+/// <param name="Confidence">How relevant the store judges the memory, in [0,1]: the fused channel relevance before
+/// success rate and preferences (see docs/retrieval.md).</param>
 public sealed record MemoryHit(
     string Id,
     string Command,
@@ -85,7 +87,8 @@ public sealed record MemoryHit(
     double SuccessRate,
     double? UserSatisfaction,
     long Attempts,
-    double? PreferenceAlignment);
+    double? PreferenceAlignment,
+    double Confidence = 0);
 
 /// <summary>Reply to <see cref="SearchMemory"/>.</summary>
 /// <param name="UserId">The person.</param>
@@ -93,8 +96,19 @@ public sealed record MemoryHit(
 /// <param name="Version">The table version that was read.</param>
 /// <param name="Strategy">How the search ran (exact, filtered, HNSW, historical).</param>
 /// <param name="FromCache">True when served from the results cached by <see cref="WarmSuggestions"/>.</param>
-/// <param name="Results">Best first.</param>
-public sealed record MemorySearched(string UserId, string Query, long Version, SearchStrategy Strategy, bool FromCache, IReadOnlyList<MemoryHit> Results);
+/// <param name="Results">Best first (also when <paramref name="Abstained"/>: then they are the closest, not relevant, memories).</param>
+/// <param name="Abstained">True when nothing remembered is relevant: no candidate's confidence reached
+/// <see cref="MemoryOptions.AbstainBelow"/>.</param>
+/// <param name="BestConfidence">The highest confidence among the candidates, also when abstaining.</param>
+public sealed record MemorySearched(
+    string UserId,
+    string Query,
+    long Version,
+    SearchStrategy Strategy,
+    bool FromCache,
+    IReadOnlyList<MemoryHit> Results,
+    bool Abstained = false,
+    double BestConfidence = 0);
 
 /// <summary>Reply to <see cref="CompactMemory"/>.</summary>
 /// <param name="UserId">The person.</param>

@@ -8,7 +8,7 @@ namespace NixHumanity.Actors.Memory;
 /// </summary>
 public sealed class MemoryOptions
 {
-    /// <summary>Weight of cosine similarity in the ranking score (default 0.85).</summary>
+    /// <summary>Weight of the fused relevance in the ranking score (default 0.85).</summary>
     public double SimilarityWeight { get; set; } = 0.85;
 
     /// <summary>Weight of the success rate in the ranking score (default 0.15).</summary>
@@ -19,6 +19,37 @@ public sealed class MemoryOptions
     /// learner, plus its command affinity) added to the score (default 0.1; 0 ignores preferences).
     /// </summary>
     public double PreferenceWeight { get; set; } = 0.1;
+
+    /// <summary>Weight of the dense channel (cosine of the embeddings) in the fusion (default 0.7; see docs/retrieval.md).</summary>
+    public double DenseWeight { get; set; } = 0.7;
+
+    /// <summary>Weight of the lexical channel (BM25 over words of text and command) in the fusion (default 0.2).</summary>
+    public double LexicalWeight { get; set; } = 0.2;
+
+    /// <summary>Weight of the typo channel (BM25 over character 3-grams) in the fusion (default 0.1).</summary>
+    public double TypoWeight { get; set; } = 0.1;
+
+    /// <summary>Score fusion of calibrated channel scores, or weighted reciprocal-rank fusion (default score fusion).</summary>
+    public FusionMode Fusion { get; set; } = FusionMode.Score;
+
+    /// <summary>BM25 k1 of the lexical channels (default 1.2).</summary>
+    public double Bm25K1 { get; set; } = 1.2;
+
+    /// <summary>BM25 b of the lexical channels (default 0.75).</summary>
+    public double Bm25B { get; set; } = 0.75;
+
+    /// <summary>Candidates each channel contributes before fusion (default 100).</summary>
+    public int ChannelCandidates { get; set; } = 100;
+
+    /// <summary>Rank offset of reciprocal-rank fusion (default 60).</summary>
+    public int RrfK { get; set; } = 60;
+
+    /// <summary>
+    /// A search abstains — answers that nothing remembered is relevant (flagged; the closest memories are still
+    /// listed with their confidence) — when no candidate's
+    /// confidence (fused relevance in [0,1]) reaches this value (default 0.2; 0 never abstains).
+    /// </summary>
+    public double AbstainBelow { get; set; } = 0.2;
 
     /// <summary>Live memories from which an HNSW index is built and used (default 20,000).</summary>
     public int HnswThreshold { get; set; } = 20_000;
@@ -37,6 +68,7 @@ public sealed class MemoryOptions
             throw new ArgumentException("SimilarityWeight + SuccessRateWeight must be positive", "Memory");
         }
 
+        ValidateRetrieval();
         if (HnswThreshold < 1)
         {
             throw new ArgumentException("must be at least 1", "Memory." + nameof(HnswThreshold));
@@ -54,7 +86,43 @@ public sealed class MemoryOptions
         SimilarityWeight = SimilarityWeight,
         SuccessRateWeight = SuccessRateWeight,
         HnswThreshold = HnswThreshold,
+        DenseWeight = DenseWeight,
+        LexicalWeight = LexicalWeight,
+        TypoWeight = TypoWeight,
+        Fusion = Fusion,
+        Bm25K1 = Bm25K1,
+        Bm25B = Bm25B,
+        ChannelCandidates = ChannelCandidates,
+        RrfK = RrfK,
+        AbstainBelow = AbstainBelow,
     };
+
+    private void ValidateRetrieval()
+    {
+        Weight(DenseWeight, nameof(DenseWeight));
+        Weight(LexicalWeight, nameof(LexicalWeight));
+        Weight(TypoWeight, nameof(TypoWeight));
+        if (DenseWeight + LexicalWeight + TypoWeight <= 0)
+        {
+            throw new ArgumentException("DenseWeight + LexicalWeight + TypoWeight must be positive", "Memory");
+        }
+
+        Weight(Bm25K1, nameof(Bm25K1));
+        if (!double.IsFinite(Bm25B) || Bm25B is < 0 or > 1)
+        {
+            throw new ArgumentException("must be between 0 and 1", "Memory." + nameof(Bm25B));
+        }
+
+        if (!double.IsFinite(AbstainBelow) || AbstainBelow is < 0 or > 1)
+        {
+            throw new ArgumentException("must be between 0 and 1", "Memory." + nameof(AbstainBelow));
+        }
+
+        if (ChannelCandidates is < 1 or > 100_000 || RrfK is < 0 or > 100_000 || !Enum.IsDefined(Fusion))
+        {
+            throw new ArgumentException("ChannelCandidates must be 1..100000, RrfK 0..100000, Fusion Score or ReciprocalRank", "Memory");
+        }
+    }
 
     private static void Weight(double value, string name)
     {

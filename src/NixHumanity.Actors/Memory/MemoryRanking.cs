@@ -5,7 +5,7 @@ using NixHumanity.Actors.Memory.Store;
 namespace NixHumanity.Actors.Memory;
 
 /// <summary>
-/// A search of the store, re-ranked by the learner's preferences when there are any:
+/// A search of the store (query text and its embedding, so every retrieval channel runs), re-ranked by the learner's preferences when there are any:
 /// <c>score + PreferenceWeight × (cos(memory, direction) + affinity(command))</c> over more candidates than asked,
 /// so a well-aligned memory just below the cut can rise.
 /// </summary>
@@ -20,16 +20,16 @@ internal sealed class MemoryRanking(string userId, IEmbedder embedder, MemoryOpt
     {
         preferences = options.PreferenceWeight > 0 ? preferences : null;
         var fetch = preferences is null ? limit : Math.Min(VectorMemoryStore.MaxK, Math.Max(limit * 4, limit + 32));
-        var response = store.Search(embedder.Embed(text), fetch, where, asOf);
+        var response = store.Search(new MemoryQuery(text, embedder.Embed(text)), fetch, where, asOf);
         IEnumerable<MemoryHit> hits = response.Results.Select(r => preferences is null
-            ? new MemoryHit(r.Id, r.Command, r.Text, r.Intent, r.Score, r.Similarity, r.SuccessRate, r.UserSatisfaction, r.Attempts, null)
+            ? new MemoryHit(r.Id, r.Command, r.Text, r.Intent, r.Score, r.Similarity, r.SuccessRate, r.UserSatisfaction, r.Attempts, null, r.Confidence)
             : Preferred(store, preferences, r));
         if (preferences is not null)
         {
             hits = hits.OrderByDescending(h => h.Score).ThenBy(h => h.Id, StringComparer.Ordinal);
         }
 
-        return new MemorySearched(userId, text, response.Version, response.Strategy, false, hits.Take(limit).ToList());
+        return new MemorySearched(userId, text, response.Version, response.Strategy, false, hits.Take(limit).ToList(), response.Abstained, response.BestConfidence);
     }
 
     private MemoryHit Preferred(VectorMemoryStore store, MemoryPreferences preferences, MemorySearchResult r)
@@ -39,6 +39,6 @@ internal sealed class MemoryRanking(string userId, IEmbedder embedder, MemoryOpt
         var alignment = vector.IsEmpty ? 0 : TensorPrimitives.Dot(vector, preferences.Direction);
         var affinity = preferences.Affinity.GetValueOrDefault(r.Command);
         var score = r.Score + (options.PreferenceWeight * (alignment + affinity));
-        return new MemoryHit(r.Id, r.Command, r.Text, r.Intent, score, r.Similarity, r.SuccessRate, r.UserSatisfaction, r.Attempts, alignment);
+        return new MemoryHit(r.Id, r.Command, r.Text, r.Intent, score, r.Similarity, r.SuccessRate, r.UserSatisfaction, r.Attempts, alignment, r.Confidence);
     }
 }

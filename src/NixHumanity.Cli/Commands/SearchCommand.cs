@@ -34,14 +34,22 @@ internal static class SearchCommand
                 }
                 else
                 {
+                    if (output.Abstained)
+                    {
+                        AnsiConsole.MarkupLine(
+                            $"[yellow]Nothing remembered is relevant[/] (best confidence {output.BestConfidence.ToString("0.000", CultureInfo.InvariantCulture)}, " +
+                            "below the abstention threshold); the closest memories:");
+                    }
+
                     var table = new Table()
                         .Title($"[bold]{Markup.Escape(output.Query)}[/] — {Markup.Escape(output.UserId)}, version {output.Version}")
-                        .AddColumns("#", "command", "said", "score", "similarity", "success rate", "satisfaction");
+                        .AddColumns("#", "command", "said", "score", "confidence", "similarity", "success rate", "satisfaction");
                     foreach (var (hit, rank) in output.Results.Select((h, i) => (h, i + 1)))
                     {
                         table.AddRow(
                             rank.ToString(CultureInfo.InvariantCulture), Markup.Escape(hit.Command), Markup.Escape(hit.Text),
-                            hit.Score.ToString("0.000", CultureInfo.InvariantCulture), hit.Similarity.ToString("0.000", CultureInfo.InvariantCulture),
+                            hit.Score.ToString("0.000", CultureInfo.InvariantCulture), hit.Confidence.ToString("0.000", CultureInfo.InvariantCulture),
+                            hit.Similarity.ToString("0.000", CultureInfo.InvariantCulture),
                             hit.SuccessRate.ToString("0.00", CultureInfo.InvariantCulture),
                             hit.UserSatisfaction?.ToString("0.00", CultureInfo.InvariantCulture) ?? "–");
                     }
@@ -60,18 +68,26 @@ internal static class SearchCommand
     }
 }
 
-/// <summary>The JSON shape of <c>nixh search --json</c> (result fields in snake_case, as the issue specifies).</summary>
+/// <summary>
+/// The JSON shape of <c>nixh search --json</c> (result fields in snake_case, as the issue specifies). When
+/// <c>abstained</c> is true nothing remembered reached the abstention threshold: <c>results</c> then lists the
+/// closest memories, which are not relevant; <c>best_confidence</c> is the highest confidence among the candidates.
+/// </summary>
 internal sealed record SearchOutput(
     [property: JsonPropertyName("userId")] string UserId,
     [property: JsonPropertyName("query")] string Query,
     [property: JsonPropertyName("version")] long Version,
+    [property: JsonPropertyName("abstained")] bool Abstained,
+    [property: JsonPropertyName("best_confidence")] double BestConfidence,
     [property: JsonPropertyName("results")] IReadOnlyList<SearchOutputHit> Results)
 {
     public static SearchOutput From(MemorySearched found) => new(
         found.UserId,
         found.Query,
         found.Version,
-        found.Results.Select(h => new SearchOutputHit(h.Id, h.Command, h.Text, h.Score, h.Similarity, h.SuccessRate, h.UserSatisfaction)).ToList());
+        found.Abstained,
+        found.BestConfidence,
+        found.Results.Select(h => new SearchOutputHit(h.Id, h.Command, h.Text, h.Score, h.Confidence, h.Similarity, h.SuccessRate, h.UserSatisfaction)).ToList());
 }
 
 /// <summary>One result of <see cref="SearchOutput"/>.</summary>
@@ -80,6 +96,7 @@ internal sealed record SearchOutputHit(
     [property: JsonPropertyName("command")] string Command,
     [property: JsonPropertyName("text")] string Text,
     [property: JsonPropertyName("score")] double Score,
+    [property: JsonPropertyName("confidence")] double Confidence,
     [property: JsonPropertyName("similarity")] double Similarity,
     [property: JsonPropertyName("success_rate")] double SuccessRate,
     [property: JsonPropertyName("user_satisfaction")] double? UserSatisfaction);

@@ -2,15 +2,38 @@ namespace NixHumanity.Actors.Memory.Store;
 
 /// <summary>
 /// The live version in memory: one <see cref="MemoryEntry"/> per memory, indexed by its dense ordinal and its id,
-/// and the exact <see cref="VectorMatrix"/> whose row <c>ord</c> holds that memory's normalised vector.
+/// the exact <see cref="VectorMatrix"/> whose row <c>ord</c> holds that memory's normalised vector, and the
+/// <see cref="LexicalChannels"/> over the same rows (built on the first text search, then kept up to date).
 /// </summary>
 internal sealed class LiveMemories(VectorMatrix matrix)
 {
     private readonly List<MemoryEntry> _entries = [];
     private readonly Dictionary<string, int> _ordById = new(StringComparer.Ordinal);
+    private LexicalChannels? _lexical;
 
     /// <summary>The vectors, row = ordinal.</summary>
     public VectorMatrix Matrix { get; } = matrix;
+
+    /// <summary>
+    /// The lexical channels of the live rows. Built from the rows on first use, so opening the store, recording and
+    /// vector-only searches never pay for it; afterwards every applied row replaces its document's postings.
+    /// </summary>
+    public LexicalChannels Lexical
+    {
+        get
+        {
+            if (_lexical is null)
+            {
+                _lexical = new LexicalChannels();
+                foreach (var entry in _entries)
+                {
+                    _lexical.Set(entry.Ord, null, entry);
+                }
+            }
+
+            return _lexical;
+        }
+    }
 
     /// <summary>Live memories.</summary>
     public int Count => _entries.Count;
@@ -36,6 +59,7 @@ internal sealed class LiveMemories(VectorMatrix matrix)
         _entries.Add(entry);
         _ordById[entry.Id] = entry.Ord;
         Matrix.Set(entry.Ord, vector, entry.SuccessRate);
+        _lexical?.Set(entry.Ord, null, entry);
     }
 
     /// <summary>Applies committed rows (new ones in ordinal order); returns the ordinals that changed.</summary>
@@ -48,9 +72,12 @@ internal sealed class LiveMemories(VectorMatrix matrix)
             {
                 _entries.Add(entry);
                 _ordById[entry.Id] = entry.Ord;
+                _lexical?.Set(entry.Ord, null, entry);
             }
             else
             {
+                // A re-recorded memory's new phrasing replaces its old one's postings.
+                _lexical?.Set(entry.Ord, _entries[entry.Ord], entry);
                 _entries[entry.Ord] = entry;
             }
 
@@ -67,5 +94,6 @@ internal sealed class LiveMemories(VectorMatrix matrix)
         _entries.Clear();
         _ordById.Clear();
         Matrix.Clear();
+        _lexical = null;
     }
 }

@@ -4,8 +4,9 @@ namespace NixHumanity.Actors.Memory.Store;
 
 /// <summary>
 /// Top-k search over the live version: exact SIMD scans (all rows or the rows a prefilter allows), or the HNSW graph
-/// for large collections, whose candidates are always re-scored from the exact float32 rows. Prefilter results are
-/// cached per predicate until the next change (<see cref="InvalidateFilters"/>).
+/// for large collections, whose candidates are always re-scored from the exact float32 rows; with a query text, the
+/// dense candidates are fused with the lexical channels' (<see cref="ChannelFusion"/>). Prefilter results are cached
+/// per predicate until the next change (<see cref="InvalidateFilters"/>).
 /// </summary>
 internal sealed class LiveSearcher(LiveMemories live, HnswLifecycle hnsw, MemoryTable table, VectorMemoryStoreOptions options)
 {
@@ -16,22 +17,42 @@ internal sealed class LiveSearcher(LiveMemories live, HnswLifecycle hnsw, Memory
     /// <summary>Forgets cached prefilter results; called whenever the live rows change.</summary>
     public void InvalidateFilters() => _filterCache.Clear();
 
-    /// <summary>Top-k memories for the normalised <paramref name="query"/> at the live <paramref name="version"/>.</summary>
-    public MemorySearchResponse Search(float[] query, int k, WherePredicate? predicate, long version)
+    /// <summary>Top-k memories for <paramref name="query"/> (vector normalised) at the live <paramref name="version"/>.</summary>
+    public MemorySearchResponse Search(MemoryQuery query, int k, WherePredicate? predicate, long version)
+    {
+        var candidates = predicate is null ? null : Filter(predicate);
+        var candidateCount = candidates?.Length ?? live.Count;
+        if (!SearchFusion.IsHybrid(query, options))
+        {
+            var (top, strategy) = Dense(query.Vector, k, candidates, (float)options.SimilarityWeight, (float)options.SuccessRateWeight);
+            return Respond(top, version, strategy, candidateCount);
+        }
+
+        var depth = Math.Max(k, options.ChannelCandidates);
+        var denseStrategy = candidates is null ? SearchStrategy.Exact : SearchStrategy.ExactFiltered;
+        IReadOnlyList<int> dense = [];
+        if (options.DenseWeight > 0)
+        {
+            (var denseTop, denseStrategy) = Dense(query.Vector, depth, candidates, 1, 0);
+            dense = Enumerable.Range(0, denseTop.Count).Select(denseTop.Ord).ToList();
+        }
+
+        var (lexical, typo) = live.Lexical.Score(query.Text!, SearchFusion.Mask(candidates, live.Count), options);
+        var (fused, best) = ChannelFusion.Fuse(
+            k, dense, ord => live.Matrix.Similarity(ord, query.Vector), lexical, typo, live.Matrix.SuccessRate, options);
+        return SearchFusion.Respond(fused.Select(hit => live[hit.Doc].ToResult(hit)).ToList(), best, version, denseStrategy, candidateCount, options);
+    }
+
+    private (TopK Top, SearchStrategy Strategy) Dense(float[] query, int k, int[]? candidates, float simWeight, float successWeight)
     {
         var graph = hnsw.Ready;
-        var candidates = predicate is null ? null : Filter(predicate);
-        var simWeight = (float)options.SimilarityWeight;
-        var successWeight = (float)options.SuccessRateWeight;
-        var candidateCount = candidates?.Length ?? live.Count;
         if (graph is not null && live.Count >= options.HnswThreshold)
         {
             if (candidates is null)
             {
                 // Blending can promote a slightly less similar but more successful row, so fetch extra candidates.
                 var fetch = successWeight > 0 ? Math.Min(live.Count, Math.Max(k * 4, 64)) : k;
-                var top = RankCandidates(query, k, graph.Search(query, fetch), null, simWeight, successWeight);
-                return Respond(top, version, SearchStrategy.Hnsw, candidateCount);
+                return (RankCandidates(query, k, graph.Search(query, fetch), null, simWeight, successWeight), SearchStrategy.Hnsw);
             }
 
             if (candidates.Length > options.ExactFilteredMaxRows)
@@ -39,13 +60,13 @@ internal sealed class LiveSearcher(LiveMemories live, HnswLifecycle hnsw, Memory
                 var top = SearchGraphFiltered(graph, query, k, candidates, simWeight, successWeight);
                 if (top.Count >= Math.Min(k, candidates.Length))
                 {
-                    return Respond(top, version, SearchStrategy.HnswPostFiltered, candidateCount);
+                    return (top, SearchStrategy.HnswPostFiltered);
                 }
             }
         }
 
         var exact = live.Matrix.Search(query, k, candidates, simWeight, successWeight, options.ParallelScanMinRows, options.ScanThreads);
-        return Respond(exact, version, candidates is null ? SearchStrategy.Exact : SearchStrategy.ExactFiltered, candidateCount);
+        return (exact, candidates is null ? SearchStrategy.Exact : SearchStrategy.ExactFiltered);
     }
 
     private TopK SearchGraphFiltered(HnswIndex graph, float[] query, int k, int[] candidates, float simWeight, float successWeight)
@@ -89,7 +110,7 @@ internal sealed class LiveSearcher(LiveMemories live, HnswLifecycle hnsw, Memory
             results[i] = live[top.Ord(i)].ToResult(top.Score(i), top.Similarity(i));
         }
 
-        return new MemorySearchResponse(results, version, strategy, candidates);
+        return SearchFusion.Respond(results, results.Select(r => r.Confidence).DefaultIfEmpty(0).Max(), version, strategy, candidates, options);
     }
 
     private int[] Filter(WherePredicate predicate)

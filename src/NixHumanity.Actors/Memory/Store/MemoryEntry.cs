@@ -85,9 +85,13 @@ internal sealed record MemoryEntry(
         new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(15), DateTimeKind.Utc)),
         new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(16), DateTimeKind.Utc)));
 
-    /// <summary>This memory as a search hit.</summary>
+    /// <summary>This memory as a hit of a vector-only search (confidence = the cosine clamped to [0,1]).</summary>
     public MemorySearchResult ToResult(double score, double similarity) =>
-        new(Id, Command, Text, Intent, score, similarity, SuccessRate, UserSatisfaction, Attempts);
+        new(Id, Command, Text, Intent, score, similarity, SuccessRate, UserSatisfaction, Attempts, Math.Clamp(similarity, 0, 1), new MemoryChannelScores(similarity, 0, 0));
+
+    /// <summary>This memory as a hit of a fused search.</summary>
+    public MemorySearchResult ToResult(FusedHit hit) =>
+        new(Id, Command, Text, Intent, hit.Score, hit.Channels.Dense, SuccessRate, UserSatisfaction, Attempts, hit.Confidence, hit.Channels);
 
     /// <summary>This memory's public statistics.</summary>
     public MemoryStats ToStats() =>

@@ -236,8 +236,8 @@ public sealed class VectorMemoryStore : IDisposable
     }
 
     /// <summary>
-    /// Top-k memories for <paramref name="query"/> by blended score (see <see cref="VectorMemoryStoreOptions"/>),
-    /// optionally restricted by a metadata prefilter and read at an older version.
+    /// Top-k memories for a vector-only <paramref name="query"/> (dense channel alone; see
+    /// <see cref="Search(MemoryQuery, int, string?, MemoryAsOf?)"/>).
     /// </summary>
     /// <param name="query">Query embedding: <see cref="Dimensions"/> finite values, not all zero (normalised here).</param>
     /// <param name="k">Results wanted, 1..<see cref="MaxK"/>.</param>
@@ -245,16 +245,33 @@ public sealed class VectorMemoryStore : IDisposable
     /// <param name="asOf">Optional version or time to read; the live table when null.</param>
     /// <exception cref="InvalidInputException">k, vector, predicate or version is invalid; the rejection names which
     /// (<c>k</c>, <c>query</c>, <c>where</c>, <c>asOf</c>).</exception>
-    public MemorySearchResponse Search(float[] query, int k, string? where = null, MemoryAsOf? asOf = null)
+    public MemorySearchResponse Search(float[] query, int k, string? where = null, MemoryAsOf? asOf = null) =>
+        Search(new MemoryQuery(null, query), k, where, asOf);
+
+    /// <summary>
+    /// Top-k memories for <paramref name="query"/>: with a text, the dense, lexical (BM25 over text and command) and
+    /// typo (BM25 over character 3-grams) channels fused by the weights of <see cref="VectorMemoryStoreOptions"/>;
+    /// the ranking score blends that relevance with the success rate. Every channel reads the version asked for and
+    /// only the rows the prefilter allows. When no candidate's confidence reaches
+    /// <see cref="VectorMemoryStoreOptions.AbstainBelow"/>, the response is flagged as abstaining.
+    /// </summary>
+    /// <param name="query">Query text (may be null) and embedding (<see cref="Dimensions"/> finite values, not all zero; normalised here).</param>
+    /// <param name="k">Results wanted, 1..<see cref="MaxK"/>.</param>
+    /// <param name="where">Optional prefilter over the metadata columns (see <see cref="WherePredicate"/>).</param>
+    /// <param name="asOf">Optional version or time to read; the live table when null.</param>
+    /// <exception cref="InvalidInputException">k, vector, predicate or version is invalid; the rejection names which
+    /// (<c>k</c>, <c>query</c>, <c>where</c>, <c>asOf</c>).</exception>
+    public MemorySearchResponse Search(MemoryQuery query, int k, string? where = null, MemoryAsOf? asOf = null)
     {
         ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(query);
         MemoryInputRules.RequireK(k);
-        var normalisedQuery = MemoryInputRules.NormaliseVector(query, nameof(query));
+        var normalised = query with { Vector = MemoryInputRules.NormaliseVector(query.Vector, nameof(query)) };
         var predicate = where is null ? null : WherePredicate.Parse(where);
         var version = asOf is null ? CurrentVersion : _versions.Resolve(asOf);
         if (version == CurrentVersion)
         {
-            return _liveSearch.Search(normalisedQuery, k, predicate, version);
+            return _liveSearch.Search(normalised, k, predicate, version);
         }
 
         if (_historical?.Version != version)
@@ -262,7 +279,7 @@ public sealed class VectorMemoryStore : IDisposable
             _historical = HistoricalSnapshot.Load(_table, version, _options);
         }
 
-        return _historical.Search(normalisedQuery, k, predicate, _table, _options);
+        return _historical.Search(normalised, k, predicate, _table, _options);
     }
 
     /// <summary>

@@ -5,11 +5,54 @@ namespace NixHumanity.Actors.Memory.Store;
 /// <summary>Tuning of <see cref="VectorMemoryStore"/>; the defaults suit one person's command history.</summary>
 public sealed record VectorMemoryStoreOptions
 {
-    /// <summary>Weight of cosine similarity in the ranking score (default 0.85).</summary>
+    /// <summary>
+    /// Weight of the fused relevance (cosine similarity alone for a vector-only query) in the ranking score
+    /// (default 0.85).
+    /// </summary>
     public double SimilarityWeight { get; init; } = 0.85;
 
     /// <summary>Weight of the success rate in the ranking score (default 0.15). Set 0 to rank by similarity only.</summary>
     public double SuccessRateWeight { get; init; } = 0.15;
+
+    /// <summary>Weight of the dense channel (cosine between the query's and the memory's vectors) in the fusion (default 0.7).</summary>
+    public double DenseWeight { get; init; } = 0.7;
+
+    /// <summary>
+    /// Weight of the lexical channel (Okapi BM25 over the words of each memory's text and command, accents folded,
+    /// stop words dropped) in the fusion (default 0.2). 0 turns the channel off.
+    /// </summary>
+    public double LexicalWeight { get; init; } = 0.2;
+
+    /// <summary>
+    /// Weight of the typo channel (BM25 over the character 3-grams of the same words, so "fierfox" still meets
+    /// "firefox") in the fusion (default 0.1). 0 turns the channel off.
+    /// </summary>
+    public double TypoWeight { get; init; } = 0.1;
+
+    /// <summary>How the channels are fused (default <see cref="FusionMode.Score"/>).</summary>
+    public FusionMode Fusion { get; init; } = FusionMode.Score;
+
+    /// <summary>Okapi BM25 term-frequency saturation k1 of both lexical channels (default 1.2).</summary>
+    public double Bm25K1 { get; init; } = 1.2;
+
+    /// <summary>Okapi BM25 length normalisation b of both lexical channels, 0..1 (default 0.75).</summary>
+    public double Bm25B { get; init; } = 0.75;
+
+    /// <summary>
+    /// Candidates each active channel contributes (its top N, at least k) before every candidate is scored on every
+    /// channel and fused (default 100).
+    /// </summary>
+    public int ChannelCandidates { get; init; } = 100;
+
+    /// <summary>The rank offset of <see cref="FusionMode.ReciprocalRank"/> (default 60, the usual constant).</summary>
+    public int RrfK { get; init; } = 60;
+
+    /// <summary>
+    /// A search abstains — says that nothing remembered is relevant, still listing the closest memories — when no candidate's confidence (the fused relevance,
+    /// clamped to [0,1]) reaches this value (default 0: never; the memory actor sets its own, see
+    /// <see cref="MemoryOptions.AbstainBelow"/>).
+    /// </summary>
+    public double AbstainBelow { get; init; }
 
     /// <summary>
     /// From this many live memories on, an HNSW index (USearch) is built in the background and used once ready
@@ -81,9 +124,29 @@ public sealed record VectorMemoryStoreOptions
             throw MemoryInputRules.Reject("options", "at least one weight must be positive");
         }
 
+        ValidateFusion();
         if (HnswThreshold < 1 || ExactFilteredMaxRows < 0 || HnswConnectivity < 2 || HnswExpansionAdd < 1 || HnswExpansionSearch < 1 || HnswBuildThreads < 1 || ParallelScanMinRows < 1 || ScanThreads < 1 || QuantizedScanMinRows < 1)
         {
             throw MemoryInputRules.Reject("options", "HNSW and scan sizes must be positive (connectivity at least 2)");
+        }
+    }
+
+    private void ValidateFusion()
+    {
+        double[] weights = [DenseWeight, LexicalWeight, TypoWeight];
+        if (weights.Any(w => !double.IsFinite(w) || w < 0) || weights.Sum() <= 0)
+        {
+            throw MemoryInputRules.Reject("options", "channel weights must be finite and non-negative, and at least one positive");
+        }
+
+        if (!double.IsFinite(Bm25K1) || Bm25K1 < 0 || !double.IsFinite(Bm25B) || Bm25B is < 0 or > 1)
+        {
+            throw MemoryInputRules.Reject("options", "BM25 k1 must be finite and non-negative, b within [0,1]");
+        }
+
+        if (ChannelCandidates < 1 || RrfK < 0 || !double.IsFinite(AbstainBelow) || AbstainBelow is < 0 or > 1 || !Enum.IsDefined(Fusion))
+        {
+            throw MemoryInputRules.Reject("options", "channel candidates must be positive, RRF k non-negative, AbstainBelow within [0,1]");
         }
     }
 }

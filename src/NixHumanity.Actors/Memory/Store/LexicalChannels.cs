@@ -1,0 +1,44 @@
+namespace NixHumanity.Actors.Memory.Store;
+
+/// <summary>
+/// The two lexical channels of one store version, derived from its rows: BM25 over the words of each memory's text
+/// and command, and BM25 over their character 3-grams (typo channel). Nothing here is persisted: the rows are the
+/// only truth, so time travel, compaction, export and forget stay consistent with the lexical channels by
+/// construction (docs/adr/0008).
+/// </summary>
+internal sealed class LexicalChannels
+{
+    private readonly Bm25Index _words = new();
+    private readonly Bm25Index _trigrams = new();
+
+    /// <summary>Documents indexed.</summary>
+    public int Documents => _words.Documents;
+
+    /// <summary>Indexes (or re-indexes) document <paramref name="doc"/>; <paramref name="old"/> is its previous row, if any.</summary>
+    public void Set(int doc, MemoryEntry? old, MemoryEntry entry)
+    {
+        var oldWords = old is null ? null : MemoryTokens.Words(old.Text, old.Command);
+        var words = MemoryTokens.Words(entry.Text, entry.Command);
+        _words.Set(doc, oldWords, words);
+        _trigrams.Set(doc, oldWords is null ? null : MemoryTokens.Trigrams(oldWords), MemoryTokens.Trigrams(words));
+    }
+
+    /// <summary>Forgets every document.</summary>
+    public void Clear()
+    {
+        _words.Clear();
+        _trigrams.Clear();
+    }
+
+    /// <summary>The query's scores on the word and typo channels (a channel whose weight is 0 does not run).</summary>
+    /// <param name="text">The query text.</param>
+    /// <param name="allowed">Documents the prefilter allows, or null for all.</param>
+    /// <param name="options">Weights and BM25 parameters.</param>
+    public (ChannelScores Lexical, ChannelScores Typo) Score(string text, bool[]? allowed, VectorMemoryStoreOptions options)
+    {
+        var words = MemoryTokens.Words(text);
+        var lexical = options.LexicalWeight > 0 ? _words.Score(words, allowed, options.Bm25K1, options.Bm25B) : ChannelScores.None;
+        var typo = options.TypoWeight > 0 ? _trigrams.Score(MemoryTokens.Trigrams(words), allowed, options.Bm25K1, options.Bm25B) : ChannelScores.None;
+        return (lexical, typo);
+    }
+}
