@@ -44,7 +44,7 @@ internal static class EvaluationEmbedders
 
         if (arguments.OnnxModel is not null)
         {
-            wanted.Add(("onnx " + Path.GetFileName(arguments.OnnxModel), new EmbedderOptions
+            wanted.Add(($"{KnownModels.AllMiniLmL6V2} (--onnx-model)", new EmbedderOptions
             {
                 Kind = EmbedderKind.Onnx,
                 Onnx = new OnnxSentenceEmbedderOptions { ModelPath = arguments.OnnxModel, ExpectedSha256 = arguments.OnnxSha256 },
