@@ -47,6 +47,8 @@ public sealed class MemoryCliSpecs : IDisposable
         top.GetProperty("user_satisfaction").ValueKind.Should().Be(JsonValueKind.Null);
         top.GetProperty("score").GetDouble().Should().BeGreaterThan(results[1].GetProperty("score").GetDouble());
         top.GetProperty("similarity").GetDouble().Should().BeInRange(0.3, 1.0);
+        search.GetProperty("abstained").GetBoolean().Should().BeFalse("the request is about a remembered command");
+        top.GetProperty("confidence").GetDouble().Should().BeInRange(0.2, 1.0).And.Be(search.GetProperty("best_confidence").GetDouble());
         filtered.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("command").GetString())
             .Should().Equal("nix-env -iA nixpkgs.firefox");
         past.GetProperty("version").GetInt64().Should().Be(1);
