@@ -26,10 +26,14 @@ internal sealed class CliHost : IAsyncDisposable
 
     public static async Task<CliHost> StartAsync(string dataDirectory, CancellationToken cancellationToken, Action<NixHumanityOptions>? configure = null)
     {
+        // A file where the data directory should be is a mistake in the command, not a failure of the tree.
+        NixHumanityFiles.EnsureOutputFolder("dataDir", dataDirectory, create: false);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging
             .SetMinimumLevel(LogLevel.Warning)
-            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            // The host logs a failed start with its stack trace; the verb reports the same failure as one line.
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddNixHumanity(options =>
         {
             options.DataDirectory = dataDirectory;

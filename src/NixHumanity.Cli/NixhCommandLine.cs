@@ -79,6 +79,10 @@ internal static class NixhCommandLine
             case ComponentUnavailableException or AskTimeoutException:
                 CliOutput.Error(ex.Message);
                 return ExitCodes.Unavailable;
+            case IOException io:
+                // Store faults name the file and what is wrong with it; the .NET type name adds nothing for a person.
+                CliOutput.Error(io.Message.ReplaceLineEndings(" "));
+                return ExitCodes.Unexpected;
             default:
                 CliOutput.Error($"{ex.GetType().Name}: {ex.Message}");
                 return ExitCodes.Unexpected;

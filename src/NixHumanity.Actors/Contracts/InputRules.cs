@@ -40,7 +40,38 @@ public static partial class InputRules
             return new CommandRejected(field, "must not be empty");
         }
 
-        return value.Length > maxLength ? new CommandRejected(field, $"must be at most {maxLength} characters") : null;
+        return value.Length > maxLength ? new CommandRejected(field, $"must be at most {maxLength} characters") : Characters(field, value);
+    }
+
+    /// <summary>
+    /// Text must be valid Unicode without control characters (tab, line feed and carriage return excepted). A NUL or
+    /// an escape sequence is never part of what a person said, and the stores disagree about them (DuckDB cuts a
+    /// string at NUL while the journal keeps it whole), so they are refused at the edge instead.
+    /// </summary>
+    public static CommandRejected? Characters(string field, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                return new CommandRejected(field, $"must be valid Unicode (a lone surrogate U+{(int)c:X4} at position {i})");
+            }
+
+            if (char.IsControl(c) && c is not ('\t' or '\n' or '\r'))
+            {
+                return new CommandRejected(field, $"must not contain control characters (U+{(int)c:X4} at position {i})");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Optional text: absent is fine; present must not be blank nor too long.</summary>

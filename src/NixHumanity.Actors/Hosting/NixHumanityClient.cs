@@ -171,7 +171,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <exception cref="InvalidInputException">Bad user id, or the folder is not new/empty.</exception>
     public async Task<ExportManifest> ExportAsync(string userId, string outputFolder, CancellationToken cancellationToken = default)
     {
-        var folder = ExportFolder.Create(outputFolder);
+        var folder = ExportFolder.Create(outputFolder, options.Data.Root);
         var history = await ReadSessionHistoryAsync(userId, cancellationToken).ConfigureAwait(false);
         var events = await JournalExport.WriteAsync(history, Path.Combine(folder, JournalExport.EventsPath), cancellationToken).ConfigureAwait(false);
         var counts = new Dictionary<string, long>

@@ -34,4 +34,30 @@ public static class NixHumanityFiles
     /// <summary>Whether <paramref name="path"/> is a folder written by an export (it holds a manifest), to be restored
     /// with <see cref="NixHumanityClient.RestoreAsync"/> rather than imported.</summary>
     public static bool IsExportFolder(string path) => Directory.Exists(path) && ExportFolder.IsExport(path);
+
+    /// <summary>Kind of the chart of the flow score over time (for <see cref="ChartFileName"/>).</summary>
+    public const string FlowTimelineChart = ChartFiles.FlowTimeline;
+
+    /// <summary>Kind of the chart of mastery per week (for <see cref="ChartFileName"/>).</summary>
+    public const string LearningCurveChart = ChartFiles.LearningCurve;
+
+    /// <summary>The file name of a person's chart (see <see cref="ChartFiles"/>): <c>forget</c> deletes exactly these names.</summary>
+    /// <param name="kind"><see cref="FlowTimelineChart"/> or <see cref="LearningCurveChart"/>.</param>
+    /// <param name="userId">The person.</param>
+    public static string ChartFileName(string kind, string userId) => ChartFiles.FileName(kind, userId);
+
+    /// <summary>Writes a file by renaming a new file over <paramref name="path"/>, so a symbolic link planted at that name
+    /// is replaced, never written through.</summary>
+    /// <param name="path">The destination.</param>
+    /// <param name="bytes">The content.</param>
+    public static void WriteReplacing(string path, ReadOnlySpan<byte> bytes) => ChartFiles.WriteReplacing(path, bytes);
+
+    /// <summary>Checks (and with <paramref name="create"/> creates) a folder charts are written into; a file at that
+    /// name or a folder that cannot be created is refused on <paramref name="field"/>.</summary>
+    /// <param name="field">The option's name (e.g. <c>out</c>).</param>
+    /// <param name="folder">The folder.</param>
+    /// <param name="create">Whether to create it now (when writing) or only check it (before the work).</param>
+    /// <returns>Its full path.</returns>
+    /// <exception cref="InvalidInputException">A file is there or the folder cannot be created.</exception>
+    public static string EnsureOutputFolder(string field, string folder, bool create) => OutputFolder.Ensure(field, folder, create);
 }

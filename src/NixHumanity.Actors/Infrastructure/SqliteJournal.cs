@@ -19,18 +19,28 @@ public static class SqliteJournal
     /// (Microsoft.Data.Sqlite rejects it) but it sticks to the file once set, so doing it here covers every
     /// connection the journal opens later.
     /// </summary>
+    /// <exception cref="StoreFaultException">The folder or file cannot be created, or the file is not a SQLite journal.</exception>
     public static void Prepare(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder)
+        var path = Path.GetFullPath(builder.DataSource);
+        try
         {
-            Directory.CreateDirectory(folder);
-        }
+            if (Path.GetDirectoryName(path) is { } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
 
-        using var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        command.ExecuteNonQuery();
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.ExecuteNonQuery();
+        }
+        catch (Exception ex) when (StoreFaults.Classify(ex, path) is { } fault)
+        {
+            // One typed fault naming the file, instead of the driver's exception deep inside the host's start-up.
+            throw fault;
+        }
     }
 }

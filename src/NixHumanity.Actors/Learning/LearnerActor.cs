@@ -211,11 +211,18 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
             throw new InvalidInputException(new CommandRejected("samples", $"must contain at most {MaxBiometricSamples:N0} samples per message"));
         }
 
+        var now = Clock.GetUtcNow();
         for (var i = 0; i < record.Samples.Count; i++)
         {
             if (!string.Equals(record.Samples[i].UserId, UserId, StringComparison.Ordinal))
             {
                 throw new InvalidInputException(new CommandRejected($"samples[{i}].userId", $"must be the message's user '{UserId}'"));
+            }
+
+            // The same window as every other timestamp the system accepts (2000-01-01 to a day ahead).
+            if (InputRules.Timestamp($"samples[{i}].timestamp", record.Samples[i].Timestamp, now) is { } badTime)
+            {
+                throw new InvalidInputException(badTime);
             }
         }
 

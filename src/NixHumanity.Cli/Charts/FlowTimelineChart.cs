@@ -1,4 +1,5 @@
 using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Hosting;
 using ScottPlot;
 
 namespace NixHumanity.Cli.Charts;
@@ -43,9 +44,9 @@ internal static class FlowTimelineChart
 
         plot.Axes.SetLimitsY(0, 1.05);
         plot.ShowLegend(Alignment.LowerRight);
-        Directory.CreateDirectory(outputDirectory);
-        var path = Path.Combine(outputDirectory, $"flow-timeline-{userId}.png");
-        plot.SavePng(path, 1200, 450);
+        NixHumanityFiles.EnsureOutputFolder("out", outputDirectory, create: true);
+        var path = Path.Combine(outputDirectory, NixHumanityFiles.ChartFileName(NixHumanityFiles.FlowTimelineChart, userId));
+        NixHumanityFiles.WriteReplacing(path, plot.GetImageBytes(1200, 450, ImageFormat.Png));
         return path;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NixHumanity.Actors.Learning.Analytics;
+using NixHumanity.Actors.Hosting;
 using ScottPlot;
 
 namespace NixHumanity.Cli.Charts;
@@ -47,9 +48,9 @@ internal static class LearningCurveChart
             plot.Axes.SetLimitsX(xs[0] - 7, xs[0] + 7);
         }
 
-        Directory.CreateDirectory(outputDirectory);
-        var path = Path.Combine(outputDirectory, $"learning-curve-{userId}.png");
-        plot.SavePng(path, 900, 400);
+        NixHumanityFiles.EnsureOutputFolder("out", outputDirectory, create: true);
+        var path = Path.Combine(outputDirectory, NixHumanityFiles.ChartFileName(NixHumanityFiles.LearningCurveChart, userId));
+        NixHumanityFiles.WriteReplacing(path, plot.GetImageBytes(900, 400, ImageFormat.Png));
         return path;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixHumanity.Actors.Hosting;
 using NixHumanity.Cli.Charts;
 
 namespace NixHumanity.Cli.Commands;
@@ -14,8 +15,8 @@ internal static class ChartCommand
         verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "charts", async host =>
         {
             var userId = parse.GetRequiredValue(user);
+            var folder = NixHumanityFiles.EnsureOutputFolder("out", parse.GetRequiredValue(output), create: false);
             var history = await host.Client.ReadSessionHistoryAsync(userId, cancellationToken);
-            var folder = Path.GetFullPath(parse.GetRequiredValue(output));
             var charts = new List<string> { FlowTimelineChart.Render(userId, history, host.Options.Flow, folder) };
             if (LearningCurveChart.RenderQuery(userId, await host.Client.QueryAsync(userId, "learning", cancellationToken), folder) is { } curve)
             {

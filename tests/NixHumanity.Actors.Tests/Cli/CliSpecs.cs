@@ -35,8 +35,10 @@ public sealed class CliSpecs : IDisposable
     [InlineData("flowScore: must be between 0 and 1", "--flow-score", "1.5")]
     [InlineData("text: must not be empty", "--text", "")]
     [InlineData("outcome: must be one of success, failure, unknown", "--outcome", "maybe")]
-    [InlineData("at: must be an ISO-8601 timestamp (e.g. 2026-11-25T14:30:00Z)", "--at", "yesterday")]
+    [InlineData("at: must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z (was 'yesterday')", "--at", "yesterday")]
     [InlineData("userId: must match [A-Za-z0-9_-]{1,64}", "--user", "../../etc")]
+    [InlineData("at: must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z (was 'May 5 2020 3pm')", "--at", "May 5 2020 3pm")]
+    [InlineData("at: must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z (was '2026-01-01T10:00:00')", "--at", "2026-01-01T10:00:00")]
     public async Task Bad_input_exits_non_zero_with_one_line_on_stderr_and_nothing_recorded(string message, string option, string value)
     {
         var args = new Dictionary<string, string>
@@ -52,6 +54,37 @@ public sealed class CliSpecs : IDisposable
         result.StdOut.Should().BeEmpty();
         result.StdErr.TrimEnd().Should().Be($"nixh: {message}");
         status.GetProperty("interactions").GetInt64().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_data_directory_that_is_a_file_is_a_field_error()
+    {
+        var aFile = Path.Combine(_data.Path, "not-a-folder");
+        await File.WriteAllTextAsync(aFile, "mine");
+
+        var result = await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", aFile);
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.TrimEnd().Should().Be("nixh: dataDir: must be a folder (a file is there)");
+    }
+
+    [Theory]
+    [InlineData("garbage", "journal.db: unreadable store (SQLite Error 26: 'file is not a database'.)")]
+    [InlineData("proc", ": store unavailable (")]
+    public async Task A_data_directory_that_cannot_hold_a_journal_fails_with_one_line_naming_the_file(string kind, string expected)
+    {
+        var dataDir = kind == "proc" ? "/proc/nixh-data" : Path.Combine(_data.Path, "garbage");
+        if (kind == "garbage")
+        {
+            Directory.CreateDirectory(Path.Combine(dataDir, "journal"));
+            await File.WriteAllBytesAsync(Path.Combine(dataDir, "journal", "journal.db"), Enumerable.Range(0, 4096).Select(i => (byte)(i * 31)).ToArray());
+        }
+
+        var result = await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", dataDir);
+
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle("one line, no stack trace")
+            .Which.Should().StartWith($"nixh: {Path.Combine(dataDir, "journal", "journal.db")}").And.Contain(expected);
     }
 
     [Fact]
@@ -95,6 +128,13 @@ public sealed class CliSpecs : IDisposable
         written.GetProperty("charts").EnumerateArray().Should().OnlyContain(c => IsPng(c.GetString()!));
         nobody.ExitCode.Should().Be(2);
         nobody.StdErr.TrimEnd().Should().Be("nixh: user: 'nobody' has no live interactions to chart");
+
+        var aFile = Path.Combine(_data.Path, "not-a-folder");
+        await File.WriteAllTextAsync(aFile, "mine");
+        var ontoFile = await NixhProcess.RunAsync("chart", "--data-dir", _data.Path, "--user", "maya", "--out", aFile);
+        ontoFile.ExitCode.Should().Be(2);
+        ontoFile.StdErr.TrimEnd().Should().Be("nixh: out: must be a folder (a file is there)");
+        File.ReadAllText(aFile).Should().Be("mine");
     }
 
     private static bool IsPng(string path) =>

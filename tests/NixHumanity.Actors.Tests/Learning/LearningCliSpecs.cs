@@ -70,6 +70,9 @@ public sealed class LearningCliSpecs : IDisposable
     [InlineData("nixh: asOf: must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z (was 'last week')", "preferences", "--user", "mo", "--as-of", "last week")]
     [InlineData("nixh: samples[0].flowState: must be a finite number between 0 and 1 (was NaN)", "record-biometrics", "--user", "mo", "--hrv", "0.5", "--attention", "0.5", "--flow-state", "NaN")]
     [InlineData("nixh: samples[0].hrv: must be a finite number between 0 and 1 (was 1.5)", "record-biometrics", "--user", "mo", "--hrv", "1.5", "--attention", "0.5", "--flow-state", "0.5")]
+    [InlineData("nixh: samples[0].timestamp: must not be before 2000-01-01", "record-biometrics", "--user", "mo", "--hrv", "0.5", "--attention", "0.5", "--flow-state", "0.5", "--at", "1999-12-31T23:00:00Z")]
+    [InlineData("nixh: samples[0].timestamp: must not be more than one day in the future", "record-biometrics", "--user", "mo", "--hrv", "0.5", "--attention", "0.5", "--flow-state", "0.5", "--at", "2099-01-01T00:00:00Z")]
+    [InlineData("nixh: at: must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z (was 'May 5 2020 3pm')", "record-biometrics", "--user", "mo", "--hrv", "0.5", "--attention", "0.5", "--flow-state", "0.5", "--at", "May 5 2020 3pm")]
     public async Task Bad_input_exits_2_with_one_line_naming_field_and_rule_and_persists_nothing(string message, params string[] args)
     {
         var result = await Nixh([.. args, "--json"]);

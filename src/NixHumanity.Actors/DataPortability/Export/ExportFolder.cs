@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Infrastructure.Serialization;
 
 namespace NixHumanity.Actors.DataPortability.Export;
@@ -10,18 +11,11 @@ public static class ExportFolder
 {
     private static readonly JsonSerializerOptions ManifestJson = new(NixHumanityJsonSerializer.JsonOptions) { WriteIndented = true };
 
-    /// <summary>Creates the folder; refuses one that already holds files, so an export never mixes with other data.</summary>
-    public static string Create(string folder)
-    {
-        var full = Path.GetFullPath(folder);
-        if (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any())
-        {
-            throw new InvalidInputException(new CommandRejected("out", "must be a new or empty folder"));
-        }
-
-        Directory.CreateDirectory(full);
-        return full;
-    }
+    /// <summary>
+    /// Creates the folder; refuses one that already holds files (an export never mixes with other data), a file or
+    /// symbolic link at that name, and any place inside <paramref name="dataRoot"/> (see <see cref="OutputFolder"/>).
+    /// </summary>
+    public static string Create(string folder, string dataRoot) => OutputFolder.CreateEmpty("out", folder, dataRoot);
 
     /// <summary>Writes <c>manifest.json</c> listing every file with size and sha256.</summary>
     public static async Task<ExportManifest> SealAsync(

@@ -159,7 +159,8 @@ public static class UserEraser
         var charts = Path.Combine(data.Root, "charts");
         if (Directory.Exists(charts))
         {
-            foreach (var chart in Directory.GetFiles(charts, $"*-{userId}.png"))
+            // Exactly this person's names: a pattern like "*-maya.png" would also match "anna-maya"'s charts.
+            foreach (var chart in ChartFiles.Kinds.Select(kind => Path.Combine(charts, ChartFiles.FileName(kind, userId))).Where(File.Exists))
             {
                 bytes += new FileInfo(chart).Length;
                 files++;

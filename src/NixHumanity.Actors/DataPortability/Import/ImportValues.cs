@@ -52,11 +52,31 @@ internal static class ImportValues
                 return false;
             }
 
-            value = property.GetString();
-            return true;
+            return TryGetString(property, out value);
         }
 
         return true;
+    }
+
+    /// <summary>The rule a JSON string breaks when <see cref="TryGetString"/> cannot read it.</summary>
+    public const string UnicodeRule = "must be valid Unicode text (no lone surrogate, no invalid UTF-8)";
+
+    /// <summary>
+    /// A JSON string's value; false when it holds a lone surrogate escape or invalid UTF-8, which System.Text.Json
+    /// only detects (and throws for) when the string is read. One such row is a bad row, not a bad file.
+    /// </summary>
+    public static bool TryGetString(JsonElement property, out string? value)
+    {
+        try
+        {
+            value = property.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+            return false;
+        }
     }
 
     /// <summary>A cell as text: strings as they are, numbers in invariant spelling, anything else none.</summary>

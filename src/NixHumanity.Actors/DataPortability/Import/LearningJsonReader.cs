@@ -77,7 +77,7 @@ internal static class LearningJsonReader
         var timestamp = entry.TryGetProperty("timestamp", out var t) ? t : default;
         object? timestampValue = timestamp.ValueKind switch
         {
-            JsonValueKind.String => timestamp.GetString(),
+            JsonValueKind.String => TryGetString(timestamp, out var text) ? text : null,
             JsonValueKind.Number => timestamp.GetDouble(),
             _ => null,
         };
@@ -89,7 +89,8 @@ internal static class LearningJsonReader
         if (!TryString(entry, out var input, "input") || !TryString(entry, out var intent, "intent") || !TryString(entry, out var command, "command"))
         {
             var field = new[] { "input", "intent", "command" }.First(k => !TryString(entry, out _, k));
-            return Bad(problems, Table, row, field, "must be a string");
+            var isString = entry.GetProperty(field).ValueKind == JsonValueKind.String;
+            return Bad(problems, Table, row, field, isString ? UnicodeRule : "must be a string");
         }
 
         var success = entry.TryGetProperty("success", out var s) ? s : default;

@@ -24,7 +24,7 @@ public sealed record MemoryAsOf
     /// <summary>Reads the latest version created at or before <paramref name="time"/>.</summary>
     public static MemoryAsOf AtTime(DateTimeOffset time) => new(null, time);
 
-    /// <summary>Parses the CLI spelling: a non-negative integer (version) or an ISO-8601 timestamp.</summary>
+    /// <summary>Parses the CLI spelling: a non-negative integer (version) or an ISO-8601 time with an offset (<see cref="IsoTime"/>).</summary>
     /// <exception cref="InvalidInputException">Neither a version number nor an ISO-8601 timestamp (field <c>asOf</c>).</exception>
     public static MemoryAsOf Parse(string text)
     {
@@ -35,12 +35,12 @@ public sealed record MemoryAsOf
             return AtVersion(version);
         }
 
-        if (DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
+        if (IsoTime.TryParse(trimmed, out var time))
         {
             return AtTime(time);
         }
 
-        throw new InvalidInputException(new CommandRejected("asOf", $"'{text}' is neither a version number nor an ISO-8601 timestamp"));
+        throw new InvalidInputException(new CommandRejected("asOf", $"'{text}' is neither a version number nor an ISO-8601 time with an offset or Z (e.g. 2026-03-02T10:00:00Z)"));
     }
 
     /// <inheritdoc />

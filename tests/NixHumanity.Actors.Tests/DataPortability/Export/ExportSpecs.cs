@@ -129,4 +129,39 @@ public sealed class ExportSpecs : IDisposable
         result.ExitCode.Should().Be(2);
         result.StdErr.TrimEnd().Should().Be("nixh: out: must be a new or empty folder");
     }
+
+    [Theory]
+    [InlineData("original/users/evil2", "nixh: out: must not be inside the data directory {data}")]
+    [InlineData("original", "nixh: out: must not be inside the data directory {data}")]
+    [InlineData("a-file", "nixh: out: must be a new or empty folder (a file is there)")]
+    [InlineData("link-into-data/exported", "nixh: out: must not be inside the data directory {data}")]
+    public async Task Exporting_into_the_data_directory_or_onto_a_file_is_refused_and_writes_nothing(string outName, string message)
+    {
+        await using (var tree = ActorTree.Start(Sub("original")))
+        {
+            await RecordDayAsync(tree);
+        }
+
+        await File.WriteAllTextAsync(Sub("a-file"), "mine");
+        Directory.CreateSymbolicLink(Sub("link-into-data"), Path.Combine(Sub("original"), "users"));
+        var before = Directory.GetFileSystemEntries(_data.Path, "*", SearchOption.AllDirectories).Order().ToList();
+
+        var result = await NixhProcess.RunAsync("export", "--data-dir", Sub("original"), "--user", "maya", "--out", Sub(outName));
+
+        result.ExitCode.Should().Be(2, result.StdErr);
+        result.StdErr.TrimEnd().Should().Be(message.Replace("{data}", Sub("original"), StringComparison.Ordinal));
+        Directory.GetFileSystemEntries(_data.Path, "*", SearchOption.AllDirectories).Order().Should().Equal(before,
+            "a refused export creates no folder, least of all a phantom user under users/");
+        File.ReadAllText(Sub("a-file")).Should().Be("mine");
+    }
+
+    [Fact]
+    public async Task Exporting_where_no_folder_can_be_created_is_a_field_error_not_a_crash()
+    {
+        var result = await NixhProcess.RunAsync("export", "--data-dir", Sub("original"), "--user", "maya", "--out", "/proc/nixh-export");
+
+        result.ExitCode.Should().Be(2, result.StdErr);
+        result.StdErr.TrimEnd().Should().StartWith("nixh: out: cannot be created: ");
+        result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle("one line, no stack trace");
+    }
 }

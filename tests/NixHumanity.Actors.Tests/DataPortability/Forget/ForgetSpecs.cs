@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Forget;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Cli;
 using NixHumanity.Actors.Tests.Support;
@@ -26,6 +27,24 @@ public sealed class ForgetSpecs : IDisposable
         return Directory.GetFiles(_data.Path, "*", SearchOption.AllDirectories)
             .Where(file => patterns.Any(p => File.ReadAllBytes(file).AsSpan().IndexOf(p) >= 0))
             .ToList();
+    }
+
+    [Fact]
+    public async Task Forget_deletes_the_persons_charts_and_not_those_of_an_id_that_ends_like_theirs()
+    {
+        var charts = Directory.CreateDirectory(_data.File("charts")).FullName;
+        foreach (var name in new[] { "flow-timeline-maya.png", "learning-curve-maya.png", "flow-timeline-anna-maya.png", "learning-curve-anna-maya.png", "notes-maya.png" })
+        {
+            await File.WriteAllBytesAsync(Path.Combine(charts, name), [1, 2, 3]);
+        }
+
+        var journal = new JournalLocation(JournalProvider.Sqlite, $"Data Source={_data.File("journal.db")}");
+        var report = await UserEraser.EraseAsync(journal, new DataDirectory(_data.Path), "maya");
+
+        Directory.GetFiles(charts).Select(Path.GetFileName).Should().BeEquivalentTo(
+            ["flow-timeline-anna-maya.png", "learning-curve-anna-maya.png", "notes-maya.png"],
+            "forget deletes exactly the chart names written for 'maya'; ids may contain '-', so a suffix match would erase 'anna-maya'");
+        report.Stores.Should().Contain(["chart flow-timeline-maya.png deleted", "chart learning-curve-maya.png deleted"]);
     }
 
     [Fact]
