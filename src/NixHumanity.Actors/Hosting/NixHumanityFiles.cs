@@ -60,4 +60,14 @@ public static class NixHumanityFiles
     /// <returns>Its full path.</returns>
     /// <exception cref="InvalidInputException">A file is there or the folder cannot be created.</exception>
     public static string EnsureOutputFolder(string field, string folder, bool create) => OutputFolder.Ensure(field, folder, create);
+
+    /// <summary>Checks a file handed in on <paramref name="field"/> before it is opened: it exists, is a regular file
+    /// (not a pipe or device) and holds at most <paramref name="maxBytes"/> bytes.</summary>
+    /// <returns>Its full path.</returns>
+    /// <exception cref="InvalidInputException">A check fails.</exception>
+    public static string CheckInputFile(string field, string path, long maxBytes) => InputFile.Check(field, path, maxBytes);
+
+    /// <summary>The lines of <paramref name="reader"/>, each at most <paramref name="maxChars"/> characters (a longer
+    /// one is refused on <paramref name="field"/> after reading no more than the cap).</summary>
+    public static IEnumerable<string> ReadLines(string field, TextReader reader, int maxChars) => InputFile.Lines(field, reader, maxChars);
 }

@@ -83,7 +83,8 @@ public static class ImportRules
         double.IsFinite(row.Value) ? null : new CommandRejected("value", "must be a finite number (not NaN or infinity)"),
         InputRules.Timestamp("measuredAt", row.MeasuredAt, now));
 
-    private static CommandRejected? Key(string? key) =>
+    /// <summary>An import key must be <see cref="ImportKeys.Length"/> lower-case hex digits.</summary>
+    internal static CommandRejected? Key(string? key) =>
         ImportKeys.IsValid(key) ? null : new CommandRejected("importKey", $"must be {ImportKeys.Length} lower-case hex digits");
 
     private static CommandRejected Prefixed(string list, int index, CommandRejected rejection) =>

@@ -183,9 +183,9 @@ public sealed class SessionActor : ReceivePersistentActor
             return;
         }
 
-        if (cmd.Events.Count == 0)
+        if (RestoreRules.Check(cmd.Events, _userId, _clock.GetUtcNow()) is { } rejection)
         {
-            Sender.Tell(new CommandRejected("events", "must not be empty"));
+            Sender.Tell(rejection);
             return;
         }
 

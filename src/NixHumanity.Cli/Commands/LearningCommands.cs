@@ -171,26 +171,29 @@ internal static class LearningCommands
 
     private static List<BiometricSample> ReadCsv(string path, string userId)
     {
-        if (!File.Exists(path))
-        {
-            throw Reject("file", $"not found: {path}");
-        }
-
+        var full = NixHumanityFiles.CheckInputFile("file", path, MaxCsvBytes);
         var samples = new List<BiometricSample>();
-        using var reader = new StreamReader(path);
-        var header = reader.ReadLine()?.Trim();
+        using var reader = new StreamReader(full);
+        using var lines = NixHumanityFiles.ReadLines("file", reader, MaxCsvLineChars).GetEnumerator();
+        var header = lines.MoveNext() ? lines.Current.Trim() : null;
         if (header is null || !string.Equals(header.Replace(" ", "", StringComparison.Ordinal), "timestamp,hrv,attention,flow_state", StringComparison.OrdinalIgnoreCase))
         {
             throw Reject("file", "must start with the header timestamp,hrv,attention,flow_state");
         }
 
         var lineNo = 1;
-        while (reader.ReadLine() is { } line)
+        while (lines.MoveNext())
         {
+            var line = lines.Current;
             lineNo++;
             if (line.Trim().Length == 0)
             {
                 continue;
+            }
+
+            if (samples.Count == MaxCsvSamples)
+            {
+                throw Reject("file", $"must hold at most {MaxCsvSamples:N0} samples");
             }
 
             var parts = line.Split(',');
@@ -210,6 +213,11 @@ internal static class LearningCommands
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw Reject("file", $"line {line}: {column} must be a number (was '{text.Trim()}')");
+
+    // A sample line is about 60 characters; the caps bound what one CSV can make the command hold in memory.
+    private const long MaxCsvBytes = 128L * 1024 * 1024;
+    private const int MaxCsvLineChars = 256;
+    private const int MaxCsvSamples = 1_000_000;
 
     private static InvalidInputException Reject(string field, string rule) => new(new CommandRejected(field, rule));
 }

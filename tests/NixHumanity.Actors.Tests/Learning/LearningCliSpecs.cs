@@ -70,6 +70,8 @@ public sealed class LearningCliSpecs : IDisposable
     [InlineData("nixh: asOf: must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z (was 'last week')", "preferences", "--user", "mo", "--as-of", "last week")]
     [InlineData("nixh: samples[0].flowState: must be a finite number between 0 and 1 (was NaN)", "record-biometrics", "--user", "mo", "--hrv", "0.5", "--attention", "0.5", "--flow-state", "NaN")]
     [InlineData("nixh: samples[0].hrv: must be a finite number between 0 and 1 (was 1.5)", "record-biometrics", "--user", "mo", "--hrv", "1.5", "--attention", "0.5", "--flow-state", "0.5")]
+    [InlineData("nixh: file: must be a regular file (not a pipe, device or socket): /dev/zero", "record-biometrics", "--user", "mo", "--file", "/dev/zero")]
+    [InlineData("nixh: file: is a directory, not a file: /tmp", "record-biometrics", "--user", "mo", "--file", "/tmp")]
     [InlineData("nixh: samples[0].timestamp: must not be before 2000-01-01", "record-biometrics", "--user", "mo", "--hrv", "0.5", "--attention", "0.5", "--flow-state", "0.5", "--at", "1999-12-31T23:00:00Z")]
     [InlineData("nixh: samples[0].timestamp: must not be more than one day in the future", "record-biometrics", "--user", "mo", "--hrv", "0.5", "--attention", "0.5", "--flow-state", "0.5", "--at", "2099-01-01T00:00:00Z")]
     [InlineData("nixh: at: must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z (was 'May 5 2020 3pm')", "record-biometrics", "--user", "mo", "--hrv", "0.5", "--attention", "0.5", "--flow-state", "0.5", "--at", "May 5 2020 3pm")]
@@ -86,6 +88,18 @@ public sealed class LearningCliSpecs : IDisposable
             using var store = AnalyticsStore.Open(learner);
             store.TableCounts().Values.Should().OnlyContain(count => count == 0);
         }
+    }
+
+    [Fact]
+    public async Task A_biometrics_csv_line_longer_than_the_cap_is_refused_without_reading_the_rest()
+    {
+        var path = Path.Combine(_data.Path, "one-line.csv");
+        await File.WriteAllTextAsync(path, "timestamp,hrv,attention,flow_state\n" + new string('9', 100_000));
+
+        var result = await Nixh("record-biometrics", "--user", "mo", "--file", path);
+
+        result.ExitCode.Should().Be(2);
+        result.StdErr.Trim().Should().Be("nixh: file: line 2 must be at most 256 characters");
     }
 
     [Fact]

@@ -9,6 +9,9 @@ namespace NixHumanity.Actors.DataPortability.Export;
 /// <summary>Creating, sealing (manifest with checksums) and verifying export folders.</summary>
 public static class ExportFolder
 {
+    /// <summary>Largest manifest accepted (16 MiB; a real one lists a handful of files).</summary>
+    private const long MaxManifestBytes = 16L * 1024 * 1024;
+
     private static readonly JsonSerializerOptions ManifestJson = new(NixHumanityJsonSerializer.JsonOptions) { WriteIndented = true };
 
     /// <summary>
@@ -51,7 +54,8 @@ public static class ExportFolder
         ExportManifest manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<ExportManifest>(await File.ReadAllTextAsync(Path.Combine(folder, ExportManifest.FileName), cancellationToken)
+            var manifestPath = InputFile.Check("manifest", Path.Combine(folder, ExportManifest.FileName), MaxManifestBytes);
+            manifest = JsonSerializer.Deserialize<ExportManifest>(await File.ReadAllTextAsync(manifestPath, cancellationToken)
                            .ConfigureAwait(false), NixHumanityJsonSerializer.JsonOptions)
                        ?? throw new JsonException("empty manifest");
         }
@@ -65,6 +69,12 @@ public static class ExportFolder
             throw new InvalidInputException(new CommandRejected("manifest", $"format '{manifest.Format}' is not {ExportManifest.CurrentFormat}"));
         }
 
+        if (manifest.Files is null)
+        {
+            throw new InvalidInputException(new CommandRejected("manifest", "must list the export's files"));
+        }
+
+        RequireEveryFileListed(folder, manifest);
         foreach (var file in manifest.Files)
         {
             var path = Path.GetFullPath(Path.Combine(folder, file.Path));
@@ -73,6 +83,7 @@ public static class ExportFolder
                 throw new InvalidInputException(new CommandRejected("manifest", $"lists '{file.Path}', which is missing"));
             }
 
+            InputFile.Check("manifest", path, long.MaxValue);
             if (await Sha256Async(path, cancellationToken).ConfigureAwait(false) != file.Sha256)
             {
                 throw new InvalidInputException(new CommandRejected("manifest", $"checksum of '{file.Path}' does not match: the export was changed or damaged"));
@@ -80,6 +91,28 @@ public static class ExportFolder
         }
 
         return manifest;
+    }
+
+    /// <summary>
+    /// Refuses a folder holding anything its manifest does not list: an unlisted file is unchecked, and removing a
+    /// file's entry must not be a way to restore a changed file.
+    /// </summary>
+    private static void RequireEveryFileListed(string folder, ExportManifest manifest)
+    {
+        var listed = manifest.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(folder, entry).Replace('\\', '/');
+            if (relative == ExportManifest.FileName || (Directory.Exists(entry) && new DirectoryInfo(entry).LinkTarget is null))
+            {
+                continue;
+            }
+
+            if (!listed.Contains(relative))
+            {
+                throw new InvalidInputException(new CommandRejected("manifest", $"does not list '{relative}': every file of an export must be listed and checked"));
+            }
+        }
     }
 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Infrastructure.Serialization;
 using NixHumanity.Actors.Session;
 
@@ -12,6 +13,9 @@ namespace NixHumanity.Actors.DataPortability.Export;
 /// </summary>
 public static class JournalExport
 {
+    /// <summary>Longest line read back: an event's text and pattern data are capped far below it.</summary>
+    public const int MaxLineChars = 1024 * 1024;
+
     /// <summary>Relative path of the events file inside an export folder.</summary>
     public const string EventsPath = "journal/events.jsonl";
 
@@ -42,7 +46,8 @@ public static class JournalExport
     {
         var events = new List<ISessionEvent>();
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        using var reader = new StreamReader(InputFile.Check("events", path, long.MaxValue));
+        foreach (var line in InputFile.Lines("events", reader, MaxLineChars))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line))

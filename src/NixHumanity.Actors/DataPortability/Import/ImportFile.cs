@@ -1,5 +1,6 @@
 using System.Text;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.DataPortability.Import;
 
@@ -26,6 +27,9 @@ public static class ImportFile
     /// <summary>Session id of imported interactions whose source names none.</summary>
     public const string DefaultSessionId = "imported";
 
+    /// <summary>Largest import file accepted (512 MiB): far above any assistant history, and a bound on what a read holds.</summary>
+    public const long MaxBytes = 512L * 1024 * 1024;
+
     private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
 
     /// <summary>Reads and validates <paramref name="path"/>.</summary>
@@ -36,17 +40,7 @@ public static class ImportFile
     /// <exception cref="InvalidInputException">The file is missing, unreadable, or not the kind it looks like.</exception>
     public static ImportPlan Read(string path, DateTimeOffset now, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (Directory.Exists(path))
-        {
-            throw FileRejected("is a directory, not a file");
-        }
-
-        if (!File.Exists(path))
-        {
-            throw FileRejected("does not exist");
-        }
-
-        var fullPath = Path.GetFullPath(path);
+        var fullPath = InputFile.Check("file", path, MaxBytes);
         var header = new byte[SqliteHeader.Length];
         int read;
         using (var stream = File.OpenRead(fullPath))

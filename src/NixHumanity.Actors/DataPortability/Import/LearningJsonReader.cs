@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
 using static NixHumanity.Actors.DataPortability.Import.ImportRows;
 using static NixHumanity.Actors.DataPortability.Import.ImportValues;
@@ -13,6 +14,9 @@ namespace NixHumanity.Actors.DataPortability.Import;
 /// </summary>
 internal static class LearningJsonReader
 {
+    /// <summary>Largest learning.json accepted (64 MiB; the assistant's files are kilobytes to a few megabytes).</summary>
+    public const long MaxBytes = 64L * 1024 * 1024;
+
     private const string Table = "commandHistory";
 
     private static readonly Dictionary<string, string> FieldNames = new(StringComparer.Ordinal)
@@ -56,6 +60,8 @@ internal static class LearningJsonReader
 
     private static JsonDocument Parse(string path)
     {
+        // The document is parsed whole (about seven times its size in memory), so its size is capped.
+        InputFile.Check("file", path, MaxBytes);
         try
         {
             using var stream = File.OpenRead(path);

@@ -44,6 +44,15 @@ internal static class SqliteHistoryReader
             throw ImportFile.FileRejected($"is a damaged SQLite database (quick_check: {check})");
         }
 
+        foreach (var (name, type) in ObjectTypes(connection))
+        {
+            // A view is evaluated on every read: a recursive one never ends, and none is the assistant's schema.
+            if (!string.Equals(type, "table", StringComparison.Ordinal))
+            {
+                throw new InvalidInputException(new CommandRejected(name, $"must be a table (it is a {type})"));
+            }
+        }
+
         var interactionColumns = Columns(connection, "interactions");
         if (interactionColumns.Count == 0)
         {
@@ -114,6 +123,21 @@ internal static class SqliteHistoryReader
                 into.Add(parsed);
             }
         }
+    }
+
+    /// <summary>The type (<c>table</c>, <c>view</c>, …) of each object named like a table the import reads.</summary>
+    private static List<(string Name, string Type)> ObjectTypes(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT lower(name), type FROM sqlite_master WHERE lower(name) IN ('interactions', 'patterns', 'evolution') ORDER BY name";
+        using var reader = command.ExecuteReader();
+        var objects = new List<(string, string)>();
+        while (reader.Read())
+        {
+            objects.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return objects;
     }
 
     private static HashSet<string> Columns(SqliteConnection connection, string table)

@@ -164,4 +164,89 @@ public sealed class ExportSpecs : IDisposable
         result.StdErr.TrimEnd().Should().StartWith("nixh: out: cannot be created: ");
         result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle("one line, no stack trace");
     }
+
+    [Theory]
+    [InlineData("unlisted")]
+    [InlineData("empty-list")]
+    public async Task A_file_the_manifest_does_not_list_is_refused_so_an_entry_cannot_be_dropped_to_hide_a_change(string how)
+    {
+        await using (var tree = ActorTree.Start(Sub("original")))
+        {
+            await RecordDayAsync(tree);
+        }
+
+        (await NixhProcess.RunAsync("export", "--data-dir", Sub("original"), "--user", "maya", "--out", Sub("export"))).ExitCode.Should().Be(0);
+        var manifestPath = Path.Combine(Sub("export"), "manifest.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(manifestPath))!.AsObject();
+        var files = manifest["files"]!.AsArray();
+        if (how == "unlisted")
+        {
+            files.Remove(files.Single(f => f!["path"]!.GetValue<string>() == JournalExport.EventsPath));
+        }
+        else
+        {
+            files.Clear();
+        }
+
+        await File.WriteAllTextAsync(manifestPath, manifest.ToJsonString());
+        await File.AppendAllTextAsync(Path.Combine(Sub("export"), JournalExport.EventsPath), "\n");
+
+        var restore = await NixhProcess.RunAsync("import", Sub("export"), "--data-dir", Sub("restored"), "--user", "maya");
+
+        restore.ExitCode.Should().Be(2);
+        restore.StdErr.Should().StartWith("nixh: manifest: does not list '").And.Contain("every file of an export must be listed and checked");
+        Directory.Exists(Path.Combine(Sub("restored"), "users", "maya")).Should().BeFalse();
+    }
+
+    public static TheoryData<string, string> BrokenEvents => new()
+    {
+        { "other-user", "events[0].userId: must be the restored user 'nora'" },
+        { "huge-text", "events[0].text: must be at most 4096 characters" },
+        { "flow-score", "events[0].flowScore: must be between 0 and 1" },
+        { "hrv", "events[0].hrvCoherence: must be between 0 and 1" },
+        { "old", "events[0].at: must not be before 2000-01-01" },
+        { "future", "events[0].at: must not be more than one day in the future" },
+        { "session", "events[0].sessionId: must match [A-Za-z0-9_-]{1,64}" },
+        { "nul", "events[0].text: must not contain control characters (U+0000 at position 2)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenEvents))]
+    public async Task Restored_events_obey_the_rules_of_live_input_and_a_broken_one_restores_nothing(string broken, string message)
+    {
+        await using var tree = ActorTree.Start(Sub("original"));
+        await RecordDayAsync(tree);
+        var events = (await tree.JournalEventsAsync("maya"))
+            .Select(e => e is InteractionRecorded i ? i with { UserId = "nora" } : e)
+            .ToList();
+        var first = (InteractionRecorded)events[0];
+        events[0] = broken switch
+        {
+            "other-user" => first with { UserId = "bob" },
+            "huge-text" => first with { Text = new string('x', 200_000) },
+            "flow-score" => first with { FlowScore = 7.5 },
+            "hrv" => first with { HrvCoherence = -3 },
+            "old" => first with { At = new DateTimeOffset(1900, 1, 1, 0, 0, 0, TimeSpan.Zero) },
+            "future" => first with { At = new DateTimeOffset(2999, 1, 1, 0, 0, 0, TimeSpan.Zero) },
+            "session" => first with { SessionId = "../../etc" },
+            _ => first with { Text = "ls\0rm -rf /" },
+        };
+
+        var reply = await tree.AskAsync(new RestoreHistory("nora", events));
+
+        reply.Should().BeOfType<CommandRejected>().Which.Message.Should().Be(message);
+        (await tree.JournalEventsAsync("nora")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Events_that_obey_every_rule_restore_into_their_own_user()
+    {
+        await using var tree = ActorTree.Start(Sub("original"));
+        await RecordDayAsync(tree);
+        var events = (await tree.JournalEventsAsync("maya")).Select(e => e is InteractionRecorded i ? i with { UserId = "nora" } : e).ToList();
+
+        var reply = await tree.AskAsync(new RestoreHistory("nora", events));
+
+        reply.Should().BeOfType<HistoryRestored>().Which.Events.Should().Be(events.Count);
+    }
 }

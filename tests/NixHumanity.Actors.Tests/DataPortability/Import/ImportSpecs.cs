@@ -228,15 +228,45 @@ public sealed class ImportSpecs : IDisposable
         { "missing-column", "interactions", "is missing column input_text (not the assistant's schema)" },
         { "truncated-sqlite", "file", "SQLite database" },
         { "missing", "file", "does not exist" },
+        { "directory", "file", "is a directory, not a file" },
+        { "fifo", "file", "must be a regular file (not a pipe, device or socket)" },
+        { "device", "file", "must be a regular file (not a pipe, device or socket)" },
+        { "recursive-view", "interactions", "must be a table (it is a view)" },
+        { "huge-json", "file", "must be at most 67,108,864 bytes" },
     };
 
     [Theory]
     [MemberData(nameof(NotWhatItClaims))]
     public async Task A_file_that_is_not_what_it_claims_is_rejected_and_the_journal_is_unchanged(string kind, string field, string rule)
     {
-        var path = FilePath($"{kind}.db");
+        var path = kind == "device" ? "/dev/zero" : FilePath($"{kind}.db");
         switch (kind)
         {
+            case "directory":
+                Directory.CreateDirectory(path);
+                break;
+            case "fifo":
+                // Opening a FIFO blocks until a writer appears; the import must refuse it without opening it.
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", path))
+                {
+                    await mkfifo.WaitForExitAsync();
+                    mkfifo.ExitCode.Should().Be(0);
+                }
+
+                break;
+            case "recursive-view":
+                Sqlite(path, [], schema:
+                    "CREATE VIEW interactions AS WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n) " +
+                    "SELECT id, '2025-01-01T00:00:00Z' AS timestamp, 'x' AS input_text, NULL AS intent, NULL AS context, NULL AS outcome, NULL AS feedback FROM n;");
+                break;
+            case "huge-json":
+                using (var huge = File.Create(path))
+                {
+                    huge.WriteByte((byte)'{');
+                    huge.SetLength((64L * 1024 * 1024) + 1);
+                }
+
+                break;
             case "text":
                 File.WriteAllText(path, "install vim\ninstall firefox\n");
                 break;
