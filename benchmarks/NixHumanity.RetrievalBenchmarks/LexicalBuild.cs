@@ -14,19 +14,24 @@ internal static class LexicalBuild
     private static readonly string[] _things = ["firefox", "vlc", "python", "docker", "wifi", "bluetooth", "printer", "sound", "steam", "git", "vim", "zoom", "gimp", "kernel", "nvidia"];
     private static readonly string[] _fillers = ["please", "again", "quickly", "for my grandson", "on the laptop", "it stopped working", "like yesterday", "the new one"];
 
+    /// <summary>N distinct short requests and their commands ("install firefox12 on the laptop").</summary>
+    public static List<(string Text, string Command)> Texts(int count, Random random)
+    {
+        var texts = new List<(string, string)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var thing = _things[random.Next(_things.Length)] + (i % 7 == 0 ? "" : i.ToString(CultureInfo.InvariantCulture));
+            texts.Add(($"{_verbs[random.Next(_verbs.Length)]} {thing} {_fillers[random.Next(_fillers.Length)]}", $"nix-env -iA nixpkgs.{thing}"));
+        }
+
+        return texts;
+    }
+
     public static void Run(int documents)
     {
-        var random = new Random(11);
-        var entries = new List<MemoryEntry>(documents);
-        for (var i = 0; i < documents; i++)
-        {
-            var verb = _verbs[random.Next(_verbs.Length)];
-            var thing = _things[random.Next(_things.Length)] + (i % 7 == 0 ? "" : i.ToString(CultureInfo.InvariantCulture));
-            var text = $"{verb} {thing} {_fillers[random.Next(_fillers.Length)]}";
-            var command = $"nix-env -iA nixpkgs.{thing}";
-            var record = new MemoryRecord(command, text, [1f], "bench", DateTimeOffset.UnixEpoch, true);
-            entries.Add(MemoryEntry.Create(VectorMemoryStore.IdFor(command), i, record, i + 1));
-        }
+        var entries = Texts(documents, new Random(11))
+            .Select((m, i) => MemoryEntry.Create(VectorMemoryStore.IdFor(m.Command), i, new MemoryRecord(m.Command, m.Text, [1f], "bench", DateTimeOffset.UnixEpoch, true), i + 1))
+            .ToList();
 
         var builds = new List<double>();
         LexicalChannels? channels = null;
@@ -42,6 +47,14 @@ internal static class LexicalBuild
             builds.Add(watch.Elapsed.TotalMilliseconds);
         }
 
+        var tokenise = System.Diagnostics.Stopwatch.StartNew();
+        var grams = 0;
+        foreach (var entry in entries)
+        {
+            grams += MemoryTokens.Trigrams(MemoryTokens.Words(entry.Text, entry.Command)).Count;
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tokenising alone: {tokenise.Elapsed.TotalMilliseconds:F0} ms ({grams:N0} 3-grams)"));
         var options = new VectorMemoryStoreOptions();
         string[] queries = ["instal fierfox", "sound stopped working", "restart docker again", "python on the laptop", "update nvidia kernel"];
         var queryWatch = Stopwatch.StartNew();

@@ -3,6 +3,7 @@ namespace NixHumanity.RetrievalBenchmarks;
 /// <summary>
 /// Retrieval checks of the memory store (issue 11).
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.RetrievalBenchmarks -- lexical [--docs 100000]
+///        dotnet run -c Release --project benchmarks/NixHumanity.RetrievalBenchmarks -- search [--memories 10000] [--queries 300]
 ///        dotnet run -c Release --project benchmarks/NixHumanity.RetrievalBenchmarks -- quick-check [--set FILE] [--minilm DLL]
 /// <c>lexical</c> times deriving the lexical channels from short memories (what the first text search after opening
 /// a store pays); <c>quick-check</c> ranks the labelled NixOS requests under several fusion weights and prints the
@@ -14,7 +15,7 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: lexical [--docs N] | quick-check [--set FILE] [--minilm DLL]");
+            Console.Error.WriteLine("usage: lexical [--docs N] | search [--memories N] [--queries Q] | quick-check [--set FILE] [--minilm DLL]");
             return 2;
         }
 
@@ -23,6 +24,11 @@ internal static class Program
         {
             case "lexical":
                 LexicalBuild.Run(int.Parse(options.GetValueOrDefault("--docs", "100000"), System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
+            case "search":
+                SearchLatency.Run(
+                    int.Parse(options.GetValueOrDefault("--memories", "10000"), System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(options.GetValueOrDefault("--queries", "300"), System.Globalization.CultureInfo.InvariantCulture));
                 return 0;
             case "quick-check":
                 QuickCheck.Run(options.GetValueOrDefault("--set") ?? DefaultSet(), options.GetValueOrDefault("--minilm"));

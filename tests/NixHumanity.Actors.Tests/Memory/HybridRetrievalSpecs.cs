@@ -181,6 +181,21 @@ public sealed class HybridRetrievalSpecs : IDisposable
         rrfLexical.Search(query, 6).Results.Select(r => r.Id).Should().Equal(lexical.Search(query, 6).Results.Select(r => r.Id));
     }
 
+    [Fact]
+    public void Above_the_hnsw_threshold_the_dense_candidates_come_from_the_graph_and_a_word_match_still_joins_them()
+    {
+        var vectors = TestVectors.Clustered(1200, 30, 0.8, seed: 7);
+        using var store = VectorMemoryStore.Open(Path.Combine(_folder.Folder, "hnsw.duckdb"), Weights(0.2, 0.7, 0.1) with { HnswThreshold = 1000 });
+        store.Upsert(vectors.Select((v, i) => ((long)i + 1, TestVectors.Record($"cmd-{i}", v, text: i == 600 ? "feed the zebrafish" : $"routine task {i}"))).ToList());
+        store.WaitForHnsw(TimeSpan.FromMinutes(5)).Should().BeTrue(store.LastHnswError?.ToString());
+
+        var response = store.Search(new MemoryQuery("zebrafish", vectors[17]), 5);
+
+        response.Strategy.Should().Be(SearchStrategy.Hnsw);
+        response.Results[0].Command.Should().Be("cmd-600", "its word match outweighs the neighbours' cosine at these weights");
+        response.Results.Select(r => r.Command).Should().Contain("cmd-17");
+    }
+
     [Theory]
     [InlineData(-0.1, 0.2, 0.1)]
     [InlineData(0, 0, 0)]

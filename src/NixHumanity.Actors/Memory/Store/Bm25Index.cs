@@ -18,11 +18,26 @@ internal sealed class Bm25Index
     /// <summary>Distinct terms seen (including those whose postings have since emptied).</summary>
     public int Terms => _termIds.Count;
 
+    /// <summary>The id of <paramref name="term"/>, added when new (no string is allocated for a known term).</summary>
+    public int Intern(ReadOnlySpan<char> term)
+    {
+        var lookup = _termIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(term, out var id))
+        {
+            id = _postings.Count;
+            lookup[term] = id;
+            _postings.Add(new Postings());
+        }
+
+        return id;
+    }
+
     /// <summary>
-    /// Indexes document <paramref name="doc"/> with <paramref name="terms"/>, first removing the postings of
-    /// <paramref name="oldTerms"/> (its previous terms; null for a new document). Documents are added in order.
+    /// Indexes document <paramref name="doc"/> with the terms <paramref name="termIds"/> (from <see cref="Intern"/>),
+    /// first removing the postings of <paramref name="oldTermIds"/> (its previous terms; null for a new document).
+    /// Documents are added in order.
     /// </summary>
-    public void Set(int doc, IReadOnlyList<string>? oldTerms, IReadOnlyList<string> terms)
+    public void Set(int doc, List<int>? oldTermIds, List<int> termIds)
     {
         if (doc == _lengths.Count)
         {
@@ -33,33 +48,23 @@ internal sealed class Bm25Index
             throw new ArgumentOutOfRangeException(nameof(doc), doc, "documents are added in order");
         }
 
-        if (oldTerms is not null)
+        if (oldTermIds is not null)
         {
-            foreach (var (term, _) in Counts(oldTerms))
+            foreach (var (id, _) in Counts(oldTermIds))
             {
-                if (_termIds.TryGetValue(term, out var id))
-                {
-                    _postings[id].Remove(doc);
-                }
+                _postings[id].Remove(doc);
             }
 
             _totalLength -= _lengths[doc];
         }
 
-        foreach (var (term, tf) in Counts(terms))
+        foreach (var (id, tf) in Counts(termIds))
         {
-            if (!_termIds.TryGetValue(term, out var id))
-            {
-                id = _postings.Count;
-                _termIds[term] = id;
-                _postings.Add(new Postings());
-            }
-
             _postings[id].Add(doc, tf);
         }
 
-        _lengths[doc] = terms.Count;
-        _totalLength += terms.Count;
+        _lengths[doc] = termIds.Count;
+        _totalLength += termIds.Count;
     }
 
     /// <summary>Forgets every document.</summary>
@@ -123,12 +128,21 @@ internal sealed class Bm25Index
         return new ChannelScores(scores, touched);
     }
 
-    private static Dictionary<string, int> Counts(IReadOnlyList<string> terms)
+    /// <summary>Each distinct id with its count (sorts <paramref name="ids"/> in place; documents are short).</summary>
+    private static List<(int Id, int Count)> Counts(List<int> ids)
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var term in terms)
+        ids.Sort();
+        var counts = new List<(int, int)>(ids.Count);
+        for (var i = 0; i < ids.Count;)
         {
-            counts[term] = counts.GetValueOrDefault(term) + 1;
+            var j = i + 1;
+            while (j < ids.Count && ids[j] == ids[i])
+            {
+                j++;
+            }
+
+            counts.Add((ids[i], j - i));
+            i = j;
         }
 
         return counts;

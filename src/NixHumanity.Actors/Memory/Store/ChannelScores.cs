@@ -16,6 +16,28 @@ internal sealed class ChannelScores(float[] scores, IReadOnlyList<int> matched)
     public float Of(int doc) => doc < scores.Length ? scores[doc] : 0;
 
     /// <summary>The <paramref name="n"/> best matched documents, best first (ties by document number).</summary>
-    public List<int> Top(int n) =>
-        matched.OrderByDescending(doc => scores[doc]).ThenBy(doc => doc).Take(n).ToList();
+    public List<int> Top(int n)
+    {
+        // A bounded heap: a common 3-gram can match most of a large memory, and only the top few are wanted.
+        var worstFirst = Comparer<(float Score, int Doc)>.Create(static (a, b) =>
+            a.Score != b.Score ? a.Score.CompareTo(b.Score) : b.Doc.CompareTo(a.Doc));
+        var heap = new PriorityQueue<int, (float Score, int Doc)>(n + 1, worstFirst);
+        foreach (var doc in matched)
+        {
+            heap.Enqueue(doc, (scores[doc], doc));
+            if (heap.Count > n)
+            {
+                heap.Dequeue();
+            }
+        }
+
+        var top = new List<int>(heap.Count);
+        while (heap.Count > 0)
+        {
+            top.Add(heap.Dequeue());
+        }
+
+        top.Reverse();
+        return top;
+    }
 }

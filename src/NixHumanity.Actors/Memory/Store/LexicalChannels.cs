@@ -19,8 +19,8 @@ internal sealed class LexicalChannels
     {
         var oldWords = old is null ? null : MemoryTokens.Words(old.Text, old.Command);
         var words = MemoryTokens.Words(entry.Text, entry.Command);
-        _words.Set(doc, oldWords, words);
-        _trigrams.Set(doc, oldWords is null ? null : MemoryTokens.Trigrams(oldWords), MemoryTokens.Trigrams(words));
+        _words.Set(doc, oldWords?.ConvertAll(w => _words.Intern(w)), words.ConvertAll(w => _words.Intern(w)));
+        _trigrams.Set(doc, oldWords is null ? null : TrigramIds(oldWords), TrigramIds(words));
     }
 
     /// <summary>Forgets every document.</summary>
@@ -40,5 +40,12 @@ internal sealed class LexicalChannels
         var lexical = options.LexicalWeight > 0 ? _words.Score(words, allowed, options.Bm25K1, options.Bm25B) : ChannelScores.None;
         var typo = options.TypoWeight > 0 ? _trigrams.Score(MemoryTokens.Trigrams(words), allowed, options.Bm25K1, options.Bm25B) : ChannelScores.None;
         return (lexical, typo);
+    }
+
+    private List<int> TrigramIds(List<string> words)
+    {
+        var ids = new List<int>();
+        MemoryTokens.ForEachTrigram(words, gram => ids.Add(_trigrams.Intern(gram)));
+        return ids;
     }
 }

@@ -28,15 +28,27 @@ internal static class MemoryTokens
     public static List<string> Trigrams(IReadOnlyList<string> words)
     {
         var grams = new List<string>();
-        foreach (var word in words)
-        {
-            var padded = "#" + word + "#";
-            for (var i = 0; i + 3 <= padded.Length; i++)
-            {
-                grams.Add(padded.Substring(i, 3));
-            }
-        }
-
+        ForEachTrigram(words, gram => grams.Add(gram.ToString()));
         return grams;
     }
+
+    /// <summary>Calls <paramref name="action"/> with each 3-gram of <see cref="Trigrams"/>, without allocating strings.</summary>
+    public static void ForEachTrigram(IReadOnlyList<string> words, TrigramAction action)
+    {
+        Span<char> padded = stackalloc char[66];
+        foreach (var word in words)
+        {
+            var buffer = word.Length + 2 <= padded.Length ? padded : new char[word.Length + 2];
+            buffer[0] = '#';
+            word.AsSpan().CopyTo(buffer[1..]);
+            buffer[word.Length + 1] = '#';
+            for (var i = 0; i + 3 <= word.Length + 2; i++)
+            {
+                action(buffer.Slice(i, 3));
+            }
+        }
+    }
+
+    /// <summary>Receives one 3-gram.</summary>
+    public delegate void TrigramAction(ReadOnlySpan<char> gram);
 }
