@@ -7,8 +7,13 @@ namespace NixHumanity.Actors.Tests.Cli;
 public sealed class NoNetworkSpecs : IDisposable
 {
     private readonly TempDataDirectory _data = new();
+    private readonly TempDataDirectory _exports = new();
 
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        _data.Dispose();
+        _exports.Dispose();
+    }
 
     private async Task<NixhProcess.Result> OfflineAsync(params string[] args)
     {
@@ -41,7 +46,8 @@ public sealed class NoNetworkSpecs : IDisposable
         await OfflineAsync("preferences", "--user", "nora");
         await OfflineAsync("suggest", "--user", "nora");
         await OfflineAsync("stats");
-        await OfflineAsync("export", "--user", "nora", "--out", Path.Combine(_data.Path, "export"));
+        // Export folders lie outside the data directory.
+        await OfflineAsync("export", "--user", "nora", "--out", Path.Combine(_exports.Path, "export"));
         await OfflineAsync("forget", "--user", "grandma-rose");
 
         JsonDocument.Parse(status.StdOut).RootElement.GetProperty("interactions").GetInt64().Should().Be(2);

@@ -12,6 +12,8 @@ public sealed class WherePredicateSpecs : IDisposable
     [Theory]
     [InlineData("success_rate > 0.8 AND user_satisfaction >= 0.5", "success_rate > 0.8 AND user_satisfaction >= 0.5")]
     [InlineData("SUCCESS_RATE>0.8", "success_rate > 0.8")]
+    [InlineData("text LIKE '%a%b%%c%d%'", "text LIKE '%a%b%%c%d%'")]
+    [InlineData("command ILIKE 'nix_env -i_ %'", "command ILIKE 'nix_env -i_ %'")]
     [InlineData("command LIKE 'nix-env%' or NOT (attempts BETWEEN 1 AND 3)", "command LIKE 'nix-env%' OR NOT (attempts BETWEEN 1 AND 3)")]
     [InlineData("intent IN ('install', 'it''s')", "intent IN ('install', 'it''s')")]
     [InlineData("lower(text) = 'x' AND user_satisfaction IS NOT NULL", "lower (text) = 'x' AND user_satisfaction IS NOT NULL")]
@@ -20,6 +22,8 @@ public sealed class WherePredicateSpecs : IDisposable
 
     [Theory]
     [InlineData("success_rate > 0.8; DROP TABLE command_embeddings", "where: ';' at position 18 is not allowed*")]
+    [InlineData("text LIKE '_%_%_%_%b'", "where: too expensive: a LIKE pattern with '_' may hold at most one '%' (was '_%_%_%_%b'*")]
+    [InlineData("command NOT ILIKE '%a_b%'", "where: too expensive: a LIKE pattern with '_' may hold at most one '%' (was '%a_b%'*")]
     [InlineData("success_rate > 0.8 -- comment", "where: comments are not allowed*")]
     [InlineData("success_rate > 0.8 /* x */", "where: comments are not allowed*")]
     [InlineData("foo > 1", "where: unknown column 'foo'*")]

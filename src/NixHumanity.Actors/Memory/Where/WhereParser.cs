@@ -151,12 +151,41 @@ internal sealed class WhereParser(List<WhereToken> tokens)
                 throw Unexpected("a quoted pattern after LIKE");
             }
 
+            CheckLikePattern(Current.Text);
             _out.EmitString(Current.Text);
             _position++;
             return true;
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// A pattern with '_' may hold at most one run of '%'. DuckDB matches '%'-and-literal patterns in linear time, but
+    /// once a '_' is present it backtracks, once per '%' run: '_%_%_%_%b' over a few thousand characters never
+    /// finishes, and DuckDB checks for an interrupt only between vectors of rows, so no time budget can stop it.
+    /// </summary>
+    private static void CheckLikePattern(string pattern)
+    {
+        if (!pattern.Contains('_', StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var runs = 0;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] == '%' && (i == 0 || pattern[i - 1] != '%'))
+            {
+                runs++;
+            }
+        }
+
+        if (runs > 1)
+        {
+            throw WherePredicate.Error(
+                $"too expensive: a LIKE pattern with '_' may hold at most one '%' (was '{pattern}'; without '_', any number of '%' is fine)");
+        }
     }
 
     private void Between()
