@@ -22,7 +22,7 @@ internal sealed record QualitySet(
             throw new InvalidDataException($"'{path}' has duplicate command ids.");
         }
 
-        var unknown = set.Queries.Where(q => !ids.Contains(q.Expected)).Select(q => q.Expected).ToList();
+        var unknown = set.Queries.SelectMany(q => q.AnswerIds).Where(id => !ids.Contains(id)).ToList();
         if (unknown.Count > 0)
         {
             throw new InvalidDataException($"'{path}' has queries expecting unknown command ids: {string.Join(", ", unknown)}.");
@@ -31,16 +31,27 @@ internal sealed record QualitySet(
         return set;
     }
 
-    /// <summary>Ranks all commands for every query by cosine similarity and scores top-1 and top-3.</summary>
+    /// <summary>The commands and requests of one round (1 = the original 42 commands and 81 requests, on which the n-gram floors were measured).</summary>
+    public QualitySet Round(int round) =>
+        new(Commands.Where(c => c.Round == round).ToList(), Queries.Where(q => q.Round == round).ToList());
+
+    /// <summary>The requests that some command answers (out-of-domain requests excluded).</summary>
+    public IReadOnlyList<QualityQuery> Answerable => Queries.Where(q => q.Expected is not null).ToList();
+
+    /// <summary>
+    /// Ranks all commands for every answerable query by cosine similarity and scores top-1 and top-3 against the
+    /// expected command (the original metric; <see cref="QualityQuery.Accepted"/> is for the retrieval evaluation).
+    /// </summary>
     public QualityResult Evaluate(IEmbedder embedder)
     {
+        var queries = Answerable;
         // A command is represented by its description and the command itself ("… nix-env -iA nixpkgs.firefox").
         var commandVectors = embedder.EmbedBatch(Commands.Select(c => c.Description + " " + c.Command).ToList());
-        var queryVectors = embedder.EmbedBatch(Queries.Select(q => q.Text).ToList());
+        var queryVectors = embedder.EmbedBatch(queries.Select(q => q.Text).ToList());
         var top1 = 0;
         var top3 = 0;
         var misses = new List<string>();
-        for (var q = 0; q < Queries.Count; q++)
+        for (var q = 0; q < queries.Count; q++)
         {
             var ranked = Enumerable.Range(0, Commands.Count)
                 .Select(c => (Id: Commands[c].Id, Score: VectorMath.Dot(queryVectors[q], commandVectors[c])))
@@ -48,7 +59,7 @@ internal sealed record QualitySet(
                 .ThenBy(x => x.Id, StringComparer.Ordinal)
                 .Take(3)
                 .ToList();
-            var rank = ranked.FindIndex(x => x.Id == Queries[q].Expected);
+            var rank = ranked.FindIndex(x => x.Id == queries[q].Expected);
             if (rank == 0)
             {
                 top1++;
@@ -60,22 +71,37 @@ internal sealed record QualitySet(
             }
             else
             {
-                misses.Add($"'{Queries[q].Text}' → expected {Queries[q].Expected}, got {string.Join(", ", ranked.Select(r => $"{r.Id} ({r.Score:0.00})"))}");
+                misses.Add($"'{queries[q].Text}' → expected {queries[q].Expected}, got {string.Join(", ", ranked.Select(r => $"{r.Id} ({r.Score:0.00})"))}");
             }
         }
 
-        return new QualityResult(embedder.Id, Queries.Count, Commands.Count, (double)top1 / Queries.Count, (double)top3 / Queries.Count, misses);
+        return new QualityResult(embedder.Id, queries.Count, Commands.Count, (double)top1 / queries.Count, (double)top3 / queries.Count, misses);
     }
 }
 
+/// <summary>A remembered interaction: the command, a description, and what the person said when it was recorded.</summary>
 internal sealed record QualityCommand(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("command")] string Command,
-    [property: JsonPropertyName("description")] string Description);
+    [property: JsonPropertyName("description")] string Description,
+    [property: JsonPropertyName("said")] string Said,
+    [property: JsonPropertyName("round")] int Round);
 
+/// <summary>
+/// A request, the command it should retrieve (null for an out-of-domain request nothing answers), other commands
+/// that also answer it when it is ambiguous, and its kind (direct, voice, typo, paraphrase, keyword, out-of-domain).
+/// </summary>
 internal sealed record QualityQuery(
     [property: JsonPropertyName("text")] string Text,
-    [property: JsonPropertyName("expected")] string Expected);
+    [property: JsonPropertyName("expected")] string? Expected,
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("round")] int Round,
+    [property: JsonPropertyName("accepted")] IReadOnlyList<string>? Accepted = null)
+{
+    /// <summary>Every command id that answers this request (empty for out-of-domain requests).</summary>
+    public IReadOnlyList<string> AnswerIds =>
+        Expected is null ? [] : [Expected, .. Accepted ?? []];
+}
 
 internal sealed record QualityResult(string EmbedderId, int Queries, int Commands, double Top1, double Top3, IReadOnlyList<string> Top3Misses)
 {

@@ -1,0 +1,58 @@
+using NixHumanity.Actors.Memory.Store;
+using NixHumanity.Actors.Tests.Embeddings;
+
+namespace NixHumanity.RetrievalEvaluation;
+
+/// <summary>
+/// The labelled NixOS set through a real store: every remembered interaction is recorded (its command, the phrase
+/// the person said, that phrase's embedding), every request is searched through the store's public search, and the
+/// returned commands are compared with the expected ones. Requests are grouped by kind; out-of-domain requests
+/// (nothing answers them) measure abstention.
+/// </summary>
+internal sealed class NixOsEvaluation(QualitySet set, IReadOnlyList<SearchConfiguration> configurations, string workFolder)
+{
+    /// <summary>Results asked of every search (the report shows top 1, 3 and 5).</summary>
+    public const int K = 10;
+
+    private static readonly DateTimeOffset Recorded = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Records the set with <paramref name="candidate"/> and evaluates every configuration.</summary>
+    public (IReadOnlyList<EvaluationRow> Rows, EmbeddingTiming Timing) Run(EmbedderCandidate candidate)
+    {
+        var folder = Path.Combine(workFolder, "nixos", candidate.Embedder.Id.Replace(':', '_'));
+        Directory.CreateDirectory(folder);
+        var storePath = Path.Combine(folder, VectorMemoryStore.FileName);
+        var texts = set.Commands.Select(c => c.Said).Concat(set.Queries.Select(q => q.Text)).ToList();
+        var (vectors, seconds) = Timed.EmbedAll(candidate.Embedder, texts);
+        var memoryVectors = vectors.Take(set.Commands.Count).ToArray();
+        var queryVectors = vectors.Skip(set.Commands.Count).ToArray();
+        using (var store = VectorMemoryStore.Open(storePath))
+        {
+            var batch = set.Commands
+                .Select((c, i) => ((long)(i + 1), new MemoryRecord(c.Command, c.Said, memoryVectors[i], candidate.Embedder.Id, Recorded.AddMinutes(i), Succeeded: true)))
+                .ToList();
+            store.Upsert(batch);
+        }
+
+        var idByCommand = set.Commands.ToDictionary(c => c.Command.Trim(), c => c.Id, StringComparer.Ordinal);
+        var rows = configurations
+            .Select(configuration => new EvaluationRow(candidate.Label, candidate.Embedder.Id, configuration, Evaluate(configuration, storePath, queryVectors, idByCommand)))
+            .ToList();
+        return (rows, new EmbeddingTiming(candidate.Label, "NixOS set", texts.Count, seconds));
+    }
+
+    private ScoreCard Evaluate(SearchConfiguration configuration, string storePath, float[][] queryVectors, Dictionary<string, string> idByCommand)
+    {
+        using var store = VectorMemoryStore.Open(storePath, configuration.Options);
+        var card = new ScoreCard();
+        for (var i = 0; i < set.Queries.Count; i++)
+        {
+            var query = set.Queries[i];
+            var (answer, milliseconds) = Timed.Run(() => configuration.Search(store, query.Text, queryVectors[i], K));
+            var ranked = answer.Commands.Select(c => idByCommand[c]).ToList();
+            card.Add(new QueryOutcome(query.Kind, ranked, query.AnswerIds.ToHashSet(StringComparer.Ordinal), answer.Abstained, milliseconds));
+        }
+
+        return card;
+    }
+}

@@ -1,0 +1,18 @@
+using NixHumanity.RetrievalEvaluation;
+
+// One command, every embedder and search configuration side by side, results into docs/benchmarks-retrieval.md:
+//   dotnet run -c Release --project benchmarks/NixHumanity.RetrievalEvaluation [-- --locomo PATH]
+var root = EvaluationRun.FindRepositoryRoot();
+EvaluationArguments arguments;
+try
+{
+    arguments = EvaluationArguments.Parse(args, root);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+new EvaluationRun(root, arguments, Console.Out).Run();
+return 0;
