@@ -18,6 +18,24 @@ internal sealed class LocomoEvaluation(IReadOnlyList<LocomoConversation> convers
     /// <summary>Records every conversation with <paramref name="candidate"/> and evaluates every configuration.</summary>
     public (IReadOnlyList<EvaluationRow> Rows, EmbeddingTiming Timing) Run(EmbedderCandidate candidate, TextWriter log)
     {
+        var recorded = Record(candidate, log);
+        var rows = new List<EvaluationRow>();
+        foreach (var configuration in configurations)
+        {
+            var card = Evaluate(configuration, recorded);
+            rows.Add(new EvaluationRow(candidate.Label, candidate.Embedder.Id, configuration, card));
+            log.WriteLine($"  LoCoMo {configuration.Name}: hit@10 {card.Overall.Hit10:0.000}");
+        }
+
+        return (rows, recorded.Timing);
+    }
+
+    /// <summary>
+    /// Embeds every turn and question once with <paramref name="candidate"/> and records one store per
+    /// conversation, so that any number of configurations can then be evaluated on the same vectors.
+    /// </summary>
+    public RecordedLocomo Record(EmbedderCandidate candidate, TextWriter log)
+    {
         var turnTexts = conversations.SelectMany(c => c.Turns.Select(t => t.MemoryText)).ToList();
         var (turnVectors, seconds) = Timed.EmbedAll(candidate.Embedder, turnTexts);
         log.WriteLine($"  LoCoMo: embedded {turnTexts.Count} turns in {seconds:0.0} s");
@@ -30,22 +48,21 @@ internal sealed class LocomoEvaluation(IReadOnlyList<LocomoConversation> convers
             turnOffset += conversation.Turns.Count;
         }
 
-        var rows = new List<EvaluationRow>();
-        foreach (var configuration in configurations)
-        {
-            var card = new ScoreCard();
-            var questionOffset = 0;
-            for (var c = 0; c < conversations.Count; c++)
-            {
-                Evaluate(configuration, stores[c], conversations[c], questionVectors.AsSpan(questionOffset, conversations[c].Questions.Count).ToArray(), card);
-                questionOffset += conversations[c].Questions.Count;
-            }
+        return new RecordedLocomo(stores, questionVectors, new EmbeddingTiming(candidate.Label, "LoCoMo turns", turnTexts.Count, seconds));
+    }
 
-            rows.Add(new EvaluationRow(candidate.Label, candidate.Embedder.Id, configuration, card));
-            log.WriteLine($"  LoCoMo {configuration.Name}: hit@10 {card.Overall.Hit10:0.000}");
+    /// <summary>Searches every question in its conversation's recorded store under <paramref name="configuration"/>.</summary>
+    public ScoreCard Evaluate(SearchConfiguration configuration, RecordedLocomo recorded)
+    {
+        var card = new ScoreCard();
+        var questionOffset = 0;
+        for (var c = 0; c < conversations.Count; c++)
+        {
+            Evaluate(configuration, recorded.StorePaths[c], conversations[c], recorded.QuestionVectors.AsSpan(questionOffset, conversations[c].Questions.Count).ToArray(), card);
+            questionOffset += conversations[c].Questions.Count;
         }
 
-        return (rows, new EmbeddingTiming(candidate.Label, "LoCoMo turns", turnTexts.Count, seconds));
+        return card;
     }
 
     /// <summary>The report group of a category.</summary>
@@ -71,7 +88,13 @@ internal sealed class LocomoEvaluation(IReadOnlyList<LocomoConversation> convers
         {
             var question = conversation.Questions[q];
             var (answer, milliseconds) = Timed.Run(() => configuration.Search(store, question.Text, questionVectors[q], K));
-            card.Add(new QueryOutcome(Group(question.Category), answer.Commands, question.Evidence, answer.Abstained, milliseconds));
+            card.Add(new QueryOutcome(Group(question.Category), answer.Commands, question.Evidence, answer.Abstained, milliseconds, answer.BestConfidence));
         }
     }
 }
+
+/// <summary>LoCoMo recorded once: one store per conversation and every question's embedding.</summary>
+/// <param name="StorePaths">The stores, in the conversations' order.</param>
+/// <param name="QuestionVectors">Every question's embedding, conversation after conversation.</param>
+/// <param name="Timing">How long embedding the turns took.</param>
+internal sealed record RecordedLocomo(IReadOnlyList<string> StorePaths, float[][] QuestionVectors, EmbeddingTiming Timing);

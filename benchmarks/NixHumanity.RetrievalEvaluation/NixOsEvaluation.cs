@@ -19,6 +19,19 @@ internal sealed class NixOsEvaluation(QualitySet set, IReadOnlyList<SearchConfig
     /// <summary>Records the set with <paramref name="candidate"/> and evaluates every configuration.</summary>
     public (IReadOnlyList<EvaluationRow> Rows, EmbeddingTiming Timing) Run(EmbedderCandidate candidate)
     {
+        var recorded = Record(candidate);
+        var rows = configurations
+            .Select(configuration => new EvaluationRow(candidate.Label, candidate.Embedder.Id, configuration, Evaluate(configuration, recorded)))
+            .ToList();
+        return (rows, recorded.Timing);
+    }
+
+    /// <summary>
+    /// Embeds the set once with <paramref name="candidate"/> and records its interactions in a store, so that any
+    /// number of configurations can then be evaluated on the same vectors (<see cref="Evaluate"/>).
+    /// </summary>
+    public RecordedNixOs Record(EmbedderCandidate candidate)
+    {
         var folder = Path.Combine(workFolder, "nixos", candidate.Embedder.Id.Replace(':', '_'));
         Directory.CreateDirectory(folder);
         var storePath = Path.Combine(folder, VectorMemoryStore.FileName);
@@ -34,25 +47,29 @@ internal sealed class NixOsEvaluation(QualitySet set, IReadOnlyList<SearchConfig
             store.Upsert(batch);
         }
 
-        var idByCommand = set.Commands.ToDictionary(c => c.Command.Trim(), c => c.Id, StringComparer.Ordinal);
-        var rows = configurations
-            .Select(configuration => new EvaluationRow(candidate.Label, candidate.Embedder.Id, configuration, Evaluate(configuration, storePath, queryVectors, idByCommand)))
-            .ToList();
-        return (rows, new EmbeddingTiming(candidate.Label, "NixOS set", texts.Count, seconds));
+        return new RecordedNixOs(storePath, queryVectors, new EmbeddingTiming(candidate.Label, "NixOS set", texts.Count, seconds));
     }
 
-    private ScoreCard Evaluate(SearchConfiguration configuration, string storePath, float[][] queryVectors, Dictionary<string, string> idByCommand)
+    /// <summary>Searches every request of the set in the recorded store under <paramref name="configuration"/>.</summary>
+    public ScoreCard Evaluate(SearchConfiguration configuration, RecordedNixOs recorded)
     {
-        using var store = VectorMemoryStore.Open(storePath, configuration.Options);
+        var idByCommand = set.Commands.ToDictionary(c => c.Command.Trim(), c => c.Id, StringComparer.Ordinal);
+        using var store = VectorMemoryStore.Open(recorded.StorePath, configuration.Options);
         var card = new ScoreCard();
         for (var i = 0; i < set.Queries.Count; i++)
         {
             var query = set.Queries[i];
-            var (answer, milliseconds) = Timed.Run(() => configuration.Search(store, query.Text, queryVectors[i], K));
+            var (answer, milliseconds) = Timed.Run(() => configuration.Search(store, query.Text, recorded.QueryVectors[i], K));
             var ranked = answer.Commands.Select(c => idByCommand[c]).ToList();
-            card.Add(new QueryOutcome(query.Kind, ranked, query.AnswerIds.ToHashSet(StringComparer.Ordinal), answer.Abstained, milliseconds));
+            card.Add(new QueryOutcome(query.Kind, ranked, query.AnswerIds.ToHashSet(StringComparer.Ordinal), answer.Abstained, milliseconds, answer.BestConfidence));
         }
 
         return card;
     }
 }
+
+/// <summary>The NixOS set recorded once: the store's file and every request's embedding.</summary>
+/// <param name="StorePath">The store holding the remembered interactions.</param>
+/// <param name="QueryVectors">The requests' embeddings, in the set's order.</param>
+/// <param name="Timing">How long embedding took.</param>
+internal sealed record RecordedNixOs(string StorePath, float[][] QueryVectors, EmbeddingTiming Timing);

@@ -9,12 +9,14 @@ namespace NixHumanity.RetrievalEvaluation;
 /// <param name="Relevant">The ids that answer the question; empty for an unanswerable one.</param>
 /// <param name="Abstained">True when the search said nothing remembered is relevant.</param>
 /// <param name="SearchMilliseconds">Wall time of the search call.</param>
+/// <param name="BestConfidence">The store's highest candidate confidence (what its abstention threshold is compared with).</param>
 internal sealed record QueryOutcome(
     string Group,
     IReadOnlyList<string> Ranked,
     IReadOnlySet<string> Relevant,
     bool Abstained,
-    double SearchMilliseconds)
+    double SearchMilliseconds,
+    double BestConfidence = 0)
 {
     /// <summary>Whether some memory answers the question.</summary>
     public bool Answerable => Relevant.Count > 0;
@@ -99,6 +101,17 @@ internal sealed class ScoreCard
 
     /// <summary>Median wall time of the search calls, in milliseconds.</summary>
     public double SearchP50Milliseconds => RetrievalMetrics.Median(_outcomes.Select(o => o.SearchMilliseconds).ToList());
+
+    /// <summary>
+    /// What a store opened with <c>AbstainBelow = threshold</c> would abstain on, from the confidences this card
+    /// recorded: the share of the unanswerable questions (correct abstentions) and of the answerable ones (wrong).
+    /// </summary>
+    public (double Correct, double Wrong) AbstentionAt(double threshold)
+    {
+        var unanswerable = _outcomes.Where(o => !o.Answerable).ToList();
+        var answerable = _outcomes.Where(o => o.Answerable).ToList();
+        return (Mean(unanswerable, o => o.BestConfidence < threshold ? 1 : 0), Mean(answerable, o => o.BestConfidence < threshold ? 1 : 0));
+    }
 
     /// <summary>The metrics of <paramref name="outcomes"/>; shares over an empty set are NaN.</summary>
     public static Scores Score(IReadOnlyList<QueryOutcome> outcomes)

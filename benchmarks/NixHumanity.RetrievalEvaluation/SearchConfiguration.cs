@@ -20,7 +20,7 @@ internal sealed record SearchConfiguration(string Name, string Explanation, Vect
     public SearchAnswer Search(VectorMemoryStore store, string text, float[] vector, int k)
     {
         var response = store.Search(new MemoryQuery(text, vector), k);
-        return new SearchAnswer(response.Results.Select(r => r.Command).ToList(), response.Abstained);
+        return new SearchAnswer(response.Results.Select(r => r.Command).ToList(), response.Abstained, response.BestConfidence);
     }
 
     /// <summary>
@@ -50,4 +50,5 @@ internal sealed record SearchConfiguration(string Name, string Explanation, Vect
 /// <summary>What a search returned: the commands best first, and whether it abstained.</summary>
 /// <param name="Commands">The returned memories' commands, best first.</param>
 /// <param name="Abstained">True when the store said nothing remembered is relevant.</param>
-internal sealed record SearchAnswer(IReadOnlyList<string> Commands, bool Abstained);
+/// <param name="BestConfidence">The highest confidence among the candidates, which the store compares with its threshold.</param>
+internal sealed record SearchAnswer(IReadOnlyList<string> Commands, bool Abstained, double BestConfidence);
