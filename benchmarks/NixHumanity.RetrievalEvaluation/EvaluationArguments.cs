@@ -9,13 +9,15 @@ namespace NixHumanity.RetrievalEvaluation;
 /// <param name="OnnxModel">An extra all-MiniLM-L6-v2-shaped ONNX file to measure beside the other embedders, or null.</param>
 /// <param name="OnnxSha256">Its expected sha256 when it is not one of the published exports the project knows.</param>
 /// <param name="Raw">The arguments as given, for the report.</param>
+/// <param name="Sweep">Run the weight sweep with the default embedder (printed, the report is left alone) instead of the evaluation.</param>
 internal sealed record EvaluationArguments(
     string LocomoPath,
     string OutputPath,
     int? Conversations,
     string? OnnxModel,
     string? OnnxSha256,
-    IReadOnlyList<string> Raw)
+    IReadOnlyList<string> Raw,
+    bool Sweep = false)
 {
     /// <summary>The usage text.</summary>
     public const string Usage = """
@@ -25,6 +27,8 @@ internal sealed record EvaluationArguments(
           --conversations N    only the first N LoCoMo conversations (a quick trial; the report says so)
           --onnx-model PATH    also measure this all-MiniLM-L6-v2-shaped ONNX file through the project's ONNX embedder
           --onnx-sha256 HEX    its sha256, when it is not one of the published exports the project knows
+          --sweep              embed both sets once with the default embedder and print a grid of fusion weights
+                               and abstention thresholds (the figures that choose the defaults); the report is not touched
         """;
 
     /// <summary>Parses <paramref name="args"/>; paths are relative to <paramref name="repositoryRoot"/>.</summary>
@@ -36,8 +40,15 @@ internal sealed record EvaluationArguments(
         int? conversations = null;
         string? onnxModel = null;
         string? onnxSha256 = null;
+        var sweep = false;
         for (var i = 0; i < args.Count; i++)
         {
+            if (args[i] == "--sweep")
+            {
+                sweep = true;
+                continue;
+            }
+
             var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
             switch (args[i])
             {
@@ -65,6 +76,6 @@ internal sealed record EvaluationArguments(
             i++;
         }
 
-        return new EvaluationArguments(Path.GetFullPath(locomo), Path.GetFullPath(output), conversations, onnxModel, onnxSha256, args);
+        return new EvaluationArguments(Path.GetFullPath(locomo), Path.GetFullPath(output), conversations, onnxModel, onnxSha256, args, sweep);
     }
 }

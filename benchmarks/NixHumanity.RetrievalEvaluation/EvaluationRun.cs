@@ -27,6 +27,29 @@ internal sealed class EvaluationRun(string root, EvaluationArguments arguments, 
         throw new DirectoryNotFoundException("NixHumanity.Actors.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>Runs the weight sweep with the default embedder, printing its figures (the report is not touched).</summary>
+    public void Sweep()
+    {
+        var work = Path.Combine(Path.GetTempPath(), "nixh-retrieval-sweep-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            var set = QualitySet.Load(Path.Combine([root, .. NixOsSetFile.Split('/')]));
+            var (conversations, summary) = LoadLocomo();
+            if (conversations is null)
+            {
+                throw new FileNotFoundException(summary, arguments.LocomoPath);
+            }
+
+            log.WriteLine(summary);
+            WeightSweep.RunWithDefaultEmbedder(new NixOsEvaluation(set, [], work), new LocomoEvaluation(conversations, [], work), log);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
     /// <summary>Runs everything and writes the report.</summary>
     public void Run()
     {

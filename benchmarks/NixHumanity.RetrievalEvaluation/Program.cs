@@ -14,5 +14,14 @@ catch (ArgumentException ex)
     return 2;
 }
 
-new EvaluationRun(root, arguments, Console.Out).Run();
+var run = new EvaluationRun(root, arguments, Console.Out);
+if (arguments.Sweep)
+{
+    run.Sweep();
+}
+else
+{
+    run.Run();
+}
+
 return 0;
