@@ -9,7 +9,8 @@ public sealed class MiniLmQualitySpecs(PackagedMiniLmFixture model, ITestOutputH
     [Fact]
     public void MiniLm_top1_and_top3_accuracy_on_the_labelled_set_beat_the_ngrams()
     {
-        var result = QualitySet.Load(EmbeddingTestFiles.QualitySet).Evaluate(model.Embedder);
+        // The floors were measured on the original 81 requests (round 1); the grown set is measured by the retrieval evaluation.
+        var result = QualitySet.Load(EmbeddingTestFiles.QualitySet).Round(1).Evaluate(model.Embedder);
 
         output.WriteLine(result.ToString());
         foreach (var miss in result.Top3Misses)

@@ -22,6 +22,9 @@ public sealed class WherePredicateSpecs : IDisposable
 
     [Theory]
     [InlineData("success_rate > 0.8; DROP TABLE command_embeddings", "where: ';' at position 18 is not allowed*")]
+    [InlineData("NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT NOT attempts > 1", "where: nested more than 32 levels deep")]
+    [InlineData("lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(lower(text))))))))))))))))))))))))))))))))) = 'x'", "where: nested more than 32 levels deep")]
+    [InlineData("attempts > - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - 1", "where: nested more than 32 levels deep")]
     [InlineData("text LIKE '_%_%_%_%b'", "where: too expensive: a LIKE pattern with '_' may hold at most one '%' (was '_%_%_%_%b'*")]
     [InlineData("command NOT ILIKE '%a_b%'", "where: too expensive: a LIKE pattern with '_' may hold at most one '%' (was '%a_b%'*")]
     [InlineData("success_rate > 0.8 -- comment", "where: comments are not allowed*")]

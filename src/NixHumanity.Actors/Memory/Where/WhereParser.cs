@@ -46,11 +46,7 @@ internal sealed class WhereParser(List<WhereToken> tokens)
 
     private void Expression()
     {
-        if (++_depth > MaxDepth)
-        {
-            throw WherePredicate.Error($"nested more than {MaxDepth} levels deep");
-        }
-
+        Enter();
         Conjunction();
         while (IsKeyword("or"))
         {
@@ -59,6 +55,18 @@ internal sealed class WhereParser(List<WhereToken> tokens)
         }
 
         _depth--;
+    }
+
+    /// <summary>
+    /// One more level of nesting: parentheses, NOT, unary signs and function calls all count, so no chain of them
+    /// (245 NOTs, 140 nested lower(…)) can make the parser, or DuckDB's, recurse without bound.
+    /// </summary>
+    private void Enter()
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw WherePredicate.Error($"nested more than {MaxDepth} levels deep");
+        }
     }
 
     private void Conjunction()
@@ -76,7 +84,9 @@ internal sealed class WhereParser(List<WhereToken> tokens)
         if (IsKeyword("not"))
         {
             Take("NOT");
+            Enter();
             Negation();
+            _depth--;
             return;
         }
 
@@ -240,7 +250,9 @@ internal sealed class WhereParser(List<WhereToken> tokens)
         if (Current is { Kind: WhereTokenKind.Symbol, Text: "-" or "+" })
         {
             Take(Current.Text);
+            Enter();
             Unary();
+            _depth--;
             return;
         }
 
@@ -314,6 +326,7 @@ internal sealed class WhereParser(List<WhereToken> tokens)
 
         Take(name);
         Take("(");
+        Enter();
         if (!IsSymbol(")"))
         {
             Additive();
@@ -324,6 +337,7 @@ internal sealed class WhereParser(List<WhereToken> tokens)
             }
         }
 
+        _depth--;
         Expect(")");
     }
 
