@@ -48,16 +48,7 @@ public static class OutputFolder
             throw Reject(field, "must be a new or empty folder");
         }
 
-        try
-        {
-            Directory.CreateDirectory(full);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Reject(field, $"cannot be created: {ex.Message}");
-        }
-
-        return full;
+        return Create(field, full);
     }
 
     /// <summary>
@@ -82,16 +73,7 @@ public static class OutputFolder
             return full;
         }
 
-        try
-        {
-            Directory.CreateDirectory(full);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw Reject(field, $"cannot be created: {ex.Message}");
-        }
-
-        return full;
+        return Create(field, full);
     }
 
     /// <summary>
@@ -137,6 +119,20 @@ public static class OutputFolder
         var combined = Path.Combine(RealPath(parent), Path.GetFileName(directory));
         var target = new DirectoryInfo(combined).ResolveLinkTarget(returnFinalTarget: true);
         return target is null ? combined : RealPath(Path.GetFullPath(target.FullName));
+    }
+
+    private static string Create(string field, string full)
+    {
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Reject(field, $"cannot be created: {ex.Message}");
+        }
+
+        return full;
     }
 
     private static InvalidInputException Reject(string field, string rule) => new(new CommandRejected(field, rule));

@@ -58,12 +58,7 @@ public static class ImportRules
     /// <summary>The first rule an imported interaction breaks, or null.</summary>
     public static CommandRejected? Check(ImportedInteraction row, DateTimeOffset now) => InputRules.FirstOf(
         Key(row.ImportKey),
-        InputRules.Id("sessionId", row.SessionId),
-        InputRules.RequiredText("text", row.Text),
-        InputRules.OptionalText("command", row.Command),
-        InputRules.OptionalText("intent", row.Intent),
-        InputRules.OptionalText("commandType", row.CommandType),
-        Enum.IsDefined(row.Outcome) ? null : new CommandRejected("outcome", InteractionOutcomes.Rule),
+        InteractionContent(row.SessionId, row.Text, row.Command, row.Intent, row.CommandType, row.Outcome),
         InputRules.OptionalUnitScore("satisfaction", row.Satisfaction),
         InputRules.Timestamp("at", row.At, now));
 
@@ -82,6 +77,19 @@ public static class ImportRules
         InputRules.RequiredText("metricName", row.MetricName, InputRules.MaxShortFieldLength),
         double.IsFinite(row.Value) ? null : new CommandRejected("value", "must be a finite number (not NaN or infinity)"),
         InputRules.Timestamp("measuredAt", row.MeasuredAt, now));
+
+    /// <summary>
+    /// The rules of what an interaction says, shared by a live recording, an imported row and a restored event:
+    /// session id, text, command, intent, command type and outcome.
+    /// </summary>
+    internal static CommandRejected? InteractionContent(
+        string? sessionId, string? text, string? command, string? intent, string? commandType, InteractionOutcome outcome) => InputRules.FirstOf(
+        InputRules.Id("sessionId", sessionId),
+        InputRules.RequiredText("text", text),
+        InputRules.OptionalText("command", command),
+        InputRules.OptionalText("intent", intent),
+        InputRules.OptionalText("commandType", commandType),
+        Enum.IsDefined(outcome) ? null : new CommandRejected("outcome", InteractionOutcomes.Rule));
 
     /// <summary>An import key must be <see cref="ImportKeys.Length"/> lower-case hex digits.</summary>
     internal static CommandRejected? Key(string? key) =>

@@ -46,19 +46,15 @@ public static class RestoreRules
         NotificationDelivered e => Notification(e.NotificationId, e.Source, e.At, now),
         NotificationDeferred e => Notification(e.NotificationId, e.Source, e.At, now),
         NotificationReleased e => InputRules.FirstOf(Notification(e.NotificationId, e.Source, e.At, now), InputRules.Timestamp("deferredAt", e.DeferredAt, now)),
-        FlowStarted e => InputRules.FirstOf(Score("flowScore", e.FlowScore), InputRules.Timestamp("at", e.At, now)),
+        FlowStarted e => InputRules.FirstOf(InputRules.OptionalUnitScore("flowScore", e.FlowScore), InputRules.Timestamp("at", e.At, now)),
         FlowEnded e => InputRules.FirstOf(
-            Score("flowScore", e.FlowScore),
+            InputRules.OptionalUnitScore("flowScore", e.FlowScore),
             InputRules.RequiredText("reason", e.Reason, InputRules.MaxShortFieldLength),
             InputRules.Timestamp("startedAt", e.StartedAt, now),
             InputRules.Timestamp("at", e.At, now)),
+        // The imported row's own rules, then the event's time.
         PatternImported e => InputRules.FirstOf(
-            ImportRules.Key(e.ImportKey),
-            InputRules.RequiredText("patternType", e.PatternType, InputRules.MaxShortFieldLength),
-            InputRules.OptionalText("patternData", e.PatternData, ImportRules.MaxPatternDataLength),
-            InputRules.OptionalUnitScore("confidence", e.Confidence),
-            e.UsageCount is < 0 ? new CommandRejected("usageCount", "must not be negative") : null,
-            e.LastUsed is { } lastUsed ? InputRules.Timestamp("lastUsed", lastUsed, now) : null,
+            ImportRules.Check(new ImportedPattern(e.ImportKey, e.PatternType, e.PatternData, e.Confidence, e.UsageCount, e.LastUsed), now),
             InputRules.Timestamp("at", e.At, now)),
         MetricImported e => InputRules.FirstOf(
             ImportRules.Key(e.ImportKey),
@@ -73,16 +69,11 @@ public static class RestoreRules
         // The event names its person; restoring it under another would credit one person's history to another.
         string.Equals(e.UserId, userId, StringComparison.Ordinal) ? null : new CommandRejected("userId", $"must be the restored user '{userId}'"),
         InputRules.RequiredText("interactionId", e.InteractionId, InputRules.MaxShortFieldLength),
-        InputRules.Id("sessionId", e.SessionId),
-        InputRules.RequiredText("text", e.Text),
-        InputRules.OptionalText("command", e.Command),
-        InputRules.OptionalText("intent", e.Intent),
-        InputRules.OptionalText("commandType", e.CommandType),
-        Enum.IsDefined(e.Outcome) ? null : new CommandRejected("outcome", InteractionOutcomes.Rule),
+        ImportRules.InteractionContent(e.SessionId, e.Text, e.Command, e.Intent, e.CommandType, e.Outcome),
         InputRules.OptionalUnitScore("suppliedFlowScore", e.SuppliedFlowScore),
         InputRules.OptionalUnitScore("hrvCoherence", e.HrvCoherence),
         InputRules.OptionalUnitScore("attention", e.Attention),
-        Score("flowScore", e.FlowScore),
+        InputRules.OptionalUnitScore("flowScore", e.FlowScore),
         e.ImportKey is null ? null : ImportRules.Key(e.ImportKey),
         InputRules.OptionalUnitScore("satisfaction", e.Satisfaction),
         InputRules.Timestamp("at", e.At, now));
@@ -91,6 +82,4 @@ public static class RestoreRules
         InputRules.RequiredText("notificationId", id, InputRules.MaxShortFieldLength),
         InputRules.RequiredText("source", source, InputRules.MaxShortFieldLength),
         InputRules.Timestamp("at", at, now));
-
-    private static CommandRejected? Score(string field, double value) => InputRules.OptionalUnitScore(field, value);
 }

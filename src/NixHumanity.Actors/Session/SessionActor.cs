@@ -66,12 +66,7 @@ public sealed class SessionActor : ReceivePersistentActor
         var now = _clock.GetUtcNow();
         var at = cmd.Timestamp ?? now;
         var rejection = InputRules.FirstOf(
-            InputRules.Id("sessionId", cmd.SessionId),
-            InputRules.RequiredText("text", cmd.Text),
-            InputRules.OptionalText("command", cmd.Command),
-            InputRules.OptionalText("intent", cmd.Intent),
-            InputRules.OptionalText("commandType", cmd.CommandType),
-            Enum.IsDefined(cmd.Outcome) ? null : new CommandRejected("outcome", InteractionOutcomes.Rule),
+            ImportRules.InteractionContent(cmd.SessionId, cmd.Text, cmd.Command, cmd.Intent, cmd.CommandType, cmd.Outcome),
             InputRules.OptionalUnitScore("flowScore", cmd.FlowScore),
             InputRules.OptionalUnitScore("hrvCoherence", cmd.HrvCoherence),
             InputRules.OptionalUnitScore("attention", cmd.Attention),
