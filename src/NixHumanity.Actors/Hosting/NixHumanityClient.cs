@@ -68,8 +68,11 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
             return (await AskAsync<AnalyticsRows>(new RunAnalyticsQuery(userId, queryName), cancellationToken).ConfigureAwait(false)).Result;
         }
 
+        // Users with a journal whose projections have not created their folder yet count too.
+        var journalUsers = await SessionHistory.UserIdsAsync(system, cancellationToken).ConfigureAwait(false);
+        var users = KnownUsers().Union(journalUsers.Where(InputRules.IsValidId)).Order(StringComparer.Ordinal).ToList();
         var perUser = new List<(string UserId, QueryResult Result)>();
-        foreach (var user in KnownUsers())
+        foreach (var user in users)
         {
             var rows = await AskAsync<AnalyticsRows>(new RunAnalyticsQuery(user, queryName), cancellationToken).ConfigureAwait(false);
             perUser.Add((user, rows.Result));

@@ -20,24 +20,32 @@ public static class SessionHistory
     public static async Task<IReadOnlyDictionary<string, long>> EventCountsAsync(ActorSystem system, CancellationToken cancellationToken = default)
     {
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        var prefix = SessionActor.PersistenceIdFor("");
-        var ids = new List<string>();
-        await journal.CurrentPersistenceIds()
-            .RunForeach(id => { if (id.StartsWith(prefix, StringComparison.Ordinal)) ids.Add(id); }, system.Materializer())
-            .WaitAsync(cancellationToken)
-            .ConfigureAwait(false);
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var id in ids)
+        foreach (var userId in await UserIdsAsync(system, cancellationToken).ConfigureAwait(false))
         {
             var events = 0L;
-            await journal.CurrentEventsByPersistenceId(id, 0, long.MaxValue)
+            await journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), 0, long.MaxValue)
                 .RunForeach(_ => events++, system.Materializer())
                 .WaitAsync(cancellationToken)
                 .ConfigureAwait(false);
-            counts[id[prefix.Length..]] = events;
+            counts[userId] = events;
         }
 
         return counts;
+    }
+
+    /// <summary>The users that have a session journal (the journal is the record of who exists, not the folders the
+    /// projections create once they start).</summary>
+    public static async Task<IReadOnlyList<string>> UserIdsAsync(ActorSystem system, CancellationToken cancellationToken = default)
+    {
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var prefix = SessionActor.PersistenceIdFor("");
+        var users = new List<string>();
+        await journal.CurrentPersistenceIds()
+            .RunForeach(id => { if (id.StartsWith(prefix, StringComparison.Ordinal)) users.Add(id[prefix.Length..]); }, system.Materializer())
+            .WaitAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return users;
     }
 
     /// <summary>Every event of <paramref name="userId"/>'s session from <paramref name="fromSequenceNr"/> on, in order.</summary>
