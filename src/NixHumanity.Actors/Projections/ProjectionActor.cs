@@ -56,6 +56,9 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
     private readonly List<JournaledSessionEvent> _pending = [];
 
     private TStore? _store;
+    private string? _failure;
+    private string? _diskFullPath;
+    private bool _damaged;
     private bool _applyScheduled;
     private long _gapCaughtUpFor = -1;
     private long _replayedThisRun;
@@ -128,6 +131,12 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
     /// <summary>Registers the handlers of the ready state, usually with <see cref="ReceiveRequest{T}"/> or <see cref="Answer{T}"/>.</summary>
     protected abstract void WhenReady();
 
+    /// <summary>
+    /// Files or folders in <see cref="Folder"/> derived from the journal besides the store (e.g. cached preferences,
+    /// tensor fragments): set aside together with the store when the journal is another one or behind the store.
+    /// </summary>
+    protected virtual IEnumerable<string> DerivedFromJournal => [];
+
     /// <summary>Called after the store has been opened (or set aside and recreated), before the catch-up starts.</summary>
     protected virtual void OnStoreOpened()
     {
@@ -146,10 +155,18 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
     /// <inheritdoc />
     protected override void PreStart()
     {
-        Directory.CreateDirectory(Folder);
-        _store = OpenOrSetAside();
-        OnStoreOpened();
-        StartCatchUp();
+        try
+        {
+            Directory.CreateDirectory(Folder);
+            _store = OpenOrSetAside();
+            FollowJournal();
+            OnStoreOpened();
+            StartCatchUp();
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+        }
     }
 
     /// <inheritdoc />
@@ -158,6 +175,30 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
         // Closing the file lets a restarted actor (or the next process) open it.
         _store?.Dispose();
         _store = null;
+        if (_damaged)
+        {
+            // Set aside only now that the file is closed; the successor opens a new one and rebuilds it from the journal.
+            var aside = SetAside.Move(StorePath, "damaged", Clock.GetUtcNow());
+            Log.Warning("{0} of {1}: moved the damaged {2} to {3}; it is rebuilt from the journal", Component, UserId, StorePath, aside);
+        }
+    }
+
+    /// <summary>
+    /// Any failure while handling a message (a store or journal failure, a bug) ends in <see cref="Fail"/> instead of
+    /// reaching the supervisor directly, so the messages queued behind it are answered before the actor stops.
+    /// </summary>
+    /// <inheritdoc />
+    protected override bool AroundReceive(Akka.Actor.Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception ex) when (_failure is null)
+        {
+            Fail(ex);
+            return true;
+        }
     }
 
     /// <summary>Handles <typeparamref name="T"/> in the ready state after the buffered live events are applied.</summary>
@@ -305,29 +346,104 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
         EventsApplied += fresh.Count;
     }
 
+    private string StorePath => Path.Combine(Folder, StoreFileName);
+
     /// <summary>
     /// Opens the store; a file that is damaged or foreign is renamed (with its write-ahead log) and a new, empty one is
     /// opened, which the catch-up then fills from the journal.
     /// </summary>
     private TStore OpenOrSetAside()
     {
-        var path = Path.Combine(Folder, StoreFileName);
+        var path = StorePath;
         try
         {
             return OpenStore();
         }
         catch (Exception ex) when (StoreFaults.IsUnreadable(ex, path))
         {
-            var aside = $"{path}.unreadable-{Clock.GetUtcNow():yyyyMMddTHHmmssfff}";
-            File.Move(path, aside);
-            if (File.Exists(path + ".wal"))
-            {
-                File.Move(path + ".wal", aside + ".wal");
-            }
-
+            var aside = SetAside.Move(path, "unreadable", Clock.GetUtcNow());
             Log.Warning("{0} of {1}: {2} is unreadable ({3}); moved it to {4} and rebuilding from the journal", Component, UserId, path, ex.Message, aside);
             return OpenStore();
         }
+    }
+
+    /// <summary>
+    /// Checks that the store was built from the journal as it is now (<see cref="JournalOrigin"/>); when the journal is
+    /// another one or behind the store, the store and what is derived with it are set aside, the loss is reported
+    /// (error log and a <see cref="JournalLossReport"/> that <c>stats</c> shows) and the store is rebuilt from the journal.
+    /// </summary>
+    private void FollowJournal()
+    {
+        if (_journal.Describe(Context.System, UserId, Clock) is not { } journal)
+        {
+            return;
+        }
+
+        var followed = JournalOrigin.Read(Folder);
+        var checkpoint = Checkpoint;
+        if (JournalOrigin.Check(followed, checkpoint, journal) is { } change)
+        {
+            _store!.Dispose();
+            _store = null;
+            var at = Clock.GetUtcNow();
+            var aside = SetAside.Move(StorePath, change.Why, at);
+            foreach (var derived in DerivedFromJournal)
+            {
+                SetAside.Move(derived, change.Why, at);
+            }
+
+            if (checkpoint > 0)
+            {
+                JournalLossReports.Write(Folder, new JournalLossReport(
+                    UserId, Component, change.Why, checkpoint, journal.HighestSequenceNr, followed, journal.Identity, at, aside));
+                Log.Error("{0} of {1}: THE JOURNAL LOST EVENTS this projection had applied: {2}. Moved the store to {3} and rebuilding it from the journal as it is",
+                    Component, UserId, change.Reason, aside);
+            }
+            else
+            {
+                Log.Warning("{0} of {1}: {2}; rebuilding from the journal", Component, UserId, change.Reason);
+            }
+
+            _store = OpenStore();
+        }
+
+        if (!string.Equals(followed, journal.Identity, StringComparison.Ordinal))
+        {
+            JournalOrigin.Write(Folder, journal.Identity);
+        }
+    }
+
+    /// <summary>
+    /// The actor cannot go on: every request queued or stashed so far, and every one arriving until it has stopped, is
+    /// answered at once with <see cref="TemporarilyUnavailable"/> and the reason; then it stops, and the back-off
+    /// supervisor starts a successor, which reads from the journal whatever this one had not applied. A store that is
+    /// unreadable is set aside when it is closed (<see cref="PostStop"/>), so the successor rebuilds it.
+    /// </summary>
+    private void Fail(Exception ex)
+    {
+        var fault = StoreFaults.Classify(ex, StorePath);
+        _damaged = fault is { Kind: StoreFaultKind.Unreadable };
+        _diskFullPath = fault is { Kind: StoreFaultKind.DiskFull } ? fault.Path : null;
+        _failure = fault is null ? $"failed ({FirstLine(ex.Message)})" : FirstLine(fault.Message);
+        Log.Error(ex, "{0} of {1} failed: {2}; answering what is queued as unavailable and restarting", Component, UserId, _failure);
+        _pending.Clear();
+        Become(Broken);
+        Stash.UnstashAll();
+        Self.Tell(PoisonPill.Instance);
+    }
+
+    private void Broken()
+    {
+        // An event is not answered: the successor reads it from the journal.
+        Receive<SessionEventPublished>(_ => { });
+        Receive<IUserMessage>(_ => Sender.Tell(new TemporarilyUnavailable(UserId, Component, _failure ?? "restarting", _diskFullPath)));
+        ReceiveAny(_ => { });
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOf('\n', StringComparison.Ordinal);
+        return end < 0 ? message : message[..end];
     }
 
     /// <summary>Self-sent behind a burst of live events: the mailbox has drained of them, apply the buffer.</summary>
