@@ -65,12 +65,37 @@ internal sealed class SessionJournalReplay : IJournalSource
     /// <inheritdoc />
     public void Start(IActorContext context, string userId, long afterSequenceNr, int batchSize)
     {
-        var journal = PersistenceQuery.Get(context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        // The session persists nothing but session events; anything else would be no projection's input.
-        var events = journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), afterSequenceNr + 1, long.MaxValue)
-            .Where(envelope => envelope.Event is ISessionEvent)
-            .Select(envelope => new JournaledSessionEvent(envelope.SequenceNr, (ISessionEvent)envelope.Event));
-        Run(context, events, batchSize);
+        var system = context.System;
+        var self = context.Self;
+        var materializer = context.Materializer();
+        // The read journal is created only once the journal is ready: its own start-up wait has a fixed 5 s bound,
+        // which a loaded machine exceeds. The wait is on an answer, not a clock; a failure ends the catch-up as any
+        // journal failure does.
+        JournalReadiness.WhenReadyAsync(system).ContinueWith(
+            ready =>
+            {
+                if (!ready.IsCompletedSuccessfully)
+                {
+                    self.Tell(new JournalReplayFailed(ready.Exception?.GetBaseException() ?? new TaskCanceledException()));
+                    return;
+                }
+
+                try
+                {
+                    var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                    // The session persists nothing but session events; anything else would be no projection's input.
+                    var events = journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), afterSequenceNr + 1, long.MaxValue)
+                        .Where(envelope => envelope.Event is ISessionEvent)
+                        .Select(envelope => new JournaledSessionEvent(envelope.SequenceNr, (ISessionEvent)envelope.Event));
+                    Run(self, materializer, events, batchSize);
+                }
+                catch (Exception ex)
+                {
+                    // The actor stopped meanwhile (its materializer with it), or the read journal could not start.
+                    self.Tell(new JournalReplayFailed(ex));
+                }
+            },
+            TaskScheduler.Default);
     }
 
     /// <inheritdoc />
@@ -86,17 +111,20 @@ internal sealed class SessionJournalReplay : IJournalSource
     /// <param name="events">The events to replay, in sequence order.</param>
     /// <param name="batchSize">At most this many events per <see cref="JournalReplayBatch"/>.</param>
     public static void Run(IActorContext context, Source<JournaledSessionEvent, NotUsed> events, int batchSize) =>
+        Run(context.Self, context.Materializer(), events, batchSize);
+
+    private static void Run(IActorRef projection, IMaterializer materializer, Source<JournaledSessionEvent, NotUsed> events, int batchSize) =>
         events
             .Grouped(batchSize)
             .Select(items => new JournalReplayBatch(items.ToList()))
             .RunWith(
                 Sink.ActorRefWithAck<JournalReplayBatch>(
-                    context.Self,
+                    projection,
                     JournalReplayStarted.Instance,
                     JournalReplayAck.Instance,
                     JournalReplayCompleted.Instance,
                     ex => new JournalReplayFailed(ex)),
-                context.Materializer());
+                materializer);
 }
 
 /// <summary>The catch-up stream is ready; answer with <see cref="JournalReplayAck"/> to receive the first batch.</summary>
