@@ -37,9 +37,20 @@ namespace NixHumanity.Actors.Projections;
 /// <para>
 /// <b>Unreadable store.</b> A store file that is damaged or foreign (<see cref="StoreFaults.IsUnreadable"/>) is only a
 /// projection: it is renamed to <c>&lt;file&gt;.unreadable-&lt;time&gt;</c> (never deleted; the time comes from the
-/// injected clock), reopened empty and rebuilt from the journal. Any other failure (a lock held by another process, a
-/// full disk) and every store or journal failure later is thrown, so the back-off supervisor restarts the actor,
-/// which reopens the store and resumes from its checkpoint.
+/// injected clock), reopened empty and rebuilt from the journal. A store found unreadable later, while running, is set
+/// aside as <c>&lt;file&gt;.damaged-&lt;time&gt;</c> when the actor stops, so its successor rebuilds it.
+/// </para>
+/// <para>
+/// <b>The journal it follows.</b> On start the store is checked against the journal (<see cref="JournalOrigin"/>): a
+/// store built from another journal (another identity) or ahead of the journal (the journal was emptied, restored from
+/// an older copy, lost its write-ahead log) is set aside with what is derived with it, the loss is logged as an error
+/// and written as a <see cref="JournalLossReport"/> (shown by <c>stats</c>), and the store is rebuilt from the journal.
+/// </para>
+/// <para>
+/// <b>Failures.</b> Any failure while handling a message (or opening the store) does not drop what is queued: every
+/// request stashed or queued, and every one arriving until the actor has stopped, is answered at once with
+/// <see cref="TemporarilyUnavailable"/> and the reason (a full disk names the file); then the actor stops and the back-off
+/// supervisor starts a successor, which resumes from its checkpoint.
 /// </para>
 /// <para>
 /// Where the memory's and the learner's own copies of this life cycle differed, the better behaviour is kept for
@@ -49,7 +60,7 @@ namespace NixHumanity.Actors.Projections;
 /// </para>
 /// </remarks>
 /// <typeparam name="TStore">The store the projection owns; disposed when the actor stops.</typeparam>
-public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStash
+public abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStash
     where TStore : class, IDisposable
 {
     private readonly IJournalSource _journal;
@@ -180,24 +191,6 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
             // Set aside only now that the file is closed; the successor opens a new one and rebuilds it from the journal.
             var aside = SetAside.Move(StorePath, "damaged", Clock.GetUtcNow());
             Log.Warning("{0} of {1}: moved the damaged {2} to {3}; it is rebuilt from the journal", Component, UserId, StorePath, aside);
-        }
-    }
-
-    /// <summary>
-    /// Any failure while handling a message (a store or journal failure, a bug) ends in <see cref="Fail"/> instead of
-    /// reaching the supervisor directly, so the messages queued behind it are answered before the actor stops.
-    /// </summary>
-    /// <inheritdoc />
-    protected override bool AroundReceive(Akka.Actor.Receive receive, object message)
-    {
-        try
-        {
-            return base.AroundReceive(receive, message);
-        }
-        catch (Exception ex) when (_failure is null)
-        {
-            Fail(ex);
-            return true;
         }
     }
 
@@ -344,106 +337,6 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
 
         Apply(fresh);
         EventsApplied += fresh.Count;
-    }
-
-    private string StorePath => Path.Combine(Folder, StoreFileName);
-
-    /// <summary>
-    /// Opens the store; a file that is damaged or foreign is renamed (with its write-ahead log) and a new, empty one is
-    /// opened, which the catch-up then fills from the journal.
-    /// </summary>
-    private TStore OpenOrSetAside()
-    {
-        var path = StorePath;
-        try
-        {
-            return OpenStore();
-        }
-        catch (Exception ex) when (StoreFaults.IsUnreadable(ex, path))
-        {
-            var aside = SetAside.Move(path, "unreadable", Clock.GetUtcNow());
-            Log.Warning("{0} of {1}: {2} is unreadable ({3}); moved it to {4} and rebuilding from the journal", Component, UserId, path, ex.Message, aside);
-            return OpenStore();
-        }
-    }
-
-    /// <summary>
-    /// Checks that the store was built from the journal as it is now (<see cref="JournalOrigin"/>); when the journal is
-    /// another one or behind the store, the store and what is derived with it are set aside, the loss is reported
-    /// (error log and a <see cref="JournalLossReport"/> that <c>stats</c> shows) and the store is rebuilt from the journal.
-    /// </summary>
-    private void FollowJournal()
-    {
-        if (_journal.Describe(Context.System, UserId, Clock) is not { } journal)
-        {
-            return;
-        }
-
-        var followed = JournalOrigin.Read(Folder);
-        var checkpoint = Checkpoint;
-        if (JournalOrigin.Check(followed, checkpoint, journal) is { } change)
-        {
-            _store!.Dispose();
-            _store = null;
-            var at = Clock.GetUtcNow();
-            var aside = SetAside.Move(StorePath, change.Why, at);
-            foreach (var derived in DerivedFromJournal)
-            {
-                SetAside.Move(derived, change.Why, at);
-            }
-
-            if (checkpoint > 0)
-            {
-                JournalLossReports.Write(Folder, new JournalLossReport(
-                    UserId, Component, change.Why, checkpoint, journal.HighestSequenceNr, followed, journal.Identity, at, aside));
-                Log.Error("{0} of {1}: THE JOURNAL LOST EVENTS this projection had applied: {2}. Moved the store to {3} and rebuilding it from the journal as it is",
-                    Component, UserId, change.Reason, aside);
-            }
-            else
-            {
-                Log.Warning("{0} of {1}: {2}; rebuilding from the journal", Component, UserId, change.Reason);
-            }
-
-            _store = OpenStore();
-        }
-
-        if (!string.Equals(followed, journal.Identity, StringComparison.Ordinal))
-        {
-            JournalOrigin.Write(Folder, journal.Identity);
-        }
-    }
-
-    /// <summary>
-    /// The actor cannot go on: every request queued or stashed so far, and every one arriving until it has stopped, is
-    /// answered at once with <see cref="TemporarilyUnavailable"/> and the reason; then it stops, and the back-off
-    /// supervisor starts a successor, which reads from the journal whatever this one had not applied. A store that is
-    /// unreadable is set aside when it is closed (<see cref="PostStop"/>), so the successor rebuilds it.
-    /// </summary>
-    private void Fail(Exception ex)
-    {
-        var fault = StoreFaults.Classify(ex, StorePath);
-        _damaged = fault is { Kind: StoreFaultKind.Unreadable };
-        _diskFullPath = fault is { Kind: StoreFaultKind.DiskFull } ? fault.Path : null;
-        _failure = fault is null ? $"failed ({FirstLine(ex.Message)})" : FirstLine(fault.Message);
-        Log.Error(ex, "{0} of {1} failed: {2}; answering what is queued as unavailable and restarting", Component, UserId, _failure);
-        _pending.Clear();
-        Become(Broken);
-        Stash.UnstashAll();
-        Self.Tell(PoisonPill.Instance);
-    }
-
-    private void Broken()
-    {
-        // An event is not answered: the successor reads it from the journal.
-        Receive<SessionEventPublished>(_ => { });
-        Receive<IUserMessage>(_ => Sender.Tell(new TemporarilyUnavailable(UserId, Component, _failure ?? "restarting", _diskFullPath)));
-        ReceiveAny(_ => { });
-    }
-
-    private static string FirstLine(string message)
-    {
-        var end = message.IndexOf('\n', StringComparison.Ordinal);
-        return end < 0 ? message : message[..end];
     }
 
     /// <summary>Self-sent behind a burst of live events: the mailbox has drained of them, apply the buffer.</summary>
