@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Session;
+using NixHumanity.Soak;
+
+// One long-running host recording for many users at once: each user records one interaction after another, and every
+// acknowledgement is printed as `ack USER ID SEQ` the moment it arrives (stdout flushed per line), so a watcher that
+// kills the process with SIGKILL knows exactly what was acknowledged before the kill. At the end of --minutes the run
+// checks that every acknowledged interaction is in the journal and exits 1 when one is missing.
+var options = SoakOptions.Parse(args);
+var output = new SoakOutput(Console.Out);
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+builder.Services.AddNixHumanity(nixh =>
+{
+    nixh.DataDirectory = options.DataDirectory;
+    // Cold starts of many users at once on a busy machine: rather wait than fail a record.
+    nixh.AskTimeout = TimeSpan.FromSeconds(60);
+    nixh.Embeddings = nixh.Embeddings with { Kind = EmbedderKind.NGram };
+});
+using var host = builder.Build();
+await host.StartAsync();
+var client = host.Services.GetRequiredService<NixHumanityClient>();
+
+using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(options.Minutes));
+var users = Enumerable.Range(0, options.Users).Select(i => $"soak-{i:D3}").ToList();
+var acknowledged = users.ToDictionary(u => u, _ => new List<string>(), StringComparer.Ordinal);
+var sampler = new ResourceSampler(output, () => acknowledged.Values.Sum(list => list.Count));
+var sampling = sampler.RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
+await Task.WhenAll(users.Select(user => RecordUntilStoppedAsync(user, acknowledged[user], stop.Token)));
+await sampling;
+var missing = 0;
+foreach (var user in users)
+{
+    var history = await client.ReadSessionHistoryAsync(user);
+    var journaled = history.Select(e => e.Event).OfType<InteractionRecorded>().Select(e => e.InteractionId).ToHashSet(StringComparer.Ordinal);
+    missing += acknowledged[user].Count(id => !journaled.Contains(id));
+}
+
+output.Line($"verified acks={acknowledged.Values.Sum(list => list.Count)} missing={missing}");
+await host.StopAsync();
+return missing == 0 ? 0 : 1;
+
+async Task RecordUntilStoppedAsync(string user, List<string> acks, CancellationToken token)
+{
+    var packages = new[] { "vim", "git", "htop", "curl", "jq", "ripgrep", "tmux", "firefox" };
+    for (var n = 0; !token.IsCancellationRequested; n++)
+    {
+        var package = packages[n % packages.Length];
+        var ack = await client.RecordInteractionAsync(new RecordInteraction(
+            user, "soak", $"install {package}", $"nix-env -iA nixpkgs.{package}", Outcome: InteractionOutcome.Success));
+        lock (acks)
+        {
+            acks.Add(ack.InteractionId);
+        }
+
+        output.Line($"ack {user} {ack.InteractionId} {ack.SequenceNr}");
+    }
+}

@@ -1,0 +1,28 @@
+namespace NixHumanity.Soak;
+
+/// <summary>The soak run's arguments: <c>--data-dir D [--users N] [--minutes M] [--sample-seconds S]</c>.</summary>
+internal sealed record SoakOptions(string DataDirectory, int Users, double Minutes, double SampleSeconds)
+{
+    public static SoakOptions Parse(IReadOnlyList<string> args)
+    {
+        string? dataDirectory = null;
+        var users = 100;
+        var minutes = 30.0;
+        var sampleSeconds = 10.0;
+        for (var i = 0; i + 1 < args.Count; i += 2)
+        {
+            var value = args[i + 1];
+            switch (args[i])
+            {
+                case "--data-dir": dataDirectory = value; break;
+                case "--users": users = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--minutes": minutes = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--sample-seconds": sampleSeconds = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown argument {args[i]}");
+            }
+        }
+
+        return new SoakOptions(
+            dataDirectory ?? throw new ArgumentException("--data-dir is required"), users, minutes, sampleSeconds);
+    }
+}
