@@ -49,10 +49,11 @@ public sealed class MemoryOptions
 
     /// <summary>
     /// A search abstains — answers that nothing remembered is relevant (flagged; the closest memories are still
-    /// listed with their confidence) — when no candidate's
-    /// confidence (fused relevance in [0,1]) reaches this value (default 0.2; 0 never abstains).
+    /// listed with their confidence) — when no candidate's confidence reaches this value (0 never abstains). Default
+    /// null: the threshold, and how the confidence is computed, are calibrated per embedder
+    /// (<see cref="AbstentionCalibration.For"/>; docs/retrieval.md). A value set here replaces only the threshold.
     /// </summary>
-    public double AbstainBelow { get; set; } = 0.2;
+    public double? AbstainBelow { get; set; }
 
     /// <summary>Live memories from which an HNSW index is built and used (default 20,000).</summary>
     public int HnswThreshold { get; set; } = 20_000;
@@ -91,8 +92,11 @@ public sealed class MemoryOptions
         }
     }
 
-    /// <summary>The store tuning these options imply.</summary>
-    public VectorMemoryStoreOptions ToStoreOptions() => new()
+    /// <summary>The store tuning these options imply, with the abstention calibration of the embedder <paramref name="embedderId"/>.</summary>
+    /// <param name="embedderId">The id of the embedder whose vectors the store holds (null: an uncalibrated embedder).</param>
+    public VectorMemoryStoreOptions ToStoreOptions(string? embedderId = null) => ToStoreOptions(AbstentionCalibration.For(embedderId));
+
+    private VectorMemoryStoreOptions ToStoreOptions(AbstentionCalibration calibration) => new()
     {
         SimilarityWeight = SimilarityWeight,
         SuccessRateWeight = SuccessRateWeight,
@@ -105,7 +109,9 @@ public sealed class MemoryOptions
         Bm25B = Bm25B,
         ChannelCandidates = ChannelCandidates,
         RrfK = RrfK,
-        AbstainBelow = AbstainBelow,
+        AbstainBelow = AbstainBelow ?? calibration.AbstainBelow,
+        ConfidenceDenseShare = calibration.DenseShare,
+        ConfidenceMarginWeight = calibration.MarginWeight,
     };
 
     private void ValidateRetrieval()
@@ -124,7 +130,7 @@ public sealed class MemoryOptions
             throw new ArgumentException("must be between 0 and 1", "Memory." + nameof(Bm25B));
         }
 
-        if (!double.IsFinite(AbstainBelow) || AbstainBelow is < 0 or > 1)
+        if (AbstainBelow is { } threshold && (!double.IsFinite(threshold) || threshold is < 0 or > 1))
         {
             throw new ArgumentException("must be between 0 and 1", "Memory." + nameof(AbstainBelow));
         }
