@@ -14,6 +14,9 @@ internal static class EmbeddingCache
 {
     private static string? _folder;
 
+    /// <summary>Whether the cache is on (embedding timings then mean nothing).</summary>
+    public static bool Enabled => _folder is not null;
+
     /// <summary>Turns the cache on (a folder) or off (null).</summary>
     public static void Configure(string? folder)
     {
