@@ -40,7 +40,9 @@ internal static class NixhCommandLine
             return ExitCodes.InvalidInput;
         }
 
-        return await parse.InvokeAsync().ConfigureAwait(false);
+        using var signals = new TerminationSignals();
+        var exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token).ConfigureAwait(false);
+        return signals.Token.IsCancellationRequested ? signals.ExitCode : exitCode;
     }
 
     /// <summary>
@@ -55,6 +57,11 @@ internal static class NixhCommandLine
             var result = await verb(host).ConfigureAwait(false);
             CliOutput.Write(parse.GetValue(CommonOptions.Json), result, title);
             return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted by a signal, which has said so on stderr; the exit code is the signal's.
+            return TerminationSignals.InterruptedExitCode;
         }
         catch (Exception ex)
         {
