@@ -21,6 +21,7 @@ internal sealed class TerminationSignals : IDisposable
     /// <summary>Exit code after SIGTERM: 128 + 15.</summary>
     public const int TerminatedExitCode = 143;
 
+    private static volatile bool _received;
     private readonly CancellationTokenSource _stop = new();
     private readonly PosixSignalRegistration[] _registrations;
     private int _signals;
@@ -30,6 +31,9 @@ internal sealed class TerminationSignals : IDisposable
     {
         _registrations = [PosixSignalRegistration.Create(PosixSignal.SIGINT, Handle), PosixSignalRegistration.Create(PosixSignal.SIGTERM, Handle)];
     }
+
+    /// <summary>Whether a signal has asked this process to stop (a cancelled verb then says nothing more).</summary>
+    public static bool Received => _received;
 
     /// <summary>Cancelled by the first signal.</summary>
     public CancellationToken Token => _stop.Token;
@@ -57,6 +61,7 @@ internal sealed class TerminationSignals : IDisposable
         if (Interlocked.Increment(ref _signals) == 1)
         {
             _exitCode = ExitCodeOf(context.Signal);
+            _received = true;
             CliOutput.Error("interrupted: stopping cleanly (a second Ctrl-C or SIGTERM ends at once)");
             // Cancellation callbacks run elsewhere: this thread must stay free to see a second signal.
             _ = _stop.CancelAsync();
