@@ -43,7 +43,14 @@ internal static class HostileFiles
         File.CreateSymbolicLink(F("dangling"), F("nowhere"));
         File.WriteAllBytes(F("empty"), []);
         File.WriteAllBytes(F("garbage.bin"), Enumerable.Range(0, 8192).Select(i => (byte)(i * 73 + 11)).ToArray());
+        WriteCsvFiles(F);
+        WriteLearningFiles(F);
+        WriteSqliteFiles(F);
+        WriteExports(folder, export);
+    }
 
+    private static void WriteCsvFiles(Func<string, string> F)
+    {
         Csv(F("long-line.csv"), CsvHeader, new string('9', 300));
         Csv(F("bad-header.csv"), "time,hrv", CsvLine(Past));
         Csv(F("three-columns.csv"), CsvHeader, "2025-06-01T10:00:00Z,0.5,0.5");
@@ -58,7 +65,10 @@ internal static class HostileFiles
         Csv(F("year-2999.csv"), CsvHeader, "2999-01-01T00:00:00Z,0.5,0.5,0.5");
         Csv(F("nul.csv"), CsvHeader, "2025-06-01T10:00:00Z,0.5\0,0.5,0.5");
         Csv(F("second-row-bad.csv"), CsvHeader, CsvLine(Past), CsvLine(Past.AddMinutes(1), hrv: "2"));
+    }
 
+    private static void WriteLearningFiles(Func<string, string> F)
+    {
         File.WriteAllText(F("truncated.json"), "{\"commandHistory\": [{\"timestamp\": \"2025-06-01T10:00:00Z\", \"inp");
         File.WriteAllText(F("deep.json"), new string('[', 100_000) + new string(']', 100_000));
         File.WriteAllText(F("no-history.json"), "{\"version\": 2}");
@@ -71,7 +81,10 @@ internal static class HostileFiles
         LearningRow(F("year-1900.json"), "timestamp", "1900-01-01T00:00:00Z");
         LearningRow(F("year-2999.json"), "timestamp", "2999-01-01T00:00:00Z");
         LearningRow(F("success-word.json"), "success", "yes");
+    }
 
+    private static void WriteSqliteFiles(Func<string, string> F)
+    {
         ImportFiles.Sqlite(F("recursive-view.db"), [], schema:
             "CREATE VIEW interactions AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x AS id, '' AS timestamp, '' AS input_text, '' AS intent, '' AS context, '' AS outcome, '' AS feedback FROM r;" +
             "CREATE TABLE patterns (id INTEGER); CREATE TABLE evolution (id INTEGER);");
@@ -80,8 +93,6 @@ internal static class HostileFiles
         ImportFiles.Sqlite(F("flow-7.db"), [new(ImportFiles.Iso(Past), "install vim", "install", ImportFiles.Context("nix-env -iA nixpkgs.vim"), "success", 7.5)]);
         ImportFiles.Sqlite(F("nul-row.db"), [new(ImportFiles.Iso(Past), "ls\u0000rm -rf /", "install", null, "success", null)]);
         ImportFiles.Sqlite(F("year-2999.db"), [new("2999-01-01 00:00:00", "install vim", "install", null, "success", null)]);
-
-        WriteExports(folder, export);
     }
 
     private static void WriteExports(string folder, string export)
