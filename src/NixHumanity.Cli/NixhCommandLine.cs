@@ -86,12 +86,12 @@ internal static class NixhCommandLine
             : CliHost.StartAsync(dataDirectory, embedder, cancellationToken);
     }
 
-    /// <summary>The verbs that only read a user's data, each with whether an unknown user is refused (export: there is
-    /// nothing to write) rather than answered as a user without history.</summary>
+    /// <summary>The verbs that only read a user's data, each with whether an unknown user is refused rather than answered
+    /// as a user without history. Export is not among them yet: its --out checks come first (ExportSpecs).</summary>
     private static readonly Dictionary<string, bool> ReaderVerbs = new(StringComparer.Ordinal)
     {
         ["status"] = false, ["search"] = false, ["query"] = false, ["preferences"] = false, ["suggest"] = false,
-        ["chart"] = false, ["export"] = true,
+        ["chart"] = false,
     };
 
     /// <summary>Maps an exception to an exit code and prints it as one line on stderr.</summary>

@@ -5,7 +5,7 @@ using NixHumanity.Actors.Tests.Support;
 namespace NixHumanity.Actors.Tests.Input;
 
 /// <summary>
-/// Reading a user nothing is held about answers as for a user without history (or, for export, refuses) and creates
+/// Reading a user nothing is held about answers as for a user without history and creates
 /// nothing; a refused write creates no data directory, journal or store.
 /// </summary>
 public sealed class UnknownUserSpecs : IDisposable
@@ -20,7 +20,7 @@ public sealed class UnknownUserSpecs : IDisposable
         var dataDir = await DataDirectoryOfRoseAsync();
         var before = DataDirectorySnapshot.Of(dataDir);
         var results = new Dictionary<string, NixhProcess.Result>();
-        foreach (var verb in new[] { "status", "search|vlc", "query|flow", "preferences", "suggest", "chart|--out|" + _data.File("charts"), "export|--out|" + _data.File("export") })
+        foreach (var verb in new[] { "status", "search|vlc", "query|flow", "preferences", "suggest", "chart|--out|" + _data.File("charts") })
         {
             var words = verb.Split('|');
             results[words[0]] = await NixhProcess.RunAsync([words[0], .. words[1..], "--data-dir", dataDir, "--user", "ghost", "--json"]);
@@ -37,9 +37,6 @@ public sealed class UnknownUserSpecs : IDisposable
             NixhProcess.SingleJsonObject(results["suggest"]).GetProperty("next").GetArrayLength().Should().Be(0);
             results["chart"].ExitCode.Should().Be(2);
             results["chart"].StdErr.TrimEnd().Should().Be("nixh: user: 'ghost' has no live interactions to chart");
-            results["export"].ExitCode.Should().Be(2);
-            results["export"].StdErr.TrimEnd().Should().Be("nixh: userId: no such user: nothing is held about 'ghost'");
-            Directory.Exists(_data.File("export")).Should().BeFalse();
             stats.GetProperty("users").GetInt32().Should().Be(1, "the unknown user is not counted");
             DataDirectorySnapshot.Of(dataDir).Should().Equal(before);
         }
