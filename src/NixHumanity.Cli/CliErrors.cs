@@ -14,6 +14,12 @@ internal static class CliErrors
     /// <summary>Prints <paramref name="ex"/> as one line on stderr (<see cref="Describe"/>) and returns its exit code.</summary>
     public static int Report(Exception ex)
     {
+        if (ex is OperationCanceledException && TerminationSignals.Received)
+        {
+            // Interrupted by a signal, which has said so on stderr; the exit code is the signal's.
+            return TerminationSignals.InterruptedExitCode;
+        }
+
         var (exitCode, message) = Describe(ex);
         CliOutput.Error(message);
         return exitCode;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 
@@ -13,10 +14,12 @@ namespace NixHumanity.Cli;
 internal sealed class CliHost : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly string? _scratchDirectory;
 
-    private CliHost(IHost host)
+    private CliHost(IHost host, string? scratchDirectory = null)
     {
         _host = host;
+        _scratchDirectory = scratchDirectory;
         Client = host.Services.GetRequiredService<NixHumanityClient>();
         Options = host.Services.GetRequiredService<NixHumanityOptions>();
     }
@@ -56,9 +59,57 @@ internal sealed class CliHost : IAsyncDisposable
         return new CliHost(host);
     }
 
+    /// <summary>
+    /// A host for a verb that only reads <paramref name="userId"/>'s data. When nothing is held about the user (no
+    /// folder under <c>users/</c>, no journal events) the verb runs against an empty scratch data
+    /// directory, deleted afterwards: it answers exactly what a new user sees (no history, no results), and reading
+    /// creates no folder, store or journal row for a user who does not exist (a data directory that does not exist
+    /// yet is created with an empty journal, as by any verb). With <paramref name="refuseUnknown"/> such a
+    /// user is refused instead (<c>export</c>: there is nothing to write).
+    /// </summary>
+    /// <exception cref="InvalidInputException">A bad user id, or an unknown user with <paramref name="refuseUnknown"/>.</exception>
+    public static async Task<CliHost> StartForReaderOfAsync(
+        string userId, bool refuseUnknown, string dataDirectory, EmbedderKind embedder, CancellationToken cancellationToken)
+    {
+        if (InputRules.Id("userId", userId) is { } badId)
+        {
+            throw new InvalidInputException(badId);
+        }
+
+        NixHumanityFiles.EnsureOutputFolder("dataDir", dataDirectory, create: false);
+        var data = new NixHumanityOptions { DataDirectory = dataDirectory }.Data;
+        if (Directory.Exists(data.UserFolder(userId)))
+        {
+            return await StartAsync(dataDirectory, embedder, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Started on the real directory first even when it holds no journal yet: a directory that cannot hold one
+        // (under /proc, unwritable) is reported as for every other verb.
+        var host = await StartAsync(dataDirectory, embedder, cancellationToken).ConfigureAwait(false);
+        if (await host.Client.IsKnownUserAsync(userId, cancellationToken).ConfigureAwait(false))
+        {
+            return host;
+        }
+
+        await host.DisposeAsync().ConfigureAwait(false);
+
+        if (refuseUnknown)
+        {
+            throw new InvalidInputException(new CommandRejected("userId", $"no such user: nothing is held about '{userId}'"));
+        }
+
+        var scratch = Path.Combine(Path.GetTempPath(), $"nixh-unknown-user-{Guid.NewGuid():N}");
+        var empty = await StartAsync(scratch, embedder, cancellationToken).ConfigureAwait(false);
+        return new CliHost(empty._host, scratch);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();
+        if (_scratchDirectory is not null && Directory.Exists(_scratchDirectory))
+        {
+            Directory.Delete(_scratchDirectory, recursive: true);
+        }
     }
 }

@@ -102,6 +102,14 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         return new QueryResult(query, columns, merged);
     }
 
+    /// <summary>Whether anything is held about <paramref name="userId"/>: a folder under <c>users/</c> or events in the
+    /// journal. Asking does not start the user's tree.</summary>
+    /// <param name="userId">A valid user id.</param>
+    /// <param name="cancellationToken">Stops the journal query.</param>
+    public async Task<bool> IsKnownUserAsync(string userId, CancellationToken cancellationToken = default) =>
+        Directory.Exists(options.Data.UserFolder(userId)) ||
+        (await SessionHistory.UserIdsAsync(system, cancellationToken).ConfigureAwait(false)).Contains(userId, StringComparer.Ordinal);
+
     /// <summary>The ids of the users that have a folder under the data directory, in ordinal order.</summary>
     public IReadOnlyList<string> KnownUsers()
     {

@@ -196,6 +196,12 @@ internal static class LearningCommands
                 throw Reject("file", $"must hold at most {MaxCsvSamples:N0} samples");
             }
 
+            // double.TryParse ignores trailing NULs ("0.5\0" is 0.5): a control character makes the line bad instead.
+            if (InputRules.Characters("file", line) is { } badCharacters)
+            {
+                throw Reject("file", $"line {lineNo}: {badCharacters.Rule}");
+            }
+
             var parts = line.Split(',');
             if (parts.Length != 4)
             {
