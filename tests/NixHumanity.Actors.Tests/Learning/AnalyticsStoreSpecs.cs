@@ -40,7 +40,8 @@ public sealed class AnalyticsStoreSpecs : IDisposable
         row["user_id"].Should().Be("maya");
         // Session a: 10:00 → 10:20 = 1200 s; session b: one interaction = 0 s; average 600 s.
         ((double)row["avg_flow_duration"]!).Should().BeApproximately(600, 1e-9);
-        ((double)row["peak_coherence"]!).Should().BeApproximately(0.8, 1e-12);
+        // Coherence per session (AVG, as the strategy): a (0.6 + 0.8) / 2 = 0.7; b 0.7 → peak 0.7.
+        ((double)row["peak_coherence"]!).Should().BeApproximately(0.7, 1e-12);
     }
 
     [Fact]

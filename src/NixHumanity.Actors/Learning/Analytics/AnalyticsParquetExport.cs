@@ -7,7 +7,7 @@ public static class AnalyticsParquetExport
     public static readonly IReadOnlyDictionary<string, string> Tables = new Dictionary<string, string>
     {
         ["interactions"] = "every interaction as projected from the journal",
-        ["command_attempts"] = "command attempts with running success rates",
+        ["command_attempts"] = "command attempts with their recent success rates in time order",
         ["events"] = "notifications and flow starts/ends with their flow period",
         ["biometrics"] = "biometric samples (not in the journal)",
         ["folds"] = "the fold log: when each preference fragment was written and from which interactions",
