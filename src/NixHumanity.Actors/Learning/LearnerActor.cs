@@ -125,6 +125,8 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
         Receive<TemporarilyUnavailable>(_ => Log.Debug("Memory of {0} was restarting; preferences go with the next fold", UserId));
         Answer<RunAnalyticsQuery>(query => new AnalyticsRows(UserId, Store.Run(AnalyticsQueries.Parse(query.QueryName))));
         Answer<RecordBiometrics>(RecordBiometrics);
+        Answer<RestoreBiometrics>(restore =>
+            new BiometricsRestored(UserId, Store.RestoreBiometrics(Path.Combine(restore.Folder, "learner", BiometricSeries.Table + ".parquet"), UserId)));
         Answer<GetPreferences>(ReadPreferences);
         Answer<SuggestNextCommands>(suggest => Suggest(suggest.Limit));
         Answer<GetAnalyticsCounts>(_ =>

@@ -332,15 +332,19 @@ public sealed class AnalyticsStoreSpecs : IDisposable
             store.Apply(1, Interaction("a", Monday, 0.5));
         }
 
-        using var connection = new DuckDBConnection($"Data Source={Path.Combine(_temp.Path, AnalyticsStore.FileName)}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT table_name, column_name FROM information_schema.columns";
-        using var reader = command.ExecuteReader();
+        // The biometric samples have their own file (ADR 0015); the other tables are in analytics.duckdb.
         var columns = new HashSet<string>();
-        while (reader.Read())
+        foreach (var file in new[] { AnalyticsStore.FileName, BiometricSeries.FileName })
         {
-            columns.Add($"{reader.GetString(0)}.{reader.GetString(1)}");
+            using var connection = new DuckDBConnection($"Data Source={Path.Combine(_temp.Path, file)}");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT table_name, column_name FROM information_schema.columns";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                columns.Add($"{reader.GetString(0)}.{reader.GetString(1)}");
+            }
         }
 
         columns.Should().Contain([

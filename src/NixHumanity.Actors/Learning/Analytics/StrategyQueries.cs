@@ -61,6 +61,12 @@ public static class StrategyQueries
     /// pair. A period that has not ended (<c>flow_end = null</c>) counts notifications from its start until just before
     /// the next period's start, or without end when it is the latest.
     /// </para>
+    /// <para>
+    /// The count is the strategy's <c>BETWEEN</c>, computed as a difference of running counts: with <c>through(t)</c> =
+    /// notifications timed at or before <c>t</c>, a period has <c>through(flow_end) − through(just before flow_start)</c>,
+    /// each found by an <c>ASOF</c> join on the notifications sorted once by time. A range join of periods and
+    /// notifications gives the same numbers but took over a minute on 100k events here.
+    /// </para>
     /// </summary>
     public const string InterruptionsSql = """
         WITH periods AS (
@@ -77,15 +83,16 @@ public static class StrategyQueries
                             TIMESTAMP 'infinity') AS counted_until
             FROM periods
             WHERE flow_start IS NOT NULL
-        ), interrupted AS (
-            SELECT p.flow_period, COUNT(*) AS interruptions
-            FROM bounded p JOIN events n
-              ON n.timestamp BETWEEN p.flow_start AND p.counted_until
-            WHERE n.type = 'notification'
-            GROUP BY p.flow_period
+        ), notifications AS (
+            SELECT timestamp, COUNT(*) OVER (ORDER BY timestamp) AS through
+            FROM events
+            WHERE type = 'notification'
         )
-        SELECT p.flow_start, p.flow_end, COALESCE(i.interruptions, 0) AS interruptions
-        FROM bounded p LEFT JOIN interrupted i USING (flow_period)
+        SELECT p.flow_start, p.flow_end,
+               GREATEST(COALESCE(upto.through, 0) - COALESCE(before.through, 0), 0) AS interruptions
+        FROM bounded p
+        ASOF LEFT JOIN notifications upto ON p.counted_until >= upto.timestamp
+        ASOF LEFT JOIN notifications before ON p.flow_start > before.timestamp
         ORDER BY p.flow_start, p.flow_period
         """;
 
