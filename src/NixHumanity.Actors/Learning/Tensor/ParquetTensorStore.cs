@@ -17,8 +17,9 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// <c>time ≤ T</c> wins: the latest stamp, and for equal stamps (same second) the later write.
 /// </para>
 /// <para>
-/// <b>Consolidation and time travel.</b> Fragments are consolidated only on request (<see cref="Consolidate"/>);
-/// nothing consolidates on its own, so every fold adds one fragment. Consolidating at cut-off C merges all fragments stamped ≤ C into one
+/// <b>Consolidation and time travel.</b> The learner consolidates after each fold under
+/// <see cref="ConsolidationPolicy"/> (<see cref="ConsolidateAged"/>: per complete hour, day and month as fragments
+/// age); <see cref="Consolidate"/> merges everything up to a cut-off on request. Consolidating at cut-off C merges all fragments stamped ≤ C into one
 /// fragment that keeps, per coordinate, only the winning cell <i>with its original time and seq</i>. Reads at
 /// T ≥ C are unchanged. What is lost is the overwritten history before C: a read at T &lt; C still sees every
 /// coordinate whose last value before C was written at or before T (with the same value as before), but a
@@ -159,6 +160,15 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return FragmentConsolidation.Run(_files, _catalog, _index, TensorCellRules.FloorSeconds(cutoff));
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<FragmentInfo> ConsolidateAged(DateTimeOffset now)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return ConsolidationPolicy.Plan(_catalog.All, now)
+            .Select(group => FragmentConsolidation.Merge(_files, _catalog, _index, group))
+            .ToList();
     }
 
     /// <inheritdoc />
