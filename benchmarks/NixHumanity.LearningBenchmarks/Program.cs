@@ -76,6 +76,11 @@ internal static partial class Program
             Tensor(Path.Combine(data, "tensor"), fragments);
         }
 
+        if (only is null or "consolidation")
+        {
+            Consolidation(Path.Combine(data, "consolidation"));
+        }
+
         if (only is null or "fold")
         {
             Fold(Path.Combine(data, "fold"), foldRows);

@@ -234,8 +234,8 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
             return;
         }
 
-        // One pass over all fragments for their ranges (reads consult these to skip files), one for the cells.
-        _catalog.AddExisting(_files.DescribeAll(names));
-        _files.LoadVersions(names, _index);
+        // One pass over all fragments: the cells for the index and, from the same rows, each file's ranges (reads
+        // consult these to skip files).
+        _catalog.AddExisting(_files.LoadAndDescribe(names, _index));
     }
 }
