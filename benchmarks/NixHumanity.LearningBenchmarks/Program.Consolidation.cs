@@ -44,13 +44,34 @@ internal static partial class Program
         build.Stop();
         Console.WriteLine($"a year of 30-second folds ({folds:N0} folds) leaves {survivors.Count} fragments; written in {build.Elapsed.TotalSeconds:F1} s");
         var loadBefore = LoadAverage();
-        var (open, openMin, cells) = Time(() =>
+        // Wall clock and this process's CPU time per open: on a machine shared with other builds the wall clock mostly
+        // measures waiting for a core; the CPU time is what the open costs.
+        var walls = new List<double>();
+        var cpus = new List<double>();
+        var cells = 0;
+        for (var run = 0; run < 8; run++)
         {
-            using var store = ParquetTensorStore.Open(folder);
-            return store.Read(end).Count;
-        }, warmups: 1, runs: 5);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            using (var store = ParquetTensorStore.Open(folder))
+            {
+                cells = store.Read(end).Count;
+            }
+
+            wall.Stop();
+            if (run > 0)
+            {
+                walls.Add(wall.Elapsed.TotalMilliseconds);
+                cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+            }
+        }
+
+        walls.Sort();
+        cpus.Sort();
+        var open = walls[walls.Count / 2];
         Report($"learner tensor open after a year of 30-second folds ({folds:N0} folds → {survivors.Count} fragments under the policy; open + latest read of {cells} cells)",
-            $"median {open:F0} ms (min {openMin:F0}); load {loadBefore} / {LoadAverage()}", "≤ 500 ms", open <= 500 ? "met" : "missed");
+            $"median {open:F0} ms wall (min {walls[0]:F0}), CPU median {cpus[cpus.Count / 2]:F0} ms (min {cpus[0]:F0}); load {loadBefore} / {LoadAverage()}",
+            "≤ 500 ms", open <= 500 ? "met" : $"missed (wall); CPU {(cpus[cpus.Count / 2] <= 500 ? "within" : "over")} 500 ms");
 
         MergeCosts(Path.Combine(folder, "..", "consolidation-merge"), end);
     }
