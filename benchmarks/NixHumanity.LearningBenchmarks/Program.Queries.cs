@@ -88,7 +88,6 @@ internal static partial class Program
 
         generate.Stop();
         Console.WriteLine($"generated {rows:N0} interactions + {rows:N0} attempts + {rows / 10:N0} events in {generate.Elapsed.TotalSeconds:F1} s");
-
     }
 
     private static string SqlOf(AnalyticsQuery query) => query switch
