@@ -224,7 +224,8 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
 
     /// <summary>
     /// Restores a user from an export folder into a user without history: checks the manifest's checksums, then
-    /// writes the journal events back unchanged; the projections rebuild from them.
+    /// writes the journal events back unchanged (the projections rebuild from them) and has the learner load the
+    /// biometric samples back with their original times.
     /// </summary>
     /// <exception cref="InvalidInputException">The folder fails verification, or the user already has history.</exception>
     public async Task<HistoryRestored> RestoreAsync(string userId, string exportFolder, CancellationToken cancellationToken = default)
@@ -237,7 +238,10 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         }
 
         var events = JournalExport.Read(Path.Combine(exportFolder, JournalExport.EventsPath));
-        return await AskAsync<HistoryRestored>(new RestoreHistory(userId, events), cancellationToken).ConfigureAwait(false);
+        var restored = await AskAsync<HistoryRestored>(new RestoreHistory(userId, events), cancellationToken).ConfigureAwait(false);
+        // Biometric samples are not journal events (ADR 0015): the learner loads them back from the export, original times kept.
+        await AskAsync<BiometricsRestored>(new RestoreBiometrics(userId, exportFolder), cancellationToken).ConfigureAwait(false);
+        return restored;
     }
 
     /// <summary>Removes a user from every store (journal, snapshots, memory, analytics, tensors, charts) and reports what was removed.</summary>
