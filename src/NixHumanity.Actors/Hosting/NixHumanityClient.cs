@@ -23,7 +23,7 @@ namespace NixHumanity.Actors.Hosting;
 /// <param name="options">The options the tree runs with.</param>
 /// <param name="system">The actor system (for journal reads).</param>
 /// <param name="clock">The clock for times the client stamps itself (an export's manifest); <see cref="TimeProvider.System"/>
-/// when null. <see cref="NixHumanityHostingExtensions.AddNixHumanity"/> passes the registered <see cref="TimeProvider"/>, the
+/// when null. <c>AddNixHumanity</c> passes the registered <see cref="TimeProvider"/>, the
 /// same one the actor tree runs on.</param>
 public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, NixHumanityOptions options, ActorSystem system, TimeProvider? clock = null)
 {
