@@ -110,13 +110,14 @@ public static class NixHumanityHostingExtensions
         Joined.Add(builder, options);
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
-        return builder
+        builder
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .AddHocon(NixHumanityConfig.Compose(options), HoconAddMode.Prepend)
+            .AddHocon(NixHumanityConfig.Compose(options), HoconAddMode.Prepend);
+        return TypedPersistence.Apply(builder, options)
             .WithActors((system, registry) =>
             {
                 // Created here, once per actor system, so its fallback warning goes to the system's log.
