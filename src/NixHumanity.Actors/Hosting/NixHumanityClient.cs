@@ -43,7 +43,12 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
 
     /// <summary>Records an interaction; returns once it is durable.</summary>
     public Task<InteractionAcknowledged> RecordInteractionAsync(RecordInteraction command, CancellationToken cancellationToken = default) =>
-        AskAsync<InteractionAcknowledged>(command, cancellationToken);
+        ClientTelemetry.TraceAsync("record", _clock, Telemetry.AcknowledgementDuration, async () =>
+        {
+            var ack = await AskAsync<InteractionAcknowledged>(command, cancellationToken).ConfigureAwait(false);
+            Telemetry.Acknowledgements.Add(1);
+            return ack;
+        });
 
     /// <summary>Records a notification; the reply says whether it is shown now or held back for flow.</summary>
     public Task<NotificationAcknowledged> RecordNotificationAsync(RecordNotification command, CancellationToken cancellationToken = default) =>
@@ -142,7 +147,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
 
     /// <summary>Folds the user's new interactions into a preference fragment now.</summary>
     public Task<FoldReport> FoldAsync(string userId, CancellationToken cancellationToken = default) =>
-        AskAsync<FoldReport>(new FoldPreferences(userId), cancellationToken);
+        ClientTelemetry.TraceAsync("fold", _clock, null, () => AskAsync<FoldReport>(new FoldPreferences(userId), cancellationToken));
 
     /// <summary>The user's preferences as of a time (ISO-8601; null = now), optionally a feature range <c>A..B</c>.</summary>
     public Task<Preferences> GetPreferencesAsync(string userId, string? asOf = null, string? features = null, CancellationToken cancellationToken = default) =>
@@ -164,7 +169,8 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         bool strict = false,
         IProgress<ImportProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
-        HistoryImporter.RunAsync(userId, plan, strict, (chunk, ct) => AskAsync<HistoryImported>(chunk, ct), progress, HistoryImporter.DefaultChunkSize, cancellationToken);
+        ClientTelemetry.TraceAsync("import", _clock, null, () =>
+            HistoryImporter.RunAsync(userId, plan, strict, (chunk, ct) => AskAsync<HistoryImported>(chunk, ct), progress, HistoryImporter.DefaultChunkSize, cancellationToken));
 
     /// <summary>
     /// Writes everything held about <paramref name="userId"/> into <paramref name="outputFolder"/> in open formats:
@@ -242,9 +248,37 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         };
     }
 
+    /// <summary>
+    /// Loads now what the first answer of a fresh process would otherwise wait for: the embedder's model (the first
+    /// search waits for it, about a second or more) and, when <paramref name="userId"/> is given, that person's actors
+    /// with their stores opened and caught up with the journal. Safe to call any number of times.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The user id is not valid.</exception>
+    public async Task WarmUpAsync(string? userId = null, CancellationToken cancellationToken = default)
+    {
+        // The directory is registered after the embedder is created, so waiting for it means the embedder exists.
+        await directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        switch (SystemEmbedders.Of(system))
+        {
+            case IDeferredEmbedder deferred:
+                await deferred.LoadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case { } embedder:
+                // Off the caller's thread: a configured ONNX model builds its session on the first call.
+                await Task.Run(() => embedder.Embed("warm up"), cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        if (userId is not null)
+        {
+            await GetStatusAsync(userId, cancellationToken).ConfigureAwait(false);
+            await GetMemoryStatusAsync(userId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Searches the user's semantic memory (see <see cref="SearchMemory"/>).</summary>
     public Task<MemorySearched> SearchAsync(SearchMemory query, CancellationToken cancellationToken = default) =>
-        AskAsync<MemorySearched>(query, cancellationToken);
+        ClientTelemetry.TraceAsync("search", _clock, Telemetry.SearchDuration, () => AskAsync<MemorySearched>(query, cancellationToken));
 
     /// <summary>Drops the user's memory time travel before <paramref name="upToVersion"/> (default: all but the current version).</summary>
     public Task<MemoryCompacted> CompactMemoryAsync(string userId, long? upToVersion = null, CancellationToken cancellationToken = default) =>
@@ -261,10 +295,16 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         {
             TReply typed => typed,
             CommandRejected rejected => throw new InvalidInputException(rejected),
-            TemporarilyUnavailable unavailable => throw new ComponentUnavailableException(unavailable),
+            TemporarilyUnavailable unavailable => throw Unavailable(unavailable),
             Status.Failure failure => throw new InvalidOperationException(failure.Cause.Message, failure.Cause),
             _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {message.GetType().Name}."),
         };
+    }
+
+    private static ComponentUnavailableException Unavailable(TemporarilyUnavailable reply)
+    {
+        Telemetry.Unavailable.Add(1, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, reply.Component));
+        return new ComponentUnavailableException(reply);
     }
 
     private static IReadOnlyList<string> ColumnsOf(AnalyticsQuery query) => query switch

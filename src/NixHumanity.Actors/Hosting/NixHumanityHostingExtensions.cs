@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Hosting;
@@ -89,15 +90,20 @@ public static class NixHumanityHostingExtensions
             ? throw new InvalidOperationException(
                 "WithNixHumanity needs the NixHumanity services: call services.AddNixHumanityServices(...) (or AddNixHumanity(...)) when registering services.")
             : provider.GetRequiredService<NixHumanityOptions>();
-        return builder.WithNixHumanity(options, provider.GetService<TimeProvider>());
+        return Compose(builder, options, provider.GetService<TimeProvider>(), provider.GetService<ILoggerFactory>());
     }
 
     /// <summary>
-    /// Adds the composed HOCON (<see cref="NixHumanityConfig.Compose"/>), prepares the SQLite journal file, routes Akka's logs to Microsoft.Extensions.Logging and
-    /// starts the <see cref="UserDirectory"/> at <c>/user/users</c>, with <paramref name="options"/> as given (no
-    /// dependency injection; <see cref="NixHumanityClient"/> is not registered by this overload).
+    /// Adds the composed HOCON (<see cref="NixHumanityConfig.Compose"/>) under the typed persistence options, prepares
+    /// the SQLite journal file, routes Akka's logs to Microsoft.Extensions.Logging (one category per area, see
+    /// <see cref="LogCategories"/>), registers the health checks (<see cref="NixHumanityHealthChecks"/>) and starts the
+    /// <see cref="UserDirectory"/> at <c>/user/users</c>, with <paramref name="options"/> as given (no dependency
+    /// injection; <see cref="NixHumanityClient"/> is not registered by this overload).
     /// </summary>
-    public static AkkaConfigurationBuilder WithNixHumanity(this AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock = null)
+    public static AkkaConfigurationBuilder WithNixHumanity(this AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock = null) =>
+        Compose(builder, options, clock, null);
+
+    private static AkkaConfigurationBuilder Compose(AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock, ILoggerFactory? loggerFactory)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
@@ -114,17 +120,25 @@ public static class NixHumanityHostingExtensions
             .ConfigureLoggers(loggers =>
             {
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<NixHumanityLogger>();
             })
             .AddHocon(NixHumanityConfig.Compose(options), HoconAddMode.Prepend);
-        return TypedPersistence.Apply(builder, options)
-            .WithActors((system, registry) =>
-            {
-                // Created here, once per actor system, so its fallback warning goes to the system's log.
-                var embedder = options.CreateEmbedder(reason => system.Log.Warning("{0}", reason));
-                var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(embedder), clock ?? TimeProvider.System), "users");
-                registry.Register<UserDirectory>(directory);
-            });
+        if (loggerFactory is not null)
+        {
+            // Akka drops events below its own level before they reach ILogger: let through what the host enabled.
+            builder.AddHocon($"akka.loglevel = {LogCategories.AkkaLogLevel(loggerFactory)}", HoconAddMode.Prepend);
+        }
+
+        TypedPersistence.Apply(builder, options);
+        NixHumanityHealthChecks.Add(builder, options);
+        return builder.WithActors((system, registry) =>
+        {
+            // Created here, once per actor system, so its fallback warning goes to the system's log.
+            var embedder = options.CreateEmbedder(reason => system.Log.Warning("{0}", reason));
+            SystemEmbedders.Set(system, embedder);
+            var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(embedder), clock ?? TimeProvider.System), "users");
+            registry.Register<UserDirectory>(directory);
+        });
     }
 
     private static IServiceCollection AddActorSystem(IServiceCollection services, string actorSystemName)
