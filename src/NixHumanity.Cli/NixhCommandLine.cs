@@ -77,7 +77,7 @@ internal static class NixhCommandLine
             case ArgumentException argument:
                 CliOutput.Error(argument.Message);
                 return ExitCodes.InvalidInput;
-            case ComponentUnavailableException or AskTimeoutException:
+            case ComponentUnavailableException or AskTimeoutException or NixHumanityTimeoutException:
                 CliOutput.Error(ex.Message);
                 return ExitCodes.Unavailable;
             case IOException io:

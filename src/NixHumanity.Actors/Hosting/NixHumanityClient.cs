@@ -238,7 +238,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     {
         var target = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
         // Erasing rewrites the journal file (VACUUM), which takes longer than an ordinary command.
-        var reply = await target.Ask<object>(new ForgetUser(userId), options.AskTimeout * 6, cancellationToken).ConfigureAwait(false);
+        var reply = await AskWithin(target, new ForgetUser(userId), options.AskTimeout * 6, cancellationToken).ConfigureAwait(false);
         return reply switch
         {
             UserForgotten forgotten => forgotten.Report,
@@ -287,10 +287,11 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <summary>Sends any user message and waits for a reply of type <typeparamref name="TReply"/>.</summary>
     /// <exception cref="InvalidInputException">The input broke a rule; nothing was persisted.</exception>
     /// <exception cref="ComponentUnavailableException">The component is restarting after a failure; retry shortly.</exception>
+    /// <exception cref="NixHumanityTimeoutException">No answer within <see cref="NixHumanityOptions.AskTimeout"/>.</exception>
     public async Task<TReply> AskAsync<TReply>(IUserMessage message, CancellationToken cancellationToken = default)
     {
         var target = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
-        var reply = await target.Ask<object>(message, options.AskTimeout, cancellationToken).ConfigureAwait(false);
+        var reply = await AskWithin(target, message, options.AskTimeout, cancellationToken).ConfigureAwait(false);
         return reply switch
         {
             TReply typed => typed,
@@ -301,7 +302,20 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         };
     }
 
-    private static ComponentUnavailableException Unavailable(TemporarilyUnavailable reply)
+    /// <summary>Asks, turning Akka's timeout into the library's own exception (no Akka type reaches a caller).</summary>
+    private static async Task<object> AskWithin(IActorRef target, object message, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await target.Ask<object>(message, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException ex)
+        {
+            throw new NixHumanityTimeoutException(message.GetType().Name, timeout, ex);
+        }
+    }
+
+        private static ComponentUnavailableException Unavailable(TemporarilyUnavailable reply)
     {
         Telemetry.Unavailable.Add(1, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, reply.Component));
         return new ComponentUnavailableException(reply);
