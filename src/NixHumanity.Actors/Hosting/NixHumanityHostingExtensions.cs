@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
 using Akka.Event;
 using Akka.Hosting;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Hosting;
@@ -90,7 +92,7 @@ public static class NixHumanityHostingExtensions
             ? throw new InvalidOperationException(
                 "WithNixHumanity needs the NixHumanity services: call services.AddNixHumanityServices(...) (or AddNixHumanity(...)) when registering services.")
             : provider.GetRequiredService<NixHumanityOptions>();
-        return Compose(builder, options, provider.GetService<TimeProvider>(), provider.GetService<ILoggerFactory>());
+        return Compose(builder, options, provider.GetService<TimeProvider>(), provider.GetService<ILoggerFactory>(), () => HostEmbedder(provider));
     }
 
     /// <summary>
@@ -101,9 +103,10 @@ public static class NixHumanityHostingExtensions
     /// injection; <see cref="NixHumanityClient"/> is not registered by this overload).
     /// </summary>
     public static AkkaConfigurationBuilder WithNixHumanity(this AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock = null) =>
-        Compose(builder, options, clock, null);
+        Compose(builder, options, clock, null, null);
 
-    private static AkkaConfigurationBuilder Compose(AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock, ILoggerFactory? loggerFactory)
+    private static AkkaConfigurationBuilder Compose(
+        AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock, ILoggerFactory? loggerFactory, Func<IEmbedder?>? hostEmbedder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
@@ -134,14 +137,21 @@ public static class NixHumanityHostingExtensions
         return builder.WithActors((system, registry) =>
         {
             // Created here, once per actor system, so its fallback warning goes to the system's log.
-            var embedder = options.CreateEmbedder(reason => system.Log.Warning("{0}", reason));
+            var embedder = hostEmbedder?.Invoke() ?? options.CreateEmbedder(reason => system.Log.Warning("{0}", reason));
             SystemEmbedders.Set(system, embedder);
             var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(embedder), clock ?? TimeProvider.System), "users");
             registry.Register<UserDirectory>(directory);
         });
     }
 
-    private static IServiceCollection AddActorSystem(IServiceCollection services, string actorSystemName)
+    /// <summary>The host's embedding generator as the memory's embedder, when one is registered (probed at start).</summary>
+    private static IEmbedder? HostEmbedder(IServiceProvider provider) =>
+        provider.GetService<IEmbeddingGenerator<string, Embedding<float>>>() is { } generator
+            ? new GeneratorEmbedder(generator, provider.GetRequiredService<ProbedGenerator>().Dimensions
+                ?? throw new InvalidOperationException("The embedding generator was not probed at start (NixHumanity's start-up check did not run)."))
+            : null;
+
+        private static IServiceCollection AddActorSystem(IServiceCollection services, string actorSystemName)
     {
         // A host that called AddAkka first keeps its actor system: the trees join it (see ComposedActorSystem).
         if (!ComposedActorSystem.TryJoin(services))

@@ -29,6 +29,7 @@ internal static class NixHumanityServices
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<NixHumanityOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NixHumanityClient>();
+        services.TryAddSingleton<ProbedGenerator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, NixHumanityStartupCheck>());
     }
 }

@@ -1,4 +1,5 @@
 using Akka.Hosting;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NixHumanity.Actors.Users;
@@ -28,8 +29,18 @@ internal sealed class NixHumanityStartupCheck(IServiceProvider services) : IHost
         return Task.CompletedTask;
     }
 
-    /// <inheritdoc />
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// Before any hosted service starts (the actor system included): probes the host's embedding generator, if one
+    /// is registered, so a wrong or non-deterministic one stops the start with a configuration error.
+    /// </summary>
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        if (services.GetService<IEmbeddingGenerator<string, Embedding<float>>>() is { } generator)
+        {
+            var key = services.GetRequiredService<NixHumanityRegistration>().SectionPath + ":Embeddings";
+            services.GetRequiredService<ProbedGenerator>().Dimensions = await EmbedderProbe.CheckAsync(generator, key, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
