@@ -8,7 +8,7 @@ using NixHumanity.Actors.Hosting;
 namespace NixHumanity.Cli;
 
 /// <summary>
-/// One verb's lifetime of the actor tree: a generic host with <see cref="NixHumanityHostingExtensions.AddNixHumanity"/>
+/// One verb's lifetime of the actor tree: a generic host with <c>AddNixHumanity</c>
 /// on the given data directory. Logs go to stderr (warnings and worse) so stdout stays clean for <c>--json</c>.
 /// </summary>
 internal sealed class CliHost : IAsyncDisposable

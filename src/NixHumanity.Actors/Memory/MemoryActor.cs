@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
@@ -214,6 +215,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         var chunk = _model.TakeOldest(Options.ReplayBatchSize);
         ApplyNow(chunk, chunk.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList());
         _reembedded += chunk.Count;
+        Telemetry.Reembedded.Add(chunk.Count);
         if (_model.Holding)
         {
             if (_reembedded >= _nextReembedProgressAt)
