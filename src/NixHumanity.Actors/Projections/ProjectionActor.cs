@@ -148,8 +148,19 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
     {
         Directory.CreateDirectory(Folder);
         _store = OpenOrSetAside();
-        OnStoreOpened();
-        StartCatchUp();
+        try
+        {
+            OnStoreOpened();
+            StartCatchUp();
+        }
+        catch
+        {
+            // A failed start (e.g. the read journal timing out under load) must not leave the file open: the
+            // restarted actor could not open it again in this process (DuckDB keeps the locked configuration).
+            _store.Dispose();
+            _store = null;
+            throw;
+        }
     }
 
     /// <inheritdoc />
