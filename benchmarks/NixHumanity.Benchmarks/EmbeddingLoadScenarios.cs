@@ -14,7 +14,7 @@ namespace NixHumanity.Benchmarks;
 /// all-MiniLM-L6-v2 loaded for new events) and a given number of store threads (the projections' dispatcher), run one
 /// after the other in one process so they can be compared. Per run: acknowledged interactions/s and ack p50/p99 (the
 /// journal's promise), then how long the memories take to embed everything (every memory has all its commands).
-/// Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- --only embedding-load [--users 100] [--per-user 50]
+/// Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- --only embedding-load [--users 100] [--per-user 50] [--store-threads 4,1]
 /// </summary>
 internal static class EmbeddingLoadScenarios
 {
@@ -22,7 +22,7 @@ internal static class EmbeddingLoadScenarios
     {
         var users = Value(args, "--users", 100);
         var perUser = Value(args, "--per-user", 50);
-        foreach (var (kind, threads) in new[] { (EmbedderKind.NGram, 4), (EmbedderKind.MiniLm, 4), (EmbedderKind.NGram, 1), (EmbedderKind.MiniLm, 1) })
+        foreach (var (kind, threads) in StoreThreadVariants(args))
         {
             await RunOneAsync(Path.Combine(workDir, $"{kind}-{threads}"), kind, threads, users, perUser, report);
         }
@@ -80,6 +80,14 @@ internal static class EmbeddingLoadScenarios
         {
             await system.Terminate();
         }
+    }
+
+    /// <summary>Each embedder with each store-thread count of <c>--store-threads 4,1</c> (default), n-grams first.</summary>
+    private static IEnumerable<(EmbedderKind Kind, int Threads)> StoreThreadVariants(string[] args)
+    {
+        var at = Array.IndexOf(args, "--store-threads");
+        var counts = at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',').Select(int.Parse).ToArray() : [4, 1];
+        return counts.SelectMany(threads => new[] { (EmbedderKind.NGram, threads), (EmbedderKind.MiniLm, threads) });
     }
 
     private static RecordInteraction Interaction(string user, int i) => new(
