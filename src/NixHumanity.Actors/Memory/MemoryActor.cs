@@ -76,7 +76,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     {
         _settings = settings;
         _embedder = settings.Embedder;
-        _preferencesFile = new PreferencesFile(folder, _embedder, warning => Log.Warning("Memory of {0}: {1}", userId, warning));
+        _preferencesFile = new PreferencesFile(folder, _embedder, clock, warning => Log.Warning("Memory of {0}: {1}", userId, warning));
         // Queries go through the system's cache; what is recorded is embedded once anyway.
         _ranking = new MemoryRanking(userId, new CachedQueryEmbedder(_embedder, settings.QueryCache), settings.Options);
         _model = new ModelGate(_embedder);
@@ -87,6 +87,9 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
     /// <summary>The store's checkpoint, or the last event held for the model: held events count as taken in.</summary>
     protected override long Checkpoint => _model.LastHeld ?? Store.Checkpoint;
+
+    /// <summary>The learner's preferences and a re-embedding in progress belong to the store they were made for.</summary>
+    protected override IEnumerable<string> DerivedFromJournal => [Path.Combine(Folder, PreferencesFileName), ReembeddingMarker];
 
     /// <inheritdoc />
     protected override string CatchUpActivity => _reembedding ? "re-embedded" : "caught up";
