@@ -78,7 +78,8 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         _settings = settings;
         _embedder = settings.Embedder;
         _preferencesFile = new PreferencesFile(folder, _embedder, clock, warning => Log.Warning("Memory of {0}: {1}", userId, warning));
-        _ranking = new MemoryRanking(userId, _embedder, settings.Options);
+        // Queries go through the system's cache; what is recorded is embedded once anyway.
+        _ranking = new MemoryRanking(userId, new CachedQueryEmbedder(_embedder, settings.QueryCache), settings.Options);
         _model = new ModelGate(_embedder);
     }
 
