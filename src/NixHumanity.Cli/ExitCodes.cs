@@ -7,4 +7,5 @@ internal static class ExitCodes
     public const int Unexpected = 1;
     public const int InvalidInput = 2;
     public const int Unavailable = 3;
+    public const int DataDirectoryInUse = 5;
 }

@@ -77,6 +77,9 @@ internal static class NixhCommandLine
             case ArgumentException argument:
                 CliOutput.Error(argument.Message);
                 return ExitCodes.InvalidInput;
+            case DataDirectoryInUseException inUse:
+                CliOutput.Error(inUse.Message);
+                return ExitCodes.DataDirectoryInUse;
             case ComponentUnavailableException or AskTimeoutException:
                 CliOutput.Error(ex.Message);
                 return ExitCodes.Unavailable;

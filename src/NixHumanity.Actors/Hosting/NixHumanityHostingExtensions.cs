@@ -23,6 +23,7 @@ public static class NixHumanityHostingExtensions
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<NixHumanityClient>();
+        services.AddHostedService<DataDirectoryOwnership>(); // before the actor system: one writer per data directory
         services.AddAkka(options.ActorSystemName, (builder, provider) =>
             builder.WithNixHumanity(options, provider.GetRequiredService<TimeProvider>()));
         return services;
