@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Cli.Serve;
 
 namespace NixHumanity.Cli;
 
@@ -13,10 +15,12 @@ namespace NixHumanity.Cli;
 internal sealed class CliHost : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly bool _owned;
 
-    private CliHost(IHost host)
+    private CliHost(IHost host, bool owned = true)
     {
         _host = host;
+        _owned = owned;
         Client = host.Services.GetRequiredService<NixHumanityClient>();
         Options = host.Services.GetRequiredService<NixHumanityOptions>();
     }
@@ -28,6 +32,12 @@ internal sealed class CliHost : IAsyncDisposable
     public static async Task<CliHost> StartAsync(
         string dataDirectory, EmbedderKind embedder, CancellationToken cancellationToken, Action<NixHumanityOptions>? configure = null)
     {
+        if (RequestScope.Current is { } served)
+        {
+            // A verb forwarded to the data directory's owner runs on the owner's tree.
+            return served.Host.Lend(dataDirectory, embedder);
+        }
+
         // A file where the data directory should be is a mistake in the command, not a failure of the tree.
         NixHumanityFiles.EnsureOutputFolder("dataDir", dataDirectory, create: false);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -56,8 +66,33 @@ internal sealed class CliHost : IAsyncDisposable
         return new CliHost(host);
     }
 
+    /// <summary>This host for one forwarded verb: disposing the loan leaves the host running.</summary>
+    /// <exception cref="InvalidInputException">The verb asks for another data directory or another embedder.</exception>
+    private CliHost Lend(string dataDirectory, EmbedderKind embedder)
+    {
+        if (Path.GetFullPath(dataDirectory) != Options.Data.Root)
+        {
+            throw new InvalidInputException(new CommandRejected("dataDir", $"the serving process owns {Options.Data.Root}, not {Path.GetFullPath(dataDirectory)}"));
+        }
+
+        if (embedder != Options.Embeddings.Kind)
+        {
+            throw new InvalidInputException(new CommandRejected(
+                "embedder",
+                $"the process serving this data directory uses {Options.Embeddings.Kind.ToString().ToLowerInvariant()}; " +
+                "stop it, or serve with the embedder wanted"));
+        }
+
+        return new CliHost(_host, owned: false);
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (!_owned)
+        {
+            return;
+        }
+
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();
     }
