@@ -75,7 +75,8 @@ internal sealed class CliHost : IAsyncDisposable
             throw new InvalidInputException(new CommandRejected("dataDir", $"the serving process owns {Options.Data.Root}, not {Path.GetFullPath(dataDirectory)}"));
         }
 
-        if (embedder != Options.Embeddings.Kind)
+        // A request that does not choose (no --embedder, no NIXH_EMBEDDER) gets the owner's; only a different choice is refused.
+        if (embedder != Options.Embeddings.Kind && ChoosesEmbedder(RequestScope.Current?.Request))
         {
             throw new InvalidInputException(new CommandRejected(
                 "embedder",
@@ -85,6 +86,11 @@ internal sealed class CliHost : IAsyncDisposable
 
         return new CliHost(_host, owned: false);
     }
+
+    private static bool ChoosesEmbedder(ServeRequest? request) =>
+        request is null
+        || request.Environment.ContainsKey(CommonOptions.EmbedderVariable)
+        || request.Args.Any(a => a == CommonOptions.Embedder.Name || a.StartsWith(CommonOptions.Embedder.Name + "=", StringComparison.Ordinal));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Spectre.Console;
 
 namespace NixHumanity.Cli.Serve;
@@ -13,13 +14,12 @@ internal sealed record TerminalProfile(bool Terminal, int Width, int Height, boo
     public static readonly TerminalProfile Redirected = new(false, 80, 24, false, (int)Spectre.Console.ColorSystem.NoColors, true, false, false);
 
     /// <summary>The client's profile of <paramref name="writer"/>; Spectre.Console is loaded only for a terminal.</summary>
-    public static TerminalProfile Of(bool redirected, TextWriter writer)
-    {
-        if (redirected)
-        {
-            return Redirected;
-        }
+    public static TerminalProfile Of(bool redirected, TextWriter writer) => redirected ? Redirected : Detect(writer);
 
+    // Its own method, so compiling Of does not load Spectre.Console for a client whose output is redirected.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TerminalProfile Detect(TextWriter writer)
+    {
         var profile = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) }).Profile;
         var capabilities = profile.Capabilities;
         return new TerminalProfile(

@@ -86,6 +86,17 @@ public sealed class ServeSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_client_choosing_another_embedder_than_the_owners_is_told_so()
+    {
+        await using var server = await NixhServer.StartAsync(_data.Path);
+
+        var refused = await NixhProcess.RunAsync("status", "--data-dir", _data.Path, "--user", "rose", "--embedder", "minilm");
+
+        refused.ExitCode.Should().Be(2);
+        refused.StdErr.TrimEnd().Should().Be("nixh: embedder: the process serving this data directory uses ngram; stop it, or serve with the embedder wanted");
+    }
+
+    [Fact]
     public async Task Twenty_clients_recording_at_once_are_all_acknowledged_and_all_found_after_a_restart()
     {
         var server = await NixhServer.StartAsync(_data.Path);
