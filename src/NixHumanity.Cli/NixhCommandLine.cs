@@ -32,12 +32,13 @@ internal static class NixhCommandLine
             ForgetCommand.Create(),
             ExportCommand.Create(),
             StatsCommand.Create(),
-            ServeCommand.Create(),
         };
         foreach (var verb in LearningCommands.Create())
         {
             root.Subcommands.Add(verb);
         }
+
+        root.Subcommands.Add(ServeCommand.Create());
 
         return root;
     }
