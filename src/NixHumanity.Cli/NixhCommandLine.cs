@@ -1,7 +1,4 @@
 using System.CommandLine;
-using Akka.Actor;
-using NixHumanity.Actors.Contracts;
-using NixHumanity.Actors.Hosting;
 using NixHumanity.Cli.Commands;
 
 namespace NixHumanity.Cli;
@@ -88,34 +85,6 @@ internal static class NixhCommandLine
         }
     }
 
-    /// <summary>Maps an exception to an exit code and prints it as one line on stderr.</summary>
-    public static int Fail(Exception ex)
-    {
-        switch (ex)
-        {
-            case InvalidInputException invalid:
-                CliOutput.Error(invalid.Rejection.Message);
-                return ExitCodes.InvalidInput;
-            case ArgumentException { ParamName: { } field } argument:
-                // ArgumentException appends " (Parameter 'x')"; print the field: rule shape instead.
-                CliOutput.Error($"{field}: {argument.Message.Replace($" (Parameter '{field}')", "", StringComparison.Ordinal)}");
-                return ExitCodes.InvalidInput;
-            case ArgumentException argument:
-                CliOutput.Error(argument.Message);
-                return ExitCodes.InvalidInput;
-            case DataDirectoryInUseException inUse:
-                CliOutput.Error(inUse.Message);
-                return ExitCodes.DataDirectoryInUse;
-            case ComponentUnavailableException or AskTimeoutException:
-                CliOutput.Error(ex.Message);
-                return ExitCodes.Unavailable;
-            case IOException io:
-                // Store faults name the file and what is wrong with it; the .NET type name adds nothing for a person.
-                CliOutput.Error(io.Message.ReplaceLineEndings(" "));
-                return ExitCodes.Unexpected;
-            default:
-                CliOutput.Error($"{ex.GetType().Name}: {ex.Message}");
-                return ExitCodes.Unexpected;
-        }
-    }
+    /// <summary>Maps an exception to an exit code and prints it as one line on stderr (<see cref="CliErrors.Report"/>).</summary>
+    public static int Fail(Exception ex) => CliErrors.Report(ex);
 }

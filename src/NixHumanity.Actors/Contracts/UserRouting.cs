@@ -27,7 +27,16 @@ public sealed record StopGracefully
     public static readonly StopGracefully Instance = new();
 }
 
-/// <summary>Reply sent while a child of the user's tree is being restarted after a failure; nothing was done.</summary>
+/// <summary>
+/// Reply sent at once when a child of the user's tree cannot answer: it failed (the request was queued when it did) or is
+/// being restarted after a failure. Nothing was done; retrying later may succeed.
+/// </summary>
 /// <param name="UserId">The user.</param>
-/// <param name="Component">Which part is restarting: <c>session</c>, <c>memory</c> or <c>learner</c>.</param>
-public sealed record TemporarilyUnavailable(string UserId, string Component);
+/// <param name="Component">Which part: <c>session</c>, <c>memory</c> or <c>learner</c>.</param>
+/// <param name="Reason">Why, in words (e.g. the store fault, or "restarting after a failure").</param>
+/// <param name="DiskFullPath">When the reason is a full disk: the file that could not be written.</param>
+public sealed record TemporarilyUnavailable(string UserId, string Component, string Reason = TemporarilyUnavailable.Restarting, string? DiskFullPath = null)
+{
+    /// <summary>The reason while the back-off supervisor waits to start the component again.</summary>
+    public const string Restarting = "restarting after a failure";
+}

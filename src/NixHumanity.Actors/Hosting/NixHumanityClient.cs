@@ -132,6 +132,12 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
             selection.InUse.ToString().ToLowerInvariant(), selection.FallbackReason);
     }
 
+    /// <summary>
+    /// Every time a projection found that the journal had lost events it had applied (emptied, restored from an older
+    /// copy, its write-ahead log lost, or another journal), oldest first; read from the data directory, no actor asked.
+    /// </summary>
+    public IReadOnlyList<JournalLossReport> JournalLosses() => JournalLossReports.ReadAll(options.Data);
+
     /// <summary>Where the user's semantic memory stands: its table version and how far it has read the journal.</summary>
     public Task<ProjectionStatus> GetMemoryStatusAsync(string userId, CancellationToken cancellationToken = default) =>
         AskAsync<ProjectionStatus>(new GetMemoryStatus(userId), cancellationToken);
@@ -275,9 +281,14 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     };
 }
 
-/// <summary>Thrown when part of a user's tree is being restarted after a failure. Nothing was done; retry.</summary>
+/// <summary>
+/// Thrown when part of a user's tree failed or is being restarted after a failure; the message says why
+/// (<c>unavailable: …</c>, or <c>disk full: PATH</c>). Nothing was done; retry.
+/// </summary>
 public sealed class ComponentUnavailableException(TemporarilyUnavailable reply)
-    : Exception($"The {reply.Component} of user '{reply.UserId}' is restarting after a failure; retry shortly.")
+    : Exception(reply.DiskFullPath is { } path
+        ? $"disk full: {path}"
+        : $"unavailable: the {reply.Component} of user '{reply.UserId}': {reply.Reason}")
 {
     /// <summary>The reply the tree sent.</summary>
     public TemporarilyUnavailable Reply { get; } = reply;

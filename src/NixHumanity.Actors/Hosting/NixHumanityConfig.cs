@@ -27,13 +27,18 @@ public static class NixHumanityConfig
 
     /// <summary>
     /// Prepares the journal storage before an actor system opens it: for SQLite, creates the file and switches it
-    /// to WAL. Nothing to do for PostgreSQL (the plugin creates its tables).
+    /// to WAL (the plugin creates its own tables); for both engines, gives the journal its identity
+    /// (<see cref="JournalIdentity"/>) when it has none, so the projections can tell which journal they follow.
     /// </summary>
-    public static void PrepareStorage(NixHumanityOptions options)
+    /// <param name="options">The host options.</param>
+    /// <param name="clock">Stamps a new journal identity; <see cref="TimeProvider.System"/> when null.</param>
+    public static void PrepareStorage(NixHumanityOptions options, TimeProvider? clock = null)
     {
         if (options.JournalProvider == JournalProvider.Sqlite)
         {
             SqliteJournal.Prepare(options.EffectiveConnectionString);
         }
+
+        JournalIdentity.Ensure(new JournalLocation(options.JournalProvider, options.EffectiveConnectionString), clock ?? TimeProvider.System);
     }
 }

@@ -1,6 +1,36 @@
+using Akka.Configuration;
+
 namespace NixHumanity.Actors.Infrastructure;
 
 /// <summary>Where the event journal and snapshot store live.</summary>
 /// <param name="Provider">The database engine.</param>
 /// <param name="ConnectionString">The connection string in effect (for SQLite derived from the data directory).</param>
-public sealed record JournalLocation(JournalProvider Provider, string ConnectionString);
+public sealed record JournalLocation(JournalProvider Provider, string ConnectionString)
+{
+    private const string JournalSection = "akka.persistence.journal.sql";
+
+    /// <summary>
+    /// The journal an actor system writes, read from its configuration (the SQL plugin's connection string and
+    /// provider name); null when the system's journal is not the SQL plugin (e.g. an in-memory journal in specs).
+    /// </summary>
+    /// <param name="config">The actor system's configuration.</param>
+    public static JournalLocation? FromConfig(Config config)
+    {
+        if (!config.HasPath(JournalSection + ".connection-string") ||
+            config.GetString("akka.persistence.journal.plugin", "") != JournalSection)
+        {
+            return null;
+        }
+
+        var connection = config.GetString(JournalSection + ".connection-string", "");
+        if (string.IsNullOrWhiteSpace(connection))
+        {
+            return null;
+        }
+
+        var provider = config.GetString(JournalSection + ".provider-name", "");
+        return new JournalLocation(
+            provider.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase) ? JournalProvider.Postgres : JournalProvider.Sqlite,
+            connection);
+    }
+}

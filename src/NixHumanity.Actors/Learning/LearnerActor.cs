@@ -64,6 +64,9 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
     /// <inheritdoc />
     protected override long Checkpoint => Store.Checkpoint;
 
+    /// <summary>The tensor fragments were folded from the journal the analytics store followed.</summary>
+    protected override IEnumerable<string> DerivedFromJournal => [Path.Combine(Folder, ParquetTensorStore.FragmentsFolderName)];
+
     private IPreferenceTensorStore Tensor => _tensor ?? throw new InvalidOperationException("tensor store not open");
 
     /// <summary>Props for a user's learner actor owning <paramref name="folder"/>.</summary>

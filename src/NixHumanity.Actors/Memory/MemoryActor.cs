@@ -76,7 +76,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     {
         _settings = settings;
         _embedder = settings.Embedder;
-        _preferencesFile = new PreferencesFile(folder, _embedder, warning => Log.Warning("Memory of {0}: {1}", userId, warning));
+        _preferencesFile = new PreferencesFile(folder, _embedder, clock, warning => Log.Warning("Memory of {0}: {1}", userId, warning));
         _ranking = new MemoryRanking(userId, _embedder, settings.Options);
         _model = new ModelGate(_embedder);
     }
@@ -86,6 +86,9 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
     /// <summary>The store's checkpoint, or the last event held for the model: held events count as taken in.</summary>
     protected override long Checkpoint => _model.LastHeld ?? Store.Checkpoint;
+
+    /// <summary>The learner's preferences and a re-embedding in progress belong to the store they were made for.</summary>
+    protected override IEnumerable<string> DerivedFromJournal => [Path.Combine(Folder, PreferencesFileName), ReembeddingMarker];
 
     /// <inheritdoc />
     protected override string CatchUpActivity => _reembedding ? "re-embedded" : "caught up";
@@ -105,7 +108,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
     /// <inheritdoc />
     protected override VectorMemoryStore OpenStore() =>
-        VectorMemoryStore.Open(Path.Combine(Folder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions());
+        VectorMemoryStore.Open(Path.Combine(Folder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions(_embedder.Id));
 
     /// <inheritdoc />
     protected override void OnStoreOpened()

@@ -1,16 +1,19 @@
 using System.Text.Json;
 using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Memory;
 
 /// <summary>
 /// <c>preferences.json</c> beside the memory store: the learner's last <see cref="MemoryPreferences"/>. Only a cache
-/// (the learner resends them with its next fold), so an unreadable or foreign file is ignored.
+/// (the learner resends them with its next fold), so a foreign file is ignored and an unreadable one is set aside as
+/// <c>preferences.json.unreadable-&lt;time&gt;</c> (never deleted) until the learner sends new preferences.
 /// </summary>
 /// <param name="folder">The memory's folder.</param>
 /// <param name="embedder">The memory's embedder; preferences of another embedder are ignored.</param>
+/// <param name="clock">Names a set-aside file.</param>
 /// <param name="warn">Where a warning about an ignored file goes.</param>
-internal sealed class PreferencesFile(string folder, IEmbedder embedder, Action<string> warn)
+internal sealed class PreferencesFile(string folder, IEmbedder embedder, TimeProvider clock, Action<string> warn)
 {
     private string PathName => Path.Combine(folder, MemoryActor.PreferencesFileName);
 
@@ -31,9 +34,10 @@ internal sealed class PreferencesFile(string folder, IEmbedder embedder, Action<
                 return loaded with { Affinity = new Dictionary<string, double>(loaded.Affinity, StringComparer.Ordinal) };
             }
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException)
         {
-            warn($"ignoring unreadable {MemoryActor.PreferencesFileName}: {ex.Message}");
+            var aside = SetAside.Move(PathName, "unreadable", clock.GetUtcNow());
+            warn($"{MemoryActor.PreferencesFileName} is unreadable ({ex.Message}); moved it to {aside}; the learner's next fold writes new preferences");
         }
 
         return null;

@@ -37,9 +37,20 @@ namespace NixHumanity.Actors.Projections;
 /// <para>
 /// <b>Unreadable store.</b> A store file that is damaged or foreign (<see cref="StoreFaults.IsUnreadable"/>) is only a
 /// projection: it is renamed to <c>&lt;file&gt;.unreadable-&lt;time&gt;</c> (never deleted; the time comes from the
-/// injected clock), reopened empty and rebuilt from the journal. Any other failure (a lock held by another process, a
-/// full disk) and every store or journal failure later is thrown, so the back-off supervisor restarts the actor,
-/// which reopens the store and resumes from its checkpoint.
+/// injected clock), reopened empty and rebuilt from the journal. A store found unreadable later, while running, is set
+/// aside as <c>&lt;file&gt;.damaged-&lt;time&gt;</c> when the actor stops, so its successor rebuilds it.
+/// </para>
+/// <para>
+/// <b>The journal it follows.</b> On start the store is checked against the journal (<see cref="JournalOrigin"/>): a
+/// store built from another journal (another identity) or ahead of the journal (the journal was emptied, restored from
+/// an older copy, lost its write-ahead log) is set aside with what is derived with it, the loss is logged as an error
+/// and written as a <see cref="JournalLossReport"/> (shown by <c>stats</c>), and the store is rebuilt from the journal.
+/// </para>
+/// <para>
+/// <b>Failures.</b> Any failure while handling a message (or opening the store) does not drop what is queued: every
+/// request stashed or queued, and every one arriving until the actor has stopped, is answered at once with
+/// <see cref="TemporarilyUnavailable"/> and the reason (a full disk names the file); then the actor stops and the back-off
+/// supervisor starts a successor, which resumes from its checkpoint.
 /// </para>
 /// <para>
 /// Where the memory's and the learner's own copies of this life cycle differed, the better behaviour is kept for
@@ -49,13 +60,16 @@ namespace NixHumanity.Actors.Projections;
 /// </para>
 /// </remarks>
 /// <typeparam name="TStore">The store the projection owns; disposed when the actor stops.</typeparam>
-public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStash
+public abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStash
     where TStore : class, IDisposable
 {
     private readonly IJournalSource _journal;
     private readonly List<JournaledSessionEvent> _pending = [];
 
     private TStore? _store;
+    private string? _failure;
+    private string? _diskFullPath;
+    private bool _damaged;
     private bool _applyScheduled;
     private long _gapCaughtUpFor = -1;
     private long _replayedThisRun;
@@ -128,6 +142,12 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
     /// <summary>Registers the handlers of the ready state, usually with <see cref="ReceiveRequest{T}"/> or <see cref="Answer{T}"/>.</summary>
     protected abstract void WhenReady();
 
+    /// <summary>
+    /// Files or folders in <see cref="Folder"/> derived from the journal besides the store (e.g. cached preferences,
+    /// tensor fragments): set aside together with the store when the journal is another one or behind the store.
+    /// </summary>
+    protected virtual IEnumerable<string> DerivedFromJournal => [];
+
     /// <summary>Called after the store has been opened (or set aside and recreated), before the catch-up starts.</summary>
     protected virtual void OnStoreOpened()
     {
@@ -146,10 +166,18 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
     /// <inheritdoc />
     protected override void PreStart()
     {
-        Directory.CreateDirectory(Folder);
-        _store = OpenOrSetAside();
-        OnStoreOpened();
-        StartCatchUp();
+        try
+        {
+            Directory.CreateDirectory(Folder);
+            _store = OpenOrSetAside();
+            FollowJournal();
+            OnStoreOpened();
+            StartCatchUp();
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+        }
     }
 
     /// <inheritdoc />
@@ -158,6 +186,12 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
         // Closing the file lets a restarted actor (or the next process) open it.
         _store?.Dispose();
         _store = null;
+        if (_damaged)
+        {
+            // Set aside only now that the file is closed; the successor opens a new one and rebuilds it from the journal.
+            var aside = SetAside.Move(StorePath, "damaged", Clock.GetUtcNow());
+            Log.Warning("{0} of {1}: moved the damaged {2} to {3}; it is rebuilt from the journal", Component, UserId, StorePath, aside);
+        }
     }
 
     /// <summary>Handles <typeparamref name="T"/> in the ready state after the buffered live events are applied.</summary>
@@ -303,31 +337,6 @@ public abstract class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStas
 
         Apply(fresh);
         EventsApplied += fresh.Count;
-    }
-
-    /// <summary>
-    /// Opens the store; a file that is damaged or foreign is renamed (with its write-ahead log) and a new, empty one is
-    /// opened, which the catch-up then fills from the journal.
-    /// </summary>
-    private TStore OpenOrSetAside()
-    {
-        var path = Path.Combine(Folder, StoreFileName);
-        try
-        {
-            return OpenStore();
-        }
-        catch (Exception ex) when (StoreFaults.IsUnreadable(ex, path))
-        {
-            var aside = $"{path}.unreadable-{Clock.GetUtcNow():yyyyMMddTHHmmssfff}";
-            File.Move(path, aside);
-            if (File.Exists(path + ".wal"))
-            {
-                File.Move(path + ".wal", aside + ".wal");
-            }
-
-            Log.Warning("{0} of {1}: {2} is unreadable ({3}); moved it to {4} and rebuilding from the journal", Component, UserId, path, ex.Message, aside);
-            return OpenStore();
-        }
     }
 
     /// <summary>Self-sent behind a burst of live events: the mailbox has drained of them, apply the buffer.</summary>

@@ -4,6 +4,7 @@ using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Projections;
@@ -25,7 +26,22 @@ internal interface IJournalSource
     /// <param name="afterSequenceNr">The projection's checkpoint: the last sequence number it has applied (0 for none).</param>
     /// <param name="batchSize">At most this many events per <see cref="JournalReplayBatch"/>.</param>
     void Start(IActorContext context, string userId, long afterSequenceNr, int batchSize);
+
+    /// <summary>
+    /// Which journal this is and how far it goes for <paramref name="userId"/> now; null when the journal cannot say
+    /// (a journal without an identity table, e.g. an in-memory journal in specs), and then nothing is checked.
+    /// </summary>
+    /// <param name="system">The actor system whose journal is asked.</param>
+    /// <param name="userId">The person.</param>
+    /// <param name="clock">Stamps a journal identity created now.</param>
+    /// <exception cref="Infrastructure.StoreFaultException">The journal database cannot be read.</exception>
+    JournalPosition? Describe(ActorSystem system, string userId, TimeProvider clock);
 }
+
+/// <summary>What a journal says about itself for one person.</summary>
+/// <param name="Identity">The journal's identity (<see cref="Infrastructure.JournalIdentity"/>).</param>
+/// <param name="HighestSequenceNr">The highest sequence number it holds for the person (0 for none).</param>
+internal sealed record JournalPosition(string Identity, long HighestSequenceNr);
 
 /// <summary>
 /// Catch-up of a projection (the memory and learner actors) with a user's session journal through Akka persistence
@@ -49,30 +65,66 @@ internal sealed class SessionJournalReplay : IJournalSource
     /// <inheritdoc />
     public void Start(IActorContext context, string userId, long afterSequenceNr, int batchSize)
     {
-        var journal = PersistenceQuery.Get(context.System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-        // The session persists nothing but session events; anything else would be no projection's input.
-        var events = journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), afterSequenceNr + 1, long.MaxValue)
-            .Where(envelope => envelope.Event is ISessionEvent)
-            .Select(envelope => new JournaledSessionEvent(envelope.SequenceNr, (ISessionEvent)envelope.Event));
-        Run(context, events, batchSize);
+        var system = context.System;
+        var self = context.Self;
+        var materializer = context.Materializer();
+        // The read journal is created only once the journal is ready: its own start-up wait has a fixed 5 s bound,
+        // which a loaded machine exceeds. The wait is on an answer, not a clock; a failure ends the catch-up as any
+        // journal failure does.
+        JournalReadiness.WhenReadyAsync(system).ContinueWith(
+            ready =>
+            {
+                if (!ready.IsCompletedSuccessfully)
+                {
+                    self.Tell(new JournalReplayFailed(ready.Exception?.GetBaseException() ?? new TaskCanceledException()));
+                    return;
+                }
+
+                try
+                {
+                    var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+                    // The session persists nothing but session events; anything else would be no projection's input.
+                    var events = journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), afterSequenceNr + 1, long.MaxValue)
+                        .Where(envelope => envelope.Event is ISessionEvent)
+                        .Select(envelope => new JournaledSessionEvent(envelope.SequenceNr, (ISessionEvent)envelope.Event));
+                    Run(self, materializer, events, batchSize);
+                }
+                catch (Exception ex)
+                {
+                    // The actor stopped meanwhile (its materializer with it), or the read journal could not start.
+                    self.Tell(new JournalReplayFailed(ex));
+                }
+            },
+            TaskScheduler.Default);
     }
+
+    /// <inheritdoc />
+    public JournalPosition? Describe(ActorSystem system, string userId, TimeProvider clock) =>
+        JournalLocation.FromConfig(system.Settings.Config) is { } location
+            ? new JournalPosition(
+                JournalIdentity.Ensure(location, clock),
+                JournalIdentity.HighestSequenceNr(location, SessionActor.PersistenceIdFor(userId)))
+            : null;
 
     /// <summary>Sends <paramref name="events"/> to <paramref name="context"/>'s <c>Self</c> in batches with the replay protocol.</summary>
     /// <param name="context">The projection actor's context.</param>
     /// <param name="events">The events to replay, in sequence order.</param>
     /// <param name="batchSize">At most this many events per <see cref="JournalReplayBatch"/>.</param>
     public static void Run(IActorContext context, Source<JournaledSessionEvent, NotUsed> events, int batchSize) =>
+        Run(context.Self, context.Materializer(), events, batchSize);
+
+    private static void Run(IActorRef projection, IMaterializer materializer, Source<JournaledSessionEvent, NotUsed> events, int batchSize) =>
         events
             .Grouped(batchSize)
             .Select(items => new JournalReplayBatch(items.ToList()))
             .RunWith(
                 Sink.ActorRefWithAck<JournalReplayBatch>(
-                    context.Self,
+                    projection,
                     JournalReplayStarted.Instance,
                     JournalReplayAck.Instance,
                     JournalReplayCompleted.Instance,
                     ex => new JournalReplayFailed(ex)),
-                context.Materializer());
+                materializer);
 }
 
 /// <summary>The catch-up stream is ready; answer with <see cref="JournalReplayAck"/> to receive the first batch.</summary>

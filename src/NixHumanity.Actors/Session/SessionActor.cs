@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Session;
 
@@ -213,6 +214,34 @@ public sealed class SessionActor : ReceivePersistentActor
                 replyTo.Tell(new HistoryRestored(_userId, events.Count, LastSequenceNr));
             }
         });
+    }
+
+    /// <summary>
+    /// A journal write failed (e.g. the disk is full): the command's sender is answered at once with the reason
+    /// (<see cref="TemporarilyUnavailable"/>, naming the journal file when the disk is full) instead of waiting for its
+    /// timeout; then the actor stops as the base does and the back-off supervisor starts it again from the journal.
+    /// </summary>
+    /// <inheritdoc />
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        Sender.Tell(UnavailableBecause(cause));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>The answer for a failed journal write: the storage fault found in <paramref name="cause"/>, if any.</summary>
+    private TemporarilyUnavailable UnavailableBecause(Exception cause)
+    {
+        var journal = JournalLocation.FromConfig(Context.System.Settings.Config) is { } location ? JournalIdentity.Describe(location) : "the journal";
+        for (var inner = cause; inner is not null; inner = inner.InnerException)
+        {
+            if (StoreFaults.Classify(inner, journal) is { } fault)
+            {
+                var message = fault.Message.ReplaceLineEndings(" ");
+                return new TemporarilyUnavailable(_userId, "session", message, fault.Kind == StoreFaultKind.DiskFull ? journal : null);
+            }
+        }
+
+        return new TemporarilyUnavailable(_userId, "session", $"writing the journal failed ({cause.GetBaseException().Message.ReplaceLineEndings(" ")})");
     }
 
     private void SnapshotIfDue()

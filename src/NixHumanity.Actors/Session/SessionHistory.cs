@@ -19,7 +19,7 @@ public static class SessionHistory
     /// <summary>The users that have a session journal, with their number of events.</summary>
     public static async Task<IReadOnlyDictionary<string, long>> EventCountsAsync(ActorSystem system, CancellationToken cancellationToken = default)
     {
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = await ReadJournalAsync(system, cancellationToken).ConfigureAwait(false);
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var userId in await UserIdsAsync(system, cancellationToken).ConfigureAwait(false))
         {
@@ -38,7 +38,7 @@ public static class SessionHistory
     /// projections create once they start).</summary>
     public static async Task<IReadOnlyList<string>> UserIdsAsync(ActorSystem system, CancellationToken cancellationToken = default)
     {
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = await ReadJournalAsync(system, cancellationToken).ConfigureAwait(false);
         var prefix = SessionActor.PersistenceIdFor("");
         var users = new List<string>();
         await journal.CurrentPersistenceIds()
@@ -52,7 +52,7 @@ public static class SessionHistory
     public static async Task<IReadOnlyList<JournaledSessionEvent>> ReadAsync(
         ActorSystem system, string userId, long fromSequenceNr = 1, CancellationToken cancellationToken = default)
     {
-        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var journal = await ReadJournalAsync(system, cancellationToken).ConfigureAwait(false);
         var events = new List<JournaledSessionEvent>();
         await journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), fromSequenceNr, long.MaxValue)
             .RunForeach(
@@ -67,5 +67,12 @@ public static class SessionHistory
             .WaitAsync(cancellationToken)
             .ConfigureAwait(false);
         return events;
+    }
+
+    /// <summary>The read journal, created only once the journal is ready (<see cref="JournalReadiness"/>).</summary>
+    private static async Task<SqlReadJournal> ReadJournalAsync(ActorSystem system, CancellationToken cancellationToken)
+    {
+        await JournalReadiness.WhenReadyAsync(system, cancellationToken).ConfigureAwait(false);
+        return PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
     }
 }

@@ -32,6 +32,8 @@ internal static class StatsCommand
                 users = users.Count,
                 events = users.Sum(u => u.events),
                 perUser = users,
+                // Never silent: each time a projection found the journal had lost events it had applied.
+                journalLosses = host.Client.JournalLosses(),
             };
             if (!parse.GetValue(CommonOptions.Json))
             {
@@ -44,6 +46,11 @@ internal static class StatsCommand
                 }
 
                 AnsiConsole.Write(table);
+                foreach (var loss in result.journalLosses)
+                {
+                    AnsiConsole.MarkupLine(Markup.Escape(
+                        $"journal lost events: {loss.Component} of {loss.UserId} had applied up to #{loss.AppliedThrough}, the journal held up to #{loss.JournalHighest} ({loss.Reason}, {loss.DetectedAt:u}); rebuilt, old store at {loss.SetAsideAs}"));
+                }
             }
 
             return result;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Learning;
 
 namespace NixHumanity.Cli.Commands;
 
@@ -12,8 +14,19 @@ internal static class StatusCommand
         verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "status", async host =>
         {
             var status = await host.Client.GetStatusAsync(parse.GetRequiredValue(user), cancellationToken);
-            // The learner is started with the user's tree anyway, so asking it for the likely next commands is cheap.
-            var next = await host.Client.SuggestAsync(status.UserId, 3, cancellationToken);
+            // The session answers alone; the learner's likely next commands are added when it can answer, else the field
+            // is null and `unavailable` says why (a learner that is restarting or broken never takes status down).
+            var unavailable = new Dictionary<string, string>(StringComparer.Ordinal);
+            NextCommands? next = null;
+            try
+            {
+                next = await host.Client.SuggestAsync(status.UserId, 3, cancellationToken);
+            }
+            catch (ComponentUnavailableException down)
+            {
+                unavailable["likelyNext"] = down.Message;
+            }
+
             return new
             {
                 userId = status.UserId,
@@ -26,7 +39,8 @@ internal static class StatusCommand
                 lastInteractionAt = status.LastInteractionAt,
                 sequenceNr = status.SequenceNr,
                 importedInteractions = status.ImportedInteractions,
-                likelyNext = next.Next.Select(n => new { command = n.Command, probability = n.Probability }).ToList(),
+                likelyNext = next?.Next.Select(n => new { command = n.Command, probability = n.Probability }).ToList(),
+                unavailable,
             };
         }));
         return verb;

@@ -37,7 +37,7 @@ public sealed class DataDirectoryOwnershipSpecs : IDisposable
 
         var refused = await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "maya", "--session", "s", "--text", "install git");
 
-        refused.ExitCode.Should().Be(5, refused.StdErr);
+        refused.ExitCode.Should().Be(6, refused.StdErr);
         refused.StdOut.Should().BeEmpty();
         refused.StdErr.TrimEnd().Should().StartWith($"nixh: data directory {_data.Path} is in use by process {Environment.ProcessId} (")
             .And.EndWith("; one process owns it at a time")

@@ -64,6 +64,12 @@ internal sealed record GetApplied;
 /// <summary>Every sequence number applied, in order, and the checkpoint.</summary>
 internal sealed record AppliedSoFar(IReadOnlyList<long> SequenceNrs, long Checkpoint);
 
+/// <summary>A request the <see cref="TestProjection"/> fails on (throws <paramref name="Cause"/>).</summary>
+internal sealed record FailOn(Exception Cause, string UserId = "ann") : NixHumanity.Actors.Contracts.IUserMessage;
+
+/// <summary>A request the <see cref="TestProjection"/> answers with <c>"pong"</c>.</summary>
+internal sealed record Ping(string UserId = "ann") : NixHumanity.Actors.Contracts.IUserMessage;
+
 /// <summary>Told to the spec's probe on every call of <c>Apply</c>: the batch's sequence numbers.</summary>
 internal sealed record BatchApplied(IReadOnlyList<long> SequenceNrs);
 
@@ -93,6 +99,10 @@ internal sealed class TestProjection : ProjectionActor<TestStore>
         _batches.Tell(new BatchApplied(events.Select(e => e.SequenceNr).ToList()));
     }
 
-    protected override void WhenReady() =>
+    protected override void WhenReady()
+    {
         ReceiveRequest<GetApplied>(_ => Sender.Tell(new AppliedSoFar(Store.Applied.ToList(), Store.Checkpoint)));
+        ReceiveRequest<FailOn>(fail => throw fail.Cause);
+        ReceiveRequest<Ping>(_ => Sender.Tell("pong"));
+    }
 }

@@ -28,6 +28,7 @@ public sealed class JournalGate
     private readonly Lock _lock = new();
     private TaskCompletionSource _open = Opened();
     private TaskCompletionSource<IReadOnlyList<IPersistentRepresentation>> _held = NewHeld();
+    private Exception? _failNext;
 
     /// <summary>The gate of <paramref name="system"/>'s journal.</summary>
     public static JournalGate For(ActorSystem system) => Gates.GetValue(system, _ => new JournalGate());
@@ -63,10 +64,25 @@ public sealed class JournalGate
         }
     }
 
+    /// <summary>The next write fails with <paramref name="cause"/> (as the database would on a full disk).</summary>
+    public void FailNextWith(Exception cause)
+    {
+        lock (_lock)
+        {
+            _failNext = cause;
+        }
+    }
+
     internal Task PassAsync(IReadOnlyList<AtomicWrite> writes)
     {
         lock (_lock)
         {
+            if (_failNext is { } cause)
+            {
+                _failNext = null;
+                return Task.FromException(cause);
+            }
+
             if (!_open.Task.IsCompleted)
             {
                 _held.TrySetResult(writes.SelectMany(w => (IImmutableList<IPersistentRepresentation>)w.Payload).ToList());

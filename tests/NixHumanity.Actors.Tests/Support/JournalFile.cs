@@ -13,4 +13,30 @@ public static class JournalFile
         command.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
         return (long)command.ExecuteScalar()!;
     }
+
+    private static readonly string[] Companions = ["", "-wal", "-shm"];
+
+    /// <summary>Cuts the journal to 0 bytes and removes its write-ahead log, as an operator's accident would (no actor
+    /// system may have it open).</summary>
+    public static void Empty(string databasePath)
+    {
+        SqliteConnection.ClearAllPools();
+        File.WriteAllBytes(databasePath, []);
+        File.Delete(databasePath + "-wal");
+        File.Delete(databasePath + "-shm");
+    }
+
+    /// <summary>Copies the journal with its write-ahead log to <paramref name="copyPath"/> (a backup).</summary>
+    public static void Copy(string databasePath, string copyPath)
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in Companions)
+        {
+            File.Delete(copyPath + suffix);
+            if (File.Exists(databasePath + suffix))
+            {
+                File.Copy(databasePath + suffix, copyPath + suffix);
+            }
+        }
+    }
 }

@@ -26,6 +26,28 @@ internal sealed class ListJournalSource : IJournalSource
         }
     }
 
+    /// <summary>The identity <see cref="Describe"/> reports (change it to simulate another journal); null: the journal
+    /// cannot say, as an in-memory journal, and nothing is checked.</summary>
+    public string? Identity { get; set; }
+
+    /// <summary>Drops every event after <paramref name="sequenceNr"/> (a journal restored from an older copy).</summary>
+    public void TruncateAfter(long sequenceNr)
+    {
+        lock (_gate)
+        {
+            _events.RemoveAll(e => e.SequenceNr > sequenceNr);
+        }
+    }
+
+    /// <inheritdoc />
+    public JournalPosition? Describe(Akka.Actor.ActorSystem system, string userId, TimeProvider clock)
+    {
+        lock (_gate)
+        {
+            return Identity is null ? null : new JournalPosition(Identity, _events.Count == 0 ? 0 : _events[^1].SequenceNr);
+        }
+    }
+
     /// <summary>Appends events numbered after the last one; returns them.</summary>
     public IReadOnlyList<JournaledSessionEvent> Append(params ISessionEvent[] events)
     {

@@ -1,0 +1,130 @@
+using Akka.Actor;
+using Akka.Event;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
+using NixHumanity.Actors.Session;
+
+namespace NixHumanity.Actors.Projections;
+
+// The projection skeleton's recovery from what goes wrong: a store unreadable on open, a store that does not match
+// the journal (another journal, or a journal behind it), and a failure while running (answered, then restarted).
+public abstract partial class ProjectionActor<TStore>
+{
+    /// <summary>
+    /// Any failure while handling a message (a store or journal failure, a bug) ends in <see cref="Fail"/> instead of
+    /// reaching the supervisor directly, so the messages queued behind it are answered before the actor stops.
+    /// </summary>
+    /// <inheritdoc />
+    protected override bool AroundReceive(Akka.Actor.Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception ex) when (_failure is null)
+        {
+            Fail(ex);
+            return true;
+        }
+    }
+
+    private string StorePath => Path.Combine(Folder, StoreFileName);
+
+    /// <summary>
+    /// Opens the store; a file that is damaged or foreign is renamed (with its write-ahead log) and a new, empty one is
+    /// opened, which the catch-up then fills from the journal.
+    /// </summary>
+    private TStore OpenOrSetAside()
+    {
+        var path = StorePath;
+        try
+        {
+            return OpenStore();
+        }
+        catch (Exception ex) when (StoreFaults.IsUnreadable(ex, path))
+        {
+            var aside = SetAside.Move(path, "unreadable", Clock.GetUtcNow());
+            Log.Warning("{0} of {1}: {2} is unreadable ({3}); moved it to {4} and rebuilding from the journal", Component, UserId, path, ex.Message, aside);
+            return OpenStore();
+        }
+    }
+
+    /// <summary>
+    /// Checks that the store was built from the journal as it is now (<see cref="JournalOrigin"/>); when the journal is
+    /// another one or behind the store, the store and what is derived with it are set aside, the loss is reported
+    /// (error log and a <see cref="JournalLossReport"/> that <c>stats</c> shows) and the store is rebuilt from the journal.
+    /// </summary>
+    private void FollowJournal()
+    {
+        if (_journal.Describe(Context.System, UserId, Clock) is not { } journal)
+        {
+            return;
+        }
+
+        var followed = JournalOrigin.Read(Folder);
+        var checkpoint = Checkpoint;
+        if (JournalOrigin.Check(followed, checkpoint, journal) is { } change)
+        {
+            _store!.Dispose();
+            _store = null;
+            var at = Clock.GetUtcNow();
+            var aside = SetAside.Move(StorePath, change.Why, at);
+            foreach (var derived in DerivedFromJournal)
+            {
+                SetAside.Move(derived, change.Why, at);
+            }
+
+            if (checkpoint > 0)
+            {
+                JournalLossReports.Write(Folder, new JournalLossReport(
+                    UserId, Component, change.Why, checkpoint, journal.HighestSequenceNr, followed, journal.Identity, at, aside));
+                Log.Error("{0} of {1}: THE JOURNAL LOST EVENTS this projection had applied: {2}. Moved the store to {3} and rebuilding it from the journal as it is",
+                    Component, UserId, change.Reason, aside);
+            }
+            else
+            {
+                Log.Warning("{0} of {1}: {2}; rebuilding from the journal", Component, UserId, change.Reason);
+            }
+
+            _store = OpenStore();
+        }
+
+        if (!string.Equals(followed, journal.Identity, StringComparison.Ordinal))
+        {
+            JournalOrigin.Write(Folder, journal.Identity);
+        }
+    }
+
+    /// <summary>
+    /// The actor cannot go on: every request queued or stashed so far, and every one arriving until it has stopped, is
+    /// answered at once with <see cref="TemporarilyUnavailable"/> and the reason; then it stops, and the back-off
+    /// supervisor starts a successor, which reads from the journal whatever this one had not applied. A store that is
+    /// unreadable is set aside when it is closed (<see cref="PostStop"/>), so the successor rebuilds it.
+    /// </summary>
+    private void Fail(Exception ex)
+    {
+        var fault = StoreFaults.Classify(ex, StorePath);
+        _damaged = fault is { Kind: StoreFaultKind.Unreadable };
+        _diskFullPath = fault is { Kind: StoreFaultKind.DiskFull } ? fault.Path : null;
+        _failure = fault is null ? $"failed ({FirstLine(ex.Message)})" : FirstLine(fault.Message);
+        Log.Error(ex, "{0} of {1} failed: {2}; answering what is queued as unavailable and restarting", Component, UserId, _failure);
+        _pending.Clear();
+        Become(Broken);
+        Stash.UnstashAll();
+        Self.Tell(PoisonPill.Instance);
+    }
+
+    private void Broken()
+    {
+        // An event is not answered: the successor reads it from the journal.
+        Receive<SessionEventPublished>(_ => { });
+        Receive<IUserMessage>(_ => Sender.Tell(new TemporarilyUnavailable(UserId, Component, _failure ?? "restarting", _diskFullPath)));
+        ReceiveAny(_ => { });
+    }
+
+    private static string FirstLine(string message)
+    {
+        var end = message.IndexOf('\n', StringComparison.Ordinal);
+        return end < 0 ? message : message[..end];
+    }
+}
