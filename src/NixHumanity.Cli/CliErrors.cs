@@ -44,6 +44,7 @@ internal static class CliErrors
             StoreFaultException { Kind: StoreFaultKind.DiskFull } fault => (ExitCodes.DiskFull, $"disk full: {fault.Path}"),
             ComponentUnavailableException => (ExitCodes.Unavailable, ex.Message),
             AskTimeoutException or NixHumanityTimeoutException => (ExitCodes.Unavailable, "unavailable: no answer in time (the machine may be overloaded); nothing is lost, retry"),
+            DataDirectoryInUseException inUse => (ExitCodes.DataDirectoryInUse, inUse.Message),
             // Store faults name the file and what is wrong with it; the .NET type name adds nothing for a person.
             IOException io => (ExitCodes.Unexpected, io.Message.ReplaceLineEndings(" ")),
             _ => (ExitCodes.Unexpected, $"unexpected failure: {ex.Message.ReplaceLineEndings(" ")}"),

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Cli.Serve;
 
 namespace NixHumanity.Cli;
 
@@ -15,11 +16,13 @@ internal sealed class CliHost : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly string? _scratchDirectory;
+    private readonly bool _owned;
 
-    private CliHost(IHost host, string? scratchDirectory = null)
+    private CliHost(IHost host, string? scratchDirectory = null, bool owned = true)
     {
         _host = host;
         _scratchDirectory = scratchDirectory;
+        _owned = owned;
         Client = host.Services.GetRequiredService<NixHumanityClient>();
         Options = host.Services.GetRequiredService<NixHumanityOptions>();
     }
@@ -30,6 +33,19 @@ internal sealed class CliHost : IAsyncDisposable
 
     public static async Task<CliHost> StartAsync(
         string dataDirectory, EmbedderKind embedder, CancellationToken cancellationToken, Action<NixHumanityOptions>? configure = null)
+    {
+        if (RequestScope.Current is { } served)
+        {
+            // A verb forwarded to the data directory's owner runs on the owner's tree.
+            return served.Host.Lend(dataDirectory, embedder);
+        }
+
+        return await StartOwnAsync(dataDirectory, embedder, cancellationToken, configure).ConfigureAwait(false);
+    }
+
+    /// <summary>A host of this process's own on <paramref name="dataDirectory"/> (never the serving owner's).</summary>
+    private static async Task<CliHost> StartOwnAsync(
+        string dataDirectory, EmbedderKind embedder, CancellationToken cancellationToken, Action<NixHumanityOptions>? configure)
     {
         // A file where the data directory should be is a mistake in the command, not a failure of the tree.
         NixHumanityFiles.EnsureOutputFolder("dataDir", dataDirectory, create: false);
@@ -99,12 +115,44 @@ internal sealed class CliHost : IAsyncDisposable
         }
 
         var scratch = Path.Combine(Path.GetTempPath(), $"nixh-unknown-user-{Guid.NewGuid():N}");
-        var empty = await StartAsync(scratch, embedder, cancellationToken).ConfigureAwait(false);
+        // Never lent: in a serving process the owner's tree is the real directory, not the scratch one.
+        var empty = await StartOwnAsync(scratch, embedder, cancellationToken, configure: null).ConfigureAwait(false);
         return new CliHost(empty._host, scratch);
     }
 
+    /// <summary>This host for one forwarded verb: disposing the loan leaves the host running.</summary>
+    /// <exception cref="InvalidInputException">The verb asks for another data directory or another embedder.</exception>
+    private CliHost Lend(string dataDirectory, EmbedderKind embedder)
+    {
+        if (Path.GetFullPath(dataDirectory) != Options.Data.Root)
+        {
+            throw new InvalidInputException(new CommandRejected("dataDir", $"the serving process owns {Options.Data.Root}, not {Path.GetFullPath(dataDirectory)}"));
+        }
+
+        // A request that does not choose (no --embedder, no NIXH_EMBEDDER) gets the owner's; only a different choice is refused.
+        if (embedder != Options.Embeddings.Kind && ChoosesEmbedder(RequestScope.Current?.Request))
+        {
+            throw new InvalidInputException(new CommandRejected(
+                "embedder",
+                $"the process serving this data directory uses {Options.Embeddings.Kind.ToString().ToLowerInvariant()}; " +
+                "stop it, or serve with the embedder wanted"));
+        }
+
+        return new CliHost(_host, owned: false);
+    }
+
+    private static bool ChoosesEmbedder(ServeRequest? request) =>
+        request is null
+        || request.Environment.ContainsKey(CommonOptions.EmbedderVariable)
+        || request.Args.Any(a => a == CommonOptions.Embedder.Name || a.StartsWith(CommonOptions.Embedder.Name + "=", StringComparison.Ordinal));
+
     public async ValueTask DisposeAsync()
     {
+        if (!_owned)
+        {
+            return;
+        }
+
         await _host.StopAsync().ConfigureAwait(false);
         _host.Dispose();
         if (_scratchDirectory is not null && Directory.Exists(_scratchDirectory))

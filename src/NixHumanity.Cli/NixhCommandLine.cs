@@ -6,7 +6,12 @@ namespace NixHumanity.Cli;
 /// <summary>The <c>nixh</c> command line: verbs, shared options, and one error policy for all of them.</summary>
 internal static class NixhCommandLine
 {
-    public static async Task<int> RunAsync(string[] args)
+    private static readonly Lock ParseGate = new();
+
+    public static Task<int> RunAsync(string[] args) => RunAsync(CreateRoot(), args, null, CancellationToken.None);
+
+    /// <summary>The parser with every verb; a serving process builds it once and parses each request with it.</summary>
+    internal static RootCommand CreateRoot()
     {
         var root = new RootCommand("nixh: the local-first memory and learning layer of Nix for Humanity")
         {
@@ -30,16 +35,47 @@ internal static class NixhCommandLine
             root.Subcommands.Add(verb);
         }
 
-        var parse = root.Parse(args);
+        root.Subcommands.Add(ServeCommand.Create());
+
+        return root;
+    }
+
+    /// <summary>Parses and runs one command line; <paramref name="configuration"/> is null for the process's own.</summary>
+    internal static async Task<int> RunAsync(
+        RootCommand root, IReadOnlyList<string> args, InvocationConfiguration? configuration, CancellationToken cancellationToken)
+    {
+        var parse = Parse(root, args);
         if (parse.Errors.Count > 0)
         {
             CliOutput.Error(ParseErrors.Describe(parse, root));
             return ExitCodes.InvalidInput;
         }
 
+        if (configuration is not null)
+        {
+            // A request forwarded to the serving process: its configuration and cancellation are the server's.
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (parse.CommandResult.Command.Name == "serve")
+        {
+            // serve stops on SIGTERM/SIGINT itself and takes the time a clean stop needs; the parser's own handler would
+            // end the process two seconds after the signal, whatever the actor system was still writing.
+            return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, cancellationToken).ConfigureAwait(false);
+        }
+
         using var signals = new TerminationSignals();
         var exitCode = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, signals.Token).ConfigureAwait(false);
         return signals.Token.IsCancellationRequested ? signals.ExitCode : exitCode;
+    }
+
+    /// <summary>Parses <paramref name="args"/>; one parse at a time, since a serving process shares one tree between requests.</summary>
+    internal static ParseResult Parse(RootCommand root, IReadOnlyList<string> args)
+    {
+        lock (ParseGate)
+        {
+            return root.Parse(args);
+        }
     }
 
     /// <summary>

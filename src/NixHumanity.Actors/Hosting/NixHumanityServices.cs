@@ -31,5 +31,8 @@ internal static class NixHumanityServices
         services.TryAddSingleton<NixHumanityClient>();
         services.TryAddSingleton<ProbedGenerator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, NixHumanityStartupCheck>());
+
+        // Before the actor system (registered after these services): one writer per data directory.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DataDirectoryOwnership>());
     }
 }
