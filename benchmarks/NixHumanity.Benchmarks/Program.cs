@@ -3,14 +3,23 @@ using NixHumanity.Benchmarks;
 // Scenario benchmarks of the foundation: durable-ack latency, the journal alone (group commit), concurrent
 // throughput, recovery, import.
 // Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- [--quick]
-// [--only import] runs just the import scenario.
+// [--only import] runs just the import scenario; [--only embedding-load [--users N] [--per-user N]] just the
+// many-users scenario with the n-gram and the MiniLM embedder side by side (EmbeddingLoadScenarios).
 var quick = args.Contains("--quick");
-var importOnly = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault() == "import";
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+var importOnly = only == "import";
 var workDir = Path.Combine(Path.GetTempPath(), $"nixh-bench-{Guid.NewGuid():N}");
 Directory.CreateDirectory(workDir);
 try
 {
     var report = new BenchmarkReport();
+    if (only == "embedding-load")
+    {
+        await EmbeddingLoadScenarios.RunAsync(workDir, args, report);
+        report.Print();
+        return;
+    }
+
     if (!importOnly)
     {
         await FoundationScenarios.RecordLatencyAsync(Path.Combine(workDir, "latency"), quick ? 300 : 3000, report);

@@ -14,7 +14,8 @@ namespace NixHumanity.EmbeddingBenchmarks;
 /// texts (tokenise, build tensors, Run, pool, normalise), alternating a and b call by call over several trials.
 /// By default (a) runs on the embedder's own session, so both use the same session options and thread pool by
 /// construction; <c>--separate-session</c> builds a second session with the embedder's option factory instead.
-/// <c>--packaged-load</c> runs <see cref="PackagedLoadScenario"/> instead (load time and memory of the packaged model).
+/// <c>--packaged-load</c> runs <see cref="PackagedLoadScenario"/> instead (load time and memory of the packaged model);
+/// <c>--throughput</c> runs <see cref="ThroughputScenario"/> (batched texts/s of the packaged model, before and after).
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.EmbeddingBenchmarks -- [--model PATH]
 ///        [--batches 1,8,32] [--trials 9] [--seconds 1.5] [--threads N] [--separate-session] [--dump-optimized PATH]
 /// The default model is benchmarks/data/minilm-shaped.onnx from tools/make-minilm-shaped-onnx.py (random weights:
@@ -32,6 +33,11 @@ internal static class Program
         }
 
         var root = FindRoot();
+        if (args is ["--throughput", .. var throughput])
+        {
+            return ThroughputScenario.Run(throughput, root);
+        }
+
         var model = Path.Combine(root, "benchmarks", "data", "minilm-shaped.onnx");
         var batchSizes = new List<int> { 1, 8, 32 };
         var trials = 9;

@@ -13,7 +13,7 @@ namespace NixHumanity.LearningBenchmarks;
 /// and the last-hour average on 10M samples, tensor reads over 1,000 fragments and consolidation. Prints a
 /// markdown table. Usage: <c>dotnet run -c Release --project benchmarks/NixHumanity.LearningBenchmarks [-- --rows N]</c>.
 /// </summary>
-internal static class Program
+internal static partial class Program
 {
     private static readonly List<(string Scenario, string Result, string Target, string Verdict)> _results = [];
 
@@ -74,6 +74,11 @@ internal static class Program
         if (only is null or "tensor")
         {
             Tensor(Path.Combine(data, "tensor"), fragments);
+        }
+
+        if (only is null or "consolidation")
+        {
+            Consolidation(Path.Combine(data, "consolidation"));
         }
 
         if (only is null or "fold")
@@ -229,57 +234,6 @@ internal static class Program
         sw.Stop();
         var rate = events / sw.Elapsed.TotalSeconds;
         Report("journal projection (ApplyBatch of 1,000; 100k events)", $"{rate:N0} events/s", "— (no target)", "info");
-    }
-
-    private static void Queries(string folder, long rows)
-    {
-        using (AnalyticsStore.Open(folder))
-        {
-            // Creates the schema; the bulk rows below are generated inside DuckDB for speed.
-        }
-
-        var generate = Stopwatch.StartNew();
-        using (var duck = new DuckDBConnection($"Data Source={Path.Combine(folder, AnalyticsStore.FileName)}"))
-        {
-            duck.Open();
-            Exec(duck, $"""
-                INSERT INTO interactions
-                SELECT i, 'i' || i, 'u' || (i % 10) || '-s' || (i // 400), 'user' || (i % 10),
-                       TIMESTAMP '2024-01-01' + to_seconds(i * 6),
-                       'install package ' || (i % 1000), 'nix-env -iA nixpkgs.p' || (i % 200), 'install', 'install',
-                       CASE WHEN hash(i) % 10 < 7 THEN 'success' ELSE 'failure' END,
-                       (hash(i * 3) % 1000) / 1000.0, (hash(i * 3) % 1000) / 1000.0, NULL,
-                       CASE WHEN i % 3 = 0 THEN NULL ELSE (hash(i * 5) % 1000) / 1000.0 END,
-                       (hash(i * 7) % 1000) / 1000.0
-                FROM range({rows}) t(i)
-                """);
-            Exec(duck, $"""
-                INSERT INTO command_attempts
-                SELECT i, 'i' || i, 'user' || (i % 10), TIMESTAMP '2024-01-01' + to_seconds(i * 6),
-                       'nix-env -iA nixpkgs.p' || (i % 200), hash(i) % 10 < 7, 1 + i // 200, 1, 
-                       least(1.0, 0.3 + 0.6 * i / {rows} + (hash(i * 11) % 100) / 1000.0)
-                FROM range({rows}) t(i)
-                """);
-            // One event per 10 interactions: flow periods of 10 events (start, 8 notifications, end).
-            Exec(duck, $"""
-                INSERT INTO events
-                SELECT i,
-                       CASE i % 10 WHEN 0 THEN 'flow_start' WHEN 9 THEN 'flow_end' ELSE 'notification' END,
-                       TIMESTAMP '2024-01-01' + to_seconds(i * 60), NULL, 'update', NULL, NULL, 1 + i // 10
-                FROM range({rows / 10}) t(i)
-                """);
-        }
-
-        generate.Stop();
-        Console.WriteLine($"generated {rows:N0} interactions + {rows:N0} attempts + {rows / 10:N0} events in {generate.Elapsed.TotalSeconds:F1} s");
-
-        using var store = AnalyticsStore.Open(folder);
-        foreach (var query in new[] { AnalyticsQuery.Flow, AnalyticsQuery.Learning, AnalyticsQuery.Interruptions })
-        {
-            var (median, min, result) = Time(() => store.Run(query), warmups: 1, runs: 5);
-            Report($"query {query.ToString().ToLowerInvariant()} on {rows:N0} interactions ({result.Rows.Count:N0} rows out)",
-                $"median {median:F0} ms (min {min:F0})", "≤ 1,000 ms", median <= 1000 ? "met" : "missed");
-        }
     }
 
     private static void Biometrics(string folder, long rows)

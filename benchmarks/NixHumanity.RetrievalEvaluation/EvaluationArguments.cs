@@ -10,6 +10,9 @@ namespace NixHumanity.RetrievalEvaluation;
 /// <param name="OnnxSha256">Its expected sha256 when it is not one of the published exports the project knows.</param>
 /// <param name="Raw">The arguments as given, for the report.</param>
 /// <param name="Sweep">Run the weight sweep with the default embedder (printed, the report is left alone) instead of the evaluation.</param>
+/// <param name="EmbeddingCache">A folder caching embeddings between runs (outside the repository), or null.</param>
+/// <param name="DumpNGram">Dump with the n-gram embedder instead of the default one.</param>
+/// <param name="DumpFolder">Write every query's channel scores with the default embedder there (for studying misses) instead of the evaluation, or null.</param>
 internal sealed record EvaluationArguments(
     string LocomoPath,
     string OutputPath,
@@ -17,7 +20,10 @@ internal sealed record EvaluationArguments(
     string? OnnxModel,
     string? OnnxSha256,
     IReadOnlyList<string> Raw,
-    bool Sweep = false)
+    bool Sweep = false,
+    string? EmbeddingCache = null,
+    string? DumpFolder = null,
+    bool DumpNGram = false)
 {
     /// <summary>The usage text.</summary>
     public const string Usage = """
@@ -29,6 +35,9 @@ internal sealed record EvaluationArguments(
           --onnx-sha256 HEX    its sha256, when it is not one of the published exports the project knows
           --sweep              embed both sets once with the default embedder and print a grid of fusion weights
                                and abstention thresholds (the figures that choose the defaults); the report is not touched
+          --embedding-cache DIR  keep embeddings in DIR between runs (outside the repository; timings then mean nothing)
+          --dump DIR           write every query's scores on every channel, default embedder, as TSV files in DIR
+          --dump-ngram         dump with the n-gram embedder instead
         """;
 
     /// <summary>Parses <paramref name="args"/>; paths are relative to <paramref name="repositoryRoot"/>.</summary>
@@ -41,11 +50,15 @@ internal sealed record EvaluationArguments(
         string? onnxModel = null;
         string? onnxSha256 = null;
         var sweep = false;
+        var dumpNGram = false;
+        string? cache = null;
+        string? dump = null;
         for (var i = 0; i < args.Count; i++)
         {
-            if (args[i] == "--sweep")
+            if (args[i] is "--sweep" or "--dump-ngram")
             {
-                sweep = true;
+                sweep |= args[i] == "--sweep";
+                dumpNGram |= args[i] == "--dump-ngram";
                 continue;
             }
 
@@ -69,6 +82,12 @@ internal sealed record EvaluationArguments(
                 case "--onnx-sha256":
                     onnxSha256 = value;
                     break;
+                case "--embedding-cache":
+                    cache = Path.GetFullPath(Path.Combine(repositoryRoot, value));
+                    break;
+                case "--dump":
+                    dump = Path.GetFullPath(Path.Combine(repositoryRoot, value));
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}");
             }
@@ -76,6 +95,6 @@ internal sealed record EvaluationArguments(
             i++;
         }
 
-        return new EvaluationArguments(Path.GetFullPath(locomo), Path.GetFullPath(output), conversations, onnxModel, onnxSha256, args, sweep);
+        return new EvaluationArguments(Path.GetFullPath(locomo), Path.GetFullPath(output), conversations, onnxModel, onnxSha256, args, sweep, cache, dump, dumpNGram);
     }
 }

@@ -30,16 +30,21 @@ internal static class Timed
     }
 
     /// <summary>Embeds <paramref name="texts"/> in batches of <paramref name="batchSize"/> after one warm-up call, timing the batches.</summary>
+    /// <remarks>With <c>--embedding-cache</c>, cached texts are not embedded again (the time is then not meaningful).</remarks>
     public static (float[][] Vectors, double Seconds) EmbedAll(NixHumanity.Actors.Embeddings.IEmbedder embedder, IReadOnlyList<string> texts, int batchSize = 64)
     {
         embedder.Embed("warm up");
-        var vectors = new List<float[]>(texts.Count);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        for (var start = 0; start < texts.Count; start += batchSize)
+        var vectors = EmbeddingCache.EmbedAll(embedder, texts, missing =>
         {
-            vectors.AddRange(embedder.EmbedBatch(texts.Skip(start).Take(batchSize).ToList()));
-        }
+            var embedded = new List<float[]>(missing.Count);
+            for (var start = 0; start < missing.Count; start += batchSize)
+            {
+                embedded.AddRange(embedder.EmbedBatch(missing.Skip(start).Take(batchSize).ToList()));
+            }
 
-        return (vectors.ToArray(), System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return embedded.ToArray();
+        });
+        return (vectors, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 }

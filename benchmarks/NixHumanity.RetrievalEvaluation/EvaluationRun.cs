@@ -28,9 +28,16 @@ internal sealed class EvaluationRun(string root, EvaluationArguments arguments, 
     }
 
     /// <summary>Runs the weight sweep with the default embedder, printing its figures (the report is not touched).</summary>
-    public void Sweep()
+    public void Sweep() =>
+        WithBothSets("sweep", (nixOs, locomo, _, _) => WeightSweep.RunWithDefaultEmbedder(nixOs, locomo, log));
+
+    /// <summary>Writes every query's channel scores with the default (or n-gram) embedder into <paramref name="folder"/> (the report is not touched).</summary>
+    public void Dump(string folder) =>
+        WithBothSets("dump", (nixOs, locomo, set, conversations) => ChannelDump.Run(nixOs, locomo, set, conversations, folder, arguments.DumpNGram, log));
+
+    private void WithBothSets(string purpose, Action<NixOsEvaluation, LocomoEvaluation, QualitySet, IReadOnlyList<LocomoConversation>> action)
     {
-        var work = Path.Combine(Path.GetTempPath(), "nixh-retrieval-sweep-" + Guid.NewGuid().ToString("N"));
+        var work = Path.Combine(Path.GetTempPath(), $"nixh-retrieval-{purpose}-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         try
         {
@@ -42,7 +49,7 @@ internal sealed class EvaluationRun(string root, EvaluationArguments arguments, 
             }
 
             log.WriteLine(summary);
-            WeightSweep.RunWithDefaultEmbedder(new NixOsEvaluation(set, [], work), new LocomoEvaluation(conversations, [], work), log);
+            action(new NixOsEvaluation(set, [], work), new LocomoEvaluation(conversations, [], work), set, conversations);
         }
         finally
         {

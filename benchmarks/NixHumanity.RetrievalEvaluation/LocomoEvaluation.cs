@@ -48,7 +48,7 @@ internal sealed class LocomoEvaluation(IReadOnlyList<LocomoConversation> convers
             turnOffset += conversation.Turns.Count;
         }
 
-        return new RecordedLocomo(stores, questionVectors, new EmbeddingTiming(candidate.Label, "LoCoMo turns", turnTexts.Count, seconds));
+        return new RecordedLocomo(candidate.Embedder.Id, stores, questionVectors, new EmbeddingTiming(candidate.Label, "LoCoMo turns", turnTexts.Count, seconds));
     }
 
     /// <summary>Searches every question in its conversation's recorded store under <paramref name="configuration"/>.</summary>
@@ -58,7 +58,7 @@ internal sealed class LocomoEvaluation(IReadOnlyList<LocomoConversation> convers
         var questionOffset = 0;
         for (var c = 0; c < conversations.Count; c++)
         {
-            Evaluate(configuration, recorded.StorePaths[c], conversations[c], recorded.QuestionVectors.AsSpan(questionOffset, conversations[c].Questions.Count).ToArray(), card);
+            Evaluate(configuration.OptionsFor(recorded.EmbedderId), recorded.StorePaths[c], conversations[c], recorded.QuestionVectors.AsSpan(questionOffset, conversations[c].Questions.Count).ToArray(), card);
             questionOffset += conversations[c].Questions.Count;
         }
 
@@ -81,20 +81,21 @@ internal sealed class LocomoEvaluation(IReadOnlyList<LocomoConversation> convers
         return path;
     }
 
-    private static void Evaluate(SearchConfiguration configuration, string storePath, LocomoConversation conversation, float[][] questionVectors, ScoreCard card)
+    private static void Evaluate(VectorMemoryStoreOptions options, string storePath, LocomoConversation conversation, float[][] questionVectors, ScoreCard card)
     {
-        using var store = VectorMemoryStore.Open(storePath, configuration.Options);
+        using var store = VectorMemoryStore.Open(storePath, options);
         for (var q = 0; q < conversation.Questions.Count; q++)
         {
             var question = conversation.Questions[q];
-            var (answer, milliseconds) = Timed.Run(() => configuration.Search(store, question.Text, questionVectors[q], K));
+            var (answer, milliseconds) = Timed.Run(() => SearchConfiguration.Search(store, question.Text, questionVectors[q], K));
             card.Add(new QueryOutcome(Group(question.Category), answer.Commands, question.Evidence, answer.Abstained, milliseconds, answer.BestConfidence));
         }
     }
 }
 
 /// <summary>LoCoMo recorded once: one store per conversation and every question's embedding.</summary>
+/// <param name="EmbedderId">The embedder of the vectors.</param>
 /// <param name="StorePaths">The stores, in the conversations' order.</param>
 /// <param name="QuestionVectors">Every question's embedding, conversation after conversation.</param>
 /// <param name="Timing">How long embedding the turns took.</param>
-internal sealed record RecordedLocomo(IReadOnlyList<string> StorePaths, float[][] QuestionVectors, EmbeddingTiming Timing);
+internal sealed record RecordedLocomo(string EmbedderId, IReadOnlyList<string> StorePaths, float[][] QuestionVectors, EmbeddingTiming Timing);

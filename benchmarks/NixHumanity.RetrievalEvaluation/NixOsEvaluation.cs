@@ -47,19 +47,19 @@ internal sealed class NixOsEvaluation(QualitySet set, IReadOnlyList<SearchConfig
             store.Upsert(batch);
         }
 
-        return new RecordedNixOs(storePath, queryVectors, new EmbeddingTiming(candidate.Label, "NixOS set", texts.Count, seconds));
+        return new RecordedNixOs(candidate.Embedder.Id, storePath, queryVectors, new EmbeddingTiming(candidate.Label, "NixOS set", texts.Count, seconds));
     }
 
     /// <summary>Searches every request of the set in the recorded store under <paramref name="configuration"/>.</summary>
     public ScoreCard Evaluate(SearchConfiguration configuration, RecordedNixOs recorded)
     {
         var idByCommand = set.Commands.ToDictionary(c => c.Command.Trim(), c => c.Id, StringComparer.Ordinal);
-        using var store = VectorMemoryStore.Open(recorded.StorePath, configuration.Options);
+        using var store = VectorMemoryStore.Open(recorded.StorePath, configuration.OptionsFor(recorded.EmbedderId));
         var card = new ScoreCard();
         for (var i = 0; i < set.Queries.Count; i++)
         {
             var query = set.Queries[i];
-            var (answer, milliseconds) = Timed.Run(() => configuration.Search(store, query.Text, recorded.QueryVectors[i], K));
+            var (answer, milliseconds) = Timed.Run(() => SearchConfiguration.Search(store, query.Text, recorded.QueryVectors[i], K));
             var ranked = answer.Commands.Select(c => idByCommand[c]).ToList();
             card.Add(new QueryOutcome(query.Kind, ranked, query.AnswerIds.ToHashSet(StringComparer.Ordinal), answer.Abstained, milliseconds, answer.BestConfidence));
         }
@@ -69,7 +69,8 @@ internal sealed class NixOsEvaluation(QualitySet set, IReadOnlyList<SearchConfig
 }
 
 /// <summary>The NixOS set recorded once: the store's file and every request's embedding.</summary>
+/// <param name="EmbedderId">The embedder of the vectors.</param>
 /// <param name="StorePath">The store holding the remembered interactions.</param>
 /// <param name="QueryVectors">The requests' embeddings, in the set's order.</param>
 /// <param name="Timing">How long embedding took.</param>
-internal sealed record RecordedNixOs(string StorePath, float[][] QueryVectors, EmbeddingTiming Timing);
+internal sealed record RecordedNixOs(string EmbedderId, string StorePath, float[][] QueryVectors, EmbeddingTiming Timing);

@@ -14,8 +14,13 @@ catch (ArgumentException ex)
     return 2;
 }
 
+EmbeddingCache.Configure(arguments.EmbeddingCache);
 var run = new EvaluationRun(root, arguments, Console.Out);
-if (arguments.Sweep)
+if (arguments.DumpFolder is not null)
+{
+    run.Dump(arguments.DumpFolder);
+}
+else if (arguments.Sweep)
 {
     run.Sweep();
 }

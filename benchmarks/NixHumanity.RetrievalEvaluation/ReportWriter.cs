@@ -75,7 +75,7 @@ internal static class ReportWriter
         md.AppendLine("|---|---:|---:|");
         foreach (var t in report.Timings)
         {
-            md.AppendLine($"| {t.Embedder} | {t.Texts:N0} {t.DataSet} | {t.TextsPerSecond:N0} |");
+            md.AppendLine($"| {t.Embedder} | {t.Texts:N0} {t.DataSet} | {(EmbeddingCache.Enabled ? "— (--embedding-cache: not measured)" : t.TextsPerSecond.ToString("N0", CultureInfo.InvariantCulture))} |");
         }
 
         md.AppendLine();

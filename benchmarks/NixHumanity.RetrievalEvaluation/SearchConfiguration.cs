@@ -11,13 +11,20 @@ namespace NixHumanity.RetrievalEvaluation;
 /// <param name="Name">Row name in the report.</param>
 /// <param name="Explanation">What the row is, for the report's legend.</param>
 /// <param name="Options">The options the store is opened with.</param>
-internal sealed record SearchConfiguration(string Name, string Explanation, VectorMemoryStoreOptions Options)
+/// <param name="Calibrated">True for the memory actor's defaults: the store is then opened with the options the memory
+/// actor gives a store of that embedder's vectors (<see cref="MemoryOptions.ToStoreOptions(string?)"/>: the abstention
+/// calibration belongs to the embedder), not with <paramref name="Options"/>.</param>
+internal sealed record SearchConfiguration(string Name, string Explanation, VectorMemoryStoreOptions Options, bool Calibrated = false)
 {
     /// <summary>Whether this configuration can abstain (say nothing remembered is relevant).</summary>
-    public bool CanAbstain => Options.AbstainBelow > 0;
+    public bool CanAbstain => Calibrated || Options.AbstainBelow > 0;
+
+    /// <summary>The options a store holding vectors of the embedder <paramref name="embedderId"/> is opened with.</summary>
+    public VectorMemoryStoreOptions OptionsFor(string embedderId) =>
+        Calibrated ? new MemoryOptions().ToStoreOptions(embedderId) : Options;
 
     /// <summary>Searches <paramref name="store"/> for the query (its text and its embedding), best first.</summary>
-    public SearchAnswer Search(VectorMemoryStore store, string text, float[] vector, int k)
+    public static SearchAnswer Search(VectorMemoryStore store, string text, float[] vector, int k)
     {
         var response = store.Search(new MemoryQuery(text, vector), k);
         return new SearchAnswer(response.Results.Select(r => r.Command).ToList(), response.Abstained, response.BestConfidence);
@@ -34,7 +41,7 @@ internal sealed record SearchConfiguration(string Name, string Explanation, Vect
         var ranking = hybrid with { AbstainBelow = 0 };
         return
         [
-            new("hybrid (default)", $"the memory actor's defaults (`MemoryOptions`): {Describe(hybrid)}, abstains below confidence {hybrid.AbstainBelow:0.###}", hybrid),
+            new("hybrid (default)", $"the memory actor's defaults (`MemoryOptions`): {Describe(hybrid)}; confidence and abstention threshold calibrated per embedder ({Calibrations()})", hybrid, Calibrated: true),
             new("dense only", "cosine of the embeddings alone (lexical and typo weights 0)", ranking with { DenseWeight = 1, LexicalWeight = 0, TypoWeight = 0 }),
             new("BM25 only", $"Okapi BM25 over the words of text and command alone (k1 {hybrid.Bm25K1:0.##}, b {hybrid.Bm25B:0.##}; dense and typo weights 0)", ranking with { DenseWeight = 0, LexicalWeight = 1, TypoWeight = 0 }),
             new("3-gram only", "BM25 over character 3-grams (the typo channel) alone", ranking with { DenseWeight = 0, LexicalWeight = 0, TypoWeight = 1 }),
@@ -42,6 +49,12 @@ internal sealed record SearchConfiguration(string Name, string Explanation, Vect
             new("RRF all three", $"reciprocal-rank fusion (k {hybrid.RrfK}) of dense, BM25 and 3-grams with equal weights", ranking with { Fusion = FusionMode.ReciprocalRank, DenseWeight = 1, LexicalWeight = 1, TypoWeight = 1 }),
         ];
     }
+
+    private static string Calibrations() => string.Join("; ", new[]
+    {
+        ("n-gram", AbstentionCalibration.NGram), ("all-MiniLM-L6-v2", AbstentionCalibration.MiniLm), ("any other embedder", AbstentionCalibration.Uncalibrated),
+    }.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{c.Item1}: cosine share {c.Item2.DenseShare:0.##}, margin weight {c.Item2.MarginWeight:0.##}, abstains below {c.Item2.AbstainBelow:0.###}")));
 
     private static string Describe(VectorMemoryStoreOptions o) =>
         $"{o.Fusion} fusion, weights dense {o.DenseWeight:0.###} / BM25 {o.LexicalWeight:0.###} / 3-gram {o.TypoWeight:0.###}";

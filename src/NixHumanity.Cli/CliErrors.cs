@@ -14,6 +14,12 @@ internal static class CliErrors
     /// <summary>Prints <paramref name="ex"/> as one line on stderr (<see cref="Describe"/>) and returns its exit code.</summary>
     public static int Report(Exception ex)
     {
+        if (ex is OperationCanceledException && TerminationSignals.Received)
+        {
+            // Interrupted by a signal, which has said so on stderr; the exit code is the signal's.
+            return TerminationSignals.InterruptedExitCode;
+        }
+
         var (exitCode, message) = Describe(ex);
         CliOutput.Error(message);
         return exitCode;
@@ -37,7 +43,8 @@ internal static class CliErrors
             ComponentUnavailableException { Reply.DiskFullPath: { } full } => (ExitCodes.DiskFull, $"disk full: {full}"),
             StoreFaultException { Kind: StoreFaultKind.DiskFull } fault => (ExitCodes.DiskFull, $"disk full: {fault.Path}"),
             ComponentUnavailableException => (ExitCodes.Unavailable, ex.Message),
-            AskTimeoutException => (ExitCodes.Unavailable, "unavailable: no answer in time (the machine may be overloaded); nothing is lost, retry"),
+            AskTimeoutException or NixHumanityTimeoutException => (ExitCodes.Unavailable, "unavailable: no answer in time (the machine may be overloaded); nothing is lost, retry"),
+            DataDirectoryInUseException inUse => (ExitCodes.DataDirectoryInUse, inUse.Message),
             // Store faults name the file and what is wrong with it; the .NET type name adds nothing for a person.
             IOException io => (ExitCodes.Unexpected, io.Message.ReplaceLineEndings(" ")),
             _ => (ExitCodes.Unexpected, $"unexpected failure: {ex.Message.ReplaceLineEndings(" ")}"),

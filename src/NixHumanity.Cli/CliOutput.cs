@@ -69,8 +69,37 @@ internal static class CliOutput
         _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
     };
 
-    /// <summary>One line on stderr.</summary>
-    public static void Error(string message) => Console.Error.WriteLine($"nixh: {message.ReplaceLineEndings(" ")}");
+    /// <summary>One line on stderr, with control and format characters escaped (<see cref="Printable"/>).</summary>
+    public static void Error(string message) => Console.Error.WriteLine($"nixh: {Printable(message.ReplaceLineEndings(" "))}");
+
+    /// <summary>
+    /// <paramref name="text"/> with every control character (but tab), format character (bidirectional overrides,
+    /// zero-width marks) and lone surrogate written as <c>\uXXXX</c>: a message may quote a path, a symbolic link's
+    /// target or a value typed by someone else, and raw escape sequences would act on the terminal.
+    /// </summary>
+    public static string Printable(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                builder.Append(c).Append(text[++i]);
+            }
+            else if ((char.IsControl(c) && c != '\t') || char.IsSurrogate(c) ||
+                char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            {
+                builder.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
 }
 
 /// <summary>

@@ -1,19 +1,20 @@
 using System.CommandLine;
 using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Cli.Serve;
 
 namespace NixHumanity.Cli;
 
 /// <summary>Options every verb takes.</summary>
 internal static class CommonOptions
 {
-    public static readonly Option<string> DataDir = new("--data-dir")
+    public static readonly Option<string> DataDir = PathSymbols.Mark(new Option<string>("--data-dir")
     {
         Description = "Data directory (default: $NIXH_DATA_DIR, else $XDG_DATA_HOME/nix-humanity, else ~/.local/share/nix-humanity)",
         HelpName = "DIR",
         Recursive = true,
         DefaultValueFactory = _ => NixHumanityFiles.DefaultDataDirectory(),
-    };
+    });
 
     public static readonly Option<bool> Json = new("--json")
     {
@@ -30,7 +31,7 @@ internal static class CommonOptions
             $"(default: ${EmbedderVariable}, else auto)",
         HelpName = "auto|minilm|ngram",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable(EmbedderVariable) is { Length: > 0 } chosen ? chosen : "auto",
+        DefaultValueFactory = _ => CliConsole.Variable(EmbedderVariable) is { Length: > 0 } chosen ? chosen : "auto",
     };
 
     /// <summary>The embedder kind <c>--embedder</c> (or <c>$NIXH_EMBEDDER</c>) names.</summary>

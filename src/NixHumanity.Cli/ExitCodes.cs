@@ -17,4 +17,7 @@ internal static class ExitCodes
 
     /// <summary>A store could not be written because its disk is full (<c>disk full: PATH</c>); free space and retry.</summary>
     public const int DiskFull = 5;
+
+    /// <summary>Another process owns the data directory and does not serve it (<c>data directory D is in use by …</c>).</summary>
+    public const int DataDirectoryInUse = 6;
 }

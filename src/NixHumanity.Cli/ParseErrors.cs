@@ -22,6 +22,16 @@ internal static class ParseErrors
         }
 
         var error = parse.Errors[0];
+        if (parse.UnmatchedTokens.Count > 0 && error.SymbolResult is not OptionResult)
+        {
+            // A word the verb does not take (a stray argument, an unknown option): name it and the verb.
+            var verb = parse.CommandResult.Command.Name;
+            var token = parse.UnmatchedTokens[0];
+            return token.StartsWith('-')
+                ? $"option: '{token}' is not an option of {verb} (nixh {verb} --help lists them)"
+                : $"argument: '{token}' is not expected by {verb} (nixh {verb} --help)";
+        }
+
         if (error.SymbolResult is not OptionResult { Option: var option } optionResult)
         {
             return error.Message;

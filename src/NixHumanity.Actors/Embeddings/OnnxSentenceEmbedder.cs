@@ -153,18 +153,24 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
     internal InferenceSession Session => _session;
 
     /// <summary>
-    /// The session options of the embedder's session: ONNX Runtime defaults (all graph optimisations, sequential
-    /// execution) and <see cref="OnnxSentenceEmbedderOptions.IntraOpThreads"/> when positive. Benchmarks build
-    /// their bare comparison session with this, so both run the same optimised graph on the same threads.
+    /// The session options of the embedder's session: all graph optimisations, sequential execution,
+    /// <see cref="OnnxSentenceEmbedderOptions.IntraOpThreads"/> when positive, and intra-op threads that sleep rather
+    /// than spin unless <see cref="OnnxSentenceEmbedderOptions.AllowSpinning"/>. Benchmarks build their bare comparison
+    /// session with this, so both run the same optimised graph on the same threads.
     /// </summary>
     /// <param name="options">The embedder's configuration.</param>
     /// <returns>New options; the caller disposes them.</returns>
     internal static SessionOptions CreateSessionOptions(OnnxSentenceEmbedderOptions options)
     {
-        var sessionOptions = new SessionOptions();
+        var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (options.IntraOpThreads > 0)
         {
             sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
+        }
+
+        if (!options.AllowSpinning)
+        {
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         }
 
         return sessionOptions;
@@ -193,9 +199,15 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
             }
         }
 
-        var ids = new List<int>(Math.Min(pieces.Count, budget) + 2) { _tokenizer.ClassificationTokenId };
-        ids.AddRange(pieces.Take(budget));
-        ids.Add(_tokenizer.SeparatorTokenId);
+        var kept = Math.Min(pieces.Count, budget);
+        var ids = new int[kept + 2];
+        ids[0] = _tokenizer.ClassificationTokenId;
+        for (var i = 0; i < kept; i++)
+        {
+            ids[i + 1] = pieces[i];
+        }
+
+        ids[^1] = _tokenizer.SeparatorTokenId;
         return ids;
     }
 
@@ -203,24 +215,31 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
     public float[] Embed(string text) => EmbedBatch([text])[0];
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The texts are tokenised first and run shortest first, <see cref="OnnxSentenceEmbedderOptions.MaxBatchSize"/> at a
+    /// time, each batch padded to its own longest text: a short text never pays for a long neighbour's padding. The
+    /// attention mask keeps padding out of every real token's output, so a vector does not depend on its batch.
+    /// </remarks>
     public float[][] EmbedBatch(IReadOnlyList<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new float[texts.Count][];
-        for (var start = 0; start < texts.Count; start += _options.MaxBatchSize)
+        var tokenized = new IReadOnlyList<int>[texts.Count];
+        for (var i = 0; i < texts.Count; i++)
         {
-            var count = Math.Min(_options.MaxBatchSize, texts.Count - start);
-            var tokenized = new List<IReadOnlyList<int>>(count);
-            for (var i = 0; i < count; i++)
-            {
-                tokenized.Add(Tokenize(texts[start + i] ?? throw new ArgumentException($"texts[{start + i}] is null.", nameof(texts))));
-            }
+            tokenized[i] = Tokenize(texts[i] ?? throw new ArgumentException($"texts[{i}] is null.", nameof(texts)));
+        }
 
-            var pooled = Run(tokenized);
-            for (var i = 0; i < count; i++)
+        // A stable sort by length: equal lengths keep their order, so a batch of equal texts is run as given.
+        var order = Enumerable.Range(0, texts.Count).OrderBy(i => tokenized[i].Count).ToArray();
+        var result = new float[texts.Count][];
+        for (var start = 0; start < order.Length; start += _options.MaxBatchSize)
+        {
+            var batch = order.AsSpan(start, Math.Min(_options.MaxBatchSize, order.Length - start)).ToArray();
+            var pooled = Run(batch.Select(i => tokenized[i]).ToList());
+            for (var n = 0; n < batch.Length; n++)
             {
-                result[start + i] = pooled[i];
+                result[batch[n]] = pooled[n];
             }
         }
 
@@ -243,17 +262,18 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
     {
         var batch = tokenized.Count;
         var seq = tokenized.Max(t => t.Count);
-        var (ids, mask, types) = Pad(tokenized, seq);
+        var (ids, mask) = Pad(tokenized, seq);
         long[] shape = [batch, seq];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-        using var typesValue = OrtValue.CreateTensorValueFromMemory(types, shape);
+        // token_type_ids are all zero; the tensor is only built when the model takes it.
+        using var typesValue = _hasTokenTypeIds ? OrtValue.CreateTensorValueFromMemory(new long[batch * seq], shape) : null;
         var inputs = new Dictionary<string, OrtValue>
         {
             ["input_ids"] = idsValue,
             ["attention_mask"] = maskValue,
         };
-        if (_hasTokenTypeIds)
+        if (typesValue is not null)
         {
             inputs["token_type_ids"] = typesValue;
         }
@@ -270,25 +290,25 @@ public sealed class OnnxSentenceEmbedder : IEmbedder
         return MeanPool(outputs[0].GetTensorDataAsSpan<float>(), tokenized, seq);
     }
 
-    /// <summary>The row-major <c>[batch, seq]</c> input ids, attention mask and (all-zero) token type ids.</summary>
-    private static (long[] Ids, long[] Mask, long[] Types) Pad(List<IReadOnlyList<int>> tokenized, int seq)
+    /// <summary>The row-major <c>[batch, seq]</c> input ids and attention mask.</summary>
+    private static (long[] Ids, long[] Mask) Pad(List<IReadOnlyList<int>> tokenized, int seq)
     {
         var batch = tokenized.Count;
         var ids = new long[batch * seq];
         var mask = new long[batch * seq];
-        var types = new long[batch * seq];
         for (var b = 0; b < batch; b++)
         {
-            for (var t = 0; t < tokenized[b].Count; t++)
+            var row = tokenized[b];
+            for (var t = 0; t < row.Count; t++)
             {
-                ids[(b * seq) + t] = tokenized[b][t];
-                mask[(b * seq) + t] = 1;
+                ids[(b * seq) + t] = row[t];
             }
 
             // Padding positions keep id 0 ([PAD]) and mask 0, so pooling ignores them.
+            mask.AsSpan(b * seq, row.Count).Fill(1);
         }
 
-        return (ids, mask, types);
+        return (ids, mask);
     }
 
     /// <summary>Each row's mean over its real tokens of <paramref name="hidden"/> (<c>[batch, seq, Dimensions]</c>), L2-normalised.</summary>

@@ -23,7 +23,7 @@ namespace NixHumanity.Actors.Hosting;
 /// <param name="options">The options the tree runs with.</param>
 /// <param name="system">The actor system (for journal reads).</param>
 /// <param name="clock">The clock for times the client stamps itself (an export's manifest); <see cref="TimeProvider.System"/>
-/// when null. <see cref="NixHumanityHostingExtensions.AddNixHumanity"/> passes the registered <see cref="TimeProvider"/>, the
+/// when null. <c>AddNixHumanity</c> passes the registered <see cref="TimeProvider"/>, the
 /// same one the actor tree runs on.</param>
 public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, NixHumanityOptions options, ActorSystem system, TimeProvider? clock = null)
 {
@@ -43,7 +43,12 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
 
     /// <summary>Records an interaction; returns once it is durable.</summary>
     public Task<InteractionAcknowledged> RecordInteractionAsync(RecordInteraction command, CancellationToken cancellationToken = default) =>
-        AskAsync<InteractionAcknowledged>(command, cancellationToken);
+        ClientTelemetry.TraceAsync("record", _clock, Telemetry.AcknowledgementDuration, async () =>
+        {
+            var ack = await AskAsync<InteractionAcknowledged>(command, cancellationToken).ConfigureAwait(false);
+            Telemetry.Acknowledgements.Add(1);
+            return ack;
+        });
 
     /// <summary>Records a notification; the reply says whether it is shown now or held back for flow.</summary>
     public Task<NotificationAcknowledged> RecordNotificationAsync(RecordNotification command, CancellationToken cancellationToken = default) =>
@@ -102,6 +107,14 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         return new QueryResult(query, columns, merged);
     }
 
+    /// <summary>Whether anything is held about <paramref name="userId"/>: a folder under <c>users/</c> or events in the
+    /// journal. Asking does not start the user's tree.</summary>
+    /// <param name="userId">A valid user id.</param>
+    /// <param name="cancellationToken">Stops the journal query.</param>
+    public async Task<bool> IsKnownUserAsync(string userId, CancellationToken cancellationToken = default) =>
+        Directory.Exists(options.Data.UserFolder(userId)) ||
+        (await SessionHistory.UserIdsAsync(system, cancellationToken).ConfigureAwait(false)).Contains(userId, StringComparer.Ordinal);
+
     /// <summary>The ids of the users that have a folder under the data directory, in ordinal order.</summary>
     public IReadOnlyList<string> KnownUsers()
     {
@@ -148,7 +161,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
 
     /// <summary>Folds the user's new interactions into a preference fragment now.</summary>
     public Task<FoldReport> FoldAsync(string userId, CancellationToken cancellationToken = default) =>
-        AskAsync<FoldReport>(new FoldPreferences(userId), cancellationToken);
+        ClientTelemetry.TraceAsync("fold", _clock, null, () => AskAsync<FoldReport>(new FoldPreferences(userId), cancellationToken));
 
     /// <summary>The user's preferences as of a time (ISO-8601; null = now), optionally a feature range <c>A..B</c>.</summary>
     public Task<Preferences> GetPreferencesAsync(string userId, string? asOf = null, string? features = null, CancellationToken cancellationToken = default) =>
@@ -170,7 +183,8 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         bool strict = false,
         IProgress<ImportProgress>? progress = null,
         CancellationToken cancellationToken = default) =>
-        HistoryImporter.RunAsync(userId, plan, strict, (chunk, ct) => AskAsync<HistoryImported>(chunk, ct), progress, HistoryImporter.DefaultChunkSize, cancellationToken);
+        ClientTelemetry.TraceAsync("import", _clock, null, () =>
+            HistoryImporter.RunAsync(userId, plan, strict, (chunk, ct) => AskAsync<HistoryImported>(chunk, ct), progress, HistoryImporter.DefaultChunkSize, cancellationToken));
 
     /// <summary>
     /// Writes everything held about <paramref name="userId"/> into <paramref name="outputFolder"/> in open formats:
@@ -216,7 +230,8 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
 
     /// <summary>
     /// Restores a user from an export folder into a user without history: checks the manifest's checksums, then
-    /// writes the journal events back unchanged; the projections rebuild from them.
+    /// writes the journal events back unchanged (the projections rebuild from them) and has the learner load the
+    /// biometric samples back with their original times.
     /// </summary>
     /// <exception cref="InvalidInputException">The folder fails verification, or the user already has history.</exception>
     public async Task<HistoryRestored> RestoreAsync(string userId, string exportFolder, CancellationToken cancellationToken = default)
@@ -229,7 +244,10 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         }
 
         var events = JournalExport.Read(Path.Combine(exportFolder, JournalExport.EventsPath));
-        return await AskAsync<HistoryRestored>(new RestoreHistory(userId, events), cancellationToken).ConfigureAwait(false);
+        var restored = await AskAsync<HistoryRestored>(new RestoreHistory(userId, events), cancellationToken).ConfigureAwait(false);
+        // Biometric samples are not journal events (ADR 0015): the learner loads them back from the export, original times kept.
+        await AskAsync<BiometricsRestored>(new RestoreBiometrics(userId, exportFolder), cancellationToken).ConfigureAwait(false);
+        return restored;
     }
 
     /// <summary>Removes a user from every store (journal, snapshots, memory, analytics, tensors, charts) and reports what was removed.</summary>
@@ -238,7 +256,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     {
         var target = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
         // Erasing rewrites the journal file (VACUUM), which takes longer than an ordinary command.
-        var reply = await target.Ask<object>(new ForgetUser(userId), options.AskTimeout * 6, cancellationToken).ConfigureAwait(false);
+        var reply = await AskWithin(target, new ForgetUser(userId), options.AskTimeout * 6, cancellationToken).ConfigureAwait(false);
         return reply switch
         {
             UserForgotten forgotten => forgotten.Report,
@@ -248,9 +266,37 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         };
     }
 
+    /// <summary>
+    /// Loads now what the first answer of a fresh process would otherwise wait for: the embedder's model (the first
+    /// search waits for it, about a second or more) and, when <paramref name="userId"/> is given, that person's actors
+    /// with their stores opened and caught up with the journal. Safe to call any number of times.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The user id is not valid.</exception>
+    public async Task WarmUpAsync(string? userId = null, CancellationToken cancellationToken = default)
+    {
+        // The directory is registered after the embedder is created, so waiting for it means the embedder exists.
+        await directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        switch (SystemEmbedders.Of(system))
+        {
+            case IDeferredEmbedder deferred:
+                await deferred.LoadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case { } embedder:
+                // Off the caller's thread: a configured ONNX model builds its session on the first call.
+                await Task.Run(() => embedder.Embed("warm up"), cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        if (userId is not null)
+        {
+            await GetStatusAsync(userId, cancellationToken).ConfigureAwait(false);
+            await GetMemoryStatusAsync(userId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Searches the user's semantic memory (see <see cref="SearchMemory"/>).</summary>
     public Task<MemorySearched> SearchAsync(SearchMemory query, CancellationToken cancellationToken = default) =>
-        AskAsync<MemorySearched>(query, cancellationToken);
+        ClientTelemetry.TraceAsync("search", _clock, Telemetry.SearchDuration, () => AskAsync<MemorySearched>(query, cancellationToken));
 
     /// <summary>Drops the user's memory time travel before <paramref name="upToVersion"/> (default: all but the current version).</summary>
     public Task<MemoryCompacted> CompactMemoryAsync(string userId, long? upToVersion = null, CancellationToken cancellationToken = default) =>
@@ -259,18 +305,38 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <summary>Sends any user message and waits for a reply of type <typeparamref name="TReply"/>.</summary>
     /// <exception cref="InvalidInputException">The input broke a rule; nothing was persisted.</exception>
     /// <exception cref="ComponentUnavailableException">The component is restarting after a failure; retry shortly.</exception>
+    /// <exception cref="NixHumanityTimeoutException">No answer within <see cref="NixHumanityOptions.AskTimeout"/>.</exception>
     public async Task<TReply> AskAsync<TReply>(IUserMessage message, CancellationToken cancellationToken = default)
     {
         var target = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
-        var reply = await target.Ask<object>(message, options.AskTimeout, cancellationToken).ConfigureAwait(false);
+        var reply = await AskWithin(target, message, options.AskTimeout, cancellationToken).ConfigureAwait(false);
         return reply switch
         {
             TReply typed => typed,
             CommandRejected rejected => throw new InvalidInputException(rejected),
-            TemporarilyUnavailable unavailable => throw new ComponentUnavailableException(unavailable),
+            TemporarilyUnavailable unavailable => throw Unavailable(unavailable),
             Status.Failure failure => throw new InvalidOperationException(failure.Cause.Message, failure.Cause),
             _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {message.GetType().Name}."),
         };
+    }
+
+    /// <summary>Asks, turning Akka's timeout into the library's own exception (no Akka type reaches a caller).</summary>
+    private static async Task<object> AskWithin(IActorRef target, object message, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await target.Ask<object>(message, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException ex)
+        {
+            throw new NixHumanityTimeoutException(message.GetType().Name, timeout, ex);
+        }
+    }
+
+        private static ComponentUnavailableException Unavailable(TemporarilyUnavailable reply)
+    {
+        Telemetry.Unavailable.Add(1, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, reply.Component));
+        return new ComponentUnavailableException(reply);
     }
 
     private static IReadOnlyList<string> ColumnsOf(AnalyticsQuery query) => query switch

@@ -1,6 +1,7 @@
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Learning.Tensor;
+using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Hosting;
 
@@ -19,4 +20,27 @@ public static class NixHumanityInput
     /// <summary>Checks a preference feature range <c>A..B</c> (within the tensor's features).</summary>
     /// <exception cref="InvalidInputException">Not such a range.</exception>
     public static void CheckFeatureRange(string text) => FeatureRange.Parse(text);
+
+    /// <summary>Checks an interaction by the rules the tree applies when it is recorded (its user id included), so a
+    /// refused one starts nothing: no data directory, journal or store is created for it.</summary>
+    /// <param name="command">The interaction.</param>
+    /// <param name="now">The current time (an absent timestamp means now).</param>
+    /// <exception cref="InvalidInputException">A rule fails; the rejection is the one the tree would answer.</exception>
+    public static void CheckInteraction(RecordInteraction command, DateTimeOffset now) =>
+        ThrowIfRejected(InputRules.FirstOf(InputRules.Id("userId", command.UserId), SessionActor.Check(command, now)));
+
+    /// <summary>Checks a notification by the rules the tree applies when it is recorded (its user id included).</summary>
+    /// <param name="command">The notification.</param>
+    /// <param name="now">The current time (an absent timestamp means now).</param>
+    /// <exception cref="InvalidInputException">A rule fails; the rejection is the one the tree would answer.</exception>
+    public static void CheckNotification(RecordNotification command, DateTimeOffset now) =>
+        ThrowIfRejected(InputRules.FirstOf(InputRules.Id("userId", command.UserId), SessionActor.Check(command, now)));
+
+    private static void ThrowIfRejected(CommandRejected? rejection)
+    {
+        if (rejection is not null)
+        {
+            throw new InvalidInputException(rejection);
+        }
+    }
 }

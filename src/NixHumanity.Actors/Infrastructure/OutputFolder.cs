@@ -4,7 +4,7 @@ namespace NixHumanity.Actors.Infrastructure;
 
 /// <summary>
 /// Checks of a folder a verb is asked to write into (<c>export --out</c>): outside the data directory, not a file,
-/// not a symbolic link, new or empty, and creatable. Each failure is a <see cref="CommandRejected"/> on the caller's
+/// not a symbolic link, new or empty, creatable, and taking new files. Each failure is a <see cref="CommandRejected"/> on the caller's
 /// field, never an exception from the file system.
 /// </summary>
 public static class OutputFolder
@@ -70,6 +70,11 @@ public static class OutputFolder
 
         if (!create)
         {
+            if (Directory.Exists(full))
+            {
+                EnsureWritable(field, full);
+            }
+
             return full;
         }
 
@@ -132,7 +137,32 @@ public static class OutputFolder
             throw Reject(field, $"cannot be created: {ex.Message}");
         }
 
+        EnsureWritable(field, full);
         return full;
+    }
+
+    /// <summary>
+    /// Creates and deletes a file in <paramref name="full"/>: a folder that exists but takes no new file (read-only,
+    /// immutable, a read-only mount; root passes permission checks but not these) is refused before any work, rather
+    /// than failing halfway through the writing.
+    /// </summary>
+    private static void EnsureWritable(string field, string full)
+    {
+        var probe = Path.Combine(full, $".nixh-write-check-{Guid.NewGuid():N}");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw Reject(field, "cannot be written into (permission denied, or the folder is immutable or on a read-only file system)");
+        }
+        catch (IOException ex)
+        {
+            throw Reject(field, $"cannot be written into: {ex.Message.Replace(probe, full, StringComparison.Ordinal)}");
+        }
     }
 
     private static InvalidInputException Reject(string field, string rule) => new(new CommandRejected(field, rule));

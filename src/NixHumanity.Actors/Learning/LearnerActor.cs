@@ -128,6 +128,8 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
         Receive<TemporarilyUnavailable>(_ => Log.Debug("Memory of {0} was restarting; preferences go with the next fold", UserId));
         Answer<RunAnalyticsQuery>(query => new AnalyticsRows(UserId, Store.Run(AnalyticsQueries.Parse(query.QueryName))));
         Answer<RecordBiometrics>(RecordBiometrics);
+        Answer<RestoreBiometrics>(restore =>
+            new BiometricsRestored(UserId, Store.RestoreBiometrics(Path.Combine(restore.Folder, "learner", BiometricSeries.Table + ".parquet"), UserId)));
         Answer<GetPreferences>(ReadPreferences);
         Answer<SuggestNextCommands>(suggest => Suggest(suggest.Limit));
         Answer<GetAnalyticsCounts>(_ =>
@@ -148,6 +150,8 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
         var batch = PreferenceFold.Prepare(Store);
         if (batch is null)
         {
+            // Buckets keep ageing while nothing new arrives.
+            ConsolidateAged();
             Reply(replyTo, new FoldReport(UserId, false, 0, 0, Store.FoldedThrough, null, null, 0, false));
             return;
         }
@@ -171,9 +175,24 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
             : PreferenceDirection.Compute(arrived.Embeddings.Commands.Select(c => (c.Vector, c.Successes)));
         var report = PreferenceFold.Complete(Store, Tensor, arrived.Batch, UserId, _tensorUser, Clock.GetUtcNow(), direction);
         Log.Debug("Learner {0} folded {1} interactions into {2}", UserId, report.Interactions, report.Fragment);
+        ConsolidateAged();
+
         TellMemory(direction);
         Reply(arrived.ReplyTo, report);
         BecomeReady();
+    }
+
+    /// <summary>
+    /// Merges the fragments whose hour, day or month has aged out (<see cref="ConsolidationPolicy"/>), so the folder
+    /// stays small and the learner opens fast however long it has been folding.
+    /// </summary>
+    private void ConsolidateAged()
+    {
+        var merged = Tensor.ConsolidateAged(Clock.GetUtcNow());
+        if (merged.Count > 0)
+        {
+            Log.Debug("Learner {0} consolidated aged fragments into {1}", UserId, string.Join(", ", merged.Select(m => m.FileName)));
+        }
     }
 
     /// <summary>Sends the memory actor the new preferences and the likely next requests (before the fold is answered).</summary>

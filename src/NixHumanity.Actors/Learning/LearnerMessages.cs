@@ -25,6 +25,16 @@ public sealed record RunAnalyticsQuery(string UserId, string QueryName) : ILearn
 /// <param name="Samples">1..1,000,000 samples, ideally in time order.</param>
 public sealed record RecordBiometrics(string UserId, IReadOnlyList<BiometricSample> Samples) : ILearnerMessage;
 
+/// <summary>
+/// Loads the biometric samples of an export (<c>&lt;Folder&gt;/learner/biometrics.parquet</c>) into a person without
+/// samples, keeping their original times. Replied to with <see cref="BiometricsRestored"/>, or
+/// <see cref="Contracts.CommandRejected"/> (field <c>biometrics</c>) when the person already has samples or an exported
+/// sample breaks the sample rules; then nothing is loaded. An export without the file restores none.
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Folder">The export folder (already verified against its manifest).</param>
+public sealed record RestoreBiometrics(string UserId, string Folder) : ILearnerMessage;
+
 /// <summary>Folds the interactions since the last fold into a new preference fragment now; replied to with <see cref="FoldReport"/>.</summary>
 /// <param name="UserId">The person.</param>
 public sealed record FoldPreferences(string UserId) : ILearnerMessage;
@@ -67,6 +77,11 @@ public sealed record AnalyticsRows(string UserId, QueryResult Result);
 /// <param name="UserId">The person.</param>
 /// <param name="Count">Samples stored.</param>
 public sealed record BiometricsRecorded(string UserId, int Count);
+
+/// <summary>Reply to <see cref="RestoreBiometrics"/>.</summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Count">Samples loaded.</param>
+public sealed record BiometricsRestored(string UserId, long Count);
 
 /// <summary>Reply to <see cref="FoldPreferences"/> (also the result of a timer fold).</summary>
 /// <param name="UserId">The person.</param>

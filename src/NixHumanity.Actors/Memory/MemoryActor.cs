@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
@@ -77,7 +78,8 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         _settings = settings;
         _embedder = settings.Embedder;
         _preferencesFile = new PreferencesFile(folder, _embedder, clock, warning => Log.Warning("Memory of {0}: {1}", userId, warning));
-        _ranking = new MemoryRanking(userId, _embedder, settings.Options);
+        // Queries go through the system's cache; what is recorded is embedded once anyway.
+        _ranking = new MemoryRanking(userId, new CachedQueryEmbedder(_embedder, settings.QueryCache), settings.Options);
         _model = new ModelGate(_embedder);
     }
 
@@ -108,7 +110,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
     /// <inheritdoc />
     protected override VectorMemoryStore OpenStore() =>
-        VectorMemoryStore.Open(Path.Combine(Folder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions());
+        VectorMemoryStore.Open(Path.Combine(Folder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions(_embedder.Id));
 
     /// <inheritdoc />
     protected override void OnStoreOpened()
@@ -214,6 +216,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         var chunk = _model.TakeOldest(Options.ReplayBatchSize);
         ApplyNow(chunk, chunk.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList());
         _reembedded += chunk.Count;
+        Telemetry.Reembedded.Add(chunk.Count);
         if (_model.Holding)
         {
             if (_reembedded >= _nextReembedProgressAt)

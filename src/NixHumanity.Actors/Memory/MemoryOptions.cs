@@ -20,14 +20,17 @@ public sealed class MemoryOptions
     /// </summary>
     public double PreferenceWeight { get; set; } = 0.1;
 
-    /// <summary>Weight of the dense channel (cosine of the embeddings) in the fusion (default 0.7; see docs/retrieval.md).</summary>
-    public double DenseWeight { get; set; } = 0.7;
+    /// <summary>
+    /// Weight of the dense channel (cosine of the embeddings) in the fusion (default 0.3: the weight sweep's winner,
+    /// at least as good as the best single channel on the NixOS set and on LoCoMo; see docs/retrieval.md).
+    /// </summary>
+    public double DenseWeight { get; set; } = 0.3;
 
-    /// <summary>Weight of the lexical channel (BM25 over words of text and command) in the fusion (default 0.2).</summary>
-    public double LexicalWeight { get; set; } = 0.2;
+    /// <summary>Weight of the lexical channel (BM25 over words of text and command) in the fusion (default 0.3).</summary>
+    public double LexicalWeight { get; set; } = 0.3;
 
-    /// <summary>Weight of the typo channel (BM25 over character 3-grams) in the fusion (default 0.1).</summary>
-    public double TypoWeight { get; set; } = 0.1;
+    /// <summary>Weight of the typo channel (BM25 over character 3-grams) in the fusion (default 0.4).</summary>
+    public double TypoWeight { get; set; } = 0.4;
 
     /// <summary>Score fusion of calibrated channel scores, or weighted reciprocal-rank fusion (default score fusion).</summary>
     public FusionMode Fusion { get; set; } = FusionMode.Score;
@@ -46,10 +49,11 @@ public sealed class MemoryOptions
 
     /// <summary>
     /// A search abstains — answers that nothing remembered is relevant (flagged; the closest memories are still
-    /// listed with their confidence) — when no candidate's
-    /// confidence (fused relevance in [0,1]) reaches this value (default 0.2; 0 never abstains).
+    /// listed with their confidence) — when no candidate's confidence reaches this value (0 never abstains). Default
+    /// null: the threshold, and how the confidence is computed, are calibrated per embedder
+    /// (<see cref="AbstentionCalibration.For"/>; docs/retrieval.md). A value set here replaces only the threshold.
     /// </summary>
-    public double AbstainBelow { get; set; } = 0.2;
+    public double? AbstainBelow { get; set; }
 
     /// <summary>Live memories from which an HNSW index is built and used (default 20,000).</summary>
     public int HnswThreshold { get; set; } = 20_000;
@@ -88,8 +92,11 @@ public sealed class MemoryOptions
         }
     }
 
-    /// <summary>The store tuning these options imply.</summary>
-    public VectorMemoryStoreOptions ToStoreOptions() => new()
+    /// <summary>The store tuning these options imply, with the abstention calibration of the embedder <paramref name="embedderId"/>.</summary>
+    /// <param name="embedderId">The id of the embedder whose vectors the store holds (null: an uncalibrated embedder).</param>
+    public VectorMemoryStoreOptions ToStoreOptions(string? embedderId = null) => ToStoreOptions(AbstentionCalibration.For(embedderId));
+
+    private VectorMemoryStoreOptions ToStoreOptions(AbstentionCalibration calibration) => new()
     {
         SimilarityWeight = SimilarityWeight,
         SuccessRateWeight = SuccessRateWeight,
@@ -102,7 +109,9 @@ public sealed class MemoryOptions
         Bm25B = Bm25B,
         ChannelCandidates = ChannelCandidates,
         RrfK = RrfK,
-        AbstainBelow = AbstainBelow,
+        AbstainBelow = AbstainBelow ?? calibration.AbstainBelow,
+        ConfidenceDenseShare = calibration.DenseShare,
+        ConfidenceMarginWeight = calibration.MarginWeight,
     };
 
     private void ValidateRetrieval()
@@ -121,7 +130,7 @@ public sealed class MemoryOptions
             throw new ArgumentException("must be between 0 and 1", "Memory." + nameof(Bm25B));
         }
 
-        if (!double.IsFinite(AbstainBelow) || AbstainBelow is < 0 or > 1)
+        if (AbstainBelow is { } threshold && (!double.IsFinite(threshold) || threshold is < 0 or > 1))
         {
             throw new ArgumentException("must be between 0 and 1", "Memory." + nameof(AbstainBelow));
         }

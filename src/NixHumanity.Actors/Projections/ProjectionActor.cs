@@ -298,6 +298,7 @@ public abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnbou
     private void Enqueue(SessionEventPublished published)
     {
         var last = _pending.Count > 0 ? _pending[^1].SequenceNr : Checkpoint;
+        Telemetry.ProjectionLag.Record(published.SequenceNr - Checkpoint, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, Component));
         if (published.SequenceNr <= last)
         {
             return;

@@ -62,17 +62,26 @@ public sealed class SessionActor : ReceivePersistentActor
     public static Props Props(string userId, SessionSettings settings, TimeProvider clock, IActorRef memory, IActorRef learner) =>
         Akka.Actor.Props.Create(() => new SessionActor(userId, settings, clock, memory, learner));
 
+    /// <summary>The rules a recorded interaction must obey (its user id is the directory's to check).</summary>
+    /// <param name="cmd">The command.</param>
+    /// <param name="now">The current time; an absent timestamp means now.</param>
+    internal static CommandRejected? Check(RecordInteraction cmd, DateTimeOffset now) => InputRules.FirstOf(
+        ImportRules.InteractionContent(cmd.SessionId, cmd.Text, cmd.Command, cmd.Intent, cmd.CommandType, cmd.Outcome),
+        InputRules.OptionalUnitScore("flowScore", cmd.FlowScore),
+        InputRules.OptionalUnitScore("hrvCoherence", cmd.HrvCoherence),
+        InputRules.OptionalUnitScore("attention", cmd.Attention),
+        InputRules.Timestamp("timestamp", cmd.Timestamp ?? now, now));
+
+    /// <summary>The rules a recorded notification must obey (its user id is the directory's to check).</summary>
+    internal static CommandRejected? Check(RecordNotification cmd, DateTimeOffset now) => InputRules.FirstOf(
+        InputRules.RequiredText("source", cmd.Source, InputRules.MaxShortFieldLength),
+        InputRules.Timestamp("timestamp", cmd.Timestamp ?? now, now));
+
     private void HandleRecordInteraction(RecordInteraction cmd)
     {
         var now = _clock.GetUtcNow();
         var at = cmd.Timestamp ?? now;
-        var rejection = InputRules.FirstOf(
-            ImportRules.InteractionContent(cmd.SessionId, cmd.Text, cmd.Command, cmd.Intent, cmd.CommandType, cmd.Outcome),
-            InputRules.OptionalUnitScore("flowScore", cmd.FlowScore),
-            InputRules.OptionalUnitScore("hrvCoherence", cmd.HrvCoherence),
-            InputRules.OptionalUnitScore("attention", cmd.Attention),
-            InputRules.Timestamp("timestamp", at, now));
-        if (rejection is not null)
+        if (Check(cmd, now) is { } rejection)
         {
             Sender.Tell(rejection);
             return;
@@ -94,10 +103,7 @@ public sealed class SessionActor : ReceivePersistentActor
     {
         var now = _clock.GetUtcNow();
         var at = cmd.Timestamp ?? now;
-        var rejection = InputRules.FirstOf(
-            InputRules.RequiredText("source", cmd.Source, InputRules.MaxShortFieldLength),
-            InputRules.Timestamp("timestamp", at, now));
-        if (rejection is not null)
+        if (Check(cmd, now) is { } rejection)
         {
             Sender.Tell(rejection);
             return;

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Pattern;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Users;
@@ -99,7 +100,11 @@ public sealed class UserActor : ReceiveActor
         // itself. Either way the back-off supervisor starts it again after the delay, so one policy covers both.
         var options = Backoff.OnStop(childProps, name, settings.MinBackoff, settings.MaxBackoff, BackoffRandomFactor, maxNrOfRetries: -1)
             .WithAutoReset(TimeSpan.FromTicks(settings.MaxBackoff.Ticks * 3))
-            .WithSupervisorStrategy(new OneForOneStrategy(_ => Directive.Stop))
+            .WithSupervisorStrategy(new OneForOneStrategy(_ =>
+            {
+                Telemetry.Restarts.Add(1, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, name));
+                return Directive.Stop;
+            }))
             .WithReplyWhileStopped(new TemporarilyUnavailable(_userId, name))
             .WithFinalStopMessage(message => message is StopGracefully);
         var supervisor = Context.ActorOf(BackoffSupervisor.Props(options), name);

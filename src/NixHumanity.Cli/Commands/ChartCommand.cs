@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixHumanity.Cli.Serve;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Cli.Charts;
 
@@ -10,7 +11,7 @@ internal static class ChartCommand
     public static Command Create()
     {
         var user = CommonOptions.User();
-        var output = new Option<string>("--out") { Description = "Folder to write the PNG files into", HelpName = "DIR", Required = true };
+        var output = PathSymbols.Mark(new Option<string>("--out") { Description = "Folder to write the PNG files into", HelpName = "DIR", Required = true });
         var verb = new Command("chart", "Write PNG charts of a user's flow timeline (notifications marked) and weekly learning curve") { user, output };
         verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "charts", async host =>
         {

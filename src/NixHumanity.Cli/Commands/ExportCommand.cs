@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixHumanity.Cli.Serve;
 
 namespace NixHumanity.Cli.Commands;
 
@@ -8,7 +9,7 @@ internal static class ExportCommand
     public static Command Create()
     {
         var user = CommonOptions.User();
-        var output = new Option<string>("--out") { Description = "A new or empty folder to write into", HelpName = "DIR", Required = true };
+        var output = PathSymbols.Mark(new Option<string>("--out") { Description = "A new or empty folder to write into", HelpName = "DIR", Required = true });
         var verb = new Command("export", "Export everything about a user (journal events as JSON lines, stores as Parquet) with a manifest of counts and sha256") { user, output };
         verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "exported", async host =>
         {

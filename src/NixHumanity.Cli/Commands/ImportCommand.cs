@@ -4,6 +4,7 @@ using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Import;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Session;
+using NixHumanity.Cli.Serve;
 using Spectre.Console;
 
 namespace NixHumanity.Cli.Commands;
@@ -19,7 +20,7 @@ internal static class ImportCommand
 
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "The assistant's SQLite database or learning.json (detected from the content), or a folder written by nixh export" };
+        var file = PathSymbols.Mark(new Argument<string>("FILE") { Description = "The assistant's SQLite database or learning.json (detected from the content), or a folder written by nixh export" });
         var user = CommonOptions.User();
         var strict = new Option<bool>("--strict") { Description = "Reject the whole file if any row is malformed (default: skip and report bad rows)" };
         var verb = new Command("import", "Import history from the assistant's SQLite store or learning.json into a user's journal") { file, user, strict };
@@ -43,9 +44,7 @@ internal static class ImportCommand
 
                 var isStrict = parse.GetValue(strict);
                 // Progress goes to stderr and only for a person at a terminal: stdout stays one JSON object.
-                var console = json || Console.IsErrorRedirected
-                    ? null
-                    : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+                var console = json ? null : CliConsole.ProgressConsole();
                 var report = console is null
                     ? await ImportAsync(parse, parse.GetRequiredValue(file), userId, isStrict, null, null, cancellationToken)
                     : await console.Progress()

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixHumanity.Cli.Serve;
 using System.Globalization;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Hosting;
@@ -123,11 +124,11 @@ internal static class LearningCommands
         var attention = new Option<double?>("--attention") { Description = "Attention score, 0..1", HelpName = "X" };
         var flowState = new Option<double?>("--flow-state") { Description = "Flow state, 0..1", HelpName = "X" };
         var at = CommonOptions.At();
-        var file = new Option<string?>("--file")
+        var file = PathSymbols.Mark(new Option<string?>("--file")
         {
             Description = "CSV file with a header timestamp,hrv,attention,flow_state (ISO-8601 times) instead of one sample",
             HelpName = "samples.csv",
-        };
+        });
         var verb = new Command("record-biometrics", "Store biometric samples (one from --hrv/--attention/--flow-state, or many from --file)")
         {
             user, hrv, attention, flowState, at, file,
@@ -194,6 +195,12 @@ internal static class LearningCommands
             if (samples.Count == MaxCsvSamples)
             {
                 throw Reject("file", $"must hold at most {MaxCsvSamples:N0} samples");
+            }
+
+            // double.TryParse ignores trailing NULs ("0.5\0" is 0.5): a control character makes the line bad instead.
+            if (InputRules.Characters("file", line) is { } badCharacters)
+            {
+                throw Reject("file", $"line {lineNo}: {badCharacters.Rule}");
             }
 
             var parts = line.Split(',');

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Cli.Commands;
@@ -13,14 +14,16 @@ internal static class NotifyCommand
         var at = CommonOptions.At();
 
         var verb = new Command("notify", "Record a notification; it is delivered now, or deferred while the person is in flow") { user, source, at };
+        RecordNotification Notification(ParseResult parse) =>
+            new(parse.GetRequiredValue(user), parse.GetRequiredValue(source), CliErrors.ParseTimestamp("at", parse.GetValue(at)));
+
+        // Checked before the tree starts: a refused notification creates no data directory, journal or store.
         verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "notification", async host =>
         {
-            var userId = parse.GetRequiredValue(user);
-            var ack = await host.Client.RecordNotificationAsync(
-                new RecordNotification(userId, parse.GetRequiredValue(source), CliErrors.ParseTimestamp("at", parse.GetValue(at))),
-                cancellationToken);
-            return new { id = ack.NotificationId, sequenceNr = ack.SequenceNr, userId, delivered = ack.Delivered, deferred = ack.Deferred };
-        }));
+            var notification = Notification(parse);
+            var ack = await host.Client.RecordNotificationAsync(notification, cancellationToken);
+            return new { id = ack.NotificationId, sequenceNr = ack.SequenceNr, userId = notification.UserId, delivered = ack.Delivered, deferred = ack.Deferred };
+        }, check: () => NixHumanityInput.CheckNotification(Notification(parse), TimeProvider.System.GetUtcNow())));
         return verb;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Cli.Commands;
@@ -25,16 +26,15 @@ internal static class RecordCommand
         {
             user, session, text, command, intent, commandType, outcome, flowScore, hrv, attention, at,
         };
-        verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "recorded", async host =>
+        RecordInteraction Interaction(ParseResult parse)
         {
             if (!InteractionOutcomes.TryParse(parse.GetValue(outcome), out var parsedOutcome))
             {
                 throw new InvalidInputException(new CommandRejected("outcome", InteractionOutcomes.Rule));
             }
 
-            var userId = parse.GetRequiredValue(user);
-            var ack = await host.Client.RecordInteractionAsync(new RecordInteraction(
-                userId,
+            return new RecordInteraction(
+                parse.GetRequiredValue(user),
                 parse.GetRequiredValue(session),
                 parse.GetRequiredValue(text),
                 parse.GetValue(command),
@@ -44,9 +44,16 @@ internal static class RecordCommand
                 parse.GetValue(flowScore),
                 parse.GetValue(hrv),
                 parse.GetValue(attention),
-                CliErrors.ParseTimestamp("at", parse.GetValue(at))), cancellationToken);
+                CliErrors.ParseTimestamp("at", parse.GetValue(at)));
+        }
+
+        // Checked before the tree starts: a refused interaction creates no data directory, journal or store.
+        verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "recorded", async host =>
+        {
+            var ack = await host.Client.RecordInteractionAsync(Interaction(parse), cancellationToken);
+            var userId = parse.GetRequiredValue(user);
             return new { id = ack.InteractionId, sequenceNr = ack.SequenceNr, userId, flowScore = ack.FlowScore, inFlow = ack.InFlow };
-        }));
+        }, check: () => NixHumanityInput.CheckInteraction(Interaction(parse), TimeProvider.System.GetUtcNow())));
         return verb;
     }
 }

@@ -23,7 +23,7 @@ internal static class SearchCommand
         {
             try
             {
-                await using var host = await CliHost.StartAsync(parse.GetRequiredValue(CommonOptions.DataDir), CommonOptions.EmbedderOf(parse), cancellationToken);
+                await using var host = await NixhCommandLine.StartHostAsync(parse, cancellationToken);
                 var found = await host.Client.SearchAsync(
                     new SearchMemory(parse.GetRequiredValue(user), parse.GetRequiredValue(query), parse.GetValue(limit), parse.GetValue(where), parse.GetValue(asOf)),
                     cancellationToken);

@@ -100,7 +100,7 @@ public sealed class CliSpecs : IDisposable
     [InlineData("nixh: limit: must be a whole number (was '1e9')", "search", "--user", "rose", "x", "--limit", "1e9")]
     [InlineData("nixh: upTo: must be a whole number (was 'abc')", "compact", "--user", "rose", "--up-to", "abc")]
     [InlineData("nixh: flowScore: must be a number (was 'high')", "record", "--user", "rose", "--session", "s", "--text", "x", "--flow-score", "high")]
-    [InlineData("nixh: verb: 'frobnicate' is not a verb (record, notify, status, import, search, compact, demo, chart, forget, export, stats, query, preferences, fold, suggest, record-biometrics)", "frobnicate")]
+    [InlineData("nixh: verb: 'frobnicate' is not a verb (record, notify, status, import, search, compact, demo, chart, forget, export, stats, query, preferences, fold, suggest, record-biometrics, serve)", "frobnicate")]
     public async Task Mistakes_the_parser_catches_are_field_rule_lines_without_dotnet_type_names(string message, params string[] args)
     {
         var result = await NixhProcess.RunAsync([.. args, "--data-dir", _data.Path]);

@@ -36,13 +36,30 @@ public static class NixhProcess
     /// Runs nixh; with <paramref name="withoutNetwork"/> inside a new network namespace (<c>unshare -n</c>) that has no
     /// interface at all, not even an active loopback, so any attempt to reach the network fails.
     /// </summary>
-    public static async Task<Result> RunAsync(bool withoutNetwork, params string[] args)
+    public static Task<Result> RunAsync(bool withoutNetwork, params string[] args) => RunAsync(withoutNetwork, null, args);
+
+    /// <summary>Runs nixh in <paramref name="workingDirectory"/> (relative paths resolve against it).</summary>
+    public static Task<Result> RunInAsync(string workingDirectory, params string[] args) => RunAsync(false, workingDirectory, args);
+
+    private static async Task<Result> RunAsync(bool withoutNetwork, string? workingDirectory, string[] args)
+    {
+        using var process = Process.Start(StartInfo(withoutNetwork, workingDirectory, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>How nixh is started by the specs: the built <c>nixh.dll</c>, never the real data directory, n-grams.</summary>
+    public static ProcessStartInfo StartInfo(bool withoutNetwork, string? workingDirectory, IEnumerable<string> args)
     {
         var start = new ProcessStartInfo(withoutNetwork ? "unshare" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         if (withoutNetwork)
         {
@@ -60,11 +77,6 @@ public static class NixhProcess
         start.Environment["NIXH_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "nixh-tests", "must-not-be-used");
         // CLI specs need some embedder, not the model: the fast n-grams unless a spec passes --embedder.
         start.Environment["NIXH_EMBEDDER"] = "ngram";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await stdout, await stderr);
+        return start;
     }
 }

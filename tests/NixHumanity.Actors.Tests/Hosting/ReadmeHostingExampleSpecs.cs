@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Session;
@@ -40,19 +39,15 @@ public sealed class ReadmeHostingExampleSpecs
     private static async Task Example(HostApplicationBuilder builder, IServiceProvider services)
     {
         // README example begins
-        builder.Services.AddNixHumanity(options =>
-        {
-            options.DataDirectory = "/var/lib/nix-humanity";   // default: see above
-            options.PassivationTimeout = TimeSpan.FromMinutes(10);
-            options.SnapshotInterval = 1000;
-            options.Flow = new FlowOptions { EnterThreshold = 0.7, ExitThreshold = 0.4 };
-            options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.Onnx,
-                Onnx = new OnnxSentenceEmbedderOptions { ModelPath = "/var/lib/nix-humanity/models/all-MiniLM-L6-v2.onnx" } };
-            options.Memory.PreferenceWeight = 0.2;
-        });
+        // appsettings.json: "NixHumanity": { "DataDirectory": "/var/lib/nix-humanity", "SnapshotInterval": 1000,
+        //   "Flow": { "EnterThreshold": 0.7 }, "Embeddings": { "Kind": "MiniLm" }, "Memory": { "PreferenceWeight": 0.2 } }
+        builder.Services.AddNixHumanity(builder.Configuration.GetSection("NixHumanity"),
+            options => options.PassivationTimeout = TimeSpan.FromMinutes(10));   // code wins over configuration
+        builder.Services.AddHealthChecks();   // nixhumanity.actor-system / .journal / .stores / .embedder
 
         // later, anywhere in the app
         var client = services.GetRequiredService<NixHumanityClient>();
+        await client.WarmUpAsync("maya");   // optional: load the model and maya's stores before the first answer
         var ack = await client.RecordInteractionAsync(new RecordInteraction("maya", "sprint", "install ripgrep",
             "nix-env -iA nixpkgs.ripgrep", Outcome: InteractionOutcome.Success));
         var found = await client.SearchAsync(new SearchMemory("maya", "instal rip grep", Limit: 3, Where: "success_rate > 0.5"));

@@ -26,27 +26,32 @@ internal static class AnalyticsFixture
         journal.Select(e => e.Event).OfType<InteractionRecorded>()
             .Where(i => (i.SuppliedFlowScore ?? i.FlowScore) > 0.7)
             .GroupBy(i => (i.UserId, i.SessionId))
-            .Select(g => (g.Key.UserId, Duration: (g.Max(i => i.At) - g.Min(i => i.At)).TotalSeconds, Peak: g.Max(i => i.HrvCoherence)))
+            .Select(g => (g.Key.UserId, Duration: (g.Max(i => i.At) - g.Min(i => i.At)).TotalSeconds, AvgCoherence: g.Average(i => i.HrvCoherence)))
             .GroupBy(s => s.UserId)
-            .Select(g => (g.Key, g.Average(s => s.Duration), g.Max(s => s.Peak)))
+            .Select(g => (g.Key, g.Average(s => s.Duration), g.Max(s => s.AvgCoherence)))
             .OrderBy(r => r.Key, StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>
+    /// Each attempt's rate = successes among the command's last 10 attempts up to it in time order (time, then journal
+    /// order), averaged per ISO week.
+    /// </summary>
     public static List<(DateTimeOffset Week, double Mastery)> ExpectedLearning(IEnumerable<JournaledSessionEvent> journal)
     {
-        var counts = new Dictionary<string, (int Attempts, int Successes)>();
+        var attempts = journal
+            .Select(e => (e.SequenceNr, Interaction: e.Event as InteractionRecorded))
+            .Where(e => e.Interaction is { Command: not null } i && i.Outcome != InteractionOutcome.Unknown)
+            .Select(e => (e.SequenceNr, e.Interaction!.At, Command: e.Interaction.Command!, Success: e.Interaction.Outcome == InteractionOutcome.Success))
+            .ToList();
         var rates = new List<(DateTimeOffset At, double Rate)>();
-        foreach (var i in journal.Select(e => e.Event).OfType<InteractionRecorded>())
+        foreach (var byCommand in attempts.GroupBy(a => a.Command))
         {
-            if (i.Command is null || i.Outcome == InteractionOutcome.Unknown)
+            var ordered = byCommand.OrderBy(a => a.At).ThenBy(a => a.SequenceNr).ToList();
+            for (var i = 0; i < ordered.Count; i++)
             {
-                continue;
+                var window = ordered.Skip(Math.Max(0, i - 9)).Take(Math.Min(10, i + 1)).ToList();
+                rates.Add((ordered[i].At, window.Count(a => a.Success) / (double)window.Count));
             }
-
-            counts.TryGetValue(i.Command, out var c);
-            c = (c.Attempts + 1, c.Successes + (i.Outcome == InteractionOutcome.Success ? 1 : 0));
-            counts[i.Command] = c;
-            rates.Add((i.At, (double)c.Successes / c.Attempts));
         }
 
         return rates
@@ -56,30 +61,49 @@ internal static class AnalyticsFixture
             .ToList();
     }
 
+    /// <summary>
+    /// Periods: a flow start and the flow end that follows it in the journal; notifications counted by time, bounds
+    /// inclusive; an unended period counts until just before the next start (or without end).
+    /// </summary>
     public static List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)> ExpectedInterruptions(IEnumerable<JournaledSessionEvent> journal)
     {
-        var periods = new List<(DateTimeOffset Start, DateTimeOffset? End, long Interruptions)>();
+        var periods = new List<(DateTimeOffset Start, DateTimeOffset? End)>();
         var open = false;
+        var notifications = new List<DateTimeOffset>();
         foreach (var entry in journal.OrderBy(e => e.SequenceNr))
         {
             switch (entry.Event)
             {
                 case FlowStarted s:
-                    periods.Add((s.At, null, 0));
+                    periods.Add((s.At, null));
                     open = true;
                     break;
                 case FlowEnded e when open:
-                    periods[^1] = (periods[^1].Start, e.At, periods[^1].Interruptions);
+                    periods[^1] = (periods[^1].Start, e.At);
                     open = false;
                     break;
-                case NotificationDelivered or NotificationDeferred when open:
-                    periods[^1] = (periods[^1].Start, periods[^1].End, periods[^1].Interruptions + 1);
+                case NotificationDelivered d:
+                    notifications.Add(d.At);
+                    break;
+                case NotificationDeferred d:
+                    notifications.Add(d.At);
                     break;
             }
         }
 
-        return periods;
+        var starts = periods.Select(p => p.Start).OrderBy(t => t).ToList();
+        return periods
+            .Select(p =>
+            {
+                var until = p.End ?? starts.Where(t => t > p.Start).Select(t => t.AddTicks(-10)).DefaultIfEmpty(DateTimeOffset.MaxValue).First();
+                // DuckDB keeps microseconds: compare at that precision.
+                return (p.Start, p.End, (long)notifications.Count(n => Micro(n) >= Micro(p.Start) && Micro(n) <= Micro(until)));
+            })
+            .OrderBy(p => p.Start)
+            .ToList();
     }
+
+    private static long Micro(DateTimeOffset t) => t.UtcTicks / 10;
 
     public static DateTimeOffset MondayOf(DateTimeOffset at)
     {

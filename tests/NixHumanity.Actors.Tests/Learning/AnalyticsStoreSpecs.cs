@@ -40,7 +40,8 @@ public sealed class AnalyticsStoreSpecs : IDisposable
         row["user_id"].Should().Be("maya");
         // Session a: 10:00 → 10:20 = 1200 s; session b: one interaction = 0 s; average 600 s.
         ((double)row["avg_flow_duration"]!).Should().BeApproximately(600, 1e-9);
-        ((double)row["peak_coherence"]!).Should().BeApproximately(0.8, 1e-12);
+        // Coherence per session (AVG, as the strategy): a (0.6 + 0.8) / 2 = 0.7; b 0.7 → peak 0.7.
+        ((double)row["peak_coherence"]!).Should().BeApproximately(0.7, 1e-12);
     }
 
     [Fact]
@@ -331,15 +332,19 @@ public sealed class AnalyticsStoreSpecs : IDisposable
             store.Apply(1, Interaction("a", Monday, 0.5));
         }
 
-        using var connection = new DuckDBConnection($"Data Source={Path.Combine(_temp.Path, AnalyticsStore.FileName)}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT table_name, column_name FROM information_schema.columns";
-        using var reader = command.ExecuteReader();
+        // The biometric samples have their own file (ADR 0015); the other tables are in analytics.duckdb.
         var columns = new HashSet<string>();
-        while (reader.Read())
+        foreach (var file in new[] { AnalyticsStore.FileName, BiometricSeries.FileName })
         {
-            columns.Add($"{reader.GetString(0)}.{reader.GetString(1)}");
+            using var connection = new DuckDBConnection($"Data Source={Path.Combine(_temp.Path, file)}");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT table_name, column_name FROM information_schema.columns";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                columns.Add($"{reader.GetString(0)}.{reader.GetString(1)}");
+            }
         }
 
         columns.Should().Contain([

@@ -7,23 +7,25 @@ public static class AnalyticsParquetExport
     public static readonly IReadOnlyDictionary<string, string> Tables = new Dictionary<string, string>
     {
         ["interactions"] = "every interaction as projected from the journal",
-        ["command_attempts"] = "command attempts with running success rates",
+        ["command_attempts"] = "command attempts with their recent success rates in time order",
         ["events"] = "notifications and flow starts/ends with their flow period",
-        ["biometrics"] = "biometric samples (not in the journal)",
+        ["biometrics"] = "biometric samples with their original times (not in the journal; a restore loads them back)",
         ["folds"] = "the fold log: when each preference fragment was written and from which interactions",
         ["transition_counts"] = "next-command transition counts",
     };
 
     /// <summary>
-    /// Writes each of <see cref="Tables"/> to <c>&lt;folder&gt;/&lt;table&gt;.parquet</c>; returns the row counts of
+    /// Writes each of <see cref="Tables"/> (from the database <paramref name="databaseOf"/> names for it) to
+    /// <c>&lt;folder&gt;/&lt;table&gt;.parquet</c>; returns the row counts of
     /// <paramref name="counts"/> completed with the exported tables.
     /// </summary>
-    internal static IReadOnlyDictionary<string, long> Write(AnalyticsDatabase db, string folder, IReadOnlyDictionary<string, long> counts)
+    internal static IReadOnlyDictionary<string, long> Write(Func<string, AnalyticsDatabase> databaseOf, string folder, IReadOnlyDictionary<string, long> counts)
     {
         Directory.CreateDirectory(folder);
         var result = counts.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         foreach (var table in Tables.Keys)
         {
+            var db = databaseOf(table);
             var path = Path.Combine(folder, table + ".parquet").Replace("'", "''", StringComparison.Ordinal);
             // The table names are the constants above and the path is quoted, so nothing caller-typed reaches the SQL.
             db.Execute($"COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet)");

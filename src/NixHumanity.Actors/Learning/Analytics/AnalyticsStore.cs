@@ -6,7 +6,8 @@ namespace NixHumanity.Actors.Learning.Analytics;
 /// The DuckDB analytics database of one user (<c>analytics.duckdb</c>): one connection shared by the parts that own
 /// its tables — <see cref="JournalProjection"/> (the session journal projected into interactions, command attempts
 /// and events, with its checkpoint), <see cref="StrategyQueries"/> (the strategy's three queries),
-/// <see cref="BiometricSeries"/> (sensor samples), <see cref="FoldLedger"/> (fold counters, watermark and log),
+/// <see cref="BiometricSeries"/> (sensor samples, in their own file <c>biometrics.duckdb</c>: not a projection, see
+/// ADR 0015), <see cref="FoldLedger"/> (fold counters, watermark and log),
 /// <see cref="NextCommandTransitions"/> (next-command counts) and <see cref="AnalyticsParquetExport"/>.
 /// <para>
 /// <b>Single owner.</b> The user's <c>LearnerActor</c> is the only code that opens this file: it creates the
@@ -17,8 +18,8 @@ namespace NixHumanity.Actors.Learning.Analytics;
 /// <para>
 /// <b>Exactly once.</b> <see cref="ApplyBatch"/> writes the projected rows and the new checkpoint (the last event's
 /// journal sequence number) in one transaction, so after a crash either both or neither are on disk; an event at or
-/// below the checkpoint is a no-op. Deleting the file and replaying the journal from sequence number 1 rebuilds it,
-/// except the biometric samples, which are not journal events.
+/// below the checkpoint is a no-op. Deleting the file and replaying the journal from sequence number 1 rebuilds it;
+/// the biometric samples are not journal events and stay in <c>biometrics.duckdb</c>, which a rebuild leaves alone.
 /// </para>
 /// <para>
 /// Timestamps are stored as UTC in <c>TIMESTAMP</c> columns (not <c>TIMESTAMPTZ</c>) so that
@@ -39,11 +40,11 @@ public sealed class AnalyticsStore : IDisposable
     private readonly FoldLedger _folds;
     private bool _disposed;
 
-    private AnalyticsStore(AnalyticsDatabase db, TimeProvider clock)
+    private AnalyticsStore(AnalyticsDatabase db, BiometricSeries biometrics, TimeProvider clock)
     {
         _db = db;
+        _biometrics = biometrics;
         _projection = JournalProjection.Open(db, clock);
-        _biometrics = BiometricSeries.Open(db);
         var watermarks = FoldWatermarks.Open(db);
         _transitions = NextCommandTransitions.Open(db, watermarks);
         _folds = FoldLedger.Open(db, watermarks, _transitions);
@@ -73,12 +74,15 @@ public sealed class AnalyticsStore : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Directory.CreateDirectory(folder);
         var db = AnalyticsDatabase.Open(System.IO.Path.Combine(folder, FileName));
+        BiometricSeries? biometrics = null;
         try
         {
-            return new AnalyticsStore(db, clock ?? TimeProvider.System);
+            biometrics = BiometricSeries.Open(folder, db);
+            return new AnalyticsStore(db, biometrics, clock ?? TimeProvider.System);
         }
         catch
         {
+            biometrics?.Dispose();
             db.Dispose();
             throw;
         }
@@ -137,6 +141,20 @@ public sealed class AnalyticsStore : IDisposable
         _biometrics.Append(samples);
     }
 
+    /// <summary>
+    /// Loads an export's <c>biometrics.parquet</c> into a person without samples, keeping the samples' original times;
+    /// returns how many were loaded (0 when the file is missing). Refused (field <c>biometrics</c>) when the person
+    /// already has samples or an exported sample breaks the sample rules; then nothing is loaded.
+    /// </summary>
+    /// <param name="parquetFile">The exported file.</param>
+    /// <param name="userId">The person the samples now belong to.</param>
+    public long RestoreBiometrics(string parquetFile, string userId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentException.ThrowIfNullOrWhiteSpace(parquetFile);
+        return _biometrics.Restore(parquetFile, userId);
+    }
+
     /// <summary>The average <c>flow_state</c> of the samples with <c>now - window &lt; timestamp ≤ now</c>.</summary>
     /// <param name="window">How far back to look; must be positive.</param>
     /// <param name="now">The end of the window.</param>
@@ -150,7 +168,7 @@ public sealed class AnalyticsStore : IDisposable
     public IReadOnlyDictionary<string, long> TableCounts()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return CountedTables.ToDictionary(table => table, _db.Count, StringComparer.Ordinal);
+        return CountedTables.ToDictionary(table => table, table => DatabaseOf(table).Count(table), StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -216,8 +234,12 @@ public sealed class AnalyticsStore : IDisposable
     public IReadOnlyDictionary<string, long> ExportParquet(string folder)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return AnalyticsParquetExport.Write(_db, folder, TableCounts());
+        return AnalyticsParquetExport.Write(DatabaseOf, folder, TableCounts());
     }
+
+    // The biometric samples live in their own file (ADR 0015); every other table in analytics.duckdb.
+    private AnalyticsDatabase DatabaseOf(string table) =>
+        string.Equals(table, BiometricSeries.Table, StringComparison.Ordinal) ? _biometrics.Database : _db;
 
     /// <inheritdoc />
     public void Dispose()
@@ -228,6 +250,7 @@ public sealed class AnalyticsStore : IDisposable
         }
 
         _disposed = true;
+        _biometrics.Dispose();
         _db.Dispose();
     }
 }

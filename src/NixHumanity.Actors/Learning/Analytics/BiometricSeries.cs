@@ -4,12 +4,22 @@ using NixHumanity.Actors.Contracts;
 namespace NixHumanity.Actors.Learning.Analytics;
 
 /// <summary>
-/// The user's biometric time series (<c>biometrics</c> table). Samples are not journal events (they arrive at
-/// sensor rate), so they are appended directly and are not rebuilt by a replay of the journal.
+/// The user's biometric time series: the <c>biometrics</c> table in its own file, <c>biometrics.duckdb</c> beside
+/// <c>analytics.duckdb</c> (ADR 0015). Samples arrive at sensor rate and are not journal events, so this file is not a
+/// projection: it is their only copy on the machine (an export carries them, a restore loads them back) and a rebuild
+/// of the analytics projection never touches it. Stores written before that decision kept the table inside
+/// <c>analytics.duckdb</c>; opening moves those samples here once (<see cref="BiometricsMove"/>).
 /// </summary>
-internal sealed class BiometricSeries
+internal sealed class BiometricSeries : IDisposable
 {
-    private const string Schema = """
+    /// <summary>The file name inside the learner's folder.</summary>
+    public const string FileName = "biometrics.duckdb";
+
+    /// <summary>The table name (also the export's file name).</summary>
+    public const string Table = "biometrics";
+
+    /// <summary>The table's definition (also used when moving samples out of an older analytics file).</summary>
+    internal const string Schema = """
         CREATE TABLE IF NOT EXISTS biometrics (
             timestamp TIMESTAMP NOT NULL,
             user_id VARCHAR NOT NULL,
@@ -22,12 +32,36 @@ internal sealed class BiometricSeries
 
     private BiometricSeries(AnalyticsDatabase db) => _db = db;
 
-    /// <summary>Creates the table when missing.</summary>
-    public static BiometricSeries Open(AnalyticsDatabase db)
+    /// <summary>The connection to <c>biometrics.duckdb</c> (export and counts).</summary>
+    public AnalyticsDatabase Database => _db;
+
+    /// <summary>
+    /// Opens (creating when missing) <c>biometrics.duckdb</c> in <paramref name="folder"/>, first moving any samples an
+    /// older store kept in <paramref name="analytics"/>.
+    /// </summary>
+    public static BiometricSeries Open(string folder, AnalyticsDatabase analytics)
     {
-        db.Execute(Schema);
-        return new BiometricSeries(db);
+        var path = System.IO.Path.Combine(folder, FileName);
+        BiometricsMove.OutOf(analytics, path);
+        var db = AnalyticsDatabase.Open(path);
+        try
+        {
+            db.Execute(Schema);
+            return new BiometricSeries(db);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Loads the samples of an exported <c>biometrics.parquet</c> with their original times, as samples of
+    /// <paramref name="userId"/>; returns how many. Refused (<c>biometrics</c>) when this person already has samples
+    /// or a sample breaks the rules <see cref="Append"/> checks; then nothing is loaded.
+    /// </summary>
+    public long Restore(string parquetFile, string userId) => BiometricsRestore.Load(_db, parquetFile, userId);
 
     /// <summary>
     /// Checks every sample first (scores finite and in [0,1], a user id, a timestamp after 1970); the first bad
@@ -103,4 +137,7 @@ internal sealed class BiometricSeries
     }
 
     private static InvalidInputException Reject(string field, string rule) => new(new CommandRejected(field, rule));
+
+    /// <inheritdoc />
+    public void Dispose() => _db.Dispose();
 }

@@ -58,9 +58,8 @@ internal sealed class JournalProjection
     private readonly AnalyticsDatabase _db;
     private readonly TimeProvider _clock;
 
-    // Running (attempts, successes) per command, so each attempt's success_rate can be computed without a
-    // lookup per row; filled lazily from the table and cleared whenever a transaction is rolled back.
-    private readonly Dictionary<string, (long Attempts, long Successes)> _commandStats = new(StringComparer.Ordinal);
+    // Each attempt's success rate over the command's recent attempts in time order.
+    private readonly AttemptRates _rates;
 
     // The flow period numbering of events.flow_period: the last period number given out and the one open now.
     private long _lastFlowPeriod;
@@ -70,6 +69,7 @@ internal sealed class JournalProjection
     {
         _db = db;
         _clock = clock;
+        _rates = AttemptRates.Open(db);
     }
 
     /// <summary>The journal sequence number of the last applied event (0 when none).</summary>
@@ -78,8 +78,8 @@ internal sealed class JournalProjection
     /// <summary>Creates the tables when missing and reads the checkpoint and the flow period numbering.</summary>
     public static JournalProjection Open(AnalyticsDatabase db, TimeProvider clock)
     {
-        var projection = new JournalProjection(db, clock);
         db.Execute(Schema);
+        var projection = new JournalProjection(db, clock);
         projection.Checkpoint = projection.ReadCheckpoint();
         projection.LoadFlowPeriods();
         return projection;
@@ -114,6 +114,8 @@ internal sealed class JournalProjection
                 }
             }
 
+            // Attempts that arrived after later ones of the same command change those commands' windows.
+            _rates.RewriteLateCommands();
             WriteCheckpoint(last);
             transaction.Commit();
             Checkpoint = last;
@@ -121,8 +123,8 @@ internal sealed class JournalProjection
         }
         catch
         {
-            // The rolled-back rows may have advanced the running counts and periods; reload them from what committed.
-            _commandStats.Clear();
+            // The rolled-back rows may have advanced the recent attempts and periods; reload them from what committed.
+            _rates.Reset();
             transaction.Rollback();
             LoadFlowPeriods();
             throw;
@@ -215,11 +217,8 @@ internal sealed class JournalProjection
             return;
         }
 
-        var (attempts, successes) = StatsOf(command);
         var success = recorded.Outcome == InteractionOutcome.Success;
-        attempts++;
-        successes += success ? 1 : 0;
-        _commandStats[command] = (attempts, successes);
+        var (attempts, successes) = _rates.Add(command, timestamp, seq, success);
 
         attempt.CreateRow()
             .AppendValue(seq)
@@ -232,21 +231,6 @@ internal sealed class JournalProjection
             .AppendValue(successes)
             .AppendValue((double)successes / attempts)
             .EndRow();
-    }
-
-    private (long Attempts, long Successes) StatsOf(string command)
-    {
-        if (_commandStats.TryGetValue(command, out var stats))
-        {
-            return stats;
-        }
-
-        using var query = _db.Prepare("SELECT attempts, successes FROM command_attempts WHERE command = $command ORDER BY attempts DESC LIMIT 1");
-        AnalyticsDatabase.Bind(query, "command", command);
-        using var reader = query.ExecuteReader();
-        stats = reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : (0, 0);
-        _commandStats[command] = stats;
-        return stats;
     }
 
     private static void InsertEvent(DuckDBAppender appender, long seq, string type, DateTimeOffset at, string? notificationId, string? source, string? detail, double? flowScore, long? flowPeriod) =>

@@ -3,8 +3,9 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// <summary>
 /// Merges the fragments stamped at or before a cut-off into one fragment that keeps, per coordinate, only the
 /// winning cell with its original time and seq, so every read at or after the cut-off is unchanged (what is lost
-/// is the overwritten history before it; see <see cref="ParquetTensorStore"/>). It runs only when asked
-/// (<see cref="IPreferenceTensorStore.Consolidate"/>); nothing consolidates on its own.
+/// is the overwritten history before it; see <see cref="ParquetTensorStore"/>). It runs when asked
+/// (<see cref="IPreferenceTensorStore.Consolidate"/>) and, per time bucket, under <see cref="ConsolidationPolicy"/>
+/// (<see cref="IPreferenceTensorStore.ConsolidateAged"/>, which the learner calls after each fold).
 /// </summary>
 internal static class FragmentConsolidation
 {
@@ -12,11 +13,15 @@ internal static class FragmentConsolidation
     public static FragmentInfo? Run(FragmentFiles files, FragmentCatalog catalog, TensorVersionIndex index, long cutoffSeconds)
     {
         var merged = catalog.All.Where(f => f.Stamp.ToUnixTimeSeconds() <= cutoffSeconds).ToList();
-        if (merged.Count < 2)
-        {
-            return null;
-        }
+        return merged.Count < 2 ? null : Merge(files, catalog, index, merged);
+    }
 
+    /// <summary>
+    /// Merges <paramref name="merged"/> (at least two fragments of the catalog) into one fragment stamped with their
+    /// newest stamp that keeps, per coordinate, their winning cell with its original time and seq.
+    /// </summary>
+    public static FragmentInfo Merge(FragmentFiles files, FragmentCatalog catalog, TensorVersionIndex index, IReadOnlyList<FragmentInfo> merged)
+    {
         var stamp = (uint)merged.Max(f => f.Stamp.ToUnixTimeSeconds());
         var fileName = FragmentFiles.NewFileName(stamp, catalog.TakeWriteOrder());
 

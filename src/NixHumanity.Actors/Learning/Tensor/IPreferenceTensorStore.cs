@@ -48,6 +48,15 @@ public interface IPreferenceTensorStore : IDisposable
     /// <param name="cutoff">The cut-off time.</param>
     FragmentInfo? Consolidate(DateTimeOffset cutoff);
 
+    /// <summary>
+    /// Consolidates under the automatic policy (<c>ConsolidationPolicy</c>): fragments older than ten minutes are merged
+    /// per complete UTC hour, day or month as they age. Reads at or after the end of each merged bucket do not change;
+    /// a read inside one shows each coordinate as at that time or as at the bucket's start. Returns the new fragments
+    /// (none when nothing was due).
+    /// </summary>
+    /// <param name="now">The time buckets are aged against (the learner's clock).</param>
+    IReadOnlyList<FragmentInfo> ConsolidateAged(DateTimeOffset now);
+
     /// <summary>Removes every cell of <paramref name="userId"/> from every fragment on disk.</summary>
     /// <param name="userId">The user.</param>
     TensorDeletion DeleteUser(int userId);

@@ -17,8 +17,9 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// <c>time ≤ T</c> wins: the latest stamp, and for equal stamps (same second) the later write.
 /// </para>
 /// <para>
-/// <b>Consolidation and time travel.</b> Fragments are consolidated only on request (<see cref="Consolidate"/>);
-/// nothing consolidates on its own, so every fold adds one fragment. Consolidating at cut-off C merges all fragments stamped ≤ C into one
+/// <b>Consolidation and time travel.</b> The learner consolidates after each fold under
+/// <see cref="ConsolidationPolicy"/> (<see cref="ConsolidateAged"/>: per complete hour, day and month as fragments
+/// age); <see cref="Consolidate"/> merges everything up to a cut-off on request. Consolidating at cut-off C merges all fragments stamped ≤ C into one
 /// fragment that keeps, per coordinate, only the winning cell <i>with its original time and seq</i>. Reads at
 /// T ≥ C are unchanged. What is lost is the overwritten history before C: a read at T &lt; C still sees every
 /// coordinate whose last value before C was written at or before T (with the same value as before), but a
@@ -162,6 +163,15 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<FragmentInfo> ConsolidateAged(DateTimeOffset now)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return ConsolidationPolicy.Plan(_catalog.All, now)
+            .Select(group => FragmentConsolidation.Merge(_files, _catalog, _index, group))
+            .ToList();
+    }
+
+    /// <inheritdoc />
     public TensorDeletion DeleteUser(int userId)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -224,8 +234,8 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
             return;
         }
 
-        // One pass over all fragments for their ranges (reads consult these to skip files), one for the cells.
-        _catalog.AddExisting(_files.DescribeAll(names));
-        _files.LoadVersions(names, _index);
+        // One pass over all fragments: the cells for the index and, from the same rows, each file's ranges (reads
+        // consult these to skip files).
+        _catalog.AddExisting(_files.LoadAndDescribe(names, _index));
     }
 }

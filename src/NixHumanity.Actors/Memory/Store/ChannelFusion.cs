@@ -4,7 +4,7 @@ namespace NixHumanity.Actors.Memory.Store;
 /// Fuses the retrieval channels of one query: the candidates are the union of each active channel's top N, every
 /// candidate is scored on every channel, and the channel scores become one relevance (<see cref="FusionMode"/>).
 /// The ranking score then blends relevance and success rate as a vector-only search does; confidence is the
-/// relevance clamped to [0,1]. A channel whose weight is 0 neither proposes candidates nor counts, so a single
+/// relevance blended with the cosine and the margin over the other candidates (<see cref="FusedConfidence"/>). A channel whose weight is 0 neither proposes candidates nor counts, so a single
 /// positive weight gives exactly that channel's ranking.
 /// </summary>
 internal static class ChannelFusion
@@ -30,16 +30,22 @@ internal static class ChannelFusion
 
         var weights = new Weights(options);
         var ranks = options.Fusion == FusionMode.ReciprocalRank ? new Ranks(dense, lexicalTop, typoTop) : null;
-        var hits = new List<FusedHit>(candidates.Count);
-        var best = 0.0;
+        var scored = new List<(int Doc, MemoryChannelScores Channels, double Relevance)>(candidates.Count);
         foreach (var doc in candidates)
         {
             var channels = new MemoryChannelScores(similarity(doc), lexical.Of(doc), typo.Of(doc));
-            var relevance = ranks is null ? weights.Combine(channels) : ranks.Combine(doc, weights, options.RrfK);
-            var confidence = Math.Clamp(relevance, 0, 1);
-            best = Math.Max(best, confidence);
+            scored.Add((doc, channels, ranks is null ? weights.Combine(channels) : ranks.Combine(doc, weights, options.RrfK)));
+        }
+
+        var confidence = new FusedConfidence(scored.Select(s => s.Relevance), options);
+        var hits = new List<FusedHit>(scored.Count);
+        var best = 0.0;
+        foreach (var (doc, channels, relevance) in scored)
+        {
+            var sure = confidence.Of(relevance, channels.Dense);
+            best = Math.Max(best, sure);
             var score = (options.SimilarityWeight * relevance) + (options.SuccessRateWeight * successRate(doc));
-            hits.Add(new FusedHit(doc, score, relevance, confidence, channels));
+            hits.Add(new FusedHit(doc, score, relevance, sure, channels));
         }
 
         hits.Sort(static (a, b) =>
@@ -91,6 +97,6 @@ internal static class ChannelFusion
 /// <param name="Doc">Its ordinal (live) or position (historical).</param>
 /// <param name="Score">Ranking score: relevance blended with success rate.</param>
 /// <param name="Relevance">The fused channel score.</param>
-/// <param name="Confidence">Relevance clamped to [0,1].</param>
+/// <param name="Confidence">How sure the store is that it is relevant, in [0,1] (<see cref="FusedConfidence"/>).</param>
 /// <param name="Channels">Its score on every channel.</param>
 internal readonly record struct FusedHit(int Doc, double Score, double Relevance, double Confidence, MemoryChannelScores Channels);

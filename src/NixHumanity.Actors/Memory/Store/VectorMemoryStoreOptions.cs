@@ -14,20 +14,21 @@ public sealed record VectorMemoryStoreOptions
     /// <summary>Weight of the success rate in the ranking score (default 0.15). Set 0 to rank by similarity only.</summary>
     public double SuccessRateWeight { get; init; } = 0.15;
 
-    /// <summary>Weight of the dense channel (cosine between the query's and the memory's vectors) in the fusion (default 0.7).</summary>
-    public double DenseWeight { get; init; } = 0.7;
+    /// <summary>Weight of the dense channel (cosine between the query's and the memory's vectors) in the fusion (default 0.3,
+    /// the weight sweep's winner; see docs/retrieval.md).</summary>
+    public double DenseWeight { get; init; } = 0.3;
 
     /// <summary>
     /// Weight of the lexical channel (Okapi BM25 over the words of each memory's text and command, accents folded,
-    /// stop words dropped) in the fusion (default 0.2). 0 turns the channel off.
+    /// stop words dropped) in the fusion (default 0.3). 0 turns the channel off.
     /// </summary>
-    public double LexicalWeight { get; init; } = 0.2;
+    public double LexicalWeight { get; init; } = 0.3;
 
     /// <summary>
     /// Weight of the typo channel (BM25 over the character 3-grams of the same words, so "fierfox" still meets
-    /// "firefox") in the fusion (default 0.1). 0 turns the channel off.
+    /// "firefox") in the fusion (default 0.4). 0 turns the channel off.
     /// </summary>
-    public double TypoWeight { get; init; } = 0.1;
+    public double TypoWeight { get; init; } = 0.4;
 
     /// <summary>How the channels are fused (default <see cref="FusionMode.Score"/>).</summary>
     public FusionMode Fusion { get; init; } = FusionMode.Score;
@@ -48,11 +49,24 @@ public sealed record VectorMemoryStoreOptions
     public int RrfK { get; init; } = 60;
 
     /// <summary>
-    /// A search abstains — says that nothing remembered is relevant, still listing the closest memories — when no candidate's confidence (the fused relevance,
-    /// clamped to [0,1]) reaches this value (default 0: never; the memory actor sets its own, see
+    /// A search abstains — says that nothing remembered is relevant, still listing the closest memories — when no
+    /// candidate's confidence (the fused relevance, blended as <see cref="ConfidenceDenseShare"/> and
+    /// <see cref="ConfidenceMarginWeight"/> say, clamped to [0,1]) reaches this value (default 0: never; the memory actor sets its own, see
     /// <see cref="MemoryOptions.AbstainBelow"/>).
     /// </summary>
     public double AbstainBelow { get; init; }
+
+    /// <summary>
+    /// Share of the dense cosine in a fused search's confidence, 0..1 (default 0: the confidence is the fused
+    /// relevance). See <see cref="AbstentionCalibration"/>; the memory actor takes it from its embedder's calibration.
+    /// </summary>
+    public double ConfidenceDenseShare { get; init; }
+
+    /// <summary>
+    /// Weight, 0..10, of a candidate's margin over the ten best other candidates (its relevance minus their mean
+    /// relevance) in a fused search's confidence (default 0). See <see cref="AbstentionCalibration"/>.
+    /// </summary>
+    public double ConfidenceMarginWeight { get; init; }
 
     /// <summary>
     /// From this many live memories on, an HNSW index (USearch) is built in the background and used once ready
@@ -147,6 +161,11 @@ public sealed record VectorMemoryStoreOptions
         if (ChannelCandidates < 1 || RrfK < 0 || !double.IsFinite(AbstainBelow) || AbstainBelow is < 0 or > 1 || !Enum.IsDefined(Fusion))
         {
             throw MemoryInputRules.Reject("options", "channel candidates must be positive, RRF k non-negative, AbstainBelow within [0,1]");
+        }
+
+        if (!double.IsFinite(ConfidenceDenseShare) || ConfidenceDenseShare is < 0 or > 1 || !double.IsFinite(ConfidenceMarginWeight) || ConfidenceMarginWeight is < 0 or > 10)
+        {
+            throw MemoryInputRules.Reject("options", "ConfidenceDenseShare must be within [0,1], ConfidenceMarginWeight within [0,10]");
         }
     }
 }

@@ -23,6 +23,12 @@ internal sealed class WhereLexer
     /// <exception cref="InvalidInputException">A character or literal is not allowed or malformed.</exception>
     public static List<WhereToken> Tokenize(string text)
     {
+        // Stored text holds no control characters, and DuckDB reads SQL text only up to a NUL: refused like any text.
+        if (InputRules.Characters("where", text) is { } rejection)
+        {
+            throw new InvalidInputException(rejection);
+        }
+
         var lexer = new WhereLexer(text);
         lexer.ReadAll();
         return lexer._tokens;

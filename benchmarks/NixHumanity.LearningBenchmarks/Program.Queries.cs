@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using DuckDB.NET.Data;
+using NixHumanity.Actors.Learning.Analytics;
+
+namespace NixHumanity.LearningBenchmarks;
+
+/// <summary>The three analytics queries on 10M rows, through the store and as raw SQL on the same file, side by side.</summary>
+internal static partial class Program
+{
+    private static void Queries(string folder, long rows)
+    {
+        GenerateQueryData(folder, rows);
+        var file = Path.Combine(folder, AnalyticsStore.FileName);
+        foreach (var query in new[] { AnalyticsQuery.Flow, AnalyticsQuery.Learning, AnalyticsQuery.Interruptions })
+        {
+            // Side by side, the raw SQL first: the same statement on a plain DuckDB connection to the same file with
+            // DuckDB's defaults (one thread per core), rows read into plain values; then the store's own call.
+            var sql = SqlOf(query);
+            double rawMedian, rawMin;
+            int rawRows;
+            using (var raw = new DuckDBConnection($"Data Source={file}"))
+            {
+                raw.Open();
+                (rawMedian, rawMin, rawRows) = Time(() => ReadAll(raw, sql), warmups: 1, runs: 5);
+            }
+
+            var loadRaw = LoadAverage();
+            double median, min;
+            QueryResult result;
+            using (var store = AnalyticsStore.Open(folder))
+            {
+                (median, min, result) = Time(() => store.Run(query), warmups: 1, runs: 5);
+            }
+
+            var load = LoadAverage();
+            if (result.Rows.Count != rawRows)
+            {
+                throw new InvalidOperationException($"{query}: the store returned {result.Rows.Count} rows, raw SQL {rawRows}");
+            }
+
+            var ratio = median / rawMedian;
+            Report($"query {query.ToString().ToLowerInvariant()} on {rows:N0} interactions ({result.Rows.Count:N0} rows out)",
+                $"store median {median:F0} ms (min {min:F0}); raw SQL median {rawMedian:F0} ms (min {rawMin:F0}); ratio {ratio:F2}; load {loadRaw} / {load}",
+                "≤ 1,000 ms and ≤ 1.5× raw", median <= 1000 && ratio <= 1.5 ? "met" : "missed");
+        }
+    }
+
+    /// <summary>10M interactions and attempts and 1M events, generated inside DuckDB into the schema the store creates.</summary>
+    private static void GenerateQueryData(string folder, long rows)
+    {
+        using (AnalyticsStore.Open(folder))
+        {
+            // Creates the schema; the bulk rows below are generated inside DuckDB for speed.
+        }
+
+        var generate = Stopwatch.StartNew();
+        using (var duck = new DuckDBConnection($"Data Source={Path.Combine(folder, AnalyticsStore.FileName)}"))
+        {
+            duck.Open();
+            Exec(duck, $"""
+                INSERT INTO interactions
+                SELECT i, 'i' || i, 'u' || (i % 10) || '-s' || (i // 400), 'user' || (i % 10),
+                       TIMESTAMP '2024-01-01' + to_seconds(i * 6),
+                       'install package ' || (i % 1000), 'nix-env -iA nixpkgs.p' || (i % 200), 'install', 'install',
+                       CASE WHEN hash(i) % 10 < 7 THEN 'success' ELSE 'failure' END,
+                       (hash(i * 3) % 1000) / 1000.0, (hash(i * 3) % 1000) / 1000.0, NULL,
+                       CASE WHEN i % 3 = 0 THEN NULL ELSE (hash(i * 5) % 1000) / 1000.0 END,
+                       (hash(i * 7) % 1000) / 1000.0
+                FROM range({rows}) t(i)
+                """);
+            Exec(duck, $"""
+                INSERT INTO command_attempts
+                SELECT i, 'i' || i, 'user' || (i % 10), TIMESTAMP '2024-01-01' + to_seconds(i * 6),
+                       'nix-env -iA nixpkgs.p' || (i % 200), hash(i) % 10 < 7, 10, 7,
+                       least(1.0, 0.3 + 0.6 * i / {rows} + (hash(i * 11) % 100) / 1000.0)
+                FROM range({rows}) t(i)
+                """);
+            // One event per 10 interactions: flow periods of 10 events (start, 8 notifications, end), numbered as
+            // the projection numbers them; the notifications are timed inside their period.
+            Exec(duck, $"""
+                INSERT INTO events
+                SELECT i,
+                       CASE i % 10 WHEN 0 THEN 'flow_start' WHEN 9 THEN 'flow_end' ELSE 'notification' END,
+                       TIMESTAMP '2024-01-01' + to_seconds(i * 60), NULL, 'update', NULL, NULL, 1 + i // 10
+                FROM range({rows / 10}) t(i)
+                """);
+        }
+
+        generate.Stop();
+        Console.WriteLine($"generated {rows:N0} interactions + {rows:N0} attempts + {rows / 10:N0} events in {generate.Elapsed.TotalSeconds:F1} s");
+    }
+
+    private static string SqlOf(AnalyticsQuery query) => query switch
+    {
+        AnalyticsQuery.Flow => StrategyQueries.FlowSql,
+        AnalyticsQuery.Learning => StrategyQueries.LearningSql,
+        _ => StrategyQueries.InterruptionsSql,
+    };
+
+    private static int ReadAll(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var count = 0;
+        var values = new object[reader.FieldCount];
+        while (reader.Read())
+        {
+            reader.GetValues(values);
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The one-minute load average (Linux), to note with each figure.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+}

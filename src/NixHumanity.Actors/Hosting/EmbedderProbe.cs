@@ -1,0 +1,59 @@
+using Microsoft.Extensions.AI;
+using NixHumanity.Actors.Memory.Store;
+
+namespace NixHumanity.Actors.Hosting;
+
+/// <summary>
+/// Checks a host's embedding generator before the trees start: it must give one vector per text, all of one
+/// dimension the store can hold, and the same vectors for the same texts (a per-process seeded hash would make every
+/// stored memory unreachable after a restart).
+/// </summary>
+internal static class EmbedderProbe
+{
+    private static readonly string[] ProbeTexts = ["install firefox", "how do I roll back the last system generation?"];
+
+    /// <summary>Probes <paramref name="generator"/> and returns its dimension.</summary>
+    /// <param name="generator">The host's generator.</param>
+    /// <param name="key">The configuration key to name in errors (e.g. <c>NixHumanity:Embeddings</c>).</param>
+    /// <param name="cancellationToken">Stops the probe.</param>
+    /// <exception cref="InvalidOperationException">The generator is unusable; the message says why and names <paramref name="key"/>.</exception>
+    public static async Task<int> CheckAsync(IEmbeddingGenerator<string, Embedding<float>> generator, string key, CancellationToken cancellationToken)
+    {
+        var first = await EmbedAsync(generator, key, cancellationToken).ConfigureAwait(false);
+        var second = await EmbedAsync(generator, key, cancellationToken).ConfigureAwait(false);
+        var dimensions = first[0].Length;
+        if (first.Concat(second).Any(v => v.Length != dimensions))
+        {
+            throw Unusable(key, $"the embedding generator returned vectors of different dimensions ({string.Join(", ", first.Concat(second).Select(v => v.Length).Distinct())})");
+        }
+
+        if (dimensions != VectorMemoryStore.Dimensions)
+        {
+            // The store's vector column and in-memory index are fixed at 384 for now (docs/hosting.md).
+            throw Unusable(key, $"the embedding generator gives {dimensions}-dimensional vectors; the memory store holds {VectorMemoryStore.Dimensions}");
+        }
+
+        for (var i = 0; i < first.Length; i++)
+        {
+            if (!first[i].AsSpan().SequenceEqual(second[i]))
+            {
+                throw Unusable(key, $"the embedding generator is not deterministic: \"{ProbeTexts[i]}\" embedded twice gave different vectors");
+            }
+        }
+
+        return dimensions;
+    }
+
+    private static async Task<float[][]> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> generator, string key, CancellationToken cancellationToken)
+    {
+        var embeddings = await generator.GenerateAsync(ProbeTexts, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (embeddings.Count != ProbeTexts.Length)
+        {
+            throw Unusable(key, $"the embedding generator returned {embeddings.Count} vectors for {ProbeTexts.Length} texts");
+        }
+
+        return embeddings.Select(e => e.Vector.ToArray()).ToArray();
+    }
+
+    private static InvalidOperationException Unusable(string key, string why) => new($"{key}: {why}.");
+}

@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace NixHumanity.Actors.Learning.Analytics;
+
+/// <summary>
+/// Moves the biometric samples that stores written before ADR 0015 kept inside <c>analytics.duckdb</c> into
+/// <c>biometrics.duckdb</c>, once. The two steps cannot share a transaction (DuckDB writes one attached file per
+/// transaction), so they are ordered to survive a crash in between: copy only into an empty target, then drop the old
+/// table; after a crash between the two, the next open finds the target filled and only drops.
+/// </summary>
+internal static class BiometricsMove
+{
+    private const string Alias = "moving_biometrics";
+
+    /// <summary>Moves the samples of <paramref name="analytics"/>'s <c>biometrics</c> table (if it has one) into the file at <paramref name="target"/>.</summary>
+    public static void OutOf(AnalyticsDatabase analytics, string target)
+    {
+        if (!HasOldTable(analytics))
+        {
+            return;
+        }
+
+        analytics.Execute($"ATTACH '{target.Replace("'", "''", StringComparison.Ordinal)}' AS {Alias}");
+        try
+        {
+            analytics.Execute(BiometricSeries.Schema.Replace("EXISTS biometrics", $"EXISTS {Alias}.biometrics", StringComparison.Ordinal));
+            if (analytics.Count($"{Alias}.biometrics") == 0)
+            {
+                // In time order, so time-window reads keep skipping row groups by their min/max timestamp.
+                analytics.Execute($"INSERT INTO {Alias}.biometrics SELECT timestamp, user_id, hrv, attention_score, flow_state FROM biometrics ORDER BY timestamp");
+            }
+        }
+        finally
+        {
+            analytics.Execute($"DETACH {Alias}");
+        }
+
+        analytics.Execute("DROP TABLE biometrics");
+    }
+
+    private static bool HasOldTable(AnalyticsDatabase analytics)
+    {
+        using var command = analytics.Prepare(
+            "SELECT COUNT(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'biometrics'");
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+}

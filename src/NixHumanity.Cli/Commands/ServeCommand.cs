@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using NixHumanity.Cli.Serve;
+
+namespace NixHumanity.Cli.Commands;
+
+/// <summary>
+/// <c>nixh serve</c>: owns the data directory and answers every <c>nixh</c> verb for it over a Unix domain socket
+/// (docs/serve.md) until SIGTERM or SIGINT, then stops cleanly.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var verb = new Command("serve", "Own the data directory and answer every nixh verb for it over a local socket until SIGTERM or SIGINT");
+        verb.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                if (RequestScope.Current is { } served)
+                {
+                    throw new Actors.Contracts.DataDirectoryInUseException(served.Host.Options.Data.Root, Environment.ProcessId, "nixh serve");
+                }
+
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, stop));
+                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, stop));
+                await using var host = await CliHost.StartAsync(
+                    parse.GetRequiredValue(CommonOptions.DataDir), CommonOptions.EmbedderOf(parse), stop.Token,
+                    // A long-lived owner keeps the model loaded, so searches never wait for it.
+                    options => options.Memory.LoadModelForNewEvents = true);
+                CliConsole.RouteToRequests();
+                var runner = new RequestRunner(NixhCommandLine.CreateRoot(), host);
+                await using (var listener = ServeListener.Start(host.Options.Data.Root, PeerCheck.ForThisUser(), runner.RunAsync))
+                {
+                    // One line once it listens, so a person (or a supervisor) knows it is ready.
+                    var ready = new { dataDir = host.Options.Data.Root, socket = listener.SocketPath, pid = Environment.ProcessId };
+                    await Console.Out.WriteLineAsync(parse.GetValue(CommonOptions.Json)
+                        ? JsonSerializer.Serialize(ready, JsonSerializerOptions.Web)
+                        : $"nixh: serving {ready.dataDir} on {ready.socket} (process {ready.pid}); SIGTERM or SIGINT stops it");
+                    await Console.Out.FlushAsync(CancellationToken.None);
+                    await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
+                // Disposing the host stops the actor system: the journal is flushed and the projections checkpointed.
+                return ExitCodes.Success;
+            }
+            catch (Exception ex)
+            {
+                return NixhCommandLine.Fail(ex);
+            }
+        });
+        return verb;
+    }
+
+    /// <summary>A signal stops the owner cleanly instead of ending the process.</summary>
+    private static void Stop(PosixSignalContext signal, CancellationTokenSource stop)
+    {
+        signal.Cancel = true;
+        stop.Cancel();
+    }
+}

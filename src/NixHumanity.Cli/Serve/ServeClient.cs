@@ -1,0 +1,137 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using NixHumanity.Actors.Hosting;
+
+namespace NixHumanity.Cli.Serve;
+
+/// <summary>
+/// The first thing <c>nixh</c> does: when the data directory has an owner serving it, the command line is sent there
+/// and its output and exit code come back; no actor system starts in this process. Without an owner (no socket, or a
+/// socket nobody listens on any more) the verb runs in this process as before.
+/// </summary>
+internal static class ServeClient
+{
+    private static readonly string[] NotForwarded = ["-h", "--help", "-?", "/?", "/h", "--version"];
+
+    /// <summary>The forwarded verb's exit code, or <c>null</c> when it is to run in this process.</summary>
+    public static int? TryForward(string[] args)
+    {
+        if (ForwardedDataDirectory(args) is not { } dataDirectory)
+        {
+            return null;
+        }
+
+        var socketPath = ServePaths.Socket(dataDirectory);
+        if (!File.Exists(socketPath))
+        {
+            return null;
+        }
+
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+        }
+        catch (SocketException)
+        {
+            // A socket left by an owner that was killed: nobody listens, so this process may own the directory.
+            return null;
+        }
+
+        using var stream = new NetworkStream(socket, ownsSocket: false);
+        stream.Write(Request(args).ToJsonLine());
+        return Relay(stream);
+    }
+
+    /// <summary>The data directory a forwardable command line names (absolute), or <c>null</c> for one that runs here:
+    /// help, no verb, <c>serve</c> itself, and <c>demo</c> on its own fresh folder.</summary>
+    internal static string? ForwardedDataDirectory(IReadOnlyList<string> args)
+    {
+        string? dataDirectory = null;
+        string? verb = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg == "--" || NotForwarded.Contains(arg))
+            {
+                return null;
+            }
+
+            if (arg is "--data-dir" or "--embedder" && i + 1 < args.Count)
+            {
+                dataDirectory = arg == "--data-dir" ? args[i + 1] : dataDirectory;
+                i++;
+            }
+            else if (arg.StartsWith("--data-dir=", StringComparison.Ordinal))
+            {
+                dataDirectory = arg["--data-dir=".Length..];
+            }
+            else if (verb is null && !arg.StartsWith('-'))
+            {
+                verb = arg;
+            }
+        }
+
+        if (verb is null or "serve" || (verb == "demo" && dataDirectory is null))
+        {
+            return null;
+        }
+
+        return Path.GetFullPath(dataDirectory ?? NixHumanityFiles.DefaultDataDirectory());
+    }
+
+    private static ServeRequest Request(string[] args)
+    {
+        var environment = new Dictionary<string, string>();
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string name && name.StartsWith(ServeRequest.EnvironmentPrefix, StringComparison.Ordinal) && variable.Value is string value)
+            {
+                environment[name] = value;
+            }
+        }
+
+        return new ServeRequest(
+            args, Environment.CurrentDirectory, environment,
+            TerminalProfile.Of(Console.IsOutputRedirected, Console.Out),
+            TerminalProfile.Of(Console.IsErrorRedirected, Console.Error));
+    }
+
+    /// <summary>Copies the owner's reply lines to stdout and stderr until the exit code arrives.</summary>
+    private static int Relay(Stream stream)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var stdout = Console.OpenStandardOutput();
+        using var stderr = Console.OpenStandardError();
+        while (reader.ReadLine() is { } line)
+        {
+            using var reply = JsonDocument.Parse(line);
+            var root = reply.RootElement;
+            if (root.TryGetProperty("stdout", out var text))
+            {
+                Write(stdout, text.GetString());
+            }
+            else if (root.TryGetProperty("stderr", out text))
+            {
+                Write(stderr, text.GetString());
+            }
+            else if (root.TryGetProperty("exit", out var exit))
+            {
+                return exit.GetInt32();
+            }
+        }
+
+        Console.Error.WriteLine("nixh: the process serving this data directory stopped before answering; run the command again");
+        return ExitCodes.Unavailable;
+    }
+
+    private static void Write(Stream output, string? text)
+    {
+        if (!string.IsNullOrEmpty(text))
+        {
+            output.Write(Encoding.UTF8.GetBytes(text));
+            output.Flush();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Tests.Support;
+
+namespace NixHumanity.Actors.Tests.Hosting;
+
+/// <summary>A host's <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> is the memory's embedder; a bad one stops the start.</summary>
+public sealed class EmbeddingGeneratorSpecs : IDisposable
+{
+    private readonly TempDataDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    /// <summary>A generator of the host's own: the n-gram embedder's vectors, or a broken variant of them.</summary>
+    private sealed class HostGenerator(int dimensions = 384, bool seededPerCall = false) : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        private readonly HashedNGramEmbedder _ngrams = new(dimensions);
+        private int _calls;
+
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var call = Interlocked.Increment(ref _calls);
+            var vectors = values.Select(v => _ngrams.Embed(seededPerCall ? v + call : v)).Select(v => new Embedding<float>(v));
+            return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(vectors));
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) =>
+            serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("host", null, "ngrams-of-the-host", dimensions) : null;
+
+        public void Dispose() => _ngrams.Dispose();
+    }
+
+    private IHost BuildHost(IEmbeddingGenerator<string, Embedding<float>> generator)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["NixHumanity:DataDirectory"] = _data.Path });
+        builder.Services.AddSingleton(generator);
+        builder.Services.AddNixHumanity(builder.Configuration.GetSection("NixHumanity"));
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task A_generator_registered_in_the_container_embeds_the_memories()
+    {
+        using var host = BuildHost(new HostGenerator());
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<NixHumanityClient>();
+
+        await client.RecordInteractionAsync(new RecordInteraction("rose", "s", "install firefox please", "nix-env -iA nixpkgs.firefox", Outcome: InteractionOutcome.Success));
+        var found = await client.SearchAsync(new SearchMemory("rose", "install firefox"));
+        var status = await client.GetMemoryStatusAsync("rose");
+
+        found.Results.Should().ContainSingle().Which.Command.Should().Be("nix-env -iA nixpkgs.firefox");
+        status.EmbedderId.Should().Be("meai:host/ngrams-of-the-host:384");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_non_deterministic_generator_is_refused_at_start()
+    {
+        using var host = BuildHost(new HostGenerator(seededPerCall: true));
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("NixHumanity:Embeddings").And.Contain("not deterministic");
+    }
+
+    [Fact]
+    public async Task A_generator_of_a_dimension_the_store_cannot_hold_is_refused_at_start_instead_of_dropping_memories()
+    {
+        using var host = BuildHost(new HostGenerator(dimensions: 768));
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("NixHumanity:Embeddings").And.Contain("768");
+    }
+
+    [Fact]
+    public async Task The_built_in_embedders_are_embedding_generators_too()
+    {
+        using IEmbeddingGenerator<string, Embedding<float>> generator = new NixHumanityEmbeddingGenerator(new HashedNGramEmbedder());
+
+        var embeddings = await generator.GenerateAsync(["install firefox", "install firefox"]);
+
+        embeddings.Should().HaveCount(2);
+        embeddings[0].Vector.Length.Should().Be(384);
+        embeddings[0].Vector.ToArray().Should().Equal(embeddings[1].Vector.ToArray());
+        generator.GetService<EmbeddingGeneratorMetadata>()!.DefaultModelId.Should().Be("ngram-v1");
+    }
+}

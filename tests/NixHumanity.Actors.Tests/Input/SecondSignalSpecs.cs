@@ -1,0 +1,61 @@
+using System.Runtime.InteropServices;
+using NixHumanity.Actors.Tests.Cli;
+using NixHumanity.Actors.Tests.Support;
+
+namespace NixHumanity.Actors.Tests.Input;
+
+/// <summary>
+/// Ctrl-C and SIGTERM on a verb that is blocked: the first signal starts a clean stop (and says so), a second one
+/// ends the process at once with the signal's exit code and one line, never an unhandled exception (rc 134).
+/// </summary>
+public sealed class SecondSignalSpecs : IDisposable
+{
+    private static readonly TimeSpan Budget = TimeSpan.FromMinutes(2);
+    private readonly TempDataDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Theory]
+    [InlineData(PosixSignal.SIGTERM, 143)]
+    [InlineData(PosixSignal.SIGINT, 130)]
+    public async Task A_second_signal_while_a_verb_is_blocked_ends_the_process_at_once_with_one_line(PosixSignal signal, int exitCode)
+    {
+        // The memory actor reads its cached preferences when the user's tree starts. A FIFO planted there blocks that
+        // read until the test writes, so the verb is blocked exactly as long as the test holds the FIFO open.
+        (await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "rose", "--session", "s", "--text", "install vlc"))
+            .ExitCode.Should().Be(0);
+        var fifo = Path.Combine(_data.Path, "users", "rose", "memory", "preferences.json");
+        MakeFifo(fifo).Should().Be(0, "mkfifo must succeed under the test's temp folder");
+
+        using var nixh = NixhChild.Start(null, "status", "--data-dir", _data.Path, "--user", "rose", "--json");
+        // Opening a FIFO for writing returns once the reader has opened it: from then on nixh is blocked in its read.
+        await using var heldOpen = await Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write)).WaitAsync(Budget);
+
+        nixh.Signal(signal);
+        (await FirstLineStartingWith(nixh, "nixh: interrupted")).Should()
+            .Be("nixh: interrupted: stopping cleanly (a second Ctrl-C or SIGTERM ends at once)");
+        nixh.Signal(signal);
+        var (code, stdout, stderr) = await nixh.ExitAsync(Budget);
+
+        code.Should().Be(exitCode);
+        stdout.Should().BeEmpty();
+        stderr.TrimEnd().Should().Be("nixh: interrupted again: ended without a clean stop");
+        heldOpen.CanWrite.Should().BeTrue("the process ended while its read was still blocked, not after a clean stop");
+    }
+
+    private static async Task<string?> FirstLineStartingWith(NixhChild nixh, string prefix)
+    {
+        while (await nixh.ReadErrorLineAsync().WaitAsync(Budget) is { } line)
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        return null;
+    }
+
+    [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int MakeFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode = 0b110_000_000);
+}
