@@ -83,13 +83,42 @@ public static class StoreFaults
     {
         StoreFaultException fault => fault,
         InvalidDataException => new StoreFaultException(StoreFaultKind.Unreadable, path, exception),
-        DuckDBException duck => KindOf(duck) is { } kind ? new StoreFaultException(kind, path, duck) : null,
-        SqliteException sqlite => KindOf(sqlite) is { } kind ? new StoreFaultException(kind, path, sqlite) : null,
+        DuckDBException duck => KindOf(duck) is { } kind ? new StoreFaultException(FullDiskOr(kind, path), path, duck) : null,
+        SqliteException sqlite => KindOf(sqlite) is { } kind ? new StoreFaultException(FullDiskOr(kind, path), path, sqlite) : null,
         IOException io => new StoreFaultException(
-            ContainsAny(io.Message, DiskFullMessages) ? StoreFaultKind.DiskFull : StoreFaultKind.Unavailable, path, io),
+            ContainsAny(io.Message, DiskFullMessages) ? StoreFaultKind.DiskFull : FullDiskOr(StoreFaultKind.Unavailable, path), path, io),
         UnauthorizedAccessException denied => new StoreFaultException(StoreFaultKind.Unavailable, path, denied),
         _ => null,
     };
+
+    /// <summary>
+    /// SQLite reports a write that found no space as a plain "disk I/O error" (SQLITE_IOERR) as often as SQLITE_FULL,
+    /// and DuckDB as an "IO Error": an I/O failure on a file system with (almost) no space left is a full disk.
+    /// </summary>
+    private static StoreFaultKind FullDiskOr(StoreFaultKind kind, string path) =>
+        kind == StoreFaultKind.Unavailable && FreeBytes(path) is < NearlyFullBytes ? StoreFaultKind.DiskFull : kind;
+
+    /// <summary>Below this much free space an I/O failure is taken for a full disk (a journal page and its WAL frame need less).</summary>
+    private const long NearlyFullBytes = 1024 * 1024;
+
+    /// <summary>Free bytes for an unprivileged writer on the file system holding <paramref name="path"/>, or null when unknown.</summary>
+    private static long? FreeBytes(string path)
+    {
+        try
+        {
+            var folder = Path.GetFullPath(path);
+            while (!Directory.Exists(folder) && Path.GetDirectoryName(folder) is { } parent)
+            {
+                folder = parent;
+            }
+
+            return new DriveInfo(folder).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>True when <paramref name="exception"/> means the file at <paramref name="path"/> is damaged or foreign.</summary>
     public static bool IsUnreadable(Exception exception, string path) =>

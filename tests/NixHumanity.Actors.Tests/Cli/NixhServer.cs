@@ -20,9 +20,12 @@ public sealed class NixhServer : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<NixhServer> StartAsync(string dataDirectory, params string[] extra)
+    public static Task<NixhServer> StartAsync(string dataDirectory, params string[] extra) => StartAsync(false, dataDirectory, extra);
+
+    /// <summary>Starts <c>nixh serve</c>, without any network when <paramref name="withoutNetwork"/>, and waits for its ready line.</summary>
+    public static async Task<NixhServer> StartAsync(bool withoutNetwork, string dataDirectory, params string[] extra)
     {
-        var process = Process.Start(NixhProcess.StartInfo(false, null, ["serve", "--data-dir", dataDirectory, .. extra]))!;
+        var process = Process.Start(NixhProcess.StartInfo(withoutNetwork, null, ["serve", "--data-dir", dataDirectory, .. extra]))!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var ready = await process.StandardOutput.ReadLineAsync(timeout.Token);
         if (ready is null)

@@ -50,8 +50,17 @@ public sealed class NoNetworkSpecs : IDisposable
         await OfflineAsync("export", "--user", "nora", "--out", _exports.File("export"));
         await OfflineAsync("forget", "--user", "grandma-rose");
 
+        // The owner serves offline too, and a verb is forwarded to it over its Unix socket.
+        await using (var server = await NixhServer.StartAsync(withoutNetwork: true, _data.Path))
+        {
+            var served = await OfflineAsync("status", "--user", "nora");
+            JsonDocument.Parse(served.StdOut).RootElement.GetProperty("interactions").GetInt64().Should().Be(2);
+            var (exitCode, ownerLog) = await server.StopAsync();
+            exitCode.Should().Be(0, ownerLog);
+        }
+
         JsonDocument.Parse(status.StdOut).RootElement.GetProperty("interactions").GetInt64().Should().Be(2);
-        var verbs = new[] { "record", "notify", "status", "import", "demo", "chart", "search", "compact", "record-biometrics", "fold", "query", "preferences", "suggest", "stats", "export", "forget" };
+        var verbs = new[] { "record", "notify", "status", "import", "demo", "chart", "search", "compact", "record-biometrics", "fold", "query", "preferences", "suggest", "stats", "export", "forget", "serve" };
         NixhProcess.Verbs().Should().BeSubsetOf(verbs, "every verb nixh offers is exercised offline above");
     }
 }

@@ -29,6 +29,22 @@ public sealed partial class ServedOutputSpecs : IDisposable
     [GeneratedRegex(@"(?<before>""score"":)[0-9.eE-]+|(?<before>│ \d+ │[^│]*│[^│]*│ )\d\.\d{3}")]
     private static partial Regex Score();
 
+    /// <summary>An ISO-8601 time that is not one the commands give (they all use 2026-03-02).</summary>
+    [GeneratedRegex(@"(?!2026-03-02)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?")]
+    private static partial Regex WallClockTime();
+
+    /// <summary>The fold's own time in a preference fragment's file name (<c>f-1796101496-…</c>).</summary>
+    [GeneratedRegex(@"\bf-\d+-")]
+    private static partial Regex FragmentStamp();
+
+    /// <summary>A file's size or checksum in an export's answer.</summary>
+    [GeneratedRegex(@"(?<key>""(?:bytes|sha256)"":)(?:""[^""]*""|\d+)")]
+    private static partial Regex FileDigest();
+
+    /// <summary>Every value of a fold's JSON answer: <c>"written":true</c> → <c>"written":{value}</c>.</summary>
+    [GeneratedRegex(@"(?<key>""[a-zA-Z]+"":)(?:""[^""]*""|[^,}]+)")]
+    private static partial Regex FoldValue();
+
     /// <summary>Each command, with <c>{data}</c> and <c>{base}</c> for its data directory and the folder around it.</summary>
     private static readonly string[] Commands =
     [
@@ -94,11 +110,19 @@ public sealed partial class ServedOutputSpecs : IDisposable
             // What the actor system logs (a slow start on a busy machine, say) goes to the owner's log when served
             // (docs/serve.md), so log entries are not part of the verb's answer compared here.
             text = LogEntry().Replace(text, "");
+            // Times the tree stamps itself (a preference fragment's, a fold's) are the clock's, not the command's.
+            text = WallClockTime().Replace(text, "{now}");
+            // An export lists its files with their sizes and checksums: a store a long-lived owner keeps open is laid
+            // out on disk differently from one a fresh process has just closed, with the same rows (counts compared).
+            text = command.StartsWith("export", StringComparison.Ordinal) ? FragmentStamp().Replace(FileDigest().Replace(text, "${key}{digest}"), "f-{stamp}-") : text;
             // A search's score blends in the learner's preferences once the learner has sent them: a long-lived owner's
             // memory has them, a fresh process's first search may not yet. That is the state of the tree, not how the
             // answer is printed, so scores are left out of the comparison (confidence and similarity stay in).
-            return command.StartsWith("search", StringComparison.Ordinal)
-                ? Score().Replace(text, "${before}{score}")
+            // Likewise a long-lived owner folds by itself every FoldInterval (30 s), so an explicit fold may find the
+            // interactions already folded ("written":false) where a fresh process folds them: compare the answer's
+            // fields, not what this run of the fold found.
+            return command.StartsWith("search", StringComparison.Ordinal) ? Score().Replace(text, "${before}{score}")
+                : command.StartsWith("fold", StringComparison.Ordinal) ? FoldValue().Replace(text, "${key}{value}")
                 : text;
         }
 

@@ -18,10 +18,9 @@ public sealed class DiskFullSpecs
         NixhProcess.RunAsync("record", "--data-dir", dataDirectory, "--user", "ann", "--session", "s1",
             "--text", $"install package {n}", "--command", $"nix-env -iA nixpkgs.pkg{n}", "--outcome", "success", "--json");
 
-    // Skipped: it found a gap. With 16 KB left, the next `nixh record` fails on the journal with SQLite's
-    // 'disk I/O error' (SQLITE_IOERR, not SQLITE_FULL), which StoreFaults classifies Unavailable: exit 1
-    // "store unavailable" instead of exit 5 "disk full: PATH". Enable once that error on a full disk maps to DiskFull.
-    [TmpfsFact(Skip = "known gap: a journal opened on a full disk fails with SQLite 'disk I/O error', answered exit 1 instead of 5")]
+    // With 16 KB left, the next `nixh record` fails on the journal with SQLite's 'disk I/O error' (SQLITE_IOERR, not
+    // SQLITE_FULL): StoreFaults takes an I/O failure on a nearly full file system for a full disk (exit 5).
+    [TmpfsFact]
     public async Task Records_on_a_full_disk_stop_with_disk_full_and_exit_5_and_nothing_acknowledged_is_lost_once_space_is_freed()
     {
         using var disk = TmpfsMount.Mount("8m");

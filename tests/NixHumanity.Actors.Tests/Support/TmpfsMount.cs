@@ -65,7 +65,18 @@ public sealed class TmpfsMount : IDisposable
 
     public void Dispose()
     {
-        Run("umount", Path);
+        // A tree the test started reads the journal through pooled SQLite connections that outlive it.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Run("umount", Path);
+        }
+        catch (InvalidOperationException)
+        {
+            // Still busy (a store closing on another thread): detach now, the kernel frees it when the last file closes.
+            Run("umount", "-l", Path);
+        }
+
         Directory.Delete(Path);
     }
 
