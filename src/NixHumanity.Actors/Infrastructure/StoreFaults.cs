@@ -112,7 +112,9 @@ public static class StoreFaults
                 folder = parent;
             }
 
-            return new DriveInfo(folder).AvailableFreeSpace;
+            // Pseudo file systems (/proc, /sys) report no size at all: not a disk that filled up.
+            var drive = new DriveInfo(folder);
+            return drive.TotalSize > 0 ? drive.AvailableFreeSpace : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
