@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Memory;
@@ -11,65 +10,34 @@ namespace NixHumanity.Actors.Tests.Projections;
 /// The projection skeleton alone: a <see cref="TestProjection"/> on a tiny file store, its journal a list
 /// (<see cref="ListJournalSource"/>), every applied batch reported to a probe.
 /// </summary>
-public sealed class ProjectionActorSpecs : TestKit
+public sealed class ProjectionActorSpecs : TestProjectionSpecs
 {
-    private static readonly DateTimeOffset Morning = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
-
-    private readonly TempDataDirectory _data = new();
-    private readonly ListJournalSource _journal = new();
-    private readonly Akka.TestKit.TestProbe _batches;
-
-    public ProjectionActorSpecs()
-        : base(SpecConfig.Hocon)
-    {
-        _batches = CreateTestProbe();
-    }
-
-    private string StorePath => Path.Combine(_data.Path, TestStore.FileName);
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        _data.Dispose();
-    }
-
-    private static ISessionEvent Event(int n) => new FlowStarted(n / 100.0, Morning.AddMinutes(n));
-
-    private IActorRef Start(int batchSize = 256) => Sys.ActorOf(
-        TestProjection.Props(_data.Path, new ProjectionOptions { ReplayBatchSize = batchSize }, new ManualClock(Morning), _journal, _batches.Ref));
-
-    private AppliedSoFar Applied(IActorRef projection)
-    {
-        projection.Tell(new GetApplied(), TestActor);
-        return ExpectMsg<AppliedSoFar>();
-    }
-
     private static SessionEventPublished Published(JournaledSessionEvent e) => new("ann", e.SequenceNr, e.Event);
 
     [Fact]
     public void Catch_up_reads_the_journal_after_the_checkpoint_and_applies_only_the_new_events()
     {
-        _journal.Append(Enumerable.Range(1, 5).Select(Event).ToArray());
+        Journal.Append(Enumerable.Range(1, 5).Select(Event).ToArray());
         TestStore.WriteCaughtUpTo(StorePath, 2);
 
         var projection = Start();
 
-        _batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(3, 4, 5);
-        _journal.Starts.Should().ContainSingle().Which.After.Should().Be(2);
+        Batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(3, 4, 5);
+        Journal.Starts.Should().ContainSingle().Which.After.Should().Be(2);
         Applied(projection).SequenceNrs.Should().Equal(1, 2, 3, 4, 5);
     }
 
     [Fact]
     public void Catch_up_reads_in_batches_of_the_configured_size()
     {
-        _journal.Append(Enumerable.Range(1, 10).Select(Event).ToArray());
+        Journal.Append(Enumerable.Range(1, 10).Select(Event).ToArray());
 
         var projection = Start(batchSize: 4);
 
-        _batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(1, 2, 3, 4);
-        _journal.Starts.Should().ContainSingle().Which.BatchSize.Should().Be(4);
-        _batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(5, 6, 7, 8);
-        _batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(9, 10);
+        Batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(1, 2, 3, 4);
+        Journal.Starts.Should().ContainSingle().Which.BatchSize.Should().Be(4);
+        Batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(5, 6, 7, 8);
+        Batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(9, 10);
         Applied(projection).Checkpoint.Should().Be(10);
     }
 
@@ -77,7 +45,7 @@ public sealed class ProjectionActorSpecs : TestKit
     public void Live_events_are_applied_when_the_mailbox_drains_without_waiting_for_a_request()
     {
         var projection = Start();
-        var live = _journal.Append(Event(1), Event(2), Event(3));
+        var live = Journal.Append(Event(1), Event(2), Event(3));
 
         foreach (var e in live)
         {
@@ -87,7 +55,7 @@ public sealed class ProjectionActorSpecs : TestKit
         var applied = new List<long>();
         while (applied.Count < 3)
         {
-            applied.AddRange(_batches.ExpectMsg<BatchApplied>().SequenceNrs);
+            applied.AddRange(Batches.ExpectMsg<BatchApplied>().SequenceNrs);
         }
 
         applied.Should().Equal(1, 2, 3);
@@ -97,7 +65,7 @@ public sealed class ProjectionActorSpecs : TestKit
     public void A_request_sent_after_n_live_events_sees_all_n_each_applied_once_in_bounded_batches()
     {
         var projection = Start(batchSize: 3);
-        var live = _journal.Append(Enumerable.Range(1, 8).Select(Event).ToArray());
+        var live = Journal.Append(Enumerable.Range(1, 8).Select(Event).ToArray());
 
         foreach (var e in live.Concat(live.Take(2)))
         {
@@ -108,7 +76,7 @@ public sealed class ProjectionActorSpecs : TestKit
         var batches = new List<BatchApplied>();
         while (batches.Sum(b => b.SequenceNrs.Count) < 8)
         {
-            batches.Add(_batches.ExpectMsg<BatchApplied>());
+            batches.Add(Batches.ExpectMsg<BatchApplied>());
         }
 
         batches.Should().OnlyContain(b => b.SequenceNrs.Count <= 3, "the live buffer is bounded by the batch size");
@@ -117,34 +85,34 @@ public sealed class ProjectionActorSpecs : TestKit
     [Fact]
     public void An_event_after_a_gap_sends_the_projection_back_to_the_journal_and_is_applied_exactly_once()
     {
-        _journal.Append(Event(1), Event(2));
+        Journal.Append(Event(1), Event(2));
         var projection = Start();
         Applied(projection).Checkpoint.Should().Be(2);
-        var missed = _journal.Append(Event(3), Event(4), Event(5));
+        var missed = Journal.Append(Event(3), Event(4), Event(5));
 
         projection.Tell(Published(missed[^1]));
 
         Applied(projection).SequenceNrs.Should().Equal(1, 2, 3, 4, 5);
-        _journal.Starts.Select(s => s.After).Should().Equal(0, 2);
+        Journal.Starts.Select(s => s.After).Should().Equal(0, 2);
     }
 
     [Fact]
     public void An_event_the_journal_still_lacks_after_catching_up_is_applied_rather_than_looping()
     {
-        _journal.Append(Event(1));
+        Journal.Append(Event(1));
         var projection = Start();
         Applied(projection).Checkpoint.Should().Be(1);
 
         projection.Tell(new SessionEventPublished("ann", 4, Event(4)));
 
         Applied(projection).SequenceNrs.Should().Equal(1, 4);
-        _journal.Starts.Select(s => s.After).Should().Equal(0, 1);
+        Journal.Starts.Select(s => s.After).Should().Equal(0, 1);
     }
 
     [Fact]
     public void An_unreadable_store_is_set_aside_under_the_clock_s_time_and_rebuilt_from_the_journal()
     {
-        _journal.Append(Event(1), Event(2), Event(3));
+        Journal.Append(Event(1), Event(2), Event(3));
         File.WriteAllText(StorePath, "not a store");
 
         var projection = Start();
@@ -158,17 +126,17 @@ public sealed class ProjectionActorSpecs : TestKit
     [Fact]
     public void A_stopped_projection_resumes_from_its_checkpoint()
     {
-        _journal.Append(Event(1), Event(2));
+        Journal.Append(Event(1), Event(2));
         var first = Start();
         Applied(first).Checkpoint.Should().Be(2);
         Watch(first);
         first.Tell(Contracts.StopGracefully.Instance);
         ExpectTerminated(first);
-        _journal.Append(Event(3));
+        Journal.Append(Event(3));
 
         var second = Start();
 
         Applied(second).SequenceNrs.Should().Equal(1, 2, 3);
-        _journal.Starts.Select(s => s.After).Should().Equal(0, 2);
+        Journal.Starts.Select(s => s.After).Should().Equal(0, 2);
     }
 }

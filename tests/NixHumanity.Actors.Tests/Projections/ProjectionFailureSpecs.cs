@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Projections;
@@ -14,39 +13,8 @@ namespace NixHumanity.Actors.Tests.Projections;
 /// a store found damaged while running is set aside, and a store ahead of its journal or built from another journal
 /// is rebuilt (on a <see cref="TestProjection"/> and a list journal).
 /// </summary>
-public sealed class ProjectionFailureSpecs : TestKit
+public sealed class ProjectionFailureSpecs : TestProjectionSpecs
 {
-    private static readonly DateTimeOffset Morning = new(2026, 3, 1, 8, 0, 0, TimeSpan.Zero);
-
-    private readonly TempDataDirectory _data = new();
-    private readonly ListJournalSource _journal = new();
-    private readonly Akka.TestKit.TestProbe _batches;
-
-    public ProjectionFailureSpecs()
-        : base(SpecConfig.Hocon)
-    {
-        _batches = CreateTestProbe();
-    }
-
-    private string StorePath => Path.Combine(_data.Path, TestStore.FileName);
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        _data.Dispose();
-    }
-
-    private static ISessionEvent Event(int n) => new FlowStarted(n / 100.0, Morning.AddMinutes(n));
-
-    private IActorRef Start() => Sys.ActorOf(
-        TestProjection.Props(_data.Path, new ProjectionOptions(), new ManualClock(Morning), _journal, _batches.Ref));
-
-    private AppliedSoFar Applied(IActorRef projection)
-    {
-        projection.Tell(new GetApplied(), TestActor);
-        return ExpectMsg<AppliedSoFar>();
-    }
-
     [Fact]
     public void Requests_queued_behind_a_failure_are_answered_unavailable_with_the_reason_and_the_actor_stops()
     {
@@ -96,52 +64,52 @@ public sealed class ProjectionFailureSpecs : TestKit
         ExpectMsg<TemporarilyUnavailable>().Reason.Should().Contain("unreadable");
         ExpectTerminated(projection);
         File.Exists(StorePath).Should().BeFalse();
-        Directory.GetFiles(_data.Path, TestStore.FileName + ".damaged-*").Should().ContainSingle();
+        Directory.GetFiles(Data.Path, TestStore.FileName + ".damaged-*").Should().ContainSingle();
     }
 
     [Fact]
     public void A_store_ahead_of_its_journal_is_set_aside_reported_and_rebuilt()
     {
-        _journal.Identity = "journal-a";
-        _journal.Append(Enumerable.Range(1, 3).Select(Event).ToArray());
+        Journal.Identity = "journal-a";
+        Journal.Append(Enumerable.Range(1, 3).Select(Event).ToArray());
         TestStore.WriteCaughtUpTo(StorePath, 5);
-        File.WriteAllText(Path.Combine(_data.Path, JournalOrigin.FileName), "journal-a");
+        File.WriteAllText(Path.Combine(Data.Path, JournalOrigin.FileName), "journal-a");
 
         var projection = Start();
 
-        _batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(1, 2, 3);
+        Batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(1, 2, 3);
         Applied(projection).SequenceNrs.Should().Equal(1, 2, 3);
-        Directory.GetFiles(_data.Path, TestStore.FileName + ".journal-behind-*").Should().ContainSingle();
-        Directory.GetFiles(_data.Path, "journal-loss-*.json").Should().ContainSingle();
+        Directory.GetFiles(Data.Path, TestStore.FileName + ".journal-behind-*").Should().ContainSingle();
+        Directory.GetFiles(Data.Path, "journal-loss-*.json").Should().ContainSingle();
     }
 
     [Fact]
     public void A_store_built_from_another_journal_is_rebuilt_from_this_one()
     {
-        _journal.Identity = "journal-b";
-        _journal.Append(Enumerable.Range(1, 6).Select(Event).ToArray());
+        Journal.Identity = "journal-b";
+        Journal.Append(Enumerable.Range(1, 6).Select(Event).ToArray());
         TestStore.WriteCaughtUpTo(StorePath, 2);
-        File.WriteAllText(Path.Combine(_data.Path, JournalOrigin.FileName), "journal-a");
+        File.WriteAllText(Path.Combine(Data.Path, JournalOrigin.FileName), "journal-a");
 
         var projection = Start();
 
         Applied(projection).SequenceNrs.Should().Equal(1, 2, 3, 4, 5, 6);
-        File.ReadAllText(Path.Combine(_data.Path, JournalOrigin.FileName)).Should().Be("journal-b");
-        Directory.GetFiles(_data.Path, TestStore.FileName + ".other-journal-*").Should().ContainSingle();
+        File.ReadAllText(Path.Combine(Data.Path, JournalOrigin.FileName)).Should().Be("journal-b");
+        Directory.GetFiles(Data.Path, TestStore.FileName + ".other-journal-*").Should().ContainSingle();
     }
 
     [Fact]
     public void A_store_on_the_journal_it_was_built_from_goes_on_from_its_checkpoint()
     {
-        _journal.Identity = "journal-a";
-        _journal.Append(Enumerable.Range(1, 4).Select(Event).ToArray());
+        Journal.Identity = "journal-a";
+        Journal.Append(Enumerable.Range(1, 4).Select(Event).ToArray());
         TestStore.WriteCaughtUpTo(StorePath, 2);
 
         var projection = Start();
 
-        _batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(3, 4);
+        Batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(3, 4);
         Applied(projection).Checkpoint.Should().Be(4);
-        File.ReadAllText(Path.Combine(_data.Path, JournalOrigin.FileName)).Should().Be("journal-a", "a store without a recorded journal adopts it");
-        Directory.GetFiles(_data.Path, TestStore.FileName + ".*").Where(f => Path.GetFileName(f) != TestStore.FileName).Should().BeEmpty();
+        File.ReadAllText(Path.Combine(Data.Path, JournalOrigin.FileName)).Should().Be("journal-a", "a store without a recorded journal adopts it");
+        Directory.GetFiles(Data.Path, TestStore.FileName + ".*").Where(f => Path.GetFileName(f) != TestStore.FileName).Should().BeEmpty();
     }
 }
