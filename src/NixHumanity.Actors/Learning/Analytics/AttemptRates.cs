@@ -23,7 +23,9 @@ internal sealed class AttemptRates
         WHERE command = $command ORDER BY timestamp DESC, seq DESC LIMIT 10
         """;
 
-    private const string RewriteSql = """
+    // One definition of the rule, used for one command's rows and for every command's: an attempt's rate is the share of
+    // successes among the command's 10 most recent attempts up to it, in time order (ties by journal order).
+    private const string RecentRatesOf = """
         UPDATE command_attempts
         SET attempts = w.attempts, successes = w.successes, success_rate = w.successes / w.attempts
         FROM (
@@ -31,8 +33,14 @@ internal sealed class AttemptRates
                    COUNT(*) OVER recent AS attempts,
                    CAST(SUM(CASE WHEN success THEN 1 ELSE 0 END) OVER recent AS BIGINT) AS successes
             FROM command_attempts
+        """;
+
+    private const string RecentWindow = "ORDER BY timestamp, seq ROWS BETWEEN 9 PRECEDING AND CURRENT ROW";
+
+    private const string RewriteSql = $"""
+        {RecentRatesOf}
             WHERE command = $command
-            WINDOW recent AS (ORDER BY timestamp, seq ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
+            WINDOW recent AS ({RecentWindow})
         ) w
         WHERE command_attempts.seq = w.seq AND command_attempts.command = $command AND command_attempts.timestamp >= $from
         """;
@@ -43,15 +51,9 @@ internal sealed class AttemptRates
 
     private const string RuleSchema = "CREATE TABLE IF NOT EXISTS attempt_rate_rule (rule VARCHAR NOT NULL)";
 
-    private const string RewriteAllSql = """
-        UPDATE command_attempts
-        SET attempts = w.attempts, successes = w.successes, success_rate = w.successes / w.attempts
-        FROM (
-            SELECT seq,
-                   COUNT(*) OVER recent AS attempts,
-                   CAST(SUM(CASE WHEN success THEN 1 ELSE 0 END) OVER recent AS BIGINT) AS successes
-            FROM command_attempts
-            WINDOW recent AS (PARTITION BY command ORDER BY timestamp, seq ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)
+    private const string RewriteAllSql = $"""
+        {RecentRatesOf}
+            WINDOW recent AS (PARTITION BY command {RecentWindow})
         ) w
         WHERE command_attempts.seq = w.seq
         """;
