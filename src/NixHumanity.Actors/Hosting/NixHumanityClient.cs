@@ -156,8 +156,12 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         AskAsync<ProjectionStatus>(new GetMemoryStatus(userId), cancellationToken);
 
     /// <summary>Stores biometric samples; nothing is stored when any sample is bad.</summary>
-    public Task<BiometricsRecorded> RecordBiometricsAsync(string userId, IReadOnlyList<BiometricSample> samples, CancellationToken cancellationToken = default) =>
-        AskAsync<BiometricsRecorded>(new RecordBiometrics(userId, samples), cancellationToken);
+    public async Task<BiometricsRecorded> RecordBiometricsAsync(string userId, IReadOnlyList<BiometricSample> samples, CancellationToken cancellationToken = default)
+    {
+        // Checked here too, so a refused request never brings an unknown person's actors and store files into being.
+        BiometricRules.Check(userId, samples, _clock.GetUtcNow());
+        return await AskAsync<BiometricsRecorded>(new RecordBiometrics(userId, samples), cancellationToken);
+    }
 
     /// <summary>Folds the user's new interactions into a preference fragment now.</summary>
     public Task<FoldReport> FoldAsync(string userId, CancellationToken cancellationToken = default) =>

@@ -35,7 +35,6 @@ namespace NixHumanity.Actors.Learning;
 /// </summary>
 public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
 {
-    private const int MaxBiometricSamples = 1_000_000;
     private const int MaxSuggestions = 100;
     private const int WarmCount = 5;
     private static readonly TimeSpan MemoryTimeout = TimeSpan.FromSeconds(5);
@@ -223,31 +222,7 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
 
     private BiometricsRecorded RecordBiometrics(RecordBiometrics record)
     {
-        if (record.Samples is null || record.Samples.Count == 0)
-        {
-            throw new InvalidInputException(new CommandRejected("samples", "must contain at least one sample"));
-        }
-
-        if (record.Samples.Count > MaxBiometricSamples)
-        {
-            throw new InvalidInputException(new CommandRejected("samples", $"must contain at most {MaxBiometricSamples:N0} samples per message"));
-        }
-
-        var now = Clock.GetUtcNow();
-        for (var i = 0; i < record.Samples.Count; i++)
-        {
-            if (!string.Equals(record.Samples[i].UserId, UserId, StringComparison.Ordinal))
-            {
-                throw new InvalidInputException(new CommandRejected($"samples[{i}].userId", $"must be the message's user '{UserId}'"));
-            }
-
-            // The same window as every other timestamp the system accepts (2000-01-01 to a day ahead).
-            if (InputRules.Timestamp($"samples[{i}].timestamp", record.Samples[i].Timestamp, now) is { } badTime)
-            {
-                throw new InvalidInputException(badTime);
-            }
-        }
-
+        BiometricRules.Check(UserId, record.Samples, Clock.GetUtcNow());
         Store.AppendBiometrics(record.Samples);
         return new BiometricsRecorded(UserId, record.Samples.Count);
     }

@@ -72,7 +72,7 @@ internal sealed class BiometricSeries : IDisposable
     {
         for (var i = 0; i < samples.Count; i++)
         {
-            Check(i, samples[i]);
+            BiometricRules.CheckSample(i, samples[i]);
         }
 
         if (samples.Count == 0)
@@ -109,31 +109,6 @@ internal sealed class BiometricSeries : IDisposable
         reader.Read();
         var average = reader.IsDBNull(0) ? (double?)null : reader.GetDouble(0);
         return new FlowStateAverage(average, reader.GetInt64(1), from, now);
-    }
-
-    private static void Check(int index, BiometricSample sample)
-    {
-        if (InputRules.Id($"samples[{index}].userId", sample.UserId) is { } rejection)
-        {
-            throw new InvalidInputException(rejection);
-        }
-
-        if (sample.Timestamp < DateTimeOffset.UnixEpoch)
-        {
-            throw Reject($"samples[{index}].timestamp", $"must not be before 1970-01-01 (was {sample.Timestamp:O})");
-        }
-
-        CheckUnit($"samples[{index}].hrv", sample.Hrv);
-        CheckUnit($"samples[{index}].attentionScore", sample.AttentionScore);
-        CheckUnit($"samples[{index}].flowState", sample.FlowState);
-    }
-
-    private static void CheckUnit(string field, double value)
-    {
-        if (!double.IsFinite(value) || value < 0 || value > 1)
-        {
-            throw Reject(field, $"must be a finite number between 0 and 1 (was {value.ToString(CultureInfo.InvariantCulture)})");
-        }
     }
 
     private static InvalidInputException Reject(string field, string rule) => new(new CommandRejected(field, rule));
