@@ -73,9 +73,10 @@ internal static class CliOutput
     public static void Error(string message) => Console.Error.WriteLine($"nixh: {Printable(message.ReplaceLineEndings(" "))}");
 
     /// <summary>
-    /// <paramref name="text"/> with every control character (but tab), format character (bidirectional overrides,
-    /// zero-width marks) and lone surrogate written as <c>\uXXXX</c>: a message may quote a path, a symbolic link's
-    /// target or a value typed by someone else, and raw escape sequences would act on the terminal.
+    /// <paramref name="text"/> with every control character, format character (bidirectional overrides, zero-width
+    /// marks) and lone surrogate written as <c>\uXXXX</c>: a message may quote a path, a symbolic link's target or a
+    /// value typed by someone else, and raw escape sequences would act on the terminal. A tab is escaped too: in a
+    /// quoted value it would pass for spaces and hide what was typed.
     /// </summary>
     public static string Printable(string text)
     {
@@ -87,7 +88,7 @@ internal static class CliOutput
             {
                 builder.Append(c).Append(text[++i]);
             }
-            else if ((char.IsControl(c) && c != '\t') || char.IsSurrogate(c) ||
+            else if (char.IsControl(c) || char.IsSurrogate(c) ||
                 char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
             {
                 builder.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));

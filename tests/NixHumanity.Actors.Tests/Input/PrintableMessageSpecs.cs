@@ -45,7 +45,7 @@ public sealed class PrintableMessageSpecs : IDisposable
 
     [Theory]
     [InlineData("plain text", "plain text")]
-    [InlineData("tab\tkept", "tab\tkept")]
+    [InlineData("tab\tshown", "tab\\u0009shown")]
     [InlineData("bell\u0007", "bell\\u0007")]
     [InlineData("emoji \ud83d\ude00 kept", "emoji \ud83d\ude00 kept")]
     [InlineData("c1 \u009b control", "c1 \\u009B control")]
