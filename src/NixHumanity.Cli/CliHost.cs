@@ -5,6 +5,7 @@ using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Cli.Serve;
+using NixHumanity.Actors.Hosting.Serving;
 
 namespace NixHumanity.Cli;
 
@@ -14,17 +15,23 @@ namespace NixHumanity.Cli;
 /// </summary>
 internal sealed class CliHost : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly IServiceProvider _services;
+    private readonly IHost? _host;
     private readonly string? _scratchDirectory;
-    private readonly bool _owned;
 
-    private CliHost(IHost host, string? scratchDirectory = null, bool owned = true)
+    private CliHost(IHost host, string? scratchDirectory = null)
+        : this(host.Services, host)
     {
-        _host = host;
         _scratchDirectory = scratchDirectory;
-        _owned = owned;
-        Client = host.Services.GetRequiredService<NixHumanityClient>();
-        Options = host.Services.GetRequiredService<NixHumanityOptions>();
+    }
+
+    /// <summary>A host's services; <paramref name="host"/> is the host this one stops when disposed (none for a loan).</summary>
+    private CliHost(IServiceProvider services, IHost? host)
+    {
+        _services = services;
+        _host = host;
+        Client = services.GetRequiredService<NixHumanityClient>();
+        Options = services.GetRequiredService<NixHumanityOptions>();
     }
 
     public NixHumanityClient Client { get; }
@@ -117,7 +124,7 @@ internal sealed class CliHost : IAsyncDisposable
         var scratch = Path.Combine(Path.GetTempPath(), $"nixh-unknown-user-{Guid.NewGuid():N}");
         // Never lent: in a serving process the owner's tree is the real directory, not the scratch one.
         var empty = await StartOwnAsync(scratch, embedder, cancellationToken, configure: null).ConfigureAwait(false);
-        return new CliHost(empty._host, scratch);
+        return new CliHost(empty._host!, scratch);
     }
 
     /// <summary>This host for one forwarded verb: disposing the loan leaves the host running.</summary>
@@ -138,8 +145,12 @@ internal sealed class CliHost : IAsyncDisposable
                 "stop it, or serve with the embedder wanted"));
         }
 
-        return new CliHost(_host, owned: false);
+        return Running(_services);
     }
+
+    /// <summary>The running host of <paramref name="services"/> (a <c>nixh serve</c>'s or an assistant's), lent to forwarded
+    /// verbs; disposing it leaves that host running.</summary>
+    public static CliHost Running(IServiceProvider services) => new(services, null);
 
     private static bool ChoosesEmbedder(ServeRequest? request) =>
         request is null
@@ -148,7 +159,7 @@ internal sealed class CliHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_owned)
+        if (_host is null)
         {
             return;
         }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using NixHumanity.Cli.Serve;
+using NixHumanity.Actors.Hosting.Serving;
 
 namespace NixHumanity.Cli.Commands;
 

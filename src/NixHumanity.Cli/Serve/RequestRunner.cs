@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixHumanity.Actors.Hosting.Serving;
 
 namespace NixHumanity.Cli.Serve;
 

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using NixHumanity.Actors.Hosting.Serving;
 
 namespace NixHumanity.Cli.Serve;
 

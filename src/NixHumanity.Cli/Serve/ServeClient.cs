@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Hosting.Serving;
 
 namespace NixHumanity.Cli.Serve;
 
@@ -94,8 +95,8 @@ internal static class ServeClient
 
         return new ServeRequest(
             args, Environment.CurrentDirectory, environment,
-            TerminalProfile.Of(Console.IsOutputRedirected, Console.Out),
-            TerminalProfile.Of(Console.IsErrorRedirected, Console.Error));
+            TerminalConsoles.Of(Console.IsOutputRedirected, Console.Out),
+            TerminalConsoles.Of(Console.IsErrorRedirected, Console.Error));
     }
 
     /// <summary>Copies the owner's reply lines to stdout and stderr until the exit code arrives.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using NixHumanity.Actors.Hosting.Serving;
 
 namespace NixHumanity.Cli.Serve;
 

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using NixHumanity.Actors.Tests.Support;
-using NixHumanity.Cli.Serve;
+using NixHumanity.Actors.Hosting.Serving;
 
 namespace NixHumanity.Actors.Tests.Cli;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
 
-namespace NixHumanity.Cli.Serve;
+namespace NixHumanity.Actors.Hosting.Serving;
 
 /// <summary>
 /// The owner's Unix domain socket (<see cref="ServePaths"/>; no TCP listener): one request line per connection, checked
@@ -11,6 +11,10 @@ namespace NixHumanity.Cli.Serve;
 internal sealed class ServeListener : IAsyncDisposable
 {
     private const int MaxRequestBytes = 1 << 20;
+
+    // nixh's exit codes (ExitCodes in the command line): 1 for anything unexpected, 2 for input that breaks a rule.
+    private const int RefusedExitCode = 1;
+    private const int BadRequestExitCode = 2;
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlySocket = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -103,7 +107,7 @@ internal sealed class ServeListener : IAsyncDisposable
             {
                 // Refused before a byte of the request is read.
                 channel.Send("stderr", $"nixh: refused: {refusal}\n");
-                channel.Exit(ExitCodes.Unexpected);
+                channel.Exit(RefusedExitCode);
                 return;
             }
 
@@ -115,7 +119,7 @@ internal sealed class ServeListener : IAsyncDisposable
             catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException or IOException or OperationCanceledException)
             {
                 channel.Send("stderr", $"nixh: request: {ex.Message.ReplaceLineEndings(" ")}\n");
-                channel.Exit(ExitCodes.InvalidInput);
+                channel.Exit(BadRequestExitCode);
                 return;
             }
 

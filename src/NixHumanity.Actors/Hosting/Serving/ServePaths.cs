@@ -1,4 +1,4 @@
-namespace NixHumanity.Cli.Serve;
+namespace NixHumanity.Actors.Hosting.Serving;
 
 /// <summary>
 /// Where the owner of a data directory listens: <c>&lt;data-dir&gt;/serve/nixh.sock</c>, in a folder only the owner

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace NixHumanity.Cli.Serve;
+namespace NixHumanity.Actors.Hosting.Serving;
 
 /// <summary>
 /// One forwarded command line (docs/serve.md): the arguments as typed, the client's working directory (relative paths

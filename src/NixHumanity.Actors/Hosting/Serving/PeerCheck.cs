@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace NixHumanity.Cli.Serve;
+namespace NixHumanity.Actors.Hosting.Serving;
 
 /// <summary>
 /// Who may talk to the owner: a peer running as the owner's own user, read with <c>SO_PEERCRED</c> from the connected

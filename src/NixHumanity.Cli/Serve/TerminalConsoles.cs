@@ -1,20 +1,17 @@
 using System.Runtime.CompilerServices;
+using NixHumanity.Actors.Hosting.Serving;
 using Spectre.Console;
 
 namespace NixHumanity.Cli.Serve;
 
 /// <summary>
-/// What the client's stdout or stderr is: a terminal (with its width and what it can show) or a file or pipe. The
-/// owner renders a forwarded verb for that output, so tables wrap and colour exactly as they would in the client's own
-/// process.
+/// The Spectre.Console side of a <see cref="TerminalProfile"/>: the client detects its own terminal, the owner renders a
+/// forwarded verb for it.
 /// </summary>
-internal sealed record TerminalProfile(bool Terminal, int Width, int Height, bool Ansi, int ColorSystem, bool Unicode, bool Links, bool Interactive)
+internal static class TerminalConsoles
 {
-    /// <summary>A file or pipe: what Spectre.Console detects for redirected output (no ANSI, 80 columns).</summary>
-    public static readonly TerminalProfile Redirected = new(false, 80, 24, false, (int)Spectre.Console.ColorSystem.NoColors, true, false, false);
-
     /// <summary>The client's profile of <paramref name="writer"/>; Spectre.Console is loaded only for a terminal.</summary>
-    public static TerminalProfile Of(bool redirected, TextWriter writer) => redirected ? Redirected : Detect(writer);
+    public static TerminalProfile Of(bool redirected, TextWriter writer) => redirected ? TerminalProfile.Redirected : Detect(writer);
 
     // Its own method, so compiling Of does not load Spectre.Console for a client whose output is redirected.
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -26,20 +23,20 @@ internal sealed record TerminalProfile(bool Terminal, int Width, int Height, boo
             true, profile.Width, profile.Height, capabilities.Ansi, (int)capabilities.ColorSystem, capabilities.Unicode, capabilities.Links, capabilities.Interactive);
     }
 
-    /// <summary>A console on the owner's side that renders into <paramref name="writer"/> as this profile's output would.</summary>
-    public IAnsiConsole CreateConsole(TextWriter writer)
+    /// <summary>A console on the owner's side that renders into <paramref name="writer"/> as <paramref name="profile"/>'s output would.</summary>
+    public static IAnsiConsole CreateConsole(this TerminalProfile profile, TextWriter writer)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new Output(writer, this),
-            Ansi = Ansi ? AnsiSupport.Yes : AnsiSupport.No,
-            ColorSystem = (ColorSystemSupport)ColorSystem,
-            Interactive = Interactive ? InteractionSupport.Yes : InteractionSupport.No,
+            Out = new Output(writer, profile),
+            Ansi = profile.Ansi ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = (ColorSystemSupport)profile.ColorSystem,
+            Interactive = profile.Interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
-        console.Profile.Width = Width;
-        console.Profile.Height = Height;
-        console.Profile.Capabilities.Unicode = Unicode;
-        console.Profile.Capabilities.Links = Links;
+        console.Profile.Width = profile.Width;
+        console.Profile.Height = profile.Height;
+        console.Profile.Capabilities.Unicode = profile.Unicode;
+        console.Profile.Capabilities.Links = profile.Links;
         return console;
     }
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace NixHumanity.Cli.Serve;
+namespace NixHumanity.Actors.Hosting.Serving;
 
 /// <summary>A verb's stdout or stderr on the owner's side: text is buffered and sent as one reply line per flush (Spectre
 /// flushes after each render, so progress bars move on the client as they would locally).</summary>

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace NixHumanity.Cli.Serve;
+namespace NixHumanity.Actors.Hosting.Serving;
 
 /// <summary>
 /// The reply half of a connection: JSON lines <c>{"stdout": text}</c>, <c>{"stderr": text}</c> and, last,
