@@ -5,21 +5,31 @@ using NixHumanity.Actors.Infrastructure;
 namespace NixHumanity.Actors.Hosting;
 
 /// <summary>
-/// Holds the data directory's <see cref="DataDirectoryLock"/> for the host's lifetime. Registered before the actor
-/// system, so it is taken before anything opens the journal and released after the actor system has stopped; a second
-/// process (or a second host in this one) fails to start with <see cref="DataDirectoryInUseException"/>.
+/// Holds the data directory's <see cref="DataDirectoryLock"/> for the host's lifetime. Taken in
+/// <see cref="StartingAsync"/>, which the host runs before any hosted service's <c>StartAsync</c>, so it is held
+/// before anything opens the journal even when the host's own <c>AddAkka</c> (whose service starts the actor system)
+/// was registered before these services; released in <see cref="StoppedAsync"/>, after the actor system has stopped.
+/// A second process (or a second host in this one) fails to start with <see cref="DataDirectoryInUseException"/>.
 /// </summary>
-internal sealed class DataDirectoryOwnership(NixHumanityOptions options) : IHostedService, IDisposable
+internal sealed class DataDirectoryOwnership(NixHumanityOptions options) : IHostedLifecycleService, IDisposable
 {
     private DataDirectoryLock? _lock;
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken)
     {
         _lock ??= DataDirectoryLock.Acquire(options.Data.Root);
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken)
     {
         Dispose();
         return Task.CompletedTask;

@@ -32,7 +32,8 @@ internal static class NixHumanityServices
         services.TryAddSingleton<ProbedGenerator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, NixHumanityStartupCheck>());
 
-        // Before the actor system (registered after these services): one writer per data directory.
+        // One writer per data directory: the lock is taken before any hosted service starts (see DataDirectoryOwnership).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DataDirectoryOwnership>());
+
     }
 }

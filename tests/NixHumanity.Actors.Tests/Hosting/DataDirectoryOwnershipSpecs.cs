@@ -1,3 +1,4 @@
+using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NixHumanity.Actors.Contracts;
@@ -62,6 +63,29 @@ public sealed class DataDirectoryOwnershipSpecs : IDisposable
         await third.StartAsync();
         File.ReadAllLines(Path.Combine(_data.Path, DataDirectoryLock.HolderFileName))[0].Should().Be($"{Environment.ProcessId}");
         await third.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_host_whose_own_AddAkka_comes_first_takes_the_lock_before_its_actor_system_opens_the_journal()
+    {
+        using var held = DataDirectoryLock.Acquire(_data.Path);
+        var systemStarted = false;
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddAkka("assistant", (akka, provider) => akka
+            .WithActors((_, _) => systemStarted = true)
+            .WithNixHumanity(provider));
+        builder.Services.AddNixHumanityServices(configure: options =>
+        {
+            options.DataDirectory = _data.Path;
+            options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram };
+        });
+        using var host = builder.Build();
+
+        var start = async () => await host.StartAsync();
+
+        await start.Should().ThrowAsync<DataDirectoryInUseException>();
+        systemStarted.Should().BeFalse("the actor system starts only once the lock is held");
+        File.Exists(new NixHumanityOptions { DataDirectory = _data.Path }.Data.JournalDatabase).Should().BeFalse("nothing opened the journal");
     }
 
     [Fact]
