@@ -5,7 +5,8 @@ using NixHumanity.Actors.Infrastructure;
 namespace NixHumanity.Actors.Hosting;
 
 /// <summary>
-/// Holds the data directory's <see cref="DataDirectoryLock"/> for the host's lifetime. Taken in
+/// Holds the data directory's <see cref="DataDirectoryLock"/> for the host's lifetime and, once it holds it, prepares
+/// the journal (<see cref="NixHumanityConfig.PrepareStorage"/>). Taken in
 /// <see cref="StartingAsync"/>, which the host runs before any hosted service's <c>StartAsync</c>, so it is held
 /// before anything opens the journal even when the host's own <c>AddAkka</c> (whose service starts the actor system)
 /// was registered before these services; released in <see cref="StoppedAsync"/>, after the actor system has stopped.
@@ -17,7 +18,14 @@ internal sealed class DataDirectoryOwnership(NixHumanityOptions options) : IHost
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        _lock ??= DataDirectoryLock.Acquire(options.Data.Root);
+        if (_lock is null)
+        {
+            _lock = DataDirectoryLock.Acquire(options.Data.Root);
+
+            // Only now, as the owner: create the journal file and give it its identity (WithNixHumanity leaves it to us).
+            NixHumanityConfig.PrepareStorage(options);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -92,7 +92,9 @@ public static class NixHumanityHostingExtensions
             ? throw new InvalidOperationException(
                 "WithNixHumanity needs the NixHumanity services: call services.AddNixHumanityServices(...) (or AddNixHumanity(...)) when registering services.")
             : provider.GetRequiredService<NixHumanityOptions>();
-        return Compose(builder, options, provider.GetService<TimeProvider>(), provider.GetService<ILoggerFactory>(), () => HostEmbedder(provider));
+        // The journal is prepared by DataDirectoryOwnership once the data directory's lock is held: this runs earlier,
+        // when the host resolves its hosted services.
+        return Compose(builder, options, provider.GetService<TimeProvider>(), provider.GetService<ILoggerFactory>(), () => HostEmbedder(provider), prepareStorage: false);
     }
 
     /// <summary>
@@ -103,10 +105,11 @@ public static class NixHumanityHostingExtensions
     /// injection; <see cref="NixHumanityClient"/> is not registered by this overload).
     /// </summary>
     public static AkkaConfigurationBuilder WithNixHumanity(this AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock = null) =>
-        Compose(builder, options, clock, null, null);
+        Compose(builder, options, clock, null, null, prepareStorage: true);
 
     private static AkkaConfigurationBuilder Compose(
-        AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock, ILoggerFactory? loggerFactory, Func<IEmbedder?>? hostEmbedder)
+        AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider? clock, ILoggerFactory? loggerFactory, Func<IEmbedder?>? hostEmbedder,
+        bool prepareStorage)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
@@ -118,7 +121,11 @@ public static class NixHumanityHostingExtensions
 
         Joined.Add(builder, options);
         options.Validate();
-        NixHumanityConfig.PrepareStorage(options);
+        if (prepareStorage)
+        {
+            NixHumanityConfig.PrepareStorage(options);
+        }
+
         builder
             .ConfigureLoggers(loggers =>
             {
