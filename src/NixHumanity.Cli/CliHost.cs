@@ -66,6 +66,9 @@ internal sealed class CliHost : IAsyncDisposable
         {
             options.DataDirectory = dataDirectory;
 
+            // A verb's own host answers only its verb; nixh serve listens itself (ServeCommand).
+            options.Serve = false;
+
             // Each verb is a cold start: its first answer waits for the user's actors to open their stores and catch
             // up with the journal. That is well under a second normally, but on a busy machine it can pass the
             // in-process default of 10 s, and a person at a terminal would rather wait than see a timeout.

@@ -59,6 +59,14 @@ public sealed class NixHumanityOptions
     /// <summary>How the memory and learner projections catch up with the journal: events per batch, progress logging.</summary>
     public ProjectionOptions Projections { get; set; } = new();
 
+    /// <summary>
+    /// Whether the host answers the <c>nixh</c> verbs for its data directory on <c>&lt;data-dir&gt;/serve/nixh.sock</c>, as
+    /// <c>nixh serve</c> does (docs/serve.md), so a <c>nixh</c> typed beside it is forwarded instead of refused (exit 6).
+    /// The verbs are <c>nixh</c>'s: they are served when its assembly (<c>nixh.dll</c>) can be loaded in this process
+    /// (docs/hosting.md). Default true.
+    /// </summary>
+    public bool Serve { get; set; } = true;
+
     /// <summary>The data directory layout for <see cref="DataDirectory"/>.</summary>
     public DataDirectory Data => new(Path.GetFullPath(DataDirectory));
 

@@ -35,5 +35,9 @@ internal static class NixHumanityServices
         // One writer per data directory: the lock is taken before any hosted service starts (see DataDirectoryOwnership).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DataDirectoryOwnership>());
 
+        // The nixh verbs on the data directory's socket once everything has started (NixHumanityOptions.Serve).
+        services.TryAddSingleton<CommandLineServing>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CommandLineServing>(
+            provider => provider.GetRequiredService<CommandLineServing>()));
     }
 }

@@ -8,6 +8,11 @@ namespace NixHumanity.Cli.Serve;
 /// </summary>
 internal static class CliConsole
 {
+    private static readonly Lock RoutingGate = new();
+    private static TextWriter? _routedOut;
+    private static TextWriter? _routedError;
+    private static IAnsiConsole? _routedConsole;
+
     /// <summary>An environment variable as the verb's caller set it.</summary>
     public static string? Variable(string name) => RequestScope.Current is { } scope
         ? scope.Request.Environment.GetValueOrDefault(name)
@@ -20,15 +25,30 @@ internal static class CliConsole
 
     /// <summary>
     /// Sends <see cref="Console.Out"/>, <see cref="Console.Error"/> and <see cref="AnsiConsole"/> to the current request
-    /// (the process's own streams outside one). Called once by the serving process.
+    /// (to what they were before outside one). Called by a serving process before it serves, and before each request:
+    /// a process that embeds the library may set its own console later, which is then wrapped in turn.
     /// </summary>
     public static void RouteToRequests()
     {
-        var stdout = Console.Out;
-        var stderr = Console.Error;
-        var console = AnsiConsole.Console;
-        Console.SetOut(new RoutingWriter(() => RequestScope.Current?.Out, stdout));
-        Console.SetError(new RoutingWriter(() => RequestScope.Current?.Error, stderr));
-        AnsiConsole.Console = new RoutingAnsiConsole(console);
+        lock (RoutingGate)
+        {
+            if (!ReferenceEquals(Console.Out, _routedOut))
+            {
+                Console.SetOut(new RoutingWriter(() => RequestScope.Current?.Out, Console.Out));
+                _routedOut = Console.Out;
+            }
+
+            if (!ReferenceEquals(Console.Error, _routedError))
+            {
+                Console.SetError(new RoutingWriter(() => RequestScope.Current?.Error, Console.Error));
+                _routedError = Console.Error;
+            }
+
+            if (!ReferenceEquals(AnsiConsole.Console, _routedConsole))
+            {
+                AnsiConsole.Console = new RoutingAnsiConsole(AnsiConsole.Console);
+                _routedConsole = AnsiConsole.Console;
+            }
+        }
     }
 }

@@ -11,6 +11,8 @@ internal sealed class RequestRunner(RootCommand root, CliHost host)
 {
     public async Task<int> RunAsync(ServeRequest request, ReplyChannel channel, CancellationToken cancellationToken)
     {
+        // Cheap when still in place; in a process that embeds the library its own code may have replaced the console.
+        CliConsole.RouteToRequests();
         var stdout = new ReplyWriter(channel, "stdout");
         var stderr = new ReplyWriter(channel, "stderr");
         try

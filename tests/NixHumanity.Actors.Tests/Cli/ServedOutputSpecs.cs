@@ -1,4 +1,8 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Cli;
@@ -82,8 +86,36 @@ public sealed partial class ServedOutputSpecs : IDisposable
     [Fact]
     public async Task Every_verb_prints_the_same_and_exits_the_same_served_or_not()
     {
-        var differences = new List<string>();
         await using var server = await NixhServer.StartAsync(_served.Path);
+        var differences = await DifferencesAsync();
+
+        var (exitCode, ownerLog) = await server.StopAsync();
+        differences.Should().BeEmpty("the owner logged: {0}", ownerLog);
+        exitCode.Should().Be(0, ownerLog);
+    }
+
+    [Fact]
+    public async Task Every_verb_prints_the_same_and_exits_the_same_beside_a_host_that_embeds_the_library()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddNixHumanity(options =>
+        {
+            options.DataDirectory = _served.Path;
+            options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram };
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var differences = await DifferencesAsync();
+
+        await host.StopAsync();
+        differences.Should().BeEmpty();
+    }
+
+    /// <summary>Runs every command against the local and the served data directory; the pairs that differ.</summary>
+    private async Task<List<string>> DifferencesAsync()
+    {
+        var differences = new List<string>();
         foreach (var command in Commands)
         {
             var local = await RunAsync(command, _local.Path);
@@ -94,9 +126,7 @@ public sealed partial class ServedOutputSpecs : IDisposable
             }
         }
 
-        var (exitCode, ownerLog) = await server.StopAsync();
-        differences.Should().BeEmpty("the owner logged: {0}", ownerLog);
-        exitCode.Should().Be(0, ownerLog);
+        return differences;
     }
 
     private async Task<string> RunAsync(string command, string dataDirectory)

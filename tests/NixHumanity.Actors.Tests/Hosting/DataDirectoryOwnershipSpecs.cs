@@ -18,21 +18,22 @@ public sealed class DataDirectoryOwnershipSpecs : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private IHost BuildHost()
+    private IHost BuildHost(bool serve = true)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddNixHumanity(options =>
         {
             options.DataDirectory = _data.Path;
             options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram };
+            options.Serve = serve;
         });
         return builder.Build();
     }
 
     [Fact]
-    public async Task A_verb_beside_an_in_process_host_is_refused_at_once_naming_the_holder()
+    public async Task A_verb_beside_an_in_process_host_that_does_not_serve_is_refused_at_once_naming_the_holder()
     {
-        using var host = BuildHost();
+        using var host = BuildHost(serve: false);
         await host.StartAsync();
         await host.Services.GetRequiredService<NixHumanityClient>().RecordInteractionAsync(new RecordInteraction("rose", "s", "install vlc"));
 
