@@ -67,6 +67,9 @@ public sealed class NixHumanityOptions
     /// </summary>
     public bool Serve { get; set; } = true;
 
+    /// <summary>Cluster mode: users sharded over several nodes sharing a PostgreSQL journal. Default off (docs/adr/0018).</summary>
+    public ClusterModeOptions Cluster { get; set; } = new();
+
     /// <summary>The data directory layout for <see cref="DataDirectory"/>.</summary>
     public DataDirectory Data => new(Path.GetFullPath(DataDirectory));
 
@@ -121,6 +124,7 @@ public sealed class NixHumanityOptions
         ValidateEmbeddings(Embeddings);
         (Memory ?? throw new ArgumentException("must be set", nameof(Memory))).Validate();
         (Projections ?? throw new ArgumentException("must be set", nameof(Projections))).Validate();
+        (Cluster ?? throw new ArgumentException("must be set", nameof(Cluster))).Validate(JournalProvider);
     }
 
     /// <summary>
