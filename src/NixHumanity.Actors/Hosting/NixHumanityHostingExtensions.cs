@@ -134,14 +134,18 @@ public static class NixHumanityHostingExtensions
 
         TypedPersistence.Apply(builder, options);
         NixHumanityHealthChecks.Add(builder, options);
-        return builder.WithActors((system, registry) =>
+        builder.WithActors((system, registry) =>
         {
             // Created here, once per actor system, so its fallback warning goes to the system's log.
             var embedder = hostEmbedder?.Invoke() ?? options.CreateEmbedder(reason => system.Log.Warning("{0}", reason));
             SystemEmbedders.Set(system, embedder);
-            var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(embedder), clock ?? TimeProvider.System), "users");
-            registry.Register<UserDirectory>(directory);
+            if (!options.Cluster.Enabled)
+            {
+                var directory = system.ActorOf(UserDirectory.Props(options.ToUserSettings(embedder), clock ?? TimeProvider.System), "users");
+                registry.Register<UserDirectory>(directory);
+            }
         });
+        return options.Cluster.Enabled ? ClusterMode.Add(builder, options, clock ?? TimeProvider.System) : builder;
     }
 
     /// <summary>The host's embedding generator as the memory's embedder, when one is registered (probed at start).</summary>

@@ -59,6 +59,9 @@ public sealed class NixHumanityOptions
     /// <summary>How the memory and learner projections catch up with the journal: events per batch, progress logging.</summary>
     public ProjectionOptions Projections { get; set; } = new();
 
+    /// <summary>Cluster mode: users sharded over several nodes sharing a PostgreSQL journal. Default off (docs/adr/0018).</summary>
+    public ClusterModeOptions Cluster { get; set; } = new();
+
     /// <summary>The data directory layout for <see cref="DataDirectory"/>.</summary>
     public DataDirectory Data => new(Path.GetFullPath(DataDirectory));
 
@@ -113,6 +116,7 @@ public sealed class NixHumanityOptions
         ValidateEmbeddings(Embeddings);
         (Memory ?? throw new ArgumentException("must be set", nameof(Memory))).Validate();
         (Projections ?? throw new ArgumentException("must be set", nameof(Projections))).Validate();
+        (Cluster ?? throw new ArgumentException("must be set", nameof(Cluster))).Validate(JournalProvider);
     }
 
     /// <summary>

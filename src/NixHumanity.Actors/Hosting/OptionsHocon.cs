@@ -1,4 +1,5 @@
 using System.Globalization;
+using NixHumanity.Actors.Infrastructure.Serialization;
 
 namespace NixHumanity.Actors.Hosting;
 
@@ -9,12 +10,20 @@ public static class OptionsHocon
     public static string Render(NixHumanityOptions options)
     {
         var connection = Quote(options.EffectiveConnectionString);
-        return string.Create(CultureInfo.InvariantCulture, $$"""
+        var persistence = string.Create(CultureInfo.InvariantCulture, $$"""
             akka.persistence.journal.sql.connection-string = {{connection}}
             akka.persistence.snapshot-store.sql.connection-string = {{connection}}
             akka.persistence.query.journal.sql.connection-string = {{connection}}
             """);
+        return options.Cluster.Enabled ? persistence + "\n" + WireBindings() : persistence;
     }
+
+    /// <summary>
+    /// Cluster mode: every message and reply of the library travels between nodes with the wire serializer
+    /// (docs/adr/0018). Bound per type because the replies share no interface to bind.
+    /// </summary>
+    private static string WireBindings() => string.Join('\n', NixHumanityWireSerializer.WireTypes()
+        .Select(t => $"akka.actor.serialization-bindings.{Quote($"{t.FullName}, {t.Assembly.GetName().Name}")} = nixh-wire"));
 
     /// <summary>A HOCON quoted string: backslashes and quotes escaped.</summary>
     public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";

@@ -1,7 +1,6 @@
 using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
-using Npgsql;
 
 namespace NixHumanity.Actors.Tests.Postgres;
 
@@ -9,49 +8,28 @@ namespace NixHumanity.Actors.Tests.Postgres;
 public sealed class PostgresJournalSpecs : IAsyncLifetime
 {
     private readonly TempDataDirectory _data = new();
-    private readonly string _database = $"nixh_test_{Guid.NewGuid():N}";
-    private string _admin = "";
-    private string _connection = "";
+    private PostgresDatabase? _database;
 
-    public async Task InitializeAsync()
-    {
-        _admin = Environment.GetEnvironmentVariable(PostgresFactAttribute.Variable)
-                 ?? throw new InvalidOperationException($"{PostgresFactAttribute.Variable} is not set: CI must start PostgreSQL and set it (see .ci/run).");
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {_database}", connection);
-        await create.ExecuteNonQueryAsync();
-        _connection = new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString;
-    }
+    private string Connection => _database!.ConnectionString;
+
+    public async Task InitializeAsync() => _database = await PostgresDatabase.CreateAsync();
 
     public async Task DisposeAsync()
     {
         _data.Dispose();
-        if (_admin.Length == 0)
+        if (_database is not null)
         {
-            return;
+            await _database.DisposeAsync();
         }
-
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
     }
 
     private ActorTree Start() => ActorTree.Start(_data.Path, o =>
     {
         o.JournalProvider = JournalProvider.Postgres;
-        o.ConnectionString = _connection;
+        o.ConnectionString = Connection;
     });
 
-    private async Task<long> JournalRowsAsync()
-    {
-        await using var connection = new NpgsqlConnection(_connection);
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM journal", connection);
-        return (long)(await count.ExecuteScalarAsync())!;
-    }
+    private Task<long> JournalRowsAsync() => _database!.CountAsync("SELECT COUNT(*) FROM journal");
 
     [PostgresFact]
     public async Task Acknowledged_interactions_are_in_postgres_and_a_new_actor_system_recovers_them()

@@ -1,0 +1,33 @@
+using System.Globalization;
+using Akka.Cluster.Sharding;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
+
+namespace NixHumanity.Actors.Users;
+
+/// <summary>
+/// Cluster mode's routing: every <see cref="IUserMessage"/> goes to the sharded entity whose id is its
+/// <see cref="IUserMessage.UserId"/>, unchanged. The shard is a stable hash of the user id (FNV-1a, the same on
+/// every node and in every process, unlike <see cref="string.GetHashCode()"/>), modulo the number of shards.
+/// Sharding's own messages (StartEntity, ShardingEnvelope) are unwrapped by Akka before the extractor is asked.
+/// </summary>
+/// <param name="numberOfShards">Shards the users are spread over; the same on every node.</param>
+public sealed class UserMessageExtractor(int numberOfShards) : IMessageExtractor
+{
+    /// <inheritdoc />
+    public string? EntityId(object message) => message switch
+    {
+        IUserMessage user => user.UserId,
+        _ => null,
+    };
+
+    /// <inheritdoc />
+    public object EntityMessage(object message) => message;
+
+    /// <inheritdoc />
+    public string? ShardId(object message) => EntityId(message) is { } id ? ShardId(id) : null;
+
+    /// <inheritdoc />
+    public string ShardId(string entityId, object? messageHint = null) =>
+        (StableHash.Fnv1a(entityId) % (uint)numberOfShards).ToString(CultureInfo.InvariantCulture);
+}
