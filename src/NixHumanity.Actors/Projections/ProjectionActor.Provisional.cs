@@ -42,10 +42,13 @@ public abstract partial class ProjectionActor<TStore>
     {
     }
 
-    /// <summary>A component whose folder does not exist yet starts on a provisional store (see the file's comment).</summary>
+    /// <summary>
+    /// A component whose folder does not exist yet and whose person has no events in the journal starts on a provisional
+    /// store (see the file's comment). A person with events gets the real folder at once, as before: the catch-up fills it.
+    /// </summary>
     private void BeginProvisionalWhenNew()
     {
-        if (!Directory.Exists(Folder))
+        if (!Directory.Exists(Folder) && _journal.Describe(Context.System, UserId, Clock) is { HighestSequenceNr: 0 })
         {
             _scratchFolder = Path.Combine(Path.GetTempPath(), $"nixh-{Component}-{UserId}-{Guid.NewGuid():N}");
         }

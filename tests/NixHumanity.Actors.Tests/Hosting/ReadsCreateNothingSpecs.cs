@@ -30,6 +30,7 @@ public sealed class ReadsCreateNothingSpecs : IDisposable
         var client = host.Services.GetRequiredService<NixHumanityClient>();
         await client.RecordInteractionAsync(new RecordInteraction("rose", "s", "install vlc", "nix-env -iA nixpkgs.vlc", Outcome: InteractionOutcome.Success));
         await client.GetMemoryStatusAsync("rose");
+        await client.AskAsync<AnalyticsCounts>(new GetAnalyticsCounts("rose"));
         var before = DataDirectorySnapshot.Of(DataDir);
 
         var status = await client.GetStatusAsync("ghost");
