@@ -19,20 +19,27 @@ internal sealed class CliHost : IAsyncDisposable
     private readonly IHost? _host;
     private readonly string? _scratchDirectory;
 
-    private CliHost(IHost host, string? scratchDirectory = null)
-        : this(host.Services, host)
+    private CliHost(IHost host, string? scratchDirectory = null, string? askedDirectory = null)
+        : this(host.Services, host, askedDirectory)
     {
         _scratchDirectory = scratchDirectory;
     }
 
     /// <summary>A host's services; <paramref name="host"/> is the host this one stops when disposed (none for a loan).</summary>
-    private CliHost(IServiceProvider services, IHost? host)
+    private CliHost(IServiceProvider services, IHost? host, string? askedDirectory = null)
     {
         _services = services;
         _host = host;
         Client = services.GetRequiredService<NixHumanityClient>();
         Options = services.GetRequiredService<NixHumanityOptions>();
+        DataDirectory = askedDirectory is null ? Options.Data.Root : Path.GetFullPath(askedDirectory);
     }
+
+    /// <summary>Whether the verb runs on an empty scratch data directory standing in for one that holds nothing.</summary>
+    public bool IsEmptyStandIn => _scratchDirectory is not null;
+
+    /// <summary>The data directory the verb was asked about (an empty one is served from a scratch copy, never named).</summary>
+    public string DataDirectory { get; }
 
     public NixHumanityClient Client { get; }
 
@@ -86,48 +93,68 @@ internal sealed class CliHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// A host for a verb that only reads <paramref name="userId"/>'s data. When nothing is held about the user (no
-    /// folder under <c>users/</c>, no journal events) the verb runs against an empty scratch data
-    /// directory, deleted afterwards: it answers exactly what a new user sees (no history, no results), and reading
-    /// creates no folder, store or journal row for a user who does not exist (a data directory that does not exist
-    /// yet is created with an empty journal, as by any verb). With <paramref name="refuseUnknown"/> such a
-    /// user is refused instead (<c>export</c>: there is nothing to write).
+    /// A host for a verb that only reads (<c>status</c>, <c>search</c>, <c>query</c>, <c>stats</c>, <c>export</c>, …).
+    /// The library itself creates nothing for a person nothing is held about (their projections open their stores only
+    /// when there is something to hold), so on a data directory that holds something the verb runs there as any other.
+    /// A data directory that holds nothing (it does not exist, or has neither a journal nor a <c>users/</c> folder) is not
+    /// created for a read: the verb runs against an empty scratch data directory, deleted afterwards, and answers what
+    /// an empty one would. A directory that could not be created at all (under <c>/proc</c>) is reported as for every other
+    /// verb.
     /// </summary>
-    /// <exception cref="InvalidInputException">A bad user id, or an unknown user with <paramref name="refuseUnknown"/>.</exception>
-    public static async Task<CliHost> StartForReaderOfAsync(
-        string userId, bool refuseUnknown, string dataDirectory, EmbedderKind embedder, CancellationToken cancellationToken)
+    /// <exception cref="InvalidInputException">A bad user id.</exception>
+    public static async Task<CliHost> StartForReaderAsync(
+        string? userId, string dataDirectory, EmbedderKind embedder, CancellationToken cancellationToken)
     {
-        if (InputRules.Id("userId", userId) is { } badId)
+        if (userId is not null && InputRules.Id("userId", userId) is { } badId)
         {
             throw new InvalidInputException(badId);
         }
 
         NixHumanityFiles.EnsureOutputFolder("dataDir", dataDirectory, create: false);
-        var data = new NixHumanityOptions { DataDirectory = dataDirectory }.Data;
-        if (Directory.Exists(data.UserFolder(userId)))
+        if (RequestScope.Current is not null || !HoldsNothing(dataDirectory) || !CouldBeCreated(dataDirectory))
         {
             return await StartAsync(dataDirectory, embedder, cancellationToken).ConfigureAwait(false);
         }
 
-        // Started on the real directory first even when it holds no journal yet: a directory that cannot hold one
-        // (under /proc, unwritable) is reported as for every other verb.
-        var host = await StartAsync(dataDirectory, embedder, cancellationToken).ConfigureAwait(false);
-        if (await host.Client.IsKnownUserAsync(userId, cancellationToken).ConfigureAwait(false))
-        {
-            return host;
-        }
-
-        await host.DisposeAsync().ConfigureAwait(false);
-
-        if (refuseUnknown)
-        {
-            throw new InvalidInputException(new CommandRejected("userId", $"no such user: nothing is held about '{userId}'"));
-        }
-
-        var scratch = Path.Combine(Path.GetTempPath(), $"nixh-unknown-user-{Guid.NewGuid():N}");
-        // Never lent: in a serving process the owner's tree is the real directory, not the scratch one.
+        var scratch = Path.Combine(Path.GetTempPath(), $"nixh-empty-data-{Guid.NewGuid():N}");
         var empty = await StartOwnAsync(scratch, embedder, cancellationToken, configure: null).ConfigureAwait(false);
-        return new CliHost(empty._host!, scratch);
+        return new CliHost(empty._host!, scratch, askedDirectory: dataDirectory);
+    }
+
+    /// <summary>Whether <paramref name="dataDirectory"/> holds no data: it does not exist, or has no journal and no users.</summary>
+    private static bool HoldsNothing(string dataDirectory)
+    {
+        var data = new NixHumanityOptions { DataDirectory = dataDirectory }.Data;
+        return !Directory.Exists(data.Root) || (!File.Exists(data.JournalDatabase) && !Directory.Exists(data.UsersFolder));
+    }
+
+    /// <summary>
+    /// Whether a missing <paramref name="dataDirectory"/> could be created: its first missing folder is made and removed
+    /// again at once (nothing is left). An existing one counts as creatable.
+    /// </summary>
+    private static bool CouldBeCreated(string dataDirectory)
+    {
+        var first = Path.GetFullPath(dataDirectory);
+        if (Directory.Exists(first))
+        {
+            return true;
+        }
+
+        while (Path.GetDirectoryName(first) is { } parent && !Directory.Exists(parent))
+        {
+            first = parent;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(first);
+            Directory.Delete(first);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>This host for one forwarded verb: disposing the loan leaves the host running.</summary>

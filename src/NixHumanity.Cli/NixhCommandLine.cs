@@ -105,8 +105,8 @@ internal static class NixhCommandLine
     }
 
     /// <summary>
-    /// The tree a verb runs against. Verbs that only read one user's data (see <see cref="ReaderVerbs"/>) never create
-    /// anything for a user nothing is held about (<see cref="CliHost.StartForReaderOfAsync"/>).
+    /// The tree a verb runs against. Verbs that only read (see <see cref="ReaderVerbs"/>) create nothing: not the data
+    /// directory when it holds nothing, nor anything for a person nothing is held about (<see cref="CliHost.StartForReaderAsync"/>).
     /// </summary>
     public static Task<CliHost> StartHostAsync(ParseResult parse, CancellationToken cancellationToken)
     {
@@ -114,17 +114,15 @@ internal static class NixhCommandLine
         var embedder = CommonOptions.EmbedderOf(parse);
         var verb = parse.CommandResult.Command.Name;
         var user = parse.CommandResult.Command.Options.OfType<Option<string>>().FirstOrDefault(o => o.Name == "--user");
-        return ReaderVerbs.TryGetValue(verb, out var refuseUnknown) && user is not null && parse.GetValue(user) is { } userId
-            ? CliHost.StartForReaderOfAsync(userId, refuseUnknown, dataDirectory, embedder, cancellationToken)
+        return ReaderVerbs.Contains(verb)
+            ? CliHost.StartForReaderAsync(user is null ? null : parse.GetValue(user), dataDirectory, embedder, cancellationToken)
             : CliHost.StartAsync(dataDirectory, embedder, cancellationToken);
     }
 
-    /// <summary>The verbs that only read a user's data, each with whether an unknown user is refused rather than answered
-    /// as a user without history. Export is not among them yet: its --out checks come first (ExportSpecs).</summary>
-    private static readonly Dictionary<string, bool> ReaderVerbs = new(StringComparer.Ordinal)
+    /// <summary>The verbs that only read the data directory (export and chart write only to their <c>--out</c>).</summary>
+    private static readonly HashSet<string> ReaderVerbs = new(StringComparer.Ordinal)
     {
-        ["status"] = false, ["search"] = false, ["query"] = false, ["preferences"] = false, ["suggest"] = false,
-        ["chart"] = false,
+        "status", "search", "query", "preferences", "suggest", "chart", "stats",
     };
 
     /// <summary>Maps an exception to an exit code and prints it as one line on stderr (<see cref="CliErrors.Report"/>).</summary>

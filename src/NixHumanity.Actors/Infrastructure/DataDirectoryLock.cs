@@ -87,6 +87,12 @@ public sealed class DataDirectoryLock : IDisposable
     {
         try
         {
+            // The holder's name is two short lines; anything else there (a FIFO would block) names nobody.
+            if (!InputFile.IsReadable(holderFile, 64 * 1024))
+            {
+                return (null, null);
+            }
+
             var lines = File.ReadAllLines(holderFile);
             int? pid = lines.Length > 0 && int.TryParse(lines[0], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
             return (pid, lines.Length > 1 ? lines[1] : null);

@@ -84,6 +84,16 @@ public static partial class InputFile
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> is a regular file of at most <paramref name="maxBytes"/> bytes, checked before any
+    /// open: for the files the data directory holds for itself (cached preferences, journal identities, reports, the
+    /// holder of the lock), where something else found there is ignored or set aside rather than refused as input.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The largest size the reader accepts.</param>
+    public static bool IsReadable(string path, long maxBytes) =>
+        TypeOf(Path.GetFullPath(path)) == RegularFile && new FileInfo(path).Length <= maxBytes;
+
     private static string TrimCarriageReturn(StringBuilder line) =>
         line.Length > 0 && line[^1] == '\r' ? line.ToString(0, line.Length - 1) : line.ToString();
 

@@ -48,6 +48,9 @@ public static class JournalLossReports
         return path;
     }
 
+    /// <summary>A report is well under a kilobyte; anything larger is not one.</summary>
+    private const long MaxReportBytes = 64 * 1024;
+
     /// <summary>Every report under the data directory's user folders, oldest first; unreadable report files are skipped.</summary>
     public static IReadOnlyList<JournalLossReport> ReadAll(DataDirectory data)
     {
@@ -61,7 +64,9 @@ public static class JournalLossReports
         {
             try
             {
-                if (JsonSerializer.Deserialize<JournalLossReport>(File.ReadAllText(file), Json) is { } report)
+                // Only regular files of a report's size are read (a FIFO planted there would block stats).
+                if (InputFile.IsReadable(file, MaxReportBytes) &&
+                    JsonSerializer.Deserialize<JournalLossReport>(File.ReadAllText(file), Json) is { } report)
                 {
                     reports.Add(report);
                 }

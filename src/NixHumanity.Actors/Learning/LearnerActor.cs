@@ -64,7 +64,7 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
     protected override long Checkpoint => Store.Checkpoint;
 
     /// <summary>The tensor fragments were folded from the journal the analytics store followed.</summary>
-    protected override IEnumerable<string> DerivedFromJournal => [Path.Combine(Folder, ParquetTensorStore.FragmentsFolderName)];
+    protected override IEnumerable<string> DerivedFromJournal => [Path.Combine(StoreFolder, ParquetTensorStore.FragmentsFolderName)];
 
     private IPreferenceTensorStore Tensor => _tensor ?? throw new InvalidOperationException("tensor store not open");
 
@@ -93,13 +93,20 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
     public static int TensorUserOf(string userId) => (int)(StableHash.Fnv1a(userId) % (ParquetTensorStore.MaxUserId + 1));
 
     /// <inheritdoc />
-    protected override AnalyticsStore OpenStore() => AnalyticsStore.Open(Folder, Clock);
+    protected override AnalyticsStore OpenStore() => AnalyticsStore.Open(StoreFolder, Clock);
 
     /// <inheritdoc />
     protected override void OnStoreOpened()
     {
-        _tensor = ParquetTensorStore.Open(Folder);
+        _tensor = ParquetTensorStore.Open(StoreFolder);
         Timers.StartPeriodicTimer("fold", FoldTick.Instance, _foldInterval);
+    }
+
+    /// <inheritdoc />
+    protected override void OnStoreClosing()
+    {
+        _tensor?.Dispose();
+        _tensor = null;
     }
 
     /// <inheritdoc />
@@ -128,12 +135,15 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
         Answer<RunAnalyticsQuery>(query => new AnalyticsRows(UserId, Store.Run(AnalyticsQueries.Parse(query.QueryName))));
         Answer<RecordBiometrics>(RecordBiometrics);
         Answer<RestoreBiometrics>(restore =>
-            new BiometricsRestored(UserId, Store.RestoreBiometrics(Path.Combine(restore.Folder, "learner", BiometricSeries.Table + ".parquet"), UserId)));
+        {
+            EnsureDurableStore();
+            return new BiometricsRestored(UserId, Store.RestoreBiometrics(Path.Combine(restore.Folder, "learner", BiometricSeries.Table + ".parquet"), UserId));
+        });
         Answer<GetPreferences>(ReadPreferences);
         Answer<SuggestNextCommands>(suggest => Suggest(suggest.Limit));
         Answer<GetAnalyticsCounts>(_ =>
             new AnalyticsCounts(UserId, Store.Checkpoint, Store.FoldedThrough, Tensor.ListFragments().Count, Store.TableCounts()));
-        Answer<ExportLearner>(export => LearnerExport.Write(Store, Tensor, Folder, export.Folder));
+        Answer<ExportLearner>(export => LearnerExport.Write(Store, Tensor, StoreFolder, export.Folder));
         Answer<GetLearnerStatus>(_ => new ProjectionStatus("learner", UserId, Store.Checkpoint, EventsApplied, Folder));
     }
 
@@ -223,6 +233,8 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
     private BiometricsRecorded RecordBiometrics(RecordBiometrics record)
     {
         BiometricRules.Check(UserId, record.Samples, Clock.GetUtcNow());
+        // Samples are not journal events: the first one brings the learner's folder into being.
+        EnsureDurableStore();
         Store.AppendBiometrics(record.Samples);
         return new BiometricsRecorded(UserId, record.Samples.Count);
     }

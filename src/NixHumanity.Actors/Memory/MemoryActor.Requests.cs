@@ -75,6 +75,7 @@ public sealed partial class MemoryActor
             return;
         }
 
+        EnsureDurableStore();
         _preferencesFile.Save(preferences);
         _preferences = preferences;
         _suggestions.Clear();

@@ -59,7 +59,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
     private readonly MemorySettings _settings;
     private readonly IEmbedder _embedder;
-    private readonly PreferencesFile _preferencesFile;
+    private PreferencesFile _preferencesFile = null!;
     private readonly MemoryRanking _ranking;
     private readonly SuggestionCache _suggestions = new();
     private readonly ModelGate _model;
@@ -77,7 +77,6 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     {
         _settings = settings;
         _embedder = settings.Embedder;
-        _preferencesFile = new PreferencesFile(folder, _embedder, clock, warning => Log.Warning("Memory of {0}: {1}", userId, warning));
         // Queries go through the system's cache; what is recorded is embedded once anyway.
         _ranking = new MemoryRanking(userId, new CachedQueryEmbedder(_embedder, settings.QueryCache), settings.Options);
         _model = new ModelGate(_embedder);
@@ -90,7 +89,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     protected override long Checkpoint => _model.LastHeld ?? Store.Checkpoint;
 
     /// <summary>The learner's preferences and a re-embedding in progress belong to the store they were made for.</summary>
-    protected override IEnumerable<string> DerivedFromJournal => [Path.Combine(Folder, PreferencesFileName), ReembeddingMarker];
+    protected override IEnumerable<string> DerivedFromJournal => [Path.Combine(StoreFolder, PreferencesFileName), ReembeddingMarker];
 
     /// <inheritdoc />
     protected override string CatchUpActivity => _reembedding ? "re-embedded" : "caught up";
@@ -110,11 +109,13 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
     /// <inheritdoc />
     protected override VectorMemoryStore OpenStore() =>
-        VectorMemoryStore.Open(Path.Combine(Folder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions(_embedder.Id));
+        VectorMemoryStore.Open(Path.Combine(StoreFolder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions(_embedder.Id));
 
     /// <inheritdoc />
     protected override void OnStoreOpened()
     {
+        // Beside the store wherever it is open (a provisional store's preferences are never written).
+        _preferencesFile = new PreferencesFile(StoreFolder, _embedder, Clock, warning => Log.Warning("Memory of {0}: {1}", UserId, warning));
         if (Store.IsEmbedderMismatch(_embedder.Id))
         {
             var reset = Store.ResetForEmbedder(_embedder.Id);
@@ -132,7 +133,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         _preferences = _preferencesFile.Load();
     }
 
-    private string ReembeddingMarker => Path.Combine(Folder, ReembeddingMarkerFileName);
+    private string ReembeddingMarker => Path.Combine(StoreFolder, ReembeddingMarkerFileName);
 
     /// <inheritdoc />
     protected override void OnCaughtUp(long replayed)

@@ -15,13 +15,24 @@ namespace NixHumanity.Actors.Memory;
 /// <param name="warn">Where a warning about an ignored file goes.</param>
 internal sealed class PreferencesFile(string folder, IEmbedder embedder, TimeProvider clock, Action<string> warn)
 {
+    /// <summary>A direction of 384..768 floats and one affinity per remembered command stay far below this.</summary>
+    internal const long MaxBytes = 64L * 1024 * 1024;
+
     private string PathName => Path.Combine(folder, MemoryActor.PreferencesFileName);
 
     /// <summary>The stored preferences, or null when there are none usable with the embedder.</summary>
     public MemoryPreferences? Load()
     {
-        if (!File.Exists(PathName))
+        if (!Path.Exists(PathName))
         {
+            return null;
+        }
+
+        if (!InputFile.IsReadable(PathName, MaxBytes))
+        {
+            // Checked before opening: a FIFO planted here would block the memory actor, /dev/zero would never end.
+            var aside = SetAside.Move(PathName, "unreadable", clock.GetUtcNow());
+            warn($"{MemoryActor.PreferencesFileName} is not a regular file of at most {MaxBytes:N0} bytes; moved it to {aside}; the learner's next fold writes new preferences");
             return null;
         }
 

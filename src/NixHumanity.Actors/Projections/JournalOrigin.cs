@@ -1,3 +1,5 @@
+using NixHumanity.Actors.Infrastructure;
+
 namespace NixHumanity.Actors.Projections;
 
 /// <summary>
@@ -11,12 +13,16 @@ internal static class JournalOrigin
     /// <summary>The file, in the component's folder, holding the identity of the journal the store was built from.</summary>
     public const string FileName = "journal-origin";
 
+    /// <summary>An identity is a few dozen characters; a larger file is not one.</summary>
+    private const long MaxBytes = 4096;
+
     /// <summary>The identity recorded in <paramref name="folder"/>, or null when none was (a new folder, or one written
     /// before identities existed: such a store is adopted if the journal is not behind it).</summary>
     public static string? Read(string folder)
     {
         var path = Path.Combine(folder, FileName);
-        return File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } identity ? identity : null;
+        // Anything but a small regular file (a FIFO would block the read) counts as no identity; Write renames over it.
+        return InputFile.IsReadable(path, MaxBytes) && File.ReadAllText(path).Trim() is { Length: > 0 } identity ? identity : null;
     }
 
     /// <summary>Records <paramref name="identity"/> in <paramref name="folder"/> (write, then rename).</summary>

@@ -28,7 +28,7 @@ public abstract partial class ProjectionActor<TStore>
         }
     }
 
-    private string StorePath => Path.Combine(Folder, StoreFileName);
+    private string StorePath => Path.Combine(StoreFolder, StoreFileName);
 
     /// <summary>
     /// Opens the store; a file that is damaged or foreign is renamed (with its write-ahead log) and a new, empty one is
@@ -61,7 +61,7 @@ public abstract partial class ProjectionActor<TStore>
             return;
         }
 
-        var followed = JournalOrigin.Read(Folder);
+        var followed = JournalOrigin.Read(StoreFolder);
         var checkpoint = Checkpoint;
         if (JournalOrigin.Check(followed, checkpoint, journal) is { } change)
         {
@@ -76,7 +76,7 @@ public abstract partial class ProjectionActor<TStore>
 
             if (checkpoint > 0)
             {
-                JournalLossReports.Write(Folder, new JournalLossReport(
+                JournalLossReports.Write(StoreFolder, new JournalLossReport(
                     UserId, Component, change.Why, checkpoint, journal.HighestSequenceNr, followed, journal.Identity, at, aside));
                 Log.Error("{0} of {1}: THE JOURNAL LOST EVENTS this projection had applied: {2}. Moved the store to {3} and rebuilding it from the journal as it is",
                     Component, UserId, change.Reason, aside);
@@ -91,7 +91,7 @@ public abstract partial class ProjectionActor<TStore>
 
         if (!string.Equals(followed, journal.Identity, StringComparison.Ordinal))
         {
-            JournalOrigin.Write(Folder, journal.Identity);
+            JournalOrigin.Write(StoreFolder, journal.Identity);
         }
     }
 

@@ -102,8 +102,15 @@ public abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnbou
     /// <summary>The person.</summary>
     protected string UserId { get; }
 
-    /// <summary>The folder the component owns.</summary>
+    /// <summary>The folder the component owns (where its store lives once it holds anything).</summary>
     protected string Folder { get; }
+
+    /// <summary>
+    /// Where the store is open now: <see cref="Folder"/>, or a scratch folder outside the data directory while the
+    /// store is provisional (see <see cref="EnsureDurableStore"/>). Everything the store's files are opened from or
+    /// written to derives from it.
+    /// </summary>
+    protected string StoreFolder => _scratchFolder ?? Folder;
 
     /// <summary>Catch-up batch size and progress logging.</summary>
     protected ProjectionOptions Options { get; }
@@ -129,7 +136,7 @@ public abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnbou
     /// <summary>What the progress lines say the catch-up did (e.g. "caught up", "re-embedded").</summary>
     protected virtual string CatchUpActivity => "caught up";
 
-    /// <summary>Opens (creating when missing) the store at <see cref="StoreFileName"/> in <see cref="Folder"/>.</summary>
+    /// <summary>Opens (creating when missing) the store at <see cref="StoreFileName"/> in <see cref="StoreFolder"/>.</summary>
     protected abstract TStore OpenStore();
 
     /// <summary>
@@ -168,10 +175,8 @@ public abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnbou
     {
         try
         {
-            Directory.CreateDirectory(Folder);
-            _store = OpenOrSetAside();
-            FollowJournal();
-            OnStoreOpened();
+            BeginProvisionalWhenNew();
+            OpenStoreIn(StoreFolder);
             StartCatchUp();
         }
         catch (Exception ex)
@@ -186,6 +191,11 @@ public abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnbou
         // Closing the file lets a restarted actor (or the next process) open it.
         _store?.Dispose();
         _store = null;
+        if (DiscardProvisional())
+        {
+            return;
+        }
+
         if (_damaged)
         {
             // Set aside only now that the file is closed; the successor opens a new one and rebuilds it from the journal.
@@ -334,6 +344,17 @@ public abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnbou
         if (fresh.Count == 0)
         {
             return;
+        }
+
+        if (EnsureDurableStore())
+        {
+            // The durable store has its own checkpoint (0 when it is new).
+            checkpoint = Checkpoint;
+            fresh = fresh.Where(e => e.SequenceNr > checkpoint).ToList();
+            if (fresh.Count == 0)
+            {
+                return;
+            }
         }
 
         Apply(fresh);

@@ -23,12 +23,13 @@ internal static class StatsCommand
             }).ToList();
             var result = new
             {
-                dataDir = storage.DataDirectory,
+                // The directory asked about (an empty one is answered from a scratch copy that is not worth naming).
+                dataDir = host.DataDirectory,
                 embedder = storage.Embedder,
                 embedderKind = storage.EmbedderKind,
                 embedderFallback = storage.EmbedderFallback,
                 journal = storage.Journal,
-                journalBytes = storage.JournalBytes,
+                journalBytes = host.IsEmptyStandIn ? 0 : storage.JournalBytes,
                 users = users.Count,
                 events = users.Sum(u => u.events),
                 perUser = users,

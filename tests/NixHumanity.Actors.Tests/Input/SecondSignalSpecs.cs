@@ -20,15 +20,21 @@ public sealed class SecondSignalSpecs : IDisposable
     [InlineData(PosixSignal.SIGINT, 130)]
     public async Task A_second_signal_while_a_verb_is_blocked_ends_the_process_at_once_with_one_line(PosixSignal signal, int exitCode)
     {
-        // The memory actor reads its cached preferences when the user's tree starts. A FIFO planted there blocks that
-        // read until the test writes, so the verb is blocked exactly as long as the test holds the FIFO open.
+        // The memory actor opens its DuckDB store when the user's tree starts; a search waits for it. A FIFO planted as
+        // the store blocks DuckDB's read (a store is the data directory's own, not a file handed in, so it is opened as
+        // found; handed-in files and the cached preferences.json are refused when they are not regular files).
         (await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "rose", "--session", "s", "--text", "install vlc"))
             .ExitCode.Should().Be(0);
-        var fifo = Path.Combine(_data.Path, "users", "rose", "memory", "preferences.json");
+        var fifo = Path.Combine(_data.Path, "users", "rose", "memory", "memory.duckdb");
+        foreach (var store in Directory.GetFiles(Path.GetDirectoryName(fifo)!, "memory.duckdb*"))
+        {
+            File.Delete(store);
+        }
+
         MakeFifo(fifo).Should().Be(0, "mkfifo must succeed under the test's temp folder");
 
-        using var nixh = NixhChild.Start(null, "status", "--data-dir", _data.Path, "--user", "rose", "--json");
-        // Opening a FIFO for writing returns once the reader has opened it: from then on nixh is blocked in its read.
+        using var nixh = NixhChild.Start(null, "search", "vlc", "--embedder", "ngram", "--data-dir", _data.Path, "--user", "rose", "--json");
+        // Opening a FIFO for writing returns once nixh has opened it: from then on nixh is blocked in its read.
         await using var heldOpen = await Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write)).WaitAsync(Budget);
 
         nixh.Signal(signal);

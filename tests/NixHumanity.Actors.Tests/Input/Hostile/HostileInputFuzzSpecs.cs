@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using NixHumanity.Actors.Tests.DataPortability.Import;
 using NixHumanity.Actors.Tests.Support;
 using Xunit.Abstractions;
 
@@ -8,8 +9,10 @@ namespace NixHumanity.Actors.Tests.Input.Hostile;
 
 /// <summary>
 /// A fuzzing pass over the parsers of untrusted text: seeded mutations of valid <c>--where</c> predicates, biometrics
-/// CSV files, <c>learning.json</c> files and export folders (the journal's JSON lines, with the manifest's checksum
-/// recomputed so the mutation reaches the event checks). Every case must end (within a bound only a hang reaches) with
+/// CSV files, <c>learning.json</c> files, export folders (the journal's JSON lines, with the manifest's checksum
+/// recomputed so the mutation reaches the event checks) and SQLite imports (mutated cell values written through
+/// SQLite into the interactions, patterns and evolution tables of a valid file, and the bytes of a valid file flipped,
+/// zeroed or cut short). Every case must end (within a bound only a hang reaches) with
 /// exit 0 or 2, never 1, with no .NET type name or stack trace on stderr, and a refused one must leave the data
 /// directory's files as they were.
 /// </summary>
@@ -44,7 +47,7 @@ public sealed class HostileInputFuzzSpecs(HostileInputFixture fixture, ITestOutp
         var seed = int.TryParse(Environment.GetEnvironmentVariable("NIXH_FUZZ_SEED"), out var s) ? s : DefaultSeed;
         var cases = int.TryParse(Environment.GetEnvironmentVariable("NIXH_FUZZ_CASES"), out var n) ? n : DefaultCases;
         var only = int.TryParse(Environment.GetEnvironmentVariable("NIXH_FUZZ_CASE"), out var c) ? c : (int?)null;
-        Target[] targets = [WherePredicate, BiometricsCsv, LearningJson, ExportFolder];
+        Target[] targets = [WherePredicate, BiometricsCsv, LearningJson, ExportFolder, SqliteCells, SqliteBytes];
         var baseline = DataDirectorySnapshot.Of(fixture.DataDir);
         var outcomes = new Dictionary<int, int>();
 
@@ -114,5 +117,37 @@ public sealed class HostileInputFuzzSpecs(HostileInputFixture fixture, ITestOutp
 
         await File.WriteAllTextAsync(manifestPath, manifest.ToJsonString());
         return ["import", "--user", $"fuzz{index}", folder];
+    }
+
+    /// <summary>A valid assistant database whose one mutated cell (any column of any of the three tables) is written
+    /// through SQLite, so the file is sound and the mutation reaches the import's row rules.</summary>
+    private Task<IReadOnlyList<string>> SqliteCells(Mutator mutator, int index)
+    {
+        object?[] interaction = [ImportFiles.Iso(HostileFiles.Past), "install vim", "install", ImportFiles.Context("nix-env -iA nixpkgs.vim", "s1"), "success", 0.8];
+        object?[] pattern = ["command_preference", "{}", 0.5, 3L, ImportFiles.Iso(HostileFiles.Past)];
+        object?[] metric = ["accuracy", 0.9, ImportFiles.Iso(HostileFiles.Past)];
+        var row = new[] { interaction, pattern, metric }[mutator.Next(3)];
+        var cell = mutator.Next(row.Length);
+        row[cell] = mutator.Mutate(Convert.ToString(row[cell], System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        var path = ImportFiles.Sqlite(
+            Path.Combine(fixture.Files, $"fuzz-{index}.db"),
+            [new(interaction[0], interaction[1], interaction[2], interaction[3], interaction[4], interaction[5]),
+             new(ImportFiles.Iso(HostileFiles.Past.AddMinutes(1)), "install vlc", "install", ImportFiles.Context("nix-env -iA nixpkgs.vlc"), "failure", null)],
+            [pattern], [metric]);
+        return Task.FromResult<IReadOnlyList<string>>(["import", "--user", $"fuzz{index}", path]);
+    }
+
+    /// <summary>A valid assistant database whose bytes are flipped, zeroed or cut short.</summary>
+    private async Task<IReadOnlyList<string>> SqliteBytes(Mutator mutator, int index)
+    {
+        var valid = ImportFiles.Sqlite(
+            Path.Combine(fixture.Files, $"fuzz-{index}-valid.db"),
+            Enumerable.Range(0, 20).Select(i => new ImportFiles.Row(
+                ImportFiles.Iso(HostileFiles.Past.AddMinutes(i)), $"install package {i}", "install", ImportFiles.Context($"nix-env -iA nixpkgs.p{i}"), i % 3 == 0 ? "failure" : "success", 0.5)),
+            [["command_preference", "{}", 0.5, 3L, ImportFiles.Iso(HostileFiles.Past)]],
+            [["accuracy", 0.9, ImportFiles.Iso(HostileFiles.Past)]]);
+        var path = Path.Combine(fixture.Files, $"fuzz-{index}.db");
+        await File.WriteAllBytesAsync(path, mutator.MutateBytes(await File.ReadAllBytesAsync(valid)));
+        return ["import", "--user", $"fuzz{index}", path];
     }
 }

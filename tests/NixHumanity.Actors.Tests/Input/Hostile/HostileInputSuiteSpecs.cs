@@ -49,6 +49,30 @@ public sealed partial class HostileInputSuiteSpecs(HostileInputFixture fixture) 
         }
     }
 
+    public static TheoryData<string> ReadNames => [.. HostileReadCases.All.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(ReadNames))]
+    public async Task A_read_of_nothing_answers_empty_and_creates_nothing(string name)
+    {
+        var read = HostileReadCases.All.Single(c => c.Name == name);
+
+        var result = await fixture.RunAsync(read.Args);
+        var (status, stats) = await fixture.StatusAndStatsAsync();
+
+        using (new AssertionScope(name))
+        {
+            result.ExitCode.Should().Be(read.ExitCode, result.StdErr);
+            result.StdErr.Should().BeEmpty();
+            result.StdOut.Should().Contain(read.Message);
+            Directory.Exists(HostileReadCases.Missing.Replace("{files}", fixture.Files, StringComparison.Ordinal)).Should().BeFalse("a read creates no data directory");
+            Directory.GetDirectories(Path.GetTempPath(), "nixh-*-phantom-reader-*").Should().BeEmpty("provisional stores are deleted");
+            DataDirectorySnapshot.Of(fixture.DataDir).Should().Equal(fixture.Snapshot);
+            status.Should().Be(fixture.Status);
+            stats.Should().Be(fixture.Stats);
+        }
+    }
+
     [GeneratedRegex(@"^nixh: [^\s:]+( [^\s:]+)*: \S")]
     private static partial Regex FieldRule();
 }

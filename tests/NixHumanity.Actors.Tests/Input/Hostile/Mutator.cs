@@ -31,6 +31,36 @@ internal sealed class Mutator(int seed)
         return builder.ToString();
     }
 
+    /// <summary>A number from 0 to <paramref name="max"/> - 1, from the same seeded sequence (which cell to mutate).</summary>
+    public int Next(int max) => _random.Next(max);
+
+    /// <summary>
+    /// <paramref name="bytes"/> with one to eight bytes flipped, a span zeroed, or the file cut short: what a damaged
+    /// or truncated binary file (an SQLite import) looks like.
+    /// </summary>
+    public byte[] MutateBytes(byte[] bytes)
+    {
+        var mutated = bytes.ToArray();
+        switch (_random.Next(4))
+        {
+            case 0:
+                return mutated[.._random.Next(mutated.Length)];
+            case 1:
+                var start = _random.Next(mutated.Length);
+                Array.Clear(mutated, start, Math.Min(mutated.Length - start, _random.Next(1, 4096)));
+                return mutated;
+            default:
+                // Most flips land in the header and the first pages, where the schema and the b-tree roots are.
+                var reach = _random.Next(2) == 0 ? Math.Min(mutated.Length, 8192) : mutated.Length;
+                for (var i = _random.Next(1, 9); i > 0; i--)
+                {
+                    mutated[_random.Next(reach)] ^= (byte)_random.Next(1, 256);
+                }
+
+                return mutated;
+        }
+    }
+
     private void MutateOnce(StringBuilder text)
     {
         var at = text.Length == 0 ? 0 : _random.Next(text.Length);
