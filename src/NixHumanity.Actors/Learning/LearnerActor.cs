@@ -74,7 +74,8 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
     protected override long Checkpoint => Store.Checkpoint;
 
     /// <summary>The tensor fragments were folded from the journal the analytics store followed.</summary>
-    protected override IEnumerable<string> DerivedFromJournal => [Path.Combine(Folder, ParquetTensorStore.FragmentsFolderName)];
+    protected override IEnumerable<string> DerivedFromJournal =>
+        [Path.Combine(Folder, ParquetTensorStore.FragmentsFolderName), Path.Combine(Folder, ParquetTensorStore.ManifestFileName)];
 
     private IPreferenceTensorStore Tensor => _tensor ?? throw new InvalidOperationException("tensor store not open");
 

@@ -98,7 +98,7 @@ public sealed class FragmentDamageSpecs : IDisposable
                 File.WriteAllBytes(newest, Enumerable.Range(0, 5_000).Select(i => (byte)(i * 13)).ToArray());
                 break;
             case Damage.ManifestGarbage:
-                newest = Path.Combine(Fragments, "manifest.json");
+                newest = Path.Combine(Learner, ParquetTensorStore.ManifestFileName);
                 File.WriteAllText(newest, "{\"fragments\": [1, 2,");
                 break;
         }

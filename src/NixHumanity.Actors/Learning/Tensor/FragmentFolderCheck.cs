@@ -26,7 +26,7 @@ internal static class FragmentFolderCheck
         catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
             manifest = null;
-            return [$"{FragmentManifest.FileName}: unreadable ({ex.Message})"];
+            return [$"{Path.GetFileName(FragmentManifest.PathFor(files.Folder))}: unreadable ({ex.Message})"];
         }
 
         var problems = new List<string>();

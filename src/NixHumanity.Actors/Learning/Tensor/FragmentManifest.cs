@@ -4,7 +4,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 
 /// <summary>
 /// The list of fragment files a <see cref="ParquetTensorStore"/> has written, with each file's size and SHA-256
-/// (<c>fragments/manifest.json</c>), so that a fragment deleted, truncated, overwritten or with changed bytes is noticed
+/// (<c>fragments.manifest.json</c> beside the <c>fragments/</c> folder, which thus holds fragments only), so that a fragment deleted, truncated, overwritten or with changed bytes is noticed
 /// when the store opens instead of being read as it is or silently missed (DuckDB does not check Parquet page
 /// checksums, so changed bytes could otherwise be read as other values).
 /// <para>
@@ -17,8 +17,8 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// </summary>
 internal sealed class FragmentManifest
 {
-    /// <summary>The manifest's file name inside the fragments folder.</summary>
-    public const string FileName = "manifest.json";
+    /// <summary>What the manifest's file name adds to the fragments folder's path (it lies beside the folder).</summary>
+    public const string Suffix = ".manifest.json";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
@@ -42,7 +42,7 @@ internal sealed class FragmentManifest
     /// <exception cref="InvalidDataException">The manifest cannot be read.</exception>
     public static FragmentManifest Read(string folder)
     {
-        var path = Path.Combine(folder, FileName);
+        var path = PathFor(folder);
         if (!File.Exists(path))
         {
             return new FragmentManifest(folder, new SortedDictionary<string, FragmentChecksum>(StringComparer.Ordinal), found: false);
@@ -63,6 +63,9 @@ internal sealed class FragmentManifest
             throw new InvalidDataException($"{path}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>The manifest of the fragments in <paramref name="folder"/>: <c>&lt;folder&gt;.manifest.json</c>.</summary>
+    public static string PathFor(string folder) => Path.TrimEndingDirectorySeparator(folder) + Suffix;
 
     /// <summary>An empty manifest for <paramref name="folder"/> (a new or rebuilt store).</summary>
     public static FragmentManifest Empty(string folder) =>
@@ -101,7 +104,7 @@ internal sealed class FragmentManifest
     /// <summary>Writes the manifest, whole or not at all.</summary>
     public void Save()
     {
-        var path = Path.Combine(_folder, FileName);
+        var path = PathFor(_folder);
         var temporary = path + ".tmp";
         File.WriteAllText(temporary, JsonSerializer.Serialize(new StoredManifest(1, new Dictionary<string, FragmentChecksum>(_files, StringComparer.Ordinal)), Json));
         File.Move(temporary, path, overwrite: true);

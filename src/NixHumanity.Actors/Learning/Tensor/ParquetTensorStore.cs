@@ -46,7 +46,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// <b>Damage.</b> <see cref="FragmentManifest"/> lists every fragment with its size and SHA-256. On <see cref="Open(string, TimeProvider)"/>
 /// a listed fragment that is missing or whose bytes changed (truncated, overwritten, a flipped bit), an unlisted file that
 /// cannot be read, or an unreadable manifest makes the whole folder damaged: it is set aside as
-/// <c>fragments.damaged-&lt;time&gt;</c> (never deleted), the store opens empty and <see cref="Damage"/> says what was
+/// <c>fragments.damaged-&lt;time&gt;</c> with its manifest (never deleted), the store opens empty and <see cref="Damage"/> says what was
 /// found, so the owner can rebuild the tensor (the learner does, from its fold log; see <c>PreferenceRebuild</c>).
 /// </para>
 /// <para>
@@ -60,6 +60,9 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
 
     /// <summary>The folder holding the fragments, inside the store's folder.</summary>
     public const string FragmentsFolderName = "fragments";
+
+    /// <summary>The fragments' manifest (each file's size and SHA-256), beside the fragments folder.</summary>
+    public const string ManifestFileName = FragmentsFolderName + FragmentManifest.Suffix;
 
     private readonly FragmentFiles _files;
     private FragmentCatalog _catalog = new();
@@ -310,6 +313,13 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
         {
             // Nothing of the folder is trusted: it is set aside whole and the owner rebuilds the tensor.
             var aside = SetAside.Move(FragmentsFolder, "damaged", clock.GetUtcNow());
+            var manifestPath = FragmentManifest.PathFor(FragmentsFolder);
+            if (aside is not null && File.Exists(manifestPath))
+            {
+                // The manifest goes with the files it describes, to compare them by hand.
+                File.Move(manifestPath, Path.Combine(aside, ManifestFileName));
+            }
+
             Damage = new FragmentDamage(problems, aside);
             _catalog = new FragmentCatalog();
             _index = new TensorVersionIndex();
