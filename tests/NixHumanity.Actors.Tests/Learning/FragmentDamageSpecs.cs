@@ -94,7 +94,7 @@ public sealed class FragmentDamageSpecs : IDisposable
                 File.WriteAllBytes(newest, bytes);
                 break;
             case Damage.PlantedGarbage:
-                newest = Path.Combine(Fragments, $"f-{int.MaxValue:D10}-{999_999:D10}-{Guid.Empty:N}.parquet");
+                newest = Path.Combine(Fragments, "f-2147483647-0000999999-00000000000000000000000000000000.parquet");
                 File.WriteAllBytes(newest, Enumerable.Range(0, 5_000).Select(i => (byte)(i * 13)).ToArray());
                 break;
             case Damage.ManifestGarbage:
