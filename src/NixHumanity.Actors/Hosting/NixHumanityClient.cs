@@ -151,6 +151,12 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// </summary>
     public IReadOnlyList<JournalLossReport> JournalLosses() => JournalLossReports.ReadAll(options.Data);
 
+    /// <summary>
+    /// Every time a component found one of its stores damaged on start (e.g. a preference fragment missing or changed)
+    /// and rebuilt it from the journal, oldest first; read from the data directory, no actor asked.
+    /// </summary>
+    public IReadOnlyList<StoreRepairReport> StoreRepairs() => StoreRepairReports.ReadAll(options.Data);
+
     /// <summary>Where the user's semantic memory stands: its table version and how far it has read the journal.</summary>
     public Task<ProjectionStatus> GetMemoryStatusAsync(string userId, CancellationToken cancellationToken = default) =>
         AskAsync<ProjectionStatus>(new GetMemoryStatus(userId), cancellationToken);

@@ -24,6 +24,13 @@ namespace NixHumanity.Actors.Learning;
 /// cumulative values supersede the earlier ones from its stamp on, and reads at earlier times keep their history.
 /// </para>
 /// <para>
+/// <b>Damaged fragments.</b> A fragment missing or changed since it was written (checked against the fragments'
+/// manifest on open) sets the fragments folder aside; the learner then logs an error, writes a
+/// <see cref="StoreRepairReport"/> (shown by <c>stats</c>) and rebuilds the tensor from its fold log
+/// (<see cref="PreferenceRebuild"/>); before answering anything it asks the memory for the preference direction once
+/// more, so <see cref="GetPreferences"/> answers as before.
+/// </para>
+/// <para>
 /// <b>Folding.</b> On a timer and on demand (<see cref="FoldPreferences"/>), the interactions after the fold
 /// watermark are aggregated into running counters and a new fragment is written with the behaviour features
 /// (384..767, <see cref="BehaviourFeatures"/>) and the preference direction (0..383, the success-weighted mean of
@@ -44,6 +51,9 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
     private readonly int _tensorUser;
 
     private IPreferenceTensorStore? _tensor;
+    private DateTimeOffset? _directionOwedAt;
+    private bool _foldOwed;
+    private bool _restoringDirection;
 
     /// <summary>Creates the actor; see <see cref="Props(string, string, TimeSpan, ProjectionOptions, TimeProvider, IActorRef)"/>.</summary>
     internal LearnerActor(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory, IJournalSource? journal)
@@ -64,7 +74,8 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
     protected override long Checkpoint => Store.Checkpoint;
 
     /// <summary>The tensor fragments were folded from the journal the analytics store followed.</summary>
-    protected override IEnumerable<string> DerivedFromJournal => [Path.Combine(StoreFolder, ParquetTensorStore.FragmentsFolderName)];
+    protected override IEnumerable<string> DerivedFromJournal =>
+        [Path.Combine(StoreFolder, ParquetTensorStore.FragmentsFolderName), Path.Combine(StoreFolder, ParquetTensorStore.ManifestFileName)];
 
     private IPreferenceTensorStore Tensor => _tensor ?? throw new InvalidOperationException("tensor store not open");
 
@@ -98,7 +109,13 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
     /// <inheritdoc />
     protected override void OnStoreOpened()
     {
-        _tensor = ParquetTensorStore.Open(StoreFolder);
+        var tensor = ParquetTensorStore.Open(StoreFolder, Clock);
+        _tensor = tensor;
+        if (tensor.Damage is { } damage)
+        {
+            RebuildTensor(tensor, damage);
+        }
+
         Timers.StartPeriodicTimer("fold", FoldTick.Instance, _foldInterval);
     }
 
@@ -107,6 +124,27 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
     {
         _tensor?.Dispose();
         _tensor = null;
+    }
+
+    /// <inheritdoc />
+    protected override void OnCaughtUp(long replayed)
+    {
+        base.OnCaughtUp(replayed);
+        if (_foldOwed)
+        {
+            // The fold log was empty (the analytics store was rebuilt too): the next fold folds everything again.
+            _foldOwed = false;
+            Self.Tell(FoldTick.Instance);
+        }
+
+        if (_directionOwedAt is { } at)
+        {
+            // Everything but the answer is stashed until the direction is written (see WhenReady).
+            _directionOwedAt = null;
+            _restoringDirection = true;
+            _memory.Ask<object>(new GetCommandEmbeddings(UserId), MemoryTimeout)
+                .PipeTo(Self, success: reply => new DirectionArrived(at, reply as CommandEmbeddings), failure: _ => new DirectionArrived(at, null));
+        }
     }
 
     /// <inheritdoc />
@@ -125,6 +163,8 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
     /// <inheritdoc />
     protected override void WhenReady()
     {
+        Receive<DirectionArrived>(RestoreDirection);
+        Receive<object>(_ => _restoringDirection, _ => Stash.Stash());
         Receive<FoldTick>(_ => StartFold(null));
         Receive<FoldPreferences>(_ => StartFold(Sender));
         // Answers of the memory actor to what the learner told it: nothing to do, but worth a line when refused.
@@ -145,6 +185,44 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
             new AnalyticsCounts(UserId, Store.Checkpoint, Store.FoldedThrough, Tensor.ListFragments().Count, Store.TableCounts()));
         Answer<ExportLearner>(export => LearnerExport.Write(Store, Tensor, StoreFolder, export.Folder));
         Answer<GetLearnerStatus>(_ => new ProjectionStatus("learner", UserId, Store.Checkpoint, EventsApplied, Folder));
+    }
+
+    // ---- damaged fragments --------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The fragments were found damaged and set aside: reported (error log and a <see cref="StoreRepairReport"/>) and
+    /// rebuilt from the fold log; the direction follows once the memory sends the command embeddings.
+    /// </summary>
+    private void RebuildTensor(ParquetTensorStore tensor, FragmentDamage damage)
+    {
+        var at = Clock.GetUtcNow();
+        var rebuilt = PreferenceRebuild.Run(Store, tensor, _tensorUser, at);
+        _directionOwedAt = rebuilt.DirectionAt;
+        _foldOwed = rebuilt.Folds == 0 && Store.FoldedThrough == 0;
+        var what = rebuilt.Folds > 0
+            ? $"rebuilt from the journal: {rebuilt.Folds} logged folds replayed" + (rebuilt.DirectionAt is null ? "" : ", the preference direction asked from memory again")
+            : "the fold log is empty: the next fold folds the whole journal again";
+        StoreRepairReports.Write(Folder, new StoreRepairReport(UserId, Component, ParquetTensorStore.FragmentsFolderName, damage.Problems, at, damage.SetAsideAs, what));
+        Log.Error("{0} of {1}: PREFERENCE FRAGMENTS DAMAGED ({2}); moved them to {3}; {4}",
+            Component, UserId, string.Join("; ", damage.Problems), damage.SetAsideAs, what);
+    }
+
+    private void RestoreDirection(DirectionArrived arrived)
+    {
+        var direction = arrived.Embeddings is null
+            ? null
+            : PreferenceDirection.Compute(arrived.Embeddings.Commands.Select(c => (c.Vector, c.Successes)));
+        if (direction is null)
+        {
+            Log.Warning("{0} of {1}: no preference direction from memory; the next fold writes one", Component, UserId);
+        }
+        else
+        {
+            PreferenceRebuild.WriteDirection(Tensor, _tensorUser, direction, arrived.At);
+        }
+
+        _restoringDirection = false;
+        Stash.UnstashAll();
     }
 
     // ---- folding -----------------------------------------------------------------------------------------------
@@ -265,6 +343,8 @@ public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
         var prediction = Store.PredictNext(limit);
         return new NextCommands(UserId, prediction.AfterCommand, prediction.Next);
     }
+
+    private sealed record DirectionArrived(DateTimeOffset At, CommandEmbeddings? Embeddings);
 
     private sealed record EmbeddingsArrived(FoldBatch Batch, IActorRef? ReplyTo, CommandEmbeddings? Embeddings);
 

@@ -35,6 +35,8 @@ internal static class StatsCommand
                 perUser = users,
                 // Never silent: each time a projection found the journal had lost events it had applied.
                 journalLosses = host.Client.JournalLosses(),
+                // Never silent either: each time a damaged store was found on start and rebuilt.
+                storeRepairs = host.Client.StoreRepairs(),
             };
             if (!parse.GetValue(CommonOptions.Json))
             {
@@ -51,6 +53,12 @@ internal static class StatsCommand
                 {
                     AnsiConsole.MarkupLine(Markup.Escape(
                         $"journal lost events: {loss.Component} of {loss.UserId} had applied up to #{loss.AppliedThrough}, the journal held up to #{loss.JournalHighest} ({loss.Reason}, {loss.DetectedAt:u}); rebuilt, old store at {loss.SetAsideAs}"));
+                }
+
+                foreach (var repair in result.storeRepairs)
+                {
+                    AnsiConsole.MarkupLine(Markup.Escape(
+                        $"store damaged: {repair.Store} of {repair.Component} of {repair.UserId} ({string.Join("; ", repair.Problems)}, {repair.DetectedAt:u}); {repair.Rebuilt}, old copy at {repair.SetAsideAs}"));
                 }
             }
 

@@ -199,6 +199,16 @@ public sealed class AnalyticsStore : IDisposable
     }
 
     /// <summary>
+    /// Every fold in the fold log, oldest first, with the running totals it computed its behaviour features from
+    /// (recomputed from the interactions, exactly as the fold did); what rebuilding lost preference fragments needs.
+    /// </summary>
+    public IReadOnlyList<LoggedFold> ReplayFolds()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _folds.Replay();
+    }
+
+    /// <summary>
     /// Brings the next-command transition counts up to the projection's checkpoint (they have their own
     /// watermark, so asking for suggestions does not need a fold). Returns the interactions examined.
     /// </summary>

@@ -1,7 +1,7 @@
 namespace NixHumanity.Actors.Learning.Analytics;
 
 /// <summary>
-/// The SQL that turns the interactions after a watermark (<c>$from</c>) into behaviour counters: one row whose
+/// The SQL that turns the interactions after a watermark (<c>$from</c>), up to <c>$to</c>, into behaviour counters: one row whose
 /// column names are the counter names <see cref="BehaviourFeatures"/> computes features from, plus
 /// <c>first_seq</c> / <c>last_seq</c> of the interactions counted.
 /// </summary>
@@ -20,7 +20,7 @@ internal static class BehaviourCounterSql
                    length(text) AS chars,
                    len(regexp_split_to_array(trim(text), '\s+')) AS words
             FROM interactions
-            WHERE seq > $from),
+            WHERE seq > $from AND seq <= $to),
         classified AS (
             SELECT *,
                 CASE

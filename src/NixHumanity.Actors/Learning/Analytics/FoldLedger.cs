@@ -55,7 +55,7 @@ internal sealed class FoldLedger
     public FoldBatch? Prepare()
     {
         var from = FoldedThrough;
-        var fresh = ReadFreshCounters(from);
+        var fresh = ReadFreshCounters(from, long.MaxValue);
         var count = (long)fresh["interactions"];
         if (count == 0)
         {
@@ -114,11 +114,49 @@ internal sealed class FoldLedger
         }
     }
 
-    private Dictionary<string, double> ReadFreshCounters(long from)
+    /// <summary>
+    /// Every logged fold again, oldest first, with the running totals it wrote: the counters of the interactions up
+    /// to each fold's watermark, added in the same order and with the same SQL as when it ran, so each fold's
+    /// behaviour features come out exactly as the fold wrote them. Used to rebuild lost preference fragments.
+    /// </summary>
+    public IReadOnlyList<LoggedFold> Replay()
+    {
+        var logged = new List<(DateTimeOffset Stamp, long ToSeq, int Features)>();
+        using (var command = _db.Prepare("SELECT stamp, to_seq, features FROM folds ORDER BY fold_no"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                logged.Add((new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc)), reader.GetInt64(1), reader.GetInt32(2)));
+            }
+        }
+
+        var folds = new List<LoggedFold>(logged.Count);
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        var from = 0L;
+        foreach (var (stamp, toSeq, features) in logged)
+        {
+            var fresh = ReadFreshCounters(from, toSeq);
+            fresh.Remove("last_seq");
+            fresh.Remove("first_seq");
+            foreach (var (name, value) in fresh)
+            {
+                totals[name] = totals.GetValueOrDefault(name) + value;
+            }
+
+            folds.Add(new LoggedFold(stamp, toSeq, features, new Dictionary<string, double>(totals, StringComparer.Ordinal)));
+            from = toSeq;
+        }
+
+        return folds;
+    }
+
+    private Dictionary<string, double> ReadFreshCounters(long from, long to)
     {
         var fresh = new Dictionary<string, double>(StringComparer.Ordinal);
         using var command = _db.Prepare(BehaviourCounterSql.Sql);
         AnalyticsDatabase.Bind(command, "from", from);
+        AnalyticsDatabase.Bind(command, "to", to);
         using var reader = command.ExecuteReader();
         reader.Read();
         for (var i = 0; i < reader.FieldCount; i++)

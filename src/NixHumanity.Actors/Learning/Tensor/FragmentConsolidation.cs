@@ -10,17 +10,17 @@ namespace NixHumanity.Actors.Learning.Tensor;
 internal static class FragmentConsolidation
 {
     /// <summary>Consolidates; returns the new fragment, or <c>null</c> when fewer than two fragments qualified.</summary>
-    public static FragmentInfo? Run(FragmentFiles files, FragmentCatalog catalog, TensorVersionIndex index, long cutoffSeconds)
+    public static FragmentInfo? Run(FragmentFiles files, FragmentCatalog catalog, TensorVersionIndex index, FragmentManifest manifest, long cutoffSeconds)
     {
         var merged = catalog.All.Where(f => f.Stamp.ToUnixTimeSeconds() <= cutoffSeconds).ToList();
-        return merged.Count < 2 ? null : Merge(files, catalog, index, merged);
+        return merged.Count < 2 ? null : Merge(files, catalog, index, manifest, merged);
     }
 
     /// <summary>
     /// Merges <paramref name="merged"/> (at least two fragments of the catalog) into one fragment stamped with their
     /// newest stamp that keeps, per coordinate, their winning cell with its original time and seq.
     /// </summary>
-    public static FragmentInfo Merge(FragmentFiles files, FragmentCatalog catalog, TensorVersionIndex index, IReadOnlyList<FragmentInfo> merged)
+    public static FragmentInfo Merge(FragmentFiles files, FragmentCatalog catalog, TensorVersionIndex index, FragmentManifest manifest, IReadOnlyList<FragmentInfo> merged)
     {
         var stamp = (uint)merged.Max(f => f.Stamp.ToUnixTimeSeconds());
         var fileName = FragmentFiles.NewFileName(stamp, catalog.TakeWriteOrder());
@@ -36,6 +36,16 @@ internal static class FragmentConsolidation
             """);
         var info = files.Describe(fileName) with { Stamp = DateTimeOffset.FromUnixTimeSeconds(stamp) };
         index.Consolidate(merged.Select(f => f.WriteOrder).ToHashSet(), info.WriteOrder);
+
+        // The manifest lists the new file and drops the old ones before they are deleted, so a crash leaves unlisted
+        // old files (adopted on the next open, duplicates as above), never listed ones that are missing.
+        manifest.Record(fileName);
+        foreach (var fragment in merged)
+        {
+            manifest.Forget(fragment.FileName);
+        }
+
+        manifest.Save();
         foreach (var fragment in merged)
         {
             File.Delete(files.PathOf(fragment.FileName));

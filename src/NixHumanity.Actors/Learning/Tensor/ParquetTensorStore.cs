@@ -1,3 +1,6 @@
+using DuckDB.NET.Data;
+using NixHumanity.Actors.Infrastructure;
+
 namespace NixHumanity.Actors.Learning.Tensor;
 
 /// <summary>
@@ -10,7 +13,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// and <c>seq</c> the write order of the fragment the cell was written in. The file name
 /// <c>f-&lt;stamp:D10&gt;-&lt;seq:D10&gt;-&lt;random&gt;.parquet</c> encodes the stamp, the write order and a unique
 /// suffix. A file is written as <c>*.tmp</c> and renamed into place, so a crash leaves either the whole fragment
-/// or a temporary file that the next <see cref="Open"/> deletes.
+/// or a temporary file that the next <see cref="Open(string, TimeProvider)"/> deletes.
 /// </para>
 /// <para>
 /// <b>Ordering.</b> Per coordinate the cell with the greatest <c>(time, seq)</c> among those with
@@ -29,7 +32,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// </para>
 /// <para>
 /// <b>Reads.</b> <see cref="Read"/> is answered from an in-memory index of all cell versions, loaded from the
-/// fragments through DuckDB on <see cref="Open"/> and kept in step by every change, because opening Parquet files
+/// fragments through DuckDB on <see cref="Open(string, TimeProvider)"/> and kept in step by every change, because opening Parquet files
 /// through DuckDB costs about a millisecond each and a read over 1,000 fragments would take seconds.
 /// <see cref="ReadFromDisk"/> answers the same read with DuckDB from the files (pruned by each fragment's user,
 /// feature and time ranges); the tests check that both agree.
@@ -38,6 +41,13 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// The parts: <see cref="FragmentFiles"/> (naming, atomic writes, DuckDB access), <see cref="FragmentCatalog"/> (the
 /// fragments and their ranges), <see cref="TensorVersionIndex"/> (the in-memory read index),
 /// <see cref="FragmentDiskReader"/>, <see cref="FragmentConsolidation"/> and <see cref="TensorCellRules"/> (input rules).
+/// </para>
+/// <para>
+/// <b>Damage.</b> <see cref="FragmentManifest"/> lists every fragment with its size and SHA-256. On <see cref="Open(string, TimeProvider)"/>
+/// a listed fragment that is missing or whose bytes changed (truncated, overwritten, a flipped bit), an unlisted file that
+/// cannot be read, or an unreadable manifest makes the whole folder damaged: it is set aside as
+/// <c>fragments.damaged-&lt;time&gt;</c> with its manifest (never deleted), the store opens empty and <see cref="Damage"/> says what was
+/// found, so the owner can rebuild the tensor (the learner does, from its fold log; see <c>PreferenceRebuild</c>).
 /// </para>
 /// <para>
 /// <b>Single owner.</b> The user's <c>LearnerActor</c> owns the folder; the class is not thread-safe.
@@ -51,9 +61,14 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
     /// <summary>The folder holding the fragments, inside the store's folder.</summary>
     public const string FragmentsFolderName = "fragments";
 
+    /// <summary>The fragments' manifest (each file's size and SHA-256), beside the fragments folder.</summary>
+    public const string ManifestFileName = FragmentsFolderName + FragmentManifest.Suffix;
+
     private readonly FragmentFiles _files;
-    private readonly FragmentCatalog _catalog = new();
-    private readonly TensorVersionIndex _index = new();
+    private FragmentCatalog _catalog = new();
+    private TensorVersionIndex _index = new();
+    private FragmentManifest _manifest = null!;
+    private bool _deferManifest;
     private bool _disposed;
 
     private ParquetTensorStore(FragmentFiles files) => _files = files;
@@ -61,16 +76,31 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
     /// <summary>The folder with the fragment files.</summary>
     public string FragmentsFolder => _files.Folder;
 
-    /// <summary>Opens (creating when missing) the tensor store in <paramref name="folder"/>.</summary>
+    /// <summary>
+    /// What was found wrong with the fragments when the store opened (the folder was then set aside and the store
+    /// opened empty), or <c>null</c> when every fragment was as written.
+    /// </summary>
+    public FragmentDamage? Damage { get; private set; }
+
+    /// <summary>Opens (creating when missing) the tensor store in <paramref name="folder"/>; see <see cref="Open(string, TimeProvider)"/>.</summary>
     /// <param name="folder">The owner's folder; <c>fragments/</c> is created inside it.</param>
-    public static ParquetTensorStore Open(string folder)
+    public static ParquetTensorStore Open(string folder) => Open(folder, TimeProvider.System);
+
+    /// <summary>
+    /// Opens (creating when missing) the tensor store in <paramref name="folder"/>, checking every fragment against the
+    /// manifest; a damaged folder is set aside and the store opens empty (<see cref="Damage"/>).
+    /// </summary>
+    /// <param name="folder">The owner's folder; <c>fragments/</c> is created inside it.</param>
+    /// <param name="clock">Names a damaged folder when it is set aside.</param>
+    public static ParquetTensorStore Open(string folder, TimeProvider clock)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        ArgumentNullException.ThrowIfNull(clock);
         var files = FragmentFiles.Open(Path.Combine(folder, FragmentsFolderName));
         try
         {
             var store = new ParquetTensorStore(files);
-            store.Load();
+            store.Load(clock);
             return store;
         }
         catch
@@ -113,6 +143,12 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
             foreach (var cell in cells)
             {
                 _index.Add(cell.UserId, cell.Feature, seconds, seq, seq, cell.Value);
+            }
+
+            _manifest.Record(fileName);
+            if (!_deferManifest)
+            {
+                _manifest.Save();
             }
 
             return info;
@@ -159,7 +195,7 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
     public FragmentInfo? Consolidate(DateTimeOffset cutoff)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return FragmentConsolidation.Run(_files, _catalog, _index, TensorCellRules.FloorSeconds(cutoff));
+        return FragmentConsolidation.Run(_files, _catalog, _index, _manifest, TensorCellRules.FloorSeconds(cutoff));
     }
 
     /// <inheritdoc />
@@ -167,7 +203,7 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return ConsolidationPolicy.Plan(_catalog.All, now)
-            .Select(group => FragmentConsolidation.Merge(_files, _catalog, _index, group))
+            .Select(group => FragmentConsolidation.Merge(_files, _catalog, _index, _manifest, group))
             .ToList();
     }
 
@@ -193,6 +229,7 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
             if (cells == fragment.Cells)
             {
                 File.Delete(_files.PathOf(fragment.FileName));
+                _manifest.Forget(fragment.FileName);
                 deleted++;
                 continue;
             }
@@ -200,11 +237,39 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
             // Same name: the fragment keeps its stamp and write order, only the user's cells are gone.
             _files.WriteAtomically(fragment.FileName, $"SELECT {FragmentFiles.Columns} FROM read_parquet({path}) WHERE user_id <> {userId} ORDER BY user_id, feature");
             _catalog.Add(_files.Describe(fragment.FileName) with { Stamp = fragment.Stamp });
+            _manifest.Record(fragment.FileName);
             rewritten++;
         }
 
+        // Saved after the files are gone: a crash in between leaves listed files missing (a rebuild from the fold log,
+        // which forgetting empties too), never unlisted ones that would be adopted with the user's cells.
+        _manifest.Save();
         _index.RemoveUser(userId);
         return new TensorDeletion(userId, removed, rewritten, deleted);
+    }
+
+    /// <summary>
+    /// Writes one fragment per entry (as <see cref="Write"/> does, in order) and saves the manifest once at the end
+    /// rather than after each: rebuilding a tensor from its fold log writes one fragment per logged fold.
+    /// </summary>
+    /// <param name="fragments">The cells and stamp of each fragment.</param>
+    public void WriteAll(IEnumerable<(IReadOnlyList<TensorCell> Cells, DateTimeOffset Stamp)> fragments)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(fragments);
+        _deferManifest = true;
+        try
+        {
+            foreach (var (cells, stamp) in fragments)
+            {
+                Write(cells, stamp);
+            }
+        }
+        finally
+        {
+            _deferManifest = false;
+            _manifest.Save();
+        }
     }
 
     /// <inheritdoc />
@@ -226,16 +291,43 @@ public sealed class ParquetTensorStore : IPreferenceTensorStore
         _files.Dispose();
     }
 
-    private void Load()
+    private void Load(TimeProvider clock)
     {
         var names = _files.Prepare();
-        if (names.Count == 0)
+        var problems = FragmentFolderCheck.Run(_files, names, out var manifest);
+        if (problems.Count == 0 && names.Count > 0)
         {
-            return;
+            try
+            {
+                // One pass over all fragments: the cells for the index and, from the same rows, each file's ranges
+                // (reads consult these to skip files).
+                _catalog.AddExisting(_files.LoadAndDescribe(names, _index));
+            }
+            catch (DuckDBException ex)
+            {
+                problems.Add($"{FragmentsFolderName}: unreadable ({ex.Message.Split('\n')[0]})");
+            }
         }
 
-        // One pass over all fragments: the cells for the index and, from the same rows, each file's ranges (reads
-        // consult these to skip files).
-        _catalog.AddExisting(_files.LoadAndDescribe(names, _index));
+        if (problems.Count > 0)
+        {
+            // Nothing of the folder is trusted: it is set aside whole and the owner rebuilds the tensor.
+            var aside = SetAside.Move(FragmentsFolder, "damaged", clock.GetUtcNow());
+            var manifestPath = FragmentManifest.PathFor(FragmentsFolder);
+            if (aside is not null && File.Exists(manifestPath))
+            {
+                // The manifest goes with the files it describes, to compare them by hand.
+                File.Move(manifestPath, Path.Combine(aside, ManifestFileName));
+            }
+
+            Damage = new FragmentDamage(problems, aside);
+            _catalog = new FragmentCatalog();
+            _index = new TensorVersionIndex();
+            _files.Prepare();
+            manifest = FragmentManifest.Empty(FragmentsFolder);
+        }
+
+        _manifest = manifest!;
+        _manifest.Save();
     }
 }
