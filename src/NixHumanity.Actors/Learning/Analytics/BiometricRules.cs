@@ -1,8 +1,7 @@
 using System.Globalization;
 using NixHumanity.Actors.Contracts;
-using NixHumanity.Actors.Learning.Analytics;
 
-namespace NixHumanity.Actors.Learning;
+namespace NixHumanity.Actors.Learning.Analytics;
 
 /// <summary>
 /// The rules a <see cref="RecordBiometrics"/> request must satisfy. The client checks them before it asks, so a refused
