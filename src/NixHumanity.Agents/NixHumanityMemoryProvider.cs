@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Agents.AI;
 using Microsoft.Extensions.AI;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Session;
@@ -11,7 +12,9 @@ namespace NixHumanity.Agents;
 /// <summary>
 /// Gives an Agent Framework agent the person's memory: before each turn it adds the remembered commands most
 /// relevant to the person's last message and their current state (in flow: keep answers short; notifications are
-/// held) to the agent's instructions; after the turn it records the interaction, so the next turn can recall it.
+/// held) to the agent's instructions; after the turn it records the interaction (intent <c>agent-turn</c>) in the
+/// person's journal, where it counts for flow, analytics and export. A turn carries no command, so it does not become
+/// a memory itself: record the command the assistant ran with <see cref="NixHumanityClient.RecordInteractionAsync"/>.
 /// </summary>
 /// <param name="client">The library's client (from the host's container).</param>
 /// <param name="userId">The person the agent talks to.</param>
@@ -51,6 +54,12 @@ public sealed class NixHumanityMemoryProvider(NixHumanityClient client, string u
         text.AppendLine(status.InFlow
             ? "The person is in flow (focused): keep the answer short and do not bring up anything else; notifications are held until flow ends."
             : "The person is not in flow: a normal answer is fine.");
+        if (status.DeferredNotifications > 0)
+        {
+            // The agent must not relay what the library is deliberately holding back.
+            text.AppendLine(CultureInfo.InvariantCulture, $"{status.DeferredNotifications} notification(s) are held: do not mention them.");
+        }
+
         if (found is { Abstained: false, Results.Count: > 0 })
         {
             text.AppendLine("Commands this person ran before for similar requests (best first, with success rate):");
@@ -63,6 +72,12 @@ public sealed class NixHumanityMemoryProvider(NixHumanityClient client, string u
         return text.ToString();
     }
 
+    /// <summary>
+    /// The person's last message, cut to the longest text the library accepts: a long paste still finds memories and
+    /// is still recorded instead of failing the turn with <see cref="Actors.Contracts.InvalidInputException"/>.
+    /// </summary>
     private static string? LastUserText(IEnumerable<ChatMessage>? messages) =>
-        messages?.LastOrDefault(m => m.Role == ChatRole.User && !string.IsNullOrWhiteSpace(m.Text))?.Text;
+        messages?.LastOrDefault(m => m.Role == ChatRole.User && !string.IsNullOrWhiteSpace(m.Text))?.Text is { } text
+            ? text.Length > InputRules.MaxTextLength ? text[..InputRules.MaxTextLength] : text
+            : null;
 }
