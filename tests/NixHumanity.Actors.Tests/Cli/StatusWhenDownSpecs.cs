@@ -19,8 +19,14 @@ public sealed class StatusWhenDownSpecs : IDisposable
             "--text", "install vim", "--command", "nix-env -iA nixpkgs.vim", "--outcome", "success", "--json");
         record.ExitCode.Should().Be(0, record.StdErr);
         // A file where the learner's folder should be: the learner fails on every start, whatever the back-off.
+        // (The record's process may have ended before its learner opened the folder: stores open lazily.)
         var learner = Path.Combine(_data.Path, "users", "ann", "learner");
-        Directory.Delete(learner, recursive: true);
+        if (Directory.Exists(learner))
+        {
+            Directory.Delete(learner, recursive: true);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(learner)!);
         await File.WriteAllTextAsync(learner, "not a folder");
 
         var status = await NixhProcess.RunAsync("status", "--data-dir", _data.Path, "--user", "ann", "--json");

@@ -26,6 +26,10 @@ public sealed class SecondSignalSpecs : IDisposable
         (await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "rose", "--session", "s", "--text", "install vlc"))
             .ExitCode.Should().Be(0);
         var fifo = Path.Combine(_data.Path, "users", "rose", "memory", "memory.duckdb");
+
+        // The record's own process may have ended before its memory applied the event (stores open lazily); a person
+        // with events gets the real store folder at start, so the planted FIFO is what the search opens either way.
+        Directory.CreateDirectory(Path.GetDirectoryName(fifo)!);
         foreach (var store in Directory.GetFiles(Path.GetDirectoryName(fifo)!, "memory.duckdb*"))
         {
             File.Delete(store);
