@@ -93,7 +93,13 @@ public sealed class ObservabilitySpecs : IDisposable
 
         // Whether the first memory applied the record before stopping is a race; without its store the second start
         // always rebuilds it from the journal, and a catch-up that reads events logs at Information.
-        Directory.Delete(Path.Combine(_data.Path, "users", "rose", "memory"), recursive: true);
+        // (Stores open lazily: the first memory may not have opened its folder at all.)
+        var memory = Path.Combine(_data.Path, "users", "rose", "memory");
+        if (Directory.Exists(memory))
+        {
+            Directory.Delete(memory, recursive: true);
+        }
+
         using var second = BuildHost(Logging);
         await second.StartAsync();
         await second.Services.GetRequiredService<NixHumanityClient>().GetMemoryStatusAsync("rose");

@@ -49,7 +49,10 @@ public sealed class SecondSignalSpecs : IDisposable
 
         code.Should().Be(exitCode);
         stdout.Should().BeEmpty();
-        stderr.TrimEnd().Should().Be("nixh: interrupted again: ended without a clean stop");
+        // The clean stop the first signal began may log a component's failure before the second signal cuts it short
+        // (seen under load); what the person reads last is the one line, and nothing is a stack trace.
+        stderr.TrimEnd().Split('\n')[^1].Should().Be("nixh: interrupted again: ended without a clean stop", stderr);
+        stderr.Should().NotContain("   at ", stderr);
         heldOpen.CanWrite.Should().BeTrue("the process ended while its read was still blocked, not after a clean stop");
     }
 
