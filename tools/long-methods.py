@@ -6,17 +6,27 @@ A rough brace counter, good enough for this code base's style (Allman braces, on
 """
 import re, sys, os
 
+# Braces inside string and character literals and after // are not code: strip them before counting.
+_LITERALS = re.compile(r"""@"(?:[^"]|"")*"|\$?"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)'|//.*$""")
+
+
+def code_braces(line):
+    code = _LITERALS.sub('', line)
+    return code.count('{'), code.count('}')
+
+
 def members(path):
     lines = open(path, encoding='utf-8').read().split('\n')
-    sig = re.compile(r'^\s{4,8}(?:\[.*\]\s*)?(?:public|private|internal|protected|static|async|override|sealed|virtual|partial|readonly|unsafe|new)[^;=]*\(')
+    sig = re.compile(r'^\s{4,8}(?:\[.*\]\s*)?(?:public|private|internal|protected|static|async|override|sealed|virtual|partial|readonly|unsafe|new)\s[^;=]*\(')
     i = 0
     while i < len(lines):
         if sig.match(lines[i]) and not lines[i].strip().startswith('//'):
             start = i
             depth = 0; opened = False; j = i
             while j < len(lines):
-                depth += lines[j].count('{') - lines[j].count('}')
-                if '{' in lines[j]: opened = True
+                opens, closes = code_braces(lines[j])
+                depth += opens - closes
+                if opens: opened = True
                 if lines[j].rstrip().endswith(';') and not opened and depth == 0: break
                 if opened and depth <= 0: break
                 j += 1
