@@ -12,6 +12,12 @@ namespace NixHumanity.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
+    /// <summary>The ready line's JSON: a single process has no cluster address, and says nothing about one.</summary>
+    private static readonly JsonSerializerOptions ReadyJson = new(JsonSerializerOptions.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     public static Command Create()
     {
         var verb = new Command("serve", "Own the data directory and answer every nixh verb for it over a local socket until SIGTERM or SIGINT");
@@ -53,7 +59,7 @@ internal static class ServeCommand
                     var address = ClusterArguments.AddressOf(host.ActorSystem, host.Options);
                     var ready = new { dataDir = host.Options.Data.Root, socket = listener.SocketPath, pid = Environment.ProcessId, address };
                     await Console.Out.WriteLineAsync(parse.GetValue(CommonOptions.Json)
-                        ? JsonSerializer.Serialize(ready, JsonSerializerOptions.Web)
+                        ? JsonSerializer.Serialize(ready, ReadyJson)
                         : $"nixh: serving {ready.dataDir} on {ready.socket} (process {ready.pid}{(address is null ? "" : $", cluster node {address}")}); SIGTERM or SIGINT stops it");
                     await Console.Out.FlushAsync(CancellationToken.None);
 
