@@ -45,6 +45,9 @@ internal sealed class CliHost : IAsyncDisposable
 
     public NixHumanityOptions Options { get; }
 
+    /// <summary>The host's actor system (<c>nixh serve</c> watches it end and waits for cluster membership).</summary>
+    public Akka.Actor.ActorSystem ActorSystem => _services.GetRequiredService<Akka.Actor.ActorSystem>();
+
     public static async Task<CliHost> StartAsync(
         string dataDirectory, EmbedderKind embedder, CancellationToken cancellationToken, Action<NixHumanityOptions>? configure = null)
     {

@@ -12,9 +12,20 @@ namespace NixHumanity.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
+    /// <summary>The ready line's JSON: a single process has no cluster address, and says nothing about one.</summary>
+    private static readonly JsonSerializerOptions ReadyJson = new(JsonSerializerOptions.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
     public static Command Create()
     {
         var verb = new Command("serve", "Own the data directory and answer every nixh verb for it over a local socket until SIGTERM or SIGINT");
+        foreach (var option in ClusterArguments.All)
+        {
+            verb.Options.Add(option);
+        }
+
         verb.SetAction(async (parse, cancellationToken) =>
         {
             try
@@ -24,24 +35,44 @@ internal static class ServeCommand
                     throw new Actors.Contracts.DataDirectoryInUseException(served.Host.Options.Data.Root, Environment.ProcessId, "nixh serve");
                 }
 
+                // Checked before anything starts: a refused option creates nothing.
+                var clustering = ClusterArguments.Read(parse);
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, stop));
                 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, stop));
                 await using var host = await CliHost.StartAsync(
                     parse.GetRequiredValue(CommonOptions.DataDir), CommonOptions.EmbedderOf(parse), stop.Token,
                     // A long-lived owner keeps the model loaded, so searches never wait for it.
-                    options => options.Memory.LoadModelForNewEvents = true);
+                    options =>
+                    {
+                        options.Memory.LoadModelForNewEvents = true;
+                        clustering(options);
+                    });
+
+                // A cluster node answers once it is a member (its users can be placed); until then verbs beside it wait.
+                await ClusterArguments.WhenUpAsync(host.ActorSystem, host.Options, stop.Token);
                 CliConsole.RouteToRequests();
                 var runner = new RequestRunner(NixhCommandLine.CreateRoot(), host);
                 await using (var listener = ServeListener.Start(host.Options.Data.Root, PeerCheck.ForThisUser(), runner.RunAsync))
                 {
                     // One line once it listens, so a person (or a supervisor) knows it is ready.
-                    var ready = new { dataDir = host.Options.Data.Root, socket = listener.SocketPath, pid = Environment.ProcessId };
+                    var address = ClusterArguments.AddressOf(host.ActorSystem, host.Options);
+                    var ready = new { dataDir = host.Options.Data.Root, socket = listener.SocketPath, pid = Environment.ProcessId, address };
                     await Console.Out.WriteLineAsync(parse.GetValue(CommonOptions.Json)
-                        ? JsonSerializer.Serialize(ready, JsonSerializerOptions.Web)
-                        : $"nixh: serving {ready.dataDir} on {ready.socket} (process {ready.pid}); SIGTERM or SIGINT stops it");
+                        ? JsonSerializer.Serialize(ready, ReadyJson)
+                        : $"nixh: serving {ready.dataDir} on {ready.socket} (process {ready.pid}{(address is null ? "" : $", cluster node {address}")}); SIGTERM or SIGINT stops it");
                     await Console.Out.FlushAsync(CancellationToken.None);
-                    await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+                    // Until a signal, or until the actor system ends by itself: a cluster node the others downed (it was
+                    // unreachable, or on the minority side of a partition) shuts its system down, and must then exit
+                    // rather than answer every verb with a failure, so a supervisor restarts it and it joins afresh.
+                    await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), host.ActorSystem.WhenTerminated);
+                }
+
+                if (!stop.IsCancellationRequested)
+                {
+                    CliOutput.Error("unavailable: this node's actor system stopped (removed from the cluster); restart it to join again");
+                    return ExitCodes.Unavailable;
                 }
 
                 // Disposing the host stops the actor system: the journal is flushed and the projections checkpointed.

@@ -77,6 +77,8 @@ public static class NixhProcess
         start.Environment["NIXH_DATA_DIR"] = Path.Combine(Path.GetTempPath(), "nixh-tests", "must-not-be-used");
         // CLI specs need some embedder, not the model: the fast n-grams unless a spec passes --embedder.
         start.Environment["NIXH_EMBEDDER"] = "ngram";
+        // Nor a journal server named in the developer's environment (a spec that wants one sets it after this).
+        start.Environment.Remove("NIXH_JOURNAL_CONNECTION");
         return start;
     }
 }
