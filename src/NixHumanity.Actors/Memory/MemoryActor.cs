@@ -37,13 +37,22 @@ namespace NixHumanity.Actors.Memory;
 /// held; status, compaction and the learner's requests do not (suggestion warming is skipped until the model is there).
 /// </para>
 /// <para>
+/// <b>The shared embedding service.</b> Once caught up, live events with something to embed are sent to the actor
+/// system's <see cref="EmbeddingService"/> (<see cref="MemoryOptions.SharedEmbedding"/>), which embeds the texts of
+/// every memory of the process in one model call on a thread of its own. Until the vectors come back the events are
+/// held unapplied like those waiting for the model (the checkpoint does not move, so a crash meanwhile replays them),
+/// later events queue behind them, and requests keep being answered: status, compaction and the learner's requests at
+/// once, searches and exports once the batch is applied (a search sees every event acknowledged before it). A failed
+/// model call is asked again after a growing delay (0.1 s doubling up to 10 s); nothing is skipped.
+/// </para>
+/// <para>
 /// <b>Requests.</b> Search (re-ranked by the learner's preferences, <see cref="MemoryRanking"/>; served from the
 /// <see cref="SuggestionCache"/> when warmed), compaction, status, export and the learner protocol. Bad input is
 /// answered with <see cref="CommandRejected"/> and changes nothing; any other failure is thrown, so the back-off
 /// supervisor restarts the actor.
 /// </para>
 /// </remarks>
-public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
+public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IWithTimers
 {
     /// <summary>File beside the store holding the learner's last preferences (a cache; the learner can resend them).</summary>
     public const string PreferencesFileName = "preferences.json";
@@ -63,6 +72,11 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     private readonly MemoryRanking _ranking;
     private readonly SuggestionCache _suggestions = new();
     private readonly ModelGate _model;
+    private readonly IActorRef? _embeddings;
+    private List<string> _embeddingTexts = [];
+    private long _embedRequest;
+    private int _embedFailures;
+    private bool _caughtUpOnce;
 
     private MemoryPreferences? _preferences;
     private bool _reembedding;
@@ -80,7 +94,11 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         // Queries go through the system's cache; what is recorded is embedded once anyway.
         _ranking = new MemoryRanking(userId, new CachedQueryEmbedder(_embedder, settings.QueryCache), settings.Options);
         _model = new ModelGate(_embedder);
+        _embeddings = settings.Options.SharedEmbedding ? EmbeddingService.Get(Context.System).For(_embedder) : null;
     }
+
+    /// <summary>Set by Akka: the retry of a failed model call.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <inheritdoc />
     protected override string StoreFileName => VectorMemoryStore.FileName;
@@ -150,6 +168,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         }
 
         _reembedding = false;
+        _caughtUpOnce = true;
     }
 
     /// <inheritdoc />
@@ -157,6 +176,15 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     {
         Receive<ModelGate.ModelLoaded>(_ => ApplyHeld());
         Receive<ReembedNextChunk>(_ => ReembedChunk());
+        Receive<TextsEmbedded>(Embedded);
+        Receive<EmbeddingFailed>(EmbeddingFailed);
+        Receive<RetryEmbedding>(retry =>
+        {
+            if (_model.Embedding && retry.RequestId == _embedRequest)
+            {
+                SendForEmbedding();
+            }
+        });
         Receive<ModelGate.ModelLoadFailed>(failed => throw new InvalidOperationException(
             $"Memory of {UserId}: loading the embedder {_embedder.Id} failed: {failed.Cause.Message}", failed.Cause));
         ReceiveRequest<SearchMemory>(WhenModelLoaded<SearchMemory>(Search));
@@ -175,7 +203,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     /// <inheritdoc />
     protected override void Apply(IReadOnlyList<JournaledSessionEvent> events)
     {
-        var interactions = events.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList();
+        var interactions = Interactions(events);
         if (_reembedInBackground)
         {
             // Everything goes behind the events still to re-embed, in order; the chunks apply them.
@@ -186,7 +214,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
         if (_model.TryHold(events, interactions.Count > 0))
         {
-            if (_settings.Options.LoadModelForNewEvents)
+            if (_settings.Options.LoadModelForNewEvents && _model.ModelMissing)
             {
                 _model.StartLoad(Self);
             }
@@ -194,7 +222,78 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
             return;
         }
 
+        if (interactions.Count > 0 && _embeddings is not null && _caughtUpOnce)
+        {
+            BeginEmbedding(events, interactions);
+            return;
+        }
+
         ApplyNow(events, interactions);
+    }
+
+    private static List<JournaledSessionEvent> Interactions(IEnumerable<JournaledSessionEvent> events) =>
+        events.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList();
+
+    /// <summary>Holds <paramref name="events"/> unapplied and asks the shared service for the vectors of their interactions.</summary>
+    private void BeginEmbedding(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions)
+    {
+        _model.BeginEmbedding(events);
+        _embeddingTexts = interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList();
+        _embedFailures = 0;
+        SendForEmbedding();
+    }
+
+    private void SendForEmbedding() => _embeddings!.Tell(new EmbedTexts(++_embedRequest, _embeddingTexts), Self);
+
+    /// <summary>The vectors of the batch being embedded: applies it, then sends what was held behind it.</summary>
+    private void Embedded(TextsEmbedded embedded)
+    {
+        if (!_model.Embedding || embedded.RequestId != _embedRequest)
+        {
+            // An answer to an earlier attempt of a batch that was asked again.
+            return;
+        }
+
+        var events = _model.EndEmbedding();
+        Remember(events, Interactions(events), embedded.Vectors);
+        EmbedNextHeld();
+    }
+
+    private void EmbeddingFailed(EmbeddingFailed failed)
+    {
+        if (!_model.Embedding || failed.RequestId != _embedRequest)
+        {
+            return;
+        }
+
+        // The batch stays held (unapplied, the checkpoint unmoved) and is asked for again; searches keep waiting for it.
+        _embedFailures++;
+        var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(_embedFailures - 1, 10))));
+        Log.Warning("Memory of {0}: embedding {1} texts failed ({2} times in a row): {3}; asking again in {4}",
+            UserId, _embeddingTexts.Count, _embedFailures, failed.Reason, delay);
+        Timers.StartSingleTimer(nameof(RetryEmbedding), new RetryEmbedding(_embedRequest), delay);
+    }
+
+    /// <summary>
+    /// Sends the oldest held events (one catch-up-sized chunk) to the shared service; chunks with nothing to embed are
+    /// applied at once. When nothing is held any more, the requests waiting for a complete store are released.
+    /// </summary>
+    private void EmbedNextHeld()
+    {
+        while (_model.HeldCount > 0)
+        {
+            var chunk = _model.TakeOldest(Options.ReplayBatchSize);
+            var interactions = Interactions(chunk);
+            if (interactions.Count > 0)
+            {
+                BeginEmbedding(chunk, interactions);
+                return;
+            }
+
+            ApplyNow(chunk, interactions);
+        }
+
+        _model.ReleaseWaiting(Self);
     }
 
     private void StartLoadForNewEvents()
@@ -215,7 +314,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         _chunkScheduled = false;
         ApplyPending();
         var chunk = _model.TakeOldest(Options.ReplayBatchSize);
-        ApplyNow(chunk, chunk.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList());
+        ApplyNow(chunk, Interactions(chunk));
         _reembedded += chunk.Count;
         Telemetry.Reembedded.Add(chunk.Count);
         if (_model.Holding)
@@ -265,10 +364,27 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
         // Live events buffered behind the held ones join them (the gate keeps holding while anything is held).
         ApplyPending();
+        if (_model.Embedding)
+        {
+            // The service's answer applies the batch in flight and sends what is held behind it.
+            return;
+        }
+
+        if (_embeddings is not null)
+        {
+            if (_model.HeldCount > 0)
+            {
+                Log.Info("Memory of {0}: embedder {1} loaded; embedding {2} events held for it", UserId, _embedder.Id, _model.HeldCount);
+            }
+
+            EmbedNextHeld();
+            return;
+        }
+
         var held = _model.Release(Self);
         foreach (var batch in held.Chunk(Options.ReplayBatchSize))
         {
-            ApplyNow(batch, batch.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList());
+            ApplyNow(batch, Interactions(batch));
         }
 
         if (held.Count > 0)
@@ -310,11 +426,14 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         handler(request);
     };
 
-    private void ApplyNow(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions)
+    private void ApplyNow(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions) =>
+        Remember(events, interactions, interactions.Count > 0 ? _embedder.EmbedBatch(interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList()) : []);
+
+    /// <summary>Upserts the interactions of <paramref name="events"/> with their vectors and moves the checkpoint past the batch.</summary>
+    private void Remember(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions, IReadOnlyList<float[]> vectors)
     {
         if (interactions.Count > 0)
         {
-            var vectors = _embedder.EmbedBatch(interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList());
             var records = interactions.Select((e, n) => (e.SequenceNr, ToRecord((InteractionRecorded)e.Event, vectors[n]))).ToList();
             try
             {
@@ -367,6 +486,9 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
             _ => null,
         },
         recorded.Intent);
+
+    /// <summary>Self-sent after a failed model call: ask the service again for the batch of request <paramref name="RequestId"/>.</summary>
+    private sealed record RetryEmbedding(long RequestId);
 
     /// <summary>Self-sent: apply the next chunk of a background re-embedding.</summary>
     private sealed record ReembedNextChunk
