@@ -77,6 +77,8 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IW
     private long _embedRequest;
     private int _embedFailures;
     private bool _caughtUpOnce;
+    private readonly List<(long UpTo, object Request, IActorRef Sender)> _waitingForBatch = [];
+    private readonly HashSet<object> _releasedAfterBatch = new(ReferenceEqualityComparer.Instance);
 
     private MemoryPreferences? _preferences;
     private bool _reembedding;
@@ -187,17 +189,18 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IW
         });
         Receive<ModelGate.ModelLoadFailed>(failed => throw new InvalidOperationException(
             $"Memory of {UserId}: loading the embedder {_embedder.Id} failed: {failed.Cause.Message}", failed.Cause));
-        ReceiveRequest<SearchMemory>(WhenModelLoaded<SearchMemory>(Search));
-        ReceiveRequest<CompactMemory>(Compact);
-        ReceiveRequest<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
-            "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id)));
-        // The learner's fold uses what is embedded; commands still held join a later fold (it never waits for the model).
-        ReceiveRequest<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings()));
+        ReceiveRequest<SearchMemory>(WhenModelLoaded(WhenEmbedded<SearchMemory>(Search)));
+        ReceiveRequest<CompactMemory>(WhenEmbedded<CompactMemory>(Compact));
+        ReceiveRequest<GetMemoryStatus>(WhenEmbedded<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
+            "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id))));
+        // The learner's fold uses what is embedded; commands still held for the model join a later fold (it never
+        // waits for the model), those with the embedding service are waited for (milliseconds).
+        ReceiveRequest<GetCommandEmbeddings>(WhenEmbedded<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings())));
         ReceiveRequest<UpdatePreferences>(UpdatePreferences);
         ReceiveRequest<WarmSuggestions>(Warm);
         // The Parquet files are written off the actor; the reply follows when they are on disk. An export holds everything
         // recorded, so it waits for held events to be embedded.
-        ReceiveRequest<ExportMemory>(WhenStoreComplete<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender)));
+        ReceiveRequest<ExportMemory>(WhenStoreComplete(WhenEmbedded<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender))));
     }
 
     /// <inheritdoc />
@@ -256,6 +259,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IW
 
         var events = _model.EndEmbedding();
         Remember(events, Interactions(events), embedded.Vectors);
+        ReleaseEmbeddedWaiting();
         EmbedNextHeld();
     }
 
@@ -280,6 +284,8 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IW
     /// </summary>
     private void EmbedNextHeld()
     {
+        // Requests waiting for the model go ahead; those that need the held events wait for their batch (WhenEmbedded).
+        _model.ReleaseWaiting(Self);
         while (_model.HeldCount > 0)
         {
             var chunk = _model.TakeOldest(Options.ReplayBatchSize);
@@ -293,7 +299,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IW
             ApplyNow(chunk, interactions);
         }
 
-        _model.ReleaseWaiting(Self);
+        ReleaseEmbeddedWaiting();
     }
 
     private void StartLoadForNewEvents()
@@ -393,11 +399,40 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IW
         }
     }
 
-    /// <summary>A handler that first waits for the model (starting its load) when it is not loaded or events are held.</summary>
+    /// <summary>
+    /// A handler that waits while a batch is with the embedding service, until the events taken in before the request
+    /// are applied (then it is sent again, and handled even if later events are being embedded by then): a request
+    /// sent after N events sees all N, and a person recording without pause does not starve their own searches.
+    /// </summary>
+    private Action<T> WhenEmbedded<T>(Action<T> handler)
+        where T : notnull => request =>
+    {
+        if (!_releasedAfterBatch.Remove(request) && _model.Embedding)
+        {
+            _waitingForBatch.Add((_model.LastHeld!.Value, request, Sender));
+            return;
+        }
+
+        handler(request);
+    };
+
+    /// <summary>Sends again the requests waiting for a batch whose events are now all applied.</summary>
+    private void ReleaseEmbeddedWaiting()
+    {
+        var checkpoint = Store.Checkpoint;
+        foreach (var waiting in _waitingForBatch.Where(w => w.UpTo <= checkpoint).ToList())
+        {
+            _waitingForBatch.Remove(waiting);
+            _releasedAfterBatch.Add(waiting.Request);
+            Self.Tell(waiting.Request, waiting.Sender);
+        }
+    }
+
+    /// <summary>A handler that first waits for the model (starting its load) when it is not loaded or events are held for it.</summary>
     private Action<T> WhenModelLoaded<T>(Action<T> handler)
         where T : notnull => request =>
     {
-        if (_model.ModelMissing || (_model.Holding && !_reembedInBackground))
+        if (_model.ModelMissing || (_model.Holding && !_model.Embedding && !_reembedInBackground))
         {
             _model.Wait(request, Sender);
             _model.StartLoad(Self);
@@ -411,7 +446,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IW
     private Action<T> WhenStoreComplete<T>(Action<T> handler)
         where T : notnull => request =>
     {
-        if (_model.Holding)
+        if (_model.Holding && !_model.Embedding)
         {
             // During a background re-embedding the last chunk releases it; otherwise the model's load does.
             _model.Wait(request, Sender);
