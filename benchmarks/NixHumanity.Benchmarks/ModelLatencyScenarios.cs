@@ -17,6 +17,7 @@ namespace NixHumanity.Benchmarks;
 /// including the query's embedding and the fusion of the three channels, with each query new (the model runs) and
 /// repeated (the query cache answers).
 /// Usage: dotnet NixHumanity.Benchmarks.dll --only model-latency [--rounds 60] [--memories 10000] [--queries 200]
+/// [--parts searchable,search]
 /// </summary>
 internal static class ModelLatencyScenarios
 {
@@ -48,12 +49,20 @@ internal static class ModelLatencyScenarios
         var rounds = Value(args, "--rounds", 60);
         var memories = Value(args, "--memories", 10_000);
         var queries = Value(args, "--queries", 200);
-        foreach (var shared in new[] { false, true })
+        var at = Array.IndexOf(args, "--parts");
+        var parts = at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : ["searchable", "search"];
+        if (parts.Contains("searchable"))
         {
-            await RecordToSearchableAsync(Path.Combine(workDir, $"searchable-{(shared ? "shared" : "own")}"), shared, rounds, report);
+            foreach (var shared in new[] { false, true })
+            {
+                await RecordToSearchableAsync(Path.Combine(workDir, $"searchable-{(shared ? "shared" : "own")}"), shared, rounds, report);
+            }
         }
 
-        await SearchAtScaleAsync(Path.Combine(workDir, "search"), memories, queries, report);
+        if (parts.Contains("search"))
+        {
+            await SearchAtScaleAsync(Path.Combine(workDir, "search"), memories, queries, report);
+        }
     }
 
     private static async Task RecordToSearchableAsync(string dataDir, bool shared, int rounds, BenchmarkReport report)
@@ -111,9 +120,11 @@ internal static class ModelLatencyScenarios
                     .Select(i => Ask<InteractionAcknowledged>(directory, Record("rose", Text(i), $"nixh-bench-command-{i}"))));
             }
 
-            while ((await Ask<ProjectionStatus>(directory, new GetMemoryStatus("rose"))).Rows < memories)
+            // Status waits for the batch in flight; on a loaded machine embedding thousands of texts takes minutes.
+            while ((await Ask<ProjectionStatus>(directory, new GetMemoryStatus("rose"), TimeSpan.FromMinutes(30))).Rows is var rows && rows < memories)
             {
-                await Task.Delay(200);
+                Console.Error.Write($"\r  {rows:N0} of {memories:N0} embedded after {loading.Elapsed.TotalSeconds:F0} s   ");
+                await Task.Delay(1000);
             }
 
             Console.Error.WriteLine($"  {memories:N0} memories recorded and embedded in {loading.Elapsed.TotalSeconds:F1} s");
@@ -166,9 +177,9 @@ internal static class ModelLatencyScenarios
     private static RecordInteraction Record(string user, string text, string command) =>
         new(user, "bench", text, command, "bench", "bench", InteractionOutcome.Success);
 
-    private static async Task<T> Ask<T>(IActorRef directory, object message)
+    private static async Task<T> Ask<T>(IActorRef directory, object message, TimeSpan? timeout = null)
     {
-        var reply = await directory.Ask<object>(message, TimeSpan.FromSeconds(300));
+        var reply = await directory.Ask<object>(message, timeout ?? TimeSpan.FromSeconds(300));
         return reply is T typed ? typed : throw new InvalidOperationException($"Expected {typeof(T).Name}, got {reply}");
     }
 
