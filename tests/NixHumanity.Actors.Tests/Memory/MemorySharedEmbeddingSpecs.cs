@@ -26,7 +26,7 @@ public sealed class MemorySharedEmbeddingSpecs : TestKit
     public MemorySharedEmbeddingSpecs()
         : base("nixh.embedding-dispatcher { type = PinnedDispatcher }\n" + SpecConfig.Hocon)
     {
-        _settings = new MemorySettings(_model, new MemoryOptions());
+        _settings = new MemorySettings(_model, new MemoryOptions { SharedEmbedding = true });
     }
 
     protected override void Dispose(bool disposing)
