@@ -15,6 +15,9 @@ namespace NixHumanity.Benchmarks;
 /// after the other in one process so they can be compared. Per run: acknowledged interactions/s and ack p50/p99 (the
 /// journal's promise), then how long the memories take to embed everything (every memory has all its commands).
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- --only embedding-load [--users 100] [--per-user 50] [--store-threads 4,1]
+/// [--embedders ngram,minilm] [--embedding own,shared]: <c>own</c> is each memory embedding its own batches on its store
+/// thread (<c>Memory.SharedEmbedding = false</c>, the batching before the shared service), <c>shared</c> the actor
+/// system's embedding service (the default). Every combination runs, in the order given.
 /// </summary>
 internal static class EmbeddingLoadScenarios
 {
@@ -24,16 +27,20 @@ internal static class EmbeddingLoadScenarios
         var perUser = Value(args, "--per-user", 50);
         foreach (var (kind, threads) in StoreThreadVariants(args))
         {
-            await RunOneAsync(Path.Combine(workDir, $"{kind}-{threads}"), kind, threads, users, perUser, report);
+            foreach (var shared in EmbeddingModes(args))
+            {
+                await RunOneAsync(Path.Combine(workDir, $"{kind}-{threads}-{(shared ? "shared" : "own")}"), kind, threads, shared, users, perUser, report);
+            }
         }
     }
 
-    private static async Task RunOneAsync(string dataDir, EmbedderKind kind, int storeThreads, int users, int perUser, BenchmarkReport report)
+    private static async Task RunOneAsync(string dataDir, EmbedderKind kind, int storeThreads, bool shared, int users, int perUser, BenchmarkReport report)
     {
-        var label = $"{kind}, {storeThreads} store thread{(storeThreads == 1 ? "" : "s")}";
+        var label = $"{kind}, {storeThreads} store thread{(storeThreads == 1 ? "" : "s")}, {(shared ? "shared service" : "per-memory batches")}";
         Console.Error.WriteLine($"{label}: {users} users × {perUser} sequential requests each, concurrently (load {LoadAverage()})");
         var options = new NixHumanityOptions { DataDirectory = dataDir, Embeddings = new EmbedderOptions { Kind = kind } };
         options.Memory.LoadModelForNewEvents = true;
+        options.Memory.SharedEmbedding = shared;
         options.Validate();
         NixHumanityConfig.PrepareStorage(options);
         var config = ConfigurationFactory.ParseString($"nixh.store-dispatcher.dedicated-thread-pool.thread-count = {storeThreads}")
@@ -82,12 +89,26 @@ internal static class EmbeddingLoadScenarios
         }
     }
 
-    /// <summary>Each embedder with each store-thread count of <c>--store-threads 4,1</c> (default), n-grams first.</summary>
+    /// <summary>Each embedder of <c>--embedders</c> (default n-grams then MiniLM) with each store-thread count of <c>--store-threads 4,1</c> (default).</summary>
     private static IEnumerable<(EmbedderKind Kind, int Threads)> StoreThreadVariants(string[] args)
     {
-        var at = Array.IndexOf(args, "--store-threads");
-        var counts = at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',').Select(int.Parse).ToArray() : [4, 1];
-        return counts.SelectMany(threads => new[] { (EmbedderKind.NGram, threads), (EmbedderKind.MiniLm, threads) });
+        var counts = List(args, "--store-threads", "4,1").Select(int.Parse).ToArray();
+        var kinds = List(args, "--embedders", "ngram,minilm")
+            .Select(k => k == "ngram" ? EmbedderKind.NGram : k == "minilm" ? EmbedderKind.MiniLm : throw new ArgumentException($"--embedders: unknown embedder {k} (ngram or minilm)"))
+            .ToArray();
+        return counts.SelectMany(threads => kinds.Select(kind => (kind, threads)));
+    }
+
+    /// <summary>The embedding modes of <c>--embedding own,shared</c> (default both): true for the shared service.</summary>
+    private static IEnumerable<bool> EmbeddingModes(string[] args) =>
+        List(args, "--embedding", "own,shared")
+            .Select(m => m == "shared" ? true : m == "own" ? false : throw new ArgumentException($"--embedding: unknown mode {m} (own or shared)"))
+            .ToArray();
+
+    private static string[] List(string[] args, string name, string fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return (at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     private static RecordInteraction Interaction(string user, int i) => new(
@@ -119,5 +140,5 @@ internal static class EmbeddingLoadScenarios
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    internal static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 }

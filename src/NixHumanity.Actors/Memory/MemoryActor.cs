@@ -37,13 +37,22 @@ namespace NixHumanity.Actors.Memory;
 /// held; status, compaction and the learner's requests do not (suggestion warming is skipped until the model is there).
 /// </para>
 /// <para>
+/// <b>The shared embedding service.</b> Once caught up, live events with something to embed are sent to the actor
+/// system's <see cref="EmbeddingService"/> (<see cref="MemoryOptions.SharedEmbedding"/>), which embeds the texts of
+/// every memory of the process in one model call on a thread of its own. Until the vectors come back the events are
+/// held unapplied like those waiting for the model (the checkpoint does not move, so a crash meanwhile replays them),
+/// later events queue behind them, and requests keep being answered: status, compaction and the learner's requests at
+/// once, searches and exports once the batch is applied (a search sees every event acknowledged before it). A failed
+/// model call is asked again after a growing delay (0.1 s doubling up to 10 s); nothing is skipped.
+/// </para>
+/// <para>
 /// <b>Requests.</b> Search (re-ranked by the learner's preferences, <see cref="MemoryRanking"/>; served from the
 /// <see cref="SuggestionCache"/> when warmed), compaction, status, export and the learner protocol. Bad input is
 /// answered with <see cref="CommandRejected"/> and changes nothing; any other failure is thrown, so the back-off
 /// supervisor restarts the actor.
 /// </para>
 /// </remarks>
-public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
+public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IWithTimers
 {
     /// <summary>File beside the store holding the learner's last preferences (a cache; the learner can resend them).</summary>
     public const string PreferencesFileName = "preferences.json";
@@ -63,6 +72,13 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     private readonly MemoryRanking _ranking;
     private readonly SuggestionCache _suggestions = new();
     private readonly ModelGate _model;
+    private readonly IActorRef? _embeddings;
+    private List<string> _embeddingTexts = [];
+    private long _embedRequest;
+    private int _embedFailures;
+    private bool _caughtUpOnce;
+    private readonly List<(long UpTo, object Request, IActorRef Sender)> _waitingForBatch = [];
+    private readonly HashSet<object> _releasedAfterBatch = new(ReferenceEqualityComparer.Instance);
 
     private MemoryPreferences? _preferences;
     private bool _reembedding;
@@ -80,7 +96,11 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         // Queries go through the system's cache; what is recorded is embedded once anyway.
         _ranking = new MemoryRanking(userId, new CachedQueryEmbedder(_embedder, settings.QueryCache), settings.Options);
         _model = new ModelGate(_embedder);
+        _embeddings = settings.Options.SharedEmbedding ? EmbeddingService.Get(Context.System).For(_embedder) : null;
     }
+
+    /// <summary>Set by Akka: the retry of a failed model call.</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <inheritdoc />
     protected override string StoreFileName => VectorMemoryStore.FileName;
@@ -150,6 +170,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         }
 
         _reembedding = false;
+        _caughtUpOnce = true;
     }
 
     /// <inheritdoc />
@@ -157,25 +178,35 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     {
         Receive<ModelGate.ModelLoaded>(_ => ApplyHeld());
         Receive<ReembedNextChunk>(_ => ReembedChunk());
+        Receive<TextsEmbedded>(Embedded);
+        Receive<EmbeddingFailed>(EmbeddingFailed);
+        Receive<RetryEmbedding>(retry =>
+        {
+            if (_model.Embedding && retry.RequestId == _embedRequest)
+            {
+                SendForEmbedding();
+            }
+        });
         Receive<ModelGate.ModelLoadFailed>(failed => throw new InvalidOperationException(
             $"Memory of {UserId}: loading the embedder {_embedder.Id} failed: {failed.Cause.Message}", failed.Cause));
-        ReceiveRequest<SearchMemory>(WhenModelLoaded<SearchMemory>(Search));
-        ReceiveRequest<CompactMemory>(Compact);
-        ReceiveRequest<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
-            "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id)));
-        // The learner's fold uses what is embedded; commands still held join a later fold (it never waits for the model).
-        ReceiveRequest<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings()));
+        ReceiveRequest<SearchMemory>(WhenModelLoaded(WhenEmbedded<SearchMemory>(Search)));
+        ReceiveRequest<CompactMemory>(WhenEmbedded<CompactMemory>(Compact));
+        ReceiveRequest<GetMemoryStatus>(WhenEmbedded<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
+            "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id))));
+        // The learner's fold uses what is embedded; commands still held for the model join a later fold (it never
+        // waits for the model), those with the embedding service are waited for (milliseconds).
+        ReceiveRequest<GetCommandEmbeddings>(WhenEmbedded<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings())));
         ReceiveRequest<UpdatePreferences>(UpdatePreferences);
         ReceiveRequest<WarmSuggestions>(Warm);
         // The Parquet files are written off the actor; the reply follows when they are on disk. An export holds everything
         // recorded, so it waits for held events to be embedded.
-        ReceiveRequest<ExportMemory>(WhenStoreComplete<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender)));
+        ReceiveRequest<ExportMemory>(WhenStoreComplete(WhenEmbedded<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender))));
     }
 
     /// <inheritdoc />
     protected override void Apply(IReadOnlyList<JournaledSessionEvent> events)
     {
-        var interactions = events.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList();
+        var interactions = Interactions(events);
         if (_reembedInBackground)
         {
             // Everything goes behind the events still to re-embed, in order; the chunks apply them.
@@ -186,7 +217,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
         if (_model.TryHold(events, interactions.Count > 0))
         {
-            if (_settings.Options.LoadModelForNewEvents)
+            if (_settings.Options.LoadModelForNewEvents && _model.ModelMissing)
             {
                 _model.StartLoad(Self);
             }
@@ -194,7 +225,81 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
             return;
         }
 
+        if (interactions.Count > 0 && _embeddings is not null && _caughtUpOnce)
+        {
+            BeginEmbedding(events, interactions);
+            return;
+        }
+
         ApplyNow(events, interactions);
+    }
+
+    private static List<JournaledSessionEvent> Interactions(IEnumerable<JournaledSessionEvent> events) =>
+        events.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList();
+
+    /// <summary>Holds <paramref name="events"/> unapplied and asks the shared service for the vectors of their interactions.</summary>
+    private void BeginEmbedding(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions)
+    {
+        _model.BeginEmbedding(events);
+        _embeddingTexts = interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList();
+        _embedFailures = 0;
+        SendForEmbedding();
+    }
+
+    private void SendForEmbedding() => _embeddings!.Tell(new EmbedTexts(++_embedRequest, _embeddingTexts), Self);
+
+    /// <summary>The vectors of the batch being embedded: applies it, then sends what was held behind it.</summary>
+    private void Embedded(TextsEmbedded embedded)
+    {
+        if (!_model.Embedding || embedded.RequestId != _embedRequest)
+        {
+            // An answer to an earlier attempt of a batch that was asked again.
+            return;
+        }
+
+        var events = _model.EndEmbedding();
+        Remember(events, Interactions(events), embedded.Vectors);
+        ReleaseEmbeddedWaiting();
+        EmbedNextHeld();
+    }
+
+    private void EmbeddingFailed(EmbeddingFailed failed)
+    {
+        if (!_model.Embedding || failed.RequestId != _embedRequest)
+        {
+            return;
+        }
+
+        // The batch stays held (unapplied, the checkpoint unmoved) and is asked for again; searches keep waiting for it.
+        _embedFailures++;
+        var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(_embedFailures - 1, 10))));
+        Log.Warning("Memory of {0}: embedding {1} texts failed ({2} times in a row): {3}; asking again in {4}",
+            UserId, _embeddingTexts.Count, _embedFailures, failed.Reason, delay);
+        Timers.StartSingleTimer(nameof(RetryEmbedding), new RetryEmbedding(_embedRequest), delay);
+    }
+
+    /// <summary>
+    /// Sends the oldest held events (one catch-up-sized chunk) to the shared service; chunks with nothing to embed are
+    /// applied at once. When nothing is held any more, the requests waiting for a complete store are released.
+    /// </summary>
+    private void EmbedNextHeld()
+    {
+        // Requests waiting for the model go ahead; those that need the held events wait for their batch (WhenEmbedded).
+        _model.ReleaseWaiting(Self);
+        while (_model.HeldCount > 0)
+        {
+            var chunk = _model.TakeOldest(Options.ReplayBatchSize);
+            var interactions = Interactions(chunk);
+            if (interactions.Count > 0)
+            {
+                BeginEmbedding(chunk, interactions);
+                return;
+            }
+
+            ApplyNow(chunk, interactions);
+        }
+
+        ReleaseEmbeddedWaiting();
     }
 
     private void StartLoadForNewEvents()
@@ -215,7 +320,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         _chunkScheduled = false;
         ApplyPending();
         var chunk = _model.TakeOldest(Options.ReplayBatchSize);
-        ApplyNow(chunk, chunk.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList());
+        ApplyNow(chunk, Interactions(chunk));
         _reembedded += chunk.Count;
         Telemetry.Reembedded.Add(chunk.Count);
         if (_model.Holding)
@@ -265,10 +370,27 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
         // Live events buffered behind the held ones join them (the gate keeps holding while anything is held).
         ApplyPending();
+        if (_model.Embedding)
+        {
+            // The service's answer applies the batch in flight and sends what is held behind it.
+            return;
+        }
+
+        if (_embeddings is not null)
+        {
+            if (_model.HeldCount > 0)
+            {
+                Log.Info("Memory of {0}: embedder {1} loaded; embedding {2} events held for it", UserId, _embedder.Id, _model.HeldCount);
+            }
+
+            EmbedNextHeld();
+            return;
+        }
+
         var held = _model.Release(Self);
         foreach (var batch in held.Chunk(Options.ReplayBatchSize))
         {
-            ApplyNow(batch, batch.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList());
+            ApplyNow(batch, Interactions(batch));
         }
 
         if (held.Count > 0)
@@ -277,11 +399,40 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         }
     }
 
-    /// <summary>A handler that first waits for the model (starting its load) when it is not loaded or events are held.</summary>
+    /// <summary>
+    /// A handler that waits while a batch is with the embedding service, until the events taken in before the request
+    /// are applied (then it is sent again, and handled even if later events are being embedded by then): a request
+    /// sent after N events sees all N, and a person recording without pause does not starve their own searches.
+    /// </summary>
+    private Action<T> WhenEmbedded<T>(Action<T> handler)
+        where T : notnull => request =>
+    {
+        if (!_releasedAfterBatch.Remove(request) && _model.Embedding)
+        {
+            _waitingForBatch.Add((_model.LastHeld!.Value, request, Sender));
+            return;
+        }
+
+        handler(request);
+    };
+
+    /// <summary>Sends again the requests waiting for a batch whose events are now all applied.</summary>
+    private void ReleaseEmbeddedWaiting()
+    {
+        var checkpoint = Store.Checkpoint;
+        foreach (var waiting in _waitingForBatch.Where(w => w.UpTo <= checkpoint).ToList())
+        {
+            _waitingForBatch.Remove(waiting);
+            _releasedAfterBatch.Add(waiting.Request);
+            Self.Tell(waiting.Request, waiting.Sender);
+        }
+    }
+
+    /// <summary>A handler that first waits for the model (starting its load) when it is not loaded or events are held for it.</summary>
     private Action<T> WhenModelLoaded<T>(Action<T> handler)
         where T : notnull => request =>
     {
-        if (_model.ModelMissing || (_model.Holding && !_reembedInBackground))
+        if (_model.ModelMissing || (_model.Holding && !_model.Embedding && !_reembedInBackground))
         {
             _model.Wait(request, Sender);
             _model.StartLoad(Self);
@@ -295,7 +446,7 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     private Action<T> WhenStoreComplete<T>(Action<T> handler)
         where T : notnull => request =>
     {
-        if (_model.Holding)
+        if (_model.Holding && !_model.Embedding)
         {
             // During a background re-embedding the last chunk releases it; otherwise the model's load does.
             _model.Wait(request, Sender);
@@ -310,11 +461,14 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         handler(request);
     };
 
-    private void ApplyNow(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions)
+    private void ApplyNow(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions) =>
+        Remember(events, interactions, interactions.Count > 0 ? _embedder.EmbedBatch(interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList()) : []);
+
+    /// <summary>Upserts the interactions of <paramref name="events"/> with their vectors and moves the checkpoint past the batch.</summary>
+    private void Remember(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions, IReadOnlyList<float[]> vectors)
     {
         if (interactions.Count > 0)
         {
-            var vectors = _embedder.EmbedBatch(interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList());
             var records = interactions.Select((e, n) => (e.SequenceNr, ToRecord((InteractionRecorded)e.Event, vectors[n]))).ToList();
             try
             {
@@ -367,6 +521,9 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
             _ => null,
         },
         recorded.Intent);
+
+    /// <summary>Self-sent after a failed model call: ask the service again for the batch of request <paramref name="RequestId"/>.</summary>
+    private sealed record RetryEmbedding(long RequestId);
 
     /// <summary>Self-sent: apply the next chunk of a background re-embedding.</summary>
     private sealed record ReembedNextChunk

@@ -9,7 +9,9 @@ namespace NixHumanity.Actors.Memory;
 /// <see cref="IDeferredEmbedder"/>): events that need embedding while the model is not loaded are held in memory,
 /// unapplied (the store's checkpoint does not move, so the journal still has them if the process stops), and requests
 /// that need the model or a complete store wait here. The load runs in the background and its completion comes back
-/// to the actor as <see cref="ModelLoaded"/> (or <see cref="ModelLoadFailed"/>).
+/// to the actor as <see cref="ModelLoaded"/> (or <see cref="ModelLoadFailed"/>). Events whose vectors the shared
+/// embedding service is computing are held here too (<see cref="BeginEmbedding"/>): later events queue behind them, and
+/// requests that need a complete store wait until they are applied.
 /// </summary>
 /// <param name="embedder">The system's embedder; with any other than a deferred one nothing is ever held.</param>
 internal sealed class ModelGate(IEmbedder embedder)
@@ -17,16 +19,20 @@ internal sealed class ModelGate(IEmbedder embedder)
     private readonly IDeferredEmbedder? _deferred = embedder as IDeferredEmbedder;
     private readonly List<JournaledSessionEvent> _held = [];
     private readonly List<(object Request, IActorRef Sender)> _waiting = [];
+    private IReadOnlyList<JournaledSessionEvent>? _embedding;
     private bool _loading;
 
     /// <summary>Whether embedding now would wait for the model.</summary>
     public bool ModelMissing => _deferred is { IsLoaded: false };
 
-    /// <summary>Whether events are held (the store is behind what the actor has taken in).</summary>
-    public bool Holding => _held.Count > 0;
+    /// <summary>Whether events are held or being embedded (the store is behind what the actor has taken in).</summary>
+    public bool Holding => _held.Count > 0 || _embedding is not null;
 
-    /// <summary>The last sequence number held, or null when nothing is held.</summary>
-    public long? LastHeld => _held.Count > 0 ? _held[^1].SequenceNr : null;
+    /// <summary>Whether a batch is with the embedding service.</summary>
+    public bool Embedding => _embedding is not null;
+
+    /// <summary>The last sequence number held or being embedded, or null when there is none.</summary>
+    public long? LastHeld => _held.Count > 0 ? _held[^1].SequenceNr : _embedding?[^1].SequenceNr;
 
     /// <summary>
     /// Holds <paramref name="events"/> when events are already held (order is kept) or when some of them need the
@@ -36,7 +42,7 @@ internal sealed class ModelGate(IEmbedder embedder)
     /// <param name="needsEmbedding">Whether the batch has something to embed.</param>
     public bool TryHold(IReadOnlyList<JournaledSessionEvent> events, bool needsEmbedding)
     {
-        if (_held.Count == 0 && !(needsEmbedding && ModelMissing))
+        if (!Holding && !(needsEmbedding && ModelMissing))
         {
             return false;
         }
@@ -77,7 +83,31 @@ internal sealed class ModelGate(IEmbedder embedder)
         return taken;
     }
 
-    /// <summary>The number of events held.</summary>
+    /// <summary>
+    /// Marks <paramref name="events"/> (the oldest events taken in, nothing held before them) as being embedded by the
+    /// service: they stay unapplied and later events are held behind them until <see cref="EndEmbedding"/>.
+    /// </summary>
+    /// <param name="events">The batch sent to the service.</param>
+    public void BeginEmbedding(IReadOnlyList<JournaledSessionEvent> events)
+    {
+        if (_embedding is not null)
+        {
+            throw new InvalidOperationException("A batch is already being embedded.");
+        }
+
+        _embedding = events;
+    }
+
+    /// <summary>The batch being embedded, now to be applied (or handed back to <see cref="BeginEmbedding"/> to retry).</summary>
+    /// <returns>The events of the batch, in sequence order.</returns>
+    public IReadOnlyList<JournaledSessionEvent> EndEmbedding()
+    {
+        var events = _embedding ?? throw new InvalidOperationException("No batch is being embedded.");
+        _embedding = null;
+        return events;
+    }
+
+    /// <summary>The number of events held (not counting a batch being embedded).</summary>
     public int HeldCount => _held.Count;
 
     /// <summary>After <see cref="ModelLoaded"/>: the held events (to apply now, in order) and the waiting requests are handed back.</summary>
