@@ -4,7 +4,8 @@ using NixHumanity.Benchmarks;
 // throughput, recovery, import.
 // Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- [--quick]
 // [--only import] runs just the import scenario; [--only embedding-load [--users N] [--per-user N]] just the
-// many-users scenario with the n-gram and the MiniLM embedder side by side (EmbeddingLoadScenarios).
+// many-users scenario with the n-gram and the MiniLM embedder side by side (EmbeddingLoadScenarios);
+// [--only handoff --postgres CONN [--events N] [--behind N]] the cluster hand-off of one big user (ClusterHandOffScenarios).
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 var importOnly = only == "import";
@@ -13,6 +14,13 @@ Directory.CreateDirectory(workDir);
 try
 {
     var report = new BenchmarkReport();
+    if (only == "handoff")
+    {
+        await ClusterHandOffScenarios.RunAsync(workDir, args, report);
+        report.Print();
+        return;
+    }
+
     if (only == "embedding-load")
     {
         await EmbeddingLoadScenarios.RunAsync(workDir, args, report);
