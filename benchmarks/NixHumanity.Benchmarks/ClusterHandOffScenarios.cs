@@ -128,6 +128,8 @@ internal static class ClusterHandOffScenarios
             options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram };
             options.JournalProvider = JournalProvider.Postgres;
             options.ConnectionString = connection;
+            // The first request after a node left waits for the shard coordinator to move: seconds on a loaded machine.
+            options.AskTimeout = TimeSpan.FromSeconds(120);
             options.Cluster = new ClusterModeOptions
             {
                 Enabled = true,
