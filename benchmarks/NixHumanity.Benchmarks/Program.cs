@@ -5,7 +5,8 @@ using NixHumanity.Benchmarks;
 // Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- [--quick]
 // [--only import] runs just the import scenario; [--only embedding-load [--users N] [--per-user N]] just the
 // many-users scenario with the n-gram and the MiniLM embedder side by side (EmbeddingLoadScenarios);
-// [--only model-latency] one user's record → searchable and search at 10k memories with MiniLM (ModelLatencyScenarios).
+// [--only model-latency] one user's record → searchable and search at 10k memories with MiniLM (ModelLatencyScenarios);
+// [--only handoff --postgres CONN [--events N] [--behind N]] the cluster hand-off of one big user (ClusterHandOffScenarios).
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 var importOnly = only == "import";
@@ -17,6 +18,13 @@ try
     if (only == "model-latency")
     {
         await ModelLatencyScenarios.RunAsync(workDir, args, report);
+        report.Print();
+        return;
+    }
+
+    if (only == "handoff")
+    {
+        await ClusterHandOffScenarios.RunAsync(workDir, args, report);
         report.Print();
         return;
     }

@@ -37,7 +37,8 @@ internal static class ClusterMode
             .WithShardRegion<UserEntity>(TypeName, (system, _) =>
                 {
                     var settings = options.ToUserSettings(Embedder(system));
-                    return userId => UserEntity.Props(userId, id => UserActor.Props(id, settings, clock));
+                    var forget = ClusterForget.Erase(system, settings, options.AskTimeout);
+                    return userId => UserEntity.Props(userId, id => UserActor.Props(id, settings, clock), forget);
                 },
                 new UserMessageExtractor(cluster.NumberOfShards),
                 new ShardOptions
@@ -52,8 +53,10 @@ internal static class ClusterMode
                 })
             .WithActors((system, registry) =>
             {
+                var settings = options.ToUserSettings(Embedder(system));
                 var front = system.ActorOf(
-                    ShardedUserDirectory.Props(registry.Get<UserEntity>(), Embedder(system).Dispose, options.AskTimeout), "users");
+                    ShardedUserDirectory.Props(registry.Get<UserEntity>(), Embedder(system).Dispose, options.AskTimeout, ClusterForget.DeleteStaleCopies(settings), ClusterForget.LocalUsers(settings)),
+                    "users");
                 registry.Register<UserDirectory>(front);
             });
     }

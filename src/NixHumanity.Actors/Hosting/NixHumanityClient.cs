@@ -61,7 +61,8 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <summary>
     /// Runs an analytics query (<c>flow</c>, <c>learning</c>, <c>interruptions</c>) on one user's learner, or, with
     /// <paramref name="userId"/> null, on every user found under the data directory's <c>users/</c> folder: flow rows
-    /// are merged with <see cref="AnalyticsQueries.MergeFlow"/>; the other queries' rows are concatenated per user
+    /// are merged with <see cref="AnalyticsQueries.MergeFlow"/> (in cluster mode: every user of the shared journal and of
+    /// every member's data directory, each asked on the node hosting it); the other queries' rows are concatenated per user
     /// with a leading <c>user_id</c> column. The query name is checked before any user is asked.
     /// </summary>
     /// <exception cref="InvalidInputException">Unknown query name or bad user id.</exception>
@@ -75,7 +76,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
 
         // Users with a journal whose projections have not created their folder yet count too.
         var journalUsers = await SessionHistory.UserIdsAsync(system, cancellationToken).ConfigureAwait(false);
-        var users = KnownUsers().Union(journalUsers.Where(InputRules.IsValidId)).Order(StringComparer.Ordinal).ToList();
+        var users = (await KnownUsersAsync(cancellationToken).ConfigureAwait(false)).Union(journalUsers.Where(InputRules.IsValidId)).Order(StringComparer.Ordinal).ToList();
         var perUser = new List<(string UserId, QueryResult Result)>();
         foreach (var user in users)
         {
@@ -113,9 +114,32 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <param name="cancellationToken">Stops the journal query.</param>
     public async Task<bool> IsKnownUserAsync(string userId, CancellationToken cancellationToken = default) =>
         Directory.Exists(options.Data.UserFolder(userId)) ||
-        (await SessionHistory.UserIdsAsync(system, cancellationToken).ConfigureAwait(false)).Contains(userId, StringComparer.Ordinal);
+        (await SessionHistory.UserIdsAsync(system, cancellationToken).ConfigureAwait(false)).Contains(userId, StringComparer.Ordinal) ||
+        (options.Cluster.Enabled && (await KnownUsersAsync(cancellationToken).ConfigureAwait(false)).Contains(userId, StringComparer.Ordinal));
 
-    /// <summary>The ids of the users that have a folder under the data directory, in ordinal order.</summary>
+    /// <summary>
+    /// The users with a folder under the data directory: this one's (<see cref="KnownUsers"/>) in a single process; in
+    /// cluster mode those of every member that is up (docs/adr/0023), since a user's folder is on the node hosting it.
+    /// </summary>
+    /// <exception cref="NixHumanityTimeoutException">A member did not answer within the ask timeout.</exception>
+    public async Task<IReadOnlyList<string>> KnownUsersAsync(CancellationToken cancellationToken = default)
+    {
+        if (!options.Cluster.Enabled)
+        {
+            return KnownUsers();
+        }
+
+        var target = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await AskWithin(target, GetKnownUsers.Instance, options.AskTimeout * 2, cancellationToken).ConfigureAwait(false) switch
+        {
+            KnownUserIds known => known.UserIds,
+            Status.Failure failure => throw new InvalidOperationException($"A cluster member did not say which users it holds: {failure.Cause.Message}", failure.Cause),
+            var other => throw new InvalidOperationException($"Unexpected reply {other.GetType().Name} to {nameof(GetKnownUsers)}."),
+        };
+    }
+
+    /// <summary>The ids of the users that have a folder under this node's data directory, in ordinal order (see
+    /// <see cref="KnownUsersAsync"/> for every node of a cluster).</summary>
     public IReadOnlyList<string> KnownUsers()
     {
         var folder = options.Data.UsersFolder;

@@ -62,8 +62,19 @@ public abstract partial class ProjectionActor<TStore>
         }
 
         var followed = JournalOrigin.Read(StoreFolder);
+        var followedGeneration = JournalOrigin.ReadGeneration(StoreFolder);
         var checkpoint = Checkpoint;
-        if (JournalOrigin.Check(followed, checkpoint, journal) is { } change)
+        if (JournalOrigin.Check(followed, checkpoint, journal, followedGeneration) is { Why: JournalOrigin.Forgotten } forgotten)
+        {
+            // The person was forgotten after this copy was built (on another node, or while this data directory was
+            // away): everything in the folder holds their old history, so it is deleted, not set aside.
+            _store!.Dispose();
+            _store = null;
+            var deleted = ProjectionCopies.EmptyFolder(StoreFolder);
+            Log.Warning("{0} of {1}: {2}; deleted the old copy ({3} files) and rebuilding from the journal", Component, UserId, forgotten.Reason, deleted);
+            _store = OpenStore();
+        }
+        else if (JournalOrigin.Check(followed, checkpoint, journal, followedGeneration) is { } change)
         {
             _store!.Dispose();
             _store = null;
@@ -89,9 +100,10 @@ public abstract partial class ProjectionActor<TStore>
             _store = OpenStore();
         }
 
-        if (!string.Equals(followed, journal.Identity, StringComparison.Ordinal))
+        if (!string.Equals(followed, journal.Identity, StringComparison.Ordinal)
+            || !string.Equals(followedGeneration, journal.Generation, StringComparison.Ordinal))
         {
-            JournalOrigin.Write(StoreFolder, journal.Identity);
+            JournalOrigin.Write(StoreFolder, journal.Identity, journal.Generation);
         }
     }
 

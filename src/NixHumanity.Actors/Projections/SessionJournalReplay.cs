@@ -41,7 +41,9 @@ internal interface IJournalSource
 /// <summary>What a journal says about itself for one person.</summary>
 /// <param name="Identity">The journal's identity (<see cref="Infrastructure.JournalIdentity"/>).</param>
 /// <param name="HighestSequenceNr">The highest sequence number it holds for the person (0 for none).</param>
-internal sealed record JournalPosition(string Identity, long HighestSequenceNr);
+/// <param name="Generation">The person's forget generation (<see cref="Infrastructure.ForgottenUsers"/>); null when
+/// the person was never forgotten in this journal.</param>
+internal sealed record JournalPosition(string Identity, long HighestSequenceNr, string? Generation = null);
 
 /// <summary>
 /// Catch-up of a projection (the memory and learner actors) with a user's session journal through Akka persistence
@@ -103,7 +105,8 @@ internal sealed class SessionJournalReplay : IJournalSource
         JournalLocation.FromConfig(system.Settings.Config) is { } location
             ? new JournalPosition(
                 JournalIdentity.Ensure(location, clock),
-                JournalIdentity.HighestSequenceNr(location, SessionActor.PersistenceIdFor(userId)))
+                JournalIdentity.HighestSequenceNr(location, SessionActor.PersistenceIdFor(userId)),
+                ForgottenUsers.Generation(location, SessionActor.PersistenceIdFor(userId)))
             : null;
 
     /// <summary>Sends <paramref name="events"/> to <paramref name="context"/>'s <c>Self</c> in batches with the replay protocol.</summary>

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Event;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Forget;
 
@@ -12,38 +13,79 @@ namespace NixHumanity.Actors.Users;
 /// the users whose tree runs on this node.
 /// </summary>
 /// <remarks>
-/// Forget is refused for now: it must stop the user wherever it lives and remove the projection copies of every node
-/// (docs/adr/0018); refusing keeps a forget from leaving data behind while reporting success.
+/// A forget goes through the region to the user's entity, which erases the user on the node hosting it and then asks
+/// every other member's directory to delete its stale copies (<see cref="ForgetLocalCopies"/>, docs/adr/0023).
 /// </remarks>
 public sealed class ShardedUserDirectory : ReceiveActor
 {
-    /// <summary>The rule a forget is rejected with in cluster mode.</summary>
-    public const string ForgetNotAvailable = "cannot be forgotten in cluster mode yet (docs/adr/0018-cluster-mode.md)";
-
     private readonly IActorRef _region;
     private readonly Action _onSystemTerminated;
     private readonly TimeSpan _askTimeout;
+    private readonly Func<string, IReadOnlyList<string>> _deleteStaleCopies;
+    private readonly Func<IReadOnlyList<string>> _localUsers;
 
     /// <summary>Creates the front of <paramref name="region"/>.</summary>
     /// <param name="region">The shard region of the users on this node.</param>
     /// <param name="onSystemTerminated">Releases what the trees shared (the embedder), once the actor system has terminated.</param>
     /// <param name="askTimeout">How long the region may take to say which users run here.</param>
-    public ShardedUserDirectory(IActorRef region, Action onSystemTerminated, TimeSpan askTimeout)
+    /// <param name="deleteStaleCopies">Deletes this node's copies of a forgotten user built before the forget; returns
+    /// the component folders deleted (blocking file and database work: run off the actor's thread).</param>
+    /// <param name="localUsers">The users with a folder in this node's data directory (swept for stale copies on start).</param>
+    public ShardedUserDirectory(
+        IActorRef region, Action onSystemTerminated, TimeSpan askTimeout, Func<string, IReadOnlyList<string>> deleteStaleCopies, Func<IReadOnlyList<string>> localUsers)
     {
         _region = region;
         _onSystemTerminated = onSystemTerminated;
         _askTimeout = askTimeout;
+        _deleteStaleCopies = deleteStaleCopies;
+        _localUsers = localUsers;
         Receive<IUserMessage>(Route);
-        Receive<ForgetUser>(_ => Sender.Tell(new CommandRejected("userId", ForgetNotAvailable)));
+        Receive<ForgetUser>(Forget);
+        Receive<ForgetLocalCopies>(DeleteLocalCopies);
         Receive<GetActiveUsers>(_ => AnswerActiveUsers());
+        Receive<GetLocalUserFolders>(_ =>
+        {
+            var node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+            var local = _localUsers;
+            Task.Run(() => new LocalUserFolders(node, local())).PipeTo(Sender);
+        });
+        Receive<GetKnownUsers>(_ => AnswerKnownUsers());
     }
 
     /// <summary>Props of the front of <paramref name="region"/>.</summary>
-    public static Props Props(IActorRef region, Action onSystemTerminated, TimeSpan askTimeout) =>
-        Akka.Actor.Props.Create(() => new ShardedUserDirectory(region, onSystemTerminated, askTimeout));
+    public static Props Props(
+        IActorRef region, Action onSystemTerminated, TimeSpan askTimeout, Func<string, IReadOnlyList<string>> deleteStaleCopies, Func<IReadOnlyList<string>> localUsers) =>
+        Akka.Actor.Props.Create(() => new ShardedUserDirectory(region, onSystemTerminated, askTimeout, deleteStaleCopies, localUsers));
 
     /// <inheritdoc />
-    protected override void PreStart() => Context.System.RegisterOnTermination(_onSystemTerminated);
+    /// <remarks>
+    /// Also sweeps this node's data directory for copies of people forgotten while the node was away (docs/adr/0023),
+    /// in the background: a stale copy is never served meanwhile (each projection checks its copy on start).
+    /// </remarks>
+    protected override void PreStart()
+    {
+        Context.System.RegisterOnTermination(_onSystemTerminated);
+        var log = Context.GetLogger();
+        var delete = _deleteStaleCopies;
+        var users = _localUsers;
+        Task.Run(() =>
+        {
+            try
+            {
+                foreach (var user in users())
+                {
+                    if (delete(user) is { Count: > 0 } deleted)
+                    {
+                        log.Info("{0} was forgotten while this node was away: deleted its {1} copies", user, string.Join(" and ", deleted));
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                log.Warning("Could not sweep the data directory for copies of forgotten users ({0}); each is still deleted when its projections start", ex.Message);
+            }
+        });
+    }
 
     private void Route(IUserMessage message)
     {
@@ -54,6 +96,48 @@ public sealed class ShardedUserDirectory : ReceiveActor
         }
 
         _region.Forward(message);
+    }
+
+    private void Forget(ForgetUser request)
+    {
+        if (InputRules.Id("userId", request.UserId) is { } rejection)
+        {
+            Sender.Tell(rejection);
+            return;
+        }
+
+        _region.Forward(request);
+    }
+
+    private void DeleteLocalCopies(ForgetLocalCopies request)
+    {
+        if (InputRules.Id("userId", request.UserId) is { } rejection)
+        {
+            Sender.Tell(rejection);
+            return;
+        }
+
+        var node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        var delete = _deleteStaleCopies;
+        Task.Run(() => new LocalCopiesForgotten(request.UserId, node, delete(request.UserId))).PipeTo(Sender);
+    }
+
+    /// <summary>
+    /// Every member that is up is asked for its user folders (this one included, through the same message); a member
+    /// that does not answer fails the whole request rather than leave its users out of a cross-user answer.
+    /// </summary>
+    private void AnswerKnownUsers()
+    {
+        var members = Akka.Cluster.Cluster.Get(Context.System).State.Members
+            .Where(m => m.Status is Akka.Cluster.MemberStatus.Up or Akka.Cluster.MemberStatus.WeaklyUp)
+            .Select(m => m.Address)
+            .ToList();
+        var system = Context.System;
+        var timeout = _askTimeout;
+        Task.WhenAll(members.Select(address => system.ActorSelection(new RootActorPath(address) / "user" / "users")
+                .Ask<LocalUserFolders>(GetLocalUserFolders.Instance, timeout)))
+            .PipeTo(Sender, success: answers => new KnownUserIds(
+                answers.SelectMany(a => a.UserIds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()));
     }
 
     private void AnswerActiveUsers()

@@ -1,33 +1,87 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Forget;
 
 namespace NixHumanity.Actors.Users;
 
 /// <summary>
 /// A user as a sharded entity (cluster mode): holds the user's <see cref="UserActor"/> tree, exactly as
-/// <see cref="UserDirectory"/> holds it in a single process, and translates the tree's passivation into the shard's.
+/// <see cref="UserDirectory"/> holds it in a single process, translates the tree's passivation into the shard's, and
+/// forgets the user where the user lives (docs/adr/0023).
 /// </summary>
 /// <remarks>
+/// <para>
+/// The tree is created on the user's first message, not with the entity: a forget routed to a user who is not running
+/// starts the entity only, never a session recovery and two projection catch-ups that would be erased at once.
+/// </para>
+/// <para>
 /// The tree asks its parent to be stopped when idle (<see cref="PassivateUser"/>); here that becomes
 /// <see cref="Passivate"/> with <see cref="StopUserTree"/> as the stop message, so the shard buffers the user's new
 /// messages while work already queued finishes, as the directory does. A hand-off (rebalance, graceful leave) sends
 /// the same <see cref="StopUserTree"/> (the shard region's hand-off stop message), so the session's writes in flight
 /// complete before the user starts on another node.
+/// </para>
+/// <para>
+/// <b>Forget.</b> Sharding delivers <see cref="ForgetUser"/> here, on the one node running the user: the tree is
+/// stopped through its mailbox (work already accepted finishes), the user's messages arriving meanwhile are held, the
+/// erasure runs with nothing of the user running anywhere, and then the held messages start a fresh, empty tree. A
+/// hand-off asked for during the erasure stops the entity once the erasure is done; messages held until then are not
+/// delivered (their callers' own timeouts answer them).
+/// </para>
 /// </remarks>
-public sealed class UserEntity : ReceiveActor
+public sealed class UserEntity : ReceiveActor, IWithUnboundedStash
 {
-    private readonly IActorRef _tree;
+    /// <summary>The rule a second forget of a user being forgotten is rejected with.</summary>
+    public const string AlreadyForgetting = "is already being forgotten";
+
+    private readonly string _userId;
+    private readonly Func<string, Props> _userTree;
+    private readonly Func<string, Task<ForgetReport>> _forget;
+    private IActorRef? _tree;
+    private IActorRef? _forgetRequester;
+    private bool _stopRequested;
 
     /// <summary>Creates the entity of <paramref name="userId"/> with the tree <paramref name="userTree"/> makes.</summary>
-    public UserEntity(string userId, Func<string, Props> userTree)
+    /// <param name="userId">The user.</param>
+    /// <param name="userTree">Props of the user's tree.</param>
+    /// <param name="forget">Erases everything stored about the user, once nothing of the user runs.</param>
+    public UserEntity(string userId, Func<string, Props> userTree, Func<string, Task<ForgetReport>> forget)
     {
-        _tree = Context.ActorOf(userTree(userId), UserDirectory.ChildName(userId));
-        Context.Watch(_tree);
+        _userId = userId;
+        _userTree = userTree;
+        _forget = forget;
+        Active();
+    }
 
-        Receive<IUserMessage>(message => _tree.Forward(message));
+    /// <summary>Set by Akka: the user's messages held while the user is being forgotten.</summary>
+    public IStash Stash { get; set; } = null!;
+
+    /// <summary>Props of the entity of <paramref name="userId"/>, which cannot forget (forget is rejected).</summary>
+    public static Props Props(string userId, Func<string, Props> userTree) =>
+        Props(userId, userTree, _ => Task.FromException<ForgetReport>(new InvalidOperationException("This entity was created without an eraser.")));
+
+    /// <summary>Props of the entity of <paramref name="userId"/>, forgetting with <paramref name="forget"/>.</summary>
+    public static Props Props(string userId, Func<string, Props> userTree, Func<string, Task<ForgetReport>> forget) =>
+        Akka.Actor.Props.Create(() => new UserEntity(userId, userTree, forget));
+
+    private void Active()
+    {
+        Receive<IUserMessage>(message => Tree().Forward(message));
         Receive<PassivateUser>(_ => Context.Parent.Tell(new Passivate(StopUserTree.Instance)));
-        Receive<StopUserTree>(_ => _tree.Tell(StopUserTree.Instance));
+        Receive<StopUserTree>(_ =>
+        {
+            _stopRequested = true;
+            if (_tree is null)
+            {
+                Context.Stop(Self);
+            }
+            else
+            {
+                _tree.Tell(StopUserTree.Instance);
+            }
+        });
+        Receive<ForgetUser>(BeginForget);
         Receive<Terminated>(terminated =>
         {
             if (terminated.ActorRef.Equals(_tree))
@@ -37,7 +91,65 @@ public sealed class UserEntity : ReceiveActor
         });
     }
 
-    /// <summary>Props of the entity of <paramref name="userId"/>.</summary>
-    public static Props Props(string userId, Func<string, Props> userTree) =>
-        Akka.Actor.Props.Create(() => new UserEntity(userId, userTree));
+    private void Forgetting()
+    {
+        Receive<IUserMessage>(_ => Stash.Stash());
+        Receive<ForgetUser>(_ => Sender.Tell(new CommandRejected("userId", AlreadyForgetting)));
+        Receive<StopUserTree>(_ => _stopRequested = true);
+        Receive<PassivateUser>(_ => { });
+        Receive<Terminated>(terminated =>
+        {
+            if (terminated.ActorRef.Equals(_tree))
+            {
+                _tree = null;
+                StartErasure();
+            }
+        });
+        Receive<Erased>(OnErased);
+    }
+
+    private IActorRef Tree()
+    {
+        if (_tree is null)
+        {
+            _tree = Context.ActorOf(_userTree(_userId), UserDirectory.ChildName(_userId));
+            Context.Watch(_tree);
+        }
+
+        return _tree;
+    }
+
+    private void BeginForget(ForgetUser request)
+    {
+        _forgetRequester = Sender;
+        Become(Forgetting);
+        if (_tree is null)
+        {
+            StartErasure();
+        }
+        else if (!_stopRequested)
+        {
+            _tree.Tell(StopUserTree.Instance);
+        }
+    }
+
+    private void StartErasure() =>
+        _forget(_userId).PipeTo(Self, success: report => new Erased(report, null), failure: ex => new Erased(null, ex));
+
+    private void OnErased(Erased erased)
+    {
+        _forgetRequester?.Tell(erased.Report is { } report ? new UserForgotten(report) : new Status.Failure(erased.Failure!));
+        _forgetRequester = null;
+        if (_stopRequested)
+        {
+            Context.Stop(Self);
+            return;
+        }
+
+        Become(Active);
+        Stash.UnstashAll();
+    }
+
+    /// <summary>The erasure finished (with a report) or failed.</summary>
+    private sealed record Erased(ForgetReport? Report, Exception? Failure);
 }

@@ -1,12 +1,13 @@
 using System.Globalization;
 using Akka.Cluster.Sharding;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Forget;
 using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Users;
 
 /// <summary>
-/// Cluster mode's routing: every <see cref="IUserMessage"/> goes to the sharded entity whose id is its
+/// Cluster mode's routing: every <see cref="IUserMessage"/> (and <see cref="ForgetUser"/>) goes to the sharded entity whose id is its
 /// <see cref="IUserMessage.UserId"/>, unchanged. The shard is a stable hash of the user id (FNV-1a, the same on
 /// every node and in every process, unlike <see cref="string.GetHashCode()"/>), modulo the number of shards.
 /// Sharding's own messages (StartEntity, ShardingEnvelope) are unwrapped by Akka before the extractor is asked.
@@ -18,6 +19,8 @@ public sealed class UserMessageExtractor(int numberOfShards) : IMessageExtractor
     public string? EntityId(object message) => message switch
     {
         IUserMessage user => user.UserId,
+        // Forget runs in the user's entity, on the node hosting the user (docs/adr/0023).
+        ForgetUser forget => forget.UserId,
         _ => null,
     };
 

@@ -23,3 +23,29 @@ public sealed record GetActiveUsers
 /// <summary>Reply to <see cref="GetActiveUsers"/>.</summary>
 /// <param name="UserIds">Users whose tree is running, sorted.</param>
 public sealed record ActiveUsers(IReadOnlyList<string> UserIds);
+
+/// <summary>
+/// Cluster mode: asks the directory for every user with a folder in the data directory of any member that is up
+/// (users without journal events, e.g. biometric samples only, live only there). Answered with <see cref="KnownUserIds"/>.
+/// </summary>
+public sealed record GetKnownUsers
+{
+    /// <summary>The single instance.</summary>
+    public static readonly GetKnownUsers Instance = new();
+}
+
+/// <summary>Reply to <see cref="GetKnownUsers"/>.</summary>
+/// <param name="UserIds">The users, sorted, without duplicates.</param>
+public sealed record KnownUserIds(IReadOnlyList<string> UserIds);
+
+/// <summary>Cluster mode, between nodes: asks a node's directory for the users with a folder in its data directory.</summary>
+public sealed record GetLocalUserFolders
+{
+    /// <summary>The single instance.</summary>
+    public static readonly GetLocalUserFolders Instance = new();
+}
+
+/// <summary>Reply to <see cref="GetLocalUserFolders"/>.</summary>
+/// <param name="Node">The answering node's address.</param>
+/// <param name="UserIds">The users with a folder there.</param>
+public sealed record LocalUserFolders(string Node, IReadOnlyList<string> UserIds);

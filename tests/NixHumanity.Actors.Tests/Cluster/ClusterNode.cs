@@ -24,12 +24,14 @@ public sealed class ClusterNode : IAsyncDisposable
 
     private readonly IHost _host;
     private readonly TempDataDirectory _data;
+    private readonly bool _ownsData;
     private bool _stopped;
 
-    private ClusterNode(IHost host, TempDataDirectory data, int port)
+    private ClusterNode(IHost host, TempDataDirectory data, bool ownsData, int port)
     {
         _host = host;
         _data = data;
+        _ownsData = ownsData;
         Port = port;
     }
 
@@ -62,9 +64,14 @@ public sealed class ClusterNode : IAsyncDisposable
     }
 
     /// <summary>Starts a node on <paramref name="port"/> joining through <paramref name="seed"/>; returns once it is a member that is up.</summary>
-    public static async Task<ClusterNode> StartAsync(string connectionString, int port, string seed)
+    /// <param name="connectionString">The shared PostgreSQL journal.</param>
+    /// <param name="port">The node's TCP port.</param>
+    /// <param name="seed">The seed node's address.</param>
+    /// <param name="dataDirectory">A data directory of an earlier node to start on (the caller keeps and disposes
+    /// it); null for a new one of this node's own.</param>
+    public static async Task<ClusterNode> StartAsync(string connectionString, int port, string seed, TempDataDirectory? dataDirectory = null)
     {
-        var data = new TempDataDirectory();
+        var data = dataDirectory ?? new TempDataDirectory();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddNixHumanity(options =>
         {
@@ -73,6 +80,9 @@ public sealed class ClusterNode : IAsyncDisposable
             options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram };
             options.JournalProvider = JournalProvider.Postgres;
             options.ConnectionString = connectionString;
+            // A bound on a failure, not a speed check: the first message after a node left waits for the shard
+            // coordinator to move, which takes more than the default 10 s on a loaded machine.
+            options.AskTimeout = TimeSpan.FromSeconds(60);
             options.Cluster = new ClusterModeOptions
             {
                 Enabled = true,
@@ -87,7 +97,7 @@ public sealed class ClusterNode : IAsyncDisposable
         AkkaCluster.Get(host.Services.GetRequiredService<ActorSystem>()).RegisterOnMemberUp(up.SetResult);
         // Bounds a failure to form the cluster; a success is announced by the member-up event.
         await up.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return new ClusterNode(host, data, port);
+        return new ClusterNode(host, data, ownsData: dataDirectory is null, port);
     }
 
     /// <summary>The users whose tree runs on this node.</summary>
@@ -114,6 +124,9 @@ public sealed class ClusterNode : IAsyncDisposable
     {
         await LeaveAsync();
         _host.Dispose();
-        _data.Dispose();
+        if (_ownsData)
+        {
+            _data.Dispose();
+        }
     }
 }

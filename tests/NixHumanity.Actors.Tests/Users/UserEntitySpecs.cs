@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.TestKit;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Forget;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
 using NixHumanity.Actors.Users;
@@ -25,11 +27,20 @@ public sealed class UserEntitySpecs : Akka.TestKit.Xunit2.TestKit
         _caller = CreateTestProbe("caller");
     }
 
-    /// <summary>Starts the entity of ann under a step parent standing in for the shard; returns the parent and the entity.</summary>
-    private (IActorRef Parent, IActorRef Entity, IActorRef Tree) StartEntity(bool holdStop = false)
+    /// <summary>
+    /// Starts the entity of ann under a step parent standing in for the shard, and its tree with a first message (the
+    /// tree is created on the user's first message); returns the parent, the entity and the tree.
+    /// </summary>
+    private (IActorRef Parent, IActorRef Entity, IActorRef Tree) StartEntity(bool holdStop = false, Func<string, Task<ForgetReport>>? forget = null)
     {
-        var parent = Sys.ActorOf(StepParent.Props(UserEntity.Props("ann", id => TreeStandIn.Props(id, _trees, holdStop)), "ann", _shard));
+        var entityProps = forget is null
+            ? UserEntity.Props("ann", id => TreeStandIn.Props(id, _trees, holdStop))
+            : UserEntity.Props("ann", id => TreeStandIn.Props(id, _trees, holdStop), forget);
+        var parent = Sys.ActorOf(StepParent.Props(entityProps, "ann", _shard));
+        var first = new GetSessionStatus("ann");
+        parent.Tell(first, _caller);
         var tree = _trees.ExpectMsg<TreeStarted>().Tree;
+        _trees.ExpectMsg<TreeReceived>().Message.Should().BeSameAs(first);
         return (parent, Identify(Sys.ActorSelection(parent.Path / "ann")), tree);
     }
 
@@ -75,4 +86,55 @@ public sealed class UserEntitySpecs : Akka.TestKit.Xunit2.TestKit
         tree.Tell(FinishStopping.Instance);
         ExpectTerminated(entity);
     }
+
+    [Fact]
+    public void A_forget_for_a_user_who_is_not_running_erases_without_starting_the_tree()
+    {
+        var treesMade = 0;
+        var parent = Sys.ActorOf(StepParent.Props(
+            UserEntity.Props("ann", id =>
+            {
+                Interlocked.Increment(ref treesMade);
+                return TreeStandIn.Props(id, _trees);
+            }, id => Task.FromResult(Report(id))),
+            "ann",
+            _shard));
+
+        parent.Tell(new ForgetUser("ann"), _caller);
+
+        _caller.ExpectMsg<UserForgotten>().Report.UserId.Should().Be("ann");
+        Volatile.Read(ref treesMade).Should().Be(0, "a forget alone starts no session recovery and no projection catch-up");
+    }
+
+    [Fact]
+    public void A_forget_stops_the_running_tree_first_holds_new_messages_and_delivers_them_to_a_fresh_tree_afterwards()
+    {
+        var erasures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var erased = new TaskCompletionSource<ForgetReport>();
+        var (parent, _, tree) = StartEntity(holdStop: true, forget: id =>
+        {
+            erasures.Enqueue(id);
+            return erased.Task;
+        });
+        Watch(tree);
+
+        parent.Tell(new ForgetUser("ann"), _caller);
+        _trees.ExpectMsg<TreeAskedToStop>();
+        var during = new GetSessionStatus("ann");
+        parent.Tell(during, _caller);
+        parent.Tell(new ForgetUser("ann"), _caller);
+        _caller.ExpectMsg<CommandRejected>().Should().Be(new CommandRejected("userId", UserEntity.AlreadyForgetting));
+        erasures.Should().BeEmpty("nothing is erased while the tree still runs");
+
+        tree.Tell(FinishStopping.Instance);
+        ExpectTerminated(tree);
+        AwaitCondition(() => erasures.Count == 1, TimeSpan.FromSeconds(30));
+        erased.SetResult(Report("ann"));
+
+        _caller.ExpectMsg<UserForgotten>(TimeSpan.FromSeconds(30));
+        _trees.ExpectMsg<TreeStarted>(TimeSpan.FromSeconds(30)).Tree.Should().NotBe(tree, "the held message starts a fresh tree");
+        _trees.ExpectMsg<TreeReceived>().Message.Should().BeSameAs(during);
+    }
+
+    private static ForgetReport Report(string userId) => new(userId, 0, 0, 0, 0, 0, []);
 }

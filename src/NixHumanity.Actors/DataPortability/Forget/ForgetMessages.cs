@@ -30,3 +30,17 @@ public sealed record ForgetReport(
     int FilesDeleted,
     long BytesDeleted,
     IReadOnlyList<string> Stores);
+
+/// <summary>
+/// Cluster mode: sent by the node that forgot <paramref name="UserId"/> to every other member's <c>/user/users</c>, which
+/// deletes the person's projection copies built before the forget (docs/adr/0023). A node that is not a member at the
+/// time finds its stale copies when the person's projections next start there.
+/// </summary>
+/// <param name="UserId">The person forgotten.</param>
+public sealed record ForgetLocalCopies(string UserId);
+
+/// <summary>Reply to <see cref="ForgetLocalCopies"/>: what the node deleted.</summary>
+/// <param name="UserId">The person forgotten.</param>
+/// <param name="Node">The answering node's address.</param>
+/// <param name="Deleted">The person's component folders deleted there (empty when it held no stale copy).</param>
+public sealed record LocalCopiesForgotten(string UserId, string Node, IReadOnlyList<string> Deleted);

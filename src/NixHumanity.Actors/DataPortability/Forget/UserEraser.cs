@@ -20,33 +20,39 @@ public static class UserEraser
     {
         var persistenceId = SessionActor.PersistenceIdFor(userId);
         var stores = new List<string>();
-        var (events, snapshots, tags) = journal.Provider switch
+        var (events, snapshots, tags, generation) = journal.Provider switch
         {
             JournalProvider.Sqlite => await EraseSqliteAsync(journal.ConnectionString, persistenceId, cancellationToken).ConfigureAwait(false),
             _ => await ErasePostgresAsync(journal.ConnectionString, persistenceId, cancellationToken).ConfigureAwait(false),
         };
         stores.Add($"journal: {events} events, {tags} tag rows and {snapshots} snapshots deleted"
                    + (journal.Provider == JournalProvider.Sqlite ? " (secure_delete, VACUUM, WAL truncated)" : " (VACUUM FULL)"));
+        if (generation is not null)
+        {
+            // Copies of the person's stores elsewhere (other nodes, a restored data directory) see that their
+            // generation is not this one when they start and are deleted (ForgottenUsers, docs/adr/0023).
+            stores.Add("journal: forget marker written (a new generation; projection copies of an earlier one are deleted when found)");
+        }
 
         var (files, bytes) = DeleteFiles(data, userId, stores);
         return new ForgetReport(userId, events, snapshots, tags, files, bytes, stores);
     }
 
-    private static async Task<(long Events, long Snapshots, long Tags)> EraseSqliteAsync(string connectionString, string persistenceId, CancellationToken cancellationToken)
+    private static async Task<(long Events, long Snapshots, long Tags, string? Generation)> EraseSqliteAsync(string connectionString, string persistenceId, CancellationToken cancellationToken)
     {
         if (!File.Exists(new SqliteConnectionStringBuilder(connectionString).DataSource))
         {
-            return (0, 0, 0);
+            return (0, 0, 0, null);
         }
 
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "PRAGMA secure_delete = ON;", cancellationToken).ConfigureAwait(false);
-        var (events, snapshots, tags) = await DeleteRowsAsync(connection, persistenceId, cancellationToken).ConfigureAwait(false);
+        var rows = await DeleteRowsAsync(connection, persistenceId, cancellationToken).ConfigureAwait(false);
 
         await ExecuteAsync(connection, "VACUUM;", cancellationToken).ConfigureAwait(false);
         await TruncateWalAsync(connection, cancellationToken).ConfigureAwait(false);
-        return (events, snapshots, tags);
+        return rows;
     }
 
     /// <summary>Moves the WAL into the database and truncates it; retried while a reader holds an older snapshot.</summary>
@@ -73,26 +79,31 @@ public static class UserEraser
         }
     }
 
-    private static async Task<(long Events, long Snapshots, long Tags)> ErasePostgresAsync(string connectionString, string persistenceId, CancellationToken cancellationToken)
+    private static async Task<(long Events, long Snapshots, long Tags, string? Generation)> ErasePostgresAsync(string connectionString, string persistenceId, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var (events, snapshots, tags) = await DeleteRowsAsync(connection, persistenceId, cancellationToken).ConfigureAwait(false);
+        var rows = await DeleteRowsAsync(connection, persistenceId, cancellationToken).ConfigureAwait(false);
 
-        // Rewrites the tables so the deleted tuples are not left in their pages.
+        // Rewrites the tables so the deleted tuples are not left in their pages (the write-ahead log keeps them until
+        // its segments are recycled; docs/adr/0023 says what PostgreSQL keeps).
         await ExecuteAsync(connection, "VACUUM FULL journal, tags, snapshot;", cancellationToken).ConfigureAwait(false);
-        return (events, snapshots, tags);
+        return rows;
     }
 
-    /// <summary>Deletes the person's tag, event and snapshot rows in one transaction (the same SQL on both databases).</summary>
-    private static async Task<(long Events, long Snapshots, long Tags)> DeleteRowsAsync(DbConnection connection, string persistenceId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the person's tag, event and snapshot rows and writes the forget marker in one transaction (the same SQL
+    /// on both databases): no copy can see the rows gone without the marker that says why.
+    /// </summary>
+    private static async Task<(long Events, long Snapshots, long Tags, string? Generation)> DeleteRowsAsync(DbConnection connection, string persistenceId, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var tags = await DeleteAsync(connection, transaction, "tags", persistenceId, cancellationToken).ConfigureAwait(false);
         var events = await DeleteAsync(connection, transaction, "journal", persistenceId, cancellationToken).ConfigureAwait(false);
         var snapshots = await DeleteAsync(connection, transaction, "snapshot", persistenceId, cancellationToken).ConfigureAwait(false);
+        var generation = await ForgottenUsers.RecordAsync(connection, transaction, persistenceId, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (events, snapshots, tags);
+        return (events, snapshots, tags, generation);
     }
 
     private static async Task<long> DeleteAsync(DbConnection connection, DbTransaction transaction, string table, string persistenceId, CancellationToken cancellationToken)
@@ -134,7 +145,11 @@ public static class UserEraser
     }
 
     /// <summary>Deletes the user's folder (memory, analytics, tensor fragments, any cache) and their charts.</summary>
-    private static (int Files, long Bytes) DeleteFiles(DataDirectory data, string userId, List<string> stores)
+    /// <param name="data">The data directory.</param>
+    /// <param name="userId">The person.</param>
+    /// <param name="stores">Receives a line per store touched.</param>
+    /// <returns>Files deleted and their total size.</returns>
+    public static (int Files, long Bytes) DeleteFiles(DataDirectory data, string userId, List<string> stores)
     {
         var files = 0;
         var bytes = 0L;
