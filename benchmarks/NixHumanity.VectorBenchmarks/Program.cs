@@ -12,7 +12,7 @@ namespace NixHumanity.VectorBenchmarks;
 /// vectors and metadata, the same filter and k, in one run. Writes the data files the LanceDB peer reads, runs the
 /// peer (node benchmarks/lancedb-peer/bench.mjs) after measuring the store, and prints markdown tables.
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.VectorBenchmarks -- [--rows 10000,100000]
-///        [--queries 200] [--passes 2] [--data DIR] [--peer DIR] [--no-peer] [--ivf]
+///        [--queries 200] [--passes 2] [--data DIR] [--peer DIR] [--no-peer] [--ivf] [--no-hnsw]
 /// </summary>
 internal static class Program
 {
@@ -31,6 +31,7 @@ internal static class Program
         var peer = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../lancedb-peer"));
         var runPeer = true;
         var ivf = false;
+        var hnsw = true;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -56,6 +57,9 @@ internal static class Program
                 case "--ivf":
                     ivf = true;
                     break;
+                case "--no-hnsw":
+                    hnsw = false;
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]}");
                     return 2;
@@ -68,7 +72,7 @@ internal static class Program
         var all = new JsonArray();
         foreach (var rows in rowCounts)
         {
-            var section = RunScenario(rows, queryCount, passes, Path.Combine(root, $"n{rows}"), peer, runPeer, ivf && rows >= 100_000);
+            var section = RunScenario(rows, queryCount, passes, Path.Combine(root, $"n{rows}"), peer, runPeer, ivf && rows >= 100_000, hnsw);
             report.Append(section.Markdown);
             all.Add(section.Json);
         }
@@ -82,7 +86,7 @@ internal static class Program
         return 0;
     }
 
-    private static (string Markdown, JsonObject Json) RunScenario(int rows, int queryCount, int passes, string dir, string peer, bool runPeer, bool ivf)
+    private static (string Markdown, JsonObject Json) RunScenario(int rows, int queryCount, int passes, string dir, string peer, bool runPeer, bool ivf, bool hnsw)
     {
         Console.WriteLine($"== {rows} rows ==");
         if (Directory.Exists(dir))
@@ -134,6 +138,16 @@ internal static class Program
             lines.Add(Measure("ours: exact unfiltered", q => store.Search(q, K), data, truthUnfiltered, passes));
         }
 
+        // What a person's first `nixh search` pays after a start: open, load, and the lexical channels that a text
+        // query needs (built from the loaded rows on first use, docs/adr/0009).
+        double firstTextSearchSeconds;
+        timer.Restart();
+        using (var store = VectorMemoryStore.Open(storePath, exactOptions))
+        {
+            store.Search(new MemoryQuery("please install package 17", data.Queries[0]), K);
+            firstTextSearchSeconds = timer.Elapsed.TotalSeconds;
+        }
+
         using (var store = VectorMemoryStore.Open(storePath, exactOptions with { CacheFilterResults = false }))
         {
             lines.Add(Measure("ours: exact filtered (DuckDB evaluates the filter every query)", q => store.Search(q, K, Filter), data, truthFiltered, passes));
@@ -154,10 +168,12 @@ internal static class Program
 
         double? hnswBuildSeconds = null;
         var hnswOptions = new VectorMemoryStoreOptions { SimilarityWeight = 1, SuccessRateWeight = 0, HnswThreshold = Math.Min(20_000, rows), ExactFilteredMaxRows = 0 };
-        Console.WriteLine("HNSW build…");
-        timer.Restart();
-        using (var store = VectorMemoryStore.Open(storePath, hnswOptions))
+        // --no-hnsw leaves the graph's rows out: its build takes minutes at 100k on a loaded 2-core host.
+        if (hnsw)
         {
+            Console.WriteLine("HNSW build…");
+            timer.Restart();
+            using var store = VectorMemoryStore.Open(storePath, hnswOptions);
             if (store.WaitForHnsw(TimeSpan.FromMinutes(30)))
             {
                 hnswBuildSeconds = timer.Elapsed.TotalSeconds;
@@ -226,7 +242,15 @@ internal static class Program
         md.AppendLine(CultureInfo.InvariantCulture, $"| disk size (MB) | {diskBytes / 1e6:F1} (used blocks {usedBytes / 1e6:F1}, free {freeBytes / 1e6:F1}) | {Format(peerDisk / 1e6, "F1")} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| raw float32 vectors (MB) | {rows * 384 * 4 / 1e6:F1} | {rows * 384 * 4 / 1e6:F1} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| open + load into memory (s) | {loadSeconds:F2} | – |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| open + load + first text search (lexical channels built) (s) | {firstTextSearchSeconds:F2} | – |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| ANN index build (s) | {Format(hnswBuildSeconds, "F1")} (HNSW, background) | {Format(peerIndex, "F1")} (IVF_PQ) |");
+
+        if (peerInsert is { } lanceInsert && peerDisk is { } lanceDisk)
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"- insert rate {rows / insertSeconds / lanceInsert:F2}× LanceDB's; file {(double)diskBytes / lanceDisk:F2}× LanceDB's");
+        }
 
         var lanceFiltered = lines.FirstOrDefault(l => l.Name == "LanceDB flat filtered");
         if (lanceFiltered is not null)
@@ -244,6 +268,7 @@ internal static class Program
         json["disk_used_block_bytes"] = usedBytes;
         json["disk_free_block_bytes"] = freeBytes;
         json["load_seconds"] = loadSeconds;
+        json["first_text_search_seconds"] = firstTextSearchSeconds;
         json["hnsw_build_seconds"] = hnswBuildSeconds;
         json["measurements"] = new JsonArray(lines.Select(l => (JsonNode)new JsonObject
         {

@@ -89,7 +89,7 @@ internal sealed class HistoricalSnapshot
         return _lexical;
     }
 
-    private void Add(MemoryEntry entry, float[] vector)
+    private void Add(MemoryEntry entry, ReadOnlySpan<float> vector)
     {
         _positionByOrd[entry.Ord] = _entries.Count;
         _matrix.Set(_entries.Count, vector, entry.SuccessRate);

@@ -47,19 +47,44 @@ internal sealed class LiveMemories(VectorMatrix matrix)
     /// <summary>The ordinal of memory <paramref name="id"/>, if it is live.</summary>
     public bool TryGetOrd(string id, out int ord) => _ordById.TryGetValue(id, out ord);
 
-    /// <summary>Adds a row read from the file; rows must arrive in ordinal order without gaps.</summary>
-    /// <exception cref="InvalidDataException">The ordinals in <paramref name="path"/> are not dense.</exception>
-    public void Load(MemoryEntry entry, float[] vector, string path)
+    /// <summary>
+    /// Loads the <paramref name="count"/> live rows that <paramref name="read"/> delivers in any order (each row goes
+    /// to its ordinal); the ordinals must be exactly 0..count-1. Only for an empty view.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The ordinals in <paramref name="path"/> are not dense or repeat.</exception>
+    public void Load(int count, Action<MemoryTable.RowReader> read, string path)
     {
-        if (entry.Ord != _entries.Count)
+        if (_entries.Count != 0)
         {
-            throw new InvalidDataException($"{path}: memory ordinals are not dense (found {entry.Ord} at position {_entries.Count}); delete the file to rebuild it");
+            throw new InvalidOperationException("rows are loaded into an empty view only");
         }
 
-        _entries.Add(entry);
-        _ordById[entry.Id] = entry.Ord;
-        Matrix.Set(entry.Ord, vector, entry.SuccessRate);
-        _lexical?.Set(entry.Ord, null, entry);
+        var entries = new MemoryEntry?[count];
+        Matrix.Resize(count);
+        read((entry, vector) =>
+        {
+            if (entry.Ord < 0 || entry.Ord >= count || entries[entry.Ord] is not null)
+            {
+                throw new InvalidDataException($"{path}: memory ordinals are not dense (ordinal {entry.Ord} of {count} live rows); delete the file to rebuild it");
+            }
+
+            entries[entry.Ord] = entry;
+            Matrix.Set(entry.Ord, vector, entry.SuccessRate);
+        });
+
+        foreach (var entry in entries)
+        {
+            // Counted and read in one transaction-free sequence by the single owner, so a missing ordinal means a
+            // damaged file, not a concurrent writer.
+            if (entry is null)
+            {
+                Matrix.Clear();
+                throw new InvalidDataException($"{path}: memory ordinals are not dense ({count} live rows without ordinal {Array.IndexOf(entries, null)}); delete the file to rebuild it");
+            }
+
+            _entries.Add(entry);
+            _ordById[entry.Id] = entry.Ord;
+        }
     }
 
     /// <summary>Applies committed rows (new ones in ordinal order); returns the ordinals that changed.</summary>

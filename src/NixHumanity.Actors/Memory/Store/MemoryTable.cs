@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using DuckDB.NET.Data;
 using NixHumanity.Actors.Infrastructure;
@@ -13,7 +12,27 @@ namespace NixHumanity.Actors.Memory.Store;
 /// </summary>
 internal sealed class MemoryTable : IDisposable
 {
-    private const int SchemaVersion = 1;
+    /// <summary>Receives one row and its vector; the vector's memory is reused for the next row.</summary>
+    public delegate void RowReader(MemoryEntry entry, ReadOnlySpan<float> vector);
+
+    /// <summary>Schema 2 stores each vector as one BLOB of its 384 little-endian float32 values (docs/adr/0022).</summary>
+    private const int SchemaVersion = 2;
+
+    /// <summary>Schema 1 stored each vector as a <c>FLOAT[384]</c> array; <see cref="CreateSchema"/> upgrades it.</summary>
+    private const int ArrayVectorSchemaVersion = 1;
+
+    /// <summary>Rows copied per read when a schema 1 file is upgraded (bounds the memory the upgrade holds).</summary>
+    private const int UpgradePageRows = 10_000;
+
+    private const string RowsTableColumns =
+        """
+        row_id BIGINT NOT NULL, ord INTEGER NOT NULL, id VARCHAR NOT NULL, vector BLOB NOT NULL,
+        command VARCHAR NOT NULL, text VARCHAR NOT NULL, intent VARCHAR,
+        success_rate DOUBLE NOT NULL, user_satisfaction DOUBLE, satisfaction_sum DOUBLE NOT NULL,
+        satisfaction_count BIGINT NOT NULL, confidence DOUBLE, attempts BIGINT NOT NULL, successes BIGINT NOT NULL,
+        embedder VARCHAR NOT NULL, sequence_nr BIGINT NOT NULL, created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL, version_from BIGINT NOT NULL, version_to BIGINT
+        """;
 
     private readonly DuckDBConnection _connection;
 
@@ -30,26 +49,42 @@ internal sealed class MemoryTable : IDisposable
     public static MemoryTable Open(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        return new MemoryTable(path, PerUserDuckDb.Open(path));
+        var table = new MemoryTable(path, PerUserDuckDb.Open(path));
+        try
+        {
+            // Rows are only appended (and closed or deleted by compaction): without this, every automatic checkpoint
+            // merged the small row groups that batch commits leave and rewrote them, so a 100k store carried 70-90 MB
+            // of freed blocks and its inserts paid for the rewrites (docs/adr/0022).
+            table.Execute("SET max_vacuum_tasks = 0");
+            return table;
+        }
+        catch
+        {
+            table.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Creates the tables if missing, with version 0 (empty) and checkpoint 0 stamped by <paramref name="clock"/>.</summary>
+    /// <summary>
+    /// Creates the tables if missing, with version 0 (empty) and checkpoint 0 stamped by <paramref name="clock"/>, and
+    /// upgrades a file written with schema 1 (vectors as <c>FLOAT[384]</c>) to schema 2 in one transaction.
+    /// </summary>
     public void CreateSchema(TimeProvider clock)
+    {
+        CreateTables(clock);
+        if (ExecuteScalarLong("SELECT schema_version FROM store_meta") == ArrayVectorSchemaVersion)
+        {
+            UpgradeArrayVectors();
+        }
+    }
+
+    private void CreateTables(TimeProvider clock)
     {
         using var transaction = _connection.BeginTransaction();
         Execute("CREATE TABLE IF NOT EXISTS store_meta(schema_version INTEGER NOT NULL, dimensions INTEGER NOT NULL, embedder VARCHAR, oldest_readable_version BIGINT NOT NULL)");
         Execute("CREATE TABLE IF NOT EXISTS projection_checkpoint(sequence_nr BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL)");
         Execute("CREATE TABLE IF NOT EXISTS versions(version BIGINT NOT NULL, created_at TIMESTAMP NOT NULL, description VARCHAR NOT NULL, sequence_nr BIGINT NOT NULL, rows_written INTEGER NOT NULL)");
-        Execute(
-            $"""
-            CREATE TABLE IF NOT EXISTS command_embeddings(
-                row_id BIGINT NOT NULL, ord INTEGER NOT NULL, id VARCHAR NOT NULL, vector FLOAT[{VectorMemoryStore.Dimensions}] NOT NULL,
-                command VARCHAR NOT NULL, text VARCHAR NOT NULL, intent VARCHAR,
-                success_rate DOUBLE NOT NULL, user_satisfaction DOUBLE, satisfaction_sum DOUBLE NOT NULL,
-                satisfaction_count BIGINT NOT NULL, confidence DOUBLE, attempts BIGINT NOT NULL, successes BIGINT NOT NULL,
-                embedder VARCHAR NOT NULL, sequence_nr BIGINT NOT NULL, created_at TIMESTAMP NOT NULL,
-                updated_at TIMESTAMP NOT NULL, version_from BIGINT NOT NULL, version_to BIGINT)
-            """);
+        Execute($"CREATE TABLE IF NOT EXISTS command_embeddings({RowsTableColumns})");
         if (ExecuteScalarLong("SELECT count(*) FROM store_meta") == 0)
         {
             var at = clock.GetUtcNow().UtcDateTime;
@@ -101,12 +136,18 @@ internal sealed class MemoryTable : IDisposable
         return versions;
     }
 
-    /// <summary>Calls <paramref name="row"/> with every live row and its vector, in ordinal order.</summary>
-    public void ReadLiveRows(Action<MemoryEntry, float[]> row) =>
-        ReadRows($"SELECT {MemoryEntry.Columns}, vector FROM command_embeddings WHERE version_to IS NULL ORDER BY ord", null, row);
+    /// <summary>How many rows the live version has.</summary>
+    public int CountLiveRows() => (int)ExecuteScalarLong("SELECT count(*) FROM command_embeddings WHERE version_to IS NULL");
+
+    /// <summary>
+    /// Calls <paramref name="row"/> with every live row and its vector, in storage order: the caller places rows by
+    /// ordinal, which is cheaper than asking DuckDB to sort 100k rows with their vectors.
+    /// </summary>
+    public void ReadLiveRows(RowReader row) =>
+        ReadRows($"SELECT {MemoryEntry.Columns}, vector FROM command_embeddings WHERE version_to IS NULL", null, row);
 
     /// <summary>Calls <paramref name="row"/> with every row visible at <paramref name="version"/>, in ordinal order.</summary>
-    public void ReadRowsAt(long version, Action<MemoryEntry, float[]> row) =>
+    public void ReadRowsAt(long version, RowReader row) =>
         ReadRows(
             $"SELECT {MemoryEntry.Columns}, vector FROM command_embeddings WHERE version_from <= $version AND (version_to IS NULL OR version_to > $version) ORDER BY ord",
             version,
@@ -188,9 +229,10 @@ internal sealed class MemoryTable : IDisposable
 
         using (var appender = _connection.CreateAppender("command_embeddings"))
         {
+            var bytes = new byte[VectorBytes.Length];
             foreach (var (entry, vector) in write.Rows)
             {
-                AppendRow(appender, entry, vector, version);
+                AppendRow(appender, entry, vector, bytes, version, null);
             }
         }
 
@@ -217,6 +259,17 @@ internal sealed class MemoryTable : IDisposable
             rowsRemoved = ExecuteScalarLong(
                 "SELECT count(*) FROM command_embeddings WHERE version_to IS NOT NULL AND version_to <= $target", ("target", target));
             Execute("DELETE FROM command_embeddings WHERE version_to IS NOT NULL AND version_to <= $target", ("target", target));
+            if (rowsRemoved > 0)
+            {
+                // Checkpoints do not merge row groups here (max_vacuum_tasks = 0, see Open), so deleted row versions
+                // would keep their bytes; copying the remaining rows into a fresh table is that merge, done once
+                // per compaction. The old table's blocks become free space that later writes reuse.
+                Execute("ALTER TABLE command_embeddings RENAME TO command_embeddings_compacting");
+                Execute($"CREATE TABLE command_embeddings({RowsTableColumns})");
+                Execute("INSERT INTO command_embeddings SELECT * FROM command_embeddings_compacting ORDER BY row_id");
+                Execute("DROP TABLE command_embeddings_compacting");
+            }
+
             Execute("DELETE FROM versions WHERE version < $target", ("target", target));
             Execute("UPDATE store_meta SET oldest_readable_version = $target", ("target", target));
             transaction.Commit();
@@ -261,13 +314,14 @@ internal sealed class MemoryTable : IDisposable
 
     private static DateTimeOffset Utc(DateTime stored) => new(DateTime.SpecifyKind(stored, DateTimeKind.Utc));
 
-    private static void AppendRow(DuckDBAppender appender, MemoryEntry entry, float[] vector, long version)
+    private static void AppendRow(DuckDBAppender appender, MemoryEntry entry, ReadOnlySpan<float> vector, byte[] bytes, long versionFrom, long? versionTo)
     {
-        appender.CreateRow()
+        VectorBytes.Write(vector, bytes);
+        var row = appender.CreateRow()
             .AppendValue(entry.RowId)
             .AppendValue(entry.Ord)
             .AppendValue(entry.Id)
-            .AppendValue(vector)
+            .AppendValue(bytes)
             .AppendValue(entry.Command)
             .AppendValue(entry.Text)
             .AppendValue(entry.Intent)
@@ -282,12 +336,58 @@ internal sealed class MemoryTable : IDisposable
             .AppendValue(entry.SequenceNr)
             .AppendValue(entry.CreatedAt.UtcDateTime)
             .AppendValue(entry.UpdatedAt.UtcDateTime)
-            .AppendValue(version)
-            .AppendNullValue()
-            .EndRow();
+            .AppendValue(versionFrom);
+        (versionTo is { } to ? row.AppendValue(to) : row.AppendNullValue()).EndRow();
     }
 
-    private void ReadRows(string sql, long? version, Action<MemoryEntry, float[]> row)
+    /// <summary>
+    /// Schema 1 → 2: copies every row version (live and superseded, so time travel keeps working) into a table whose
+    /// vector is a BLOB, in one transaction with the schema number, so a crash leaves either file intact.
+    /// </summary>
+    private void UpgradeArrayVectors()
+    {
+        using (var transaction = _connection.BeginTransaction())
+        {
+            Execute("ALTER TABLE command_embeddings RENAME TO command_embeddings_schema1");
+            Execute($"CREATE TABLE command_embeddings({RowsTableColumns})");
+            var bytes = new byte[VectorBytes.Length];
+            var lastRowId = ExecuteScalarLong("SELECT coalesce(max(row_id), -1) FROM command_embeddings_schema1");
+            for (var from = 0L; from <= lastRowId; from += UpgradePageRows)
+            {
+                // A page is read completely before it is appended: the appender and an open reader must not share
+                // the connection.
+                var page = new List<(MemoryEntry Entry, float[] Vector, long VersionFrom, long? VersionTo)>();
+                using (var command = _connection.CreateCommand())
+                {
+                    command.CommandText =
+                        $"SELECT {MemoryEntry.Columns}, vector, version_from, version_to FROM command_embeddings_schema1 WHERE row_id >= $from AND row_id < $to ORDER BY row_id";
+                    command.Parameters.Add(new DuckDBParameter("from", from));
+                    command.Parameters.Add(new DuckDBParameter("to", from + UpgradePageRows));
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var vector = reader.GetFieldValue<List<float>>(MemoryEntry.ColumnCount).ToArray();
+                        var versionTo = reader.IsDBNull(MemoryEntry.ColumnCount + 2) ? (long?)null : reader.GetInt64(MemoryEntry.ColumnCount + 2);
+                        page.Add((MemoryEntry.Read(reader), vector, reader.GetInt64(MemoryEntry.ColumnCount + 1), versionTo));
+                    }
+                }
+
+                using var appender = _connection.CreateAppender("command_embeddings");
+                foreach (var (entry, vector, versionFrom, versionTo) in page)
+                {
+                    AppendRow(appender, entry, vector, bytes, versionFrom, versionTo);
+                }
+            }
+
+            Execute("DROP TABLE command_embeddings_schema1");
+            Execute("UPDATE store_meta SET schema_version = $schema", ("schema", SchemaVersion));
+            transaction.Commit();
+        }
+
+        Flush();
+    }
+
+    private void ReadRows(string sql, long? version, RowReader row)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
@@ -297,13 +397,18 @@ internal sealed class MemoryTable : IDisposable
         }
 
         using var reader = command.ExecuteReader();
+        var vector = new float[VectorMemoryStore.Dimensions];
         while (reader.Read())
         {
-            row(MemoryEntry.Read(reader), ReadVector(reader, MemoryEntry.ColumnCount));
+            var entry = MemoryEntry.Read(reader);
+            using (var stream = reader.GetStream(MemoryEntry.ColumnCount))
+            {
+                VectorBytes.Read(stream, vector, Path);
+            }
+
+            row(entry, vector);
         }
     }
-
-    private static float[] ReadVector(DbDataReader reader, int ordinal) => reader.GetFieldValue<List<float>>(ordinal).ToArray();
 
     private void InsertVersion(TableVersion version) =>
         Execute(

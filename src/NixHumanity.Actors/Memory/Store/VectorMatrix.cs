@@ -87,6 +87,17 @@ internal sealed class VectorMatrix
 
     public void Clear() => Count = 0;
 
+    /// <summary>
+    /// Makes room for <paramref name="rows"/> rows and counts them as present, so rows read in any order can be
+    /// <see cref="Set"/> by ordinal; each must then be set before the matrix is searched.
+    /// </summary>
+    public void Resize(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, Count);
+        EnsureCapacity(rows);
+        Count = rows;
+    }
+
     public float Similarity(int ord, ReadOnlySpan<float> query) => TensorPrimitives.Dot(Row(ord), query);
 
     /// <summary>

@@ -40,7 +40,7 @@ namespace NixHumanity.Actors.Memory.Store;
 /// </remarks>
 public sealed class VectorMemoryStore : IDisposable
 {
-    /// <summary>Dimensions of every stored vector (<c>FLOAT[384]</c>, all-MiniLM-L6-v2's size).</summary>
+    /// <summary>Dimensions of every stored vector (all-MiniLM-L6-v2's size; stored as 1,536 bytes of float32).</summary>
     public const int Dimensions = 384;
 
     /// <summary>Largest k a search accepts.</summary>
@@ -375,7 +375,7 @@ public sealed class VectorMemoryStore : IDisposable
         _checkpoint = _table.ReadCheckpoint();
         _nextRowId = _table.ReadNextRowId();
         _versions.Load(_table.ReadVersions(), oldestReadable);
-        _table.ReadLiveRows((entry, vector) => _live.Load(entry, vector, Path));
+        _live.Load(_table.CountLiveRows(), _table.ReadLiveRows, Path);
         _table.LockDown();
         AfterRowsChanged([]);
     }
