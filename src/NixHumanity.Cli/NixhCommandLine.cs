@@ -122,7 +122,7 @@ internal static class NixhCommandLine
     /// <summary>The verbs that only read the data directory (export and chart write only to their <c>--out</c>).</summary>
     private static readonly HashSet<string> ReaderVerbs = new(StringComparer.Ordinal)
     {
-        "status", "search", "query", "preferences", "suggest", "chart", "stats",
+        "status", "search", "query", "preferences", "suggest", "chart", "stats", "export",
     };
 
     /// <summary>Maps an exception to an exit code and prints it as one line on stderr (<see cref="CliErrors.Report"/>).</summary>

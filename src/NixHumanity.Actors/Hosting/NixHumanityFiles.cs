@@ -61,6 +61,17 @@ public static class NixHumanityFiles
     /// <exception cref="InvalidInputException">A file is there or the folder cannot be created.</exception>
     public static string EnsureOutputFolder(string field, string folder, bool create) => OutputFolder.Ensure(field, folder, create);
 
+    /// <summary>Refuses on <paramref name="field"/> a <paramref name="folder"/> that is <paramref name="dataDirectory"/> or
+    /// inside it (also through symbolic links): whatever is written there would be read back as data.</summary>
+    /// <exception cref="InvalidInputException">The folder is inside the data directory.</exception>
+    public static void EnsureOutsideDataDirectory(string field, string folder, string dataDirectory)
+    {
+        if (OutputFolder.IsInside(folder, dataDirectory))
+        {
+            throw new InvalidInputException(new CommandRejected(field, $"must not be inside the data directory {Path.GetFullPath(dataDirectory)}"));
+        }
+    }
+
     /// <summary>Checks a file handed in on <paramref name="field"/> before it is opened: it exists, is a regular file
     /// (not a pipe or device) and holds at most <paramref name="maxBytes"/> bytes.</summary>
     /// <returns>Its full path.</returns>

@@ -17,6 +17,10 @@ public static partial class InputFile
     private const ushort TypeMask = 0xF000;
     private const ushort RegularFile = 0x8000;
     private const ushort Directory = 0x4000;
+    private const ushort Fifo = 0x1000;
+    private const ushort CharacterDevice = 0x2000;
+    private const ushort BlockDevice = 0x6000;
+    private const ushort Socket = 0xC000;
 
     /// <summary>Checks <paramref name="path"/> and returns its full path.</summary>
     /// <param name="field">The caller's name for the input (e.g. <c>file</c>).</param>
@@ -93,6 +97,22 @@ public static partial class InputFile
     /// <param name="maxBytes">The largest size the reader accepts.</param>
     public static bool IsReadable(string path, long maxBytes) =>
         TypeOf(Path.GetFullPath(path)) == RegularFile && new FileInfo(path).Length <= maxBytes;
+
+    /// <summary>
+    /// What is at <paramref name="path"/> when it is there but is neither a regular file nor a directory (following
+    /// links): <c>a pipe (FIFO)</c>, <c>a character device</c>, <c>a block device</c>, <c>a socket</c>; else null. Checked
+    /// before a store file of the data directory is opened: opening a FIFO blocks until someone writes into it.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    public static string? NonRegularKind(string path) => TypeOf(Path.GetFullPath(path)) switch
+    {
+        null or RegularFile or Directory => null,
+        Fifo => "a pipe (FIFO)",
+        CharacterDevice => "a character device",
+        BlockDevice => "a block device",
+        Socket => "a socket",
+        _ => "not a regular file",
+    };
 
     private static string TrimCarriageReturn(StringBuilder line) =>
         line.Length > 0 && line[^1] == '\r' ? line.ToString(0, line.Length - 1) : line.ToString();

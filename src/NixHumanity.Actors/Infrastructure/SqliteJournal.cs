@@ -19,11 +19,21 @@ public static class SqliteJournal
     /// (Microsoft.Data.Sqlite rejects it) but it sticks to the file once set, so doing it here covers every
     /// connection the journal opens later.
     /// </summary>
-    /// <exception cref="StoreFaultException">The folder or file cannot be created, or the file is not a SQLite journal.</exception>
+    /// <exception cref="StoreFaultException">The folder or file cannot be created, or the file is not a SQLite journal
+    /// (also when it, or its <c>-wal</c> or <c>-shm</c> file, is a pipe, device or socket: never opened, as a FIFO would
+    /// block the open for ever).</exception>
     public static void Prepare(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         var path = Path.GetFullPath(builder.DataSource);
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            if (InputFile.NonRegularKind(file) is { } found)
+            {
+                throw new StoreFaultException(StoreFaultKind.Unreadable, file, new IOException($"{found}, not a journal file; move it away"));
+            }
+        }
+
         try
         {
             if (Path.GetDirectoryName(path) is { } folder)

@@ -37,16 +37,48 @@ public abstract partial class ProjectionActor<TStore>
     private TStore OpenOrSetAside()
     {
         var path = StorePath;
+        foreach (var file in new[] { path, path + ".wal" })
+        {
+            if (InputFile.NonRegularKind(file) is { } found)
+            {
+                // Opening a FIFO blocks the actor (and its store thread) for ever, a device never ends: never opened.
+                // The store goes aside with its log; a log alone (no store) goes aside by itself.
+                SetAsideAndReport(File.Exists(path) ? path : file, $"{Path.GetFileName(file)}: {found}, not a store file", "unreadable");
+                return OpenStore();
+            }
+        }
+
         try
         {
             return OpenStore();
         }
         catch (Exception ex) when (StoreFaults.IsUnreadable(ex, path))
         {
-            var aside = SetAside.Move(path, "unreadable", Clock.GetUtcNow());
-            Log.Warning("{0} of {1}: {2} is unreadable ({3}); moved it to {4} and rebuilding from the journal", Component, UserId, path, ex.Message, aside);
+            SetAsideAndReport(path, $"{StoreFileName}: unreadable ({FirstLine(ex.Message)})", "unreadable");
             return OpenStore();
         }
+    }
+
+    /// <summary>
+    /// Moves the damaged store at <paramref name="path"/> aside, and reports it (a warning and a
+    /// <see cref="StoreRepairReport"/>, which <c>stats</c> shows as <c>storeRepairs</c>): it is rebuilt from the journal.
+    /// </summary>
+    private void SetAsideAndReport(string path, string problem, string why)
+    {
+        var at = Clock.GetUtcNow();
+        var aside = SetAside.Move(path, why, at);
+        const string Rebuilt = "rebuilt from the journal";
+        try
+        {
+            StoreRepairReports.Write(StoreFolder, new StoreRepairReport(UserId, Component, StoreFileName, [problem], at, aside, Rebuilt));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The store is set aside and rebuilt either way; a folder that takes no report must not stop the repair.
+            Log.Error(ex, "{0} of {1}: could not write the store-repair report", Component, UserId);
+        }
+
+        Log.Warning("{0} of {1}: {2}; moved it to {3}, {4}", Component, UserId, problem, aside, Rebuilt);
     }
 
     /// <summary>

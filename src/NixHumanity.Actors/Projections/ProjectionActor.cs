@@ -199,8 +199,7 @@ public abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnbou
         if (_damaged)
         {
             // Set aside only now that the file is closed; the successor opens a new one and rebuilds it from the journal.
-            var aside = SetAside.Move(StorePath, "damaged", Clock.GetUtcNow());
-            Log.Warning("{0} of {1}: moved the damaged {2} to {3}; it is rebuilt from the journal", Component, UserId, StorePath, aside);
+            SetAsideAndReport(StorePath, $"{StoreFileName}: damaged ({_failure})", "damaged");
         }
     }
 

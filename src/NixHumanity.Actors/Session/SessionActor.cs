@@ -19,8 +19,10 @@ public sealed class SessionActor : ReceivePersistentActor
     private readonly IActorRef _memory;
     private readonly IActorRef _learner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly UnansweredRequests _unanswered = new();
     private SessionState _state = SessionState.Empty;
     private long _lastSnapshotSequenceNr;
+    private TemporarilyUnavailable? _stoppedBecause;
 
     /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
     public SessionActor(string userId, SessionSettings settings, TimeProvider clock, IActorRef memory, IActorRef learner)
@@ -38,11 +40,11 @@ public sealed class SessionActor : ReceivePersistentActor
         });
         Recover<ISessionEvent>(evt => _state = _state.Apply(evt, _settings.Flow));
 
-        Command<RecordInteraction>(HandleRecordInteraction);
-        Command<RecordNotification>(HandleRecordNotification);
-        Command<ImportHistory>(HandleImportHistory);
-        Command<RestoreHistory>(HandleRestoreHistory);
-        Command<GetSessionStatus>(_ => Sender.Tell(Status()));
+        Request<RecordInteraction>(HandleRecordInteraction);
+        Request<RecordNotification>(HandleRecordNotification);
+        Request<ImportHistory>(HandleImportHistory);
+        Request<RestoreHistory>(HandleRestoreHistory);
+        Request<GetSessionStatus>(_ => Sender.Tell(Status()));
         Command<StopGracefully>(_ => Context.Stop(Self));
         Command<SaveSnapshotSuccess>(success =>
             DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
@@ -50,6 +52,17 @@ public sealed class SessionActor : ReceivePersistentActor
             _log.Warning(failure.Cause, "Snapshot of {0} at {1} failed; recovery will replay more events", PersistenceId, failure.Metadata.SequenceNr));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "Old snapshots of {0} were not deleted", PersistenceId));
+    }
+
+    /// <summary>
+    /// Every message passes here first, also while Akka.Persistence holds it back in its internal stash (a write or the
+    /// recovery is pending), so the requests that are waiting are known and can be answered if the actor stops.
+    /// </summary>
+    /// <inheritdoc />
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        _unanswered.Arrived(message, Sender);
+        return base.AroundReceive(receive, message);
     }
 
     /// <summary>The journal's persistence id of a user's session.</summary>
@@ -223,19 +236,71 @@ public sealed class SessionActor : ReceivePersistentActor
     }
 
     /// <summary>
-    /// A journal write failed (e.g. the disk is full): the command's sender is answered at once with the reason
-    /// (<see cref="TemporarilyUnavailable"/>, naming the journal file when the disk is full) instead of waiting for its
-    /// timeout; then the actor stops as the base does and the back-off supervisor starts it again from the journal.
+    /// A journal write failed (e.g. the disk is full): the command's sender, and every request that arrived while the
+    /// write was pending, is answered at once with the reason (<see cref="TemporarilyUnavailable"/>, naming the journal
+    /// file when the disk is full) instead of waiting for its timeout. None of them is in the journal: the waiting ones
+    /// were never handled. Then the actor stops (Akka.Persistence stops it whatever this method does) and the back-off
+    /// supervisor starts it again from the journal.
     /// </summary>
     /// <inheritdoc />
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        Sender.Tell(UnavailableBecause(cause));
+        _stoppedBecause = UnavailableBecause(cause, "writing");
+        Sender.Tell(_stoppedBecause);
+        _unanswered.AnswerAll(_stoppedBecause);
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
-    /// <summary>The answer for a failed journal write: the storage fault found in <paramref name="cause"/>, if any.</summary>
-    private TemporarilyUnavailable UnavailableBecause(Exception cause)
+    /// <summary>The journal could not be read: the requests that arrived during the recovery are answered with the reason.</summary>
+    /// <inheritdoc />
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        _stoppedBecause = UnavailableBecause(reason, "reading");
+        _unanswered.AnswerAll(_stoppedBecause);
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    /// <summary>
+    /// Whatever stopped the actor, no request it received goes unanswered: those still waiting for their handler (held
+    /// in Akka.Persistence's stash, which the stopped actor's mailbox would send to dead letters) are answered here.
+    /// </summary>
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _unanswered.AnswerAll(_stoppedBecause ?? new TemporarilyUnavailable(_userId, "session", "stopped before it handled the request"));
+        base.PostStop();
+    }
+
+    /// <summary>
+    /// On a restart (not the back-off supervisor's way, which stops and starts anew) Akka.Persistence hands the stashed
+    /// requests to the new instance, which answers them: they are not answered here.
+    /// </summary>
+    /// <inheritdoc />
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _unanswered.Forget();
+        base.PreRestart(reason, message);
+    }
+
+    /// <inheritdoc />
+    protected override void Unhandled(object message)
+    {
+        _unanswered.Handling(message);
+        base.Unhandled(message);
+    }
+
+    /// <summary>Handles requests of type <typeparamref name="T"/>; from the moment its handler runs, a request is answered by it.</summary>
+    private void Request<T>(Action<T> handle)
+        where T : ISessionMessage => Command<T>(request =>
+        {
+            _unanswered.Handling(request);
+            handle(request);
+        });
+
+    /// <summary>
+    /// The answer for a failed journal read or write: the storage fault found in <paramref name="cause"/>, if any.
+    /// </summary>
+    private TemporarilyUnavailable UnavailableBecause(Exception cause, string doing)
     {
         var journal = JournalLocation.FromConfig(Context.System.Settings.Config) is { } location ? JournalIdentity.Describe(location) : "the journal";
         for (var inner = cause; inner is not null; inner = inner.InnerException)
@@ -247,7 +312,7 @@ public sealed class SessionActor : ReceivePersistentActor
             }
         }
 
-        return new TemporarilyUnavailable(_userId, "session", $"writing the journal failed ({cause.GetBaseException().Message.ReplaceLineEndings(" ")})");
+        return new TemporarilyUnavailable(_userId, "session", $"{doing} the journal failed ({cause.GetBaseException().Message.ReplaceLineEndings(" ")})");
     }
 
     private void SnapshotIfDue()

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixHumanity.Actors.Hosting;
 using NixHumanity.Cli.Serve;
 
 namespace NixHumanity.Cli.Commands;
@@ -14,6 +15,11 @@ internal static class ExportCommand
         verb.SetAction((parse, cancellationToken) => NixhCommandLine.RunVerbAsync(parse, cancellationToken, "exported", async host =>
         {
             var folder = Path.GetFullPath(parse.GetRequiredValue(output));
+
+            // On a data directory that holds nothing the host reads an empty scratch one (CliHost.StartForReaderAsync),
+            // which the export checks against; the folder must still not be inside the directory the person named.
+            NixHumanityFiles.EnsureOutsideDataDirectory("out", folder, host.DataDirectory);
+
             var manifest = await host.Client.ExportAsync(parse.GetRequiredValue(user), folder, cancellationToken);
             return new
             {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
 using NixHumanity.Actors.Tests.Cli;
 using NixHumanity.Actors.Tests.Support;
 
@@ -20,26 +21,23 @@ public sealed class SecondSignalSpecs : IDisposable
     [InlineData(PosixSignal.SIGINT, 130)]
     public async Task A_second_signal_while_a_verb_is_blocked_ends_the_process_at_once_with_one_line(PosixSignal signal, int exitCode)
     {
-        // The memory actor opens its DuckDB store when the user's tree starts; a search waits for it. A FIFO planted as
-        // the store blocks DuckDB's read (a store is the data directory's own, not a file handed in, so it is opened as
-        // found; handed-in files and the cached preferences.json are refused when they are not regular files).
+        // Another program holds the journal (an sqlite3 shell inside an exclusive transaction, a backup tool): nixh
+        // waits in SQLite's busy handler when it opens the journal, up to its busy timeout (30 s). Store files that
+        // are no regular files (a planted FIFO) are refused before any open, so a lock is the honest way to block.
         (await NixhProcess.RunAsync("record", "--data-dir", _data.Path, "--user", "rose", "--session", "s", "--text", "install vlc"))
             .ExitCode.Should().Be(0);
-        var fifo = Path.Combine(_data.Path, "users", "rose", "memory", "memory.duckdb");
-
-        // The record's own process may have ended before its memory applied the event (stores open lazily); a person
-        // with events gets the real store folder at start, so the planted FIFO is what the search opens either way.
-        Directory.CreateDirectory(Path.GetDirectoryName(fifo)!);
-        foreach (var store in Directory.GetFiles(Path.GetDirectoryName(fifo)!, "memory.duckdb*"))
+        var journal = Path.Combine(_data.Path, "journal", "journal.db");
+        await using var holder = new SqliteConnection($"Data Source={journal};Pooling=False");
+        holder.Open();
+        using (var take = holder.CreateCommand())
         {
-            File.Delete(store);
+            take.CommandText = "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;";
+            take.ExecuteNonQuery();
         }
 
-        MakeFifo(fifo).Should().Be(0, "mkfifo must succeed under the test's temp folder");
-
         using var nixh = NixhChild.Start(null, "search", "vlc", "--embedder", "ngram", "--data-dir", _data.Path, "--user", "rose", "--json");
-        // Opening a FIFO for writing returns once nixh has opened it: from then on nixh is blocked in its read.
-        await using var heldOpen = await Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Write)).WaitAsync(Budget);
+        // Once nixh has the journal open it is waiting for the lock.
+        await Eventually.HoldsAsync(() => OpenFiles(nixh.Id).Should().Contain(journal), Budget);
 
         nixh.Signal(signal);
         (await FirstLineStartingWith(nixh, "nixh: interrupted")).Should()
@@ -53,7 +51,7 @@ public sealed class SecondSignalSpecs : IDisposable
         // (seen under load); what the person reads last is the one line, and nothing is a stack trace.
         stderr.TrimEnd().Split('\n')[^1].Should().Be("nixh: interrupted again: ended without a clean stop", stderr);
         stderr.Should().NotContain("   at ", stderr);
-        heldOpen.CanWrite.Should().BeTrue("the process ended while its read was still blocked, not after a clean stop");
+        stderr.Should().NotContain("locked", "the process ended while it still waited for the lock, not after its wait ran out");
     }
 
     private static async Task<string?> FirstLineStartingWith(NixhChild nixh, string prefix)
@@ -69,6 +67,20 @@ public sealed class SecondSignalSpecs : IDisposable
         return null;
     }
 
-    [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
-    private static extern int MakeFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode = 0b110_000_000);
+    /// <summary>The files process <paramref name="pid"/> has open (none once it has ended).</summary>
+    private static IReadOnlyList<string> OpenFiles(int pid)
+    {
+        try
+        {
+            return Directory.GetFiles($"/proc/{pid}/fd")
+                .Select(fd => new FileInfo(fd).LinkTarget)
+                .OfType<string>()
+                .ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A descriptor closed while being listed: the next look sees the rest.
+            return [];
+        }
+    }
 }

@@ -182,6 +182,8 @@ public sealed class FragmentDamageSpecs : IDisposable
             var behaviour = await restarted.AnswerAsync<Preferences>(new GetPreferences("ann", Features: "384..384"));
             behaviour.Cells.Should().ContainSingle().Which.Value.Should().BeApproximately((float)Math.Log10(1 + 8), 1e-6f, "all eight interactions folded again");
         });
-        restarted.Client().StoreRepairs().Should().ContainSingle().Which.Rebuilt.Should().Contain("folds the whole journal again");
+        var repairs = restarted.Client().StoreRepairs();
+        repairs.Select(r => r.Store).Should().BeEquivalentTo(["analytics.duckdb", ParquetTensorStore.FragmentsFolderName], "each damaged store is reported");
+        repairs.Single(r => r.Store == ParquetTensorStore.FragmentsFolderName).Rebuilt.Should().Contain("folds the whole journal again");
     }
 }

@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Learning;
 using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Memory;
@@ -10,8 +12,9 @@ namespace NixHumanity.Actors.Tests.Projections;
 
 /// <summary>
 /// The store-damage matrix: each projection store damaged while the host is stopped, one way per case. On the next
-/// start the damaged file is set aside under a name that says why and when (never deleted), the store is rebuilt from
-/// the journal, and the component answers again after a bounded number of restarts (no endless loop).
+/// start the damaged file is set aside under a name that says why and when (never deleted), the repair is reported (a
+/// <see cref="StoreRepairReport"/>, shown by <c>stats</c>), the store is rebuilt from the journal, and the component
+/// answers again after a bounded number of restarts (no endless loop).
 /// </summary>
 public sealed class StoreDamageSpecs : IDisposable
 {
@@ -32,6 +35,9 @@ public sealed class StoreDamageSpecs : IDisposable
 
         /// <summary>One data block's bytes changed: its checksum no longer matches.</summary>
         ChecksumCorrupt,
+
+        /// <summary>A FIFO in place of the file: opening it would block the actor until someone writes into it.</summary>
+        Fifo,
     }
 
     public void Dispose() => _data.Dispose();
@@ -68,6 +74,10 @@ public sealed class StoreDamageSpecs : IDisposable
             case Damage.Empty:
                 File.WriteAllBytes(file, []);
                 break;
+            case Damage.Fifo:
+                File.Delete(file);
+                MakeFifo(file).Should().Be(0, "mkfifo must succeed under the test's temp folder");
+                break;
             case Damage.ChecksumCorrupt:
                 // DuckDB: three 4 KiB headers, then blocks that each start with their checksum; change every data
                 // block's payload so whichever block is read first fails its checksum.
@@ -99,6 +109,7 @@ public sealed class StoreDamageSpecs : IDisposable
     [InlineData(Damage.Truncated)]
     [InlineData(Damage.Empty)]
     [InlineData(Damage.ChecksumCorrupt)]
+    [InlineData(Damage.Fifo)]
     public async Task A_damaged_memory_duckdb_is_set_aside_and_rebuilt_from_the_journal(Damage damage)
     {
         var last = await RecordHistoryAsync();
@@ -110,7 +121,9 @@ public sealed class StoreDamageSpecs : IDisposable
         status.Rows.Should().Be(Packages.Length);
         var found = await AnswerAsync<MemorySearched>(tree, new SearchMemory("ann", "install ripgrep", 1));
         found.Results.Single().Command.Should().Be("nix-env -iA nixpkgs.ripgrep");
-        SetAside("memory", VectorMemoryStore.FileName).Should().ContainSingle().Which.Should().MatchRegex(@"\.(unreadable|damaged)-\d{8}T\d{9}$");
+        var aside = SetAside("memory", VectorMemoryStore.FileName).Should().ContainSingle().Which;
+        aside.Should().MatchRegex(@"\.(unreadable|damaged)-\d{8}T\d{9}$");
+        RepairReported("memory", VectorMemoryStore.FileName, aside);
     }
 
     [Theory]
@@ -118,6 +131,7 @@ public sealed class StoreDamageSpecs : IDisposable
     [InlineData(Damage.Truncated)]
     [InlineData(Damage.Empty)]
     [InlineData(Damage.ChecksumCorrupt)]
+    [InlineData(Damage.Fifo)]
     public async Task A_damaged_analytics_duckdb_is_set_aside_and_rebuilt_from_the_journal(Damage damage)
     {
         var last = await RecordHistoryAsync();
@@ -129,7 +143,22 @@ public sealed class StoreDamageSpecs : IDisposable
         counts.Tables["interactions"].Should().Be(Packages.Length);
         var learning = await AnswerAsync<AnalyticsRows>(tree, new RunAnalyticsQuery("ann", "learning"));
         learning.Result.Rows.Should().NotBeEmpty();
-        SetAside("learner", AnalyticsStore.FileName).Should().ContainSingle().Which.Should().MatchRegex(@"\.(unreadable|damaged)-\d{8}T\d{9}$");
+        var aside = SetAside("learner", AnalyticsStore.FileName).Should().ContainSingle().Which;
+        aside.Should().MatchRegex(@"\.(unreadable|damaged)-\d{8}T\d{9}$");
+        RepairReported("learner", AnalyticsStore.FileName, aside);
+    }
+
+    /// <summary>One store-repair report for the file, naming it, where it went and that it was rebuilt, as stats reads it.</summary>
+    private void RepairReported(string component, string file, string aside)
+    {
+        var report = StoreRepairReports.ReadAll(new DataDirectory(_data.Path)).Should().ContainSingle().Which;
+        report.UserId.Should().Be("ann");
+        report.Component.Should().Be(component);
+        report.Store.Should().Be(file);
+        report.Problems.Should().ContainSingle().Which.Should().StartWith(file + ": ");
+        report.SetAsideAs.Should().Be(aside);
+        report.Rebuilt.Should().Contain("journal");
+        Directory.GetFiles(Folder(component), "store-repair-*.json").Should().ContainSingle();
     }
 
     [Fact]
@@ -151,4 +180,7 @@ public sealed class StoreDamageSpecs : IDisposable
         Directory.GetFiles(Folder(component), file + ".*")
             .Where(f => Path.GetFileName(f) != file && !f.EndsWith(".wal", StringComparison.Ordinal))
             .ToArray();
+
+    [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int MakeFifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode = 0b110_000_000);
 }

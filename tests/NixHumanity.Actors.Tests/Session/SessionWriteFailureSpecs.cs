@@ -47,4 +47,52 @@ public sealed class SessionWriteFailureSpecs : Akka.TestKit.Xunit2.TestKit
         unavailable.DiskFullPath.Should().BeNull();
         unavailable.Reason.Should().Contain("connection reset");
     }
+
+    [Theory]
+    [InlineData("No space left on device", true)]
+    [InlineData("connection reset", false)]
+    public async Task Requests_queued_behind_a_failed_write_are_all_answered_at_once_and_none_is_in_the_journal(string failure, bool diskFull)
+    {
+        var session = Start();
+        Watch(session);
+        var gate = JournalGate.For(Sys);
+        gate.Close();
+        var first = CreateTestProbe();
+        session.Tell(new RecordInteraction("maya", "s1", "install vim", "nix-env -iA nixpkgs.vim"), first.Ref);
+        await gate.WriteHeld;
+
+        // Sent while the first write is pending: Akka.Persistence holds them in its internal stash.
+        object[] queued =
+        [
+            new RecordInteraction("maya", "s1", "install git", "nix-env -iA nixpkgs.git"),
+            new RecordInteraction("maya", "s1", "install jq", "nix-env -iA nixpkgs.jq"),
+            new RecordNotification("maya", "system-update"),
+            new GetSessionStatus("maya"),
+            new ImportHistory("maya", "old.db", [], [], []),
+            new RecordInteraction("maya", "s2", "list generations", "nixos-rebuild list-generations"),
+        ];
+        var waiting = queued.Select(request =>
+        {
+            var probe = CreateTestProbe();
+            session.Tell(request, probe.Ref);
+            return probe;
+        }).ToList();
+        gate.FailHeldWith(diskFull ? new IOException(failure) : new InvalidOperationException(failure));
+
+        foreach (var probe in waiting.Prepend(first))
+        {
+            var unavailable = probe.ExpectMsg<TemporarilyUnavailable>();
+            unavailable.Component.Should().Be("session");
+            unavailable.Reason.Should().Contain(diskFull ? "disk full" : failure);
+            (unavailable.DiskFullPath is not null).Should().Be(diskFull);
+        }
+
+        ExpectTerminated(session);
+        var again = Start();
+        again.Tell(new GetSessionStatus("maya"));
+        var status = ExpectMsg<SessionStatus>();
+        status.Interactions.Should().Be(0, "nothing that was answered unavailable is in the journal");
+        status.Notifications.Should().Be(0);
+        status.SequenceNr.Should().Be(0);
+    }
 }

@@ -64,6 +64,17 @@ public sealed class JournalGate
         }
     }
 
+    /// <summary>The writes held so far fail with <paramref name="cause"/>; following writes pass.</summary>
+    public void FailHeldWith(Exception cause)
+    {
+        lock (_lock)
+        {
+            var held = _open;
+            _open = Opened();
+            held.TrySetException(cause);
+        }
+    }
+
     /// <summary>The next write fails with <paramref name="cause"/> (as the database would on a full disk).</summary>
     public void FailNextWith(Exception cause)
     {

@@ -170,6 +170,7 @@ internal static class HostileCases
         new("restore into a user with history", 2, "", ["import", "--user", "rose", "{files}/export-rose"]),
         new("export into the data dir", 2, "out: must not be inside the data directory", ["export", "--user", "rose", "--out", "{data}/users/evil2"]),
         new("export onto the data dir", 2, "out: must not be inside the data directory", ["export", "--user", "rose", "--out", "{data}"]),
+        new("export into a missing data dir", 2, "out: must not be inside the data directory", ["export", "--user", "rose", "--out", HostileReadCases.Missing + "/out", "--data-dir", HostileReadCases.Missing]),
         new("export onto a file", 2, "out: must be a new or empty folder (a file is there)", ["export", "--user", "rose", "--out", "{files}/empty"]),
         new("export into a non-empty folder", 2, "out: must be a new or empty folder", ["export", "--user", "rose", "--out", "{files}/export-rose"]),
         new("export onto a link", 2, "out:", ["export", "--user", "rose", "--out", "{files}/link-to-fifo"]),

@@ -43,6 +43,7 @@ public sealed partial class HostileInputSuiteSpecs(HostileInputFixture fixture) 
             line.Should().Contain(hostile.Message.Length > 0 ? hostile.Message : "nixh: ").And.NotContainAny("Exception", "System.", "   at ");
             line.Where(char.IsControl).Should().BeEmpty("control characters are escaped");
             result.AllocatedBytes.Should().BeLessThan(MaxAllocatedBytes);
+            Directory.Exists(HostileReadCases.Missing.Replace("{files}", fixture.Files, StringComparison.Ordinal)).Should().BeFalse("no input creates a data directory");
             DataDirectorySnapshot.Of(fixture.DataDir).Should().Equal(fixture.Snapshot);
             status.Should().Be(fixture.Status);
             stats.Should().Be(fixture.Stats);

@@ -26,5 +26,6 @@ internal static class HostileReadCases
         new("preferences on a missing data dir", 0, "\"cells\":[]", ["preferences", "--user", "rose", "--data-dir", Missing]),
         new("suggest on a missing data dir", 0, "\"next\":[]", ["suggest", "--user", "rose", "--data-dir", Missing]),
         new("stats on a missing data dir", 0, "\"users\":0", ["stats", "--data-dir", Missing]),
+        new("export on a missing data dir", 0, "\"events\":0", ["export", "--user", "rose", "--out", "{files}/export-of-nothing", "--data-dir", Missing]),
     ];
 }
