@@ -13,42 +13,21 @@ public sealed class ClusterModeSpecs : IAsyncLifetime
     private static readonly string[] Users = [.. Enumerable.Range(1, 8).Select(i => $"user{i}")];
     private static readonly string[] Texts = ["install firefox please", "make the text bigger", "update the system"];
 
-    private PostgresDatabase? _database;
-    private ClusterNode? _first;
-    private ClusterNode? _second;
+    private TwoNodeCluster? _cluster;
 
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresDatabase.CreateAsync();
-        var ports = ClusterNode.FreePorts(2);
-        var seed = ClusterNode.SeedAddress(ports[0]);
-        // The first node lists itself as the seed and forms the cluster; the second joins it.
-        _first = await ClusterNode.StartAsync(_database.ConnectionString, ports[0], seed);
-        _second = await ClusterNode.StartAsync(_database.ConnectionString, ports[1], seed);
-    }
+    public async Task InitializeAsync() => _cluster = await TwoNodeCluster.StartAsync();
 
     public async Task DisposeAsync()
     {
-        // One after the other: both at once waits for an exiting timeout (STACK-NOTES).
-        if (_second is not null)
+        if (_cluster is not null)
         {
-            await _second.DisposeAsync();
-        }
-
-        if (_first is not null)
-        {
-            await _first.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
+            await _cluster.DisposeAsync();
         }
     }
 
-    private ClusterNode First => _first!;
+    private ClusterNode First => _cluster!.First;
 
-    private ClusterNode Second => _second!;
+    private ClusterNode Second => _cluster!.Second;
 
     private ClusterNode[] Nodes => [First, Second];
 
@@ -82,7 +61,7 @@ public sealed class ClusterModeSpecs : IAsyncLifetime
         onFirst.Concat(onSecond).Should().BeEquivalentTo(Users);
         onFirst.Should().NotBeEmpty();
         onSecond.Should().NotBeEmpty("both nodes host users");
-        (await _database!.CountAsync("SELECT COUNT(*) FROM journal")).Should().Be(Users.Length * Texts.Length);
+        (await _cluster!.Database.CountAsync("SELECT COUNT(*) FROM journal")).Should().Be(Users.Length * Texts.Length);
 
         foreach (var user in Users)
         {

@@ -16,41 +16,23 @@ public sealed class CrossUserClusterSpecs : IAsyncLifetime
     private static readonly string[] Sensed = [.. Enumerable.Range(1, 6).Select(i => $"bio{i}")];
 
     private readonly TempDataDirectory _export = new();
-    private PostgresDatabase? _database;
-    private ClusterNode? _first;
-    private ClusterNode? _second;
+    private TwoNodeCluster? _cluster;
 
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresDatabase.CreateAsync();
-        var ports = ClusterNode.FreePorts(2);
-        var seed = ClusterNode.SeedAddress(ports[0]);
-        _first = await ClusterNode.StartAsync(_database.ConnectionString, ports[0], seed);
-        _second = await ClusterNode.StartAsync(_database.ConnectionString, ports[1], seed);
-    }
+    public async Task InitializeAsync() => _cluster = await TwoNodeCluster.StartAsync();
 
     public async Task DisposeAsync()
     {
-        if (_second is not null)
+        if (_cluster is not null)
         {
-            await _second.DisposeAsync();
-        }
-
-        if (_first is not null)
-        {
-            await _first.DisposeAsync();
+            await _cluster.DisposeAsync();
         }
 
         _export.Dispose();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
     }
 
-    private ClusterNode First => _first!;
+    private ClusterNode First => _cluster!.First;
 
-    private ClusterNode Second => _second!;
+    private ClusterNode Second => _cluster!.Second;
 
     /// <summary>Recorders record twice each through alternating nodes; the sensed users only send biometric samples
     /// (no journal event: their only trace is the folder on the node hosting them).</summary>
