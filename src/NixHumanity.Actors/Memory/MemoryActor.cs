@@ -237,123 +237,11 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IW
     private static List<JournaledSessionEvent> Interactions(IEnumerable<JournaledSessionEvent> events) =>
         events.Where(e => e.Event is InteractionRecorded { Command: { } command } && !string.IsNullOrWhiteSpace(command)).ToList();
 
-    /// <summary>Holds <paramref name="events"/> unapplied and asks the shared service for the vectors of their interactions.</summary>
-    private void BeginEmbedding(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions)
-    {
-        _model.BeginEmbedding(events);
-        _embeddingTexts = interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList();
-        _embedFailures = 0;
-        SendForEmbedding();
-    }
-
-    private void SendForEmbedding() => _embeddings!.Tell(new EmbedTexts(++_embedRequest, _embeddingTexts), Self);
-
-    /// <summary>The vectors of the batch being embedded: applies it, then sends what was held behind it.</summary>
-    private void Embedded(TextsEmbedded embedded)
-    {
-        if (!_model.Embedding || embedded.RequestId != _embedRequest)
-        {
-            // An answer to an earlier attempt of a batch that was asked again.
-            return;
-        }
-
-        var events = _model.EndEmbedding();
-        Remember(events, Interactions(events), embedded.Vectors);
-        ReleaseEmbeddedWaiting();
-        EmbedNextHeld();
-    }
-
-    private void EmbeddingFailed(EmbeddingFailed failed)
-    {
-        if (!_model.Embedding || failed.RequestId != _embedRequest)
-        {
-            return;
-        }
-
-        // The batch stays held (unapplied, the checkpoint unmoved) and is asked for again; searches keep waiting for it.
-        _embedFailures++;
-        var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(_embedFailures - 1, 10))));
-        Log.Warning("Memory of {0}: embedding {1} texts failed ({2} times in a row): {3}; asking again in {4}",
-            UserId, _embeddingTexts.Count, _embedFailures, failed.Reason, delay);
-        Timers.StartSingleTimer(nameof(RetryEmbedding), new RetryEmbedding(_embedRequest), delay);
-    }
-
-    /// <summary>
-    /// Sends the oldest held events (one catch-up-sized chunk) to the shared service; chunks with nothing to embed are
-    /// applied at once. When nothing is held any more, the requests waiting for a complete store are released.
-    /// </summary>
-    private void EmbedNextHeld()
-    {
-        // Requests waiting for the model go ahead; those that need the held events wait for their batch (WhenEmbedded).
-        _model.ReleaseWaiting(Self);
-        while (_model.HeldCount > 0)
-        {
-            var chunk = _model.TakeOldest(Options.ReplayBatchSize);
-            var interactions = Interactions(chunk);
-            if (interactions.Count > 0)
-            {
-                BeginEmbedding(chunk, interactions);
-                return;
-            }
-
-            ApplyNow(chunk, interactions);
-        }
-
-        ReleaseEmbeddedWaiting();
-    }
-
     private void StartLoadForNewEvents()
     {
         if (_settings.Options.LoadModelForNewEvents)
         {
             _model.StartLoad(Self);
-        }
-    }
-
-    /// <summary>
-    /// Background re-embedding: one catch-up-sized chunk of the held events per message, so searches and other
-    /// requests are handled between chunks (they see the memories re-embedded so far). Waiting requests are released
-    /// when the last chunk is applied.
-    /// </summary>
-    private void ReembedChunk()
-    {
-        _chunkScheduled = false;
-        ApplyPending();
-        var chunk = _model.TakeOldest(Options.ReplayBatchSize);
-        ApplyNow(chunk, Interactions(chunk));
-        _reembedded += chunk.Count;
-        Telemetry.Reembedded.Add(chunk.Count);
-        if (_model.Holding)
-        {
-            if (_reembedded >= _nextReembedProgressAt)
-            {
-                Log.Info("Memory of {0}: re-embedded {1} events, {2} to go", UserId, _reembedded, _model.HeldCount);
-                _nextReembedProgressAt += Options.ProgressEvery;
-            }
-
-            ScheduleReembedChunk();
-            return;
-        }
-
-        _reembedInBackground = false;
-        File.Delete(ReembeddingMarker);
-        Log.Info("Memory of {0}: re-embedding done, {1} events applied; {2} memories at version {3}",
-            UserId, _reembedded, Store.Count, Store.CurrentVersion);
-        _model.ReleaseWaiting(Self);
-    }
-
-    private void ScheduleReembedChunk()
-    {
-        if (_model.ModelMissing)
-        {
-            StartLoadForNewEvents();
-            return;
-        }
-
-        if (!_chunkScheduled)
-        {
-            _chunkScheduled = true;
-            Self.Tell(ReembedNextChunk.Instance);
         }
     }
 
@@ -396,35 +284,6 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IW
         if (held.Count > 0)
         {
             Log.Info("Memory of {0}: embedder {1} loaded; applied {2} events held for it", UserId, _embedder.Id, held.Count);
-        }
-    }
-
-    /// <summary>
-    /// A handler that waits while a batch is with the embedding service, until the events taken in before the request
-    /// are applied (then it is sent again, and handled even if later events are being embedded by then): a request
-    /// sent after N events sees all N, and a person recording without pause does not starve their own searches.
-    /// </summary>
-    private Action<T> WhenEmbedded<T>(Action<T> handler)
-        where T : notnull => request =>
-    {
-        if (!_releasedAfterBatch.Remove(request) && _model.Embedding)
-        {
-            _waitingForBatch.Add((_model.LastHeld!.Value, request, Sender));
-            return;
-        }
-
-        handler(request);
-    };
-
-    /// <summary>Sends again the requests waiting for a batch whose events are now all applied.</summary>
-    private void ReleaseEmbeddedWaiting()
-    {
-        var checkpoint = Store.Checkpoint;
-        foreach (var waiting in _waitingForBatch.Where(w => w.UpTo <= checkpoint).ToList())
-        {
-            _waitingForBatch.Remove(waiting);
-            _releasedAfterBatch.Add(waiting.Request);
-            Self.Tell(waiting.Request, waiting.Sender);
         }
     }
 
@@ -521,13 +380,4 @@ public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IW
             _ => null,
         },
         recorded.Intent);
-
-    /// <summary>Self-sent after a failed model call: ask the service again for the batch of request <paramref name="RequestId"/>.</summary>
-    private sealed record RetryEmbedding(long RequestId);
-
-    /// <summary>Self-sent: apply the next chunk of a background re-embedding.</summary>
-    private sealed record ReembedNextChunk
-    {
-        public static readonly ReembedNextChunk Instance = new();
-    }
 }

@@ -1,0 +1,62 @@
+using Akka.Actor;
+using Akka.Event;
+using NixHumanity.Actors.Infrastructure;
+
+namespace NixHumanity.Actors.Memory;
+
+/// <summary>The memory actor's background re-embedding after a change of embedder: one chunk per message.</summary>
+public sealed partial class MemoryActor
+{
+    /// <summary>
+    /// Background re-embedding: one catch-up-sized chunk of the held events per message, so searches and other
+    /// requests are handled between chunks (they see the memories re-embedded so far). Waiting requests are released
+    /// when the last chunk is applied.
+    /// </summary>
+    private void ReembedChunk()
+    {
+        _chunkScheduled = false;
+        ApplyPending();
+        var chunk = _model.TakeOldest(Options.ReplayBatchSize);
+        ApplyNow(chunk, Interactions(chunk));
+        _reembedded += chunk.Count;
+        Telemetry.Reembedded.Add(chunk.Count);
+        if (_model.Holding)
+        {
+            if (_reembedded >= _nextReembedProgressAt)
+            {
+                Log.Info("Memory of {0}: re-embedded {1} events, {2} to go", UserId, _reembedded, _model.HeldCount);
+                _nextReembedProgressAt += Options.ProgressEvery;
+            }
+
+            ScheduleReembedChunk();
+            return;
+        }
+
+        _reembedInBackground = false;
+        File.Delete(ReembeddingMarker);
+        Log.Info("Memory of {0}: re-embedding done, {1} events applied; {2} memories at version {3}",
+            UserId, _reembedded, Store.Count, Store.CurrentVersion);
+        _model.ReleaseWaiting(Self);
+    }
+
+    private void ScheduleReembedChunk()
+    {
+        if (_model.ModelMissing)
+        {
+            StartLoadForNewEvents();
+            return;
+        }
+
+        if (!_chunkScheduled)
+        {
+            _chunkScheduled = true;
+            Self.Tell(ReembedNextChunk.Instance);
+        }
+    }
+
+    /// <summary>Self-sent: apply the next chunk of a background re-embedding.</summary>
+    private sealed record ReembedNextChunk
+    {
+        public static readonly ReembedNextChunk Instance = new();
+    }
+}

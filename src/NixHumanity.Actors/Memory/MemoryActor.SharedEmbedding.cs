@@ -1,0 +1,111 @@
+using Akka.Actor;
+using Akka.Event;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Session;
+
+namespace NixHumanity.Actors.Memory;
+
+/// <summary>
+/// The memory actor's side of the shared embedding service (<see cref="MemoryOptions.SharedEmbedding"/>, ADR 0021):
+/// batches held unapplied while the service embeds them, retried on failure, and requests that wait for the batch in
+/// flight when they arrived.
+/// </summary>
+public sealed partial class MemoryActor
+{
+    /// <summary>Holds <paramref name="events"/> unapplied and asks the shared service for the vectors of their interactions.</summary>
+    private void BeginEmbedding(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions)
+    {
+        _model.BeginEmbedding(events);
+        _embeddingTexts = interactions.Select(e => ((InteractionRecorded)e.Event).Text).ToList();
+        _embedFailures = 0;
+        SendForEmbedding();
+    }
+
+    private void SendForEmbedding() => _embeddings!.Tell(new EmbedTexts(++_embedRequest, _embeddingTexts), Self);
+
+    /// <summary>The vectors of the batch being embedded: applies it, then sends what was held behind it.</summary>
+    private void Embedded(TextsEmbedded embedded)
+    {
+        if (!_model.Embedding || embedded.RequestId != _embedRequest)
+        {
+            // An answer to an earlier attempt of a batch that was asked again.
+            return;
+        }
+
+        var events = _model.EndEmbedding();
+        Remember(events, Interactions(events), embedded.Vectors);
+        ReleaseEmbeddedWaiting();
+        EmbedNextHeld();
+    }
+
+    private void EmbeddingFailed(EmbeddingFailed failed)
+    {
+        if (!_model.Embedding || failed.RequestId != _embedRequest)
+        {
+            return;
+        }
+
+        // The batch stays held (unapplied, the checkpoint unmoved) and is asked for again; searches keep waiting for it.
+        _embedFailures++;
+        var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(_embedFailures - 1, 10))));
+        Log.Warning("Memory of {0}: embedding {1} texts failed ({2} times in a row): {3}; asking again in {4}",
+            UserId, _embeddingTexts.Count, _embedFailures, failed.Reason, delay);
+        Timers.StartSingleTimer(nameof(RetryEmbedding), new RetryEmbedding(_embedRequest), delay);
+    }
+
+    /// <summary>
+    /// Sends the oldest held events (one catch-up-sized chunk) to the shared service; chunks with nothing to embed are
+    /// applied at once. When nothing is held any more, the requests waiting for a complete store are released.
+    /// </summary>
+    private void EmbedNextHeld()
+    {
+        // Requests waiting for the model go ahead; those that need the held events wait for their batch (WhenEmbedded).
+        _model.ReleaseWaiting(Self);
+        while (_model.HeldCount > 0)
+        {
+            var chunk = _model.TakeOldest(Options.ReplayBatchSize);
+            var interactions = Interactions(chunk);
+            if (interactions.Count > 0)
+            {
+                BeginEmbedding(chunk, interactions);
+                return;
+            }
+
+            ApplyNow(chunk, interactions);
+        }
+
+        ReleaseEmbeddedWaiting();
+    }
+
+    /// <summary>
+    /// A handler that waits while a batch is with the embedding service, until the events taken in before the request
+    /// are applied (then it is sent again, and handled even if later events are being embedded by then): a request
+    /// sent after N events sees all N, and a person recording without pause does not starve their own searches.
+    /// </summary>
+    private Action<T> WhenEmbedded<T>(Action<T> handler)
+        where T : notnull => request =>
+    {
+        if (!_releasedAfterBatch.Remove(request) && _model.Embedding)
+        {
+            _waitingForBatch.Add((_model.LastHeld!.Value, request, Sender));
+            return;
+        }
+
+        handler(request);
+    };
+
+    /// <summary>Sends again the requests waiting for a batch whose events are now all applied.</summary>
+    private void ReleaseEmbeddedWaiting()
+    {
+        var checkpoint = Store.Checkpoint;
+        foreach (var waiting in _waitingForBatch.Where(w => w.UpTo <= checkpoint).ToList())
+        {
+            _waitingForBatch.Remove(waiting);
+            _releasedAfterBatch.Add(waiting.Request);
+            Self.Tell(waiting.Request, waiting.Sender);
+        }
+    }
+
+    /// <summary>Self-sent after a failed model call: ask the service again for the batch of request <paramref name="RequestId"/>.</summary>
+    private sealed record RetryEmbedding(long RequestId);
+}
