@@ -13,7 +13,7 @@ namespace NixHumanity.Actors.Contracts;
 /// Files from the assistant's older stores are a different matter: their legacy timestamps are read by the importer's
 /// own rules.
 /// </remarks>
-public static partial class IsoTime
+internal static partial class IsoTime
 {
     /// <summary>The rule a rejected time breaks.</summary>
     public const string Rule = "must be an ISO-8601 time with an offset or Z, e.g. 2026-03-02T10:00:00Z";

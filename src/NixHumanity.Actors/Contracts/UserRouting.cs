@@ -1,27 +1,27 @@
 namespace NixHumanity.Actors.Contracts;
 
 /// <summary>A message addressed to one user's actor tree; <c>UserDirectory</c> routes it by <see cref="UserId"/>.</summary>
-public interface IUserMessage
+internal interface IUserMessage
 {
     /// <summary>The user this message is for; must match <c>[A-Za-z0-9_-]{1,64}</c>.</summary>
     string UserId { get; }
 }
 
 /// <summary>A message the user's <c>SessionActor</c> handles.</summary>
-public interface ISessionMessage : IUserMessage;
+internal interface ISessionMessage : IUserMessage;
 
 /// <summary>A message the user's <c>MemoryActor</c> handles.</summary>
-public interface IMemoryMessage : IUserMessage;
+internal interface IMemoryMessage : IUserMessage;
 
 /// <summary>A message the user's <c>LearnerActor</c> handles.</summary>
-public interface ILearnerMessage : IUserMessage;
+internal interface ILearnerMessage : IUserMessage;
 
 /// <summary>
 /// Sent by a <c>UserActor</c> to each child through its mailbox: stop after the messages already queued.
 /// Unlike <c>PoisonPill</c> it is an ordinary message, so a persistent actor handles it only after the writes it
 /// has in flight and the commands it stashed meanwhile — nothing accepted is dropped by passivation.
 /// </summary>
-public sealed record StopGracefully
+internal sealed record StopGracefully
 {
     /// <summary>The single instance.</summary>
     public static readonly StopGracefully Instance = new();

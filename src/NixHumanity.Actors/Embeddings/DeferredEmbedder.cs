@@ -11,7 +11,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// the promised id would silently come from another model). Disposing the wrapper disposes the loaded embedder, also
 /// when the load finishes after the disposal.
 /// </remarks>
-public sealed class DeferredEmbedder : IDeferredEmbedder
+internal sealed class DeferredEmbedder : IDeferredEmbedder
 {
     private readonly Func<IEmbedder> _load;
     private readonly Lazy<Task<IEmbedder>> _loaded;

@@ -15,7 +15,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// answering with another embedder would hide a corrupt or substituted model, and the owner's supervisor reports it.
 /// The embedder's <see cref="IEmbedder.Id"/> changes with the fallback, so the store re-embeds instead of mixing vectors.
 /// </remarks>
-public static class EmbedderFactory
+internal static class EmbedderFactory
 {
     /// <summary>Where <see cref="EmbedderKind.Auto"/> looks for the converted wink vectors (under a <c>models</c> folder).</summary>
     public const string DefaultWordVectorsFile = "wink-100d/wink-sg-100d.nhwv";

@@ -60,7 +60,7 @@ public sealed record EmbedderOptions
 /// <see langword="null"/> when the configured embedder was loaded; otherwise why the n-gram embedder is used
 /// instead (for example the model file is absent). Already logged once as a warning.
 /// </param>
-public sealed record EmbedderSelection(IEmbedder Embedder, EmbedderKind Requested, string? FallbackReason)
+internal sealed record EmbedderSelection(IEmbedder Embedder, EmbedderKind Requested, string? FallbackReason)
 {
     /// <summary>Whether the n-gram embedder replaced the configured one.</summary>
     public bool FellBack => FallbackReason is not null;

@@ -22,7 +22,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// sender that stopped meanwhile simply never reads its answer.
 /// </para>
 /// </remarks>
-public sealed class EmbeddingBatcher : ReceiveActor, IWithTimers
+internal sealed class EmbeddingBatcher : ReceiveActor, IWithTimers
 {
     private readonly IEmbedder _embedder;
     private readonly EmbeddingServiceSettings _settings;

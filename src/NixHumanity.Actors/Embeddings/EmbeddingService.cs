@@ -9,7 +9,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// the sessions and the journal use nor the store dispatcher of the memories), and shared by every memory of the system.
 /// An Akka extension: <c>EmbeddingService.Get(system).For(embedder)</c>.
 /// </summary>
-public sealed class EmbeddingService : IExtension
+internal sealed class EmbeddingService : IExtension
 {
     /// <summary>The dispatcher the services run on (configured in <c>hocon/akka.conf</c>).</summary>
     public const string DispatcherId = "nixh.embedding-dispatcher";
@@ -66,7 +66,7 @@ public sealed class EmbeddingService : IExtension
 }
 
 /// <summary>Creates the <see cref="EmbeddingService"/> of an actor system.</summary>
-public sealed class EmbeddingServiceProvider : ExtensionIdProvider<EmbeddingService>
+internal sealed class EmbeddingServiceProvider : ExtensionIdProvider<EmbeddingService>
 {
     /// <inheritdoc />
     public override EmbeddingService CreateExtension(ExtendedActorSystem system) => new(system);

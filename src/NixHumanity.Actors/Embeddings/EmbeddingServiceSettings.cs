@@ -3,7 +3,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// <summary>How the embedding service batches.</summary>
 /// <param name="MaxBatchTexts">Texts embedded in one model call at most (a larger single request is embedded alone).</param>
 /// <param name="Window">How long to collect requests before a call when the model is idle; zero: until the mailbox drains.</param>
-public sealed record EmbeddingServiceSettings(int MaxBatchTexts, TimeSpan Window)
+internal sealed record EmbeddingServiceSettings(int MaxBatchTexts, TimeSpan Window)
 {
     /// <summary>256 texts, no window (the model's own run time is the window while it is busy).</summary>
     public static readonly EmbeddingServiceSettings Default = new(256, TimeSpan.Zero);

@@ -13,7 +13,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// not outweigh a short one. Signed hashing (a hash bit picks +1/−1) keeps collisions unbiased in expectation.
 /// The hash is FNV-1a (stable across processes), never <see cref="string.GetHashCode()"/>.
 /// </remarks>
-public sealed class HashedNGramEmbedder : IEmbedder
+internal sealed class HashedNGramEmbedder : IEmbedder
 {
     /// <summary>The identifier of version 1 of this feature scheme at 384 dimensions.</summary>
     public const string DefaultId = "ngram-v1";

@@ -5,7 +5,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// is loaded later, once, on first use. <see cref="IEmbedder.Embed"/> and <see cref="IEmbedder.EmbedBatch"/> block
 /// until it is loaded; an actor instead calls <see cref="LoadAsync"/> and embeds when the task has completed.
 /// </summary>
-public interface IDeferredEmbedder : IEmbedder
+internal interface IDeferredEmbedder : IEmbedder
 {
     /// <summary>Whether the model is loaded (embedding will not wait).</summary>
     bool IsLoaded { get; }

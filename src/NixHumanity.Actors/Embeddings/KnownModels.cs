@@ -5,7 +5,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// <c>models/all-MiniLM-L6-v2/PROVENANCE.md</c>). A model file whose hash is one of these is accepted without
 /// a configured checksum.
 /// </summary>
-public static class KnownModels
+internal static class KnownModels
 {
     /// <summary>Name of the sentence-transformers model the ONNX embedder is shaped for.</summary>
     public const string AllMiniLmL6V2 = "all-MiniLM-L6-v2";

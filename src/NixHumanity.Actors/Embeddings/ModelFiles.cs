@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace NixHumanity.Actors.Embeddings;
 
 /// <summary>Finding, hashing and (opt-in) downloading model files.</summary>
-public static class ModelFiles
+internal static class ModelFiles
 {
     /// <summary>Name of the folder (beside the binaries or at the repository root) that holds model files.</summary>
     public const string ModelsFolderName = "models";

@@ -10,7 +10,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// attention mask, then L2-normalised — the same recipe as sentence-transformers.
 /// </summary>
 /// <remarks>The ONNX Runtime session is thread-safe; the owner (MemoryActor) calls one text or batch at a time anyway.</remarks>
-public sealed class OnnxSentenceEmbedder : IEmbedder
+internal sealed class OnnxSentenceEmbedder : IEmbedder
 {
     /// <summary>The output this embedder pools.</summary>
     public const string OutputName = "last_hidden_state";

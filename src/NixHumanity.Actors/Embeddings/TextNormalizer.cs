@@ -6,7 +6,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// Light, culture-invariant text normalisation shared by the lexical embedders: lower-case, accents removed,
 /// every character that is not a letter or digit becomes a word break ("nix-env -iA" → "nix", "env", "ia").
 /// </summary>
-public static class TextNormalizer
+internal static class TextNormalizer
 {
     // Words that carry no meaning in a request to the assistant. Kept deliberately small: "on", "off", "up",
     // "not" and "no" stay because they change what is being asked ("turn off", "stopped working", "not found").

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace NixHumanity.Actors.Embeddings;
 
 /// <summary>Small SIMD helpers shared by the embedders (backed by <see cref="TensorPrimitives"/>).</summary>
-public static class VectorMath
+internal static class VectorMath
 {
     /// <summary>Scales <paramref name="vector"/> in place to unit L2 norm; a zero vector stays zero.</summary>
     /// <param name="vector">The vector to normalise.</param>

@@ -18,7 +18,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// common-component removal is omitted since it needs a corpus of sentences. Unknown words only contribute
 /// through the n-gram half.
 /// </remarks>
-public sealed class WordVectorEmbedder : IEmbedder
+internal sealed class WordVectorEmbedder : IEmbedder
 {
     private const int TotalDimensions = 384;
 

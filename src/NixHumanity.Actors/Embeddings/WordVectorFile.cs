@@ -10,7 +10,7 @@ namespace NixHumanity.Actors.Embeddings;
 /// </summary>
 /// <remarks>int8 with a per-word scale keeps 100k × 100-d vectors at ~10 MB with a cosine error far below what
 /// matters for ranking requests; the order of the words is their corpus frequency rank, used for SIF weights.</remarks>
-public sealed class WordVectorFile
+internal sealed class WordVectorFile
 {
     /// <summary>The four magic bytes at the start of the file.</summary>
     public const string Magic = "NHWV";

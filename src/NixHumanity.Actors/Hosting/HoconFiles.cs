@@ -7,7 +7,7 @@ namespace NixHumanity.Actors.Hosting;
 /// The HOCON files of <c>hocon/</c>. They are copied next to the binaries so operators can edit them; when a
 /// file is not there (e.g. the library is used from a single-file app) the copy embedded in this assembly is used.
 /// </summary>
-public static class HoconFiles
+internal static class HoconFiles
 {
     /// <summary>Base actor-system settings.</summary>
     public const string Akka = "akka.conf";

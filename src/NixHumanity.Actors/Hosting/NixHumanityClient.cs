@@ -19,15 +19,28 @@ namespace NixHumanity.Actors.Hosting;
 /// A small facade over the user trees for an assistant hosting this library: typed calls that turn rejections
 /// into <see cref="InvalidInputException"/> and restarts into <see cref="ComponentUnavailableException"/>.
 /// </summary>
-/// <param name="directory">The user directory actor.</param>
-/// <param name="options">The options the tree runs with.</param>
-/// <param name="system">The actor system (for journal reads).</param>
-/// <param name="clock">The clock for times the client stamps itself (an export's manifest); <see cref="TimeProvider.System"/>
-/// when null. <c>AddNixHumanity</c> passes the registered <see cref="TimeProvider"/>, the
-/// same one the actor tree runs on.</param>
-public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, NixHumanityOptions options, ActorSystem system, TimeProvider? clock = null)
+/// <remarks>Obtained from the container (<c>AddNixHumanity</c> / <c>AddNixHumanityServices</c>); the user directory it
+/// talks to is the library's own actor, so the constructor is not public.</remarks>
+public sealed class NixHumanityClient
 {
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly IRequiredActor<UserDirectory> _directory;
+    private readonly NixHumanityOptions _options;
+    private readonly ActorSystem _system;
+    private readonly TimeProvider _clock;
+
+    /// <param name="directory">The user directory actor.</param>
+    /// <param name="options">The options the tree runs with.</param>
+    /// <param name="system">The actor system (for journal reads).</param>
+    /// <param name="clock">The clock for times the client stamps itself (an export's manifest); <see cref="TimeProvider.System"/>
+    /// when null. <c>AddNixHumanity</c> passes the registered <see cref="TimeProvider"/>, the
+    /// same one the actor tree runs on.</param>
+    internal NixHumanityClient(IRequiredActor<UserDirectory> directory, NixHumanityOptions options, ActorSystem system, TimeProvider? clock = null)
+    {
+        _directory = directory;
+        _options = options;
+        _system = system;
+        _clock = clock ?? TimeProvider.System;
+    }
 
     /// <summary>A user's journaled session events, in order (the audit trail).</summary>
     /// <exception cref="InvalidInputException">The user id is not valid.</exception>
@@ -38,7 +51,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
             throw new InvalidInputException(rejection);
         }
 
-        return SessionHistory.ReadAsync(system, userId, cancellationToken: cancellationToken);
+        return SessionHistory.ReadAsync(_system, userId, cancellationToken: cancellationToken);
     }
 
     /// <summary>Records an interaction; returns once it is durable.</summary>
@@ -66,6 +79,12 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// with a leading <c>user_id</c> column. The query name is checked before any user is asked.
     /// </summary>
     /// <exception cref="InvalidInputException">Unknown query name or bad user id.</exception>
+    public Task<QueryResult> QueryAsync(string? userId, AnalyticsQuery query, CancellationToken cancellationToken = default) =>
+        QueryAsync(userId, query.ToString().ToLowerInvariant(), cancellationToken);
+
+    /// <summary>Runs the analytics query named <paramref name="queryName"/> (<c>flow</c>, <c>learning</c>,
+    /// <c>interruptions</c>, as typed at a command line); see the <see cref="AnalyticsQuery"/> overload.</summary>
+    /// <exception cref="InvalidInputException">Unknown query name or bad user id.</exception>
     public async Task<QueryResult> QueryAsync(string? userId, string queryName, CancellationToken cancellationToken = default)
     {
         var query = AnalyticsQueries.Parse(queryName);
@@ -75,7 +94,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         }
 
         // Users with a journal whose projections have not created their folder yet count too.
-        var journalUsers = await SessionHistory.UserIdsAsync(system, cancellationToken).ConfigureAwait(false);
+        var journalUsers = await SessionHistory.UserIdsAsync(_system, cancellationToken).ConfigureAwait(false);
         var users = (await KnownUsersAsync(cancellationToken).ConfigureAwait(false)).Union(journalUsers.Where(InputRules.IsValidId)).Order(StringComparer.Ordinal).ToList();
         var perUser = new List<(string UserId, QueryResult Result)>();
         foreach (var user in users)
@@ -113,9 +132,9 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <param name="userId">A valid user id.</param>
     /// <param name="cancellationToken">Stops the journal query.</param>
     public async Task<bool> IsKnownUserAsync(string userId, CancellationToken cancellationToken = default) =>
-        Directory.Exists(options.Data.UserFolder(userId)) ||
-        (await SessionHistory.UserIdsAsync(system, cancellationToken).ConfigureAwait(false)).Contains(userId, StringComparer.Ordinal) ||
-        (options.Cluster.Enabled && (await KnownUsersAsync(cancellationToken).ConfigureAwait(false)).Contains(userId, StringComparer.Ordinal));
+        Directory.Exists(_options.Data.UserFolder(userId)) ||
+        (await SessionHistory.UserIdsAsync(_system, cancellationToken).ConfigureAwait(false)).Contains(userId, StringComparer.Ordinal) ||
+        (_options.Cluster.Enabled && (await KnownUsersAsync(cancellationToken).ConfigureAwait(false)).Contains(userId, StringComparer.Ordinal));
 
     /// <summary>
     /// The users with a folder under the data directory: this one's (<see cref="KnownUsers"/>) in a single process; in
@@ -124,13 +143,13 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <exception cref="NixHumanityTimeoutException">A member did not answer within the ask timeout.</exception>
     public async Task<IReadOnlyList<string>> KnownUsersAsync(CancellationToken cancellationToken = default)
     {
-        if (!options.Cluster.Enabled)
+        if (!_options.Cluster.Enabled)
         {
             return KnownUsers();
         }
 
-        var target = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
-        return await AskWithin(target, GetKnownUsers.Instance, options.AskTimeout * 2, cancellationToken).ConfigureAwait(false) switch
+        var target = await _directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await AskWithin(target, GetKnownUsers.Instance, _options.AskTimeout * 2, cancellationToken).ConfigureAwait(false) switch
         {
             KnownUserIds known => known.UserIds,
             Status.Failure failure => throw new InvalidOperationException($"A cluster member did not say which users it holds: {failure.Cause.Message}", failure.Cause),
@@ -142,7 +161,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <see cref="KnownUsersAsync"/> for every node of a cluster).</summary>
     public IReadOnlyList<string> KnownUsers()
     {
-        var folder = options.Data.UsersFolder;
+        var folder = _options.Data.UsersFolder;
         return Directory.Exists(folder)
             ? Directory.EnumerateDirectories(folder)
                 .Select(Path.GetFileName)
@@ -161,25 +180,30 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     {
         // The same selection the actor system made (configured embedder, or its fallback when a file is absent). Creating
         // it loads nothing: the packaged model is deferred and its id is derived from the pinned hash.
-        var selection = EmbedderFactory.Select(options.Embeddings);
+        var selection = EmbedderFactory.Select(_options.Embeddings);
         selection.Embedder.Dispose();
-        var users = DataDirectoryStats.UserStores(options.Data).Select(u => new UserStorage(u.UserId, u.Bytes, u.TotalBytes)).ToList();
-        return new StorageReport(
-            options.Data.Root, selection.Embedder.Id, options.JournalProvider.ToString().ToLowerInvariant(), DataDirectoryStats.JournalBytes(options.Data), users,
+        var users = DataDirectoryStats.UserStores(_options.Data).Select(u => new UserStorage(u.UserId, u.Bytes, u.TotalBytes)).ToList();
+        var report = new StorageReport(
+            _options.Data.Root, selection.Embedder.Id, _options.JournalProvider.ToString().ToLowerInvariant(), DataDirectoryStats.JournalBytes(_options.Data), users,
             selection.InUse.ToString().ToLowerInvariant(), selection.FallbackReason);
+
+        // A host's registered generator replaces the configured embedder: name the one the memories actually use.
+        return SystemEmbedders.Of(_system) is GeneratorEmbedder generator
+            ? report with { Embedder = generator.Id, EmbedderKind = "generator", EmbedderFallback = null }
+            : report;
     }
 
     /// <summary>
     /// Every time a projection found that the journal had lost events it had applied (emptied, restored from an older
     /// copy, its write-ahead log lost, or another journal), oldest first; read from the data directory, no actor asked.
     /// </summary>
-    public IReadOnlyList<JournalLossReport> JournalLosses() => JournalLossReports.ReadAll(options.Data);
+    public IReadOnlyList<JournalLossReport> JournalLosses() => JournalLossReports.ReadAll(_options.Data);
 
     /// <summary>
     /// Every time a component found one of its stores damaged on start (e.g. a preference fragment missing or changed)
     /// and rebuilt it from the journal, oldest first; read from the data directory, no actor asked.
     /// </summary>
-    public IReadOnlyList<StoreRepairReport> StoreRepairs() => StoreRepairReports.ReadAll(options.Data);
+    public IReadOnlyList<StoreRepairReport> StoreRepairs() => StoreRepairReports.ReadAll(_options.Data);
 
     /// <summary>Where the user's semantic memory stands: its table version and how far it has read the journal.</summary>
     public Task<ProjectionStatus> GetMemoryStatusAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -206,7 +230,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
         AskAsync<NextCommands>(new SuggestNextCommands(userId, limit), cancellationToken);
     /// <summary>Journal events per user (users that have a session journal).</summary>
     public Task<IReadOnlyDictionary<string, long>> JournalEventCountsAsync(CancellationToken cancellationToken = default) =>
-        SessionHistory.EventCountsAsync(system, cancellationToken);
+        SessionHistory.EventCountsAsync(_system, cancellationToken);
 
     /// <summary>Imports <paramref name="plan"/> (a file already read and checked by <see cref="ImportFile.Read"/>) for
     /// <paramref name="userId"/>, in chunks of <see cref="HistoryImporter.DefaultChunkSize"/> rows.</summary>
@@ -227,7 +251,7 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <exception cref="InvalidInputException">Bad user id, or the folder is not new/empty.</exception>
     public async Task<ExportManifest> ExportAsync(string userId, string outputFolder, CancellationToken cancellationToken = default)
     {
-        var folder = ExportFolder.Create(outputFolder, options.Data.Root);
+        var folder = ExportFolder.Create(outputFolder, _options.Data.Root);
         var history = await ReadSessionHistoryAsync(userId, cancellationToken).ConfigureAwait(false);
         var events = await JournalExport.WriteAsync(history, Path.Combine(folder, JournalExport.EventsPath), cancellationToken).ConfigureAwait(false);
         var counts = new Dictionary<string, long>
@@ -288,9 +312,9 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <exception cref="InvalidInputException">The user id is not valid, or the user is already being forgotten.</exception>
     public async Task<ForgetReport> ForgetAsync(string userId, CancellationToken cancellationToken = default)
     {
-        var target = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        var target = await _directory.GetAsync(cancellationToken).ConfigureAwait(false);
         // Erasing rewrites the journal file (VACUUM), which takes longer than an ordinary command.
-        var reply = await AskWithin(target, new ForgetUser(userId), options.AskTimeout * 6, cancellationToken).ConfigureAwait(false);
+        var reply = await AskWithin(target, new ForgetUser(userId), _options.AskTimeout * 6, cancellationToken).ConfigureAwait(false);
         return reply switch
         {
             UserForgotten forgotten => forgotten.Report,
@@ -309,8 +333,8 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     public async Task WarmUpAsync(string? userId = null, CancellationToken cancellationToken = default)
     {
         // The directory is registered after the embedder is created, so waiting for it means the embedder exists.
-        await directory.GetAsync(cancellationToken).ConfigureAwait(false);
-        switch (SystemEmbedders.Of(system))
+        await _directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        switch (SystemEmbedders.Of(_system))
         {
             case IDeferredEmbedder deferred:
                 await deferred.LoadAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -340,10 +364,10 @@ public sealed class NixHumanityClient(IRequiredActor<UserDirectory> directory, N
     /// <exception cref="InvalidInputException">The input broke a rule; nothing was persisted.</exception>
     /// <exception cref="ComponentUnavailableException">The component is restarting after a failure; retry shortly.</exception>
     /// <exception cref="NixHumanityTimeoutException">No answer within <see cref="NixHumanityOptions.AskTimeout"/>.</exception>
-    public async Task<TReply> AskAsync<TReply>(IUserMessage message, CancellationToken cancellationToken = default)
+    internal async Task<TReply> AskAsync<TReply>(IUserMessage message, CancellationToken cancellationToken = default)
     {
-        var target = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
-        var reply = await AskWithin(target, message, options.AskTimeout, cancellationToken).ConfigureAwait(false);
+        var target = await _directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        var reply = await AskWithin(target, message, _options.AskTimeout, cancellationToken).ConfigureAwait(false);
         return reply switch
         {
             TReply typed => typed,

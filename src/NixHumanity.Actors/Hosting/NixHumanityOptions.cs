@@ -71,7 +71,7 @@ public sealed class NixHumanityOptions
     public ClusterModeOptions Cluster { get; set; } = new();
 
     /// <summary>The data directory layout for <see cref="DataDirectory"/>.</summary>
-    public DataDirectory Data => new(Path.GetFullPath(DataDirectory));
+    internal DataDirectory Data => new(Path.GetFullPath(DataDirectory));
 
     /// <summary>The journal connection string in effect (derived for SQLite when not set).</summary>
     public string EffectiveConnectionString => JournalProvider switch
@@ -203,7 +203,7 @@ public sealed class NixHumanityOptions
 
     /// <summary>The settings handed to the user tree, with <paramref name="embedder"/> (default: <see cref="CreateEmbedder"/>).</summary>
     /// <param name="embedder">The embedder of this actor system; the user directory disposes it when it stops.</param>
-    public UserSettings ToUserSettings(IEmbedder? embedder = null) => new(
+    internal UserSettings ToUserSettings(IEmbedder? embedder = null) => new(
         Data,
         new SessionSettings(Flow, SnapshotInterval),
         PassivationTimeout,

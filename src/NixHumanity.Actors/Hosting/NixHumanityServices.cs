@@ -28,7 +28,12 @@ internal static class NixHumanityServices
         services.TryAddSingleton(new NixHumanityRegistration(sectionPath));
         services.TryAddSingleton(provider => provider.GetRequiredService<IOptions<NixHumanityOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<NixHumanityClient>();
+        // A factory: the client's constructor is internal (it takes the library's own directory actor).
+        services.TryAddSingleton(provider => new NixHumanityClient(
+            provider.GetRequiredService<Akka.Hosting.IRequiredActor<Users.UserDirectory>>(),
+            provider.GetRequiredService<NixHumanityOptions>(),
+            provider.GetRequiredService<Akka.Actor.ActorSystem>(),
+            provider.GetService<TimeProvider>()));
         services.TryAddSingleton<ProbedGenerator>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, NixHumanityStartupCheck>());
 

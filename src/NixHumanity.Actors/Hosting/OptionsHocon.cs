@@ -4,7 +4,7 @@ using NixHumanity.Actors.Infrastructure.Serialization;
 namespace NixHumanity.Actors.Hosting;
 
 /// <summary>Renders the typed options that Akka itself reads (connection strings) as HOCON.</summary>
-public static class OptionsHocon
+internal static class OptionsHocon
 {
     /// <summary>HOCON for <paramref name="options"/>; it is placed above the files, so it wins.</summary>
     public static string Render(NixHumanityOptions options)

@@ -2,12 +2,13 @@ namespace NixHumanity.Actors.Hosting;
 
 /// <summary>What the data directory holds, read from its layout without opening any store.</summary>
 /// <param name="DataDirectory">The data directory's full path.</param>
-/// <param name="Embedder">The id of the embedder in use (the configured one, or its fallback when its files are absent).</param>
+/// <param name="Embedder">The id of the embedder in use: the host's registered <c>IEmbeddingGenerator</c>
+/// (<c>meai:provider/model:dimensions</c>) when there is one, else the configured one, or its fallback when its files are absent.</param>
 /// <param name="Journal">The journal backend: <c>sqlite</c> or <c>postgres</c>.</param>
 /// <param name="JournalBytes">Bytes of the files in the data directory's journal folder (the SQLite database and its write-ahead log).</param>
 /// <param name="Users">Every user folder with its component sizes, by user id (ordinal).</param>
-/// <param name="EmbedderKind">What the embedder is: <c>minilm</c> (the packaged model), <c>onnx</c> (a model file),
-/// <c>wordvectors</c> or <c>ngram</c>.</param>
+/// <param name="EmbedderKind">What the embedder is: <c>generator</c> (the host's), <c>minilm</c> (the packaged model),
+/// <c>onnx</c> (a model file), <c>wordvectors</c> or <c>ngram</c>.</param>
 /// <param name="EmbedderFallback">Why a fallback is in use instead of the configured embedder (for example the package
 /// DLL is absent), or <see langword="null"/> when the configured one is.</param>
 public sealed record StorageReport(

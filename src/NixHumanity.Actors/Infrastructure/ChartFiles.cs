@@ -7,7 +7,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// The writer and <c>forget</c> use this one list. Forget deletes exactly these names; matching a pattern such as
 /// <c>*-maya.png</c> would also catch <c>flow-timeline-anna-maya.png</c>, because ids may contain <c>-</c>.
 /// </remarks>
-public static class ChartFiles
+internal static class ChartFiles
 {
     /// <summary>The chart that plots the flow score over time.</summary>
     public const string FlowTimeline = "flow-timeline";

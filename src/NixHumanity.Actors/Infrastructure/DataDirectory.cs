@@ -11,7 +11,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// </code>
 /// </summary>
 /// <param name="Root">The absolute data directory.</param>
-public sealed record DataDirectory(string Root)
+internal sealed record DataDirectory(string Root)
 {
     /// <summary>Environment variable that overrides the default data directory.</summary>
     public const string EnvironmentVariable = "NIXH_DATA_DIR";

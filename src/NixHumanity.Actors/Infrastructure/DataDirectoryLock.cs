@@ -9,7 +9,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// lock when the process dies, so a killed owner never leaves a stale lock behind. Because a locked file cannot be read
 /// by a contender, the holder's process id and command line are written beside it in <c>owner</c>.
 /// </summary>
-public sealed class DataDirectoryLock : IDisposable
+internal sealed class DataDirectoryLock : IDisposable
 {
     /// <summary>The file that is locked.</summary>
     public const string LockFileName = "owner.lock";

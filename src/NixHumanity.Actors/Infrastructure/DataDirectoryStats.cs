@@ -3,14 +3,14 @@ namespace NixHumanity.Actors.Infrastructure;
 /// <summary>Sizes of what one user holds on disk, by component folder (<c>memory</c>, <c>learner</c>, …).</summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Bytes">Bytes per component folder.</param>
-public sealed record UserStoreSizes(string UserId, IReadOnlyDictionary<string, long> Bytes)
+internal sealed record UserStoreSizes(string UserId, IReadOnlyDictionary<string, long> Bytes)
 {
     /// <summary>All components together.</summary>
     public long TotalBytes => Bytes.Values.Sum();
 }
 
 /// <summary>Reads sizes from the data directory layout without opening any store (so no owner is bypassed).</summary>
-public static class DataDirectoryStats
+internal static class DataDirectoryStats
 {
     /// <summary>Every user folder with the size of each of its component folders.</summary>
     public static IReadOnlyList<UserStoreSizes> UserStores(DataDirectory data)

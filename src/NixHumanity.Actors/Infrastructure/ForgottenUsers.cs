@@ -19,7 +19,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// forgotten (see the ADR). Sequence numbers alone cannot tell a forgotten history from the next one: after a forget
 /// the person's sequence starts at 1 again, so a copy at #5 looks merely behind a new history at #7.
 /// </remarks>
-public static class ForgottenUsers
+internal static class ForgottenUsers
 {
     /// <summary>The table of forget markers.</summary>
     public const string TableName = "nixh_forgotten_users";

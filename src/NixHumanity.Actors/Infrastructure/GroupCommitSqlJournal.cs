@@ -26,7 +26,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// recover — exactly what the plugin's own batching does on servers whose drivers are truly asynchronous.
 /// </para>
 /// </remarks>
-public sealed class GroupCommitSqlJournal : SqlWriteJournal
+internal sealed class GroupCommitSqlJournal : SqlWriteJournal
 {
     /// <summary>
     /// Most queued write calls (each one actor's batch of <see cref="AtomicWrite"/>s) put into one transaction; the
@@ -214,7 +214,7 @@ public sealed class GroupCommitSqlJournal : SqlWriteJournal
 }
 
 /// <summary>Asks a <see cref="GroupCommitSqlJournal"/> how many groups and writes it has committed.</summary>
-public sealed record GetGroupCommitStats
+internal sealed record GetGroupCommitStats
 {
     /// <summary>The only instance.</summary>
     public static readonly GetGroupCommitStats Instance = new();
@@ -223,4 +223,4 @@ public sealed record GetGroupCommitStats
 /// <summary>How many transactions (groups) and writes a <see cref="GroupCommitSqlJournal"/> has committed.</summary>
 /// <param name="Groups">Committed transactions.</param>
 /// <param name="Writes">Committed writes (<see cref="AtomicWrite"/>s) in them.</param>
-public sealed record GroupCommitStats(long Groups, long Writes);
+internal sealed record GroupCommitStats(long Groups, long Writes);

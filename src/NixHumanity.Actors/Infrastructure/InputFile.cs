@@ -10,7 +10,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// not larger than the reader's cap. Also a line reader whose lines are capped, so a file of one endless line cannot
 /// exhaust memory.
 /// </summary>
-public static partial class InputFile
+internal static partial class InputFile
 {
     private const int AtFdCwd = -100;
     private const uint StatxType = 0x1;

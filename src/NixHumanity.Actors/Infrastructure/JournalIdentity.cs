@@ -12,7 +12,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// the projection notices it follows a different journal. A copy of the same journal (a backup restored) keeps the
 /// identity; that case shows as a journal <i>behind</i> the projection (<see cref="HighestSequenceNr"/>).
 /// </summary>
-public static class JournalIdentity
+internal static class JournalIdentity
 {
     /// <summary>The table holding the identity (one row).</summary>
     public const string TableName = "nixh_journal_identity";

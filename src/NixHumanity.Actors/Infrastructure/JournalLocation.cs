@@ -5,7 +5,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// <summary>Where the event journal and snapshot store live.</summary>
 /// <param name="Provider">The database engine.</param>
 /// <param name="ConnectionString">The connection string in effect (for SQLite derived from the data directory).</param>
-public sealed record JournalLocation(JournalProvider Provider, string ConnectionString)
+internal sealed record JournalLocation(JournalProvider Provider, string ConnectionString)
 {
     private const string JournalSection = "akka.persistence.journal.sql";
 

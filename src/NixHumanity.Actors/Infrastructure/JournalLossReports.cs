@@ -32,7 +32,7 @@ public sealed record JournalLossReport(
 /// (<c>journal-loss-&lt;time&gt;.json</c>), so that <c>stats</c> reports them from the folder layout in every later
 /// process, without starting any actor. They stay until the person is forgotten or someone deletes them.
 /// </summary>
-public static class JournalLossReports
+internal static class JournalLossReports
 {
     private const string Prefix = "journal-loss-";
 

@@ -7,7 +7,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// not a symbolic link, new or empty, creatable, and taking new files. Each failure is a <see cref="CommandRejected"/> on the caller's
 /// field, never an exception from the file system.
 /// </summary>
-public static class OutputFolder
+internal static class OutputFolder
 {
     /// <summary>Creates <paramref name="folder"/> after the checks and returns its full path.</summary>
     /// <param name="field">The caller's name for the option (e.g. <c>out</c>).</param>

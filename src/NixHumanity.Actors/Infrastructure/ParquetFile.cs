@@ -3,7 +3,7 @@ using Parquet.Serialization;
 namespace NixHumanity.Actors.Infrastructure;
 
 /// <summary>Writes plain row classes to a Parquet file (Parquet.Net's class serializer; no DuckDB connection needed).</summary>
-public static class ParquetFile
+internal static class ParquetFile
 {
     /// <summary>Writes <paramref name="rows"/> to <paramref name="path"/>, creating its folder.</summary>
     public static async Task WriteAsync<T>(IReadOnlyCollection<T> rows, string path, CancellationToken cancellationToken = default)

@@ -8,7 +8,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// oversubscribes the machine as soon as many people are active (measured: a load average near 50 on 2 cores with
 /// 100 active users). Parallelism comes from the many actors, not from inside one small store.
 /// </summary>
-public static class PerUserDuckDb
+internal static class PerUserDuckDb
 {
     /// <summary>A closed connection to <paramref name="dataSource"/> (a file path or <c>:memory:</c>) with one thread.</summary>
     public static DuckDBConnection Connection(string dataSource) => new($"Data Source={dataSource};threads=1");

@@ -5,7 +5,7 @@ namespace NixHumanity.Actors.Infrastructure;
 /// (<c>&lt;name&gt;.&lt;why&gt;-&lt;yyyyMMddTHHmmssfff&gt;</c>), never deleting it: a projection can be rebuilt from the journal,
 /// but what was set aside stays for a person to inspect or remove.
 /// </summary>
-public static class SetAside
+internal static class SetAside
 {
     /// <summary>
     /// Moves <paramref name="path"/> (a file together with its DuckDB write-ahead log <c>.wal</c>, or a folder) to its

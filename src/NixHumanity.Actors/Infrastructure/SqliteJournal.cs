@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace NixHumanity.Actors.Infrastructure;
 
 /// <summary>Preparation of the embedded SQLite journal file before the actor system opens it.</summary>
-public static class SqliteJournal
+internal static class SqliteJournal
 {
     /// <summary>Connection string for the journal file. A shared cache is not used: WAL gives readers their own snapshot.</summary>
     public static string ConnectionStringFor(string databasePath) => new SqliteConnectionStringBuilder

@@ -54,7 +54,7 @@ public sealed class StoreFaultException(StoreFaultKind kind, string path, Except
 /// says what happened only in the text of its message, so for DuckDB the stable message prefixes are matched here and
 /// nowhere else.
 /// </summary>
-public static class StoreFaults
+internal static class StoreFaults
 {
     // SQLite primary result codes (https://sqlite.org/rescode.html).
     private const int SqliteBusy = 5;

@@ -28,7 +28,7 @@ public sealed record StoreRepairReport(
 /// (<c>store-repair-&lt;time&gt;.json</c>), read by <c>stats</c> from the folder layout without starting any actor; they
 /// stay until the person is forgotten or someone deletes them.
 /// </summary>
-public static class StoreRepairReports
+internal static class StoreRepairReports
 {
     private const string Prefix = "store-repair-";
 

@@ -7,7 +7,7 @@ namespace NixHumanity.Actors.Learning;
 /// counters (<see cref="FoldBatch.Totals"/>). A feature whose denominator is still zero (e.g. no install yet) is not
 /// written, so a read keeps showing "unknown" rather than a made-up 0. Numbers not listed are reserved.
 /// </summary>
-public static class BehaviourFeatures
+internal static class BehaviourFeatures
 {
     /// <summary>The first behaviour feature; 0..383 hold the preference direction in embedding space.</summary>
     public const int First = 384;
@@ -86,7 +86,7 @@ public static class BehaviourFeatures
 
 /// <summary>Read access to the fold counters (missing = 0).</summary>
 /// <param name="Values">The counters.</param>
-public sealed record Totals(IReadOnlyDictionary<string, double> Values)
+internal sealed record Totals(IReadOnlyDictionary<string, double> Values)
 {
     /// <summary>The counter's value, 0 when absent.</summary>
     /// <param name="name">The counter.</param>
@@ -98,4 +98,4 @@ public sealed record Totals(IReadOnlyDictionary<string, double> Values)
 /// <param name="Name">Its name.</param>
 /// <param name="Meaning">What it measures.</param>
 /// <param name="Compute">Its value from the counters, or null while undefined.</param>
-public sealed record BehaviourFeature(int Feature, string Name, string Meaning, Func<Totals, double?> Compute);
+internal sealed record BehaviourFeature(int Feature, string Name, string Meaning, Func<Totals, double?> Compute);

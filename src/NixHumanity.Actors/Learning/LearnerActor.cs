@@ -40,7 +40,7 @@ namespace NixHumanity.Actors.Learning;
 /// (<see cref="WarmSuggestions"/>, whose results it pre-computes).
 /// </para>
 /// </summary>
-public sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
+internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
 {
     private const int MaxSuggestions = 100;
     private const int WarmCount = 5;

@@ -6,7 +6,7 @@ namespace NixHumanity.Actors.Learning;
 
 /// <summary>Asks the learner actor how far its projection has got; replied to with <see cref="ProjectionStatus"/>.</summary>
 /// <param name="UserId">The person.</param>
-public sealed record GetLearnerStatus(string UserId) : ILearnerMessage;
+internal sealed record GetLearnerStatus(string UserId) : ILearnerMessage;
 
 /// <summary>
 /// Runs one of the strategy's analytics queries on the person's store. Replied to with <see cref="AnalyticsRows"/>,
@@ -14,7 +14,7 @@ public sealed record GetLearnerStatus(string UserId) : ILearnerMessage;
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="QueryName"><c>flow</c>, <c>learning</c> or <c>interruptions</c>.</param>
-public sealed record RunAnalyticsQuery(string UserId, string QueryName) : ILearnerMessage;
+internal sealed record RunAnalyticsQuery(string UserId, string QueryName) : ILearnerMessage;
 
 /// <summary>
 /// Appends biometric samples (the time-series role). All are checked first; on the first bad one the reply is
@@ -23,7 +23,7 @@ public sealed record RunAnalyticsQuery(string UserId, string QueryName) : ILearn
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Samples">1..1,000,000 samples, ideally in time order.</param>
-public sealed record RecordBiometrics(string UserId, IReadOnlyList<BiometricSample> Samples) : ILearnerMessage;
+internal sealed record RecordBiometrics(string UserId, IReadOnlyList<BiometricSample> Samples) : ILearnerMessage;
 
 /// <summary>
 /// Loads the biometric samples of an export (<c>&lt;Folder&gt;/learner/biometrics.parquet</c>) into a person without
@@ -33,11 +33,11 @@ public sealed record RecordBiometrics(string UserId, IReadOnlyList<BiometricSamp
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Folder">The export folder (already verified against its manifest).</param>
-public sealed record RestoreBiometrics(string UserId, string Folder) : ILearnerMessage;
+internal sealed record RestoreBiometrics(string UserId, string Folder) : ILearnerMessage;
 
 /// <summary>Folds the interactions since the last fold into a new preference fragment now; replied to with <see cref="FoldReport"/>.</summary>
 /// <param name="UserId">The person.</param>
-public sealed record FoldPreferences(string UserId) : ILearnerMessage;
+internal sealed record FoldPreferences(string UserId) : ILearnerMessage;
 
 /// <summary>
 /// Reads the preference tensor as of a time. Replied to with <see cref="Preferences"/>, or
@@ -46,7 +46,7 @@ public sealed record FoldPreferences(string UserId) : ILearnerMessage;
 /// <param name="UserId">The person.</param>
 /// <param name="AsOf">ISO-8601 time with offset; null = now.</param>
 /// <param name="Features">An inclusive range <c>A..B</c> within 0..767; null = all.</param>
-public sealed record GetPreferences(string UserId, string? AsOf = null, string? Features = null) : ILearnerMessage;
+internal sealed record GetPreferences(string UserId, string? AsOf = null, string? Features = null) : ILearnerMessage;
 
 /// <summary>
 /// The commands the person most likely runs next, from their next-command transition counts. Replied to with
@@ -54,11 +54,11 @@ public sealed record GetPreferences(string UserId, string? AsOf = null, string? 
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Limit">How many.</param>
-public sealed record SuggestNextCommands(string UserId, int Limit = 3) : ILearnerMessage;
+internal sealed record SuggestNextCommands(string UserId, int Limit = 3) : ILearnerMessage;
 
 /// <summary>Row counts of the analytics tables and the checkpoint; replied to with <see cref="AnalyticsCounts"/>.</summary>
 /// <param name="UserId">The person.</param>
-public sealed record GetAnalyticsCounts(string UserId) : ILearnerMessage;
+internal sealed record GetAnalyticsCounts(string UserId) : ILearnerMessage;
 
 /// <summary>
 /// Writes the learner's stores into <c>&lt;Folder&gt;/learner/</c> for an export: the analytics tables as Parquet and
@@ -66,12 +66,12 @@ public sealed record GetAnalyticsCounts(string UserId) : ILearnerMessage;
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Folder">An existing folder of the export.</param>
-public sealed record ExportLearner(string UserId, string Folder) : ILearnerMessage;
+internal sealed record ExportLearner(string UserId, string Folder) : ILearnerMessage;
 
 /// <summary>Reply to <see cref="RunAnalyticsQuery"/>.</summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Result">The rows, keyed by the query's column names.</param>
-public sealed record AnalyticsRows(string UserId, QueryResult Result);
+internal sealed record AnalyticsRows(string UserId, QueryResult Result);
 
 /// <summary>Reply to <see cref="RecordBiometrics"/>.</summary>
 /// <param name="UserId">The person.</param>
@@ -81,7 +81,7 @@ public sealed record BiometricsRecorded(string UserId, int Count);
 /// <summary>Reply to <see cref="RestoreBiometrics"/>.</summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Count">Samples loaded.</param>
-public sealed record BiometricsRestored(string UserId, long Count);
+internal sealed record BiometricsRestored(string UserId, long Count);
 
 /// <summary>Reply to <see cref="FoldPreferences"/> (also the result of a timer fold).</summary>
 /// <param name="UserId">The person.</param>
@@ -130,4 +130,4 @@ public sealed record NextCommands(string UserId, string? AfterCommand, IReadOnly
 /// <param name="FoldedThrough">The fold watermark.</param>
 /// <param name="Fragments">Preference fragments on disk.</param>
 /// <param name="Tables">Rows per table.</param>
-public sealed record AnalyticsCounts(string UserId, long Checkpoint, long FoldedThrough, int Fragments, IReadOnlyDictionary<string, long> Tables);
+internal sealed record AnalyticsCounts(string UserId, long Checkpoint, long FoldedThrough, int Fragments, IReadOnlyDictionary<string, long> Tables);

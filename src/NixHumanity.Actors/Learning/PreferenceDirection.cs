@@ -5,7 +5,7 @@ namespace NixHumanity.Actors.Learning;
 /// vectors of the commands they ran — each command weighs as many times as it succeeded, so commands that never
 /// worked do not pull the direction.
 /// </summary>
-public static class PreferenceDirection
+internal static class PreferenceDirection
 {
     /// <summary>
     /// The weighted mean of <paramref name="commands"/>' vectors (weight = successes), or <c>null</c> when no

@@ -9,7 +9,7 @@ namespace NixHumanity.Actors.Learning;
 /// counters, watermark, transition counts and fold log are committed together. The <see cref="LearnerActor"/> runs it
 /// on its timer and on request; the benchmark runs the same code.
 /// </summary>
-public static class PreferenceFold
+internal static class PreferenceFold
 {
     /// <summary>Prepares the fold; <c>null</c> when there is nothing new (then nothing is written).</summary>
     /// <param name="analytics">The user's analytics store.</param>

@@ -14,7 +14,7 @@ namespace NixHumanity.Actors.Learning;
 /// past folds cannot be recomputed; the learner asks the memory for it once more and writes it with the stamp of the
 /// last fold that had one (<see cref="TensorRebuild.DirectionAt"/>), so reads from then on show a direction again.
 /// </summary>
-public static class PreferenceRebuild
+internal static class PreferenceRebuild
 {
     /// <summary>Writes one fragment per logged fold and consolidates; returns what was rebuilt.</summary>
     /// <param name="analytics">The user's analytics store (its fold log and interactions).</param>

@@ -3,4 +3,4 @@ namespace NixHumanity.Actors.Learning;
 /// <summary>What <see cref="PreferenceRebuild.Run"/> rebuilt.</summary>
 /// <param name="Folds">Logged folds replayed (0 when the fold log was empty: the next fold folds everything).</param>
 /// <param name="DirectionAt">The stamp of the last fold that wrote a preference direction, if any.</param>
-public sealed record TensorRebuild(int Folds, DateTimeOffset? DirectionAt);
+internal sealed record TensorRebuild(int Folds, DateTimeOffset? DirectionAt);

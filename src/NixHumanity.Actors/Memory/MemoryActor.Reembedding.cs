@@ -5,7 +5,7 @@ using NixHumanity.Actors.Infrastructure;
 namespace NixHumanity.Actors.Memory;
 
 /// <summary>The memory actor's background re-embedding after a change of embedder: one chunk per message.</summary>
-public sealed partial class MemoryActor
+internal sealed partial class MemoryActor
 {
     /// <summary>
     /// Background re-embedding: one catch-up-sized chunk of the held events per message, so searches and other

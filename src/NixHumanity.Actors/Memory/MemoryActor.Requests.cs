@@ -6,7 +6,7 @@ using NixHumanity.Actors.Projections;
 namespace NixHumanity.Actors.Memory;
 
 /// <summary>The memory actor's requests: search, compaction, the learner protocol.</summary>
-public sealed partial class MemoryActor
+internal sealed partial class MemoryActor
 {
     private void Search(SearchMemory query)
     {

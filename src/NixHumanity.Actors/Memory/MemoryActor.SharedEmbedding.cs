@@ -10,7 +10,7 @@ namespace NixHumanity.Actors.Memory;
 /// batches held unapplied while the service embeds them, retried on failure, and requests that wait for the batch in
 /// flight when they arrived.
 /// </summary>
-public sealed partial class MemoryActor
+internal sealed partial class MemoryActor
 {
     /// <summary>Holds <paramref name="events"/> unapplied and asks the shared service for the vectors of their interactions.</summary>
     private void BeginEmbedding(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions)

@@ -52,7 +52,7 @@ namespace NixHumanity.Actors.Memory;
 /// supervisor restarts the actor.
 /// </para>
 /// </remarks>
-public sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IWithTimers
+internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IWithTimers
 {
     /// <summary>File beside the store holding the learner's last preferences (a cache; the learner can resend them).</summary>
     public const string PreferencesFileName = "preferences.json";

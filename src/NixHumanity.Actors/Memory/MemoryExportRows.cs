@@ -1,7 +1,7 @@
 namespace NixHumanity.Actors.Memory;
 
 /// <summary>One remembered command as exported to <c>memory/command_embeddings.parquet</c>.</summary>
-public sealed class ExportedMemoryRow
+internal sealed class ExportedMemoryRow
 {
     /// <summary>Memory id.</summary>
     public string Id { get; set; } = "";
@@ -47,7 +47,7 @@ public sealed class ExportedMemoryRow
 }
 
 /// <summary>One table version as exported to <c>memory/versions.parquet</c>.</summary>
-public sealed class ExportedMemoryVersion
+internal sealed class ExportedMemoryVersion
 {
     /// <summary>Version number.</summary>
     public long Version { get; set; }

@@ -12,7 +12,7 @@ namespace NixHumanity.Actors.Memory;
 /// the number of memories, the table version and the embedder id).
 /// </summary>
 /// <param name="UserId">The person.</param>
-public sealed record GetMemoryStatus(string UserId) : IMemoryMessage;
+internal sealed record GetMemoryStatus(string UserId) : IMemoryMessage;
 
 /// <summary>
 /// Finds the remembered commands closest in meaning to <paramref name="Query"/>. Replied to with
@@ -32,14 +32,14 @@ public sealed record SearchMemory(string UserId, string Query, int Limit = 5, st
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="UpToVersion">The oldest version that stays readable; null for the current one.</param>
-public sealed record CompactMemory(string UserId, long? UpToVersion = null) : IMemoryMessage;
+internal sealed record CompactMemory(string UserId, long? UpToVersion = null) : IMemoryMessage;
 
 /// <summary>
 /// For the learner: every remembered command with its vector and statistics, from which it derives the
 /// success-weighted preference direction. Replied to with <see cref="CommandEmbeddings"/>.
 /// </summary>
 /// <param name="UserId">The person.</param>
-public sealed record GetCommandEmbeddings(string UserId) : IMemoryMessage;
+internal sealed record GetCommandEmbeddings(string UserId) : IMemoryMessage;
 
 /// <summary>
 /// From the learner: the person's preference direction (384 finite values, not all zero; normalised here) and
@@ -51,7 +51,7 @@ public sealed record GetCommandEmbeddings(string UserId) : IMemoryMessage;
 /// <param name="UserId">The person.</param>
 /// <param name="Direction">The preference direction in the embedder's space.</param>
 /// <param name="CommandAffinity">Optional affinity per command, each finite and within [-1,1].</param>
-public sealed record UpdatePreferences(string UserId, float[] Direction, IReadOnlyDictionary<string, double>? CommandAffinity = null) : IMemoryMessage;
+internal sealed record UpdatePreferences(string UserId, float[] Direction, IReadOnlyDictionary<string, double>? CommandAffinity = null) : IMemoryMessage;
 
 /// <summary>
 /// From the learner: requests the person is likely to make next. Their live search results are computed now and
@@ -60,7 +60,7 @@ public sealed record UpdatePreferences(string UserId, float[] Direction, IReadOn
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="LikelyNextTexts">The requests (each 1..4096 characters, not blank; at most <see cref="MemoryOptions.WarmCacheSize"/>).</param>
-public sealed record WarmSuggestions(string UserId, IReadOnlyList<string> LikelyNextTexts) : IMemoryMessage;
+internal sealed record WarmSuggestions(string UserId, IReadOnlyList<string> LikelyNextTexts) : IMemoryMessage;
 
 // ---- Replies ---------------------------------------------------------------------------------------------------
 
@@ -123,26 +123,26 @@ public sealed record MemoryCompacted(string UserId, CompactionReport Report);
 /// <param name="Successes">Recordings reported successful.</param>
 /// <param name="SuccessRate">Successes / attempts (0 before any report).</param>
 /// <param name="UserSatisfaction">Mean reported satisfaction, or null.</param>
-public sealed record CommandEmbedding(string Id, string Command, float[] Vector, long Attempts, long Successes, double SuccessRate, double? UserSatisfaction);
+internal sealed record CommandEmbedding(string Id, string Command, float[] Vector, long Attempts, long Successes, double SuccessRate, double? UserSatisfaction);
 
 /// <summary>Reply to <see cref="GetCommandEmbeddings"/>.</summary>
 /// <param name="UserId">The person.</param>
 /// <param name="EmbedderId">The embedder that produced the vectors.</param>
 /// <param name="Version">The table version read.</param>
 /// <param name="Commands">Every live memory.</param>
-public sealed record CommandEmbeddings(string UserId, string EmbedderId, long Version, IReadOnlyList<CommandEmbedding> Commands);
+internal sealed record CommandEmbeddings(string UserId, string EmbedderId, long Version, IReadOnlyList<CommandEmbedding> Commands);
 
 /// <summary>Reply to <see cref="UpdatePreferences"/>: the preferences are in effect for the next search.</summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Dimensions">Components of the stored direction.</param>
 /// <param name="Affinities">Command affinities stored.</param>
-public sealed record PreferencesUpdated(string UserId, int Dimensions, int Affinities);
+internal sealed record PreferencesUpdated(string UserId, int Dimensions, int Affinities);
 
 /// <summary>Reply to <see cref="WarmSuggestions"/>.</summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Cached">Distinct texts whose results are now cached.</param>
 /// <param name="Version">The table version the cached results were read at.</param>
-public sealed record SuggestionsWarmed(string UserId, int Cached, long Version);
+internal sealed record SuggestionsWarmed(string UserId, int Cached, long Version);
 
 /// <summary>
 /// Asks the memory actor to write its store into <paramref name="Folder"/> as Parquet (only the owner reads its
@@ -150,4 +150,4 @@ public sealed record SuggestionsWarmed(string UserId, int Cached, long Version);
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Folder">An existing folder of the export.</param>
-public sealed record ExportMemory(string UserId, string Folder) : IMemoryMessage;
+internal sealed record ExportMemory(string UserId, string Folder) : IMemoryMessage;

@@ -103,7 +103,7 @@ public sealed class MemoryOptions
 
     /// <summary>The store tuning these options imply, with the abstention calibration of the embedder <paramref name="embedderId"/>.</summary>
     /// <param name="embedderId">The id of the embedder whose vectors the store holds (null: an uncalibrated embedder).</param>
-    public VectorMemoryStoreOptions ToStoreOptions(string? embedderId = null) => ToStoreOptions(AbstentionCalibration.For(embedderId));
+    internal VectorMemoryStoreOptions ToStoreOptions(string? embedderId = null) => ToStoreOptions(AbstentionCalibration.For(embedderId));
 
     private VectorMemoryStoreOptions ToStoreOptions(AbstentionCalibration calibration) => new()
     {

@@ -9,7 +9,7 @@ namespace NixHumanity.Actors.Memory;
 /// </summary>
 /// <param name="Embedder">The embedder all memories of this system use.</param>
 /// <param name="Options">Ranking and suggestion-cache options (catch-up is configured by <see cref="Projections.ProjectionOptions"/>).</param>
-public sealed record MemorySettings(IEmbedder Embedder, MemoryOptions Options)
+internal sealed record MemorySettings(IEmbedder Embedder, MemoryOptions Options)
 {
     /// <summary>Query embeddings shared by every memory of this system (a repeated query does not run the model).</summary>
     internal QueryEmbeddingCache QueryCache { get; init; } = new();

@@ -5,7 +5,7 @@ namespace NixHumanity.Actors.Projections;
 // The projection skeleton's lazy opening: a person nothing is held about gets no folder and no store file until there
 // is something to hold. Until then the store is a provisional one in a scratch folder outside the data directory, so
 // every request is answered exactly as for a person without history, by the same code, and reading leaves no trace.
-public abstract partial class ProjectionActor<TStore>
+internal abstract partial class ProjectionActor<TStore>
 {
     private string? _scratchFolder;
 

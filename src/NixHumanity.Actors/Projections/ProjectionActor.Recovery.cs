@@ -8,7 +8,7 @@ namespace NixHumanity.Actors.Projections;
 
 // The projection skeleton's recovery from what goes wrong: a store unreadable on open, a store that does not match
 // the journal (another journal, or a journal behind it), and a failure while running (answered, then restarted).
-public abstract partial class ProjectionActor<TStore>
+internal abstract partial class ProjectionActor<TStore>
 {
     /// <summary>
     /// Any failure while handling a message (a store or journal failure, a bug) ends in <see cref="Fail"/> instead of

@@ -60,7 +60,7 @@ namespace NixHumanity.Actors.Projections;
 /// </para>
 /// </remarks>
 /// <typeparam name="TStore">The store the projection owns; disposed when the actor stops.</typeparam>
-public abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStash
+internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStash
     where TStore : class, IDisposable
 {
     private readonly IJournalSource _journal;

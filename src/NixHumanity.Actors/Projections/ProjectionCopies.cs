@@ -6,7 +6,7 @@ namespace NixHumanity.Actors.Projections;
 /// The local copies of a person's projections (their component folders under the data directory) as seen from
 /// outside the projection actors: which are stale after a forget, and deleting them (docs/adr/0023).
 /// </summary>
-public static class ProjectionCopies
+internal static class ProjectionCopies
 {
     /// <summary>
     /// Deletes the person's component folders on this node that were built in an earlier forget generation than

@@ -11,7 +11,7 @@ namespace NixHumanity.Actors.Session;
 /// attention. Notifications delivered since the last interaction subtract a penalty. The result is smoothed
 /// with an exponential moving average so one slow request does not end flow.
 /// </remarks>
-public static class FlowModel
+internal static class FlowModel
 {
     private const double CadenceWeight = 0.4;
     private const double StreakWeight = 0.4;

@@ -15,7 +15,7 @@ namespace NixHumanity.Actors.Session;
 /// only the first 64 bits of each key (<see cref="Compact"/>): 8 bytes per imported row in the snapshot, with a
 /// chance of a false "duplicate" of about n²/2⁶⁵ (below one in ten million for a million rows).
 /// </remarks>
-public static class ImportKeys
+internal static class ImportKeys
 {
     /// <summary>Number of hex digits of a key.</summary>
     public const int Length = 32;

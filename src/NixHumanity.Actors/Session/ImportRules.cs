@@ -7,7 +7,7 @@ namespace NixHumanity.Actors.Session;
 /// The edge rules of an <see cref="ImportHistory"/> chunk. The file readers report bad rows with their row
 /// numbers before anything is sent; these checks make the actor safe for any other caller of the library too.
 /// </summary>
-public static class ImportRules
+internal static class ImportRules
 {
     /// <summary>Most rows one chunk may carry, so that one write (and one reply) stays short.</summary>
     public const int MaxRowsPerChunk = 10_000;

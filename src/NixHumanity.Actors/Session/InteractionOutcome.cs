@@ -14,7 +14,7 @@ public enum InteractionOutcome
 }
 
 /// <summary>Parsing of the outcome's wire spelling (<c>success|failure|unknown</c>).</summary>
-public static class InteractionOutcomes
+internal static class InteractionOutcomes
 {
     /// <summary>The rule callers see when the outcome is not recognised.</summary>
     public const string Rule = "must be one of success, failure, unknown";

@@ -10,7 +10,7 @@ namespace NixHumanity.Actors.Session;
 /// with "Timeout after 5.00 seconds" when the machine is loaded; creating it only after this wait makes that wait
 /// immediate. A cancellation token bounds the wait instead, when the caller has one.
 /// </summary>
-public static class JournalReadiness
+internal static class JournalReadiness
 {
     private static readonly ConditionalWeakTable<ActorSystem, Task> Ready = new();
 

@@ -8,7 +8,7 @@ namespace NixHumanity.Actors.Session;
 /// did (ids, text, scores, times), and every interaction must belong to the user it is restored into. An export
 /// folder is a file from elsewhere; its checksums prove only that it was not changed after it was sealed.
 /// </summary>
-public static class RestoreRules
+internal static class RestoreRules
 {
     /// <summary>Most events one restore may carry (the chunks are written one after the other).</summary>
     public const int MaxEvents = 5_000_000;

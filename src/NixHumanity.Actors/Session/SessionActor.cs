@@ -11,7 +11,7 @@ namespace NixHumanity.Actors.Session;
 /// flow state, and holds notifications back while the person is in flow. Replies are sent only after the events
 /// are in the journal. Every durable event is then passed to the memory and learner actors for their projections.
 /// </summary>
-public sealed class SessionActor : ReceivePersistentActor
+internal sealed class SessionActor : ReceivePersistentActor
 {
     private readonly string _userId;
     private readonly SessionSettings _settings;

@@ -14,7 +14,7 @@ public sealed record JournaledSessionEvent(long SequenceNr, ISessionEvent Event)
 /// Read-only access to a user's session journal through Akka persistence query: the audit trail, charts and export
 /// read history here instead of asking the session actor to hold it in memory.
 /// </summary>
-public static class SessionHistory
+internal static class SessionHistory
 {
     /// <summary>The users that have a session journal, with their number of events.</summary>
     public static async Task<IReadOnlyDictionary<string, long>> EventCountsAsync(ActorSystem system, CancellationToken cancellationToken = default)

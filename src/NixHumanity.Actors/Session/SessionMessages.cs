@@ -43,7 +43,7 @@ public sealed record RecordNotification(string UserId, string Source, DateTimeOf
 
 /// <summary>Asks for the session summary; replied to with <see cref="SessionStatus"/>.</summary>
 /// <param name="UserId">The person.</param>
-public sealed record GetSessionStatus(string UserId) : ISessionMessage;
+internal sealed record GetSessionStatus(string UserId) : ISessionMessage;
 
 // ---- Replies --------------------------------------------------------------------------------------------------
 
@@ -108,7 +108,7 @@ public sealed record SessionStatus(
 /// <param name="Interactions">Historical interactions, oldest first.</param>
 /// <param name="Patterns">Learned patterns.</param>
 /// <param name="Metrics">Measurements.</param>
-public sealed record ImportHistory(
+internal sealed record ImportHistory(
     string UserId,
     string Source,
     IReadOnlyList<ImportedInteraction> Interactions,
@@ -123,7 +123,7 @@ public sealed record ImportHistory(
 /// <param name="Metrics">Metrics journaled.</param>
 /// <param name="MetricDuplicates">Metrics skipped as imported before.</param>
 /// <param name="SequenceNr">The user's last journal sequence number after the chunk.</param>
-public sealed record HistoryImported(
+internal sealed record HistoryImported(
     int Interactions,
     int InteractionDuplicates,
     int Patterns,
@@ -139,7 +139,7 @@ public sealed record HistoryImported(
 /// </summary>
 /// <param name="UserId">The person to restore into.</param>
 /// <param name="Events">The exported events, in sequence order, starting at 1.</param>
-public sealed record RestoreHistory(string UserId, IReadOnlyList<ISessionEvent> Events) : ISessionMessage;
+internal sealed record RestoreHistory(string UserId, IReadOnlyList<ISessionEvent> Events) : ISessionMessage;
 
 /// <summary>The events are durable in the journal.</summary>
 /// <param name="UserId">The person.</param>
@@ -156,4 +156,4 @@ public sealed record HistoryRestored(string UserId, long Events, long SequenceNr
 /// <param name="UserId">The person.</param>
 /// <param name="SequenceNr">The event's journal sequence number.</param>
 /// <param name="Event">The event.</param>
-public sealed record SessionEventPublished(string UserId, long SequenceNr, ISessionEvent Event) : IMemoryMessage, ILearnerMessage;
+internal sealed record SessionEventPublished(string UserId, long SequenceNr, ISessionEvent Event) : IMemoryMessage, ILearnerMessage;

@@ -11,7 +11,7 @@ namespace NixHumanity.Actors.Session;
 /// <param name="Score">Flow score estimated after that interaction.</param>
 /// <param name="At">Its time.</param>
 /// <param name="Streak">Successes in a row up to it.</param>
-public sealed record HistoricalFlow(double Score, DateTimeOffset At, int Streak);
+internal sealed record HistoricalFlow(double Score, DateTimeOffset At, int Streak);
 
 /// <summary>What an <see cref="ImportHistory"/> chunk turns into: the events to journal and the duplicates skipped.</summary>
 /// <param name="Events">Events to persist, in order.</param>
@@ -21,7 +21,7 @@ public sealed record HistoricalFlow(double Score, DateTimeOffset At, int Streak)
 /// <param name="PatternDuplicates">Patterns skipped as already imported.</param>
 /// <param name="Metrics">Metrics among them.</param>
 /// <param name="MetricDuplicates">Metrics skipped as already imported.</param>
-public sealed record ImportDecision(
+internal sealed record ImportDecision(
     IReadOnlyList<ISessionEvent> Events,
     int Interactions,
     int InteractionDuplicates,
@@ -36,7 +36,7 @@ public sealed record ImportDecision(
 }
 
 /// <summary>Import-related part of the session state: counts, the keys already imported, the history flow cursor.</summary>
-public sealed partial record SessionState
+internal sealed partial record SessionState
 {
     /// <summary>Interactions imported from older stores (also counted in <see cref="Interactions"/>).</summary>
     public long ImportedInteractions { get; init; }

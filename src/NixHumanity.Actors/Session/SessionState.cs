@@ -14,7 +14,7 @@ public sealed record DeferredNotification(string NotificationId, string Source, 
 /// turn a validated command into the events it causes; <see cref="Apply"/> folds one event into a new state.
 /// Keeping the two apart means recovery replays exactly what was decided, whatever the model does later.
 /// </summary>
-public sealed partial record SessionState : IPersistedMessage
+internal sealed partial record SessionState : IPersistedMessage
 {
     /// <summary>The empty state of a new person.</summary>
     public static readonly SessionState Empty = new();

@@ -12,7 +12,7 @@ namespace NixHumanity.Actors.Users;
 /// Forget in cluster mode (docs/adr/0023): what the user's entity runs once the user's tree has stopped, and what every
 /// other node runs when asked to drop its copies.
 /// </summary>
-public static class ClusterForget
+internal static class ClusterForget
 {
     /// <summary>
     /// Erases the user on this node (journal rows, snapshots, tags and the forget marker in one transaction; the local

@@ -16,7 +16,7 @@ namespace NixHumanity.Actors.Users;
 /// A forget goes through the region to the user's entity, which erases the user on the node hosting it and then asks
 /// every other member's directory to delete its stale copies (<see cref="ForgetLocalCopies"/>, docs/adr/0023).
 /// </remarks>
-public sealed class ShardedUserDirectory : ReceiveActor
+internal sealed class ShardedUserDirectory : ReceiveActor
 {
     private readonly IActorRef _region;
     private readonly Action _onSystemTerminated;

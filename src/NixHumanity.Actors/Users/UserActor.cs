@@ -15,7 +15,7 @@ namespace NixHumanity.Actors.Users;
 /// directory answers with <see cref="StopUserTree"/>, and the children are stopped through their mailboxes so that
 /// work already accepted (a journal write in flight, a recovery in progress) completes first.
 /// </summary>
-public sealed class UserActor : ReceiveActor
+internal sealed class UserActor : ReceiveActor
 {
     private const double BackoffRandomFactor = 0.2;
 

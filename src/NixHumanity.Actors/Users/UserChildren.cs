@@ -12,7 +12,7 @@ namespace NixHumanity.Actors.Users;
 /// <param name="Memory">Props of the memory actor of a user, given the clock of the tree.</param>
 /// <param name="Learner">Props of the learner actor of a user, given the user's memory actor.</param>
 /// <param name="Session">Props of the session actor of a user, given the user's memory and learner actors.</param>
-public sealed record UserChildren(
+internal sealed record UserChildren(
     Func<string, UserSettings, TimeProvider, Props> Memory,
     Func<string, UserSettings, TimeProvider, IActorRef, Props> Learner,
     Func<string, UserSettings, TimeProvider, IActorRef, IActorRef, Props> Session)

@@ -14,7 +14,7 @@ namespace NixHumanity.Actors.Users;
 /// through its mailbox (so messages already queued are still handled, see <see cref="StopUserTree"/>) and buffers new messages for that user until the
 /// tree has terminated, then starts a fresh tree, which recovers from the journal, and delivers them.
 /// </remarks>
-public sealed class UserDirectory : ReceiveActor
+internal sealed class UserDirectory : ReceiveActor
 {
     private readonly Func<string, Props> _userTree;
     private readonly Func<string, Task<ForgetReport>> _erase;

@@ -30,7 +30,7 @@ namespace NixHumanity.Actors.Users;
 /// delivered (their callers' own timeouts answer them).
 /// </para>
 /// </remarks>
-public sealed class UserEntity : ReceiveActor, IWithUnboundedStash
+internal sealed class UserEntity : ReceiveActor, IWithUnboundedStash
 {
     /// <summary>The rule a second forget of a user being forgotten is rejected with.</summary>
     public const string AlreadyForgetting = "is already being forgotten";

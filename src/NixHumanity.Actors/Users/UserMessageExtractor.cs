@@ -13,7 +13,7 @@ namespace NixHumanity.Actors.Users;
 /// Sharding's own messages (StartEntity, ShardingEnvelope) are unwrapped by Akka before the extractor is asked.
 /// </summary>
 /// <param name="numberOfShards">Shards the users are spread over; the same on every node.</param>
-public sealed class UserMessageExtractor(int numberOfShards) : IMessageExtractor
+internal sealed class UserMessageExtractor(int numberOfShards) : IMessageExtractor
 {
     /// <inheritdoc />
     public string? EntityId(object message) => message switch

@@ -13,7 +13,7 @@ namespace NixHumanity.Actors.Users;
 /// <param name="MaxBackoff">Longest restart delay of a repeatedly failing child.</param>
 /// <param name="Memory">The embedder (one per actor system) and options every memory actor uses.</param>
 /// <param name="Journal">Where the journal lives (forget erases the user's rows there).</param>
-public sealed record UserSettings(
+internal sealed record UserSettings(
     DataDirectory Data,
     SessionSettings Session,
     TimeSpan PassivationTimeout,

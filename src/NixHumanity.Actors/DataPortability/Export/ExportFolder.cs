@@ -7,7 +7,7 @@ using NixHumanity.Actors.Infrastructure.Serialization;
 namespace NixHumanity.Actors.DataPortability.Export;
 
 /// <summary>Creating, sealing (manifest with checksums) and verifying export folders.</summary>
-public static class ExportFolder
+internal static class ExportFolder
 {
     /// <summary>Largest manifest accepted (16 MiB; a real one lists a handful of files).</summary>
     private const long MaxManifestBytes = 16L * 1024 * 1024;

@@ -11,7 +11,7 @@ namespace NixHumanity.Actors.DataPortability.Export;
 /// The journal of one user as JSON lines: one object per event,
 /// <c>{"sequenceNr":1,"type":"InteractionRecorded","event":{…}}</c>, in the same JSON the journal stores.
 /// </summary>
-public static class JournalExport
+internal static class JournalExport
 {
     /// <summary>Longest line read back: an event's text and pattern data are capped far below it.</summary>
     public const int MaxLineChars = 1024 * 1024;

@@ -8,11 +8,11 @@ namespace NixHumanity.Actors.DataPortability.Forget;
 /// Replied to with <see cref="UserForgotten"/> or <see cref="Contracts.CommandRejected"/>.
 /// </summary>
 /// <param name="UserId">The person to forget.</param>
-public sealed record ForgetUser(string UserId);
+internal sealed record ForgetUser(string UserId);
 
 /// <summary>The person is gone from every store.</summary>
 /// <param name="Report">What was removed.</param>
-public sealed record UserForgotten(ForgetReport Report);
+internal sealed record UserForgotten(ForgetReport Report);
 
 /// <summary>What a forget removed.</summary>
 /// <param name="UserId">The person.</param>
@@ -37,10 +37,10 @@ public sealed record ForgetReport(
 /// time finds its stale copies when the person's projections next start there.
 /// </summary>
 /// <param name="UserId">The person forgotten.</param>
-public sealed record ForgetLocalCopies(string UserId);
+internal sealed record ForgetLocalCopies(string UserId);
 
 /// <summary>Reply to <see cref="ForgetLocalCopies"/>: what the node deleted.</summary>
 /// <param name="UserId">The person forgotten.</param>
 /// <param name="Node">The answering node's address.</param>
 /// <param name="Deleted">The person's component folders deleted there (empty when it held no stale copy).</param>
-public sealed record LocalCopiesForgotten(string UserId, string Node, IReadOnlyList<string> Deleted);
+internal sealed record LocalCopiesForgotten(string UserId, string Node, IReadOnlyList<string> Deleted);

@@ -12,7 +12,7 @@ namespace NixHumanity.Actors.DataPortability.Forget;
 /// SQL; on SQLite with <c>secure_delete</c> on, followed by <c>VACUUM</c> and a truncating WAL checkpoint so no
 /// freed page and no write-ahead log still holds them.
 /// </summary>
-public static class UserEraser
+internal static class UserEraser
 {
     /// <summary>Erases <paramref name="userId"/> from the journal at <paramref name="journal"/>, its snapshot store and
     /// <paramref name="data"/>.</summary>

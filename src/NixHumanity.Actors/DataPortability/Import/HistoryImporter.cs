@@ -45,7 +45,7 @@ public sealed record ImportReport(
 /// process dies between chunks, the chunks already acknowledged stay imported; running the same import again adds
 /// exactly the rest, because every row's import key is remembered.
 /// </remarks>
-public static class HistoryImporter
+internal static class HistoryImporter
 {
     /// <summary>Rows per chunk: large enough that the per-write overhead vanishes, small enough to reply well
     /// within the ask timeout on a slow disk.</summary>

@@ -22,7 +22,7 @@ namespace NixHumanity.Actors.DataPortability.Import;
 /// entries map <c>input</c>, <c>intent</c>, <c>command</c>, <c>timestamp</c>, and <c>success</c> (true, false or
 /// null/absent = unknown), in session <c>imported</c>.
 /// </remarks>
-public static class ImportFile
+internal static class ImportFile
 {
     /// <summary>Session id of imported interactions whose source names none.</summary>
     public const string DefaultSessionId = "imported";

@@ -12,7 +12,7 @@ public enum ImportSourceKind
 }
 
 /// <summary>Wire spellings of <see cref="ImportSourceKind"/>.</summary>
-public static class ImportSourceKinds
+internal static class ImportSourceKinds
 {
     /// <summary><c>sqlite</c> or <c>learning-json</c>.</summary>
     public static string ToWire(this ImportSourceKind kind) => kind == ImportSourceKind.Sqlite ? "sqlite" : "learning-json";

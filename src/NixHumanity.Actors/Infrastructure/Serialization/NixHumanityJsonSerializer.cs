@@ -12,7 +12,7 @@ namespace NixHumanity.Actors.Infrastructure.Serialization;
 /// Plain JSON keeps the journal readable by export and by people with a SQL prompt, and the manifest does not
 /// change when a namespace or assembly moves.
 /// </summary>
-public sealed class NixHumanityJsonSerializer : SerializerWithStringManifest
+internal sealed class NixHumanityJsonSerializer : SerializerWithStringManifest
 {
     /// <summary>JSON settings shared by the journal serializer and the JSON-lines export.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)

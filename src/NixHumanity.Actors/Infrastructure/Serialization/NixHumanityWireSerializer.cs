@@ -17,7 +17,7 @@ namespace NixHumanity.Actors.Infrastructure.Serialization;
 /// <c>IReadOnlyList</c>) cannot be created on the other side, so an acknowledgement releasing a notification was lost.
 /// System.Text.Json reads a declared list type into a list of its own.
 /// </remarks>
-public sealed class NixHumanityWireSerializer : SerializerWithStringManifest
+internal sealed class NixHumanityWireSerializer : SerializerWithStringManifest
 {
     private static readonly JsonSerializerOptions Options = new(NixHumanityJsonSerializer.JsonOptions)
     {
@@ -32,10 +32,12 @@ public sealed class NixHumanityWireSerializer : SerializerWithStringManifest
     }
 
     /// <summary>
-    /// The types this serializer carries: the library's public records (messages and replies) that are not journaled.
+    /// The types this serializer carries: the library's records (messages and replies, public or internal, top-level or
+    /// nested public) that are not journaled.
     /// </summary>
-    public static IEnumerable<Type> WireTypes() => typeof(NixHumanityWireSerializer).Assembly.GetExportedTypes()
+    public static IEnumerable<Type> WireTypes() => typeof(NixHumanityWireSerializer).Assembly.GetTypes()
         .Where(t => t is { IsAbstract: false, IsInterface: false, IsGenericTypeDefinition: false, FullName: not null }
+                    && (!t.IsNested || t.IsNestedPublic)
                     && t.GetMethod("<Clone>$") is not null
                     && !typeof(IPersistedMessage).IsAssignableFrom(t));
 

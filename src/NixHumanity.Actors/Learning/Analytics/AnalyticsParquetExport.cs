@@ -1,7 +1,7 @@
 namespace NixHumanity.Actors.Learning.Analytics;
 
 /// <summary>Export of the analytics tables as Parquet files (DuckDB <c>COPY … (FORMAT parquet)</c>).</summary>
-public static class AnalyticsParquetExport
+internal static class AnalyticsParquetExport
 {
     /// <summary>The tables an export writes, with what each holds.</summary>
     public static readonly IReadOnlyDictionary<string, string> Tables = new Dictionary<string, string>

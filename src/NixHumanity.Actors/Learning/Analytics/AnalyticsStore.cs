@@ -26,7 +26,7 @@ namespace NixHumanity.Actors.Learning.Analytics;
 /// <c>date_trunc('week', …)</c> means an ISO week (Monday 00:00 UTC) whatever the machine's time zone.
 /// </para>
 /// </summary>
-public sealed class AnalyticsStore : IDisposable
+internal sealed class AnalyticsStore : IDisposable
 {
     /// <summary>The file name of the store inside the learner's folder.</summary>
     public const string FileName = "analytics.duckdb";

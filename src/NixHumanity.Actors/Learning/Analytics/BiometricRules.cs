@@ -8,7 +8,7 @@ namespace NixHumanity.Actors.Learning.Analytics;
 /// request never brings a person's actors (and their store files) into being; the learner checks them again, because
 /// a message may arrive from anywhere.
 /// </summary>
-public static class BiometricRules
+internal static class BiometricRules
 {
     /// <summary>Most samples one request may carry.</summary>
     public const int MaxSamples = 1_000_000;

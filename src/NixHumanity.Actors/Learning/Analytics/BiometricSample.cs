@@ -13,4 +13,4 @@ public readonly record struct BiometricSample(DateTimeOffset Timestamp, string U
 /// <param name="Samples">How many samples the window holds.</param>
 /// <param name="From">Start of the window (exclusive).</param>
 /// <param name="To">End of the window (inclusive).</param>
-public sealed record FlowStateAverage(double? Average, long Samples, DateTimeOffset From, DateTimeOffset To);
+internal sealed record FlowStateAverage(double? Average, long Samples, DateTimeOffset From, DateTimeOffset To);

@@ -6,4 +6,4 @@ namespace NixHumanity.Actors.Learning.Analytics;
 /// <param name="ToSeq">The last folded interaction's sequence number (the new watermark).</param>
 /// <param name="Interactions">Interactions folded.</param>
 /// <param name="Totals">The running counters including them (see <see cref="BehaviourFeatures"/>).</param>
-public sealed record FoldBatch(long FromSeq, long FirstSeq, long ToSeq, long Interactions, IReadOnlyDictionary<string, double> Totals);
+internal sealed record FoldBatch(long FromSeq, long FirstSeq, long ToSeq, long Interactions, IReadOnlyDictionary<string, double> Totals);

@@ -3,7 +3,7 @@ using NixHumanity.Actors.Contracts;
 namespace NixHumanity.Actors.Learning.Analytics;
 
 /// <summary>Parsing of the learner's caller-typed inputs (e.g. <c>preferences --as-of</c>), with clear rejections.</summary>
-public static class LearningInput
+internal static class LearningInput
 {
     /// <summary>The rule callers see when a time is not understood.</summary>
     public const string TimeRule = IsoTime.Rule;

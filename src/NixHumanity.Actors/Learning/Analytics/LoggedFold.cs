@@ -6,4 +6,4 @@ namespace NixHumanity.Actors.Learning.Analytics;
 /// <param name="Features">How many cells its fragment held (behaviour features, plus the 384 of the preference
 /// direction when the memory sent the command embeddings).</param>
 /// <param name="Totals">The running counters the fold computed its behaviour features from.</param>
-public sealed record LoggedFold(DateTimeOffset Stamp, long ToSeq, int Features, IReadOnlyDictionary<string, double> Totals);
+internal sealed record LoggedFold(DateTimeOffset Stamp, long ToSeq, int Features, IReadOnlyDictionary<string, double> Totals);

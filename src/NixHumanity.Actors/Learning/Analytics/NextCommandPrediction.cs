@@ -10,4 +10,4 @@ public sealed record NextCommand(string Command, string Text, double Probability
 /// <summary>The likely next commands after the person's latest command.</summary>
 /// <param name="AfterCommand">The latest command (null when there is none yet).</param>
 /// <param name="Next">Most likely first.</param>
-public sealed record NextCommandPrediction(string? AfterCommand, IReadOnlyList<NextCommand> Next);
+internal sealed record NextCommandPrediction(string? AfterCommand, IReadOnlyList<NextCommand> Next);

@@ -27,7 +27,7 @@ public enum AnalyticsQuery
 }
 
 /// <summary>Parsing of query names as callers type them.</summary>
-public static class AnalyticsQueries
+internal static class AnalyticsQueries
 {
     /// <summary>The rule callers see when a query name is not recognised.</summary>
     public const string Rule = "must be one of flow, learning, interruptions";

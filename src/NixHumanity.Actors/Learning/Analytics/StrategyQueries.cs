@@ -6,7 +6,7 @@ namespace NixHumanity.Actors.Learning.Analytics;
 /// The strategy's three analytics queries over the journal projection (flow sessions, weekly learning curve,
 /// interruptions of flow), their column names and how a result row is read back into plain .NET values.
 /// </summary>
-public static class StrategyQueries
+internal static class StrategyQueries
 {
     /// <summary>Column names of the flow query.</summary>
     public static readonly IReadOnlyList<string> FlowColumns = ["user_id", "avg_flow_duration", "peak_coherence"];

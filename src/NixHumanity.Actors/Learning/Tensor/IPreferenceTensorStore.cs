@@ -19,7 +19,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// <see cref="ParquetTensorStore"/> does. Implementations have a single owner (the user's <c>LearnerActor</c>)
 /// and are not thread-safe.
 /// </summary>
-public interface IPreferenceTensorStore : IDisposable
+internal interface IPreferenceTensorStore : IDisposable
 {
     /// <summary>
     /// Writes one fragment. All cells are checked first (user id 0..1,000,000, feature 0..767, finite value, no
@@ -69,14 +69,14 @@ public interface IPreferenceTensorStore : IDisposable
 /// <param name="UserId">User coordinate, 0..1,000,000.</param>
 /// <param name="Feature">Feature coordinate, 0..767.</param>
 /// <param name="Value">The preference; finite.</param>
-public readonly record struct TensorCell(int UserId, int Feature, float Value);
+internal readonly record struct TensorCell(int UserId, int Feature, float Value);
 
 /// <summary>One cell as read at a time.</summary>
 /// <param name="UserId">User coordinate.</param>
 /// <param name="Feature">Feature coordinate.</param>
 /// <param name="Value">The preference.</param>
 /// <param name="Time">The stamp of the fragment the value was written in.</param>
-public readonly record struct TensorValue(int UserId, int Feature, float Value, DateTimeOffset Time);
+internal readonly record struct TensorValue(int UserId, int Feature, float Value, DateTimeOffset Time);
 
 /// <summary>A fragment on disk.</summary>
 /// <param name="FileName">Its file name inside <c>fragments/</c>.</param>
@@ -88,7 +88,7 @@ public readonly record struct TensorValue(int UserId, int Feature, float Value, 
 /// <param name="MinFeature">Smallest feature in it.</param>
 /// <param name="MaxFeature">Largest feature in it.</param>
 /// <param name="MinTime">Oldest cell time in it (below <see cref="Stamp"/> only for a consolidated fragment).</param>
-public sealed record FragmentInfo(
+internal sealed record FragmentInfo(
     string FileName,
     DateTimeOffset Stamp,
     long WriteOrder,
@@ -104,10 +104,10 @@ public sealed record FragmentInfo(
 /// <param name="CellsRemoved">Cells removed.</param>
 /// <param name="FragmentsRewritten">Fragments rewritten without the user's cells.</param>
 /// <param name="FragmentsDeleted">Fragments deleted because they held only the user's cells.</param>
-public sealed record TensorDeletion(int UserId, long CellsRemoved, int FragmentsRewritten, int FragmentsDeleted);
+internal sealed record TensorDeletion(int UserId, long CellsRemoved, int FragmentsRewritten, int FragmentsDeleted);
 
 /// <summary>An inclusive feature range inside 0..767.</summary>
-public sealed record FeatureRange
+internal sealed record FeatureRange
 {
     /// <summary>The number of features (0..767).</summary>
     public const int FeatureCount = 768;

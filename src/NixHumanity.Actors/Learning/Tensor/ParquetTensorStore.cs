@@ -53,7 +53,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// <b>Single owner.</b> The user's <c>LearnerActor</c> owns the folder; the class is not thread-safe.
 /// </para>
 /// </summary>
-public sealed class ParquetTensorStore : IPreferenceTensorStore
+internal sealed class ParquetTensorStore : IPreferenceTensorStore
 {
     /// <summary>The largest user id.</summary>
     public const int MaxUserId = 1_000_000;

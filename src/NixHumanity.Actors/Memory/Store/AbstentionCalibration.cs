@@ -14,7 +14,7 @@ namespace NixHumanity.Actors.Memory.Store;
 /// <param name="DenseShare">Share of the cosine in the confidence, 0..1 (0: the fused relevance alone).</param>
 /// <param name="MarginWeight">Weight of the margin over the other candidates, 0..10.</param>
 /// <param name="AbstainBelow">The threshold, 0..1 (0 never abstains).</param>
-public sealed record AbstentionCalibration(double DenseShare, double MarginWeight, double AbstainBelow)
+internal sealed record AbstentionCalibration(double DenseShare, double MarginWeight, double AbstainBelow)
 {
     /// <summary>The hashed n-gram embedder (<c>ngram-…</c>): the fallback and the fast tests' embedder.</summary>
     public static AbstentionCalibration NGram { get; } = new(0.25, 0.25, 0.08);

@@ -4,7 +4,7 @@ using NixHumanity.Actors.Contracts;
 namespace NixHumanity.Actors.Memory.Store;
 
 /// <summary>Which table version a search reads: a version number or a point in time (the latest version at or before it).</summary>
-public sealed record MemoryAsOf
+internal sealed record MemoryAsOf
 {
     private MemoryAsOf(long? version, DateTimeOffset? time)
     {

@@ -6,4 +6,4 @@ namespace NixHumanity.Actors.Memory.Store;
 /// </summary>
 /// <param name="Text">What the person said, or null when the caller has only a vector (then only the dense channel runs).</param>
 /// <param name="Vector">The embedding of <paramref name="Text"/>: <see cref="VectorMemoryStore.Dimensions"/> finite values, not all zero.</param>
-public sealed record MemoryQuery(string? Text, float[] Vector);
+internal sealed record MemoryQuery(string? Text, float[] Vector);

@@ -14,7 +14,7 @@ namespace NixHumanity.Actors.Memory.Store;
 /// <param name="Intent">The intent, if known.</param>
 /// <param name="UserSatisfaction">The person's satisfaction in [0,1], if reported.</param>
 /// <param name="Confidence">The assistant's confidence in [0,1], if reported.</param>
-public sealed record MemoryRecord(
+internal sealed record MemoryRecord(
     string Command,
     string Text,
     float[] Vector,

@@ -14,7 +14,7 @@ namespace NixHumanity.Actors.Memory.Store;
 /// <param name="Confidence">The fused relevance clamped to [0,1], before success rate and preferences: how sure the
 /// store is that this memory is what was asked for (compared with <see cref="VectorMemoryStoreOptions.AbstainBelow"/>).</param>
 /// <param name="Channels">The candidate's calibrated score on every channel.</param>
-public sealed record MemorySearchResult(
+internal sealed record MemorySearchResult(
     string Id,
     string Command,
     string Text,
@@ -31,7 +31,7 @@ public sealed record MemorySearchResult(
 /// <param name="Dense">Cosine between the query's and the memory's vectors.</param>
 /// <param name="Lexical">Word BM25 divided by the query's highest attainable BM25, in [0,1).</param>
 /// <param name="Typo">Character 3-gram BM25 divided by the query's highest attainable one, in [0,1).</param>
-public sealed record MemoryChannelScores(double Dense, double Lexical, double Typo);
+internal sealed record MemoryChannelScores(double Dense, double Lexical, double Typo);
 
 /// <summary>How a search was executed; returned so callers, tests and benchmarks can see the path taken.</summary>
 public enum SearchStrategy
@@ -60,7 +60,7 @@ public enum SearchStrategy
 /// <param name="Abstained">True when no candidate's confidence reached <see cref="VectorMemoryStoreOptions.AbstainBelow"/>:
 /// nothing remembered is relevant. <paramref name="Results"/> still lists the closest memories, each with its confidence.</param>
 /// <param name="BestConfidence">The highest confidence among the candidates (also when abstaining; 0 without candidates).</param>
-public sealed record MemorySearchResponse(
+internal sealed record MemorySearchResponse(
     IReadOnlyList<MemorySearchResult> Results,
     long Version,
     SearchStrategy Strategy,

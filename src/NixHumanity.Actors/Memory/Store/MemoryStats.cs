@@ -14,7 +14,7 @@ namespace NixHumanity.Actors.Memory.Store;
 /// <param name="SequenceNr">The journal sequence number of the latest recording.</param>
 /// <param name="CreatedAt">First recorded.</param>
 /// <param name="UpdatedAt">Latest recorded.</param>
-public sealed record MemoryStats(
+internal sealed record MemoryStats(
     string Id,
     string Command,
     string Text,

@@ -6,7 +6,7 @@ namespace NixHumanity.Actors.Memory.Store;
 /// <param name="Description">What the mutation was.</param>
 /// <param name="SequenceNr">The journal checkpoint after the mutation.</param>
 /// <param name="RowsWritten">Row versions written by the mutation.</param>
-public sealed record TableVersion(long Version, DateTimeOffset CreatedAt, string Description, long SequenceNr, int RowsWritten);
+internal sealed record TableVersion(long Version, DateTimeOffset CreatedAt, string Description, long SequenceNr, int RowsWritten);
 
 /// <summary>What <see cref="VectorMemoryStore.Compact"/> removed and which time travel is still possible.</summary>
 /// <param name="VersionsRemoved">Versions that can no longer be read.</param>
@@ -34,7 +34,7 @@ public sealed record CompactionReport(
 /// <param name="Updated">Existing memories whose statistics were updated.</param>
 /// <param name="Version">The table version after the batch (unchanged when nothing was applied).</param>
 /// <param name="Checkpoint">The journal sequence number checkpoint after the batch.</param>
-public sealed record UpsertResult(int Applied, int Skipped, int Inserted, int Updated, long Version, long Checkpoint);
+internal sealed record UpsertResult(int Applied, int Skipped, int Inserted, int Updated, long Version, long Checkpoint);
 
 /// <summary>What <see cref="VectorMemoryStore.ResetForEmbedder"/> cleared.</summary>
 /// <param name="PreviousEmbedderId">The embedder the cleared vectors came from, if any.</param>
@@ -43,7 +43,7 @@ public sealed record UpsertResult(int Applied, int Skipped, int Inserted, int Up
 /// <param name="RowVersionsCleared">All row versions removed, including history.</param>
 /// <param name="VersionsCleared">Versions whose time travel was removed.</param>
 /// <param name="Version">The new, empty version.</param>
-public sealed record EmbedderResetReport(
+internal sealed record EmbedderResetReport(
     string? PreviousEmbedderId,
     string EmbedderId,
     int MemoriesCleared,

@@ -38,7 +38,7 @@ namespace NixHumanity.Actors.Memory.Store;
 /// (searches), <see cref="MemoryVersions"/> (versions, time travel, compaction), <see cref="UpsertPlan"/> and
 /// <see cref="MemoryInputRules"/> (validation; every input error is an <see cref="InvalidInputException"/>).</para>
 /// </remarks>
-public sealed class VectorMemoryStore : IDisposable
+internal sealed class VectorMemoryStore : IDisposable
 {
     /// <summary>Dimensions of every stored vector (all-MiniLM-L6-v2's size; stored as 1,536 bytes of float32).</summary>
     public const int Dimensions = 384;

@@ -3,7 +3,7 @@ using NixHumanity.Actors.Contracts;
 namespace NixHumanity.Actors.Memory.Store;
 
 /// <summary>Tuning of <see cref="VectorMemoryStore"/>; the defaults suit one person's command history.</summary>
-public sealed record VectorMemoryStoreOptions
+internal sealed record VectorMemoryStoreOptions
 {
     /// <summary>
     /// Weight of the fused relevance (cosine similarity alone for a vector-only query) in the ranking score

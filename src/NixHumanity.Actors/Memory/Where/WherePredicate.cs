@@ -16,7 +16,7 @@ namespace NixHumanity.Actors.Memory.Where;
 /// DuckDB additionally runs with external access disabled, so even a predicate that slipped through could not
 /// reach a file or the network.
 /// </remarks>
-public sealed class WherePredicate
+internal sealed class WherePredicate
 {
     /// <summary>Longest predicate accepted.</summary>
     public const int MaxLength = 1000;
