@@ -7,7 +7,7 @@ public sealed class PackagedMiniLmFixture : IDisposable
 {
     public PackagedMiniLmFixture() => Embedder = PackagedMiniLm.Load();
 
-    public OnnxSentenceEmbedder Embedder { get; }
+    internal OnnxSentenceEmbedder Embedder { get; }
 
     public void Dispose() => Embedder.Dispose();
 }

@@ -52,7 +52,7 @@ public sealed class ReadmeHostingExampleSpecs
             "nix-env -iA nixpkgs.ripgrep", Outcome: InteractionOutcome.Success));
         var found = await client.SearchAsync(new SearchMemory("maya", "instal rip grep", Limit: 3, Where: "success_rate > 0.5"));
         var compacted = await client.CompactMemoryAsync("maya");
-        // or the actor itself: IRequiredActor<UserDirectory>
+        // every call goes through the client: no actor or message type of the library is public
         // README example ends
         _ = (ack, found, compacted);
     }

@@ -47,7 +47,7 @@ public sealed class ActorTree : IAsyncDisposable
         return new ActorTree(system, directory, options);
     }
 
-    public Task<object> AskAsync(IUserMessage message, TimeSpan? timeout = null) =>
+    internal Task<object> AskAsync(IUserMessage message, TimeSpan? timeout = null) =>
         Directory.Ask<object>(message, timeout ?? Options.AskTimeout);
 
     /// <summary>Asks the directory itself (forget, active users): messages that are not for one user's tree.</summary>
@@ -57,7 +57,7 @@ public sealed class ActorTree : IAsyncDisposable
     /// <summary>The client facade over this tree, as a host builds it.</summary>
     public NixHumanityClient Client() => new(new RequiredDirectory(Directory), Options, System);
 
-    public async Task<T> AskAsync<T>(IUserMessage message, TimeSpan? timeout = null)
+    internal async Task<T> AskAsync<T>(IUserMessage message, TimeSpan? timeout = null)
     {
         var reply = await AskAsync(message, timeout);
         return reply switch
@@ -90,7 +90,7 @@ public sealed class ActorTree : IAsyncDisposable
 /// <summary>Directory and actor-path helpers for tree-level specs.</summary>
 public static class ActorTreeInspection
 {
-    public static Task<ActiveUsers> AskDirectoryAsync(this ActorTree tree) =>
+    internal static Task<ActiveUsers> AskDirectoryAsync(this ActorTree tree) =>
         tree.Directory.Ask<ActiveUsers>(GetActiveUsers.Instance, TimeSpan.FromSeconds(5));
 
     /// <summary>The running actor at a path below a user's tree, or null when none runs there.</summary>

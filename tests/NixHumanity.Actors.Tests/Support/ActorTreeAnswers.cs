@@ -6,7 +6,7 @@ namespace NixHumanity.Actors.Tests.Support;
 public static class ActorTreeAnswers
 {
     /// <summary>The first answer of <paramref name="ask"/> that is not <see cref="TemporarilyUnavailable"/>, as <typeparamref name="T"/>.</summary>
-    public static async Task<T> AnswerAsync<T>(this ActorTree tree, IUserMessage ask)
+    internal static async Task<T> AnswerAsync<T>(this ActorTree tree, IUserMessage ask)
     {
         object reply = null!;
         await Eventually.HoldsAsync(async () =>

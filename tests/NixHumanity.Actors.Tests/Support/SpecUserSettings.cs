@@ -9,7 +9,7 @@ namespace NixHumanity.Actors.Tests.Support;
 /// <summary>User-tree settings for behavioural specs whose children are stand-ins: nothing here is opened.</summary>
 public static class SpecUserSettings
 {
-    public static UserSettings With(TimeSpan? passivation = null, TimeSpan? minBackoff = null, TimeSpan? maxBackoff = null) => new(
+    internal static UserSettings With(TimeSpan? passivation = null, TimeSpan? minBackoff = null, TimeSpan? maxBackoff = null) => new(
         new DataDirectory(Path.Combine(Path.GetTempPath(), "nixh-tests", "never-opened")),
         new SessionSettings(new FlowOptions(), SnapshotInterval: 100),
         passivation ?? TimeSpan.FromHours(1),
