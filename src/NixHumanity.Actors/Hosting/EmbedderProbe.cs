@@ -5,7 +5,7 @@ namespace NixHumanity.Actors.Hosting;
 
 /// <summary>
 /// Checks a host's embedding generator before the trees start: it must give one vector per text, all of one
-/// dimension the store can hold, and the same vectors for the same texts (a per-process seeded hash would make every
+/// dimension the store can hold, finite and not all zero, and the same vectors for the same texts (a per-process seeded hash would make every
 /// stored memory unreachable after a restart).
 /// </summary>
 internal static class EmbedderProbe
@@ -25,6 +25,14 @@ internal static class EmbedderProbe
         if (first.Concat(second).Any(v => v.Length != dimensions))
         {
             throw Unusable(key, $"the embedding generator returned vectors of different dimensions ({string.Join(", ", first.Concat(second).Select(v => v.Length).Distinct())})");
+        }
+
+        if (first.Concat(second).FirstOrDefault(v => !v.All(float.IsFinite) || v.All(x => x == 0)) is { } bad)
+        {
+            // NaN or infinity poisons every dot product; a zero vector cannot be normalised: either makes search meaningless.
+            throw Unusable(key, bad.All(float.IsFinite)
+                ? "the embedding generator returned an all-zero vector"
+                : "the embedding generator returned a vector with NaN or infinite values");
         }
 
         if (dimensions != VectorMemoryStore.Dimensions)

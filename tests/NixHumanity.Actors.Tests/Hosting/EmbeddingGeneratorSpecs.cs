@@ -17,8 +17,17 @@ public sealed class EmbeddingGeneratorSpecs : IDisposable
 
     public void Dispose() => _data.Dispose();
 
+    /// <summary>How a <see cref="HostGenerator"/> is broken, if it is.</summary>
+    private enum Flaw
+    {
+        None,
+        SeededPerCall,
+        GrowsEveryCall,
+        NaN,
+    }
+
     /// <summary>A generator of the host's own: the n-gram embedder's vectors, or a broken variant of them.</summary>
-    private sealed class HostGenerator(int dimensions = 384, bool seededPerCall = false) : IEmbeddingGenerator<string, Embedding<float>>
+    private sealed class HostGenerator(int dimensions = 384, Flaw flaw = Flaw.None) : IEmbeddingGenerator<string, Embedding<float>>
     {
         private readonly HashedNGramEmbedder _ngrams = new(dimensions);
         private int _calls;
@@ -26,7 +35,12 @@ public sealed class EmbeddingGeneratorSpecs : IDisposable
         public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {
             var call = Interlocked.Increment(ref _calls);
-            var vectors = values.Select(v => _ngrams.Embed(seededPerCall ? v + call : v)).Select(v => new Embedding<float>(v));
+            var vectors = values.Select(v => _ngrams.Embed(flaw == Flaw.SeededPerCall ? v + call : v)).Select(v => flaw switch
+            {
+                Flaw.GrowsEveryCall => new Embedding<float>(v.Concat(new float[call - 1]).ToArray()),
+                Flaw.NaN => new Embedding<float>(v.Select((x, i) => i == 7 ? float.NaN : x).ToArray()),
+                _ => new Embedding<float>(v),
+            });
             return Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(vectors));
         }
 
@@ -62,13 +76,49 @@ public sealed class EmbeddingGeneratorSpecs : IDisposable
     }
 
     [Fact]
+    public async Task The_storage_report_names_the_registered_generator_not_the_configured_embedder()
+    {
+        using var host = BuildHost(new HostGenerator());
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<NixHumanityClient>();
+        await client.WarmUpAsync();
+
+        var report = client.DescribeStorage();
+
+        report.Embedder.Should().Be("meai:host/ngrams-of-the-host:384", "the memories embed with the host's generator, not Embeddings.Kind");
+        report.EmbedderKind.Should().Be("generator");
+        report.EmbedderFallback.Should().BeNull();
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_non_deterministic_generator_is_refused_at_start()
     {
-        using var host = BuildHost(new HostGenerator(seededPerCall: true));
+        using var host = BuildHost(new HostGenerator(flaw: Flaw.SeededPerCall));
 
         var start = () => host.StartAsync();
 
         (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("NixHumanity:Embeddings").And.Contain("not deterministic");
+    }
+
+    [Fact]
+    public async Task A_generator_whose_dimension_changes_between_calls_is_refused_at_start()
+    {
+        using var host = BuildHost(new HostGenerator(flaw: Flaw.GrowsEveryCall));
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("NixHumanity:Embeddings").And.Contain("different dimensions (384, 385)");
+    }
+
+    [Fact]
+    public async Task A_generator_giving_NaN_is_refused_at_start()
+    {
+        using var host = BuildHost(new HostGenerator(flaw: Flaw.NaN));
+
+        var start = () => host.StartAsync();
+
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("NixHumanity:Embeddings").And.Contain("NaN or infinite");
     }
 
     [Fact]
