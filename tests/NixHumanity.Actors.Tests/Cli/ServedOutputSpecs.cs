@@ -33,10 +33,6 @@ public sealed partial class ServedOutputSpecs : IDisposable
     [GeneratedRegex(@"(?<before>""score"":)[0-9.eE-]+|(?<before>│ \d+ │[^│]*│[^│]*│ )\d\.\d{3}")]
     private static partial Regex Score();
 
-    /// <summary>The memory table's version in a search's title or JSON: how many batches the memory applied.</summary>
-    [GeneratedRegex(@"(?<before>, version |""version"":)\d+")]
-    private static partial Regex TableVersion();
-
     /// <summary>An ISO-8601 time that is not one the commands give (they all use 2026-03-02).</summary>
     [GeneratedRegex(@"(?!2026-03-02)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?")]
     private static partial Regex WallClockTime();
@@ -155,9 +151,8 @@ public sealed partial class ServedOutputSpecs : IDisposable
             // Likewise a long-lived owner folds by itself every FoldInterval (30 s), so an explicit fold may find the
             // interactions already folded ("written":false) where a fresh process folds them: compare the answer's
             // fields, not what this run of the fold found.
-            // The memory's table version counts the batches it applied, and how the same events fall into batches
-            // depends on when they arrived (one fresh catch-up, or a long-lived host applying as records come).
-            return command.StartsWith("search", StringComparison.Ordinal) ? TableVersion().Replace(Score().Replace(text, "${before}{score}"), "${before}{version}")
+            // The memory's table version is the journal position of its last change (docs/adr/0031), so it is compared.
+            return command.StartsWith("search", StringComparison.Ordinal) ? Score().Replace(text, "${before}{score}")
                 : command.StartsWith("fold", StringComparison.Ordinal) ? FoldValue().Replace(text, "${key}{value}")
                 : text;
         }

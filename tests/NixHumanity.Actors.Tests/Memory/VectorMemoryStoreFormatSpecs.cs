@@ -5,9 +5,9 @@ using NixHumanity.Actors.Memory.Store;
 namespace NixHumanity.Actors.Tests.Memory;
 
 /// <summary>
-/// The file format of <c>memory.duckdb</c> (docs/adr/0022): vectors are stored as one BLOB each (schema 2), a file
-/// written with <c>FLOAT[384]</c> vectors (schema 1) keeps working, and rows are loaded by ordinal whatever order
-/// DuckDB returns them in.
+/// The file format of <c>memory.duckdb</c> (docs/adr/0022, 0031): vectors are stored as one BLOB each (schema 2) and
+/// versions are journal positions (schema 3); a file written with <c>FLOAT[384]</c> vectors and batch-numbered versions
+/// (schema 1) keeps working, and rows are loaded by ordinal whatever order DuckDB returns them in.
 /// </summary>
 public sealed class VectorMemoryStoreFormatSpecs : IDisposable
 {
@@ -24,10 +24,10 @@ public sealed class VectorMemoryStoreFormatSpecs : IDisposable
         using (var store = VectorMemoryStore.Open(_folder.StorePath))
         {
             store.Count.Should().Be(2);
-            store.CurrentVersion.Should().Be(2);
+            store.CurrentVersion.Should().Be(3, "the second batch's version becomes its last event's position");
             store.Checkpoint.Should().Be(3);
             store.EmbedderId.Should().Be(TestVectors.Embedder);
-            store.ListVersions().Select(v => v.Version).Should().Equal(0, 1, 2);
+            store.ListVersions().Select(v => v.Version).Should().Equal(0, 1, 3);
 
             var firefox = store.Search(TestVectors.Basis(21), 1).Results.Should().ContainSingle().Subject;
             firefox.Command.Should().Be("nix-env -iA nixpkgs.firefox");
@@ -40,8 +40,10 @@ public sealed class VectorMemoryStoreFormatSpecs : IDisposable
             var before = store.Search(TestVectors.Basis(20), 1, asOf: MemoryAsOf.Parse("1")).Results.Should().ContainSingle().Subject;
             before.Text.Should().Be("get me firefox");
             before.Similarity.Should().BeApproximately(1.0, 1e-6);
+            store.Search(TestVectors.Basis(20), 5, asOf: MemoryAsOf.Parse("2")).Results.Should().ContainSingle("position 2 was inside the old second batch, which was never split")
+                .Which.Text.Should().Be("get me firefox");
 
-            store.ExecuteScalarUnvalidatedForTests("SELECT schema_version FROM store_meta").Should().Be(2);
+            store.ExecuteScalarUnvalidatedForTests("SELECT schema_version FROM store_meta").Should().Be(3);
             store.ExecuteScalarUnvalidatedForTests("SELECT DISTINCT typeof(vector) FROM command_embeddings").Should().Be("BLOB");
             store.ExecuteScalarUnvalidatedForTests("SELECT count(*) FROM command_embeddings").Should().Be(3L);
 
@@ -53,6 +55,19 @@ public sealed class VectorMemoryStoreFormatSpecs : IDisposable
         reopened.Checkpoint.Should().Be(4);
         reopened.Search(TestVectors.Basis(40), 1).Results.Single().Command.Should().Be("ls");
         reopened.Search(TestVectors.Basis(20), 1, asOf: MemoryAsOf.Parse("1")).Results.Single().Text.Should().Be("get me firefox");
+    }
+
+    [Fact]
+    public void A_compacted_store_with_batch_numbered_versions_keeps_its_oldest_readable_version()
+    {
+        WriteSchema1Store(compactedTo: 2);
+
+        using var store = VectorMemoryStore.Open(_folder.StorePath);
+        store.ListVersions().Select(v => v.Version).Should().Equal(3);
+        store.OldestReadableVersion.Should().Be(3);
+        store.Search(TestVectors.Basis(30), 5, asOf: MemoryAsOf.Parse("3")).Results.Select(r => r.Command).Should().Contain("htop",
+            "a row whose own version record was compacted away stays visible at every readable version");
+        ((Action)(() => store.Search(TestVectors.Basis(30), 5, asOf: MemoryAsOf.Parse("1")))).ShouldBeRejected("asOf: version 1 is no longer readable*");
     }
 
     [Fact]
@@ -107,9 +122,11 @@ public sealed class VectorMemoryStoreFormatSpecs : IDisposable
 
     /// <summary>
     /// A file as schema 1 wrote it (the DDL of that version, vectors as <c>FLOAT[384]</c>): "firefox" recorded at
-    /// version 1 and re-recorded with another phrasing and vector at version 2, "htop" recorded at version 2.
+    /// version 1 and re-recorded with another phrasing and vector at version 2, "htop" recorded at version 2 (or, with
+    /// <paramref name="compactedTo"/>, at version 1 of a file compacted to version 2: its first firefox row and the
+    /// records of versions 0 and 1 deleted).
     /// </summary>
-    private void WriteSchema1Store()
+    private void WriteSchema1Store(long? compactedTo = null)
     {
         using var connection = new DuckDBConnection($"Data Source={_folder.StorePath}");
         connection.Open();
@@ -133,13 +150,21 @@ public sealed class VectorMemoryStoreFormatSpecs : IDisposable
                 embedder VARCHAR NOT NULL, sequence_nr BIGINT NOT NULL, created_at TIMESTAMP NOT NULL,
                 updated_at TIMESTAMP NOT NULL, version_from BIGINT NOT NULL, version_to BIGINT)
             """);
-        Execute($"INSERT INTO store_meta VALUES (1, 384, '{TestVectors.Embedder}', 0)");
+        Execute($"INSERT INTO store_meta VALUES (1, 384, '{TestVectors.Embedder}', {compactedTo ?? 0})");
         Execute($"INSERT INTO projection_checkpoint VALUES (3, '{Stamp(3)}')");
         Execute($"INSERT INTO versions VALUES (0, '{Stamp(0)}', 'created (empty)', 0, 0), (1, '{Stamp(1)}', 'upsert 1 record(s): 1 new, 0 updated', 1, 1), (2, '{Stamp(2)}', 'upsert 2 record(s): 1 new, 1 updated', 3, 2)");
         var firefox = VectorMemoryStore.IdFor("nix-env -iA nixpkgs.firefox");
         var htop = VectorMemoryStore.IdFor("htop");
+        if (compactedTo is { } target)
+        {
+            Execute($"DELETE FROM versions WHERE version < {target}");
+            Execute(Row(1, 0, firefox, 21, "nix-env -iA nixpkgs.firefox", "install the firefox browser", 0.5, 2, 1, 2, 2, null, null));
+            Execute(Row(2, 1, htop, 30, "htop", "show processes", 1.0, 1, 1, 1, 1, null, null));
+            return;
+        }
+
         Execute(Row(0, 0, firefox, 20, "nix-env -iA nixpkgs.firefox", "get me firefox", 0.0, 1, 0, 1, 1, 2, null));
-        Execute(Row(1, 0, firefox, 21, "nix-env -iA nixpkgs.firefox", "install the firefox browser", 0.5, 2, 1, 2, 1, null, null));
+        Execute(Row(1, 0, firefox, 21, "nix-env -iA nixpkgs.firefox", "install the firefox browser", 0.5, 2, 1, 2, 2, null, null));
         Execute(Row(2, 1, htop, 30, "htop", "show processes", 1.0, 1, 1, 3, 2, null, null));
     }
 

@@ -11,7 +11,7 @@ public sealed class VectorMemoryStoreVersionSpecs : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void Every_applied_batch_creates_one_version_with_its_timestamp()
+    public void Every_applied_event_creates_the_version_numbered_by_its_sequence_number()
     {
         using var store = Open();
         store.ListVersions().Should().ContainSingle().Which.Version.Should().Be(0);
@@ -19,16 +19,58 @@ public sealed class VectorMemoryStoreVersionSpecs : IDisposable
         _clock.Advance(TimeSpan.FromHours(1));
         store.Upsert([(1, TestVectors.Record("a", TestVectors.Basis(1))), (2, TestVectors.Record("b", TestVectors.Basis(2)))]);
         _clock.Advance(TimeSpan.FromHours(1));
-        store.Upsert(3, TestVectors.Record("a", TestVectors.Basis(1)));
+        store.AdvanceCheckpoint(4);
+        store.Upsert(5, TestVectors.Record("a", TestVectors.Basis(1))).Version.Should().Be(5);
 
         var versions = store.ListVersions();
-        versions.Select(v => v.Version).Should().Equal(0, 1, 2);
-        versions[1].CreatedAt.Should().Be(Start.AddHours(1));
-        versions[1].RowsWritten.Should().Be(2);
-        versions[1].SequenceNr.Should().Be(2);
-        versions[2].CreatedAt.Should().Be(Start.AddHours(2));
-        versions[2].Description.Should().Contain("1 updated");
-        store.CurrentVersion.Should().Be(2);
+        versions.Select(v => v.Version).Should().Equal(0, 1, 2, 5);
+        versions[1].CreatedAt.Should().Be(Start.AddHours(1), "the events of one batch commit together");
+        versions[2].CreatedAt.Should().Be(Start.AddHours(1));
+        versions.Skip(1).Should().OnlyContain(v => v.RowsWritten == 1 && v.SequenceNr == v.Version);
+        versions[1].Description.Should().StartWith("new memory");
+        versions[3].CreatedAt.Should().Be(Start.AddHours(2));
+        versions[3].Description.Should().StartWith("updated memory");
+        store.CurrentVersion.Should().Be(5);
+    }
+
+    [Fact]
+    public void The_same_events_give_the_same_versions_reads_and_compaction_however_they_were_batched()
+    {
+        using var other = new TempStoreFolder();
+        using var oneByOne = Open();
+        using var batched = VectorMemoryStore.Open(other.StorePath, clock: _clock);
+        (long, MemoryRecord)[] events =
+        [
+            (1, TestVectors.Record("a", TestVectors.Basis(1), succeeded: true, text: "a first")),
+            (2, TestVectors.Record("b", TestVectors.Basis(2), succeeded: false)),
+            (3, TestVectors.Record("a", TestVectors.Basis(3), succeeded: false, text: "a second")),
+            (5, TestVectors.Record("a", TestVectors.Basis(5), succeeded: true, text: "a third")),
+            (6, TestVectors.Record("c", TestVectors.Basis(6))),
+        ];
+        foreach (var e in events)
+        {
+            oneByOne.Upsert([e]);
+        }
+
+        batched.Upsert(events[..3]);
+        batched.AdvanceCheckpoint(4);
+        batched.Upsert(events[3..]);
+
+        batched.ListVersions().Select(v => v.Version).Should().Equal(oneByOne.ListVersions().Select(v => v.Version));
+        for (var version = 0; version <= 6; version++)
+        {
+            var asOf = MemoryAsOf.AtVersion(version);
+            batched.Search(TestVectors.Basis(1), 10, asOf: asOf).Results.Should().BeEquivalentTo(
+                oneByOne.Search(TestVectors.Basis(1), 10, asOf: asOf).Results, o => o.WithStrictOrdering(), "as of version {0}", version);
+        }
+
+        batched.Search(TestVectors.Basis(3), 1, asOf: MemoryAsOf.AtVersion(3)).Results.Single().Text.Should().Be("a second",
+            "a command recorded twice in one batch keeps its state between the two");
+        var expected = oneByOne.Compact(4);
+        var actual = batched.Compact(4);
+        actual.Should().BeEquivalentTo(expected, o => o.Excluding(r => r.OldestReadableAt).Excluding(r => r.Summary));
+        actual.OldestReadableVersion.Should().Be(3, "position 4 changed nothing, so version 3 stays readable");
+        actual.RowVersionsRemoved.Should().Be(1, "the first row of 'a' was superseded at 3");
     }
 
     [Fact]

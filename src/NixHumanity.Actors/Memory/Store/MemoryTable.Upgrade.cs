@@ -2,7 +2,10 @@ using DuckDB.NET.Data;
 
 namespace NixHumanity.Actors.Memory.Store;
 
-/// <summary>The upgrade of a schema 1 memory store (vectors as <c>FLOAT[384]</c>) to schema 2 (docs/adr/0022).</summary>
+/// <summary>
+/// The upgrades of older memory stores: schema 1 (vectors as <c>FLOAT[384]</c>) to schema 2 (docs/adr/0022), and
+/// schema 2 (versions numbered by applied batch) to schema 3 (by journal sequence number, docs/adr/0031).
+/// </summary>
 internal sealed partial class MemoryTable
 {
     /// <summary>Rows copied per read when a schema 1 file is upgraded (bounds the memory the upgrade holds).</summary>
@@ -48,6 +51,32 @@ internal sealed partial class MemoryTable
             }
 
             Execute("DROP TABLE command_embeddings_schema1");
+            Execute("UPDATE store_meta SET schema_version = $schema", ("schema", BatchVersionSchemaVersion));
+            transaction.Commit();
+        }
+
+        Flush();
+    }
+
+    /// <summary>
+    /// Schema 2 → 3: each batch version becomes the version of its last event (the checkpoint its record kept), and
+    /// every row's validity bounds follow, in one transaction. Time travel keeps reading the same tables; positions
+    /// inside an old batch read the table before it, as batches were never split. A row older than the oldest readable
+    /// version (its record compacted away) is visible from 0, which no readable version can tell apart.
+    /// </summary>
+    private void RenumberVersionsBySequence()
+    {
+        using (var transaction = _connection.BeginTransaction())
+        {
+            Execute(
+                """
+                UPDATE command_embeddings SET
+                    version_from = coalesce((SELECT v.sequence_nr FROM versions v WHERE v.version = command_embeddings.version_from), 0),
+                    version_to = CASE WHEN version_to IS NULL THEN NULL
+                        ELSE coalesce((SELECT v.sequence_nr FROM versions v WHERE v.version = command_embeddings.version_to), 0) END
+                """);
+            Execute("UPDATE store_meta SET oldest_readable_version = coalesce((SELECT v.sequence_nr FROM versions v WHERE v.version = store_meta.oldest_readable_version), 0)");
+            Execute("UPDATE versions SET version = sequence_nr");
             Execute("UPDATE store_meta SET schema_version = $schema", ("schema", SchemaVersion));
             transaction.Commit();
         }

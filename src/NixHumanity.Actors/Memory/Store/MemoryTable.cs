@@ -15,8 +15,14 @@ internal sealed partial class MemoryTable : IDisposable
     /// <summary>Receives one row and its vector; the vector's memory is reused for the next row.</summary>
     public delegate void RowReader(MemoryEntry entry, ReadOnlySpan<float> vector);
 
-    /// <summary>Schema 2 stores each vector as one BLOB of its 384 little-endian float32 values (docs/adr/0022).</summary>
-    private const int SchemaVersion = 2;
+    /// <summary>
+    /// Schema 3 numbers versions by journal sequence number, one per applied event (docs/adr/0031); each vector is one
+    /// BLOB of its 384 little-endian float32 values since schema 2 (docs/adr/0022).
+    /// </summary>
+    private const int SchemaVersion = 3;
+
+    /// <summary>Schema 2 numbered versions by applied batch; <see cref="CreateSchema"/> renumbers them.</summary>
+    private const int BatchVersionSchemaVersion = 2;
 
     /// <summary>Schema 1 stored each vector as a <c>FLOAT[384]</c> array; <see cref="CreateSchema"/> upgrades it.</summary>
     private const int ArrayVectorSchemaVersion = 1;
@@ -64,7 +70,8 @@ internal sealed partial class MemoryTable : IDisposable
 
     /// <summary>
     /// Creates the tables if missing, with version 0 (empty) and checkpoint 0 stamped by <paramref name="clock"/>, and
-    /// upgrades a file written with schema 1 (vectors as <c>FLOAT[384]</c>) to schema 2 in one transaction.
+    /// upgrades a file written with an older schema, one step per transaction: schema 1 (vectors as
+    /// <c>FLOAT[384]</c>) to 2, schema 2 (versions numbered by batch) to 3.
     /// </summary>
     public void CreateSchema(TimeProvider clock)
     {
@@ -72,6 +79,11 @@ internal sealed partial class MemoryTable : IDisposable
         if (ExecuteScalarLong("SELECT schema_version FROM store_meta") == ArrayVectorSchemaVersion)
         {
             UpgradeArrayVectors();
+        }
+
+        if (ExecuteScalarLong("SELECT schema_version FROM store_meta") == BatchVersionSchemaVersion)
+        {
+            RenumberVersionsBySequence();
         }
     }
 
@@ -209,32 +221,41 @@ internal sealed partial class MemoryTable : IDisposable
         Execute("UPDATE projection_checkpoint SET sequence_nr = $seq, updated_at = $at", ("seq", sequenceNr), ("at", at.UtcDateTime));
 
     /// <summary>
-    /// Writes one upsert batch as one transaction: closes the superseded rows, appends the new ones, records the
-    /// version, moves the checkpoint and (for the first batch) records the embedder.
+    /// Writes one upsert batch as one transaction: closes the superseded rows, appends the new row versions and the
+    /// version records, moves the checkpoint and (for the first batch) records the embedder.
     /// </summary>
     /// <param name="write">What to write.</param>
     /// <param name="faultInjector">Test hook called before commit.</param>
     public void WriteBatch(BatchWrite write, Action<string>? faultInjector)
     {
         using var transaction = _connection.BeginTransaction();
-        var version = write.Version.Version;
-        foreach (var chunk in write.ClosedRowIds.Chunk(1000))
+        foreach (var chunk in write.ClosedRows.Chunk(1000))
         {
-            // Row ids are our own integers, so inlining them is safe and keeps this to one statement per chunk.
-            Execute($"UPDATE command_embeddings SET version_to = {version} WHERE version_to IS NULL AND row_id IN ({string.Join(',', chunk)})");
+            // Row ids and versions are our own integers, so inlining them is safe and keeps this to one statement per chunk.
+            var closing = string.Join(',', chunk.Select(c => $"({c.RowId},{c.Version})"));
+            Execute(
+                $"UPDATE command_embeddings SET version_to = closing.version FROM (VALUES {closing}) AS closing(row_id, version) " +
+                "WHERE command_embeddings.row_id = closing.row_id AND command_embeddings.version_to IS NULL");
         }
 
         using (var appender = _connection.CreateAppender("command_embeddings"))
         {
             var bytes = new byte[VectorBytes.Length];
-            foreach (var (entry, vector) in write.Rows)
+            foreach (var row in write.Rows)
             {
-                AppendRow(appender, entry, vector, bytes, version, null);
+                AppendRow(appender, row.Entry, row.Vector, bytes, row.VersionFrom, row.VersionTo);
             }
         }
 
-        InsertVersion(write.Version);
-        WriteCheckpoint(write.Version.SequenceNr, write.Version.CreatedAt);
+        using (var appender = _connection.CreateAppender("versions"))
+        {
+            foreach (var version in write.Versions)
+            {
+                AppendVersion(appender, version);
+            }
+        }
+
+        WriteCheckpoint(write.Checkpoint, write.Versions[^1].CreatedAt);
         if (write.NewEmbedderId is { } embedder)
         {
             Execute("UPDATE store_meta SET embedder = $embedder", ("embedder", embedder));
@@ -359,6 +380,15 @@ internal sealed partial class MemoryTable : IDisposable
             row(entry, vector);
         }
     }
+
+    private static void AppendVersion(DuckDBAppender appender, TableVersion version) =>
+        appender.CreateRow()
+            .AppendValue(version.Version)
+            .AppendValue(version.CreatedAt.UtcDateTime)
+            .AppendValue(version.Description)
+            .AppendValue(version.SequenceNr)
+            .AppendValue(version.RowsWritten)
+            .EndRow();
 
     private void InsertVersion(TableVersion version) =>
         Execute(

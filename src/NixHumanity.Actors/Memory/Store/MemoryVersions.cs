@@ -3,8 +3,10 @@ using System.Globalization;
 namespace NixHumanity.Actors.Memory.Store;
 
 /// <summary>
-/// The readable table versions of a <see cref="VectorMemoryStore"/> in memory: numbering and time-stamping new ones,
-/// resolving an <see cref="MemoryAsOf"/> for time travel, and the bookkeeping and wording of compaction.
+/// The readable table versions of a <see cref="VectorMemoryStore"/> in memory: time-stamping new ones, resolving an
+/// <see cref="MemoryAsOf"/> for time travel, and the bookkeeping and wording of compaction. A version is numbered by
+/// the journal sequence number of the event that made it (0: before any event), so the same events give the same
+/// versions however they were batched (docs/adr/0031).
 /// </summary>
 internal sealed class MemoryVersions(TimeProvider clock)
 {
@@ -29,12 +31,27 @@ internal sealed class MemoryVersions(TimeProvider clock)
         OldestReadable = oldestReadable;
     }
 
-    /// <summary>The record of the next version (not yet added), stamped strictly after the newest one.</summary>
-    public TableVersion Next(string description, long sequenceNr, int rowsWritten) =>
-        new(Current + 1, NextTime(), description, sequenceNr, rowsWritten);
+    /// <summary>
+    /// The records of one batch's versions (not yet added), one per applied event, all stamped with one time strictly
+    /// after the newest version's: they commit together.
+    /// </summary>
+    public List<TableVersion> Stamp(IReadOnlyList<(long SequenceNr, string Description)> events)
+    {
+        var at = NextTime();
+        return events.Select(e => new TableVersion(e.SequenceNr, at, e.Description, e.SequenceNr, 1)).ToList();
+    }
 
-    /// <summary>Adds a committed version.</summary>
-    public void Add(TableVersion version) => _versions.Add(version);
+    /// <summary>The record of the empty version 0 a reset leaves, stamped strictly after the newest version.</summary>
+    public TableVersion Empty(string description) => new(0, NextTime(), description, 0, 0);
+
+    /// <summary>Adds committed versions.</summary>
+    public void Add(IEnumerable<TableVersion> versions) => _versions.AddRange(versions);
+
+    /// <summary>
+    /// The newest version at or before <paramref name="version"/>: a journal position at which the table did not
+    /// change (a notification, say) reads the same table as that version.
+    /// </summary>
+    public long Floor(long version) => _versions.LastOrDefault(v => v.Version <= version)?.Version ?? version;
 
     /// <summary>After a reset: <paramref name="version"/> is the only and oldest readable version.</summary>
     public void ResetTo(TableVersion version)

@@ -26,9 +26,11 @@ namespace NixHumanity.Actors.Memory.Store;
 /// <c>confidence</c> and <c>intent</c> keep the latest reported value. The text and vector become the latest
 /// phrasing, because the person's recent wording is what the next request will resemble; earlier phrasings stay
 /// readable by time travel until compacted. Nothing is ever deleted by an upsert.</para>
-/// <para><b>Versions.</b> Each applied batch creates version <c>n+1</c>. Rows are append-only with validity columns
-/// <c>[version_from, version_to)</c>; a re-recorded memory closes its old row and appends a new one. Version 0 is the
-/// empty table. <see cref="Compact"/> deletes superseded rows and the version records before a chosen version.</para>
+/// <para><b>Versions.</b> Each applied journal event creates the version numbered by its sequence number, so a version
+/// names the memory as of that event whichever batches the events arrived in (docs/adr/0031). Rows are append-only with
+/// validity columns <c>[version_from, version_to)</c>; a re-recorded memory closes its old row and appends a new one,
+/// also within one batch. Version 0 is the empty table. <see cref="Compact"/> deletes superseded rows and the version
+/// records before a chosen version.</para>
 /// <para><b>Safety.</b> The connection runs with <c>enable_external_access = false</c> and
 /// <c>lock_configuration = true</c>, so a prefilter cannot read or write files, attach databases or change settings,
 /// on top of <see cref="WherePredicate"/>'s validation.</para>
@@ -152,7 +154,8 @@ internal sealed class VectorMemoryStore : IDisposable
     public UpsertResult Upsert(long sequenceNr, MemoryRecord record) => Upsert([(sequenceNr, record)]);
 
     /// <summary>
-    /// Applies a batch of journal events in one transaction, producing one new table version. Events at or below
+    /// Applies a batch of journal events in one transaction, producing one table version per applied event, numbered by
+    /// its sequence number. Events at or below
     /// the checkpoint are skipped (exactly once). All records are validated first; an invalid record rejects the
     /// whole batch and nothing changes.
     /// </summary>
@@ -162,28 +165,26 @@ internal sealed class VectorMemoryStore : IDisposable
     {
         ThrowIfDisposed();
         var vectors = MemoryInputRules.ValidateBatch(batch);
-        var plan = UpsertPlan.Create(batch, vectors, _checkpoint, _embedderId, _live);
+        var plan = UpsertPlan.Create(batch, vectors, _checkpoint, _embedderId, _live, _nextRowId);
         if (plan.Applied == 0)
         {
             return new UpsertResult(0, plan.Skipped, 0, 0, CurrentVersion, _checkpoint);
         }
 
-        var version = _versions.Next(plan.Description, plan.LastSequenceNr, plan.Rows.Count);
-        var rows = plan.Rows.Select((row, n) => row with { Entry = row.Entry with { RowId = _nextRowId + n } }).ToList();
-        var closed = plan.Rows.Where(row => !row.IsNew).Select(row => row.Entry.RowId).ToList();
+        var versions = _versions.Stamp(plan.Events);
         _table.WriteBatch(
-            new BatchWrite(version, closed, rows.Select(r => (r.Entry, r.Vector)).ToList(), _embedderId is null ? plan.EmbedderId : null),
+            new BatchWrite(versions, plan.ClosedRows, plan.Rows, plan.LastSequenceNr, _embedderId is null ? plan.EmbedderId : null),
             FaultInjector);
 
         // Committed: now (and only now) the in-memory view follows, so a failed transaction leaves it untouched.
         _embedderId = plan.EmbedderId;
-        _nextRowId += rows.Count;
+        _nextRowId += plan.Rows.Count;
         _checkpoint = plan.LastSequenceNr;
-        _versions.Add(version);
+        _versions.Add(versions);
         _liveSearch.InvalidateFilters();
-        var changed = _live.Apply(rows.Select(r => (r.Entry, r.Vector, r.IsNew)));
+        var changed = _live.Apply(plan.LatestRows.Select(r => (r.Entry, r.Vector, r.IsNew)));
         AfterRowsChanged(changed);
-        return new UpsertResult(plan.Applied, plan.Skipped, plan.Inserted, plan.Updated, version.Version, _checkpoint);
+        return new UpsertResult(plan.Applied, plan.Skipped, plan.Inserted, plan.Updated, CurrentVersion, _checkpoint);
     }
 
     /// <summary>
@@ -291,11 +292,14 @@ internal sealed class VectorMemoryStore : IDisposable
     public CompactionReport Compact(long? upToVersion = null)
     {
         ThrowIfDisposed();
-        var target = upToVersion ?? CurrentVersion;
-        if (target < 0 || target > CurrentVersion)
+        var requested = upToVersion ?? CurrentVersion;
+        if (requested < 0 || requested > CurrentVersion)
         {
-            throw MemoryInputRules.Reject("upToVersion", $"must be between 0 and the current version {CurrentVersion} (got {target})");
+            throw MemoryInputRules.Reject("upToVersion", $"must be between 0 and the current version {CurrentVersion} (got {requested})");
         }
+
+        // A journal position where the table did not change reads the version before it; keep that one readable.
+        var target = _versions.Floor(requested);
 
         if (target <= _versions.OldestReadable)
         {
@@ -310,13 +314,14 @@ internal sealed class VectorMemoryStore : IDisposable
     /// <summary>
     /// Clears every vector, row version and version record (nothing from the old embedder stays readable), sets the
     /// checkpoint to 0 and expects vectors from <paramref name="embedderId"/>; the owner then replays the journal.
-    /// Version numbers keep increasing, so a version number never names two different tables.
+    /// Versions are journal positions, so the replay makes versions 1, 2, … again: version n then reads the memory as of
+    /// event n with the new embedder's vectors (the same memories and statistics as before).
     /// </summary>
     public EmbedderResetReport ResetForEmbedder(string embedderId)
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(embedderId);
-        var version = _versions.Next($"reset for embedder {embedderId} (was {_embedderId ?? "none"})", 0, 0);
+        var version = _versions.Empty($"reset for embedder {embedderId} (was {_embedderId ?? "none"})");
         var rowVersions = _table.Reset(version, embedderId);
         var report = new EmbedderResetReport(_embedderId, embedderId, _live.Count, rowVersions, _versions.Count, version.Version);
         _embedderId = embedderId;
