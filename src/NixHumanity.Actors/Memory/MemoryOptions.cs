@@ -70,13 +70,12 @@ public sealed class MemoryOptions
     public bool LoadModelForNewEvents { get; set; } = true;
 
     /// <summary>
-    /// Whether live events are embedded by the actor system's shared embedding service (default false until an
-    /// unexplained acknowledgement stall seen with it in two tree specs is understood; see ADR 0021): texts from every
+    /// Whether live events are embedded by the actor system's shared embedding service (default true; ADR 0021): texts from every
     /// memory of the process are collected into one model call that runs on the service's own thread, and the memory
     /// keeps answering requests meanwhile, holding the events unapplied until their vectors arrive. False: each memory
     /// embeds its own events on its own (store) thread, one model call per memory and batch.
     /// </summary>
-    public bool SharedEmbedding { get; set; }
+    public bool SharedEmbedding { get; set; } = true;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and the rule when a value is unusable.</summary>
     public void Validate()

@@ -33,10 +33,13 @@ public sealed class ActorTree : IAsyncDisposable
     public static ActorTree Start(string dataDirectory, Action<NixHumanityOptions>? configure = null, TimeProvider? clock = null, IEmbedder? embedder = null)
     {
         // Specs that only need some embedder use the fast n-grams; a spec about the model sets Embeddings itself.
+        // The ask limit is generous because the first request of a process pays the journal plugin's cold start
+        // (7.6 s measured for JournalReadiness alone at load 30-45, before any user tree exists): a 10 s limit made the
+        // first records of a fresh tree time out whenever the machine was busy (docs/adr/0021, "Default on").
         var options = new NixHumanityOptions
         {
             DataDirectory = dataDirectory,
-            AskTimeout = TimeSpan.FromSeconds(10),
+            AskTimeout = TimeSpan.FromSeconds(60),
             Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram },
         };
         configure?.Invoke(options);
