@@ -88,6 +88,10 @@ internal sealed class CliHost : IAsyncDisposable
             // A verb is one short process: new events wait in the journal for the first search that needs the model,
             // so record, status, query and the rest never pay for loading it (docs/embedders.md).
             options.Memory.LoadModelForNewEvents = false;
+
+            // A verb starts only the components it asks: record the session, status the session and the learner,
+            // search the memory. The others read what the verb wrote from the journal when they next start.
+            options.StartComponentsOnDemand = true;
             configure?.Invoke(options);
         });
         var host = builder.Build();

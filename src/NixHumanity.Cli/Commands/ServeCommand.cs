@@ -46,6 +46,9 @@ internal static class ServeCommand
                     options =>
                     {
                         options.Memory.LoadModelForNewEvents = true;
+
+                        // Its projections follow every event as it is written (record → searchable in milliseconds).
+                        options.StartComponentsOnDemand = false;
                         clustering(options);
                     });
 
