@@ -30,7 +30,7 @@ public sealed record UserSettings(
 
     /// <summary>
     /// Whether each of the person's session, memory and learner starts only when the first message for it arrives,
-    /// instead of all three with the tree (<see cref="Hosting.NixHumanityOptions.StartComponentsOnDemand"/>).
+    /// instead of all three with the tree (the host's option <c>StartComponentsOnDemand</c>).
     /// </summary>
     public bool StartComponentsOnDemand { get; init; }
 }
