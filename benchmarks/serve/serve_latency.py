@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Side-by-side latency of nixh verbs: forwarded to `nixh serve`, inside the server, and without a server.
 
-Usage: python3 benchmarks/serve/serve_latency.py [--nixh PATH/nixh.dll] [--runs N]
+Usage: python3 benchmarks/serve/serve_latency.py [--nixh PATH/nixh.dll] [--runs N] [--before OTHER/nixh.dll]
 Build first: dotnet build -c Release src/NixHumanity.Cli  (default PATH is that build's output).
+With --before, a second build (e.g. a copy of an earlier build's output folder) is measured side by side: each on its
+own copy of the same seeded data directory, own-process calls and served requests alternating between the two.
 
 Three columns, measured in one run on the same data directory (docs/benchmarks.md, "nixh serve"):
 - "own process": the verb with no server, as every verb ran before (`dotnet nixh.dll VERB ...` from a shell);
@@ -10,7 +12,7 @@ Three columns, measured in one run on the same data directory (docs/benchmarks.m
 - "in server": the request written straight to the socket (no client process): the owner's own time plus one
   local round trip.
 """
-import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, resource, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -21,12 +23,28 @@ def load():
     return open("/proc/loadavg").read().split()[0]
 
 
-def run(nixh, args, env):
+FAILED = []
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(nixh, args, env, cpu=None):
+    """Wall time of one call in ms; its CPU time (user + system, ms) is appended to cpu when given."""
+    cpu_start = children_cpu()
     start = time.perf_counter()
     done = subprocess.run(["dotnet", nixh, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     elapsed = (time.perf_counter() - start) * 1000
+    if cpu is not None:
+        cpu.append((children_cpu() - cpu_start) * 1000)
     if done.returncode != 0:
-        sys.exit(f"nixh {' '.join(args)} exited {done.returncode}: {done.stderr}")
+        # On a saturated machine a cold start can time out (exit 3, unavailable): reported and counted, not timed.
+        print(f"nixh {' '.join(args)} exited {done.returncode}: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ''}",
+              file=sys.stderr)
+        FAILED.append(args[0])
+        return None
     return elapsed
 
 
@@ -51,11 +69,14 @@ def p50(samples):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--nixh", default=DEFAULT_NIXH)
+    parser.add_argument("--before", help="another build's nixh.dll, measured side by side")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--own-runs", type=int, default=7)
     options = parser.parse_args()
-    data = tempfile.mkdtemp(prefix="nixh-serve-bench-")
-    env = dict(os.environ, NIXH_DATA_DIR=data, NIXH_EMBEDDER="ngram")
+    builds = ([("before", options.before)] if options.before else []) + [("after" if options.before else "nixh", options.nixh)]
+    root = tempfile.mkdtemp(prefix="nixh-serve-bench-")
+    data = {name: os.path.join(root, name) for name, _ in builds}
+    env = {name: dict(os.environ, NIXH_DATA_DIR=data[name], NIXH_EMBEDDER="ngram") for name, _ in builds}
     counter = iter(range(1_000_000))
 
     def verbs():
@@ -67,41 +88,69 @@ def main():
                        "--command", f"nix-env -iA nixpkgs.package{n}", "--outcome", "success", "--json"],
         }
 
+    servers = []
     try:
+        first, first_dll = builds[0]
         for text, command in [("install ripgrep", "nix-env -iA nixpkgs.ripgrep"), ("open firefox", "firefox")]:
-            run(options.nixh, ["record", "--user", "maya", "--session", "seed", "--text", text, "--command", command, "--outcome", "success"], env)
+            seed = ["record", "--user", "maya", "--session", "seed", "--text", text, "--command", command, "--outcome", "success"]
+            if all(run(first_dll, seed, env[first]) is None for _ in range(3)):
+                sys.exit("seeding failed three times")
+        FAILED.clear()
+        for name, _ in builds[1:]:
+            shutil.copytree(data[first], data[name])
         loads = [load()]
-        own = {verb: [] for verb in verbs()}
+        own = {(name, verb): [] for name, _ in builds for verb in verbs()}
+        own_cpu = {key: [] for key in own}
         for _ in range(options.own_runs):
             for verb, args in verbs().items():
-                own[verb].append(run(options.nixh, args, env))
+                for name, dll in builds:
+                    cpu = []
+                    if (elapsed := run(dll, args, env[name], cpu)) is not None:
+                        own[(name, verb)].append(elapsed)
+                        own_cpu[(name, verb)].extend(cpu)
         loads.append(load())
 
-        server = subprocess.Popen(["dotnet", options.nixh, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        server.stdout.readline()
-        sock_path = os.path.join(data, "serve", "nixh.sock")
-        forwarded = {verb: [] for verb in verbs()}
-        served = {verb: [] for verb in verbs()}
-        for verb, args in verbs().items():  # warm the owner's paths once
-            in_server(sock_path, args)
+        socks = {}
+        for name, dll in builds:
+            server = subprocess.Popen(["dotnet", dll, "serve"], env=env[name], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            server.stdout.readline()
+            servers.append(server)
+            socks[name] = os.path.join(data[name], "serve", "nixh.sock")
+        forwarded = {key: [] for key in own}
+        served = {key: [] for key in own}
+        for verb, args in verbs().items():  # warm the owners' paths once
+            for name, _ in builds:
+                in_server(socks[name], args)
         for _ in range(options.runs):
-            for verb, args in verbs().items():
-                forwarded[verb].append(run(options.nixh, args, env))
-                served[verb].append(in_server(sock_path, verbs()[verb]))
+            for verb in verbs():
+                args = verbs()[verb]
+                for name, dll in builds:
+                    if (elapsed := run(dll, args, env[name])) is not None:
+                        forwarded[(name, verb)].append(elapsed)
+                    served[(name, verb)].append(in_server(socks[name], args))
         loads.append(load())
-        server.terminate()
-        stop_start = time.perf_counter()
-        server.wait(timeout=120)
-        stop_ms = (time.perf_counter() - stop_start) * 1000
+        stops = []
+        for server in servers:
+            server.terminate()
+            stop_start = time.perf_counter()
+            server.wait(timeout=120)
+            stops.append(((time.perf_counter() - stop_start) * 1000, server.returncode))
 
         print(f"load average (1 min) before / after own-process runs / after served runs: {' / '.join(loads)}")
-        print(f"{'verb':8} {'own process p50':>16} {'forwarded p50':>14} {'in server p50':>14} {'own/forwarded':>14}")
-        for verb in own:
-            print(f"{verb:8} {p50(own[verb]):13.0f} ms {p50(forwarded[verb]):11.0f} ms {p50(served[verb]):11.1f} ms "
-                  f"{p50(own[verb]) / p50(forwarded[verb]):13.1f}x")
-        print(f"serve stopped {stop_ms:.0f} ms after SIGTERM (exit {server.returncode}); runs: own {options.own_runs}, forwarded/in server {options.runs}")
+        print(f"{'build':7} {'verb':7} {'own p50':>10} {'own cpu p50':>12} {'forwarded p50':>14} {'in server p50':>14} {'own/forwarded':>14}")
+        for (name, verb) in own:
+            key = (name, verb)
+            print(f"{name:7} {verb:7} {p50(own[key]):7.0f} ms {p50(own_cpu[key]):9.0f} ms {p50(forwarded[key]):11.0f} ms "
+                  f"{p50(served[key]):11.1f} ms {p50(own[key]) / p50(forwarded[key]):13.1f}x")
+        for (name, _), (stop_ms, code) in zip(builds, stops):
+            print(f"{name}: serve stopped {stop_ms:.0f} ms after SIGTERM (exit {code})")
+        print(f"runs: own {options.own_runs}, forwarded/in server {options.runs} per verb and build; "
+              f"failed and left out: {len(FAILED)} ({', '.join(FAILED) or 'none'})")
     finally:
-        shutil.rmtree(data, ignore_errors=True)
+        for server in servers:
+            if server.poll() is None:
+                server.kill()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,9 @@ internal sealed class CliHost : IAsyncDisposable
             // A verb is one short process: new events wait in the journal for the first search that needs the model,
             // so record, status, query and the rest never pay for loading it (docs/embedders.md).
             options.Memory.LoadModelForNewEvents = false;
+
+            // Not StartComponentsOnDemand: a memory that skips a verb's events applies them later in one catch-up batch,
+            // so its table versions (compact, search --as-of) would differ from a served owner's (ADR 0029).
             configure?.Invoke(options);
         });
         var host = builder.Build();

@@ -60,6 +60,15 @@ public sealed class NixHumanityOptions
     public ProjectionOptions Projections { get; set; } = new();
 
     /// <summary>
+    /// Whether each person's session, memory and learner start only when the first request for them arrives, instead
+    /// of all three with the person's tree. Meant for a process that answers one request and stops (a <c>nixh</c> verb
+    /// in its own process): a <c>record</c> then starts only the session, and the memory and the learner, which do not
+    /// see its event, read it from the journal the next time they start (before they answer anything). A long-running
+    /// host keeps the default (false): its projections follow every event as it is written. Default false.
+    /// </summary>
+    public bool StartComponentsOnDemand { get; set; }
+
+    /// <summary>
     /// Whether the host answers the <c>nixh</c> verbs for its data directory on <c>&lt;data-dir&gt;/serve/nixh.sock</c>, as
     /// <c>nixh serve</c> does (docs/serve.md), so a <c>nixh</c> typed beside it is forwarded instead of refused (exit 6).
     /// The verbs are <c>nixh</c>'s: they are served when its assembly (<c>nixh.dll</c>) can be loaded in this process
@@ -214,5 +223,6 @@ public sealed class NixHumanityOptions
     {
         FoldInterval = FoldInterval,
         Projections = Projections,
+        StartComponentsOnDemand = StartComponentsOnDemand,
     };
 }

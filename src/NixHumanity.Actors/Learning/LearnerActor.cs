@@ -49,11 +49,13 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     private readonly TimeSpan _foldInterval;
     private readonly IActorRef _memory;
     private readonly int _tensorUser;
+    private readonly LikelyNextCache _likelyNext = new();
 
     private IPreferenceTensorStore? _tensor;
     private DateTimeOffset? _directionOwedAt;
     private bool _foldOwed;
     private bool _restoringDirection;
+    private bool _likelyNextRefreshScheduled;
 
     /// <summary>Creates the actor; see <see cref="Props(string, string, TimeSpan, ProjectionOptions, TimeProvider, IActorRef)"/>.</summary>
     internal LearnerActor(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory, IJournalSource? journal)
@@ -109,6 +111,7 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     /// <inheritdoc />
     protected override void OnStoreOpened()
     {
+        _likelyNext.Clear();
         var tensor = ParquetTensorStore.Open(StoreFolder, Clock);
         _tensor = tensor;
         if (tensor.Damage is { } damage)
@@ -122,6 +125,7 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     /// <inheritdoc />
     protected override void OnStoreClosing()
     {
+        _likelyNext.Clear();
         _tensor?.Dispose();
         _tensor = null;
     }
@@ -157,14 +161,30 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     }
 
     /// <inheritdoc />
-    protected override void Apply(IReadOnlyList<JournaledSessionEvent> events) =>
+    protected override void Apply(IReadOnlyList<JournaledSessionEvent> events)
+    {
         Store.ApplyBatch(events);
+        if (_likelyNext.Wanted && !_likelyNextRefreshScheduled)
+        {
+            // Behind what is already queued, so a burst is read once; a request arriving first reads it itself.
+            _likelyNextRefreshScheduled = true;
+            Self.Tell(RefreshLikelyNext.Instance);
+        }
+    }
 
     /// <inheritdoc />
     protected override void WhenReady()
     {
         Receive<DirectionArrived>(RestoreDirection);
         Receive<object>(_ => _restoringDirection, _ => Stash.Stash());
+        ReceiveRequest<RefreshLikelyNext>(_ =>
+        {
+            _likelyNextRefreshScheduled = false;
+            if (_likelyNext.IsStale(Checkpoint))
+            {
+                _likelyNext.Refresh(Store, Checkpoint);
+            }
+        });
         Receive<FoldTick>(_ => StartFold(null));
         Receive<FoldPreferences>(_ => StartFold(Sender));
         // Answers of the memory actor to what the learner told it: nothing to do, but worth a line when refused.
@@ -339,8 +359,7 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
             throw new InvalidInputException(new CommandRejected("limit", $"must be between 1 and {MaxSuggestions}"));
         }
 
-        Store.UpdateTransitions();
-        var prediction = Store.PredictNext(limit);
+        var prediction = _likelyNext.Get(Store, Checkpoint, limit);
         return new NextCommands(UserId, prediction.AfterCommand, prediction.Next);
     }
 
@@ -351,5 +370,11 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     private sealed class FoldTick
     {
         public static readonly FoldTick Instance = new();
+    }
+
+    /// <summary>Self-sent after new events were applied while a prediction is wanted: read it again now.</summary>
+    private sealed class RefreshLikelyNext
+    {
+        public static readonly RefreshLikelyNext Instance = new();
     }
 }

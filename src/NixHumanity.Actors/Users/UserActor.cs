@@ -14,6 +14,9 @@ namespace NixHumanity.Actors.Users;
 /// After <see cref="UserSettings.PassivationTimeout"/> without messages the tree asks its directory to stop it; the
 /// directory answers with <see cref="StopUserTree"/>, and the children are stopped through their mailboxes so that
 /// work already accepted (a journal write in flight, a recovery in progress) completes first.
+/// With <see cref="UserSettings.StartComponentsOnDemand"/> each child is started only when the first message for it
+/// arrives (a short-lived process answers one request); the session then publishes its events through this actor,
+/// which passes them to the projections already started (one not started reads them from the journal when it starts).
 /// </summary>
 internal sealed class UserActor : ReceiveActor
 {
@@ -23,7 +26,9 @@ internal sealed class UserActor : ReceiveActor
     public const string StoreDispatcher = "nixh.store-dispatcher";
 
     private readonly string _userId;
+    private readonly UserSettings _settings;
     private readonly List<IActorRef> _children = [];
+    private readonly Dictionary<string, Func<Props>> _notStarted = new(StringComparer.Ordinal);
 
     /// <summary>Creates the actor with the real children; see <see cref="Props(string, UserSettings, TimeProvider)"/>.</summary>
     public UserActor(string userId, UserSettings settings, TimeProvider clock)
@@ -35,18 +40,32 @@ internal sealed class UserActor : ReceiveActor
     public UserActor(string userId, UserSettings settings, TimeProvider clock, UserChildren children)
     {
         _userId = userId;
-        var memory = StartSupervised("memory", children.Memory(userId, settings, clock), settings);
-        var learner = StartSupervised("learner", children.Learner(userId, settings, clock, memory), settings);
-        var session = StartSupervised("session", children.Session(userId, settings, clock, memory, learner), settings);
+        _settings = settings;
+        if (settings.StartComponentsOnDemand)
+        {
+            // This actor stands in for the components not started yet: what one sends another comes through here.
+            _notStarted["memory"] = () => children.Memory(userId, settings, clock);
+            _notStarted["learner"] = () => children.Learner(userId, settings, clock, Self);
+            // The session publishes each event to its "memory" and its "learner": here, once, and this actor passes
+            // it to both projections (Nobody as the learner, or each event would arrive twice).
+            _notStarted["session"] = () => children.Session(userId, settings, clock, Self, ActorRefs.Nobody);
+        }
+        else
+        {
+            var memory = StartSupervised("memory", children.Memory(userId, settings, clock), settings);
+            var learner = StartSupervised("learner", children.Learner(userId, settings, clock, memory), settings);
+            StartSupervised("session", children.Session(userId, settings, clock, memory, learner), settings);
+        }
 
-        Receive<ISessionMessage>(msg => session.Forward(msg));
+        Receive<ISessionMessage>(msg => Component("session").Forward(msg));
         Receive<SessionEventPublished>(msg =>
         {
-            memory.Forward(msg);
-            learner.Forward(msg);
+            // A projection not started yet reads the event from the journal when it starts.
+            Context.Child("memory").Forward(msg);
+            Context.Child("learner").Forward(msg);
         });
-        Receive<IMemoryMessage>(msg => memory.Forward(msg));
-        Receive<ILearnerMessage>(msg => learner.Forward(msg));
+        Receive<IMemoryMessage>(msg => Component("memory").Forward(msg));
+        Receive<ILearnerMessage>(msg => Component("learner").Forward(msg));
         Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new PassivateUser(_userId)));
         Receive<StopUserTree>(_ => StopChildrenGracefully());
 
@@ -68,10 +87,18 @@ internal sealed class UserActor : ReceiveActor
     private void StopChildrenGracefully()
     {
         Context.SetReceiveTimeout(null);
+        _notStarted.Clear();
         var session = Context.Child("session");
         var projections = _children.Where(c => !c.Equals(session)).ToList();
         var running = _children.Count;
-        session.Tell(StopGracefully.Instance);
+        if (running == 0)
+        {
+            Context.Stop(Self);
+            return;
+        }
+
+        // Without a session (not started on demand) nothing more is published: the projections stop at once.
+        (session.IsNobody() ? projections : [session]).ForEach(c => c.Tell(StopGracefully.Instance));
         Become(() =>
         {
             Receive<Terminated>(terminated =>
@@ -92,6 +119,17 @@ internal sealed class UserActor : ReceiveActor
             Receive<IMemoryMessage>(msg => Context.Child("memory").Forward(msg));
             Receive<ILearnerMessage>(msg => Context.Child("learner").Forward(msg));
         });
+    }
+
+    /// <summary>The child <paramref name="name"/>, started now if it is started on demand and not yet running.</summary>
+    private IActorRef Component(string name)
+    {
+        if (_notStarted.Remove(name, out var props))
+        {
+            return StartSupervised(name, props(), _settings);
+        }
+
+        return Context.Child(name);
     }
 
     private IActorRef StartSupervised(string name, Props childProps, UserSettings settings)

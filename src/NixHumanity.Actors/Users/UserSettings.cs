@@ -27,4 +27,10 @@ internal sealed record UserSettings(
 
     /// <summary>How the memory and learner projections catch up with the journal (batch size, progress logging).</summary>
     public ProjectionOptions Projections { get; init; } = new();
+
+    /// <summary>
+    /// Whether each of the person's session, memory and learner starts only when the first message for it arrives,
+    /// instead of all three with the tree (the host's option <c>StartComponentsOnDemand</c>).
+    /// </summary>
+    public bool StartComponentsOnDemand { get; init; }
 }

@@ -26,64 +26,74 @@ internal static class ServeCommand
             verb.Options.Add(option);
         }
 
-        verb.SetAction(async (parse, cancellationToken) =>
-        {
-            try
-            {
-                if (RequestScope.Current is { } served)
-                {
-                    throw new Actors.Contracts.DataDirectoryInUseException(served.Host.Options.Data.Root, Environment.ProcessId, "nixh serve");
-                }
-
-                // Checked before anything starts: a refused option creates nothing.
-                var clustering = ClusterArguments.Read(parse);
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, stop));
-                using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, stop));
-                await using var host = await CliHost.StartAsync(
-                    parse.GetRequiredValue(CommonOptions.DataDir), CommonOptions.EmbedderOf(parse), stop.Token,
-                    // A long-lived owner keeps the model loaded, so searches never wait for it.
-                    options =>
-                    {
-                        options.Memory.LoadModelForNewEvents = true;
-                        clustering(options);
-                    });
-
-                // A cluster node answers once it is a member (its users can be placed); until then verbs beside it wait.
-                await ClusterArguments.WhenUpAsync(host.ActorSystem, host.Options, stop.Token);
-                CliConsole.RouteToRequests();
-                var runner = new RequestRunner(NixhCommandLine.CreateRoot(), host);
-                await using (var listener = ServeListener.Start(host.Options.Data.Root, PeerCheck.ForThisUser(), runner.RunAsync))
-                {
-                    // One line once it listens, so a person (or a supervisor) knows it is ready.
-                    var address = ClusterArguments.AddressOf(host.ActorSystem, host.Options);
-                    var ready = new { dataDir = host.Options.Data.Root, socket = listener.SocketPath, pid = Environment.ProcessId, address };
-                    await Console.Out.WriteLineAsync(parse.GetValue(CommonOptions.Json)
-                        ? JsonSerializer.Serialize(ready, ReadyJson)
-                        : $"nixh: serving {ready.dataDir} on {ready.socket} (process {ready.pid}{(address is null ? "" : $", cluster node {address}")}); SIGTERM or SIGINT stops it");
-                    await Console.Out.FlushAsync(CancellationToken.None);
-
-                    // Until a signal, or until the actor system ends by itself: a cluster node the others downed (it was
-                    // unreachable, or on the minority side of a partition) shuts its system down, and must then exit
-                    // rather than answer every verb with a failure, so a supervisor restarts it and it joins afresh.
-                    await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), host.ActorSystem.WhenTerminated);
-                }
-
-                if (!stop.IsCancellationRequested)
-                {
-                    CliOutput.Error("unavailable: this node's actor system stopped (removed from the cluster); restart it to join again");
-                    return ExitCodes.Unavailable;
-                }
-
-                // Disposing the host stops the actor system: the journal is flushed and the projections checkpointed.
-                return ExitCodes.Success;
-            }
-            catch (Exception ex)
-            {
-                return NixhCommandLine.Fail(ex);
-            }
-        });
+        verb.SetAction(RunAsync);
         return verb;
+    }
+
+    /// <summary>Starts the owner, serves until a signal (or until the actor system ends by itself), then stops it.</summary>
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (RequestScope.Current is { } served)
+            {
+                throw new Actors.Contracts.DataDirectoryInUseException(served.Host.Options.Data.Root, Environment.ProcessId, "nixh serve");
+            }
+
+            // Checked before anything starts: a refused option creates nothing.
+            var clustering = ClusterArguments.Read(parse);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, stop));
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, stop));
+            await using var host = await CliHost.StartAsync(
+                parse.GetRequiredValue(CommonOptions.DataDir), CommonOptions.EmbedderOf(parse), stop.Token,
+                // A long-lived owner keeps the model loaded, so searches never wait for it.
+                options =>
+                {
+                    options.Memory.LoadModelForNewEvents = true;
+
+                    // Its projections follow every event as it is written (record → searchable in milliseconds).
+                    options.StartComponentsOnDemand = false;
+                    clustering(options);
+                });
+
+            // A cluster node answers once it is a member (its users can be placed); until then verbs beside it wait.
+            await ClusterArguments.WhenUpAsync(host.ActorSystem, host.Options, stop.Token);
+            await ServeUntilStoppedAsync(parse, host, stop.Token);
+            if (!stop.IsCancellationRequested)
+            {
+                CliOutput.Error("unavailable: this node's actor system stopped (removed from the cluster); restart it to join again");
+                return ExitCodes.Unavailable;
+            }
+
+            // Disposing the host stops the actor system: the journal is flushed and the projections checkpointed.
+            return ExitCodes.Success;
+        }
+        catch (Exception ex)
+        {
+            return NixhCommandLine.Fail(ex);
+        }
+    }
+
+    /// <summary>Listens on the socket, prints the ready line, and answers requests until <paramref name="stop"/> or the actor system ends.</summary>
+    private static async Task ServeUntilStoppedAsync(ParseResult parse, CliHost host, CancellationToken stop)
+    {
+        CliConsole.RouteToRequests();
+        var runner = new RequestRunner(NixhCommandLine.CreateRoot(), host);
+        await using var listener = ServeListener.Start(host.Options.Data.Root, PeerCheck.ForThisUser(), runner.RunAsync);
+
+        // One line once it listens, so a person (or a supervisor) knows it is ready.
+        var address = ClusterArguments.AddressOf(host.ActorSystem, host.Options);
+        var ready = new { dataDir = host.Options.Data.Root, socket = listener.SocketPath, pid = Environment.ProcessId, address };
+        await Console.Out.WriteLineAsync(parse.GetValue(CommonOptions.Json)
+            ? JsonSerializer.Serialize(ready, ReadyJson)
+            : $"nixh: serving {ready.dataDir} on {ready.socket} (process {ready.pid}{(address is null ? "" : $", cluster node {address}")}); SIGTERM or SIGINT stops it");
+        await Console.Out.FlushAsync(CancellationToken.None);
+
+        // Until a signal, or until the actor system ends by itself: a cluster node the others downed (it was
+        // unreachable, or on the minority side of a partition) shuts its system down, and must then exit
+        // rather than answer every verb with a failure, so a supervisor restarts it and it joins afresh.
+        await Task.WhenAny(Task.Delay(Timeout.Infinite, stop), host.ActorSystem.WhenTerminated);
     }
 
     /// <summary>A signal stops the owner cleanly instead of ending the process.</summary>

@@ -69,34 +69,43 @@ internal static class ClusterArguments
     /// <exception cref="InvalidInputException">A value that cannot work, naming the option and the rule.</exception>
     public static Action<NixHumanityOptions> Read(ParseResult parse)
     {
-        var clustered = parse.GetValue(Cluster);
-        var hostname = parse.GetValue(Hostname);
-        var port = parse.GetValue(Port);
-        var seeds = parse.GetValue(SeedNodes) ?? [];
-        var shards = parse.GetValue(Shards);
-        var connection = parse.GetValue(JournalConnection);
-        var systemName = new NixHumanityOptions().ActorSystemName;
+        var chosen = new Chosen(
+            parse.GetValue(Cluster), parse.GetValue(Hostname), parse.GetValue(Port), parse.GetValue(SeedNodes) ?? [],
+            parse.GetValue(Shards), parse.GetValue(JournalConnection));
+        CheckNode(chosen);
+        CheckSeeds(chosen.Seeds);
+        CheckJournal(chosen);
+        return options => Apply(chosen, options);
+    }
 
-        if (!clustered && (hostname is not null || port is not null || seeds.Length > 0 || shards is not null))
+    /// <summary>The node's own options: only with <c>--cluster</c>, and each within its range.</summary>
+    private static void CheckNode(Chosen chosen)
+    {
+        if (!chosen.Clustered && (chosen.Hostname is not null || chosen.Port is not null || chosen.Seeds.Length > 0 || chosen.Shards is not null))
         {
             Reject("cluster", "--hostname, --port, --seed-node and --shards need --cluster");
         }
 
-        if (hostname is not null && string.IsNullOrWhiteSpace(hostname))
+        if (chosen.Hostname is not null && string.IsNullOrWhiteSpace(chosen.Hostname))
         {
             Reject("hostname", "must not be empty");
         }
 
-        if (port is < 0 or > 65535)
+        if (chosen.Port is < 0 or > 65535)
         {
-            Reject("port", $"must be 0..65535 (got {port})");
+            Reject("port", $"must be 0..65535 (got {chosen.Port})");
         }
 
-        if (shards is < 1)
+        if (chosen.Shards is < 1)
         {
-            Reject("shards", $"must be at least 1 (got {shards})");
+            Reject("shards", $"must be at least 1 (got {chosen.Shards})");
         }
+    }
 
+    /// <summary>Every seed is a node address of nixh serve's actor system.</summary>
+    private static void CheckSeeds(string[] seeds)
+    {
+        var systemName = new NixHumanityOptions().ActorSystemName;
         foreach (var seed in seeds)
         {
             if (!ActorPath.TryParseAddress(seed, out var address) || address.Host is null || address.Port is null)
@@ -108,36 +117,41 @@ internal static class ClusterArguments
                 Reject("seedNode", $"'{seed}' names actor system '{address.System}'; every node of nixh serve is '{systemName}'");
             }
         }
+    }
 
-        if (connection is not null && string.IsNullOrWhiteSpace(connection))
+    /// <summary>A journal connection is not empty, and a cluster has one (the PostgreSQL journal every node shares).</summary>
+    private static void CheckJournal(Chosen chosen)
+    {
+        if (chosen.Connection is not null && string.IsNullOrWhiteSpace(chosen.Connection))
         {
             Reject("journalConnection", "must not be empty");
         }
 
-        if (clustered && connection is null)
+        if (chosen.Clustered && chosen.Connection is null)
         {
             Reject("cluster", $"needs the PostgreSQL journal every node shares: --journal-connection or ${JournalConnectionVariable}");
         }
+    }
 
-        return options =>
+    /// <summary>Sets what the checked options choose on the host's options.</summary>
+    private static void Apply(Chosen chosen, NixHumanityOptions options)
+    {
+        if (chosen.Connection is not null)
         {
-            if (connection is not null)
-            {
-                options.JournalProvider = JournalProvider.Postgres;
-                options.ConnectionString = connection;
-            }
+            options.JournalProvider = JournalProvider.Postgres;
+            options.ConnectionString = chosen.Connection;
+        }
 
-            if (!clustered)
-            {
-                return;
-            }
+        if (!chosen.Clustered)
+        {
+            return;
+        }
 
-            var cluster = new ClusterModeOptions { Enabled = true, SeedNodes = [.. seeds] };
-            cluster.Hostname = hostname ?? cluster.Hostname;
-            cluster.Port = port ?? cluster.Port;
-            cluster.NumberOfShards = shards ?? cluster.NumberOfShards;
-            options.Cluster = cluster;
-        };
+        var cluster = new ClusterModeOptions { Enabled = true, SeedNodes = [.. chosen.Seeds] };
+        cluster.Hostname = chosen.Hostname ?? cluster.Hostname;
+        cluster.Port = chosen.Port ?? cluster.Port;
+        cluster.NumberOfShards = chosen.Shards ?? cluster.NumberOfShards;
+        options.Cluster = cluster;
     }
 
     /// <summary>
@@ -161,4 +175,7 @@ internal static class ClusterArguments
         options.Cluster.Enabled ? AkkaCluster.Get(system).SelfAddress.ToString() : null;
 
     private static void Reject(string field, string rule) => throw new InvalidInputException(new CommandRejected(field, rule));
+
+    /// <summary>The values given for the options of <see cref="All"/>.</summary>
+    private sealed record Chosen(bool Clustered, string? Hostname, int? Port, string[] Seeds, int? Shards, string? Connection);
 }
