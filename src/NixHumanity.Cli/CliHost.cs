@@ -89,8 +89,11 @@ internal sealed class CliHost : IAsyncDisposable
             // so record, status, query and the rest never pay for loading it (docs/embedders.md).
             options.Memory.LoadModelForNewEvents = false;
 
-            // Not StartComponentsOnDemand: a memory that skips a verb's events applies them later in one catch-up batch,
-            // so its table versions (compact, search --as-of) would differ from a served owner's (ADR 0029).
+            // A verb starts only the components it asks: record the session, status the session and the learner,
+            // search the memory. The others read what the verb wrote from the journal when they next start; a memory's
+            // table versions are journal positions, so applying them later in one batch gives the same versions
+            // (ADR 0029, ADR 0031).
+            options.StartComponentsOnDemand = true;
             configure?.Invoke(options);
         });
         var host = builder.Build();
