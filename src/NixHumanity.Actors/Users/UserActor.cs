@@ -35,6 +35,10 @@ public sealed class UserActor : ReceiveActor
     public UserActor(string userId, UserSettings settings, TimeProvider clock, UserChildren children)
     {
         _userId = userId;
+
+        // Asks that reach a child after it stopped (before its back-off supervisor has seen it terminate) go to dead
+        // letters; the system's answerer replies to them with TemporarilyUnavailable instead of leaving them to time out.
+        StoppedTargetAnswers.Get(Context.System);
         var memory = StartSupervised("memory", children.Memory(userId, settings, clock), settings);
         var learner = StartSupervised("learner", children.Learner(userId, settings, clock, memory), settings);
         var session = StartSupervised("session", children.Session(userId, settings, clock, memory, learner), settings);
