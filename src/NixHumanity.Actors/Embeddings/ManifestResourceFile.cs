@@ -25,6 +25,7 @@ internal static class ManifestResourceFile
             throw new FileNotFoundException($"Assembly '{assemblyPath}' does not exist.", assemblyPath);
         }
 
+        ModelFiles.CheckModelFile(assemblyPath, ModelFiles.MaxPackageBytes);
         using var stream = File.OpenRead(assemblyPath);
         try
         {

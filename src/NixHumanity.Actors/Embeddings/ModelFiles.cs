@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Embeddings;
 
@@ -36,6 +37,39 @@ internal static class ModelFiles
             "Set TokenizerFolder in the embedder options to a folder holding vocab.txt.");
     }
 
+    /// <summary>The largest ONNX model file accepted (protobuf, which holds the model, cannot exceed 2 GiB).</summary>
+    internal const long MaxModelBytes = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>The largest word-vector file accepted (100k words of 100 dimensions take about 10 MB).</summary>
+    internal const long MaxWordVectorBytes = 1L * 1024 * 1024 * 1024;
+
+    /// <summary>The largest tokenizer vocabulary accepted (all-MiniLM-L6-v2's is 232 KB).</summary>
+    internal const long MaxVocabularyBytes = 64L * 1024 * 1024;
+
+    /// <summary>The largest package DLL accepted (the packaged model's is about 90 MB).</summary>
+    internal const long MaxPackageBytes = 1L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Checks a model file named by the options before it is opened: it must be a regular file (a FIFO blocks in open
+    /// for ever, <c>/dev/zero</c> never ends) of at most <paramref name="maxBytes"/>; else one <c>path: rule</c> line.
+    /// </summary>
+    /// <param name="path">The file (a symbolic link to a regular file is fine); its existence is the caller's to check.</param>
+    /// <param name="maxBytes">The reader's cap.</param>
+    /// <exception cref="InvalidDataException">Not a regular file, or larger than the cap.</exception>
+    internal static void CheckModelFile(string path, long maxBytes)
+    {
+        if (InputFile.NonRegularKind(path) is not null || Directory.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: must be a regular file (not a pipe, device or socket)");
+        }
+
+        var length = new FileInfo(path).Length;
+        if (length > maxBytes)
+        {
+            throw new InvalidDataException($"{path}: must be at most {maxBytes:N0} bytes (is {length:N0})");
+        }
+    }
+
     /// <summary>Lower-case hex sha256 of a file's bytes.</summary>
     /// <param name="path">The file.</param>
     /// <returns>64 hex characters.</returns>
@@ -62,6 +96,8 @@ internal static class ModelFiles
         {
             throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
         }
+
+        CheckModelFile(path, MaxModelBytes);
 
         var actual = ComputeSha256(path);
         if (expectedSha256 is not null)

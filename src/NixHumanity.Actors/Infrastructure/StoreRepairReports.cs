@@ -32,6 +32,9 @@ internal static class StoreRepairReports
 {
     private const string Prefix = "store-repair-";
 
+    /// <summary>A report is a few hundred bytes; anything far larger was not written here.</summary>
+    private const long MaxReportBytes = 1024 * 1024;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>Writes <paramref name="report"/> into <paramref name="componentFolder"/>; returns the file.</summary>
@@ -57,7 +60,9 @@ internal static class StoreRepairReports
         {
             try
             {
-                if (JsonSerializer.Deserialize<StoreRepairReport>(File.ReadAllText(file), Json) is { } report)
+                // Checked before opening: a FIFO planted under a report's name would block stats for ever.
+                if (InputFile.IsReadable(file, MaxReportBytes) &&
+                    JsonSerializer.Deserialize<StoreRepairReport>(File.ReadAllText(file), Json) is { } report)
                 {
                     reports.Add(report);
                 }

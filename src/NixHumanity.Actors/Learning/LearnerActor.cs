@@ -106,7 +106,16 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     public static int TensorUserOf(string userId) => (int)(StableHash.Fnv1a(userId) % (ParquetTensorStore.MaxUserId + 1));
 
     /// <inheritdoc />
-    protected override AnalyticsStore OpenStore() => AnalyticsStore.Open(StoreFolder, Clock);
+    protected override AnalyticsStore OpenStore()
+    {
+        var store = AnalyticsStore.Open(StoreFolder, Clock);
+        if (store.BiometricsSetAsideOnOpen is { } biometrics)
+        {
+            ReportBiometricsSetAside(biometrics);
+        }
+
+        return store;
+    }
 
     /// <inheritdoc />
     protected override void OnStoreOpened()
@@ -225,6 +234,25 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
         StoreRepairReports.Write(Folder, new StoreRepairReport(UserId, Component, ParquetTensorStore.FragmentsFolderName, damage.Problems, at, damage.SetAsideAs, what));
         Log.Error("{0} of {1}: PREFERENCE FRAGMENTS DAMAGED ({2}); moved them to {3}; {4}",
             Component, UserId, string.Join("; ", damage.Problems), damage.SetAsideAs, what);
+    }
+
+    /// <summary>
+    /// <c>biometrics.duckdb</c> could not be opened and was moved aside: reported (error log and a
+    /// <see cref="StoreRepairReport"/>). Its samples are not in the journal, so the new store starts empty.
+    /// </summary>
+    private void ReportBiometricsSetAside(BiometricsSetAside biometrics)
+    {
+        const string What = "a new, empty biometrics store: samples are not in the journal; restoring an export loads them back";
+        try
+        {
+            StoreRepairReports.Write(StoreFolder, new StoreRepairReport(UserId, Component, BiometricSeries.FileName, [biometrics.Problem], biometrics.At, biometrics.SetAsideAs, What));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.Error(ex, "{0} of {1}: could not write the store-repair report", Component, UserId);
+        }
+
+        Log.Error("{0} of {1}: BIOMETRICS STORE UNUSABLE ({2}); moved it to {3}; {4}", Component, UserId, biometrics.Problem, biometrics.SetAsideAs, What);
     }
 
     private void RestoreDirection(DirectionArrived arrived)

@@ -135,7 +135,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
     protected override void OnStoreOpened()
     {
         // Beside the store wherever it is open (a provisional store's preferences are never written).
-        _preferencesFile = new PreferencesFile(StoreFolder, _embedder, Clock, warning => Log.Warning("Memory of {0}: {1}", UserId, warning));
+        _preferencesFile = new PreferencesFile(UserId, StoreFolder, _embedder, Clock, warning => Log.Warning("Memory of {0}: {1}", UserId, warning));
         if (Store.IsEmbedderMismatch(_embedder.Id))
         {
             var reset = Store.ResetForEmbedder(_embedder.Id);

@@ -19,7 +19,7 @@ internal sealed class SessionActor : ReceivePersistentActor
     private readonly IActorRef _memory;
     private readonly IActorRef _learner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly UnansweredRequests _unanswered = new();
+    private readonly UnansweredRequests _unanswered = new(StoppedTargetAnswers.Get(Context.System).MarkAnswered);
     private SessionState _state = SessionState.Empty;
     private long _lastSnapshotSequenceNr;
     private TemporarilyUnavailable? _stoppedBecause;

@@ -12,9 +12,12 @@ namespace NixHumanity.Actors.Session;
 /// </summary>
 /// <remarks>
 /// A request is known by reference: a message taken back from the stash is the same object when it arrives again, so
-/// it is not counted twice. The list never holds more than what arrived during one write or recovery.
+/// it is not counted twice. The list never holds more than what arrived during one write or recovery. Each request it
+/// answers is reported to <c>answered</c>, so the dead letter its copy in the stopped actor's mailbox becomes is not
+/// answered a second time (<see cref="Infrastructure.StoppedTargetAnswers"/>).
 /// </remarks>
-internal sealed class UnansweredRequests
+/// <param name="answered">Told of each request answered from the list.</param>
+internal sealed class UnansweredRequests(Action<object> answered)
 {
     private readonly Dictionary<object, IActorRef> _waiting = new(ReferenceEqualityComparer.Instance);
 
@@ -36,8 +39,9 @@ internal sealed class UnansweredRequests
     /// <summary>Answers every request still waiting with <paramref name="answer"/> and forgets them.</summary>
     public void AnswerAll(object answer)
     {
-        foreach (var sender in _waiting.Values)
+        foreach (var (request, sender) in _waiting)
         {
+            answered(request);
             sender.Tell(answer, ActorRefs.NoSender);
         }
 

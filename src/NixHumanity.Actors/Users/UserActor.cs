@@ -40,6 +40,10 @@ internal sealed class UserActor : ReceiveActor
     public UserActor(string userId, UserSettings settings, TimeProvider clock, UserChildren children)
     {
         _userId = userId;
+
+        // Asks that reach a child after it stopped (before its back-off supervisor has seen it terminate) go to dead
+        // letters; the system's answerer replies to them with TemporarilyUnavailable instead of leaving them to time out.
+        StoppedTargetAnswers.Get(Context.System);
         _settings = settings;
         if (settings.StartComponentsOnDemand)
         {

@@ -23,38 +23,68 @@ public sealed class DataDirectoryFileSpecs : IDisposable
 
     [Theory]
     [MemberData(nameof(Plants))]
-    public async Task A_preferences_file_that_is_not_a_regular_file_is_set_aside_unread(string plant)
+    public async Task A_preferences_file_that_is_not_a_regular_file_is_set_aside_unread_and_reported(string plant)
     {
-        var folder = _data.File("memory");
+        var data = new DataDirectory(_data.File("data"));
+        var folder = Path.Combine(data.UsersFolder, "rose", "memory");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, MemoryActor.PreferencesFileName);
         Plant(plant, path);
         var warnings = new List<string>();
-        var file = new PreferencesFile(folder, new HashedNGramEmbedder(), TimeProvider.System, warnings.Add);
+        var file = new PreferencesFile("rose", folder, new HashedNGramEmbedder(), TimeProvider.System, warnings.Add);
 
         var loaded = await Task.Run(file.Load).WaitAsync(Budget);
 
         loaded.Should().BeNull();
         Path.Exists(path).Should().BeFalse("it was moved out of the way");
-        Directory.GetFileSystemEntries(folder, MemoryActor.PreferencesFileName + ".unreadable-*").Should().ContainSingle();
+        var aside = Directory.GetFileSystemEntries(folder, MemoryActor.PreferencesFileName + ".unreadable-*").Should().ContainSingle().Subject;
         warnings.Should().ContainSingle().Which.Should().Contain("not a regular file");
+        var report = StoreRepairReports.ReadAll(data).Should().ContainSingle().Subject;
+        report.Should().BeEquivalentTo(new { UserId = "rose", Component = "memory", Store = MemoryActor.PreferencesFileName, SetAsideAs = aside });
+        report.Problems.Should().ContainSingle().Which.Should().Contain(plant switch
+        {
+            "fifo" => "a pipe (FIFO)",
+            "dev-zero" => "a character device",
+            _ => "a folder",
+        });
+    }
+
+    [Fact]
+    public void An_unreadable_preferences_file_is_set_aside_and_reported()
+    {
+        var data = new DataDirectory(_data.File("data"));
+        var folder = Path.Combine(data.UsersFolder, "rose", "memory");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, MemoryActor.PreferencesFileName), "{\"direction\": [1, 2,");
+        var file = new PreferencesFile("rose", folder, new HashedNGramEmbedder(), TimeProvider.System, _ => { });
+
+        file.Load().Should().BeNull();
+
+        var report = StoreRepairReports.ReadAll(data).Should().ContainSingle().Subject;
+        report.Store.Should().Be(MemoryActor.PreferencesFileName);
+        report.Problems.Should().ContainSingle().Which.Should().StartWith("preferences.json: unreadable (");
+        report.Rebuilt.Should().Contain("next fold");
+        File.Exists(report.SetAsideAs).Should().BeTrue("the damaged copy is kept");
     }
 
     [Theory]
     [MemberData(nameof(Plants))]
-    public async Task A_journal_origin_or_loss_report_that_is_not_a_regular_file_is_not_read(string plant)
+    public async Task A_journal_origin_or_report_that_is_not_a_regular_file_is_not_read(string plant)
     {
         var data = new DataDirectory(_data.File("data"));
         var folder = Path.Combine(data.UsersFolder, "rose", "memory");
         Directory.CreateDirectory(folder);
         Plant(plant, Path.Combine(folder, JournalOrigin.FileName));
         Plant(plant, Path.Combine(folder, "journal-loss-planted.json"));
+        Plant(plant, Path.Combine(folder, "store-repair-planted.json"));
 
         var origin = await Task.Run(() => JournalOrigin.Read(folder)).WaitAsync(Budget);
         var reports = await Task.Run(() => JournalLossReports.ReadAll(data)).WaitAsync(Budget);
+        var repairs = await Task.Run(() => StoreRepairReports.ReadAll(data)).WaitAsync(Budget);
 
         origin.Should().BeNull();
         reports.Should().BeEmpty();
+        repairs.Should().BeEmpty();
         if (plant != "folder")
         {
             JournalOrigin.Write(folder, "journal-1");

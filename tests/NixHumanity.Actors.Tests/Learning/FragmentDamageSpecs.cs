@@ -37,6 +37,12 @@ public sealed class FragmentDamageSpecs : IDisposable
 
         /// <summary>The manifest itself overwritten.</summary>
         ManifestGarbage,
+
+        /// <summary>The newest fragment replaced by a FIFO (reading it would block for ever).</summary>
+        Fifo,
+
+        /// <summary>The manifest replaced by a FIFO.</summary>
+        ManifestFifo,
     }
 
     public void Dispose() => _data.Dispose();
@@ -101,6 +107,15 @@ public sealed class FragmentDamageSpecs : IDisposable
                 newest = Path.Combine(Learner, ParquetTensorStore.ManifestFileName);
                 File.WriteAllText(newest, "{\"fragments\": [1, 2,");
                 break;
+            case Damage.Fifo:
+                File.Delete(newest);
+                MakeFifo(newest).Should().Be(0);
+                break;
+            case Damage.ManifestFifo:
+                newest = Path.Combine(Learner, ParquetTensorStore.ManifestFileName);
+                File.Delete(newest);
+                MakeFifo(newest).Should().Be(0);
+                break;
         }
 
         return Path.GetFileName(newest);
@@ -114,6 +129,8 @@ public sealed class FragmentDamageSpecs : IDisposable
     [InlineData(Damage.ChecksumCorrupt)]
     [InlineData(Damage.PlantedGarbage)]
     [InlineData(Damage.ManifestGarbage)]
+    [InlineData(Damage.Fifo)]
+    [InlineData(Damage.ManifestFifo)]
     public async Task A_missing_or_damaged_fragment_is_noticed_reported_and_the_tensor_rebuilt_from_the_journal(Damage damage)
     {
         Preferences before;
@@ -186,4 +203,7 @@ public sealed class FragmentDamageSpecs : IDisposable
         repairs.Select(r => r.Store).Should().BeEquivalentTo(["analytics.duckdb", ParquetTensorStore.FragmentsFolderName], "each damaged store is reported");
         repairs.Single(r => r.Store == ParquetTensorStore.FragmentsFolderName).Rebuilt.Should().Contain("folds the whole journal again");
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int MakeFifo([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, uint mode = 0b110_000_000);
 }

@@ -148,6 +148,27 @@ public sealed class StoreDamageSpecs : IDisposable
         RepairReported("learner", AnalyticsStore.FileName, aside);
     }
 
+    [Theory]
+    [InlineData(Damage.Garbage)]
+    [InlineData(Damage.Fifo)]
+    public async Task A_biometrics_duckdb_that_cannot_be_opened_is_set_aside_reported_and_the_learner_goes_on(Damage damage)
+    {
+        var last = await RecordHistoryAsync();
+        Apply(damage, Path.Combine(Folder("learner"), BiometricSeries.FileName));
+
+        await using var tree = ActorTree.Start(_data.Path);
+        var counts = await AnswerAsync<AnalyticsCounts>(tree, new GetAnalyticsCounts("ann"));
+        counts.Checkpoint.Should().Be(last);
+        counts.Tables["biometrics"].Should().Be(0, "a new, empty biometrics store took its place");
+        await tree.AskAsync<BiometricsRecorded>(new RecordBiometrics("ann", [new BiometricSample(DateTimeOffset.UtcNow.AddMinutes(-1), "ann", 0.5, 0.5, 0.5)]));
+        var aside = SetAside("learner", BiometricSeries.FileName).Should().ContainSingle().Which;
+        aside.Should().MatchRegex(@"\.unreadable-\d{8}T\d{9}$");
+        var report = StoreRepairReports.ReadAll(new DataDirectory(_data.Path)).Should().ContainSingle().Which;
+        report.Should().BeEquivalentTo(new { UserId = "ann", Component = "learner", Store = BiometricSeries.FileName, SetAsideAs = aside });
+        report.Problems.Should().ContainSingle().Which.Should().StartWith(BiometricSeries.FileName + ": " + (damage == Damage.Fifo ? "a pipe (FIFO)" : "unreadable"));
+        report.Rebuilt.Should().Contain("restoring an export");
+    }
+
     /// <summary>One store-repair report for the file, naming it, where it went and that it was rebuilt, as stats reads it.</summary>
     private void RepairReported(string component, string file, string aside)
     {
@@ -172,8 +193,12 @@ public sealed class StoreDamageSpecs : IDisposable
         await using var tree = ActorTree.Start(_data.Path);
         var found = await tree.AskAsync<MemorySearched>(new SearchMemory("ann", "install ripgrep", 1));
         found.Results.Single().Command.Should().Be("nix-env -iA nixpkgs.ripgrep");
-        SetAside("memory", MemoryActor.PreferencesFileName).Should().ContainSingle().Which.Should().Contain(".unreadable-");
+        var aside = SetAside("memory", MemoryActor.PreferencesFileName).Should().ContainSingle().Which;
+        aside.Should().Contain(".unreadable-");
         File.Exists(preferences).Should().BeFalse("the learner's next fold writes new preferences");
+        var report = StoreRepairReports.ReadAll(new DataDirectory(_data.Path)).Should().ContainSingle().Which;
+        report.Should().BeEquivalentTo(new { UserId = "ann", Component = "memory", Store = MemoryActor.PreferencesFileName, SetAsideAs = aside });
+        report.Problems.Should().ContainSingle().Which.Should().StartWith(MemoryActor.PreferencesFileName + ": unreadable (");
     }
 
     private string[] SetAside(string component, string file) =>

@@ -95,4 +95,42 @@ public sealed class SessionWriteFailureSpecs : Akka.TestKit.Xunit2.TestKit
         status.Notifications.Should().Be(0);
         status.SequenceNr.Should().Be(0);
     }
+
+    [Fact]
+    public async Task Requests_that_arrived_while_the_journal_was_being_read_are_answered_with_the_read_failure()
+    {
+        var gate = JournalGate.For(Sys);
+        gate.CloseRecovery();
+        var session = Start();
+        Watch(session);
+        await gate.RecoveryHeld;
+
+        // Sent while the recovery is pending: Akka.Persistence holds them in its internal stash.
+        object[] queued =
+        [
+            new RecordInteraction("maya", "s1", "install vim", "nix-env -iA nixpkgs.vim"),
+            new RecordNotification("maya", "system-update"),
+            new GetSessionStatus("maya"),
+        ];
+        var waiting = queued.Select(request =>
+        {
+            var probe = CreateTestProbe();
+            session.Tell(request, probe.Ref);
+            return probe;
+        }).ToList();
+        gate.FailHeldRecoveryWith(new InvalidOperationException("database is locked"));
+
+        foreach (var probe in waiting)
+        {
+            var unavailable = probe.ExpectMsg<TemporarilyUnavailable>();
+            unavailable.Component.Should().Be("session");
+            unavailable.Reason.Should().Be("reading the journal failed (database is locked)");
+            unavailable.DiskFullPath.Should().BeNull();
+        }
+
+        ExpectTerminated(session);
+        var again = Start();
+        again.Tell(new GetSessionStatus("maya"));
+        ExpectMsg<SessionStatus>().SequenceNr.Should().Be(0, "nothing that was answered unavailable is in the journal");
+    }
 }

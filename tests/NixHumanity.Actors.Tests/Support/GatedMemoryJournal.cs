@@ -19,6 +19,14 @@ public sealed class GatedMemoryJournal : MemoryJournal
         await JournalGate.For(Context.System).PassAsync(writes);
         return await base.WriteMessagesAsync(writes, cancellationToken);
     }
+
+    /// <inheritdoc />
+    /// <remarks>Every recovery asks this; a closed recovery gate holds it (and fails it when the spec says so).</remarks>
+    public override async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken)
+    {
+        await JournalGate.For(Context.System).PassRecoveryAsync();
+        return await base.ReadHighestSequenceNrAsync(persistenceId, fromSequenceNr, cancellationToken);
+    }
 }
 
 /// <summary>The gate of one actor system's <see cref="GatedMemoryJournal"/>; open unless a spec closes it.</summary>
@@ -29,6 +37,8 @@ public sealed class JournalGate
     private TaskCompletionSource _open = Opened();
     private TaskCompletionSource<IReadOnlyList<IPersistentRepresentation>> _held = NewHeld();
     private Exception? _failNext;
+    private TaskCompletionSource _recoveryOpen = Opened();
+    private TaskCompletionSource _recoveryHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The gate of <paramref name="system"/>'s journal.</summary>
     public static JournalGate For(ActorSystem system) => Gates.GetValue(system, _ => new JournalGate());
@@ -81,6 +91,52 @@ public sealed class JournalGate
         lock (_lock)
         {
             _failNext = cause;
+        }
+    }
+
+    /// <summary>Completes when a recovery has reached the closed recovery gate.</summary>
+    public Task RecoveryHeld
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _recoveryHeld.Task;
+            }
+        }
+    }
+
+    /// <summary>Holds every following recovery (its read of the highest sequence number) until it is failed.</summary>
+    public void CloseRecovery()
+    {
+        lock (_lock)
+        {
+            _recoveryOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _recoveryHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>The recoveries held so far fail with <paramref name="cause"/>; following ones pass.</summary>
+    public void FailHeldRecoveryWith(Exception cause)
+    {
+        lock (_lock)
+        {
+            var held = _recoveryOpen;
+            _recoveryOpen = Opened();
+            held.TrySetException(cause);
+        }
+    }
+
+    internal Task PassRecoveryAsync()
+    {
+        lock (_lock)
+        {
+            if (!_recoveryOpen.Task.IsCompleted)
+            {
+                _recoveryHeld.TrySetResult();
+            }
+
+            return _recoveryOpen.Task;
         }
     }
 

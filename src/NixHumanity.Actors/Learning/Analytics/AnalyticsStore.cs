@@ -53,6 +53,9 @@ internal sealed class AnalyticsStore : IDisposable
     /// <summary>The database file.</summary>
     public string Path => _db.Path;
 
+    /// <summary>A <c>biometrics.duckdb</c> that could not be opened and was moved aside on open (the owner reports it), or null.</summary>
+    internal BiometricsSetAside? BiometricsSetAsideOnOpen => _biometrics.SetAsideOnOpen;
+
     /// <summary>The journal sequence number of the last applied event (0 when none).</summary>
     public long Checkpoint => _projection.Checkpoint;
 
@@ -77,7 +80,7 @@ internal sealed class AnalyticsStore : IDisposable
         BiometricSeries? biometrics = null;
         try
         {
-            biometrics = BiometricSeries.Open(folder, db);
+            biometrics = BiometricSeries.Open(folder, db, clock ?? TimeProvider.System);
             return new AnalyticsStore(db, biometrics, clock ?? TimeProvider.System);
         }
         catch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Learning.Analytics;
 
@@ -30,30 +31,69 @@ internal sealed class BiometricSeries : IDisposable
 
     private readonly AnalyticsDatabase _db;
 
-    private BiometricSeries(AnalyticsDatabase db) => _db = db;
+    private BiometricSeries(AnalyticsDatabase db, BiometricsSetAside? setAside)
+    {
+        _db = db;
+        SetAsideOnOpen = setAside;
+    }
 
     /// <summary>The connection to <c>biometrics.duckdb</c> (export and counts).</summary>
     public AnalyticsDatabase Database => _db;
 
+    /// <summary>What was found in place of the store and moved aside when it opened (its owner reports it); null when nothing was.</summary>
+    public BiometricsSetAside? SetAsideOnOpen { get; }
+
     /// <summary>
     /// Opens (creating when missing) <c>biometrics.duckdb</c> in <paramref name="folder"/>, first moving any samples an
-    /// older store kept in <paramref name="analytics"/>.
+    /// older store kept in <paramref name="analytics"/>. What is found in the store's place but cannot be opened as a
+    /// store — a pipe, device or socket (checked before opening: a FIFO blocks the open for ever), or a file DuckDB
+    /// cannot read — is moved aside under a name that says so, never deleted, and an empty store is opened in its place
+    /// (<see cref="SetAsideOnOpen"/>): the samples are not in the journal, so they cannot be rebuilt, but a damaged file
+    /// must not keep the learner from starting; an export restores them.
     /// </summary>
-    public static BiometricSeries Open(string folder, AnalyticsDatabase analytics)
+    public static BiometricSeries Open(string folder, AnalyticsDatabase analytics, TimeProvider clock)
     {
         var path = System.IO.Path.Combine(folder, FileName);
+        var setAside = SetAsideIfNotAStore(path, clock);
         BiometricsMove.OutOf(analytics, path);
-        var db = AnalyticsDatabase.Open(path);
+        AnalyticsDatabase db;
+        try
+        {
+            db = AnalyticsDatabase.Open(path);
+        }
+        catch (Exception ex) when (StoreFaults.IsUnreadable(ex, path))
+        {
+            var at = clock.GetUtcNow();
+            setAside = new BiometricsSetAside($"{FileName}: unreadable ({ex.Message.Split('\n')[0]})", SetAside.Move(path, "unreadable", at), at);
+            db = AnalyticsDatabase.Open(path);
+        }
+
         try
         {
             db.Execute(Schema);
-            return new BiometricSeries(db);
+            return new BiometricSeries(db, setAside);
         }
         catch
         {
             db.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Moves a pipe, device or socket found as the store (or its write-ahead log) aside, unopened.</summary>
+    private static BiometricsSetAside? SetAsideIfNotAStore(string path, TimeProvider clock)
+    {
+        foreach (var file in new[] { path, path + ".wal" })
+        {
+            if (InputFile.NonRegularKind(file) is { } found)
+            {
+                var at = clock.GetUtcNow();
+                var aside = SetAside.Move(File.Exists(path) ? path : file, "unreadable", at);
+                return new BiometricsSetAside($"{System.IO.Path.GetFileName(file)}: {found}, not a store file", aside, at);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

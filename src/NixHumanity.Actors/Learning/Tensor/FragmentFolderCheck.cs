@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Learning.Tensor;
 
@@ -41,6 +42,13 @@ internal static class FragmentFolderCheck
         var listedNames = manifest.Files.ToHashSet(StringComparer.Ordinal);
         foreach (var unlisted in names.Where(n => !listedNames.Contains(n)))
         {
+            if (InputFile.NonRegularKind(Path.Combine(files.Folder, unlisted)) is { } found)
+            {
+                // Never handed to DuckDB: opening a FIFO blocks for ever.
+                problems.Add($"{unlisted}: {found}, not a fragment file");
+                continue;
+            }
+
             try
             {
                 files.Describe(unlisted);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Learning.Tensor;
 
@@ -19,6 +20,9 @@ internal sealed class FragmentManifest
 {
     /// <summary>What the manifest's file name adds to the fragments folder's path (it lies beside the folder).</summary>
     public const string Suffix = ".manifest.json";
+
+    /// <summary>A manifest lists each fragment in about a hundred bytes; a year of folds stays far below this.</summary>
+    private const long MaxBytes = 64L * 1024 * 1024;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = false };
 
@@ -46,6 +50,12 @@ internal sealed class FragmentManifest
         if (!File.Exists(path))
         {
             return new FragmentManifest(folder, new SortedDictionary<string, FragmentChecksum>(StringComparer.Ordinal), found: false);
+        }
+
+        if (!InputFile.IsReadable(path, MaxBytes))
+        {
+            // Checked before opening: a FIFO planted here would block the learner for ever, /dev/zero would never end.
+            throw new InvalidDataException($"{path}: {InputFile.NonRegularKind(path) ?? "too large"}, not a manifest of at most {MaxBytes:N0} bytes");
         }
 
         try
@@ -81,6 +91,12 @@ internal sealed class FragmentManifest
         if (!File.Exists(path))
         {
             return "missing";
+        }
+
+        if (InputFile.NonRegularKind(path) is { } found)
+        {
+            // Never opened: reading a FIFO blocks for ever, a device never ends.
+            return $"{found}, not a fragment file";
         }
 
         var expected = _files[fileName];
