@@ -7,8 +7,16 @@ using NixHumanity.Benchmarks;
 // many-users scenario with the n-gram and the MiniLM embedder side by side (EmbeddingLoadScenarios);
 // [--only model-latency] one user's record → searchable and search at 10k memories with MiniLM (ModelLatencyScenarios);
 // [--only handoff --postgres CONN [--events N] [--behind N]] the cluster hand-off of one big user (ClusterHandOffScenarios).
+// [--only capacity [--users 400,1000,2000] [--per-user 3]] memory, file handles, start and stop per active user, each size
+// in its own process (CapacityScenarios).
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+if (only == "capacity-node")
+{
+    await CapacityScenarios.RunNodeAsync(args);
+    return;
+}
+
 var importOnly = only == "import";
 var workDir = Path.Combine(Path.GetTempPath(), $"nixh-bench-{Guid.NewGuid():N}");
 Directory.CreateDirectory(workDir);
@@ -18,6 +26,13 @@ try
     if (only == "model-latency")
     {
         await ModelLatencyScenarios.RunAsync(workDir, args, report);
+        report.Print();
+        return;
+    }
+
+    if (only == "capacity")
+    {
+        await CapacityScenarios.RunAsync(workDir, args, report);
         report.Print();
         return;
     }

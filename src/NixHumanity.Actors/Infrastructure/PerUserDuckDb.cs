@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DuckDB.NET.Data;
 
 namespace NixHumanity.Actors.Infrastructure;
@@ -8,15 +9,81 @@ namespace NixHumanity.Actors.Infrastructure;
 /// oversubscribes the machine as soon as many people are active (measured: a load average near 50 on 2 cores with
 /// 100 active users). Parallelism comes from the many actors, not from inside one small store.
 /// </summary>
+/// <remarks>
+/// <see cref="Open"/> gives every store its own DuckDB instance (the memory store, which locks its instance down, ADR
+/// 0005). <see cref="OpenShared"/> gives it a connection to the one in-memory instance the process shares, with the
+/// store's file attached under an alias of its own and made the connection's default database (<c>USE</c>), so the
+/// store's SQL names its tables as before. An instance costs about 3 MB of native memory whatever it holds (its
+/// catalog of built-in functions, its buffer manager), an attached file about 0.3 MB (docs/adr/0030); a learner had
+/// three instances. The connection is still the store's own: only the actor owning the store holds it, and
+/// <see cref="Close"/> detaches the file (checkpointing it) before the connection is closed.
+/// </remarks>
 internal static class PerUserDuckDb
 {
+    /// <summary>The process-wide in-memory instance (DuckDB.NET shares an instance among connections to <c>:memory:?cache=shared</c>).</summary>
+    private const string SharedInstance = "Data Source=:memory:?cache=shared;threads=1";
+
+    private static readonly ConcurrentDictionary<DuckDBConnection, string> _attached = new();
+    private static long _nextAlias;
+
     /// <summary>A closed connection to <paramref name="dataSource"/> (a file path or <c>:memory:</c>) with one thread.</summary>
     public static DuckDBConnection Connection(string dataSource) => new($"Data Source={dataSource};threads=1");
 
     /// <summary>An open connection to <paramref name="dataSource"/> with one thread; nothing is left behind when opening fails.</summary>
-    public static DuckDBConnection Open(string dataSource)
+    public static DuckDBConnection Open(string dataSource) => OpenConnection(Connection(dataSource));
+
+    /// <summary>
+    /// An open connection to the process's shared instance: with <paramref name="path"/> attached as its default
+    /// database, or with nothing attached when <paramref name="path"/> is <c>:memory:</c> (a query engine over files,
+    /// e.g. Parquet fragments). Close it with <see cref="Close"/>. Nothing is left behind when attaching fails.
+    /// </summary>
+    public static DuckDBConnection OpenShared(string path)
     {
-        var connection = Connection(dataSource);
+        var connection = OpenConnection(new DuckDBConnection(SharedInstance));
+        if (path == ":memory:")
+        {
+            return connection;
+        }
+
+        var alias = $"store_{Interlocked.Increment(ref _nextAlias)}";
+        try
+        {
+            Execute(connection, $"ATTACH '{path.Replace("'", "''", StringComparison.Ordinal)}' AS {alias}");
+            _attached[connection] = alias;
+            Execute(connection, $"USE {alias}");
+            return connection;
+        }
+        catch
+        {
+            Close(connection);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Closes a connection from <see cref="Open"/> or <see cref="OpenShared"/>; a file attached by
+    /// <see cref="OpenShared"/> is detached first (DuckDB checkpoints it and closes its file).
+    /// </summary>
+    public static void Close(DuckDBConnection connection)
+    {
+        try
+        {
+            if (_attached.TryRemove(connection, out var alias) && connection.State == System.Data.ConnectionState.Open)
+            {
+                // A transaction left open by a failure would keep the file attached.
+                TryExecute(connection, "ROLLBACK");
+                Execute(connection, "USE memory");
+                Execute(connection, $"DETACH {alias}");
+            }
+        }
+        finally
+        {
+            connection.Dispose();
+        }
+    }
+
+    private static DuckDBConnection OpenConnection(DuckDBConnection connection)
+    {
         try
         {
             connection.Open();
@@ -26,6 +93,25 @@ internal static class PerUserDuckDb
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static void TryExecute(DuckDBConnection connection, string sql)
+    {
+        try
+        {
+            Execute(connection, sql);
+        }
+        catch (DuckDBException)
+        {
+            // No transaction was open.
         }
     }
 }

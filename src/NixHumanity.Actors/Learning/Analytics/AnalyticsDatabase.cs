@@ -23,7 +23,7 @@ internal sealed class AnalyticsDatabase : IDisposable
     public string Path { get; }
 
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
-    public static AnalyticsDatabase Open(string path) => new(path, PerUserDuckDb.Open(path));
+    public static AnalyticsDatabase Open(string path) => new(path, PerUserDuckDb.OpenShared(path));
 
     /// <summary>Starts a transaction; appenders and commands on this connection join it.</summary>
     public DuckDBTransaction BeginTransaction() => _connection.BeginTransaction();
@@ -68,5 +68,5 @@ internal sealed class AnalyticsDatabase : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+    public void Dispose() => PerUserDuckDb.Close(_connection);
 }

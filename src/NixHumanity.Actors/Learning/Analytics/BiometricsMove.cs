@@ -10,7 +10,6 @@ namespace NixHumanity.Actors.Learning.Analytics;
 /// </summary>
 internal static class BiometricsMove
 {
-    private const string Alias = "moving_biometrics";
 
     /// <summary>Moves the samples of <paramref name="analytics"/>'s <c>biometrics</c> table (if it has one) into the file at <paramref name="target"/>.</summary>
     public static void OutOf(AnalyticsDatabase analytics, string target)
@@ -20,19 +19,21 @@ internal static class BiometricsMove
             return;
         }
 
-        analytics.Execute($"ATTACH '{target.Replace("'", "''", StringComparison.Ordinal)}' AS {Alias}");
+        // Unique: the learners of a process share one DuckDB instance, where attached names are global.
+        var alias = $"moving_biometrics_{Guid.NewGuid():N}";
+        analytics.Execute($"ATTACH '{target.Replace("'", "''", StringComparison.Ordinal)}' AS {alias}");
         try
         {
-            analytics.Execute(BiometricSeries.Schema.Replace("EXISTS biometrics", $"EXISTS {Alias}.biometrics", StringComparison.Ordinal));
-            if (analytics.Count($"{Alias}.biometrics") == 0)
+            analytics.Execute(BiometricSeries.Schema.Replace("EXISTS biometrics", $"EXISTS {alias}.biometrics", StringComparison.Ordinal));
+            if (analytics.Count($"{alias}.biometrics") == 0)
             {
                 // In time order, so time-window reads keep skipping row groups by their min/max timestamp.
-                analytics.Execute($"INSERT INTO {Alias}.biometrics SELECT timestamp, user_id, hrv, attention_score, flow_state FROM biometrics ORDER BY timestamp");
+                analytics.Execute($"INSERT INTO {alias}.biometrics SELECT timestamp, user_id, hrv, attention_score, flow_state FROM biometrics ORDER BY timestamp");
             }
         }
         finally
         {
-            analytics.Execute($"DETACH {Alias}");
+            analytics.Execute($"DETACH {alias}");
         }
 
         analytics.Execute("DROP TABLE biometrics");

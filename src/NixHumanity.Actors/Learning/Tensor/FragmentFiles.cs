@@ -36,7 +36,7 @@ internal sealed partial class FragmentFiles : IDisposable
     public string Folder { get; }
 
     /// <summary>Opens an in-memory DuckDB connection for the fragments in <paramref name="folder"/>.</summary>
-    public static FragmentFiles Open(string folder) => new(folder, PerUserDuckDb.Open(":memory:"));
+    public static FragmentFiles Open(string folder) => new(folder, PerUserDuckDb.OpenShared(":memory:"));
 
     /// <summary>Creates the folder, deletes leftovers of crashed writes and returns the fragment file names.</summary>
     public List<string> Prepare()
@@ -156,7 +156,7 @@ internal sealed partial class FragmentFiles : IDisposable
     public static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <inheritdoc />
-    public void Dispose() => _duck.Dispose();
+    public void Dispose() => PerUserDuckDb.Close(_duck);
 
     private static DateTimeOffset StampOf(string fileName) =>
         DateTimeOffset.FromUnixTimeSeconds(long.Parse(FileNamePattern().Match(fileName).Groups["stamp"].Value, CultureInfo.InvariantCulture));

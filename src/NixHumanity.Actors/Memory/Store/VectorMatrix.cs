@@ -32,12 +32,16 @@ internal sealed class VectorMatrix
 
     /// <summary>Creates an empty matrix.</summary>
     /// <param name="dimensions">Length of every row.</param>
-    /// <param name="capacity">Initial row capacity.</param>
+    /// <param name="capacity">
+    /// Initial row capacity (default 16; it doubles as rows arrive). Every running memory holds one matrix, so a
+    /// reserve of 1,024 rows cost 1.5 MB per person, most of what an active user weighed on the managed heap
+    /// (docs/adr/0030).
+    /// </param>
     /// <param name="quantizedScanMinRows">
     /// Scans over at least this many rows use the bounded int8 pass first; <see cref="int.MaxValue"/> turns it off
     /// (it is off anyway when the CPU lacks the SIMD kernel).
     /// </param>
-    public VectorMatrix(int dimensions, int capacity = 1024, int quantizedScanMinRows = int.MaxValue)
+    public VectorMatrix(int dimensions, int capacity = 16, int quantizedScanMinRows = int.MaxValue)
     {
         Dimensions = dimensions;
         capacity = Math.Max(capacity, 16);

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Learning;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Users;
+using Akka.Actor;
+
+namespace NixHumanity.Benchmarks;
+
+/// <summary>
+/// Issue 16 point 6: what one node spends per active user. For each size of <c>--users 400,1000,2000</c> a fresh
+/// process (this program with <c>--only capacity-node</c>, so no size inherits another's heap or DuckDB buffers) starts
+/// the generic host with <c>AddNixHumanity</c> (n-gram embedder) on an empty data directory, has every user record
+/// <c>--per-user</c> interactions (all users at once), waits until every user's memory and learner have applied them
+/// (every user's tree running with both stores open: an <em>active</em> user), then samples the process: RSS, managed
+/// heap after a full collection, open file descriptors, threads. Per user = (sample − sample before the first user) / N.
+/// Then it stops the host and times the stop. Side by side in one run, with the load average before and after each size.
+/// Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- --only capacity [--users 400,1000,2000] [--per-user 3]
+/// </summary>
+internal static class CapacityScenarios
+{
+    private const string ResultPrefix = "capacity-result ";
+
+    public static async Task RunAsync(string workDir, string[] args, BenchmarkReport report)
+    {
+        var sizes = Arg(args, "--users", "400,1000,2000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var perUser = Arg(args, "--per-user", "3");
+        var extra = Arg(args, "--node-args", "");
+        foreach (var users in sizes)
+        {
+            var loadBefore = EmbeddingLoadScenarios.LoadAverage();
+            var dataDir = Path.Combine(workDir, $"capacity-{users}");
+            var result = await RunNodeAsync(users, perUser, dataDir, extra);
+            var loadAfter = EmbeddingLoadScenarios.LoadAverage();
+            var n = (double)users;
+            var label = $"[{users} users]";
+            report.Add($"{label} load average before / after", 0, $"({loadBefore}) / ({loadAfter})", "—", null);
+            report.Add($"{label} baseline RSS (host started, no user)", result["rss0"] / 1e6, "MB", "—", null);
+            report.Add($"{label} RSS, all active", result["rss"] / 1e6, "MB", "≤ 8,000 MB at 2,000", users < 2000 ? null : result["rss"] <= 8e9);
+            report.Add($"{label} RSS per active user", (result["rss"] - result["rss0"]) / n / 1e6, "MB", "≤ 2 MB", (result["rss"] - result["rss0"]) / n <= 2e6);
+            report.Add($"{label} managed heap per active user", (result["managed"] - result["managed0"]) / n / 1e6, "MB", "—", null);
+            report.Add($"{label} open fds per active user", (result["fds"] - result["fds0"]) / n, "", "—", null);
+            report.Add($"{label} threads (all active)", result["threads"], "", "—", null);
+            report.Add($"{label} start: every user recorded and projected", result["start"], "s", "—", null);
+            report.Add($"{label} stop (host StopAsync)", result["stop"], "s", "≤ 10 s", result["stop"] <= 10);
+            report.Add($"{label} peak RSS (VmHWM)", result["hwm"] / 1e6, "MB", "—", null);
+        }
+    }
+
+    /// <summary>One size in its own process; returns the figures it printed on its result line.</summary>
+    private static async Task<Dictionary<string, double>> RunNodeAsync(int users, string perUser, string dataDir, string extra)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { "--only", "capacity-node", "--users", users.ToString(CultureInfo.InvariantCulture), "--per-user", perUser, "--data-dir", dataDir })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        foreach (var a in extra.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        Dictionary<string, double>? result = null;
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith(ResultPrefix, StringComparison.Ordinal))
+            {
+                result = line[ResultPrefix.Length..].Split(' ').Select(kv => kv.Split('='))
+                    .ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture));
+            }
+        }
+
+        await process.WaitForExitAsync();
+        return result ?? throw new InvalidOperationException($"the {users}-user node exited {process.ExitCode} without a result");
+    }
+
+    /// <summary>The child: one host, <c>--users</c> users, prints one <c>capacity-result k=v …</c> line.</summary>
+    public static async Task RunNodeAsync(string[] args)
+    {
+        var users = int.Parse(Arg(args, "--users", "400"), CultureInfo.InvariantCulture);
+        var perUser = int.Parse(Arg(args, "--per-user", "3"), CultureInfo.InvariantCulture);
+        var dataDir = Arg(args, "--data-dir", "");
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddNixHumanity(nixh =>
+        {
+            nixh.DataDirectory = dataDir;
+            // Cold starts of thousands of users at once on two cores: rather wait than fail a record.
+            nixh.AskTimeout = TimeSpan.FromSeconds(600);
+            nixh.Embeddings = nixh.Embeddings with { Kind = EmbedderKind.NGram };
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<NixHumanityClient>();
+        // One user first: the read journal the projections share is created once (as EmbeddingLoadScenarios does).
+        await client.RecordInteractionAsync(Interaction("warm", 0));
+        await WaitProjectedAsync(client, ["warm"], 1);
+        var before = Sample();
+        Console.Error.WriteLine($"capacity {users}: host up, rss {before["rss"] / 1e6:F0} MB, fds {before["fds"]} (load {EmbeddingLoadScenarios.LoadAverage()})");
+
+        var names = Enumerable.Range(0, users).Select(u => $"cap-{u:D5}").ToList();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(names.Select(async user =>
+        {
+            for (var i = 0; i < perUser; i++)
+            {
+                await client.RecordInteractionAsync(Interaction(user, i));
+            }
+        }));
+        Console.Error.WriteLine($"capacity {users}: all acknowledged after {clock.Elapsed.TotalSeconds:F1} s");
+        await WaitProjectedAsync(client, names, perUser);
+        var startSeconds = clock.Elapsed.TotalSeconds;
+        var directory = host.Services.GetRequiredService<Akka.Hosting.IRequiredActor<UserDirectory>>().ActorRef;
+        var active = (await directory.Ask<ActiveUsers>(GetActiveUsers.Instance, TimeSpan.FromMinutes(5))).UserIds.Count;
+        var after = Sample();
+        Console.Error.WriteLine($"capacity {users}: {active} trees running, rss {after["rss"] / 1e6:F0} MB, fds {after["fds"]}, start {startSeconds:F1} s");
+
+        var stopClock = Stopwatch.StartNew();
+        await host.StopAsync();
+        var stopSeconds = stopClock.Elapsed.TotalSeconds;
+        Console.Error.WriteLine($"capacity {users}: stopped in {stopSeconds:F1} s");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{ResultPrefix}rss0={before["rss"]} managed0={before["managed"]} fds0={before["fds"]} rss={after["rss"]} managed={after["managed"]} fds={after["fds"]} threads={after["threads"]} start={startSeconds:F2} stop={stopSeconds:F2} hwm={Status("VmHWM")} active={active}"));
+    }
+
+    private static RecordInteraction Interaction(string user, int i) => new(
+        user, "capacity", $"install package number {i} please", $"nix-env -iA nixpkgs.pkg{i + 1}", "install_package", "install",
+        i % 9 == 0 ? InteractionOutcome.Failure : InteractionOutcome.Success);
+
+    /// <summary>Polls until every user's memory and learner have applied <paramref name="events"/> events (a benchmark: polling, not timing).</summary>
+    private static async Task WaitProjectedAsync(NixHumanityClient client, IReadOnlyList<string> users, int events)
+    {
+        var pending = users.ToList();
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAll(pending.Select(async user =>
+            {
+                var memory = await client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new GetMemoryStatus(user));
+                var learner = await client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new GetLearnerStatus(user));
+                return (user, ok: memory.LastSequenceNr >= events && learner.LastSequenceNr >= events);
+            }));
+            pending = done.Where(d => !d.ok).Select(d => d.user).ToList();
+            if (pending.Count > 0)
+            {
+                Console.Error.WriteLine($"  {users.Count - pending.Count}/{users.Count} projected");
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static Dictionary<string, double> Sample()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var self = Process.GetCurrentProcess();
+        return new Dictionary<string, double>
+        {
+            ["rss"] = Status("VmRSS"),
+            ["managed"] = GC.GetTotalMemory(false),
+            ["fds"] = Directory.GetFileSystemEntries("/proc/self/fd").Length,
+            ["threads"] = self.Threads.Count,
+        };
+    }
+
+    /// <summary>A <c>kB</c> line of /proc/self/status, in bytes.</summary>
+    private static double Status(string key)
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        return double.Parse(line[(key.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    private static string Arg(string[] args, string name, string fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
+    }
+}
