@@ -24,6 +24,13 @@ internal abstract partial class ProjectionActor<TStore>
         catch (Exception ex) when (_failure is null)
         {
             Fail(ex);
+            if (message is IUserMessage)
+            {
+                // The request that failed is answered too: it is neither queued nor stashed any more, so nothing else
+                // would answer it and its asker would wait out its whole timeout.
+                Sender.Tell(new TemporarilyUnavailable(UserId, Component, _failure ?? "restarting", _diskFullPath));
+            }
+
             return true;
         }
     }
