@@ -70,12 +70,14 @@ public sealed class MemoryOptions
     public bool LoadModelForNewEvents { get; set; } = true;
 
     /// <summary>
-    /// Whether live events are embedded by the actor system's shared embedding service (default true; ADR 0021): texts from every
+    /// Whether live events are embedded by the actor system's shared embedding service (default false; ADR 0021): texts from every
     /// memory of the process are collected into one model call that runs on the service's own thread, and the memory
     /// keeps answering requests meanwhile, holding the events unapplied until their vectors arrive. False: each memory
-    /// embeds its own events on its own (store) thread, one model call per memory and batch.
+    /// embeds its own events on its own (store) thread, one model call per memory and batch. Off by default: on an idle
+    /// machine the service's long model calls delayed acknowledgements (100 users: ack p99 883 ms against 67 ms), while
+    /// on a busy one it was the faster (docs/benchmarks.md, "Round 4").
     /// </summary>
-    public bool SharedEmbedding { get; set; } = true;
+    public bool SharedEmbedding { get; set; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and the rule when a value is unusable.</summary>
     public void Validate()
