@@ -27,7 +27,7 @@ public sealed class ProjectionFailureSpecs : TestProjectionSpecs
         projection.Tell(new Ping(), TestActor);
 
         // The failing request itself and both queued behind it: none is dropped, none waits for a timeout.
-        for (var i = 0; i < 2; i++)
+        for (var i = 0; i < 3; i++)
         {
             var unavailable = ExpectMsg<TemporarilyUnavailable>();
             unavailable.Component.Should().Be("test");
@@ -61,6 +61,8 @@ public sealed class ProjectionFailureSpecs : TestProjectionSpecs
         projection.Tell(new FailOn(new InvalidDataException("checksum mismatch")), TestActor);
         projection.Tell(new Ping(), TestActor);
 
+        // The failing request and the one queued behind it.
+        ExpectMsg<TemporarilyUnavailable>().Reason.Should().Contain("unreadable");
         ExpectMsg<TemporarilyUnavailable>().Reason.Should().Contain("unreadable");
         ExpectTerminated(projection);
         File.Exists(StorePath).Should().BeFalse();
