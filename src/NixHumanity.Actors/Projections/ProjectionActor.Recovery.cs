@@ -28,7 +28,7 @@ internal abstract partial class ProjectionActor<TStore>
             {
                 // The request that failed is answered too: it is neither queued nor stashed any more, so nothing else
                 // would answer it and its asker would wait out its whole timeout.
-                Sender.Tell(new TemporarilyUnavailable(UserId, Component, _failure ?? "restarting", _diskFullPath));
+                Sender.Tell(Unavailable());
             }
 
             return true;
@@ -169,9 +169,12 @@ internal abstract partial class ProjectionActor<TStore>
     {
         // An event is not answered: the successor reads it from the journal.
         Receive<SessionEventPublished>(_ => { });
-        Receive<IUserMessage>(_ => Sender.Tell(new TemporarilyUnavailable(UserId, Component, _failure ?? "restarting", _diskFullPath)));
+        Receive<IUserMessage>(_ => Sender.Tell(Unavailable()));
         ReceiveAny(_ => { });
     }
+
+    /// <summary>The answer to every request after a failure: why, and the file a full disk could not write.</summary>
+    private TemporarilyUnavailable Unavailable() => new(UserId, Component, _failure ?? "restarting", _diskFullPath);
 
     private static string FirstLine(string message)
     {
