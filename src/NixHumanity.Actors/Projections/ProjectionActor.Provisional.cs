@@ -56,9 +56,11 @@ internal abstract partial class ProjectionActor<TStore>
 
     private void OpenStoreIn(string folder)
     {
+        // A folder that is missing or empty holds nobody's history, whatever the journal's forget generation says.
+        var fresh = !Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any();
         Directory.CreateDirectory(folder);
         _store = OpenOrSetAside();
-        FollowJournal();
+        FollowJournal(fresh);
         OnStoreOpened();
     }
 

@@ -92,8 +92,10 @@ internal abstract partial class ProjectionActor<TStore>
     /// Checks that the store was built from the journal as it is now (<see cref="JournalOrigin"/>); when the journal is
     /// another one or behind the store, the store and what is derived with it are set aside, the loss is reported
     /// (error log and a <see cref="JournalLossReport"/> that <c>stats</c> shows) and the store is rebuilt from the journal.
+    /// A <paramref name="fresh"/> store (its folder was missing or empty before it was opened) is built in the person's
+    /// current forget generation: it holds nothing of an earlier one, so there is nothing to delete or warn about.
     /// </summary>
-    private void FollowJournal()
+    private void FollowJournal(bool fresh)
     {
         if (_journal.Describe(Context.System, UserId, Clock) is not { } journal)
         {
@@ -101,7 +103,7 @@ internal abstract partial class ProjectionActor<TStore>
         }
 
         var followed = JournalOrigin.Read(StoreFolder);
-        var followedGeneration = JournalOrigin.ReadGeneration(StoreFolder);
+        var followedGeneration = fresh ? journal.Generation : JournalOrigin.ReadGeneration(StoreFolder);
         var checkpoint = Checkpoint;
         if (JournalOrigin.Check(followed, checkpoint, journal, followedGeneration) is { Why: JournalOrigin.Forgotten } forgotten)
         {

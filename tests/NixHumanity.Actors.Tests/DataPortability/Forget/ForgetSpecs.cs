@@ -108,6 +108,33 @@ public sealed class ForgetSpecs : IDisposable
     }
 
     [Fact]
+    public async Task After_a_forget_the_persons_new_stores_are_built_quietly_in_the_new_generation()
+    {
+        async Task<NixhProcess.Result> Nixh(params string[] args)
+        {
+            var result = await NixhProcess.RunAsync([.. args, "--data-dir", _data.Path]);
+            result.ExitCode.Should().Be(0, result.StdErr);
+            return result;
+        }
+
+        await Nixh("record", "--user", "maya", "--session", "s", "--text", "install ripgrep", "--command", "rg");
+        await Nixh("search", "--user", "maya", "ripgrep");
+        await Nixh("forget", "--user", "maya");
+        await Nixh("record", "--user", "maya", "--session", "s", "--text", "install firefox", "--command", "firefox");
+
+        // Forget deleted users/maya/, so the memory and the learner built now start from empty folders: nothing of the
+        // forgotten generation is in them. Each used to be taken for an old copy, deleted and rebuilt with a warning
+        // on stderr, which broke the promise of an empty stderr on success.
+        var search = await Nixh("search", "--user", "maya", "--json", "firefox");
+        var status = await Nixh("status", "--user", "maya", "--json");
+
+        search.StdErr.Should().BeEmpty();
+        status.StdErr.Should().BeEmpty();
+        JsonDocument.Parse(search.StdOut).RootElement.GetProperty("results")[0].GetProperty("command").GetString().Should().Be("firefox");
+        JsonDocument.Parse(status.StdOut).RootElement.GetProperty("interactions").GetInt32().Should().Be(1);
+    }
+
+    [Fact]
     public async Task An_invalid_user_id_is_rejected()
     {
         await using var tree = ActorTree.Start(_data.Path);
