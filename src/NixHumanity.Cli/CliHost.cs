@@ -66,6 +66,14 @@ internal sealed class CliHost : IAsyncDisposable
     {
         // A file where the data directory should be is a mistake in the command, not a failure of the tree.
         NixHumanityFiles.EnsureOutputFolder("dataDir", dataDirectory, create: false);
+
+        // So is a folder that cannot exist where it was asked (under /proc, below a file): checked before the host
+        // starts, so the verb says which option is wrong instead of failing on the first store it would create.
+        if (CreationFailure(dataDirectory) is { } failure)
+        {
+            throw new InvalidInputException(new CommandRejected("dataDir", $"cannot be created: {failure}"));
+        }
+
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging
             .SetMinimumLevel(LogLevel.Warning)
@@ -120,7 +128,7 @@ internal sealed class CliHost : IAsyncDisposable
         }
 
         NixHumanityFiles.EnsureOutputFolder("dataDir", dataDirectory, create: false);
-        if (RequestScope.Current is not null || !HoldsNothing(dataDirectory) || !CouldBeCreated(dataDirectory))
+        if (RequestScope.Current is not null || !HoldsNothing(dataDirectory) || CreationFailure(dataDirectory) is not null)
         {
             return await StartAsync(dataDirectory, embedder, cancellationToken).ConfigureAwait(false);
         }
@@ -138,15 +146,15 @@ internal sealed class CliHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Whether a missing <paramref name="dataDirectory"/> could be created: its first missing folder is made and removed
-    /// again at once (nothing is left). An existing one counts as creatable.
+    /// Why a missing <paramref name="dataDirectory"/> could not be created, or null when it could: its first missing
+    /// folder is made and removed again at once (nothing is left). An existing one counts as creatable.
     /// </summary>
-    private static bool CouldBeCreated(string dataDirectory)
+    private static string? CreationFailure(string dataDirectory)
     {
         var first = Path.GetFullPath(dataDirectory);
         if (Directory.Exists(first))
         {
-            return true;
+            return null;
         }
 
         while (Path.GetDirectoryName(first) is { } parent && !Directory.Exists(parent))
@@ -158,11 +166,11 @@ internal sealed class CliHost : IAsyncDisposable
         {
             Directory.CreateDirectory(first);
             Directory.Delete(first);
-            return true;
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return false;
+            return ex.Message;
         }
     }
 

@@ -68,18 +68,28 @@ public sealed class CliSpecs : IDisposable
         result.StdErr.TrimEnd().Should().Be("nixh: dataDir: must be a folder (a file is there)");
     }
 
-    /// <summary>Under /proc the first file a verb creates is the data directory's lock, taken before the journal is touched.</summary>
     [Theory]
-    [InlineData("garbage", "journal/journal.db", "journal.db: unreadable store (SQLite Error 26: 'file is not a database'.)")]
-    [InlineData("proc", "owner.lock", ": store unavailable (")]
-    public async Task A_data_directory_that_cannot_hold_a_journal_fails_with_one_line_naming_the_file(string kind, string file, string expected)
+    [InlineData("status")]
+    [InlineData("record")]
+    public async Task A_data_directory_that_cannot_be_created_is_a_field_error(string verb)
     {
-        var dataDir = kind == "proc" ? "/proc/nixh-data" : Path.Combine(_data.Path, "garbage");
-        if (kind == "garbage")
-        {
-            Directory.CreateDirectory(Path.Combine(dataDir, "journal"));
-            await File.WriteAllBytesAsync(Path.Combine(dataDir, "journal", "journal.db"), Enumerable.Range(0, 4096).Select(i => (byte)(i * 31)).ToArray());
-        }
+        string[] args = verb == "record" ? ["record", "--user", "rose", "--session", "s", "--text", "x"] : ["status", "--user", "rose"];
+
+        var result = await NixhProcess.RunAsync([.. args, "--data-dir", "/proc/nixh-data"]);
+
+        result.ExitCode.Should().Be(2, result.StdErr);
+        result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle("one line, no stack trace")
+            .Which.Should().StartWith("nixh: dataDir: cannot be created: ");
+    }
+
+    [Fact]
+    public async Task A_data_directory_whose_journal_is_not_a_database_fails_with_one_line_naming_the_file()
+    {
+        var dataDir = Path.Combine(_data.Path, "garbage");
+        Directory.CreateDirectory(Path.Combine(dataDir, "journal"));
+        await File.WriteAllBytesAsync(Path.Combine(dataDir, "journal", "journal.db"), Enumerable.Range(0, 4096).Select(i => (byte)(i * 31)).ToArray());
+        const string file = "journal/journal.db";
+        const string expected = "journal.db: unreadable store (SQLite Error 26: 'file is not a database'.)";
 
         var result = await NixhProcess.RunAsync("status", "--user", "rose", "--data-dir", dataDir);
 

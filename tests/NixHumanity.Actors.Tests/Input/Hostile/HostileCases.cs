@@ -179,6 +179,8 @@ internal static class HostileCases
         new("chart onto a file", 2, "out: must be a folder (a file is there)", ["chart", "--user", "rose", "--out", "{files}/empty"]),
         new("chart under /proc", 2, "out:", ["chart", "--user", "rose", "--out", "/proc/nixh-chart"]),
         new("data dir is a file", 2, "dataDir: must be a folder (a file is there)", ["status", "--user", "rose", "--data-dir", "{files}/empty"]),
+        new("data dir under /proc", 2, "dataDir: cannot be created: ", ["record", "--user", "rose", "--session", "s", "--text", "x", "--data-dir", "/proc/nixh-data"]),
+        new("data dir under a file", 2, "dataDir: cannot be created: ", ["status", "--user", "rose", "--data-dir", "{files}/empty/data"]),
         new("forget bad id", 2, "userId:", ["forget", "--user", "a/../../b"]),
     ];
 }
