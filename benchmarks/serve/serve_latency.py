@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Side-by-side latency of nixh verbs: forwarded to `nixh serve`, inside the server, and without a server.
 
-Usage: python3 benchmarks/serve/serve_latency.py [--nixh PATH/nixh.dll] [--runs N] [--before OTHER/nixh.dll]
+Usage: python3 benchmarks/serve/serve_latency.py [--nixh PATH/nixh.dll] [--runs N] [--before OTHER/nixh.dll] [--names A,B]
 Build first: dotnet build -c Release src/NixHumanity.Cli  (default PATH is that build's output).
 With --before, a second build (e.g. a copy of an earlier build's output folder) is measured side by side: each on its
-own copy of the same seeded data directory, own-process calls and served requests alternating between the two.
+own copy of the same seeded data directory, own-process calls and served requests alternating between the two;
+--names labels the two builds in the table (default "before,after"; e.g. "plain,r2r").
 
 Three columns, measured in one run on the same data directory (docs/benchmarks.md, "nixh serve"):
 - "own process": the verb with no server, as every verb ran before (`dotnet nixh.dll VERB ...` from a shell);
@@ -72,8 +73,10 @@ def main():
     parser.add_argument("--before", help="another build's nixh.dll, measured side by side")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--own-runs", type=int, default=7)
+    parser.add_argument("--names", default="before,after", help="labels of the --before build and the --nixh build")
     options = parser.parse_args()
-    builds = ([("before", options.before)] if options.before else []) + [("after" if options.before else "nixh", options.nixh)]
+    before_name, after_name = options.names.split(",")
+    builds = ([(before_name, options.before)] if options.before else []) + [(after_name if options.before else "nixh", options.nixh)]
     root = tempfile.mkdtemp(prefix="nixh-serve-bench-")
     data = {name: os.path.join(root, name) for name, _ in builds}
     env = {name: dict(os.environ, NIXH_DATA_DIR=data[name], NIXH_EMBEDDER="ngram") for name, _ in builds}
@@ -117,6 +120,7 @@ def main():
             servers.append(server)
             socks[name] = os.path.join(data[name], "serve", "nixh.sock")
         forwarded = {key: [] for key in own}
+        forwarded_cpu = {key: [] for key in own}
         served = {key: [] for key in own}
         for verb, args in verbs().items():  # warm the owners' paths once
             for name, _ in builds:
@@ -125,8 +129,10 @@ def main():
             for verb in verbs():
                 args = verbs()[verb]
                 for name, dll in builds:
-                    if (elapsed := run(dll, args, env[name])) is not None:
+                    cpu = []
+                    if (elapsed := run(dll, args, env[name], cpu)) is not None:
                         forwarded[(name, verb)].append(elapsed)
+                        forwarded_cpu[(name, verb)].extend(cpu)
                     served[(name, verb)].append(in_server(socks[name], args))
         loads.append(load())
         stops = []
@@ -137,11 +143,11 @@ def main():
             stops.append(((time.perf_counter() - stop_start) * 1000, server.returncode))
 
         print(f"load average (1 min) before / after own-process runs / after served runs: {' / '.join(loads)}")
-        print(f"{'build':7} {'verb':7} {'own p50':>10} {'own cpu p50':>12} {'forwarded p50':>14} {'in server p50':>14} {'own/forwarded':>14}")
+        print(f"{'build':7} {'verb':7} {'own p50':>10} {'own cpu p50':>12} {'forwarded p50':>14} {'fwd cpu p50':>12} {'in server p50':>14} {'own/forwarded':>14}")
         for (name, verb) in own:
             key = (name, verb)
             print(f"{name:7} {verb:7} {p50(own[key]):7.0f} ms {p50(own_cpu[key]):9.0f} ms {p50(forwarded[key]):11.0f} ms "
-                  f"{p50(served[key]):11.1f} ms {p50(own[key]) / p50(forwarded[key]):13.1f}x")
+                  f"{p50(forwarded_cpu[key]):9.0f} ms {p50(served[key]):11.1f} ms {p50(own[key]) / p50(forwarded[key]):13.1f}x")
         for (name, _), (stop_ms, code) in zip(builds, stops):
             print(f"{name}: serve stopped {stop_ms:.0f} ms after SIGTERM (exit {code})")
         print(f"runs: own {options.own_runs}, forwarded/in server {options.runs} per verb and build; "

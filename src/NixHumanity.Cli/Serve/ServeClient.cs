@@ -13,6 +13,13 @@ namespace NixHumanity.Cli.Serve;
 /// </summary>
 internal static class ServeClient
 {
+    /// <summary>
+    /// Set to 1 to have a forwarded verb list, after its answer, the assemblies its process loaded (one
+    /// <c>nixh: loaded NAME</c> line each on stderr): how a spec checks that the client path loads no actor system,
+    /// journal or console library (docs/serve.md, "Faster verbs").
+    /// </summary>
+    internal const string ListLoadedAssembliesVariable = "NIXH_DEBUG_LOADED_ASSEMBLIES";
+
     private static readonly string[] NotForwarded = ["-h", "--help", "-?", "/?", "/h", "--version"];
 
     /// <summary>The forwarded verb's exit code, or <c>null</c> when it is to run in this process.</summary>
@@ -42,7 +49,16 @@ internal static class ServeClient
 
         using var stream = new NetworkStream(socket, ownsSocket: false);
         stream.Write(Request(args).ToJsonLine());
-        return Relay(stream);
+        var exitCode = Relay(stream);
+        if (Environment.GetEnvironmentVariable(ListLoadedAssembliesVariable) == "1")
+        {
+            foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+            {
+                Console.Error.WriteLine($"nixh: loaded {assembly.GetName().Name}");
+            }
+        }
+
+        return exitCode;
     }
 
     /// <summary>The data directory a forwardable command line names (absolute), or <c>null</c> for one that runs here:
