@@ -18,6 +18,13 @@ internal static class ServeCommand
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>How often the owner folds each active person's new interactions into their preferences.</summary>
+    private static readonly Option<int?> FoldEvery = new("--fold-every")
+    {
+        Description = "Fold each active person's new interactions into their preferences every SECONDS, at least 1 (default: 30)",
+        HelpName = "SECONDS",
+    };
+
     public static Command Create()
     {
         var verb = new Command("serve", "Own the data directory and answer every nixh verb for it over a local socket until SIGTERM or SIGINT");
@@ -25,6 +32,8 @@ internal static class ServeCommand
         {
             verb.Options.Add(option);
         }
+
+        verb.Options.Add(FoldEvery);
 
         verb.SetAction(RunAsync);
         return verb;
@@ -42,6 +51,7 @@ internal static class ServeCommand
 
             // Checked before anything starts: a refused option creates nothing.
             var clustering = ClusterArguments.Read(parse);
+            var foldEvery = ReadFoldEvery(parse);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, stop));
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, stop));
@@ -54,6 +64,7 @@ internal static class ServeCommand
 
                     // Its projections follow every event as it is written (record → searchable in milliseconds).
                     options.StartComponentsOnDemand = false;
+                    options.FoldInterval = foldEvery ?? options.FoldInterval;
                     clustering(options);
                 });
 
@@ -74,6 +85,15 @@ internal static class ServeCommand
             return NixhCommandLine.Fail(ex);
         }
     }
+
+    /// <summary>The fold interval asked for with <c>--fold-every</c>, or null for the library's default.</summary>
+    /// <exception cref="Actors.Contracts.InvalidInputException">Less than one second.</exception>
+    private static TimeSpan? ReadFoldEvery(ParseResult parse) => parse.GetValue(FoldEvery) switch
+    {
+        null => null,
+        < 1 and var seconds => throw new Actors.Contracts.InvalidInputException(new Actors.Contracts.CommandRejected("foldEvery", $"must be at least 1 (got {seconds})")),
+        var seconds => TimeSpan.FromSeconds(seconds.Value),
+    };
 
     /// <summary>Listens on the socket, prints the ready line, and answers requests until <paramref name="stop"/> or the actor system ends.</summary>
     private static async Task ServeUntilStoppedAsync(ParseResult parse, CliHost host, CancellationToken stop)

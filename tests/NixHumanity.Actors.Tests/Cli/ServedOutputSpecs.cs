@@ -45,10 +45,6 @@ public sealed partial class ServedOutputSpecs : IDisposable
     [GeneratedRegex(@"(?<key>""(?:bytes|sha256)"":)(?:""[^""]*""|\d+)")]
     private static partial Regex FileDigest();
 
-    /// <summary>Every value of a fold's JSON answer: <c>"written":true</c> → <c>"written":{value}</c>.</summary>
-    [GeneratedRegex(@"(?<key>""[a-zA-Z]+"":)(?:""[^""]*""|[^,}]+)")]
-    private static partial Regex FoldValue();
-
     /// <summary>Each command, with <c>{data}</c> and <c>{base}</c> for its data directory and the folder around it.</summary>
     private static readonly string[] Commands =
     [
@@ -86,7 +82,10 @@ public sealed partial class ServedOutputSpecs : IDisposable
     [Fact]
     public async Task Every_verb_prints_the_same_and_exits_the_same_served_or_not()
     {
-        await using var server = await NixhServer.StartAsync(_served.Path);
+        // A long-lived owner folds each person's new interactions by itself (every 30 s by default); on a slow run
+        // that fold can fall between the two records, leaving two preference fragments where a fresh process's
+        // explicit fold leaves one. The owner's own timer is not what is compared here, so it is set out of reach.
+        await using var server = await NixhServer.StartAsync(_served.Path, "--fold-every", "86400");
         var differences = await DifferencesAsync();
 
         var (exitCode, ownerLog) = await server.StopAsync();
@@ -102,6 +101,9 @@ public sealed partial class ServedOutputSpecs : IDisposable
         {
             options.DataDirectory = _served.Path;
             options.Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram };
+
+            // As for nixh serve above: the host's own fold timer is not what is compared.
+            options.FoldInterval = TimeSpan.FromDays(1);
         });
         using var host = builder.Build();
         await host.StartAsync();
@@ -148,12 +150,8 @@ public sealed partial class ServedOutputSpecs : IDisposable
             // A search's score blends in the learner's preferences once the learner has sent them: a long-lived owner's
             // memory has them, a fresh process's first search may not yet. That is the state of the tree, not how the
             // answer is printed, so scores are left out of the comparison (confidence and similarity stay in).
-            // Likewise a long-lived owner folds by itself every FoldInterval (30 s), so an explicit fold may find the
-            // interactions already folded ("written":false) where a fresh process folds them: compare the answer's
-            // fields, not what this run of the fold found.
             // The memory's table version is the journal position of its last change (docs/adr/0031), so it is compared.
             return command.StartsWith("search", StringComparison.Ordinal) ? Score().Replace(text, "${before}{score}")
-                : command.StartsWith("fold", StringComparison.Ordinal) ? FoldValue().Replace(text, "${key}{value}")
                 : text;
         }
 
