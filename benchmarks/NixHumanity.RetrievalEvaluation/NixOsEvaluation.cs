@@ -61,7 +61,7 @@ internal sealed class NixOsEvaluation(QualitySet set, IReadOnlyList<SearchConfig
             var query = set.Queries[i];
             var (answer, milliseconds) = Timed.Run(() => SearchConfiguration.Search(store, query.Text, recorded.QueryVectors[i], K));
             var ranked = answer.Commands.Select(c => idByCommand[c]).ToList();
-            card.Add(new QueryOutcome(query.Kind, ranked, query.AnswerIds.ToHashSet(StringComparer.Ordinal), answer.Abstained, milliseconds, answer.BestConfidence));
+            card.Add(new QueryOutcome(query.Kind, ranked, query.AnswerIds.ToHashSet(StringComparer.Ordinal), answer.Abstained, milliseconds, answer.BestConfidence, query.Round));
         }
 
         return card;

@@ -10,13 +10,15 @@ namespace NixHumanity.RetrievalEvaluation;
 /// <param name="Abstained">True when the search said nothing remembered is relevant.</param>
 /// <param name="SearchMilliseconds">Wall time of the search call.</param>
 /// <param name="BestConfidence">The store's highest candidate confidence (what its abstention threshold is compared with).</param>
+/// <param name="Round">The round of the NixOS set the request was written in (0 for LoCoMo).</param>
 internal sealed record QueryOutcome(
     string Group,
     IReadOnlyList<string> Ranked,
     IReadOnlySet<string> Relevant,
     bool Abstained,
     double SearchMilliseconds,
-    double BestConfidence = 0)
+    double BestConfidence = 0,
+    int Round = 0)
 {
     /// <summary>Whether some memory answers the question.</summary>
     public bool Answerable => Relevant.Count > 0;
@@ -68,6 +70,7 @@ internal static class RetrievalMetrics
 /// <param name="WrongAbstention">Share of the answerable questions on which the search abstained.</param>
 /// <param name="Unanswerable">Unanswerable questions.</param>
 /// <param name="Abstention">Share of the unanswerable questions on which the search abstained (NaN when there are none).</param>
+/// <param name="Mrr10">Mean reciprocal rank of the first relevant memory within the top 10 (0 when none is there).</param>
 internal sealed record Scores(
     int Questions,
     double Hit1,
@@ -77,7 +80,8 @@ internal sealed record Scores(
     double Recall10,
     double WrongAbstention,
     int Unanswerable,
-    double Abstention);
+    double Abstention,
+    double Mrr10);
 
 /// <summary>Collects <see cref="QueryOutcome"/>s and reports <see cref="Scores"/> overall and per group.</summary>
 internal sealed class ScoreCard
@@ -96,6 +100,9 @@ internal sealed class ScoreCard
     /// <summary>Scores over every outcome.</summary>
     public Scores Overall => Score(_outcomes);
 
+    /// <summary>Scores over the outcomes of the given rounds of the NixOS set.</summary>
+    public Scores ForRounds(params int[] rounds) => Score(_outcomes.Where(o => rounds.Contains(o.Round)).ToList());
+
     /// <summary>Scores over the outcomes of <paramref name="group"/>.</summary>
     public Scores For(string group) => Score(_outcomes.Where(o => o.Group == group).ToList());
 
@@ -113,6 +120,23 @@ internal sealed class ScoreCard
         return (Mean(unanswerable, o => o.BestConfidence < threshold ? 1 : 0), Mean(answerable, o => o.BestConfidence < threshold ? 1 : 0));
     }
 
+    /// <summary>
+    /// The trade-off curve of the recorded confidences: for a share <paramref name="wrong"/> of the answerable
+    /// questions allowed to be wrongly abstained on, the threshold that does so (the confidence at that quantile of
+    /// the answerable ones) and the share of the unanswerable questions it then abstains on.
+    /// </summary>
+    public (double Threshold, double Correct) AbstentionAllowing(double wrong)
+    {
+        var answerable = _outcomes.Where(o => o.Answerable).Select(o => o.BestConfidence).Order().ToArray();
+        if (answerable.Length == 0)
+        {
+            return (double.NaN, double.NaN);
+        }
+
+        var threshold = answerable[Math.Min(answerable.Length - 1, (int)Math.Floor(wrong * answerable.Length))];
+        return (threshold, AbstentionAt(threshold).Correct);
+    }
+
     /// <summary>The metrics of <paramref name="outcomes"/>; shares over an empty set are NaN.</summary>
     public static Scores Score(IReadOnlyList<QueryOutcome> outcomes)
     {
@@ -127,7 +151,14 @@ internal sealed class ScoreCard
             Mean(answerable, o => RetrievalMetrics.RecallAt(o.Ranked, o.Relevant, 10)),
             Mean(answerable, o => o.Abstained ? 1 : 0),
             unanswerable.Count,
-            Mean(unanswerable, o => o.Abstained ? 1 : 0));
+            Mean(unanswerable, o => o.Abstained ? 1 : 0),
+            Mean(answerable, o => ReciprocalRank(o.Ranked, o.Relevant, 10)));
+    }
+
+    private static double ReciprocalRank(IReadOnlyList<string> ranked, IReadOnlySet<string> relevant, int k)
+    {
+        var rank = ranked.Take(k).ToList().FindIndex(relevant.Contains);
+        return rank < 0 ? 0 : 1.0 / (rank + 1);
     }
 
     private static double Mean(IReadOnlyList<QueryOutcome> outcomes, Func<QueryOutcome, double> metric) =>

@@ -21,16 +21,16 @@ public sealed class MemoryOptions
     public double PreferenceWeight { get; set; } = 0.1;
 
     /// <summary>
-    /// Weight of the dense channel (cosine of the embeddings) in the fusion (default 0.3: the weight sweep's winner,
+    /// Weight of the dense channel (cosine of the embeddings) in the fusion (default 0.45: the weight sweep's winner,
     /// at least as good as the best single channel on the NixOS set and on LoCoMo; see docs/retrieval.md).
     /// </summary>
-    public double DenseWeight { get; set; } = 0.3;
+    public double DenseWeight { get; set; } = 0.45;
 
-    /// <summary>Weight of the lexical channel (BM25 over words of text and command) in the fusion (default 0.3).</summary>
-    public double LexicalWeight { get; set; } = 0.3;
+    /// <summary>Weight of the lexical channel (BM25 over the stemmed words of text and command) in the fusion (default 0.05).</summary>
+    public double LexicalWeight { get; set; } = 0.05;
 
-    /// <summary>Weight of the typo channel (BM25 over character 3-grams) in the fusion (default 0.4).</summary>
-    public double TypoWeight { get; set; } = 0.4;
+    /// <summary>Weight of the typo channel (BM25 over character 3-grams) in the fusion (default 0.5).</summary>
+    public double TypoWeight { get; set; } = 0.5;
 
     /// <summary>Score fusion of calibrated channel scores, or weighted reciprocal-rank fusion (default score fusion).</summary>
     public FusionMode Fusion { get; set; } = FusionMode.Score;

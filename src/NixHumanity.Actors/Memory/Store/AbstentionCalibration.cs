@@ -20,7 +20,7 @@ internal sealed record AbstentionCalibration(double DenseShare, double MarginWei
     public static AbstentionCalibration NGram { get; } = new(0.25, 0.25, 0.08);
 
     /// <summary>all-MiniLM-L6-v2 (ids containing <c>all-MiniLM-L6-v2</c>), the default embedder.</summary>
-    public static AbstentionCalibration MiniLm { get; } = new(0.75, 0, 0.23);
+    public static AbstentionCalibration MiniLm { get; } = new(0.75, 0, 0.24);
 
     /// <summary>
     /// Any other embedder (word vectors, another ONNX model): not measured, so the fused relevance alone with a low

@@ -9,7 +9,16 @@ namespace NixHumanity.Actors.Memory.Store;
 /// </summary>
 internal static class MemoryTokens
 {
-    /// <summary>The content words of what was said and of the command.</summary>
+    // Spoken fillers: a voice request ("um, can you put vlc on") carries them and a remembered one rarely does, so as
+    // terms they only lower the request's normalised BM25 (their idf counts in its highest attainable score). The
+    // normaliser's stop words (shared with the embedders, whose vectors must not change) already drop politeness
+    // ("please", "could", "want"); these are dropped by the lexical channels only.
+    private static readonly HashSet<string> _fillers = new(StringComparer.Ordinal)
+    {
+        "um", "umm", "uh", "uhm", "erm", "er", "hmm", "oh", "ah", "yeah", "well", "actually", "basically",
+    };
+
+    /// <summary>The content words of what was said and of the command, spoken fillers left out.</summary>
     public static List<string> Words(string text, string? command = null)
     {
         var words = TextNormalizer.ContentWords(text);
@@ -18,8 +27,12 @@ internal static class MemoryTokens
             words.AddRange(TextNormalizer.ContentWords(command));
         }
 
+        words.RemoveAll(_fillers.Contains);
         return words;
     }
+
+    /// <summary>The terms of the word channel: <paramref name="words"/> stemmed (<see cref="LightStemmer"/>).</summary>
+    public static List<string> Stems(List<string> words) => words.ConvertAll(LightStemmer.Stem);
 
     /// <summary>
     /// The character 3-grams of <paramref name="words"/>, each word padded with '#' at both ends ("fox" → "#fo",

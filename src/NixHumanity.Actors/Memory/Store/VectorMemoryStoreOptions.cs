@@ -14,21 +14,21 @@ internal sealed record VectorMemoryStoreOptions
     /// <summary>Weight of the success rate in the ranking score (default 0.15). Set 0 to rank by similarity only.</summary>
     public double SuccessRateWeight { get; init; } = 0.15;
 
-    /// <summary>Weight of the dense channel (cosine between the query's and the memory's vectors) in the fusion (default 0.3,
+    /// <summary>Weight of the dense channel (cosine between the query's and the memory's vectors) in the fusion (default 0.45,
     /// the weight sweep's winner; see docs/retrieval.md).</summary>
-    public double DenseWeight { get; init; } = 0.3;
+    public double DenseWeight { get; init; } = 0.45;
 
     /// <summary>
     /// Weight of the lexical channel (Okapi BM25 over the words of each memory's text and command, accents folded,
-    /// stop words dropped) in the fusion (default 0.3). 0 turns the channel off.
+    /// stop words and spoken fillers dropped, lightly stemmed) in the fusion (default 0.05). 0 turns the channel off.
     /// </summary>
-    public double LexicalWeight { get; init; } = 0.3;
+    public double LexicalWeight { get; init; } = 0.05;
 
     /// <summary>
     /// Weight of the typo channel (BM25 over the character 3-grams of the same words, so "fierfox" still meets
-    /// "firefox") in the fusion (default 0.4). 0 turns the channel off.
+    /// "firefox") in the fusion (default 0.5). 0 turns the channel off.
     /// </summary>
-    public double TypoWeight { get; init; } = 0.4;
+    public double TypoWeight { get; init; } = 0.5;
 
     /// <summary>How the channels are fused (default <see cref="FusionMode.Score"/>).</summary>
     public FusionMode Fusion { get; init; } = FusionMode.Score;
