@@ -129,7 +129,9 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
 
     /// <inheritdoc />
     protected override VectorMemoryStore OpenStore() =>
-        VectorMemoryStore.Open(Path.Combine(StoreFolder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions(_embedder.Id));
+        VectorMemoryStore.Open(
+            Path.Combine(StoreFolder, VectorMemoryStore.FileName),
+            _settings.Options.ToStoreOptions(_embedder.Id) with { Dimensions = _embedder.Dimensions });
 
     /// <inheritdoc />
     protected override void OnStoreOpened()
