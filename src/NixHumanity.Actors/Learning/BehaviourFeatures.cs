@@ -1,4 +1,5 @@
 using NixHumanity.Actors.Learning.Analytics;
+using NixHumanity.Actors.Learning.Tensor;
 
 namespace NixHumanity.Actors.Learning;
 

@@ -1,3 +1,5 @@
+using NixHumanity.Actors.Learning.Tensor;
+
 namespace NixHumanity.Actors.Learning;
 
 /// <summary>

@@ -75,6 +75,8 @@ public sealed class GeneratorDimensionSpecs : IDisposable
         {
             ["NixHumanity:DataDirectory"] = dataDirectory,
             ["NixHumanity:Serve"] = "false",
+            // Three hosts start one after the other; under a full test run the first answers can take more than the default 10 s.
+            ["NixHumanity:AskTimeout"] = "00:01:00",
         });
         builder.Services.AddSingleton(generator);
         builder.Services.AddNixHumanity(builder.Configuration.GetSection("NixHumanity"));

@@ -1,11 +1,9 @@
-using NixHumanity.Actors.Learning.Tensor;
-
-namespace NixHumanity.Actors.Learning;
+namespace NixHumanity.Actors.Learning.Tensor;
 
 /// <summary>
 /// Where a learner's tensor keeps what (docs/adr/0032): the preference direction in features 0..d-1, d being the
-/// embedder's dimension, then the behaviour features from d on (<see cref="BehaviourFeatures"/> numbers them as for
-/// d = 384, the layout of every file written before other dimensions were allowed: 384..767). The tensor's manifest
+/// embedder's dimension, then the behaviour features from d on (the learner's <c>BehaviourFeatures</c> numbers them
+/// as for d = 384, the layout of every file written before other dimensions were allowed: 384..767). The tensor's manifest
 /// records d; a tensor written for another d is rebuilt from the fold log (the behaviour features read as before,
 /// shifted; the direction is asked from the memory again).
 /// </summary>
@@ -31,6 +29,6 @@ internal sealed record PreferenceLayout(int DirectionDimensions)
     public FeatureRange All => new(0, FeatureCount - 1, FeatureCount);
 
     /// <summary>The tensor feature of the behaviour feature numbered <paramref name="number"/> in the 384 layout.</summary>
-    /// <param name="number">Its number in <see cref="BehaviourFeatures.All"/> (384..767).</param>
-    public int Behaviour(int number) => number - BehaviourFeatures.First + BehaviourFirst;
+    /// <param name="number">Its number in the 384 layout (384..767).</param>
+    public int Behaviour(int number) => number - DefaultDimensions + BehaviourFirst;
 }
