@@ -153,7 +153,7 @@ internal static partial class Program
         var stamp = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         // The learner also writes the 384-component preference direction it gets from the memory actor; computing it
         // is outside the learner (a weighted mean over the person's distinct commands), writing it is measured here.
-        var direction = Enumerable.Range(0, BehaviourFeatures.DirectionDimensions).Select(i => MathF.Sin(i) / 20).ToArray();
+        var direction = Enumerable.Range(0, PreferenceLayout.DefaultDimensions).Select(i => MathF.Sin(i) / 20).ToArray();
         var sw = Stopwatch.StartNew();
         var batch = PreferenceFold.Prepare(analytics) ?? throw new InvalidOperationException("nothing to fold");
         var report = PreferenceFold.Complete(analytics, tensor, batch, "maya", 1, stamp, direction);

@@ -59,7 +59,7 @@ internal static class SearchLatency
 
     private static float[] Vector(Random random)
     {
-        var vector = new float[VectorMemoryStore.Dimensions];
+        var vector = new float[VectorMemoryStore.DefaultDimensions];
         for (var i = 0; i < vector.Length; i++)
         {
             vector[i] = (float)((random.NextDouble() * 2) - 1);

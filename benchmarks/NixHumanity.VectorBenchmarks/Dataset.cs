@@ -10,7 +10,7 @@ namespace NixHumanity.VectorBenchmarks;
 /// </summary>
 internal sealed class Dataset
 {
-    private const int Dimensions = VectorMemoryStore.Dimensions;
+    private const int Dimensions = VectorMemoryStore.DefaultDimensions;
     private static readonly DateTimeOffset At = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
 
     private Dataset(float[][] vectors, float[][] queries, bool[] succeeded, double?[] satisfaction)

@@ -15,6 +15,8 @@ namespace NixHumanity.Actors.Embeddings;
 /// <see cref="EmbeddingServiceSettings.MaxBatchTexts"/> texts are waiting. The model call runs on this actor's own
 /// thread (the service's dispatcher), so while it runs the next requests queue in the mailbox and form the next batch:
 /// the busier the model, the larger its batches. A request larger than the limit is embedded alone, never split.
+/// An <see cref="IAsyncEmbedder"/> (a host's generator) is not waited for: its answer comes back as a message, and
+/// requests arriving meanwhile form the next batch the same way.
 /// </para>
 /// <para>
 /// <b>Failures.</b> A failing call is answered to every request it held, and the service goes on with the next batch;
@@ -30,6 +32,7 @@ internal sealed class EmbeddingBatcher : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _queuedTexts;
     private bool _flushScheduled;
+    private bool _awaiting;
 
     /// <summary>Creates the service for <paramref name="embedder"/>.</summary>
     /// <param name="embedder">The system's embedder (loaded; callers wait for a deferred model before asking).</param>
@@ -43,6 +46,11 @@ internal sealed class EmbeddingBatcher : ReceiveActor, IWithTimers
         {
             _flushScheduled = false;
             EmbedNextBatch();
+        });
+        Receive<BatchEmbedded>(done =>
+        {
+            _awaiting = false;
+            Answer(done.Batch, done.Texts, done.Vectors, done.Failure);
         });
     }
 
@@ -94,8 +102,9 @@ internal sealed class EmbeddingBatcher : ReceiveActor, IWithTimers
 
     private void EmbedNextBatch()
     {
-        if (_queue.Count == 0)
+        if (_queue.Count == 0 || _awaiting)
         {
+            // While an asynchronous call runs, requests queue for the batch after it.
             return;
         }
 
@@ -109,14 +118,36 @@ internal sealed class EmbeddingBatcher : ReceiveActor, IWithTimers
         }
 
         _queuedTexts -= texts.Count;
-        float[][] vectors;
+        if (_embedder is IAsyncEmbedder asynchronous)
+        {
+            _awaiting = true;
+            asynchronous.EmbedBatchAsync(texts).PipeTo(
+                Self,
+                success: vectors => new BatchEmbedded(batch, texts.Count, vectors, null),
+                failure: ex => new BatchEmbedded(batch, texts.Count, null, ex));
+            return;
+        }
+
+        float[][]? vectors = null;
+        Exception? failure = null;
         try
         {
             vectors = _embedder.EmbedBatch(texts);
         }
         catch (Exception ex)
         {
-            _log.Warning(ex, "Embedding {0} texts of {1} requests with {2} failed; the requests are answered and may be sent again", texts.Count, batch.Count, _embedder.Id);
+            failure = ex;
+        }
+
+        Answer(batch, texts.Count, vectors, failure);
+    }
+
+    private void Answer(List<(EmbedTexts Request, IActorRef Sender)> batch, int texts, float[][]? vectors, Exception? failure)
+    {
+        if (vectors is null)
+        {
+            var ex = failure ?? new InvalidOperationException("no vectors");
+            _log.Warning(ex, "Embedding {0} texts of {1} requests with {2} failed; the requests are answered and may be sent again", texts, batch.Count, _embedder.Id);
             foreach (var (request, sender) in batch)
             {
                 sender.Tell(new EmbeddingFailed(request.RequestId, ex.Message));
@@ -136,6 +167,9 @@ internal sealed class EmbeddingBatcher : ReceiveActor, IWithTimers
         // Requests that queued while the model ran are behind this marker's predecessor; collect them next.
         ScheduleFlush();
     }
+
+    /// <summary>Self-sent: an asynchronous embedder answered the batch (<paramref name="Vectors"/>) or failed (<paramref name="Failure"/>).</summary>
+    private sealed record BatchEmbedded(List<(EmbedTexts Request, IActorRef Sender)> Batch, int Texts, float[][]? Vectors, Exception? Failure);
 
     /// <summary>Self-sent: the mailbox has drained of requests (or the window passed); embed what is queued.</summary>
     private sealed record Flush

@@ -45,6 +45,24 @@ internal sealed class QueryEmbeddingCache
     {
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(text);
+        if (TryGet(embedder, text, out var cached))
+        {
+            return cached;
+        }
+
+        // The model runs outside the lock: two threads missing the same text both embed it (same vector), which is
+        // cheaper than making every other query wait behind one model call.
+        var vector = embedder.Embed(NormalizeWhitespace(text));
+        Add(embedder, text, vector);
+        return vector;
+    }
+
+    /// <summary>The cached embedding of <paramref name="text"/> by <paramref name="embedder"/>, without calling it.</summary>
+    /// <param name="embedder">The embedder (its id is part of the key).</param>
+    /// <param name="text">The query.</param>
+    /// <param name="vector">A new array the caller may keep or change, when found.</param>
+    public bool TryGet(IEmbedder embedder, string text, out float[] vector)
+    {
         var key = (embedder.Id, NormalizeWhitespace(text));
         lock (_lock)
         {
@@ -52,13 +70,25 @@ internal sealed class QueryEmbeddingCache
             {
                 _recency.Remove(node);
                 _recency.AddFirst(node);
-                return (float[])node.Value.Vector.Clone();
+                vector = (float[])node.Value.Vector.Clone();
+                return true;
             }
         }
 
-        // The model runs outside the lock: two threads missing the same text both embed it (same vector), which is
-        // cheaper than making every other query wait behind one model call.
-        var vector = embedder.Embed(key.Item2);
+        vector = [];
+        return false;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="vector"/> as the embedding of <paramref name="text"/> by <paramref name="embedder"/> (an
+    /// asynchronous embedder's answer; the text embeds as its whitespace-normalised form, <see cref="NormalizeWhitespace"/>).
+    /// </summary>
+    /// <param name="embedder">The embedder.</param>
+    /// <param name="text">The query.</param>
+    /// <param name="vector">Its embedding (copied).</param>
+    public void Add(IEmbedder embedder, string text, float[] vector)
+    {
+        var key = (embedder.Id, NormalizeWhitespace(text));
         lock (_lock)
         {
             if (!_entries.ContainsKey(key))
@@ -71,8 +101,6 @@ internal sealed class QueryEmbeddingCache
                 }
             }
         }
-
-        return vector;
     }
 
     /// <summary>Trims <paramref name="text"/> and collapses every run of whitespace to one space.</summary>

@@ -35,10 +35,10 @@ internal static class EmbedderProbe
                 : "the embedding generator returned a vector with NaN or infinite values");
         }
 
-        if (dimensions != VectorMemoryStore.Dimensions)
+        if (dimensions is < 1 or > QuantizedRows.MaxDimensions)
         {
-            // The store's vector column and in-memory index are fixed at 384 for now (docs/hosting.md).
-            throw Unusable(key, $"the embedding generator gives {dimensions}-dimensional vectors; the memory store holds {VectorMemoryStore.Dimensions}");
+            // The store takes the embedder's dimension (docs/adr/0032) up to the int8 scan's limit.
+            throw Unusable(key, $"the embedding generator gives {dimensions}-dimensional vectors; the memory store holds 1 to {QuantizedRows.MaxDimensions}");
         }
 
         for (var i = 0; i < first.Length; i++)

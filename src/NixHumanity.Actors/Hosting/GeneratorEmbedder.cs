@@ -6,10 +6,11 @@ namespace NixHumanity.Actors.Hosting;
 /// <summary>
 /// A host's <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> as the memory's <see cref="IEmbedder"/>. Its
 /// <see cref="Id"/> names the provider, the model and the dimension, so the store re-embeds its memories when any of
-/// them changes. The memory actors call embedders on the store dispatcher's dedicated threads, never the shared
-/// pool, so the adapter waits for the generator there; a batch is one <c>GenerateAsync</c> call.
+/// them changes. It is an <see cref="IAsyncEmbedder"/>: the memory actors and the shared embedding service ask
+/// <see cref="EmbedBatchAsync"/> and go on with their work until the vectors arrive; a batch is one
+/// <c>GenerateAsync</c> call. The synchronous methods (the command line's own verbs) wait for the same call.
 /// </summary>
-internal sealed class GeneratorEmbedder : IEmbedder
+internal sealed class GeneratorEmbedder : IAsyncEmbedder
 {
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
 
@@ -33,10 +34,15 @@ internal sealed class GeneratorEmbedder : IEmbedder
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The generator returned another number of vectors or another dimension than at start.</exception>
-    public float[][] EmbedBatch(IReadOnlyList<string> texts)
+    public float[][] EmbedBatch(IReadOnlyList<string> texts) =>
+        // Never called by an actor (they use EmbedBatchAsync); Task.Run keeps a host's synchronization context out.
+        Task.Run(() => EmbedBatchAsync(texts)).GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The generator returned another number of vectors or another dimension than at start.</exception>
+    public async Task<float[][]> EmbedBatchAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
-        // Called from the store dispatcher's own threads (see akka.conf), never an actor on the shared pool.
-        var embeddings = Task.Run(() => _generator.GenerateAsync(texts)).GetAwaiter().GetResult();
+        var embeddings = await _generator.GenerateAsync(texts, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (embeddings.Count != texts.Count)
         {
             throw new InvalidOperationException($"The embedding generator {Id} returned {embeddings.Count} vectors for {texts.Count} texts.");

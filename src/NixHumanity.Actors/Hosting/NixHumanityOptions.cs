@@ -140,7 +140,7 @@ public sealed class NixHumanityOptions
     /// Creates the configured embedder (or its fallback when a configured file is absent, reported once through
     /// <paramref name="onFallback"/>). Call once per actor system: an ONNX session is expensive.
     /// </summary>
-    /// <exception cref="ArgumentException">The embedder does not produce 384-dimensional vectors.</exception>
+    /// <exception cref="ArgumentException">The embedder's dimension is not one the memory store can hold (1..4096).</exception>
     public IEmbedder CreateEmbedder(Action<string>? onFallback = null)
     {
         var selection = EmbedderFactory.Select(Embeddings);
@@ -149,11 +149,11 @@ public sealed class NixHumanityOptions
             onFallback?.Invoke(reason);
         }
 
-        if (selection.Embedder.Dimensions != VectorMemoryStore.Dimensions)
+        if (selection.Embedder.Dimensions is < 1 or > QuantizedRows.MaxDimensions)
         {
             var dimensions = selection.Embedder.Dimensions;
             selection.Embedder.Dispose();
-            throw new ArgumentException($"the embedder must produce {VectorMemoryStore.Dimensions}-dimensional vectors (got {dimensions})", nameof(Embeddings));
+            throw new ArgumentException($"the embedder must produce vectors of 1 to {QuantizedRows.MaxDimensions} dimensions (got {dimensions})", nameof(Embeddings));
         }
 
         return selection.Embedder;

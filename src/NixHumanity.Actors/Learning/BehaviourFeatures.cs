@@ -1,19 +1,19 @@
 using NixHumanity.Actors.Learning.Analytics;
+using NixHumanity.Actors.Learning.Tensor;
 
 namespace NixHumanity.Actors.Learning;
 
 /// <summary>
-/// The named behaviour features (tensor features 384..767) and how each is computed from the running fold
-/// counters (<see cref="FoldBatch.Totals"/>). A feature whose denominator is still zero (e.g. no install yet) is not
-/// written, so a read keeps showing "unknown" rather than a made-up 0. Numbers not listed are reserved.
+/// The named behaviour features (tensor features 384..767 with a 384-dimensional embedder, d..d+383 with a
+/// d-dimensional one: <see cref="PreferenceLayout"/>) and how each is computed from the running fold counters
+/// (<see cref="FoldBatch.Totals"/>). A feature whose denominator is still zero (e.g. no install yet) is not written,
+/// so a read keeps showing "unknown" rather than a made-up 0. Numbers not listed are reserved. The numbers below are
+/// those of the 384 layout.
 /// </summary>
 internal static class BehaviourFeatures
 {
-    /// <summary>The first behaviour feature; 0..383 hold the preference direction in embedding space.</summary>
+    /// <summary>The first behaviour feature in the 384 layout; 0..383 hold the preference direction in embedding space.</summary>
     public const int First = 384;
-
-    /// <summary>The dimension of the preference direction (features 0..383).</summary>
-    public const int DirectionDimensions = 384;
 
     /// <summary>Every named feature, by number.</summary>
     public static IReadOnlyList<BehaviourFeature> All { get; } =
@@ -50,22 +50,33 @@ internal static class BehaviourFeatures
 
     private static readonly Dictionary<int, BehaviourFeature> ByNumber = All.ToDictionary(f => f.Feature);
 
-    /// <summary>The name of a feature number: a behaviour feature's name, <c>direction[i]</c> below 384, else null.</summary>
+    /// <summary>
+    /// The name of a feature number in <paramref name="layout"/> (the 384 layout when null): a behaviour feature's name,
+    /// <c>direction[i]</c> below the direction's dimension, else null.
+    /// </summary>
     /// <param name="feature">The feature number.</param>
-    public static string? NameOf(int feature) =>
-        feature < First ? $"direction[{feature}]" : ByNumber.TryGetValue(feature, out var named) ? named.Name : null;
-
-    /// <summary>The features that can be computed from <paramref name="totals"/> (finite values only).</summary>
-    /// <param name="totals">Running counters.</param>
-    public static IEnumerable<(int Feature, float Value)> Compute(IReadOnlyDictionary<string, double> totals)
+    /// <param name="layout">The tensor's layout.</param>
+    public static string? NameOf(int feature, PreferenceLayout? layout = null)
     {
+        layout ??= PreferenceLayout.Default;
+        return feature < layout.BehaviourFirst
+            ? $"direction[{feature}]"
+            : ByNumber.TryGetValue(feature - layout.BehaviourFirst + First, out var named) ? named.Name : null;
+    }
+
+    /// <summary>The features that can be computed from <paramref name="totals"/> (finite values only), numbered in <paramref name="layout"/>.</summary>
+    /// <param name="totals">Running counters.</param>
+    /// <param name="layout">The tensor's layout (the 384 layout when null).</param>
+    public static IEnumerable<(int Feature, float Value)> Compute(IReadOnlyDictionary<string, double> totals, PreferenceLayout? layout = null)
+    {
+        layout ??= PreferenceLayout.Default;
         var view = new Totals(totals);
         foreach (var feature in All)
         {
             var value = feature.Compute(view);
             if (value is { } v && double.IsFinite(v))
             {
-                yield return (feature.Feature, (float)v);
+                yield return (layout.Behaviour(feature.Feature), (float)v);
             }
         }
     }

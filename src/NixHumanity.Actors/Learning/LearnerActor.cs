@@ -33,8 +33,10 @@ namespace NixHumanity.Actors.Learning;
 /// <para>
 /// <b>Folding.</b> On a timer and on demand (<see cref="FoldPreferences"/>), the interactions after the fold
 /// watermark are aggregated into running counters and a new fragment is written with the behaviour features
-/// (384..767, <see cref="BehaviourFeatures"/>) and the preference direction (0..383, the success-weighted mean of
-/// the command embeddings the memory actor sends on <see cref="GetCommandEmbeddings"/>); nothing new means nothing
+/// (d..d+383, <see cref="BehaviourFeatures"/>) and the preference direction (0..d-1, the success-weighted mean of
+/// the command embeddings the memory actor sends on <see cref="GetCommandEmbeddings"/>), d being the embedder's
+/// dimension (<see cref="PreferenceLayout"/>: 384..767 and 0..383 with the built-in embedders; fragments laid out
+/// for another d are rebuilt from the fold log like damaged ones, without a repair report); nothing new means nothing
 /// written. After a fold it sends the memory actor the direction with per-command affinities
 /// (<see cref="UpdatePreferences"/>, which re-ranks its search) and the likely next requests
 /// (<see cref="WarmSuggestions"/>, whose results it pre-computes).
@@ -50,6 +52,7 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     private readonly IActorRef _memory;
     private readonly int _tensorUser;
     private readonly LikelyNextCache _likelyNext = new();
+    private readonly PreferenceLayout _layout;
 
     private IPreferenceTensorStore? _tensor;
     private DateTimeOffset? _directionOwedAt;
@@ -57,10 +60,12 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     private bool _restoringDirection;
     private bool _likelyNextRefreshScheduled;
 
-    /// <summary>Creates the actor; see <see cref="Props(string, string, TimeSpan, ProjectionOptions, TimeProvider, IActorRef)"/>.</summary>
-    internal LearnerActor(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory, IJournalSource? journal)
+    /// <summary>Creates the actor; see <see cref="Props(string, string, TimeSpan, ProjectionOptions, TimeProvider, IActorRef, int)"/>.</summary>
+    internal LearnerActor(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory, IJournalSource? journal,
+        int directionDimensions = PreferenceLayout.DefaultDimensions)
         : base("learner", userId, folder, projections, clock, journal)
     {
+        _layout = new PreferenceLayout(directionDimensions);
         _foldInterval = foldInterval;
         _memory = memory;
         _tensorUser = TensorUserOf(userId);
@@ -89,13 +94,15 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     /// <param name="clock">The clock that stamps fragments.</param>
     /// <param name="memory">The user's memory actor (its supervisor), asked for command embeddings and told the
     /// preferences and likely next requests.</param>
-    public static Props Props(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory) =>
-        Props(userId, folder, foldInterval, projections, clock, memory, null);
+    /// <param name="directionDimensions">The embedder's dimension: the tensor's layout (<see cref="PreferenceLayout"/>).</param>
+    public static Props Props(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory,
+        int directionDimensions = PreferenceLayout.DefaultDimensions) =>
+        Props(userId, folder, foldInterval, projections, clock, memory, null, directionDimensions);
 
     /// <summary>Props reading catch-up events from <paramref name="journal"/> (specs).</summary>
     internal static Props Props(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory,
-        IJournalSource? journal) =>
-        FactoryActorProducer<LearnerActor>.Props(() => new LearnerActor(userId, folder, foldInterval, projections, clock, memory, journal));
+        IJournalSource? journal, int directionDimensions = PreferenceLayout.DefaultDimensions) =>
+        FactoryActorProducer<LearnerActor>.Props(() => new LearnerActor(userId, folder, foldInterval, projections, clock, memory, journal, directionDimensions));
 
     /// <summary>
     /// The user's coordinate in the tensor's <c>user_id</c> dimension (0..1,000,000): a stable FNV-1a hash of the
@@ -121,7 +128,7 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     protected override void OnStoreOpened()
     {
         _likelyNext.Clear();
-        var tensor = ParquetTensorStore.Open(StoreFolder, Clock);
+        var tensor = ParquetTensorStore.Open(StoreFolder, Clock, _layout);
         _tensor = tensor;
         if (tensor.Damage is { } damage)
         {
@@ -231,6 +238,13 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
         var what = rebuilt.Folds > 0
             ? $"rebuilt from the journal: {rebuilt.Folds} logged folds replayed" + (rebuilt.DirectionAt is null ? "" : ", the preference direction asked from memory again")
             : "the fold log is empty: the next fold folds the whole journal again";
+        if (damage.LayoutChanged)
+        {
+            // A new embedder dimension, not a fault: nothing to repair by hand.
+            Log.Info("{0} of {1}: {2}; moved them to {3}; {4}", Component, UserId, string.Join("; ", damage.Problems), damage.SetAsideAs, what);
+            return;
+        }
+
         StoreRepairReports.Write(Folder, new StoreRepairReport(UserId, Component, ParquetTensorStore.FragmentsFolderName, damage.Problems, at, damage.SetAsideAs, what));
         Log.Error("{0} of {1}: PREFERENCE FRAGMENTS DAMAGED ({2}); moved them to {3}; {4}",
             Component, UserId, string.Join("; ", damage.Problems), damage.SetAsideAs, what);
@@ -259,14 +273,14 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     {
         var direction = arrived.Embeddings is null
             ? null
-            : PreferenceDirection.Compute(arrived.Embeddings.Commands.Select(c => (c.Vector, c.Successes)));
+            : PreferenceDirection.Compute(arrived.Embeddings.Commands.Select(c => (c.Vector, c.Successes)), _layout.DirectionDimensions);
         if (direction is null)
         {
             Log.Warning("{0} of {1}: no preference direction from memory; the next fold writes one", Component, UserId);
         }
         else
         {
-            PreferenceRebuild.WriteDirection(Tensor, _tensorUser, direction, arrived.At);
+            PreferenceRebuild.WriteDirection(Tensor, _tensorUser, direction, arrived.At, _layout);
         }
 
         _restoringDirection = false;
@@ -307,8 +321,8 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
         // is written by the next fold that gets them.
         var direction = arrived.Embeddings is null
             ? null
-            : PreferenceDirection.Compute(arrived.Embeddings.Commands.Select(c => (c.Vector, c.Successes)));
-        var report = PreferenceFold.Complete(Store, Tensor, arrived.Batch, UserId, _tensorUser, Clock.GetUtcNow(), direction);
+            : PreferenceDirection.Compute(arrived.Embeddings.Commands.Select(c => (c.Vector, c.Successes)), _layout.DirectionDimensions);
+        var report = PreferenceFold.Complete(Store, Tensor, arrived.Batch, UserId, _tensorUser, Clock.GetUtcNow(), direction, _layout);
         Log.Debug("Learner {0} folded {1} interactions into {2}", UserId, report.Interactions, report.Fragment);
         ConsolidateAged();
 
@@ -373,9 +387,9 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
             throw new InvalidInputException(new CommandRejected("asOf", "must be between 1970-01-01 and 2106-02-07"));
         }
 
-        var features = get.Features is null ? FeatureRange.All : FeatureRange.Parse(get.Features);
+        var features = get.Features is null ? _layout.All : FeatureRange.Parse(get.Features, _layout.FeatureCount);
         var cells = Tensor.Read(asOf, _tensorUser, features)
-            .Select(v => new PreferenceCell(v.Feature, BehaviourFeatures.NameOf(v.Feature), v.Value, v.Time))
+            .Select(v => new PreferenceCell(v.Feature, BehaviourFeatures.NameOf(v.Feature, _layout), v.Value, v.Time))
             .ToList();
         return new Preferences(UserId, asOf, features.ToString(), cells);
     }

@@ -105,7 +105,7 @@ public sealed record FoldReport(
     bool DirectionFromMemory);
 
 /// <summary>One preference cell as read.</summary>
-/// <param name="Feature">0..767.</param>
+/// <param name="Feature">0..d+383 for an embedder of d dimensions (0..767 for the built-in ones; docs/adr/0032).</param>
 /// <param name="Name">The behaviour feature's name, or <c>direction[i]</c>.</param>
 /// <param name="Value">The preference.</param>
 /// <param name="Time">The stamp of the fold that wrote it.</param>

@@ -1,7 +1,9 @@
+using NixHumanity.Actors.Learning.Tensor;
+
 namespace NixHumanity.Actors.Learning;
 
 /// <summary>
-/// The user's preference direction in embedding space (tensor features 0..383): the success-weighted mean of the
+/// The user's preference direction in embedding space (tensor features 0..d-1): the success-weighted mean of the
 /// vectors of the commands they ran — each command weighs as many times as it succeeded, so commands that never
 /// worked do not pull the direction.
 /// </summary>
@@ -9,13 +11,14 @@ internal static class PreferenceDirection
 {
     /// <summary>
     /// The weighted mean of <paramref name="commands"/>' vectors (weight = successes), or <c>null</c> when no
-    /// command has succeeded yet or the vectors are not <see cref="BehaviourFeatures.DirectionDimensions"/> long.
+    /// command has succeeded yet or the vectors are not <paramref name="dimensions"/> long.
     /// </summary>
     /// <param name="commands">Each command's vector and number of successes.</param>
-    public static float[]? Compute(IEnumerable<(float[] Vector, long Successes)> commands)
+    /// <param name="dimensions">The embedder's dimension (the tensor layout's direction).</param>
+    public static float[]? Compute(IEnumerable<(float[] Vector, long Successes)> commands, int dimensions = PreferenceLayout.DefaultDimensions)
     {
         ArgumentNullException.ThrowIfNull(commands);
-        var sum = new double[BehaviourFeatures.DirectionDimensions];
+        var sum = new double[dimensions];
         double weight = 0;
         foreach (var (vector, successes) in commands)
         {

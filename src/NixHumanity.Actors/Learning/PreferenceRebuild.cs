@@ -30,7 +30,7 @@ internal static class PreferenceRebuild
         var fragments = new List<(IReadOnlyList<TensorCell> Cells, DateTimeOffset Stamp)>(folds.Count);
         foreach (var fold in folds)
         {
-            var cells = BehaviourFeatures.Compute(fold.Totals).Select(f => new TensorCell(tensorUser, f.Feature, f.Value)).ToList();
+            var cells = BehaviourFeatures.Compute(fold.Totals, tensor.Layout).Select(f => new TensorCell(tensorUser, f.Feature, f.Value)).ToList();
             if (fold.Features > cells.Count)
             {
                 // The fold wrote the preference direction as well.
@@ -48,16 +48,19 @@ internal static class PreferenceRebuild
         return new TensorRebuild(folds.Count, directionAt);
     }
 
-    /// <summary>Writes <paramref name="direction"/> as the preference direction (features 0..383) stamped <paramref name="at"/>.</summary>
+    /// <summary>Writes <paramref name="direction"/> as the preference direction (features 0..d-1) stamped <paramref name="at"/>.</summary>
     /// <param name="tensor">The tensor store.</param>
     /// <param name="tensorUser">The person's tensor coordinate.</param>
-    /// <param name="direction">The direction from the memory's command embeddings.</param>
+    /// <param name="direction">The direction from the memory's command embeddings; not written unless it has the layout's d values.</param>
     /// <param name="at">The stamp of the last fold that wrote one.</param>
-    public static void WriteDirection(IPreferenceTensorStore tensor, int tensorUser, float[] direction, DateTimeOffset at)
+    /// <param name="layout">The tensor's layout (the 384 layout when null).</param>
+    public static void WriteDirection(IPreferenceTensorStore tensor, int tensorUser, float[] direction, DateTimeOffset at, PreferenceLayout? layout = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(direction);
-        var cells = direction.Take(BehaviourFeatures.DirectionDimensions).Select((value, i) => new TensorCell(tensorUser, i, value)).ToList();
+        var cells = direction.Length == (layout ?? PreferenceLayout.Default).DirectionDimensions
+            ? direction.Select((value, i) => new TensorCell(tensorUser, i, value)).ToList()
+            : [];
         if (cells.Count > 0)
         {
             tensor.Write(cells, at);

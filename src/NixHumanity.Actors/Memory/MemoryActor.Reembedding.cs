@@ -16,10 +16,33 @@ internal sealed partial class MemoryActor
     {
         _chunkScheduled = false;
         ApplyPending();
+        if (_model.Embedding)
+        {
+            // A chunk is with the asynchronous embedder; its answer goes on.
+            return;
+        }
+
         var chunk = _model.TakeOldest(Options.ReplayBatchSize);
-        ApplyNow(chunk, Interactions(chunk));
-        _reembedded += chunk.Count;
-        Telemetry.Reembedded.Add(chunk.Count);
+        var interactions = Interactions(chunk);
+        if (_async is not null && interactions.Count > 0)
+        {
+            // Applied when the vectors arrive (Embedded), which calls Reembedded.
+            BeginEmbedding(chunk, interactions);
+            return;
+        }
+
+        ApplyNow(chunk, interactions);
+        Reembedded(chunk.Count);
+    }
+
+    /// <summary>
+    /// After a chunk of <paramref name="count"/> events was applied: logs progress and schedules the next chunk, or,
+    /// after the last, ends the re-embedding and releases the waiting requests.
+    /// </summary>
+    private void Reembedded(int count)
+    {
+        _reembedded += count;
+        Telemetry.Reembedded.Add(count);
         if (_model.Holding)
         {
             if (_reembedded >= _nextReembedProgressAt)

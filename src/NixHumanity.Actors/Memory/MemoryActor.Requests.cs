@@ -8,7 +8,10 @@ namespace NixHumanity.Actors.Memory;
 /// <summary>The memory actor's requests: search, compaction, the learner protocol.</summary>
 internal sealed partial class MemoryActor
 {
-    private void Search(SearchMemory query)
+    private void Search(SearchMemory query) => Search(query, null);
+
+    /// <summary>Answers <paramref name="query"/>; <paramref name="vector"/> is its embedding when an asynchronous embedder gave it.</summary>
+    private void Search(SearchMemory query, float[]? vector)
     {
         var rejection = InputRules.FirstOf(
             InputRules.RequiredText("query", query.Query),
@@ -36,7 +39,19 @@ internal sealed partial class MemoryActor
 
         try
         {
-            Sender.Tell(_suggestions.TryServe(query, asOf) ?? _ranking.Search(Store, _preferences, query.Query, query.Limit, query.Where, asOf));
+            if (_suggestions.TryServe(query, asOf) is { } served)
+            {
+                Sender.Tell(served);
+            }
+            else if (vector is null && _async is not null && !TryCachedQuery(query.Query, out vector))
+            {
+                // Answered when the vector arrives (QueryEmbedded); the store thread goes on meanwhile.
+                EmbedQuery(query);
+            }
+            else
+            {
+                Sender.Tell(_ranking.Search(Store, _preferences, query.Query, query.Limit, query.Where, asOf, vector));
+            }
         }
         catch (InvalidInputException ex)
         {
@@ -82,7 +97,10 @@ internal sealed partial class MemoryActor
         Sender.Tell(new PreferencesUpdated(UserId, preferences.Direction.Length, preferences.Affinity.Count));
     }
 
-    private void Warm(WarmSuggestions warm)
+    private void Warm(WarmSuggestions warm) => Warm(warm, null);
+
+    /// <summary>Warms the cache; <paramref name="vectors"/> are the texts' embeddings when an asynchronous embedder gave them.</summary>
+    private void Warm(WarmSuggestions warm, IReadOnlyDictionary<string, float[]>? vectors)
     {
         if (ValidateWarm(warm) is { } rejection)
         {
@@ -97,8 +115,15 @@ internal sealed partial class MemoryActor
             return;
         }
 
+        if (vectors is null && _async is not null && !TryCachedQueries(warm.LikelyNextTexts, out vectors))
+        {
+            // Warmed when the vectors arrive (WarmTextsEmbedded).
+            EmbedWarmTexts(warm, vectors);
+            return;
+        }
+
         // The learner sends the current set of likely requests; it replaces the previous one.
-        _suggestions.Warm(warm.LikelyNextTexts, text => _ranking.Search(Store, _preferences, text, WarmDepth, null, null));
+        _suggestions.Warm(warm.LikelyNextTexts, text => _ranking.Search(Store, _preferences, text, WarmDepth, null, null, vectors?.GetValueOrDefault(text)));
         Sender.Tell(new SuggestionsWarmed(UserId, _suggestions.Count, Store.CurrentVersion));
     }
 

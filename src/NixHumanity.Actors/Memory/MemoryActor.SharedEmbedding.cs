@@ -21,7 +21,21 @@ internal sealed partial class MemoryActor
         SendForEmbedding();
     }
 
-    private void SendForEmbedding() => _embeddings!.Tell(new EmbedTexts(++_embedRequest, _embeddingTexts), Self);
+    private void SendForEmbedding()
+    {
+        var request = ++_embedRequest;
+        if (_embeddings is not null)
+        {
+            _embeddings.Tell(new EmbedTexts(request, _embeddingTexts), Self);
+            return;
+        }
+
+        // An asynchronous embedder without the shared service: its answer comes back as the service's would.
+        _async!.EmbedBatchAsync(_embeddingTexts).PipeTo(
+            Self,
+            success: vectors => new TextsEmbedded(request, vectors),
+            failure: ex => new EmbeddingFailed(request, ex.GetBaseException().Message));
+    }
 
     /// <summary>The vectors of the batch being embedded: applies it, then sends what was held behind it.</summary>
     private void Embedded(TextsEmbedded embedded)
@@ -35,6 +49,13 @@ internal sealed partial class MemoryActor
         var events = _model.EndEmbedding();
         Remember(events, Interactions(events), embedded.Vectors);
         ReleaseEmbeddedWaiting();
+        if (_reembedInBackground)
+        {
+            // A chunk of a background re-embedding (an asynchronous embedder): the next one follows from there.
+            Reembedded(events.Count);
+            return;
+        }
+
         EmbedNextHeld();
     }
 
@@ -85,7 +106,9 @@ internal sealed partial class MemoryActor
     private Action<T> WhenEmbedded<T>(Action<T> handler)
         where T : notnull => request =>
     {
-        if (!_releasedAfterBatch.Remove(request) && _model.Embedding)
+        // During a background re-embedding (a chunk with an asynchronous embedder) requests go ahead with the memories
+        // re-embedded so far, as between the chunks of a synchronous one; WhenStoreComplete keeps exports waiting.
+        if (!_releasedAfterBatch.Remove(request) && _model.Embedding && !_reembedInBackground)
         {
             _waitingForBatch.Add((_model.LastHeld!.Value, request, Sender));
             return;

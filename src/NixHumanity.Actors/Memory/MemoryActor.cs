@@ -73,6 +73,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
     private readonly SuggestionCache _suggestions = new();
     private readonly ModelGate _model;
     private readonly IActorRef? _embeddings;
+    private readonly IAsyncEmbedder? _async;
     private List<string> _embeddingTexts = [];
     private long _embedRequest;
     private int _embedFailures;
@@ -97,6 +98,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
         _ranking = new MemoryRanking(userId, new CachedQueryEmbedder(_embedder, settings.QueryCache), settings.Options);
         _model = new ModelGate(_embedder);
         _embeddings = settings.Options.SharedEmbedding ? EmbeddingService.Get(Context.System).For(_embedder) : null;
+        _async = _embedder as IAsyncEmbedder;
     }
 
     /// <summary>Set by Akka: the retry of a failed model call.</summary>
@@ -129,7 +131,9 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
 
     /// <inheritdoc />
     protected override VectorMemoryStore OpenStore() =>
-        VectorMemoryStore.Open(Path.Combine(StoreFolder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions(_embedder.Id));
+        VectorMemoryStore.Open(
+            Path.Combine(StoreFolder, VectorMemoryStore.FileName),
+            _settings.Options.ToStoreOptions(_embedder.Id) with { Dimensions = _embedder.Dimensions });
 
     /// <inheritdoc />
     protected override void OnStoreOpened()
@@ -190,6 +194,8 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
         Receive<ModelGate.ModelLoadFailed>(failed => throw new InvalidOperationException(
             $"Memory of {UserId}: loading the embedder {_embedder.Id} failed: {failed.Cause.Message}", failed.Cause));
         ReceiveRequest<SearchMemory>(WhenModelLoaded(WhenEmbedded<SearchMemory>(Search)));
+        Receive<QueryEmbedded>(arrived => Search(arrived.Query, arrived.Vector));
+        Receive<QueryEmbeddingFailed>(QueryNotEmbedded);
         ReceiveRequest<CompactMemory>(WhenEmbedded<CompactMemory>(Compact));
         ReceiveRequest<GetMemoryStatus>(WhenEmbedded<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
             "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id))));
@@ -198,6 +204,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
         ReceiveRequest<GetCommandEmbeddings>(WhenEmbedded<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings())));
         ReceiveRequest<UpdatePreferences>(UpdatePreferences);
         ReceiveRequest<WarmSuggestions>(Warm);
+        Receive<WarmTextsEmbedded>(arrived => Warm(arrived.Warm, arrived.Vectors));
         // The Parquet files are written off the actor; the reply follows when they are on disk. An export holds everything
         // recorded, so it waits for held events to be embedded.
         ReceiveRequest<ExportMemory>(WhenStoreComplete(WhenEmbedded<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender))));
@@ -225,7 +232,8 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
             return;
         }
 
-        if (interactions.Count > 0 && _embeddings is not null && _caughtUpOnce)
+        // An asynchronous embedder is never waited for, during catch-up either (MemoryActor.AsyncEmbedder.cs).
+        if (interactions.Count > 0 && ((_embeddings is not null && _caughtUpOnce) || _async is not null))
         {
             BeginEmbedding(events, interactions);
             return;
@@ -264,7 +272,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
             return;
         }
 
-        if (_embeddings is not null)
+        if (EmbedsOffThread)
         {
             if (_model.HeldCount > 0)
             {
@@ -305,7 +313,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
     private Action<T> WhenStoreComplete<T>(Action<T> handler)
         where T : notnull => request =>
     {
-        if (_model.Holding && !_model.Embedding)
+        if (_model.Holding && (!_model.Embedding || _reembedInBackground))
         {
             // During a background re-embedding the last chunk releases it; otherwise the model's load does.
             _model.Wait(request, Sender);

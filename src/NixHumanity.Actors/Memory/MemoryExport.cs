@@ -10,7 +10,8 @@ namespace NixHumanity.Actors.Memory;
 /// </summary>
 /// <param name="Rows">The live memories with their vectors.</param>
 /// <param name="Versions">The table's versions.</param>
-internal sealed record MemoryExport(List<ExportedMemoryRow> Rows, List<ExportedMemoryVersion> Versions)
+/// <param name="Dimensions">Components of every vector (the embedder's dimension).</param>
+internal sealed record MemoryExport(List<ExportedMemoryRow> Rows, List<ExportedMemoryVersion> Versions, int Dimensions)
 {
     /// <summary>Copies what is exported out of <paramref name="store"/>.</summary>
     public static MemoryExport Collect(VectorMemoryStore store)
@@ -36,7 +37,7 @@ internal sealed record MemoryExport(List<ExportedMemoryRow> Rows, List<ExportedM
         {
             Version = v.Version, CreatedAt = v.CreatedAt.UtcDateTime, Description = v.Description, SequenceNr = v.SequenceNr, RowsWritten = v.RowsWritten,
         }).ToList();
-        return new MemoryExport(rows, versions);
+        return new MemoryExport(rows, versions, store.Dimensions);
     }
 
     /// <summary>Writes the Parquet files into <c>&lt;exportFolder&gt;/memory/</c>.</summary>
@@ -49,7 +50,7 @@ internal sealed record MemoryExport(List<ExportedMemoryRow> Rows, List<ExportedM
             "memory",
             new Dictionary<string, string>
             {
-                ["memory/command_embeddings.parquet"] = $"remembered commands with statistics and 384-d embeddings ({Rows.Count} rows)",
+                ["memory/command_embeddings.parquet"] = $"remembered commands with statistics and {Dimensions}-d embeddings ({Rows.Count} rows)",
                 ["memory/versions.parquet"] = $"the memory table's versions (time travel) ({Versions.Count} rows)",
             },
             new Dictionary<string, long> { ["memories"] = Rows.Count, ["memoryVersions"] = Versions.Count });

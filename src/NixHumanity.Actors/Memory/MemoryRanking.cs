@@ -15,12 +15,19 @@ namespace NixHumanity.Actors.Memory;
 internal sealed class MemoryRanking(string userId, IEmbedder embedder, MemoryOptions options)
 {
     /// <summary>The best <paramref name="limit"/> memories for <paramref name="text"/>.</summary>
+    /// <param name="store">The person's store.</param>
+    /// <param name="preferences">The learner's preferences, or null.</param>
+    /// <param name="text">The query.</param>
+    /// <param name="limit">Results wanted.</param>
+    /// <param name="where">Optional prefilter.</param>
+    /// <param name="asOf">Optional version or time.</param>
+    /// <param name="vector">The text's embedding when the caller has it (an asynchronous embedder's answer); embedded here when null.</param>
     /// <exception cref="Contracts.InvalidInputException">The store refuses the query, predicate or version.</exception>
-    public MemorySearched Search(VectorMemoryStore store, MemoryPreferences? preferences, string text, int limit, string? where, MemoryAsOf? asOf)
+    public MemorySearched Search(VectorMemoryStore store, MemoryPreferences? preferences, string text, int limit, string? where, MemoryAsOf? asOf, float[]? vector = null)
     {
         preferences = options.PreferenceWeight > 0 ? preferences : null;
         var fetch = preferences is null ? limit : Math.Min(VectorMemoryStore.MaxK, Math.Max(limit * 4, limit + 32));
-        var response = store.Search(new MemoryQuery(text, embedder.Embed(text)), fetch, where, asOf);
+        var response = store.Search(new MemoryQuery(text, vector ?? embedder.Embed(text)), fetch, where, asOf);
         IEnumerable<MemoryHit> hits = response.Results.Select(r => preferences is null
             ? new MemoryHit(r.Id, r.Command, r.Text, r.Intent, r.Score, r.Similarity, r.SuccessRate, r.UserSatisfaction, r.Attempts, null, r.Confidence)
             : Preferred(store, preferences, r));

@@ -25,7 +25,8 @@ internal sealed record UserChildren(
     public static readonly UserChildren Default = new(
         (userId, settings, clock) => MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory, settings.Projections, clock)
             .WithDispatcher(UserActor.StoreDispatcher),
-        (userId, settings, clock, memory) => LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, settings.Projections, clock, memory)
+        (userId, settings, clock, memory) => LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, settings.Projections, clock, memory,
+                settings.Memory.Embedder.Dimensions)
             .WithDispatcher(UserActor.StoreDispatcher),
         (userId, settings, clock, memory, learner) => SessionActor.Props(userId, settings.Session, clock, memory, learner));
 }

@@ -124,11 +124,12 @@ public sealed class EmbeddingGeneratorSpecs : IDisposable
     [Fact]
     public async Task A_generator_of_a_dimension_the_store_cannot_hold_is_refused_at_start_instead_of_dropping_memories()
     {
-        using var host = BuildHost(new HostGenerator(dimensions: 768));
+        // Any dimension up to the int8 scan's 4,096 is held (GeneratorDimensionSpecs); beyond it the start fails.
+        using var host = BuildHost(new HostGenerator(dimensions: 4097));
 
         var start = () => host.StartAsync();
 
-        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("NixHumanity:Embeddings").And.Contain("768");
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("NixHumanity:Embeddings").And.Contain("4097").And.Contain("1 to 4096");
     }
 
     [Fact]

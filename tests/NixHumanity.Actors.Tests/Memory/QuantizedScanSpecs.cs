@@ -8,7 +8,7 @@ namespace NixHumanity.Actors.Tests.Memory;
 /// </summary>
 public sealed class QuantizedScanSpecs
 {
-    private const int Dimensions = VectorMemoryStore.Dimensions;
+    private const int Dimensions = VectorMemoryStore.DefaultDimensions;
 
     [Theory]
     [InlineData(384)]

@@ -34,7 +34,7 @@ internal static class TestVectors
     public static float[] Basis(int axis, float noise = 0f, int seed = 0)
     {
         var random = new Random(seed);
-        var vector = new float[VectorMemoryStore.Dimensions];
+        var vector = new float[VectorMemoryStore.DefaultDimensions];
         for (var i = 0; i < vector.Length; i++)
         {
             vector[i] = noise * (float)((random.NextDouble() * 2) - 1);
@@ -58,7 +58,7 @@ internal static class TestVectors
         for (var i = 0; i < count; i++)
         {
             var centre = centres[random.Next(clusters)];
-            var noise = Gaussian(random, spread / Math.Sqrt(VectorMemoryStore.Dimensions));
+            var noise = Gaussian(random, spread / Math.Sqrt(VectorMemoryStore.DefaultDimensions));
             for (var d = 0; d < noise.Length; d++)
             {
                 noise[d] += centre[d];
@@ -77,7 +77,7 @@ internal static class TestVectors
 
     private static float[] Gaussian(Random random, double sigma)
     {
-        var vector = new float[VectorMemoryStore.Dimensions];
+        var vector = new float[VectorMemoryStore.DefaultDimensions];
         for (var i = 0; i < vector.Length; i++)
         {
             var u1 = 1.0 - random.NextDouble();

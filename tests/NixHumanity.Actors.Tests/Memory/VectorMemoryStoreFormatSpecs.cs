@@ -83,7 +83,7 @@ public sealed class VectorMemoryStoreFormatSpecs : IDisposable
             written = Enumerable.Range(0, 40).Select(i => store.LiveVector(VectorMemoryStore.IdFor($"cmd-{i}")).ToArray()).ToArray();
         }
 
-        written[3].Should().NotEqual(written[4]).And.HaveCount(VectorMemoryStore.Dimensions);
+        written[3].Should().NotEqual(written[4]).And.HaveCount(VectorMemoryStore.DefaultDimensions);
         using var reopened = VectorMemoryStore.Open(_folder.StorePath);
         reopened.Count.Should().Be(40);
         for (var i = 0; i < 40; i++)

@@ -36,6 +36,12 @@ internal sealed class FragmentManifest
         Found = found;
     }
 
+    /// <summary>
+    /// The preference direction's dimension the fragments were laid out for (<see cref="PreferenceLayout"/>); 384 for a
+    /// manifest written before it was recorded, or for none.
+    /// </summary>
+    public int DirectionDimensions { get; set; } = PreferenceLayout.DefaultDimensions;
+
     /// <summary>Whether a manifest was on disk when the store opened.</summary>
     public bool Found { get; }
 
@@ -66,7 +72,10 @@ internal sealed class FragmentManifest
                 throw new InvalidDataException($"{path}: no fragment list");
             }
 
-            return new FragmentManifest(folder, new SortedDictionary<string, FragmentChecksum>(fragments, StringComparer.Ordinal), found: true);
+            return new FragmentManifest(folder, new SortedDictionary<string, FragmentChecksum>(fragments, StringComparer.Ordinal), found: true)
+            {
+                DirectionDimensions = stored.DirectionDimensions ?? PreferenceLayout.DefaultDimensions,
+            };
         }
         catch (JsonException ex)
         {
@@ -122,9 +131,9 @@ internal sealed class FragmentManifest
     {
         var path = PathFor(_folder);
         var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new StoredManifest(1, new Dictionary<string, FragmentChecksum>(_files, StringComparer.Ordinal)), Json));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(new StoredManifest(1, new Dictionary<string, FragmentChecksum>(_files, StringComparer.Ordinal), DirectionDimensions), Json));
         File.Move(temporary, path, overwrite: true);
     }
 
-    private sealed record StoredManifest(int Version, Dictionary<string, FragmentChecksum>? Fragments);
+    private sealed record StoredManifest(int Version, Dictionary<string, FragmentChecksum>? Fragments, int? DirectionDimensions);
 }

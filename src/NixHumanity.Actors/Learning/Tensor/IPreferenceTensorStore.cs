@@ -106,20 +106,21 @@ internal sealed record FragmentInfo(
 /// <param name="FragmentsDeleted">Fragments deleted because they held only the user's cells.</param>
 internal sealed record TensorDeletion(int UserId, long CellsRemoved, int FragmentsRewritten, int FragmentsDeleted);
 
-/// <summary>An inclusive feature range inside 0..767.</summary>
+/// <summary>An inclusive feature range inside 0..featureCount-1 (0..767 for 384-dimensional embedders).</summary>
 internal sealed record FeatureRange
 {
-    /// <summary>The number of features (0..767).</summary>
+    /// <summary>The number of features of a tensor laid out for a 384-dimensional embedder (0..767).</summary>
     public const int FeatureCount = 768;
 
-    /// <summary>Creates the range; throws <see cref="InvalidInputException"/> when it is empty or outside 0..767.</summary>
+    /// <summary>Creates the range; throws <see cref="InvalidInputException"/> when it is empty or outside 0..featureCount-1.</summary>
     /// <param name="first">First feature.</param>
     /// <param name="last">Last feature (inclusive).</param>
-    public FeatureRange(int first, int last)
+    /// <param name="featureCount">The tensor's number of features (its layout's).</param>
+    public FeatureRange(int first, int last, int featureCount = FeatureCount)
     {
-        if (first < 0 || last >= FeatureCount || first > last)
+        if (first < 0 || last >= featureCount || first > last)
         {
-            throw new InvalidInputException(new CommandRejected("features", $"must be a range A..B with 0 <= A <= B <= {FeatureCount - 1} (was {first}..{last})"));
+            throw new InvalidInputException(new CommandRejected("features", $"must be a range A..B with 0 <= A <= B <= {featureCount - 1} (was {first}..{last})"));
         }
 
         First = first;
@@ -141,17 +142,18 @@ internal sealed record FeatureRange
 
     /// <summary>Parses <c>A..B</c> (or a single <c>A</c>); throws <see cref="InvalidInputException"/> naming <c>features</c>.</summary>
     /// <param name="text">The text.</param>
-    public static FeatureRange Parse(string? text)
+    /// <param name="featureCount">The tensor's number of features (its layout's).</param>
+    public static FeatureRange Parse(string? text, int featureCount = FeatureCount)
     {
         var parts = (text ?? string.Empty).Split("..", StringSplitOptions.TrimEntries);
         if (parts.Length is 1 or 2
             && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
             && int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var last))
         {
-            return new FeatureRange(first, last);
+            return new FeatureRange(first, last, featureCount);
         }
 
-        throw new InvalidInputException(new CommandRejected("features", $"must be a range A..B with 0 <= A <= B <= {FeatureCount - 1} (was '{text}')"));
+        throw new InvalidInputException(new CommandRejected("features", $"must be a range A..B with 0 <= A <= B <= {featureCount - 1} (was '{text}')"));
     }
 
     /// <inheritdoc />

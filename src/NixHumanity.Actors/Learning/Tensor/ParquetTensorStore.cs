@@ -13,7 +13,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// and <c>seq</c> the write order of the fragment the cell was written in. The file name
 /// <c>f-&lt;stamp:D10&gt;-&lt;seq:D10&gt;-&lt;random&gt;.parquet</c> encodes the stamp, the write order and a unique
 /// suffix. A file is written as <c>*.tmp</c> and renamed into place, so a crash leaves either the whole fragment
-/// or a temporary file that the next <see cref="Open(string, TimeProvider)"/> deletes.
+/// or a temporary file that the next <see cref="Open(string, TimeProvider, PreferenceLayout)"/> deletes.
 /// </para>
 /// <para>
 /// <b>Ordering.</b> Per coordinate the cell with the greatest <c>(time, seq)</c> among those with
@@ -32,7 +32,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// </para>
 /// <para>
 /// <b>Reads.</b> <see cref="Read"/> is answered from an in-memory index of all cell versions, loaded from the
-/// fragments through DuckDB on <see cref="Open(string, TimeProvider)"/> and kept in step by every change, because opening Parquet files
+/// fragments through DuckDB on <see cref="Open(string, TimeProvider, PreferenceLayout)"/> and kept in step by every change, because opening Parquet files
 /// through DuckDB costs about a millisecond each and a read over 1,000 fragments would take seconds.
 /// <see cref="ReadFromDisk"/> answers the same read with DuckDB from the files (pruned by each fragment's user,
 /// feature and time ranges); the tests check that both agree.
@@ -43,7 +43,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// <see cref="FragmentDiskReader"/>, <see cref="FragmentConsolidation"/> and <see cref="TensorCellRules"/> (input rules).
 /// </para>
 /// <para>
-/// <b>Damage.</b> <see cref="FragmentManifest"/> lists every fragment with its size and SHA-256. On <see cref="Open(string, TimeProvider)"/>
+/// <b>Damage.</b> <see cref="FragmentManifest"/> lists every fragment with its size and SHA-256. On <see cref="Open(string, TimeProvider, PreferenceLayout)"/>
 /// a listed fragment that is missing or whose bytes changed (truncated, overwritten, a flipped bit), an unlisted file that
 /// cannot be read, or an unreadable manifest makes the whole folder damaged: it is set aside as
 /// <c>fragments.damaged-&lt;time&gt;</c> with its manifest (never deleted), the store opens empty and <see cref="Damage"/> says what was
@@ -65,13 +65,22 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
     public const string ManifestFileName = FragmentsFolderName + FragmentManifest.Suffix;
 
     private readonly FragmentFiles _files;
+    private readonly PreferenceLayout _layout;
     private FragmentCatalog _catalog = new();
-    private TensorVersionIndex _index = new();
+    private TensorVersionIndex _index;
     private FragmentManifest _manifest = null!;
     private bool _deferManifest;
     private bool _disposed;
 
-    private ParquetTensorStore(FragmentFiles files) => _files = files;
+    private ParquetTensorStore(FragmentFiles files, PreferenceLayout layout)
+    {
+        _files = files;
+        _layout = layout;
+        _index = new TensorVersionIndex(layout.FeatureCount);
+    }
+
+    /// <summary>Where the tensor keeps the direction and the behaviour features (the embedder's dimension).</summary>
+    public PreferenceLayout Layout => _layout;
 
     /// <summary>The folder with the fragment files.</summary>
     public string FragmentsFolder => _files.Folder;
@@ -82,7 +91,7 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
     /// </summary>
     public FragmentDamage? Damage { get; private set; }
 
-    /// <summary>Opens (creating when missing) the tensor store in <paramref name="folder"/>; see <see cref="Open(string, TimeProvider)"/>.</summary>
+    /// <summary>Opens (creating when missing) the tensor store in <paramref name="folder"/>; see <see cref="Open(string, TimeProvider, PreferenceLayout)"/>.</summary>
     /// <param name="folder">The owner's folder; <c>fragments/</c> is created inside it.</param>
     public static ParquetTensorStore Open(string folder) => Open(folder, TimeProvider.System);
 
@@ -92,14 +101,16 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
     /// </summary>
     /// <param name="folder">The owner's folder; <c>fragments/</c> is created inside it.</param>
     /// <param name="clock">Names a damaged folder when it is set aside.</param>
-    public static ParquetTensorStore Open(string folder, TimeProvider clock)
+    /// <param name="layout">The layout for the embedder's dimension (<see cref="PreferenceLayout.Default"/> when null);
+    /// fragments laid out for another dimension are set aside like damaged ones (<see cref="FragmentDamage.LayoutChanged"/>).</param>
+    public static ParquetTensorStore Open(string folder, TimeProvider clock, PreferenceLayout? layout = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentNullException.ThrowIfNull(clock);
         var files = FragmentFiles.Open(Path.Combine(folder, FragmentsFolderName));
         try
         {
-            var store = new ParquetTensorStore(files);
+            var store = new ParquetTensorStore(files, layout ?? PreferenceLayout.Default);
             store.Load(clock);
             return store;
         }
@@ -116,7 +127,7 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(cells);
         var seconds = TensorCellRules.ToSeconds("stamp", stamp);
-        TensorCellRules.Validate(cells);
+        TensorCellRules.Validate(cells, _layout.FeatureCount);
 
         var seq = _catalog.TakeWriteOrder();
         _files.Execute("CREATE OR REPLACE TEMP TABLE staging (user_id INTEGER, feature INTEGER, time UINTEGER, seq BIGINT, preference FLOAT)");
@@ -169,7 +180,7 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
             TensorCellRules.CheckUser("userId", u);
         }
 
-        return _index.Read(TensorCellRules.FloorSeconds(atTime), userId, features ?? FeatureRange.All);
+        return _index.Read(TensorCellRules.FloorSeconds(atTime), userId, features ?? _layout.All);
     }
 
     /// <summary>
@@ -295,6 +306,22 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
     {
         var names = _files.Prepare();
         var problems = FragmentFolderCheck.Run(_files, names, out var manifest);
+        var relaid = false;
+        if (problems.Count == 0 && manifest!.DirectionDimensions != _layout.DirectionDimensions)
+        {
+            if (names.Count == 0)
+            {
+                // Nothing written yet: the folder simply takes the new layout.
+                manifest.DirectionDimensions = _layout.DirectionDimensions;
+            }
+            else
+            {
+                // Features d.. are the behaviour features: another d reads them in the wrong places. Never loaded.
+                problems.Add($"{FragmentsFolderName}: laid out for a {manifest.DirectionDimensions}-dimensional preference direction; the embedder now gives {_layout.DirectionDimensions}");
+                relaid = true;
+            }
+        }
+
         if (problems.Count == 0 && names.Count > 0)
         {
             try
@@ -312,7 +339,7 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
         if (problems.Count > 0)
         {
             // Nothing of the folder is trusted: it is set aside whole and the owner rebuilds the tensor.
-            var aside = SetAside.Move(FragmentsFolder, "damaged", clock.GetUtcNow());
+            var aside = SetAside.Move(FragmentsFolder, relaid ? "relaid" : "damaged", clock.GetUtcNow());
             var manifestPath = FragmentManifest.PathFor(FragmentsFolder);
             if (aside is not null && File.Exists(manifestPath))
             {
@@ -320,11 +347,12 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
                 File.Move(manifestPath, Path.Combine(aside, ManifestFileName));
             }
 
-            Damage = new FragmentDamage(problems, aside);
+            Damage = new FragmentDamage(problems, aside, relaid);
             _catalog = new FragmentCatalog();
-            _index = new TensorVersionIndex();
+            _index = new TensorVersionIndex(_layout.FeatureCount);
             _files.Prepare();
             manifest = FragmentManifest.Empty(FragmentsFolder);
+            manifest.DirectionDimensions = _layout.DirectionDimensions;
         }
 
         _manifest = manifest!;

@@ -10,8 +10,8 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// </summary>
 internal static class TensorCellRules
 {
-    /// <summary>Checks a fragment's cells; the first bad one throws.</summary>
-    public static void Validate(IReadOnlyList<TensorCell> cells)
+    /// <summary>Checks a fragment's cells against a tensor of <paramref name="featureCount"/> features; the first bad one throws.</summary>
+    public static void Validate(IReadOnlyList<TensorCell> cells, int featureCount = FeatureRange.FeatureCount)
     {
         if (cells.Count == 0)
         {
@@ -23,9 +23,9 @@ internal static class TensorCellRules
         {
             var cell = cells[i];
             CheckUser($"cells[{i}].userId", cell.UserId);
-            if (cell.Feature is < 0 or >= FeatureRange.FeatureCount)
+            if (cell.Feature < 0 || cell.Feature >= featureCount)
             {
-                throw Reject($"cells[{i}].feature", $"must be between 0 and {FeatureRange.FeatureCount - 1} (was {cell.Feature})");
+                throw Reject($"cells[{i}].feature", $"must be between 0 and {featureCount - 1} (was {cell.Feature})");
             }
 
             if (!float.IsFinite(cell.Value))
@@ -33,7 +33,7 @@ internal static class TensorCellRules
                 throw Reject($"cells[{i}].value", $"must be a finite number (was {cell.Value.ToString(CultureInfo.InvariantCulture)})");
             }
 
-            if (!seen.Add(((long)cell.UserId * FeatureRange.FeatureCount) + cell.Feature))
+            if (!seen.Add(((long)cell.UserId * featureCount) + cell.Feature))
             {
                 throw Reject($"cells[{i}]", $"coordinate (user {cell.UserId}, feature {cell.Feature}) appears twice in one fragment");
             }

@@ -11,7 +11,8 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// 768 features, thousands of folds); a store for very many users would read from disk instead.
 /// </para>
 /// </summary>
-internal sealed class TensorVersionIndex
+/// <param name="featureCount">The tensor's number of features (its layout's).</param>
+internal sealed class TensorVersionIndex(int featureCount = FeatureRange.FeatureCount)
 {
     private readonly SortedDictionary<int, List<Version>?[]> _users = [];
 
@@ -23,7 +24,7 @@ internal sealed class TensorVersionIndex
     {
         if (!_users.TryGetValue(userId, out var features))
         {
-            features = new List<Version>?[FeatureRange.FeatureCount];
+            features = new List<Version>?[featureCount];
             _users[userId] = features;
         }
 
@@ -115,7 +116,7 @@ internal sealed class TensorVersionIndex
 
     private static void ReadUser(int user, List<Version>?[] slots, long at, FeatureRange features, List<TensorValue> result)
     {
-        for (var feature = features.First; feature <= features.Last; feature++)
+        for (var feature = features.First; feature <= Math.Min(features.Last, slots.Length - 1); feature++)
         {
             var versions = slots[feature];
             if (versions is null || versions.Count == 0)

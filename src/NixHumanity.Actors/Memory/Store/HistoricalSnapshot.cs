@@ -26,7 +26,7 @@ internal sealed class HistoricalSnapshot
     /// <summary>Reads the rows visible at <paramref name="version"/>.</summary>
     public static HistoricalSnapshot Load(MemoryTable table, long version, VectorMemoryStoreOptions options)
     {
-        var snapshot = new HistoricalSnapshot(version, new VectorMatrix(VectorMemoryStore.Dimensions, quantizedScanMinRows: options.QuantizedScanMinRows));
+        var snapshot = new HistoricalSnapshot(version, new VectorMatrix(table.Dimensions, quantizedScanMinRows: options.QuantizedScanMinRows));
         table.ReadRowsAt(version, snapshot.Add);
         return snapshot;
     }

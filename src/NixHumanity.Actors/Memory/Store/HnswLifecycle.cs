@@ -132,7 +132,7 @@ internal sealed class HnswLifecycle(LiveMemories live, VectorMemoryStoreOptions 
         _cancel = new CancellationTokenSource();
         var token = _cancel.Token;
         _dirtyDuringBuild = [];
-        _build = Task.Run(() => HnswIndex.Build(data, rows, VectorMemoryStore.Dimensions, options, token), token);
+        _build = Task.Run(() => HnswIndex.Build(data, rows, live.Matrix.Dimensions, options, token), token);
     }
 
     private void Poll()

@@ -25,7 +25,7 @@ internal static class MemoryInputRules
     /// Checks that sequence numbers are positive and strictly increasing and every record is valid; returns the
     /// records' vectors L2-normalised, in batch order. Nothing is returned when any of them fails.
     /// </summary>
-    public static float[][] ValidateBatch(IReadOnlyList<(long SequenceNr, MemoryRecord Record)> batch)
+    public static float[][] ValidateBatch(IReadOnlyList<(long SequenceNr, MemoryRecord Record)> batch, int dimensions)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var normalised = new float[batch.Count][];
@@ -44,7 +44,7 @@ internal static class MemoryInputRules
             }
 
             previous = sequenceNr;
-            normalised[i] = ValidateRecord(record);
+            normalised[i] = ValidateRecord(record, dimensions);
         }
 
         return normalised;
@@ -61,18 +61,18 @@ internal static class MemoryInputRules
 
     /// <summary>
     /// A copy of <paramref name="vector"/> scaled to unit length, after checking it has
-    /// <see cref="VectorMemoryStore.Dimensions"/> finite values that are not all zero.
+    /// <paramref name="dimensions"/> (the store's) finite values that are not all zero.
     /// </summary>
-    public static float[] NormaliseVector(float[]? vector, string field)
+    public static float[] NormaliseVector(float[]? vector, int dimensions, string field)
     {
         if (vector is null)
         {
             throw Reject(field, "must not be null");
         }
 
-        if (vector.Length != VectorMemoryStore.Dimensions)
+        if (vector.Length != dimensions)
         {
-            throw Reject(field, $"must have {VectorMemoryStore.Dimensions} dimensions (got {vector.Length})");
+            throw Reject(field, $"must have {dimensions} dimensions (got {vector.Length})");
         }
 
         for (var i = 0; i < vector.Length; i++)
@@ -94,7 +94,7 @@ internal static class MemoryInputRules
         return copy;
     }
 
-    private static float[] ValidateRecord(MemoryRecord record)
+    private static float[] ValidateRecord(MemoryRecord record, int dimensions)
     {
         ArgumentNullException.ThrowIfNull(record);
         RequireText("command", record.Command, MaxCommandLength);
@@ -112,7 +112,7 @@ internal static class MemoryInputRules
             throw Reject("at", $"must be a plausible timestamp (got {record.At:O})");
         }
 
-        return NormaliseVector(record.Vector, "vector");
+        return NormaliseVector(record.Vector, dimensions, "vector");
     }
 
     private static void RequireText(string field, string? value, int maxLength)

@@ -37,7 +37,8 @@ internal sealed partial class MemoryTable
 
     /// <summary>
     /// Deletes every row and version record, records <paramref name="version"/> as the only (empty) version, sets the
-    /// checkpoint to 0 and the embedder to <paramref name="embedderId"/>; returns how many row versions were deleted.
+    /// checkpoint to 0, the embedder to <paramref name="embedderId"/> and the dimension to <see cref="Dimensions"/>;
+    /// returns how many row versions were deleted.
     /// </summary>
     public long Reset(TableVersion version, string embedderId)
     {
@@ -50,6 +51,7 @@ internal sealed partial class MemoryTable
             InsertVersion(version);
             Execute("UPDATE projection_checkpoint SET sequence_nr = 0, updated_at = $at", ("at", version.CreatedAt.UtcDateTime));
             Execute("UPDATE store_meta SET embedder = $embedder, oldest_readable_version = $version", ("embedder", embedderId), ("version", version.Version));
+            WriteDimensions();
             transaction.Commit();
         }
 

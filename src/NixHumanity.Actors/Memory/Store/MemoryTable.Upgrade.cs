@@ -21,7 +21,8 @@ internal sealed partial class MemoryTable
         {
             Execute("ALTER TABLE command_embeddings RENAME TO command_embeddings_schema1");
             Execute($"CREATE TABLE command_embeddings({RowsTableColumns})");
-            var bytes = new byte[VectorBytes.Length];
+            // Schema 1 always held FLOAT[384].
+            var bytes = new byte[VectorBytes.LengthOf(VectorMemoryStore.DefaultDimensions)];
             var lastRowId = ExecuteScalarLong("SELECT coalesce(max(row_id), -1) FROM command_embeddings_schema1");
             for (var from = 0L; from <= lastRowId; from += UpgradePageRows)
             {

@@ -17,7 +17,8 @@ internal sealed partial class MemoryTable : IDisposable
 
     /// <summary>
     /// Schema 3 numbers versions by journal sequence number, one per applied event (docs/adr/0031); each vector is one
-    /// BLOB of its 384 little-endian float32 values since schema 2 (docs/adr/0022).
+    /// BLOB of its little-endian float32 values since schema 2 (docs/adr/0022), as many as <c>store_meta.dimensions</c>
+    /// (the embedder's dimension, 384 for every file written before other dimensions were allowed; docs/adr/0032).
     /// </summary>
     private const int SchemaVersion = 3;
 
@@ -39,20 +40,26 @@ internal sealed partial class MemoryTable : IDisposable
 
     private readonly DuckDBConnection _connection;
 
-    private MemoryTable(string path, DuckDBConnection connection)
+    private MemoryTable(string path, DuckDBConnection connection, int dimensions)
     {
         Path = path;
         _connection = connection;
+        Dimensions = dimensions;
     }
 
     /// <summary>The DuckDB file.</summary>
     public string Path { get; }
 
+    /// <summary>Components of the vectors this table writes and reads (the embedder's dimension).</summary>
+    public int Dimensions { get; }
+
     /// <summary>Opens the file at the full path <paramref name="path"/>, creating its folder.</summary>
-    public static MemoryTable Open(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="dimensions">The embedder's dimension: a new file records it; vectors are written and read with it.</param>
+    public static MemoryTable Open(string path, int dimensions)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var table = new MemoryTable(path, PerUserDuckDb.Open(path));
+        var table = new MemoryTable(path, PerUserDuckDb.Open(path), dimensions);
         try
         {
             // Rows are only appended (and closed or deleted by compaction): without this, every automatic checkpoint
@@ -97,7 +104,7 @@ internal sealed partial class MemoryTable : IDisposable
         if (ExecuteScalarLong("SELECT count(*) FROM store_meta") == 0)
         {
             var at = clock.GetUtcNow().UtcDateTime;
-            Execute("INSERT INTO store_meta VALUES ($schema, $dims, NULL, 0)", ("schema", SchemaVersion), ("dims", VectorMemoryStore.Dimensions));
+            Execute("INSERT INTO store_meta VALUES ($schema, $dims, NULL, 0)", ("schema", SchemaVersion), ("dims", Dimensions));
             Execute("INSERT INTO projection_checkpoint VALUES (0, $at)", ("at", at));
             Execute("INSERT INTO versions VALUES (0, $at, 'created (empty)', 0, 0)", ("at", at));
         }
@@ -105,9 +112,9 @@ internal sealed partial class MemoryTable : IDisposable
         transaction.Commit();
     }
 
-    /// <summary>The stored embedder and oldest readable version, after checking the schema.</summary>
+    /// <summary>The stored embedder, oldest readable version and vector dimension, after checking the schema.</summary>
     /// <exception cref="InvalidDataException">The file was written by an incompatible schema.</exception>
-    public (string? EmbedderId, long OldestReadableVersion) ReadMeta()
+    public (string? EmbedderId, long OldestReadableVersion, int Dimensions) ReadMeta()
     {
         using var command = _connection.CreateCommand();
         command.CommandText = "SELECT schema_version, dimensions, embedder, oldest_readable_version FROM store_meta";
@@ -115,14 +122,17 @@ internal sealed partial class MemoryTable : IDisposable
         reader.Read();
         var schema = reader.GetInt32(0);
         var dims = reader.GetInt32(1);
-        if (schema != SchemaVersion || dims != VectorMemoryStore.Dimensions)
+        if (schema != SchemaVersion || dims is < 1 or > QuantizedRows.MaxDimensions)
         {
             throw new InvalidDataException(
-                $"{Path}: schema {schema} with {dims} dimensions is not the expected schema {SchemaVersion} with {VectorMemoryStore.Dimensions}; delete the file to rebuild it from the journal");
+                $"{Path}: schema {schema} with {dims} dimensions is not the expected schema {SchemaVersion} with 1..{QuantizedRows.MaxDimensions}; delete the file to rebuild it from the journal");
         }
 
-        return (reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3));
+        return (reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt64(3), dims);
     }
+
+    /// <summary>Records <see cref="Dimensions"/> as the file's dimension (a file without vectors, or being reset).</summary>
+    public void WriteDimensions() => Execute("UPDATE store_meta SET dimensions = $dims", ("dims", Dimensions));
 
     /// <summary>The last applied journal sequence number.</summary>
     public long ReadCheckpoint() => ExecuteScalarLong("SELECT sequence_nr FROM projection_checkpoint");
@@ -240,7 +250,7 @@ internal sealed partial class MemoryTable : IDisposable
 
         using (var appender = _connection.CreateAppender("command_embeddings"))
         {
-            var bytes = new byte[VectorBytes.Length];
+            var bytes = new byte[VectorBytes.LengthOf(Dimensions)];
             foreach (var row in write.Rows)
             {
                 AppendRow(appender, row.Entry, row.Vector, bytes, row.VersionFrom, row.VersionTo);
@@ -314,7 +324,7 @@ internal sealed partial class MemoryTable : IDisposable
         }
 
         using var reader = command.ExecuteReader();
-        var vector = new float[VectorMemoryStore.Dimensions];
+        var vector = new float[Dimensions];
         while (reader.Read())
         {
             var entry = MemoryEntry.Read(reader);

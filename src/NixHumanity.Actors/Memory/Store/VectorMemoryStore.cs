@@ -42,8 +42,11 @@ namespace NixHumanity.Actors.Memory.Store;
 /// </remarks>
 internal sealed class VectorMemoryStore : IDisposable
 {
-    /// <summary>Dimensions of every stored vector (all-MiniLM-L6-v2's size; stored as 1,536 bytes of float32).</summary>
-    public const int Dimensions = 384;
+    /// <summary>
+    /// The default dimension of stored vectors (all-MiniLM-L6-v2's, and every built-in embedder's: 1,536 bytes of
+    /// float32 per vector). A store holds its embedder's dimension (<see cref="VectorMemoryStoreOptions.Dimensions"/>).
+    /// </summary>
+    public const int DefaultDimensions = 384;
 
     /// <summary>Largest k a search accepts.</summary>
     public const int MaxK = 1000;
@@ -62,6 +65,7 @@ internal sealed class VectorMemoryStore : IDisposable
     private long _checkpoint;
     private long _nextRowId;
     private string? _embedderId;
+    private int _storedDimensions;
     private HistoricalSnapshot? _historical;
     private bool _disposed;
 
@@ -70,7 +74,7 @@ internal sealed class VectorMemoryStore : IDisposable
         _table = table;
         _options = options;
         _clock = clock;
-        _live = new LiveMemories(new VectorMatrix(Dimensions, quantizedScanMinRows: options.QuantizedScanMinRows));
+        _live = new LiveMemories(new VectorMatrix(options.Dimensions, quantizedScanMinRows: options.QuantizedScanMinRows));
         _versions = new MemoryVersions(clock);
         _hnsw = new HnswLifecycle(_live, options);
         _liveSearch = new LiveSearcher(_live, _hnsw, table, options);
@@ -90,6 +94,9 @@ internal sealed class VectorMemoryStore : IDisposable
 
     /// <summary>Live memories (distinct commands).</summary>
     public int Count => _live.Count;
+
+    /// <summary>Components of every vector the store takes and searches with (its embedder's dimension).</summary>
+    public int Dimensions => _options.Dimensions;
 
     /// <summary>The embedder whose vectors the store holds, or null before the first upsert.</summary>
     public string? EmbedderId => _embedderId;
@@ -120,7 +127,7 @@ internal sealed class VectorMemoryStore : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options ??= new VectorMemoryStoreOptions();
         options.Validate();
-        var table = MemoryTable.Open(System.IO.Path.GetFullPath(path));
+        var table = MemoryTable.Open(System.IO.Path.GetFullPath(path), options.Dimensions);
         var store = new VectorMemoryStore(table, options, clock ?? TimeProvider.System);
         try
         {
@@ -142,12 +149,13 @@ internal sealed class VectorMemoryStore : IDisposable
         return "cmd-" + Convert.ToHexStringLower(hash, 0, 8);
     }
 
-    /// <summary>True when the store holds vectors from an embedder other than <paramref name="embedderId"/>.
-    /// The owner then calls <see cref="ResetForEmbedder"/> and replays the journal.</summary>
+    /// <summary>True when the store holds vectors from an embedder other than <paramref name="embedderId"/>, or of
+    /// another dimension than <see cref="Dimensions"/> (then none of them was loaded). The owner then calls
+    /// <see cref="ResetForEmbedder"/> and replays the journal.</summary>
     public bool IsEmbedderMismatch(string embedderId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(embedderId);
-        return _embedderId is not null && !string.Equals(_embedderId, embedderId, StringComparison.Ordinal);
+        return _embedderId is not null && (_storedDimensions != Dimensions || !string.Equals(_embedderId, embedderId, StringComparison.Ordinal));
     }
 
     /// <summary>Applies one journal event; see <see cref="Upsert(IReadOnlyList{ValueTuple{long, MemoryRecord}})"/>.</summary>
@@ -164,7 +172,8 @@ internal sealed class VectorMemoryStore : IDisposable
     public UpsertResult Upsert(IReadOnlyList<(long SequenceNr, MemoryRecord Record)> batch)
     {
         ThrowIfDisposed();
-        var vectors = MemoryInputRules.ValidateBatch(batch);
+        ThrowIfOtherDimension();
+        var vectors = MemoryInputRules.ValidateBatch(batch, Dimensions);
         var plan = UpsertPlan.Create(batch, vectors, _checkpoint, _embedderId, _live, _nextRowId);
         if (plan.Applied == 0)
         {
@@ -267,7 +276,8 @@ internal sealed class VectorMemoryStore : IDisposable
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(query);
         MemoryInputRules.RequireK(k);
-        var normalised = query with { Vector = MemoryInputRules.NormaliseVector(query.Vector, nameof(query)) };
+        ThrowIfOtherDimension();
+        var normalised = query with { Vector = MemoryInputRules.NormaliseVector(query.Vector, Dimensions, nameof(query)) };
         var predicate = where is null ? null : WherePredicate.Parse(where);
         var version = asOf is null ? CurrentVersion : _versions.Resolve(asOf);
         if (version == CurrentVersion)
@@ -325,6 +335,7 @@ internal sealed class VectorMemoryStore : IDisposable
         var rowVersions = _table.Reset(version, embedderId);
         var report = new EmbedderResetReport(_embedderId, embedderId, _live.Count, rowVersions, _versions.Count, version.Version);
         _embedderId = embedderId;
+        _storedDimensions = Dimensions;
         _checkpoint = 0;
         _versions.ResetTo(version);
         _live.Clear();
@@ -376,11 +387,23 @@ internal sealed class VectorMemoryStore : IDisposable
     private void Initialise()
     {
         _table.CreateSchema(_clock);
-        (_embedderId, var oldestReadable) = _table.ReadMeta();
+        (_embedderId, var oldestReadable, _storedDimensions) = _table.ReadMeta();
+        if (_storedDimensions != Dimensions && _embedderId is null)
+        {
+            // No vector was ever stored: the file takes the embedder's dimension as it is.
+            _table.WriteDimensions();
+            _storedDimensions = Dimensions;
+        }
+
         _checkpoint = _table.ReadCheckpoint();
         _nextRowId = _table.ReadNextRowId();
         _versions.Load(_table.ReadVersions(), oldestReadable);
-        _live.Load(_table.CountLiveRows(), _table.ReadLiveRows, Path);
+        if (_storedDimensions == Dimensions)
+        {
+            // Vectors of another dimension are another embedder's: never loaded, the owner resets the store.
+            _live.Load(_table.CountLiveRows(), _table.ReadLiveRows, Path);
+        }
+
         _table.LockDown();
         AfterRowsChanged([]);
     }
@@ -393,4 +416,13 @@ internal sealed class VectorMemoryStore : IDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    private void ThrowIfOtherDimension()
+    {
+        if (_storedDimensions != Dimensions)
+        {
+            throw new InvalidOperationException(
+                $"{Path} holds {_storedDimensions}-dimensional vectors of {_embedderId}; reset it for the {Dimensions}-dimensional embedder first (ResetForEmbedder)");
+        }
+    }
 }

@@ -124,6 +124,13 @@ internal sealed record VectorMemoryStoreOptions
     /// </summary>
     public int QuantizedScanMinRows { get; init; } = 8_192;
 
+    /// <summary>
+    /// Components of every stored vector: the embedder's dimension (default 384, all-MiniLM-L6-v2's), 1 to
+    /// <see cref="QuantizedRows.MaxDimensions"/>. The file records it; a file written with another dimension holds
+    /// another embedder's vectors and is re-embedded (<see cref="VectorMemoryStore.IsEmbedderMismatch"/>).
+    /// </summary>
+    public int Dimensions { get; init; } = VectorMemoryStore.DefaultDimensions;
+
     /// <summary>Validates the options.</summary>
     /// <exception cref="InvalidInputException">A weight is negative or not finite, or a size is out of range (field <c>options</c>).</exception>
     public void Validate()
@@ -142,6 +149,11 @@ internal sealed record VectorMemoryStoreOptions
         if (HnswThreshold < 1 || ExactFilteredMaxRows < 0 || HnswConnectivity < 2 || HnswExpansionAdd < 1 || HnswExpansionSearch < 1 || HnswBuildThreads < 1 || ParallelScanMinRows < 1 || ScanThreads < 1 || QuantizedScanMinRows < 1)
         {
             throw MemoryInputRules.Reject("options", "HNSW and scan sizes must be positive (connectivity at least 2)");
+        }
+
+        if (Dimensions is < 1 or > QuantizedRows.MaxDimensions)
+        {
+            throw MemoryInputRules.Reject("options", $"Dimensions must be between 1 and {QuantizedRows.MaxDimensions} (got {Dimensions})");
         }
     }
 
