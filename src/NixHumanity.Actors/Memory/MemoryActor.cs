@@ -132,6 +132,9 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
         VectorMemoryStore.Open(Path.Combine(StoreFolder, VectorMemoryStore.FileName), _settings.Options.ToStoreOptions(_embedder.Id));
 
     /// <inheritdoc />
+    protected override void CheckpointStore() => Store.Flush();
+
+    /// <inheritdoc />
     protected override void OnStoreOpened()
     {
         // Beside the store wherever it is open (a provisional store's preferences are never written).
