@@ -92,8 +92,9 @@ public sealed class StoreDamageSpecs : IDisposable
     }
 
     /// <summary>
-    /// Closing a store leaves its rows in the DuckDB write-ahead log (PerUserDuckDb); a store that stayed idle has them
-    /// in the file. Folded in here, so the damage hits the file's rows as it would on such a store, and no log is left.
+    /// Closing a store leaves its rows in the DuckDB write-ahead log (PerUserDuckDb); a store checkpointed when its user
+    /// was passivated has them in the file. Folded in here, so the damage hits the file's rows as it would on such a
+    /// store, and no log is left.
     /// </summary>
     private static void FoldWriteAheadLog(string file)
     {
