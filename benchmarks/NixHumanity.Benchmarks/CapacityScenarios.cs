@@ -48,6 +48,8 @@ internal static class CapacityScenarios
             report.Add($"{label} threads (all active)", result["threads"], "", "—", null);
             report.Add($"{label} start: every user recorded and projected", result["start"], "s", "—", null);
             report.Add($"{label} stop (host StopAsync)", result["stop"], "s", "≤ 10 s", result["stop"] <= 10);
+            report.Add($"{label} a new host on the same data: every user's stores reopened", result["reopen"], "s", "—", null);
+            report.Add($"{label} that host's stop", result["restop"], "s", "≤ 10 s", result["restop"] <= 10);
             report.Add($"{label} peak RSS (VmHWM)", result["hwm"] / 1e6, "MB", "—", null);
         }
     }
@@ -99,7 +101,7 @@ internal static class CapacityScenarios
             nixh.AskTimeout = TimeSpan.FromSeconds(600);
             nixh.Embeddings = nixh.Embeddings with { Kind = EmbedderKind.NGram };
         });
-        using var host = builder.Build();
+        var host = builder.Build();
         await host.StartAsync();
         var client = host.Services.GetRequiredService<NixHumanityClient>();
         // One user first: the read journal the projections share is created once (as EmbeddingLoadScenarios does).
@@ -128,9 +130,36 @@ internal static class CapacityScenarios
         var stopClock = Stopwatch.StartNew();
         await host.StopAsync();
         var stopSeconds = stopClock.Elapsed.TotalSeconds;
+        host.Dispose();
         Console.Error.WriteLine($"capacity {users}: stopped in {stopSeconds:F1} s");
+        var (reopenSeconds, restopSeconds) = await ReopenAsync(dataDir, names, perUser);
+        Console.Error.WriteLine($"capacity {users}: a new host reopened every user in {reopenSeconds:F1} s and stopped in {restopSeconds:F1} s");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{ResultPrefix}rss0={before["rss"]} managed0={before["managed"]} fds0={before["fds"]} rss={after["rss"]} managed={after["managed"]} fds={after["fds"]} threads={after["threads"]} start={startSeconds:F2} stop={stopSeconds:F2} hwm={Status("VmHWM")} active={active}"));
+            $"{ResultPrefix}rss0={before["rss"]} managed0={before["managed"]} fds0={before["fds"]} rss={after["rss"]} managed={after["managed"]} fds={after["fds"]} threads={after["threads"]} start={startSeconds:F2} stop={stopSeconds:F2} reopen={reopenSeconds:F2} restop={restopSeconds:F2} hwm={Status("VmHWM")} active={active}"));
+    }
+
+    /// <summary>
+    /// A second host on the same data directory: how long until every user's memory and learner have opened their
+    /// stores again (each answers its status), and how long that host then takes to stop.
+    /// </summary>
+    private static async Task<(double Reopen, double Stop)> ReopenAsync(string dataDir, IReadOnlyList<string> users, int events)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddNixHumanity(nixh =>
+        {
+            nixh.DataDirectory = dataDir;
+            nixh.AskTimeout = TimeSpan.FromSeconds(600);
+            nixh.Embeddings = nixh.Embeddings with { Kind = EmbedderKind.NGram };
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        var client = host.Services.GetRequiredService<NixHumanityClient>();
+        var clock = Stopwatch.StartNew();
+        await WaitProjectedAsync(client, users, events);
+        var reopen = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        await host.StopAsync();
+        return (reopen, clock.Elapsed.TotalSeconds);
     }
 
     private static RecordInteraction Interaction(string user, int i) => new(

@@ -139,6 +139,9 @@ internal sealed class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimer
     }
 
     /// <inheritdoc />
+    protected override void CheckpointStore() => Store.Flush();
+
+    /// <inheritdoc />
     protected override void OnStoreClosing()
     {
         _likelyNext.Clear();

@@ -136,6 +136,9 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
             _settings.Options.ToStoreOptions(_embedder.Id) with { Dimensions = _embedder.Dimensions });
 
     /// <inheritdoc />
+    protected override void CheckpointStore() => Store.Flush();
+
+    /// <inheritdoc />
     protected override void OnStoreOpened()
     {
         // Beside the store wherever it is open (a provisional store's preferences are never written).

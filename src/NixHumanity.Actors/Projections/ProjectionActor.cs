@@ -155,6 +155,15 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     /// </summary>
     protected virtual IEnumerable<string> DerivedFromJournal => [];
 
+    /// <summary>
+    /// Folds the store's DuckDB write-ahead log into its files (<c>CHECKPOINT</c>). Called when the actor stops while
+    /// the node goes on (the user's tree passivated): closing a store does not checkpoint it (ADR 0033). Nothing by
+    /// default.
+    /// </summary>
+    protected virtual void CheckpointStore()
+    {
+    }
+
     /// <summary>Called after the store has been opened (or set aside and recreated), before the catch-up starts.</summary>
     protected virtual void OnStoreOpened()
     {
@@ -188,6 +197,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     /// <inheritdoc />
     protected override void PostStop()
     {
+        CheckpointUnlessNodeStops();
         // Closing the file lets a restarted actor (or the next process) open it.
         _store?.Dispose();
         _store = null;
@@ -200,6 +210,31 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         {
             // Set aside only now that the file is closed; the successor opens a new one and rebuilds it from the journal.
             SetAsideAndReport(StorePath, $"{StoreFileName}: damaged ({_failure})", "damaged");
+        }
+    }
+
+    /// <summary>
+    /// A tree stopped while the node runs (passivated after its idle time) folds its log into the files, so the next
+    /// open replays little. A stopping node does not: a checkpoint is ~150 ms of disk waits per file, one store after
+    /// the other on the two store threads, which held a 100-user stop past coordinated shutdown's 10 s; its logs are
+    /// durable and the next host replays them (ADR 0033). A failed or damaged store is closed as it is.
+    /// </summary>
+    private void CheckpointUnlessNodeStops()
+    {
+        if (_store is null || _failure is not null || _damaged || IsProvisional
+            || CoordinatedShutdown.Get(Context.System).ShutdownReason is not null || Context.System.WhenTerminated.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            CheckpointStore();
+        }
+        catch (Exception ex)
+        {
+            // Nothing is lost: the log stays and the next open replays it.
+            Log.Warning("{0} of {1}: the checkpoint before closing failed, the next open replays the log: {2}", Component, UserId, ex.Message);
         }
     }
 

@@ -254,6 +254,14 @@ internal sealed class AnalyticsStore : IDisposable
     private AnalyticsDatabase DatabaseOf(string table) =>
         string.Equals(table, BiometricSeries.Table, StringComparison.Ordinal) ? _biometrics.Database : _db;
 
+    /// <summary>Writes the write-ahead logs of both files (analytics and biometrics) into the files (DuckDB <c>CHECKPOINT</c>).</summary>
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _db.Execute("CHECKPOINT");
+        _biometrics.Database.Execute("CHECKPOINT");
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

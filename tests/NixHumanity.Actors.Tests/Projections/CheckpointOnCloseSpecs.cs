@@ -1,0 +1,59 @@
+using NixHumanity.Actors.Learning;
+using NixHumanity.Actors.Learning.Analytics;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Memory.Store;
+using NixHumanity.Actors.Projections;
+using NixHumanity.Actors.Tests.Support;
+
+namespace NixHumanity.Actors.Tests.Projections;
+
+/// <summary>
+/// A stopping node closes its stores without checkpointing them (ADR 0033): their write-ahead logs stay, and the next
+/// open replays them. A user's tree passivated while the node runs folds its logs into its files.
+/// </summary>
+public sealed class CheckpointOnCloseSpecs : IDisposable
+{
+    private readonly TempDataDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private string MemoryWal => Path.Combine(_data.Path, "users", "ann", "memory", VectorMemoryStore.FileName + ".wal");
+
+    private string AnalyticsWal => Path.Combine(_data.Path, "users", "ann", "learner", AnalyticsStore.FileName + ".wal");
+
+    private static long Bytes(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
+
+    [Fact]
+    public async Task A_stopping_node_leaves_the_logs_to_the_next_open_and_a_passivated_tree_folds_them_into_its_files()
+    {
+        long first;
+        await using (var tree = ActorTree.Start(_data.Path))
+        {
+            first = (await tree.RecordAsync("ann", "install vlc", command: "nix-env -iA nixpkgs.vlc")).SequenceNr;
+            await AppliedAsync(tree, first);
+        }
+
+        Bytes(MemoryWal).Should().BeGreaterThan(0, "the stopping node did not checkpoint the memory");
+        Bytes(AnalyticsWal).Should().BeGreaterThan(0, "the stopping node did not checkpoint the learner");
+
+        await using (var tree = ActorTree.Start(_data.Path, o => o.PassivationTimeout = TimeSpan.FromMilliseconds(500)))
+        {
+            var second = (await tree.RecordAsync("ann", "install git", command: "nix-env -iA nixpkgs.git")).SequenceNr;
+            await AppliedAsync(tree, second);
+            await Eventually.HoldsAsync(() =>
+            {
+                Bytes(MemoryWal).Should().Be(0, "the passivated memory checkpointed");
+                Bytes(AnalyticsWal).Should().Be(0, "the passivated learner checkpointed");
+            }, TimeSpan.FromMinutes(2));
+            var memory = await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus("ann"));
+            memory.LastSequenceNr.Should().Be(second);
+            memory.Rows.Should().Be(2, "the first node's row came back from its log");
+        }
+    }
+
+    private static Task AppliedAsync(ActorTree tree, long sequenceNr) => Eventually.HoldsAsync(async () =>
+    {
+        (await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus("ann"))).LastSequenceNr.Should().Be(sequenceNr);
+        (await tree.AskAsync<ProjectionStatus>(new GetLearnerStatus("ann"))).LastSequenceNr.Should().Be(sequenceNr);
+    }, TimeSpan.FromMinutes(2));
+}
