@@ -1,0 +1,112 @@
+using Akka.Actor;
+using Akka.Hosting;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Export;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.DataPortability.Forget;
+using NixHumanity.Actors.DataPortability.Import;
+using NixHumanity.Actors.Infrastructure;
+using NixHumanity.Actors.Learning.Analytics;
+using NixHumanity.Actors.Learning;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
+using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Users;
+
+namespace NixHumanity.Actors.Hosting;
+
+// The client's data portability: import, export, restore of an export, and forget (the type's documentation is on its main part).
+public sealed partial class NixHumanityClient
+{
+    /// <summary>Imports <paramref name="plan"/> (a file already read and checked by <see cref="ImportFile.Read"/>) for
+    /// <paramref name="userId"/>, in chunks of <see cref="HistoryImporter.DefaultChunkSize"/> rows.</summary>
+    /// <exception cref="InvalidInputException">A bad user id, or <paramref name="strict"/> and the file has bad rows.</exception>
+    public Task<ImportReport> ImportAsync(
+        string userId,
+        ImportPlan plan,
+        bool strict = false,
+        IProgress<ImportProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        ClientTelemetry.TraceAsync("import", _clock, null, () =>
+            HistoryImporter.RunAsync(userId, plan, strict, (chunk, ct) => AskAsync<HistoryImported>(chunk, ct), progress, HistoryImporter.DefaultChunkSize, cancellationToken));
+
+    /// <summary>
+    /// Writes everything held about <paramref name="userId"/> into <paramref name="outputFolder"/> in open formats:
+    /// the journal's events as JSON lines and a manifest with counts and the sha256 of every file.
+    /// </summary>
+    /// <exception cref="InvalidInputException">Bad user id, or the folder is not new/empty.</exception>
+    public async Task<ExportManifest> ExportAsync(string userId, string outputFolder, CancellationToken cancellationToken = default)
+    {
+        var folder = ExportFolder.Create(outputFolder, _options.Data.Root);
+        var history = await ReadSessionHistoryAsync(userId, cancellationToken).ConfigureAwait(false);
+        var events = await JournalExport.WriteAsync(history, Path.Combine(folder, JournalExport.EventsPath), cancellationToken).ConfigureAwait(false);
+        var counts = new Dictionary<string, long>
+        {
+            ["events"] = events,
+            ["interactions"] = history.Count(h => h.Event is InteractionRecorded),
+            ["notifications"] = history.Count(h => h.Event is NotificationDelivered or NotificationDeferred),
+        };
+        var descriptions = new Dictionary<string, string>
+        {
+            [JournalExport.EventsPath] = "the user's journal events, one JSON object per line (sequenceNr, type, event)",
+        };
+
+        // Each store is written by its owner actor; the client only collects what they report.
+        foreach (var part in new[]
+        {
+            await AskAsync<StoreExported>(new ExportMemory(userId, folder), cancellationToken).ConfigureAwait(false),
+            await AskAsync<StoreExported>(new ExportLearner(userId, folder), cancellationToken).ConfigureAwait(false),
+        })
+        {
+            foreach (var (path, description) in part.Files)
+            {
+                descriptions[path] = description;
+            }
+
+            foreach (var (name, count) in part.Counts)
+            {
+                counts[name] = count;
+            }
+        }
+
+        return await ExportFolder.SealAsync(folder, userId, _clock.GetUtcNow(), counts, descriptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Restores a user from an export folder into a user without history: checks the manifest's checksums, then
+    /// writes the journal events back unchanged (the projections rebuild from them) and has the learner load the
+    /// biometric samples back with their original times.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The folder fails verification, or the user already has history.</exception>
+    public async Task<HistoryRestored> RestoreAsync(string userId, string exportFolder, CancellationToken cancellationToken = default)
+    {
+        var manifest = await ExportFolder.VerifyAsync(exportFolder, cancellationToken).ConfigureAwait(false);
+        if (manifest.UserId != userId)
+        {
+            // Events carry the user id they were recorded for; restoring them under another id would mix identities.
+            throw new InvalidInputException(new CommandRejected("user", $"the export holds user '{manifest.UserId}'; restore it as that user"));
+        }
+
+        var events = JournalExport.Read(Path.Combine(exportFolder, JournalExport.EventsPath));
+        var restored = await AskAsync<HistoryRestored>(new RestoreHistory(userId, events), cancellationToken).ConfigureAwait(false);
+        // Biometric samples are not journal events (ADR 0015): the learner loads them back from the export, original times kept.
+        await AskAsync<BiometricsRestored>(new RestoreBiometrics(userId, exportFolder), cancellationToken).ConfigureAwait(false);
+        return restored;
+    }
+
+    /// <summary>Removes a user from every store (journal, snapshots, memory, analytics, tensors, charts) and reports what was removed.</summary>
+    /// <exception cref="InvalidInputException">The user id is not valid, or the user is already being forgotten.</exception>
+    public async Task<ForgetReport> ForgetAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var target = await _directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        // Erasing rewrites the journal file (VACUUM), which takes longer than an ordinary command.
+        var reply = await AskWithin(target, new ForgetUser(userId), _options.AskTimeout * 6, cancellationToken).ConfigureAwait(false);
+        return reply switch
+        {
+            UserForgotten forgotten => forgotten.Report,
+            CommandRejected rejected => throw new InvalidInputException(rejected),
+            Status.Failure failure => throw new InvalidOperationException(failure.Cause.Message, failure.Cause),
+            _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {nameof(ForgetUser)}."),
+        };
+    }
+}
