@@ -359,7 +359,8 @@ public sealed class ModelDownloadSpecs
 
         public void Dispose()
         {
-            _listener.Stop();
+            // Close alone: on Linux, Close after Stop asks for the port's endpoint again, which binds it anew and fails
+            // with "Address already in use" when another test has taken the port in between.
             _listener.Close();
             _loop.Wait(TimeSpan.FromSeconds(5));
         }

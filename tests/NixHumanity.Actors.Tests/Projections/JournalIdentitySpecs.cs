@@ -39,8 +39,14 @@ public sealed class JournalIdentitySpecs : IDisposable
     private static async Task<(ProjectionStatus Memory, AnalyticsCounts Learner)> ProjectionsAsync(ActorTree tree, string userId) =>
         (await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus(userId)), await tree.AskAsync<AnalyticsCounts>(new GetAnalyticsCounts(userId)));
 
+    /// <summary>
+    /// The store files set aside in the component's folder. A store closed without a checkpoint keeps its write-ahead
+    /// log (docs/adr/0033), and setting it aside moves that log along under the same name plus <c>.wal</c>: the log
+    /// is part of the store set aside, not a second one.
+    /// </summary>
     private string[] SetAside(string userId, string component, string file) =>
-        Directory.GetFiles(Path.Combine(_data.Path, "users", userId, component), file + ".*-2*");
+        Directory.GetFiles(Path.Combine(_data.Path, "users", userId, component), file + ".*-2*")
+            .Where(f => !f.EndsWith(".wal", StringComparison.Ordinal)).ToArray();
 
     [Fact]
     public async Task The_journal_gets_an_identity_when_prepared_and_keeps_it()
