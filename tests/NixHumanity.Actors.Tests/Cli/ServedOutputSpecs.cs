@@ -142,11 +142,12 @@ public sealed partial class ServedOutputSpecs : IDisposable
             // What the actor system logs (a slow start on a busy machine, say) goes to the owner's log when served
             // (docs/serve.md), so log entries are not part of the verb's answer compared here.
             text = LogEntry().Replace(text, "");
-            // Times the tree stamps itself (a preference fragment's, a fold's) are the clock's, not the command's.
-            text = WallClockTime().Replace(text, "{now}");
+            // Times the tree stamps itself (a preference fragment's, a fold's) are the clock's, not the command's: also
+            // the fold time in a fragment's name, which a fold's answer and an export's file list both print.
+            text = FragmentStamp().Replace(WallClockTime().Replace(text, "{now}"), "f-{stamp}-");
             // An export lists its files with their sizes and checksums: a store a long-lived owner keeps open is laid
             // out on disk differently from one a fresh process has just closed, with the same rows (counts compared).
-            text = command.StartsWith("export", StringComparison.Ordinal) ? FragmentStamp().Replace(FileDigest().Replace(text, "${key}{digest}"), "f-{stamp}-") : text;
+            text = command.StartsWith("export", StringComparison.Ordinal) ? FileDigest().Replace(text, "${key}{digest}") : text;
             // A search's score blends in the learner's preferences once the learner has sent them: a long-lived owner's
             // memory has them, a fresh process's first search may not yet. That is the state of the tree, not how the
             // answer is printed, so scores are left out of the comparison (confidence and similarity stay in).
