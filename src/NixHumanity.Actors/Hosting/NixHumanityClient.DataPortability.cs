@@ -1,15 +1,10 @@
 using Akka.Actor;
-using Akka.Hosting;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Export;
-using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.DataPortability.Forget;
 using NixHumanity.Actors.DataPortability.Import;
-using NixHumanity.Actors.Infrastructure;
-using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Learning;
 using NixHumanity.Actors.Memory;
-using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Users;
 

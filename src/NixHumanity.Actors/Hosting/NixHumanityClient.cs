@@ -1,9 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using NixHumanity.Actors.Contracts;
-using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.Embeddings;
-using NixHumanity.Actors.DataPortability.Forget;
 using NixHumanity.Actors.DataPortability.Import;
 using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Learning.Analytics;
