@@ -204,6 +204,11 @@ public sealed partial class NixHumanityClient
     public IReadOnlyList<StoreRepairReport> StoreRepairs() => StoreRepairReports.ReadAll(_options.Data);
 
     /// <summary>Where the user's semantic memory stands: its table version and how far it has read the journal.</summary>
+    /// <remarks>
+    /// Not answered while a batch of the person's records is being embedded: the answer follows that batch, so it counts
+    /// every record the memory had taken in before the call (with a slow host embedder this can take as long as one of
+    /// its batches).
+    /// </remarks>
     public Task<ProjectionStatus> GetMemoryStatusAsync(string userId, CancellationToken cancellationToken = default) =>
         AskAsync<ProjectionStatus>(new GetMemoryStatus(userId), cancellationToken);
 

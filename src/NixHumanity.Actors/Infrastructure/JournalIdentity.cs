@@ -77,6 +77,39 @@ internal static class JournalIdentity
         }
     }
 
+    /// <summary>
+    /// The stored event <paramref name="sequenceNr"/> of <paramref name="persistenceId"/> as the persistence plugin wrote
+    /// it (payload bytes, serializer id, manifest), or null when the journal holds no such row.
+    /// </summary>
+    /// <param name="journal">Where the journal lives.</param>
+    /// <param name="persistenceId">The persistent actor's id.</param>
+    /// <param name="sequenceNr">The event's sequence number.</param>
+    /// <exception cref="StoreFaultException">The journal database cannot be read.</exception>
+    public static StoredEvent? EventAt(JournalLocation journal, string persistenceId, long sequenceNr)
+    {
+        try
+        {
+            using var connection = Open(journal);
+            if (!TableExists(connection, "journal"))
+            {
+                return null;
+            }
+
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT message, identifier, manifest FROM journal WHERE persistence_id = @pid AND sequence_number = @seq";
+            AddParameter(command, "pid", persistenceId);
+            AddParameter(command, "seq", sequenceNr);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new StoredEvent((byte[])reader.GetValue(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+                : null;
+        }
+        catch (Exception ex) when (StoreFaults.Classify(ex, Describe(journal)) is { } fault)
+        {
+            throw fault;
+        }
+    }
+
     /// <summary>What a fault message names as the journal: the SQLite file, or "the PostgreSQL journal".</summary>
     public static string Describe(JournalLocation journal) => journal.Provider == JournalProvider.Sqlite
         ? Path.GetFullPath(new SqliteConnectionStringBuilder(journal.ConnectionString).DataSource)
@@ -142,3 +175,9 @@ internal static class JournalIdentity
         command.Parameters.Add(parameter);
     }
 }
+
+/// <summary>An event as the persistence plugin stored it in the journal table.</summary>
+/// <param name="Message">The serialized payload.</param>
+/// <param name="SerializerId">The id of the serializer that wrote it (null when the plugin recorded none).</param>
+/// <param name="Manifest">The serializer's manifest (the event's type name for the project's serializer).</param>
+internal sealed record StoredEvent(byte[] Message, int? SerializerId, string? Manifest);

@@ -9,7 +9,8 @@ namespace NixHumanity.Actors.Infrastructure;
 /// </summary>
 /// <param name="UserId">The person.</param>
 /// <param name="Component"><c>memory</c> or <c>learner</c>.</param>
-/// <param name="Reason"><c>journal-behind</c> (same journal, fewer events) or <c>other-journal</c> (another identity).</param>
+/// <param name="Reason"><c>journal-behind</c> (same journal, fewer events), <c>journal-diverged</c> (same journal, other
+/// events at the projection's checkpoint: an older copy written to since) or <c>other-journal</c> (another identity).</param>
 /// <param name="AppliedThrough">The last sequence number the projection had applied.</param>
 /// <param name="JournalHighest">The highest sequence number the journal holds for the person.</param>
 /// <param name="PreviousJournal">The identity of the journal the projection followed, when it had recorded one.</param>

@@ -80,6 +80,9 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>, IW
     /// <inheritdoc />
     protected override long Checkpoint => Store.Checkpoint;
 
+    /// <inheritdoc />
+    protected override (long SequenceNr, string? Fingerprint) StoredCheckpoint => (Store.Checkpoint, Store.CheckpointFingerprint);
+
     /// <summary>The tensor fragments were folded from the journal the analytics store followed.</summary>
     protected override IEnumerable<string> DerivedFromJournal =>
         [Path.Combine(StoreFolder, ParquetTensorStore.FragmentsFolderName), Path.Combine(StoreFolder, ParquetTensorStore.ManifestFileName)];

@@ -110,6 +110,9 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
     /// <summary>The store's checkpoint, or the last event held for the model: held events count as taken in.</summary>
     protected override long Checkpoint => _model.LastHeld ?? Store.Checkpoint;
 
+    /// <inheritdoc />
+    protected override (long SequenceNr, string? Fingerprint) StoredCheckpoint => (Store.Checkpoint, Store.CheckpointFingerprint);
+
     /// <summary>The learner's preferences and a re-embedding in progress belong to the store they were made for.</summary>
     protected override IEnumerable<string> DerivedFromJournal => [Path.Combine(StoreFolder, PreferencesFileName), ReembeddingMarker];
 
@@ -342,14 +345,14 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
             var records = interactions.Select((e, n) => (e.SequenceNr, ToRecord((InteractionRecorded)e.Event, vectors[n]))).ToList();
             try
             {
-                Store.Upsert(records);
+                Store.Upsert(records, EventFingerprint.OfLast(interactions));
             }
             catch (InvalidInputException)
             {
                 // One record cannot be remembered (e.g. a text without any usable feature embeds to the zero vector).
                 // The batch changed nothing; apply the records one by one and skip the bad ones, or the actor would
                 // fail on the same event after every restart.
-                UpsertOneByOne(records);
+                UpsertOneByOne(interactions, records);
             }
 
             _suggestions.Clear();
@@ -358,22 +361,23 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
         var last = events[^1].SequenceNr;
         if (last > Store.Checkpoint)
         {
-            Store.AdvanceCheckpoint(last);
+            Store.AdvanceCheckpoint(last, EventFingerprint.OfLast(events));
         }
     }
 
-    private void UpsertOneByOne(List<(long SequenceNr, MemoryRecord Record)> records)
+    private void UpsertOneByOne(List<JournaledSessionEvent> interactions, List<(long SequenceNr, MemoryRecord Record)> records)
     {
-        foreach (var (sequenceNr, record) in records)
+        foreach (var (interaction, (sequenceNr, record)) in interactions.Zip(records))
         {
+            var fingerprint = EventFingerprint.Of(interaction.Event);
             try
             {
-                Store.Upsert(sequenceNr, record);
+                Store.Upsert(sequenceNr, record, fingerprint);
             }
             catch (InvalidInputException ex)
             {
                 Log.Warning("Memory of {0}: event #{1} is not remembered: {2}", UserId, sequenceNr, ex.Rejection.Message);
-                Store.AdvanceCheckpoint(sequenceNr);
+                Store.AdvanceCheckpoint(sequenceNr, fingerprint);
             }
         }
     }

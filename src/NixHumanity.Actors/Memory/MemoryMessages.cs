@@ -9,7 +9,9 @@ namespace NixHumanity.Actors.Memory;
 
 /// <summary>
 /// Asks the memory actor how far its projection has got; replied to with <see cref="ProjectionStatus"/> (including
-/// the number of memories, the table version and the embedder id).
+/// the number of memories, the table version and the embedder id). While a batch of the person's records is with the
+/// embedder, the answer waits for that batch (milliseconds with the built-in embedders), so it counts every record
+/// the memory had taken in before the request; it does not wait for records that arrive after it.
 /// </summary>
 /// <param name="UserId">The person.</param>
 internal sealed record GetMemoryStatus(string UserId) : IMemoryMessage;

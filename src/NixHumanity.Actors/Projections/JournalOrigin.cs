@@ -67,9 +67,18 @@ internal static class JournalOrigin
             ? new JournalChange("journal-behind", $"it had applied events up to #{checkpoint} and the journal holds only up to #{now.HighestSequenceNr}")
             : null;
     }
+
+    /// <summary>What is wrong when the store's last applied event, fingerprinted <paramref name="applied"/>, is not the
+    /// journal's event <paramref name="checkpoint"/> (<paramref name="inJournal"/>; null when the journal cannot say,
+    /// and then nothing is wrong as far as is known).</summary>
+    public static JournalChange? CheckEvent(long checkpoint, string applied, string? inJournal) =>
+        inJournal is not null && !string.Equals(applied, inJournal, StringComparison.Ordinal)
+            ? new JournalChange("journal-diverged", $"the event #{checkpoint} it had applied is not the journal's event #{checkpoint}: the journal was replaced by an older copy and written to since")
+            : null;
 }
 
 /// <summary>Why a projection's store no longer matches the journal.</summary>
-/// <param name="Why">Short, for file names and reports: <c>other-journal</c> or <c>journal-behind</c>.</param>
+/// <param name="Why">Short, for file names and reports: <c>other-journal</c>, <c>journal-behind</c> or
+/// <c>journal-diverged</c>.</param>
 /// <param name="Reason">A sentence for the log.</param>
 internal sealed record JournalChange(string Why, string Reason);

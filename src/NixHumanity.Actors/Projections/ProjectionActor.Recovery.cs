@@ -105,7 +105,8 @@ internal abstract partial class ProjectionActor<TStore>
         var followed = JournalOrigin.Read(StoreFolder);
         var followedGeneration = fresh ? journal.Generation : JournalOrigin.ReadGeneration(StoreFolder);
         var checkpoint = Checkpoint;
-        if (JournalOrigin.Check(followed, checkpoint, journal, followedGeneration) is { Why: JournalOrigin.Forgotten } forgotten)
+        var change = JournalOrigin.Check(followed, checkpoint, journal, followedGeneration) ?? DivergedAtCheckpoint();
+        if (change is { Why: JournalOrigin.Forgotten } forgotten)
         {
             // The person was forgotten after this copy was built (on another node, or while this data directory was
             // away): everything in the folder holds their old history, so it is deleted, not set aside.
@@ -115,7 +116,7 @@ internal abstract partial class ProjectionActor<TStore>
             Log.Warning("{0} of {1}: {2}; deleted the old copy ({3} files) and rebuilding from the journal", Component, UserId, forgotten.Reason, deleted);
             _store = OpenStore();
         }
-        else if (JournalOrigin.Check(followed, checkpoint, journal, followedGeneration) is { } change)
+        else if (change is not null)
         {
             _store!.Dispose();
             _store = null;
@@ -146,6 +147,19 @@ internal abstract partial class ProjectionActor<TStore>
         {
             JournalOrigin.Write(StoreFolder, journal.Identity, journal.Generation);
         }
+    }
+
+    /// <summary>
+    /// Compares the event the store applied last with the journal's event at that number: a journal restored from an
+    /// older copy and written to since can reach the store's checkpoint again with other events, which a comparison of
+    /// numbers alone never notices (the store would keep the lost events and skip the new ones).
+    /// </summary>
+    private JournalChange? DivergedAtCheckpoint()
+    {
+        var (sequenceNr, fingerprint) = StoredCheckpoint;
+        return sequenceNr > 0 && fingerprint is not null
+            ? JournalOrigin.CheckEvent(sequenceNr, fingerprint, _journal.FingerprintAt(Context.System, UserId, sequenceNr))
+            : null;
     }
 
     /// <summary>

@@ -133,6 +133,10 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     /// <summary>The last journal sequence number the store has applied (0 for none).</summary>
     protected abstract long Checkpoint { get; }
 
+    /// <summary>The checkpoint written in the store and the <see cref="EventFingerprint"/> of the event there, written
+    /// with it (null when none was: checkpoint 0, or a store from before fingerprints).</summary>
+    protected abstract (long SequenceNr, string? Fingerprint) StoredCheckpoint { get; }
+
     /// <summary>What the progress lines say the catch-up did (e.g. "caught up", "re-embedded").</summary>
     protected virtual string CatchUpActivity => "caught up";
 

@@ -36,6 +36,16 @@ internal interface IJournalSource
     /// <param name="clock">Stamps a journal identity created now.</param>
     /// <exception cref="Infrastructure.StoreFaultException">The journal database cannot be read.</exception>
     JournalPosition? Describe(ActorSystem system, string userId, TimeProvider clock);
+
+    /// <summary>
+    /// The <see cref="EventFingerprint"/> of <paramref name="userId"/>'s event <paramref name="sequenceNr"/> as the journal
+    /// holds it now; null when the journal holds no such event or cannot say (then nothing is checked).
+    /// </summary>
+    /// <param name="system">The actor system whose journal (and serializer) is used.</param>
+    /// <param name="userId">The person.</param>
+    /// <param name="sequenceNr">The event's sequence number (a projection's checkpoint).</param>
+    /// <exception cref="Infrastructure.StoreFaultException">The journal database cannot be read.</exception>
+    string? FingerprintAt(ActorSystem system, string userId, long sequenceNr);
 }
 
 /// <summary>What a journal says about itself for one person.</summary>
@@ -108,6 +118,21 @@ internal sealed class SessionJournalReplay : IJournalSource
                 JournalIdentity.HighestSequenceNr(location, SessionActor.PersistenceIdFor(userId)),
                 ForgottenUsers.Generation(location, SessionActor.PersistenceIdFor(userId)))
             : null;
+
+    /// <inheritdoc />
+    public string? FingerprintAt(ActorSystem system, string userId, long sequenceNr)
+    {
+        if (JournalLocation.FromConfig(system.Settings.Config) is not { } location
+            || JournalIdentity.EventAt(location, SessionActor.PersistenceIdFor(userId), sequenceNr) is not { SerializerId: { } serializer } stored)
+        {
+            return null;
+        }
+
+        // Read with the serializer that wrote it, as a replay would; a row that is no session event has no fingerprint.
+        return system.Serialization.Deserialize(stored.Message, serializer, stored.Manifest) is ISessionEvent evt
+            ? EventFingerprint.Of(evt)
+            : null;
+    }
 
     /// <summary>Sends <paramref name="events"/> to <paramref name="context"/>'s <c>Self</c> in batches with the replay protocol.</summary>
     /// <param name="context">The projection actor's context.</param>

@@ -155,6 +155,76 @@ public sealed class JournalIdentitySpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_journal_restored_from_an_older_copy_and_written_to_since_is_noticed_at_the_same_sequence_number()
+    {
+        var backup = _other.File("journal-backup.db");
+        long applied;
+        await using (var first = ActorTree.Start(_data.Path))
+        {
+            await RecordAsync(first, "ann", "vim", "git", "htop");
+            await ProjectionsAsync(first, "ann");
+        }
+
+        JournalFile.Copy(Journal(_data.Path), backup);
+        await using (var second = ActorTree.Start(_data.Path))
+        {
+            applied = await RecordAsync(second, "ann", "curl", "jq", "ripgrep");
+            (await ProjectionsAsync(second, "ann")).Memory.LastSequenceNr.Should().Be(applied);
+        }
+
+        JournalFile.Copy(backup, Journal(_data.Path));
+
+        // Written with only the session running (a `nixh record` in its own process): the projections do not see these
+        // events until they next start, when the journal has reached their checkpoint again with other events.
+        long rewritten;
+        await using (var recorder = ActorTree.Start(_data.Path, o => o.StartComponentsOnDemand = true))
+        {
+            rewritten = await RecordAsync(recorder, "ann", "firefox", "gimp", "inkscape", "vlc");
+        }
+
+        rewritten.Should().BeGreaterThanOrEqualTo(applied, "the journal reached the projections' checkpoint again");
+        await using var third = ActorTree.Start(_data.Path);
+        var (memory, learner) = await ProjectionsAsync(third, "ann");
+        memory.LastSequenceNr.Should().Be(rewritten);
+        memory.Rows.Should().Be(7, "the three installs of the copy and the four written after it, none of the lost three");
+        learner.Checkpoint.Should().Be(rewritten);
+        learner.Tables["interactions"].Should().Be(7);
+        var found = await third.AskAsync<MemorySearched>(new SearchMemory("ann", "install inkscape", 1));
+        found.Results.Single().Command.Should().Be("nix-env -iA nixpkgs.inkscape");
+        var lost = await third.AskAsync<MemorySearched>(new SearchMemory("ann", "install ripgrep", 10));
+        lost.Results.Select(r => r.Command).Should().NotContain("nix-env -iA nixpkgs.ripgrep", "that install is gone from the journal");
+
+        var losses = third.Client().JournalLosses();
+        losses.Should().HaveCount(2).And.OnlyContain(l => l.Reason == "journal-diverged" && l.AppliedThrough == applied);
+        SetAside("ann", "memory", VectorMemoryStore.FileName).Should().ContainSingle().Which.Should().Contain(".journal-diverged-");
+        SetAside("ann", "learner", "analytics.duckdb").Should().ContainSingle().Which.Should().Contain(".journal-diverged-");
+    }
+
+    [Fact]
+    public async Task A_restart_after_new_writes_on_the_same_journal_finds_the_fingerprint_it_stored_and_rebuilds_nothing()
+    {
+        await using (var first = ActorTree.Start(_data.Path))
+        {
+            await RecordAsync(first, "ann", "vim", "git");
+            await ProjectionsAsync(first, "ann");
+        }
+
+        long written;
+        await using (var recorder = ActorTree.Start(_data.Path, o => o.StartComponentsOnDemand = true))
+        {
+            written = await RecordAsync(recorder, "ann", "htop", "curl");
+        }
+
+        await using var second = ActorTree.Start(_data.Path);
+        var (memory, learner) = await ProjectionsAsync(second, "ann");
+        memory.LastSequenceNr.Should().Be(written);
+        memory.Rows.Should().Be(4);
+        learner.Tables["interactions"].Should().Be(4);
+        second.Client().JournalLosses().Should().BeEmpty();
+        SetAside("ann", "memory", VectorMemoryStore.FileName).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Another_journal_with_more_events_is_noticed_by_its_identity()
     {
         long applied;

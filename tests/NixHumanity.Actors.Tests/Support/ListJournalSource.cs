@@ -48,6 +48,15 @@ internal sealed class ListJournalSource : IJournalSource
         }
     }
 
+    /// <inheritdoc />
+    public string? FingerprintAt(Akka.Actor.ActorSystem system, string userId, long sequenceNr)
+    {
+        lock (_gate)
+        {
+            return Identity is null || _events.Find(e => e.SequenceNr == sequenceNr) is not { } found ? null : EventFingerprint.Of(found.Event);
+        }
+    }
+
     /// <summary>Appends events numbered after the last one; returns them.</summary>
     public IReadOnlyList<JournaledSessionEvent> Append(params ISessionEvent[] events)
     {

@@ -59,6 +59,9 @@ internal sealed class AnalyticsStore : IDisposable
     /// <summary>The journal sequence number of the last applied event (0 when none).</summary>
     public long Checkpoint => _projection.Checkpoint;
 
+    /// <summary>The fingerprint of the event at <see cref="Checkpoint"/>, or null when none was recorded.</summary>
+    public string? CheckpointFingerprint => _projection.CheckpointFingerprint;
+
     /// <summary>The journal sequence number of the last interaction folded into the preferences (0 when none).</summary>
     public long FoldedThrough
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DuckDB.NET.Data;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Learning.Analytics;
@@ -51,6 +52,7 @@ internal sealed class JournalProjection
             detail VARCHAR,
             flow_score DOUBLE,
             flow_period BIGINT);
+        ALTER TABLE checkpoint ADD COLUMN IF NOT EXISTS event_fingerprint VARCHAR;
         """;
 
     private const string ProjectionName = "session-journal";
@@ -75,12 +77,16 @@ internal sealed class JournalProjection
     /// <summary>The journal sequence number of the last applied event (0 when none).</summary>
     public long Checkpoint { get; private set; }
 
+    /// <summary>The fingerprint of the event at <see cref="Checkpoint"/> (<see cref="Projections.EventFingerprint"/>), or
+    /// null when none was recorded (checkpoint 0, or a file from before fingerprints; its next batch writes one).</summary>
+    public string? CheckpointFingerprint { get; private set; }
+
     /// <summary>Creates the tables when missing and reads the checkpoint and the flow period numbering.</summary>
     public static JournalProjection Open(AnalyticsDatabase db, TimeProvider clock)
     {
         db.Execute(Schema);
         var projection = new JournalProjection(db, clock);
-        projection.Checkpoint = projection.ReadCheckpoint();
+        (projection.Checkpoint, projection.CheckpointFingerprint) = projection.ReadCheckpoint();
         projection.LoadFlowPeriods();
         return projection;
     }
@@ -99,6 +105,7 @@ internal sealed class JournalProjection
         }
 
         var last = pending[^1].SequenceNr;
+        var fingerprint = EventFingerprint.OfLast(pending);
         using var transaction = _db.BeginTransaction();
         try
         {
@@ -116,9 +123,10 @@ internal sealed class JournalProjection
 
             // Attempts that arrived after later ones of the same command change those commands' windows.
             _rates.RewriteLateCommands();
-            WriteCheckpoint(last);
+            WriteCheckpoint(last, fingerprint);
             transaction.Commit();
             Checkpoint = last;
+            CheckpointFingerprint = fingerprint;
             return pending.Count;
         }
         catch
@@ -258,27 +266,30 @@ internal sealed class JournalProjection
         _openFlowPeriod = reader.IsDBNull(1) ? null : reader.GetInt64(1);
     }
 
-    private long ReadCheckpoint()
+    private (long SequenceNr, string? Fingerprint) ReadCheckpoint()
     {
-        using var command = _db.Prepare("SELECT sequence_nr FROM checkpoint WHERE projection = $name");
+        using var command = _db.Prepare("SELECT sequence_nr, event_fingerprint FROM checkpoint WHERE projection = $name");
         AnalyticsDatabase.Bind(command, "name", ProjectionName);
-        var value = command.ExecuteScalar();
-        if (value is null or DBNull)
+        using (var reader = command.ExecuteReader())
         {
-            using var insert = _db.Prepare("INSERT INTO checkpoint VALUES ($name, 0, $now)");
-            AnalyticsDatabase.Bind(insert, "name", ProjectionName);
-            AnalyticsDatabase.Bind(insert, "now", _clock.GetUtcNow().UtcDateTime);
-            insert.ExecuteNonQuery();
-            return 0;
+            if (reader.Read())
+            {
+                return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), reader.IsDBNull(1) ? null : reader.GetString(1));
+            }
         }
 
-        return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+        using var insert = _db.Prepare("INSERT INTO checkpoint(projection, sequence_nr, updated_at) VALUES ($name, 0, $now)");
+        AnalyticsDatabase.Bind(insert, "name", ProjectionName);
+        AnalyticsDatabase.Bind(insert, "now", _clock.GetUtcNow().UtcDateTime);
+        insert.ExecuteNonQuery();
+        return (0, null);
     }
 
-    private void WriteCheckpoint(long sequenceNr)
+    private void WriteCheckpoint(long sequenceNr, string fingerprint)
     {
-        using var update = _db.Prepare("UPDATE checkpoint SET sequence_nr = $seq, updated_at = $now WHERE projection = $name");
+        using var update = _db.Prepare("UPDATE checkpoint SET sequence_nr = $seq, updated_at = $now, event_fingerprint = $fingerprint WHERE projection = $name");
         AnalyticsDatabase.Bind(update, "seq", sequenceNr);
+        AnalyticsDatabase.Bind(update, "fingerprint", fingerprint);
         AnalyticsDatabase.Bind(update, "now", _clock.GetUtcNow().UtcDateTime);
         AnalyticsDatabase.Bind(update, "name", ProjectionName);
         update.ExecuteNonQuery();

@@ -49,7 +49,7 @@ internal sealed partial class MemoryTable
             Execute("DELETE FROM command_embeddings");
             Execute("DELETE FROM versions");
             InsertVersion(version);
-            Execute("UPDATE projection_checkpoint SET sequence_nr = 0, updated_at = $at", ("at", version.CreatedAt.UtcDateTime));
+            Execute("UPDATE projection_checkpoint SET sequence_nr = 0, updated_at = $at, event_fingerprint = NULL", ("at", version.CreatedAt.UtcDateTime));
             Execute("UPDATE store_meta SET embedder = $embedder, oldest_readable_version = $version", ("embedder", embedderId), ("version", version.Version));
             WriteDimensions();
             transaction.Commit();

@@ -99,13 +99,15 @@ internal sealed partial class MemoryTable : IDisposable
         using var transaction = _connection.BeginTransaction();
         Execute("CREATE TABLE IF NOT EXISTS store_meta(schema_version INTEGER NOT NULL, dimensions INTEGER NOT NULL, embedder VARCHAR, oldest_readable_version BIGINT NOT NULL)");
         Execute("CREATE TABLE IF NOT EXISTS projection_checkpoint(sequence_nr BIGINT NOT NULL, updated_at TIMESTAMP NOT NULL)");
+        // Added without a schema step: a file from before has no fingerprint, and its first batch writes one.
+        Execute("ALTER TABLE projection_checkpoint ADD COLUMN IF NOT EXISTS event_fingerprint VARCHAR");
         Execute("CREATE TABLE IF NOT EXISTS versions(version BIGINT NOT NULL, created_at TIMESTAMP NOT NULL, description VARCHAR NOT NULL, sequence_nr BIGINT NOT NULL, rows_written INTEGER NOT NULL)");
         Execute($"CREATE TABLE IF NOT EXISTS command_embeddings({RowsTableColumns})");
         if (ExecuteScalarLong("SELECT count(*) FROM store_meta") == 0)
         {
             var at = clock.GetUtcNow().UtcDateTime;
             Execute("INSERT INTO store_meta VALUES ($schema, $dims, NULL, 0)", ("schema", SchemaVersion), ("dims", Dimensions));
-            Execute("INSERT INTO projection_checkpoint VALUES (0, $at)", ("at", at));
+            Execute("INSERT INTO projection_checkpoint(sequence_nr, updated_at) VALUES (0, $at)", ("at", at));
             Execute("INSERT INTO versions VALUES (0, $at, 'created (empty)', 0, 0)", ("at", at));
         }
 
@@ -136,6 +138,15 @@ internal sealed partial class MemoryTable : IDisposable
 
     /// <summary>The last applied journal sequence number.</summary>
     public long ReadCheckpoint() => ExecuteScalarLong("SELECT sequence_nr FROM projection_checkpoint");
+
+    /// <summary>The fingerprint of the event at the checkpoint, or null when none was recorded (an older file, or
+    /// checkpoint 0).</summary>
+    public string? ReadCheckpointFingerprint()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT event_fingerprint FROM projection_checkpoint";
+        return command.ExecuteScalar() as string;
+    }
 
     /// <summary>The row id the next appended row gets.</summary>
     public long ReadNextRowId() => ExecuteScalarLong("SELECT coalesce(max(row_id), -1) + 1 FROM command_embeddings");
@@ -226,9 +237,12 @@ internal sealed partial class MemoryTable : IDisposable
     /// <summary>Writes the write-ahead log into the file (DuckDB <c>CHECKPOINT</c>).</summary>
     public void Flush() => Execute("CHECKPOINT");
 
-    /// <summary>Stores <paramref name="sequenceNr"/> as the checkpoint, in its own transaction.</summary>
-    public void WriteCheckpoint(long sequenceNr, DateTimeOffset at) =>
-        Execute("UPDATE projection_checkpoint SET sequence_nr = $seq, updated_at = $at", ("seq", sequenceNr), ("at", at.UtcDateTime));
+    /// <summary>Stores <paramref name="sequenceNr"/> as the checkpoint with the fingerprint of its event (null when not
+    /// known), in the caller's transaction or its own.</summary>
+    public void WriteCheckpoint(long sequenceNr, DateTimeOffset at, string? fingerprint) =>
+        Execute(
+            "UPDATE projection_checkpoint SET sequence_nr = $seq, updated_at = $at, event_fingerprint = $fingerprint",
+            ("seq", sequenceNr), ("at", at.UtcDateTime), ("fingerprint", (object?)fingerprint ?? DBNull.Value));
 
     /// <summary>
     /// Writes one upsert batch as one transaction: closes the superseded rows, appends the new row versions and the
@@ -265,7 +279,7 @@ internal sealed partial class MemoryTable : IDisposable
             }
         }
 
-        WriteCheckpoint(write.Checkpoint, write.Versions[^1].CreatedAt);
+        WriteCheckpoint(write.Checkpoint, write.Versions[^1].CreatedAt, write.CheckpointFingerprint);
         if (write.NewEmbedderId is { } embedder)
         {
             Execute("UPDATE store_meta SET embedder = $embedder", ("embedder", embedder));

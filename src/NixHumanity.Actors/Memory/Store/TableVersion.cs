@@ -27,7 +27,7 @@ public sealed record CompactionReport(
     long CurrentVersion,
     string Summary);
 
-/// <summary>What an <see cref="VectorMemoryStore.Upsert(long, MemoryRecord)"/> batch did.</summary>
+/// <summary>What an <see cref="VectorMemoryStore.Upsert(long, MemoryRecord, string?)"/> batch did.</summary>
 /// <param name="Applied">Records applied (those above the checkpoint).</param>
 /// <param name="Skipped">Records at or below the checkpoint, ignored because they were applied before.</param>
 /// <param name="Inserted">New memories.</param>

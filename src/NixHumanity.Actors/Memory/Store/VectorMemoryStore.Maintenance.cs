@@ -49,6 +49,7 @@ internal sealed partial class VectorMemoryStore
         _embedderId = embedderId;
         _storedDimensions = Dimensions;
         _checkpoint = 0;
+        _checkpointFingerprint = null;
         _versions.ResetTo(version);
         _live.Clear();
         _liveSearch.InvalidateFilters();

@@ -63,6 +63,7 @@ internal sealed partial class VectorMemoryStore : IDisposable
     private readonly LiveSearcher _liveSearch;
 
     private long _checkpoint;
+    private string? _checkpointFingerprint;
     private long _nextRowId;
     private string? _embedderId;
     private int _storedDimensions;
@@ -85,6 +86,10 @@ internal sealed partial class VectorMemoryStore : IDisposable
 
     /// <summary>The last journal sequence number applied (0 for an empty or reset store).</summary>
     public long Checkpoint => _checkpoint;
+
+    /// <summary>The fingerprint of the event at <see cref="Checkpoint"/> (<see cref="Projections.EventFingerprint"/>), or
+    /// null when none was recorded with it.</summary>
+    public string? CheckpointFingerprint => _checkpointFingerprint;
 
     /// <summary>The newest table version.</summary>
     public long CurrentVersion => _versions.Current;
@@ -158,8 +163,8 @@ internal sealed partial class VectorMemoryStore : IDisposable
         return _embedderId is not null && (_storedDimensions != Dimensions || !string.Equals(_embedderId, embedderId, StringComparison.Ordinal));
     }
 
-    /// <summary>Applies one journal event; see <see cref="Upsert(IReadOnlyList{ValueTuple{long, MemoryRecord}})"/>.</summary>
-    public UpsertResult Upsert(long sequenceNr, MemoryRecord record) => Upsert([(sequenceNr, record)]);
+    /// <summary>Applies one journal event; see <see cref="Upsert(IReadOnlyList{ValueTuple{long, MemoryRecord}}, string?)"/>.</summary>
+    public UpsertResult Upsert(long sequenceNr, MemoryRecord record, string? fingerprint = null) => Upsert([(sequenceNr, record)], fingerprint);
 
     /// <summary>
     /// Applies a batch of journal events in one transaction, producing one table version per applied event, numbered by
@@ -169,7 +174,9 @@ internal sealed partial class VectorMemoryStore : IDisposable
     /// </summary>
     /// <exception cref="InvalidInputException">A record is invalid or sequence numbers are not strictly increasing.</exception>
     /// <exception cref="InvalidOperationException">A record's embedder differs from the store's (see <see cref="ResetForEmbedder"/>).</exception>
-    public UpsertResult Upsert(IReadOnlyList<(long SequenceNr, MemoryRecord Record)> batch)
+    /// <param name="batch">The events' records with their sequence numbers, increasing.</param>
+    /// <param name="lastFingerprint">The fingerprint of the batch's last event, stored with the checkpoint.</param>
+    public UpsertResult Upsert(IReadOnlyList<(long SequenceNr, MemoryRecord Record)> batch, string? lastFingerprint = null)
     {
         ThrowIfDisposed();
         ThrowIfOtherDimension();
@@ -182,13 +189,14 @@ internal sealed partial class VectorMemoryStore : IDisposable
 
         var versions = _versions.Stamp(plan.Events);
         _table.WriteBatch(
-            new BatchWrite(versions, plan.ClosedRows, plan.Rows, plan.LastSequenceNr, _embedderId is null ? plan.EmbedderId : null),
+            new BatchWrite(versions, plan.ClosedRows, plan.Rows, plan.LastSequenceNr, _embedderId is null ? plan.EmbedderId : null, lastFingerprint),
             FaultInjector);
 
         // Committed: now (and only now) the in-memory view follows, so a failed transaction leaves it untouched.
         _embedderId = plan.EmbedderId;
         _nextRowId += plan.Rows.Count;
         _checkpoint = plan.LastSequenceNr;
+        _checkpointFingerprint = lastFingerprint;
         _versions.Add(versions);
         _liveSearch.InvalidateFilters();
         var changed = _live.Apply(plan.LatestRows.Select(r => (r.Entry, r.Vector, r.IsNew)));
@@ -200,7 +208,9 @@ internal sealed partial class VectorMemoryStore : IDisposable
     /// Moves the checkpoint over journal events that carry no memory (e.g. notifications), in its own transaction,
     /// without creating a version. Sequence numbers at or below the checkpoint are ignored.
     /// </summary>
-    public void AdvanceCheckpoint(long sequenceNr)
+    /// <param name="sequenceNr">The last event's sequence number.</param>
+    /// <param name="fingerprint">That event's fingerprint, stored with the checkpoint.</param>
+    public void AdvanceCheckpoint(long sequenceNr, string? fingerprint = null)
     {
         ThrowIfDisposed();
         if (sequenceNr <= _checkpoint)
@@ -208,8 +218,9 @@ internal sealed partial class VectorMemoryStore : IDisposable
             return;
         }
 
-        _table.WriteCheckpoint(sequenceNr, _clock.GetUtcNow());
+        _table.WriteCheckpoint(sequenceNr, _clock.GetUtcNow(), fingerprint);
         _checkpoint = sequenceNr;
+        _checkpointFingerprint = fingerprint;
     }
 
     /// <summary>The live statistics of the memory for <paramref name="command"/>, or null when there is none.</summary>
@@ -319,6 +330,7 @@ internal sealed partial class VectorMemoryStore : IDisposable
         }
 
         _checkpoint = _table.ReadCheckpoint();
+        _checkpointFingerprint = _table.ReadCheckpointFingerprint();
         _nextRowId = _table.ReadNextRowId();
         _versions.Load(_table.ReadVersions(), oldestReadable);
         if (_storedDimensions == Dimensions)
