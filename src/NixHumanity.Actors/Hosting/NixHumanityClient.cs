@@ -71,10 +71,11 @@ public sealed partial class NixHumanityClient
 
     /// <summary>
     /// Runs an analytics query (<c>flow</c>, <c>learning</c>, <c>interruptions</c>) on one user's learner, or, with
-    /// <paramref name="userId"/> null, on every user found under the data directory's <c>users/</c> folder: flow rows
-    /// are merged with <see cref="AnalyticsQueries.MergeFlow"/> (in cluster mode: every user of the shared journal and of
-    /// every member's data directory, each asked on the node hosting it); the other queries' rows are concatenated per user
-    /// with a leading <c>user_id</c> column. The query name is checked before any user is asked.
+    /// <paramref name="userId"/> null, on every user found under the data directory's <c>users/</c> folder (in cluster
+    /// mode: every user of the shared journal and of every member's data directory, each asked on the node hosting it):
+    /// flow rows are merged per user, ordered by <c>user_id</c>; the other queries' rows are concatenated per user with a
+    /// leading <c>user_id</c> column. The rows are by column name, for printing; <see cref="QueryFlowAsync"/>,
+    /// <see cref="QueryLearningCurveAsync"/> and <see cref="QueryInterruptionsAsync"/> give the same rows typed.
     /// </summary>
     /// <exception cref="InvalidInputException">Unknown query name or bad user id.</exception>
     public Task<QueryResult> QueryAsync(string? userId, AnalyticsQuery query, CancellationToken cancellationToken = default) =>
@@ -88,41 +89,65 @@ public sealed partial class NixHumanityClient
         var query = AnalyticsQueries.Parse(queryName);
         if (userId is not null)
         {
-            return (await AskAsync<AnalyticsRows>(new RunAnalyticsQuery(userId, queryName), cancellationToken).ConfigureAwait(false)).Result;
+            return (await AskRowsAsync(userId, query, cancellationToken).ConfigureAwait(false)).Result;
         }
 
-        // Users with a journal whose projections have not created their folder yet count too.
+        var perUser = await AskEveryUserAsync(query, cancellationToken).ConfigureAwait(false);
+        return query switch
+        {
+            AnalyticsQuery.Flow => QueryResult.Of(AnalyticsQueries.MergeFlow(perUser.Select(rows => rows.Flow))),
+            AnalyticsQuery.Learning => QueryResult.Of(perUser.SelectMany(rows => rows.LearningCurve).ToList(), withUser: true),
+            _ => QueryResult.Of(perUser.SelectMany(rows => rows.Interruptions).ToList(), withUser: true),
+        };
+    }
+
+    /// <summary>
+    /// The flow query, typed: per person, the average flow-session duration and the highest per-session average HRV
+    /// coherence (<see cref="FlowRow"/>). With <paramref name="userId"/> null, every user (as <see cref="QueryAsync(string?, AnalyticsQuery, CancellationToken)"/>
+    /// finds them), ordered by user id; a user without flow sessions has no row.
+    /// </summary>
+    /// <exception cref="InvalidInputException">Bad user id.</exception>
+    public async Task<IReadOnlyList<FlowRow>> QueryFlowAsync(string? userId = null, CancellationToken cancellationToken = default) =>
+        userId is not null
+            ? (await AskRowsAsync(userId, AnalyticsQuery.Flow, cancellationToken).ConfigureAwait(false)).Flow
+            : AnalyticsQueries.MergeFlow((await AskEveryUserAsync(AnalyticsQuery.Flow, cancellationToken).ConfigureAwait(false)).Select(rows => rows.Flow));
+
+    /// <summary>
+    /// The weekly learning curve, typed (<see cref="LearningCurveRow"/>), oldest week first; with
+    /// <paramref name="userId"/> null, every user's curve, one user after another in user-id order.
+    /// </summary>
+    /// <exception cref="InvalidInputException">Bad user id.</exception>
+    public async Task<IReadOnlyList<LearningCurveRow>> QueryLearningCurveAsync(string? userId = null, CancellationToken cancellationToken = default) =>
+        userId is not null
+            ? (await AskRowsAsync(userId, AnalyticsQuery.Learning, cancellationToken).ConfigureAwait(false)).LearningCurve
+            : (await AskEveryUserAsync(AnalyticsQuery.Learning, cancellationToken).ConfigureAwait(false)).SelectMany(rows => rows.LearningCurve).ToList();
+
+    /// <summary>
+    /// The interruptions of flow, typed (<see cref="InterruptionRow"/>), by period start; with <paramref name="userId"/>
+    /// null, every user's periods, one user after another in user-id order.
+    /// </summary>
+    /// <exception cref="InvalidInputException">Bad user id.</exception>
+    public async Task<IReadOnlyList<InterruptionRow>> QueryInterruptionsAsync(string? userId = null, CancellationToken cancellationToken = default) =>
+        userId is not null
+            ? (await AskRowsAsync(userId, AnalyticsQuery.Interruptions, cancellationToken).ConfigureAwait(false)).Interruptions
+            : (await AskEveryUserAsync(AnalyticsQuery.Interruptions, cancellationToken).ConfigureAwait(false)).SelectMany(rows => rows.Interruptions).ToList();
+
+    private Task<AnalyticsRows> AskRowsAsync(string userId, AnalyticsQuery query, CancellationToken cancellationToken) =>
+        AskAsync<AnalyticsRows>(new RunAnalyticsQuery(userId, query.ToString().ToLowerInvariant()), cancellationToken);
+
+    // Every user's rows, in user-id order. Users with a journal whose projections have not created their folder yet
+    // count too.
+    private async Task<List<AnalyticsRows>> AskEveryUserAsync(AnalyticsQuery query, CancellationToken cancellationToken)
+    {
         var journalUsers = await SessionHistory.UserIdsAsync(_system, cancellationToken).ConfigureAwait(false);
         var users = (await KnownUsersAsync(cancellationToken).ConfigureAwait(false)).Union(journalUsers.Where(InputRules.IsValidId)).Order(StringComparer.Ordinal).ToList();
-        var perUser = new List<(string UserId, QueryResult Result)>();
+        var perUser = new List<AnalyticsRows>(users.Count);
         foreach (var user in users)
         {
-            var rows = await AskAsync<AnalyticsRows>(new RunAnalyticsQuery(user, queryName), cancellationToken).ConfigureAwait(false);
-            perUser.Add((user, rows.Result));
+            perUser.Add(await AskRowsAsync(user, query, cancellationToken).ConfigureAwait(false));
         }
 
-        if (query == AnalyticsQuery.Flow)
-        {
-            return AnalyticsQueries.MergeFlow(perUser.Select(p => p.Result));
-        }
-
-        var columns = new[] { "user_id" }.Concat(perUser.Count > 0 ? perUser[0].Result.Columns : ColumnsOf(query)).ToList();
-        var merged = new List<IReadOnlyDictionary<string, object?>>();
-        foreach (var (user, result) in perUser)
-        {
-            foreach (var row in result.Rows)
-            {
-                var withUser = new Dictionary<string, object?>(StringComparer.Ordinal) { ["user_id"] = user };
-                foreach (var (column, value) in row)
-                {
-                    withUser[column] = value;
-                }
-
-                merged.Add(withUser);
-            }
-        }
-
-        return new QueryResult(query, columns, merged);
+        return perUser;
     }
 
     /// <summary>Whether anything is held about <paramref name="userId"/>: a folder under <c>users/</c> or events in the
@@ -308,13 +333,6 @@ public sealed partial class NixHumanityClient
         Telemetry.Unavailable.Add(1, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, reply.Component));
         return new ComponentUnavailableException(reply);
     }
-
-    private static IReadOnlyList<string> ColumnsOf(AnalyticsQuery query) => query switch
-    {
-        AnalyticsQuery.Learning => StrategyQueries.LearningColumns,
-        AnalyticsQuery.Interruptions => StrategyQueries.InterruptionColumns,
-        _ => StrategyQueries.FlowColumns,
-    };
 }
 
 /// <summary>

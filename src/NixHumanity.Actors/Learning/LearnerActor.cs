@@ -214,7 +214,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>, IW
         Receive<SuggestionsWarmed>(_ => { });
         Receive<CommandRejected>(rejected => Log.Warning("Memory of {0} refused the learner's message: {1}", UserId, rejected.Message));
         Receive<TemporarilyUnavailable>(_ => Log.Debug("Memory of {0} was restarting; preferences go with the next fold", UserId));
-        Answer<RunAnalyticsQuery>(query => new AnalyticsRows(UserId, Store.Run(AnalyticsQueries.Parse(query.QueryName))));
+        Answer<RunAnalyticsQuery>(query => AnalyticsRows.Read(Store, UserId, AnalyticsQueries.Parse(query.QueryName)));
         Answer<RecordBiometrics>(RecordBiometrics);
         Answer<RestoreBiometrics>(restore =>
         {

@@ -68,10 +68,40 @@ internal sealed record GetAnalyticsCounts(string UserId) : ILearnerMessage;
 /// <param name="Folder">An existing folder of the export.</param>
 internal sealed record ExportLearner(string UserId, string Folder) : ILearnerMessage;
 
-/// <summary>Reply to <see cref="RunAnalyticsQuery"/>.</summary>
+/// <summary>
+/// Reply to <see cref="RunAnalyticsQuery"/>: the typed rows of the query asked (the other two lists are empty), so they
+/// cross between cluster nodes as typed values (docs/adr/0034).
+/// </summary>
 /// <param name="UserId">The person.</param>
-/// <param name="Result">The rows, keyed by the query's column names.</param>
-internal sealed record AnalyticsRows(string UserId, QueryResult Result);
+/// <param name="Query">Which query answered.</param>
+/// <param name="Flow">The flow rows (<see cref="AnalyticsQuery.Flow"/>).</param>
+/// <param name="LearningCurve">The learning-curve rows (<see cref="AnalyticsQuery.Learning"/>).</param>
+/// <param name="Interruptions">The interruption rows (<see cref="AnalyticsQuery.Interruptions"/>).</param>
+internal sealed record AnalyticsRows(
+    string UserId,
+    AnalyticsQuery Query,
+    IReadOnlyList<FlowRow> Flow,
+    IReadOnlyList<LearningCurveRow> LearningCurve,
+    IReadOnlyList<InterruptionRow> Interruptions)
+{
+    /// <summary>The rows by column name, as one person's result prints them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public QueryResult Result => Query switch
+    {
+        AnalyticsQuery.Flow => QueryResult.Of(Flow),
+        AnalyticsQuery.Learning => QueryResult.Of(LearningCurve, withUser: false),
+        _ => QueryResult.Of(Interruptions, withUser: false),
+    };
+
+    /// <summary>Runs <paramref name="query"/> on <paramref name="store"/>, the store of <paramref name="userId"/>.</summary>
+    public static AnalyticsRows Read(AnalyticsStore store, string userId, AnalyticsQuery query) => query switch
+    {
+        AnalyticsQuery.Flow => new(userId, query, store.FlowRows(), [], []),
+        AnalyticsQuery.Learning => new(userId, query, [], store.LearningCurveRows(userId), []),
+        AnalyticsQuery.Interruptions => new(userId, query, [], [], store.InterruptionRows(userId)),
+        _ => throw new ArgumentOutOfRangeException(nameof(query), query, AnalyticsQueries.Rule),
+    };
+}
 
 /// <summary>Reply to <see cref="RecordBiometrics"/>.</summary>
 /// <param name="UserId">The person.</param>

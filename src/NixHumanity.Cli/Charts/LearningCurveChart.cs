@@ -1,4 +1,3 @@
-using System.Globalization;
 using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Hosting;
 using ScottPlot;
@@ -8,22 +7,15 @@ namespace NixHumanity.Cli.Charts;
 /// <summary>The weekly learning curve: average success rate of the person's command attempts per week.</summary>
 internal static class LearningCurveChart
 {
-    /// <summary>Renders the rows of <c>query learning</c> (<c>week</c>, <c>mastery</c>); null when there are none.</summary>
-    public static string? RenderQuery(string userId, QueryResult learning, string outputDirectory)
+    /// <summary>Renders the rows of <c>query learning</c> (week, mastery); null when there are none.</summary>
+    public static string? RenderQuery(string userId, IReadOnlyList<LearningCurveRow> learning, string outputDirectory)
     {
-        var weeks = learning.Rows
-            .Select(row => (Week: AsTime(row["week"]), Mastery: Convert.ToDouble(row["mastery"], CultureInfo.InvariantCulture)))
+        var weeks = learning
+            .Select(row => (row.Week, row.Mastery))
             .OrderBy(w => w.Week)
             .ToList();
         return weeks.Count == 0 ? null : Render(userId, weeks, outputDirectory);
     }
-
-    private static DateTimeOffset AsTime(object? value) => value switch
-    {
-        DateTimeOffset at => at,
-        DateTime at => new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)),
-        _ => throw new InvalidOperationException($"week is {value?.GetType().Name ?? "null"}, not a timestamp"),
-    };
 
     public static string Render(string userId, IReadOnlyList<(DateTimeOffset Week, double Mastery)> weeks, string outputDirectory)
     {

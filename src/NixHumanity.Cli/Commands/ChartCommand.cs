@@ -19,7 +19,7 @@ internal static class ChartCommand
             var folder = NixHumanityFiles.EnsureOutputFolder("out", parse.GetRequiredValue(output), create: false);
             var history = await host.Client.ReadSessionHistoryAsync(userId, cancellationToken);
             var charts = new List<string> { FlowTimelineChart.Render(userId, history, host.Options.Flow, folder) };
-            if (LearningCurveChart.RenderQuery(userId, await host.Client.QueryAsync(userId, "learning", cancellationToken), folder) is { } curve)
+            if (LearningCurveChart.RenderQuery(userId, await host.Client.QueryLearningCurveAsync(userId, cancellationToken), folder) is { } curve)
             {
                 charts.Add(curve);
             }

@@ -282,7 +282,7 @@ internal static class DemoCommand
         {
             var history = await host.Client.ReadSessionHistoryAsync(persona.UserId, cancellationToken);
             charts.Add(FlowTimelineChart.Render(persona.UserId, history, host.Options.Flow, folder));
-            if (LearningCurveChart.RenderQuery(persona.UserId, await host.Client.QueryAsync(persona.UserId, "learning", cancellationToken), folder) is { } curve)
+            if (LearningCurveChart.RenderQuery(persona.UserId, await host.Client.QueryLearningCurveAsync(persona.UserId, cancellationToken), folder) is { } curve)
             {
                 charts.Add(curve);
             }

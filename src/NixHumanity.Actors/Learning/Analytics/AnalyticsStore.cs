@@ -116,13 +116,42 @@ internal sealed class AnalyticsStore : IDisposable
         return _projection.ApplyBatch(entries);
     }
 
-    /// <summary>Runs one of the strategy's queries (<see cref="StrategyQueries"/>).</summary>
-    /// <param name="query">Which query.</param>
-    public QueryResult Run(AnalyticsQuery query)
+    /// <summary>Runs <see cref="StrategyQueries.FlowSql"/>: a row per person with flow sessions (this store holds one).</summary>
+    public IReadOnlyList<FlowRow> FlowRows()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return StrategyQueries.Run(_db, query);
+        return StrategyQueries.ReadFlow(_db);
     }
+
+    /// <summary>Runs <see cref="StrategyQueries.LearningSql"/>: a row per ISO week (Monday 00:00 UTC), oldest first.</summary>
+    /// <param name="userId">The person this store belongs to (the rows carry it).</param>
+    public IReadOnlyList<LearningCurveRow> LearningCurveRows(string userId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return StrategyQueries.ReadLearningCurve(_db, userId);
+    }
+
+    /// <summary>Runs <see cref="StrategyQueries.InterruptionsSql"/>: a row per flow period, by start time.</summary>
+    /// <param name="userId">The person this store belongs to (the rows carry it).</param>
+    public IReadOnlyList<InterruptionRow> InterruptionRows(string userId)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return StrategyQueries.ReadInterruptions(_db, userId);
+    }
+
+    /// <summary>
+    /// Runs one of the strategy's queries (<see cref="StrategyQueries"/>) and returns its rows by column name, as one
+    /// person's result prints them (no <c>user_id</c> column for the learning curve and the interruptions, so the typed
+    /// rows behind them carry an empty user id).
+    /// </summary>
+    /// <param name="query">Which query.</param>
+    public QueryResult Run(AnalyticsQuery query) => query switch
+    {
+        AnalyticsQuery.Flow => QueryResult.Of(FlowRows()),
+        AnalyticsQuery.Learning => QueryResult.Of(LearningCurveRows(string.Empty), withUser: false),
+        AnalyticsQuery.Interruptions => QueryResult.Of(InterruptionRows(string.Empty), withUser: false),
+        _ => throw new ArgumentOutOfRangeException(nameof(query), query, AnalyticsQueries.Rule),
+    };
 
     /// <summary>Runs <see cref="StrategyQueries.FlowSql"/>: <c>user_id</c>, <c>avg_flow_duration</c> (seconds), <c>peak_coherence</c>.</summary>
     public QueryResult FlowSessions() => Run(AnalyticsQuery.Flow);

@@ -4,7 +4,8 @@ namespace NixHumanity.Actors.Learning.Analytics;
 
 /// <summary>
 /// The strategy's three analytics queries over the journal projection (flow sessions, weekly learning curve,
-/// interruptions of flow), their column names and how a result row is read back into plain .NET values.
+/// interruptions of flow), their column names, how their rows are read into typed rows and how those read as named
+/// cells.
 /// </summary>
 internal static class StrategyQueries
 {
@@ -96,47 +97,81 @@ internal static class StrategyQueries
         ORDER BY p.flow_start, p.flow_period
         """;
 
-    /// <summary>Runs <paramref name="query"/> on <paramref name="database"/>.</summary>
-    internal static QueryResult Run(AnalyticsDatabase database, AnalyticsQuery query) => query switch
+    /// <summary>The flow query's rows read as <see cref="QueryResult.Rows"/> (its columns are <see cref="FlowColumns"/>).</summary>
+    public static readonly RowShape<FlowRow> FlowShape = new(FlowColumns, static (row, column) => column switch
     {
-        AnalyticsQuery.Flow => Run(database, query, FlowSql, FlowColumns),
-        AnalyticsQuery.Learning => Run(database, query, LearningSql, LearningColumns),
-        AnalyticsQuery.Interruptions => Run(database, query, InterruptionsSql, InterruptionColumns),
-        _ => throw new ArgumentOutOfRangeException(nameof(query), query, AnalyticsQueries.Rule),
+        0 => row.UserId,
+        1 => row.AvgFlowDuration,
+        _ => row.PeakCoherence,
+    });
+
+    /// <summary>The learning curve of every person: <c>user_id</c>, then <see cref="LearningColumns"/>.</summary>
+    public static readonly RowShape<LearningCurveRow> LearningShapeWithUser = new(["user_id", .. LearningColumns], LearningCell);
+
+    /// <summary>One person's learning curve: <see cref="LearningColumns"/>.</summary>
+    public static readonly RowShape<LearningCurveRow> LearningShape = new(LearningColumns, LearningCell, skip: 1);
+
+    /// <summary>The interruptions of every person: <c>user_id</c>, then <see cref="InterruptionColumns"/>.</summary>
+    public static readonly RowShape<InterruptionRow> InterruptionShapeWithUser = new(["user_id", .. InterruptionColumns], InterruptionCell);
+
+    /// <summary>One person's interruptions: <see cref="InterruptionColumns"/>.</summary>
+    public static readonly RowShape<InterruptionRow> InterruptionShape = new(InterruptionColumns, InterruptionCell, skip: 1);
+
+    /// <summary>Runs <see cref="FlowSql"/> on <paramref name="database"/>.</summary>
+    internal static List<FlowRow> ReadFlow(AnalyticsDatabase database) =>
+        Read(database, FlowSql, static reader => new FlowRow(
+            reader.GetString(0),
+            reader.GetDouble(1),
+            reader.IsDBNull(2) ? null : reader.GetDouble(2)));
+
+    /// <summary>Runs <see cref="LearningSql"/> on <paramref name="database"/>, the store of <paramref name="userId"/>.</summary>
+    internal static List<LearningCurveRow> ReadLearningCurve(AnalyticsDatabase database, string userId) =>
+        Read(database, LearningSql, reader => new LearningCurveRow(userId, Utc(reader.GetDateTime(0)), reader.GetDouble(1)));
+
+    /// <summary>Runs <see cref="InterruptionsSql"/> on <paramref name="database"/>, the store of <paramref name="userId"/>.</summary>
+    internal static List<InterruptionRow> ReadInterruptions(AnalyticsDatabase database, string userId) =>
+        Read(database, InterruptionsSql, reader => new InterruptionRow(
+            userId,
+            Utc(reader.GetDateTime(0)),
+            reader.IsDBNull(1) ? null : Utc(reader.GetDateTime(1)),
+            reader.GetInt64(2)));
+
+    private static object? LearningCell(LearningCurveRow row, int column) => column switch
+    {
+        0 => row.UserId,
+        1 => row.Week,
+        _ => row.Mastery,
     };
 
-    private static QueryResult Run(AnalyticsDatabase database, AnalyticsQuery query, string sql, IReadOnlyList<string> columns)
+    private static object? InterruptionCell(InterruptionRow row, int column) => column switch
+    {
+        0 => row.UserId,
+        1 => row.FlowStart,
+        2 => row.FlowEnd,
+        _ => row.Interruptions,
+    };
+
+    /// <summary>
+    /// Reads every row of <paramref name="sql"/> straight into <typeparamref name="TRow"/>: columns by ordinal with
+    /// DuckDB's typed getters, no value boxed and no dictionary per row (which cost the interruption query, with its
+    /// 100,000 rows, more than the SQL itself; docs/adr/0034).
+    /// </summary>
+    private static List<TRow> Read<TRow>(AnalyticsDatabase database, string sql, Func<DuckDBDataReader, TRow> read)
     {
         // The store runs on one DuckDB thread (many per-user stores share the machine); a query asked for by a person
         // borrows the cores that are idle right now and gives them back afterwards.
         using var threads = QueryThreads.Borrow(database);
         using DuckDBCommand command = database.Prepare(sql);
-        using var reader = command.ExecuteReader();
-        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        using var reader = (DuckDBDataReader)command.ExecuteReader();
+        var rows = new List<TRow>();
         while (reader.Read())
         {
-            var row = new Dictionary<string, object?>(columns.Count, StringComparer.Ordinal);
-            for (var i = 0; i < columns.Count; i++)
-            {
-                row[columns[i]] = reader.IsDBNull(i) ? null : ToPlain(reader.GetValue(i));
-            }
-
-            rows.Add(row);
+            rows.Add(read(reader));
         }
 
-        return new QueryResult(query, columns, rows);
+        return rows;
     }
 
-    // DuckDB hands back TIMESTAMP as an unspecified-kind DateTime (stored as UTC here) and counts as various
-    // integer types; callers get one type per kind of value.
-    private static object ToPlain(object value) => value switch
-    {
-        DateTime dateTime => new DateTimeOffset(DateTime.SpecifyKind(dateTime, DateTimeKind.Utc)),
-        float f => (double)f,
-        decimal d => (double)d,
-        int i => (long)i,
-        System.Numerics.BigInteger b => (long)b,
-        ulong u => checked((long)u),
-        _ => value,
-    };
+    // DuckDB hands back TIMESTAMP as an unspecified-kind DateTime; the store keeps UTC there (AnalyticsStore).
+    private static DateTimeOffset Utc(DateTime timestamp) => new(timestamp.Ticks, TimeSpan.Zero);
 }
