@@ -28,6 +28,9 @@ namespace NixHumanity.Benchmarks;
 /// </summary>
 internal static class ClusterThroughputScenarios
 {
+    /// <summary>How long the nodes' idle CPU is sampled before the timed load.</summary>
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromSeconds(5);
+
     public static async Task RunAsync(string workDir, string[] args, BenchmarkReport report)
     {
         var admin = Arg(args, "--postgres") ?? Environment.GetEnvironmentVariable("NIXH_TEST_POSTGRES")
@@ -63,6 +66,9 @@ internal static class ClusterThroughputScenarios
             report.Add($"{label} ack latency p99", r.P99, "ms", "—", null);
             report.Add($"{label} ack latency max", r.Max, "ms", "—", null);
             report.Add($"{label} nodes' CPU per ack", r.CpuMsPerAck, "ms", "—", null);
+            report.Add($"{label} nodes' CPU while idle (all nodes)", r.IdleCpuMsPerSecond, "ms/s", "—", null);
+            report.Add($"{label} nodes' CPU per ack beyond idle", r.CpuMsPerAckBeyondIdle, "ms", "—", null);
+            report.Add($"{label} a user's first interaction (fresh cluster; retries included), p50 / max", r.First.P50, $"ms / {r.First.Max:0} ms", "—", null);
             report.Add($"{label} retries / acks lost or never given", r.Retries, $"/ {r.Lost}", "0 lost", r.Lost == 0);
             report.Add($"{label} load average before / after", 0, $"({r.LoadBefore}) / ({r.LoadAfter})", "—", null);
             if (baseline is not null && n != 1)
@@ -96,18 +102,26 @@ internal static class ClusterThroughputScenarios
             var recorder = new ClusterRecorder(nodes, settings.Clients, settings.RetryAfter, clock);
             await recorder.RecordAsync(users, 0, 1);
             var warmAcks = recorder.Acks.Count;
-            var cpuBefore = nodes.Aggregate(TimeSpan.Zero, (sum, node) => sum + node.CpuTime);
+            var first = FirstInteractions(recorder);
+
+            // What the nodes spend with no request (heartbeats, gossip, sharding's state): a window of idle time.
+            var idleStart = (Cpu: TotalCpu(nodes), At: clock.Elapsed);
+            await Task.Delay(IdleWindow);
+            var idleCpuPerSecond = (TotalCpu(nodes) - idleStart.Cpu).TotalMilliseconds / (clock.Elapsed - idleStart.At).TotalSeconds;
+
+            var cpuBefore = TotalCpu(nodes);
             var start = clock.Elapsed;
             await recorder.RecordAsync(users, 1, 1 + perUser);
             var elapsed = clock.Elapsed - start;
-            var cpu = nodes.Aggregate(TimeSpan.Zero, (sum, node) => sum + node.CpuTime) - cpuBefore;
+            var cpu = TotalCpu(nodes) - cpuBefore;
             var timed = recorder.Acks.Where(a => a.Step >= 1).Select(a => a.AttemptMs).Order().ToList();
             var verdict = ClusterJournalCheck.Check(await ClusterJournalCheck.ReadAsync(journal), recorder.Acks);
             LogFailures($"[{n} nodes]", recorder, verdict);
             var result = new ThroughputResult(
                 timed.Count, timed.Count / elapsed.TotalSeconds,
                 BenchmarkReport.Percentile(timed, 0.5), BenchmarkReport.Percentile(timed, 0.99), timed[^1],
-                cpu.TotalMilliseconds / timed.Count, recorder.Retries, verdict.Lost.Count + recorder.NeverAcknowledged.Count,
+                cpu.TotalMilliseconds / timed.Count, idleCpuPerSecond, (cpu.TotalMilliseconds - (idleCpuPerSecond * elapsed.TotalSeconds)) / timed.Count,
+                first, recorder.Retries, verdict.Lost.Count + recorder.NeverAcknowledged.Count,
                 loadBefore, EmbeddingLoadScenarios.LoadAverage());
             Console.Error.WriteLine($"[{n} nodes] {warmAcks} warm-up acks, then {result.Acks} in {elapsed.TotalSeconds:F1} s: {result.PerSecond:F1}/s, p50 {result.P50:F0} ms, p99 {result.P99:F0} ms");
             return result;
@@ -129,6 +143,7 @@ internal static class ClusterThroughputScenarios
             var recorder = new ClusterRecorder(nodes, settings.Clients, settings.RetryAfter, clock);
             // Two warm-up interactions per user: every user has a session on its node before the kill.
             await recorder.RecordAsync(users, 0, 2);
+            var first = FirstInteractions(recorder);
             var killAt = recorder.Acks.Count + (users.Count * steps / 3);
             var third = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             recorder.AcknowledgedOne += count =>
@@ -179,12 +194,22 @@ internal static class ClusterThroughputScenarios
                 [.. victimBack.OfType<double>().Order()], [.. othersBack.OfType<double>().Order()],
                 recorder.Acks.Count, recorder.Acks.Count(a => a.Step >= 2) / loadTime.TotalSeconds,
                 verdict.Lost.Count, recorder.NeverAcknowledged.Count, verdict.Gaps.Count, verdict.JournaledNotAcknowledged,
-                recorder.Retries, recorder.Unanswered, loadBefore, EmbeddingLoadScenarios.LoadAverage());
+                recorder.Retries, recorder.Unanswered, first, loadBefore, EmbeddingLoadScenarios.LoadAverage());
         }
         finally
         {
             await Task.WhenAll(nodes.Select(node => node.DisposeAsync().AsTask()));
         }
+    }
+
+    private static TimeSpan TotalCpu(IEnumerable<ServeNode> nodes) => nodes.Aggregate(TimeSpan.Zero, (sum, node) => sum + node.CpuTime);
+
+    /// <summary>Each user's first interaction, from first sent to acknowledged (retries included): its shard's
+    /// allocation and its session's start on a cluster that has just formed.</summary>
+    private static Spread FirstInteractions(ClusterRecorder recorder)
+    {
+        var first = recorder.Acks.Where(a => a.Step == 0).Select(a => (a.AckAt - a.FirstSentAt) * 1000).Order().ToList();
+        return new Spread(BenchmarkReport.Percentile(first, 0.5), first[^1]);
     }
 
     private static void LogFailures(string label, ClusterRecorder recorder, JournalVerdict verdict)
@@ -253,19 +278,23 @@ internal static class ClusterThroughputScenarios
 
     private static int[] Ints(string value) => [.. value.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
 
+    private sealed record Spread(double P50, double Max);
+
     private sealed record LoadSettings(string Nixh, int Users, int Clients, TimeSpan RetryAfter);
 
     private sealed record ThroughputResult(
-        int Acks, double PerSecond, double P50, double P99, double Max, double CpuMsPerAck, int Retries, int Lost, string LoadBefore, string LoadAfter);
+        int Acks, double PerSecond, double P50, double P99, double Max, double CpuMsPerAck, double IdleCpuMsPerSecond, double CpuMsPerAckBeyondIdle,
+        Spread First, int Retries, int Lost, string LoadBefore, string LoadAfter);
 
     private sealed record KillResult(
         int Users, int VictimUsers, int VictimNeverBack, IReadOnlyList<double> VictimBack, IReadOnlyList<double> OthersBack,
         int Acks, double PerSecond, int Lost, int NeverAcknowledged, int Gaps, int JournaledNotAcknowledged, int Retries, int Unanswered,
-        string LoadBefore, string LoadAfter)
+        Spread First, string LoadBefore, string LoadAfter)
     {
         public void Report(BenchmarkReport report)
         {
             const string Label = "[kill -9 of 1 of 3 nodes]";
+            report.Add($"{Label} a user's first interaction (fresh cluster; retries included), p50 / max", First.P50, $"ms / {First.Max:0} ms", "—", null);
             report.Add($"{Label} users it hosted (of {Users})", VictimUsers, "", "—", null);
             report.Add($"{Label} of those, never acknowledged again on another node", VictimNeverBack, "", "0", VictimNeverBack == 0);
             if (VictimBack.Count > 0)
