@@ -15,7 +15,7 @@ namespace NixHumanity.Benchmarks;
 /// </summary>
 internal sealed class ServeNode : IAsyncDisposable
 {
-    private const int StdErrTailLines = 60;
+    private const int StdErrTailLines = 5000;
 
     private readonly Process _process;
     private readonly Queue<string> _stderrTail = new();
@@ -42,7 +42,7 @@ internal sealed class ServeNode : IAsyncDisposable
     /// <summary>CPU time (user + system) the process used so far.</summary>
     public TimeSpan CpuTime => _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
 
-    /// <summary>The last lines the node wrote on stderr (for a failure message).</summary>
+    /// <summary>The last lines the node wrote on stderr (for a failure message, or <c>--node-logs</c>).</summary>
     public string StdErrTail
     {
         get
