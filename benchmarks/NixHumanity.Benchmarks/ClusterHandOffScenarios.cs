@@ -80,6 +80,8 @@ internal static class ClusterHandOffScenarios
         await a.StopAsync();
         a.Dispose();
         var leaveA = leaving.Elapsed;
+        // What the old node's copy will replay when it opens again: its stores close without a checkpoint (ADR 0033).
+        var walLeft = WriteAheadLogBytes(dataA);
         var noCopy = Stopwatch.StartNew();
         var hits = await Client(b).SearchAsync(new SearchMemory(user, "install package42", 5));
         var firstSearchNoCopy = noCopy.Elapsed;
@@ -112,8 +114,12 @@ internal static class ClusterHandOffScenarios
         report.Add($"hand-off, {events}+{behind} events: first search on the new node, copy {behind} behind", firstSearchWithCopy.TotalMilliseconds, "ms", "—", null);
         report.Add($"hand-off, {events} events: first search, no copy / copy behind", firstSearchNoCopy / firstSearchWithCopy, "×", "—", null);
         report.Add($"hand-off, {events} events: recording them (one user, {InFlight} in flight), for scale", events / recordTime.TotalSeconds, "/s", "—", null);
+        report.Add($"hand-off, {events} events: DuckDB write-ahead logs left in the old node's copy (replayed when it opens)", walLeft / 1e6, "MB", "—", null);
         report.Add($"warm search on the hosting node ({events} events), for scale", warmSearch.TotalMilliseconds, "ms", "—", null);
     }
+
+    private static long WriteAheadLogBytes(string dataDirectory) =>
+        Directory.EnumerateFiles(dataDirectory, "*.wal", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
     private static void MustBe(this long actual, long expected)
     {
