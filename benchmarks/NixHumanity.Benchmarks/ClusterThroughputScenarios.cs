@@ -65,7 +65,7 @@ internal static class ClusterThroughputScenarios
             report.Add($"{label} ack latency p50", r.P50, "ms", "—", null);
             report.Add($"{label} ack latency p99", r.P99, "ms", "—", null);
             report.Add($"{label} ack latency max", r.Max, "ms", "—", null);
-            report.Add($"{label} nodes' CPU during the timed load, per ack (projections catching up behind the acks included)", r.CpuMsPerAck, "ms", "—", null);
+            report.Add($"{label} nodes' CPU during the timed load / acks (whatever they did meanwhile, projections included)", r.CpuMsPerAck, "ms", "—", null);
             report.Add($"{label} nodes' CPU with no user, just formed (all nodes, {IdleWindow.TotalSeconds:0} s)", r.IdleCpuMsPerSecond, "ms/s", "—", null);
             report.Add($"{label} a user's first interaction (fresh cluster; retries included), p50 / max", r.First.P50, $"ms / {r.First.Max:0} ms", "—", null);
             report.Add($"{label} retries / acks lost or never given", r.Retries, $"/ {r.Lost}", "0 lost", r.Lost == 0);
