@@ -18,7 +18,8 @@ namespace NixHumanity.Benchmarks;
 /// Cluster hand-off (issue 16, docs/adr/0023): what moving a user with many events to another node costs, measured as
 /// the time from the moment the old node has left until the first search answers on the new one. Two cases side by
 /// side in one run, on one PostgreSQL journal: the new node has no copy of the user (its memory is built from the
-/// whole journal), and the new node holds an old copy a few events behind (caught up from its checkpoint).
+/// whole journal), and the new node holds an old copy a few events behind (caught up from its checkpoint). Each user
+/// size of <c>--events 100,1000,10000</c> is its own user on its own nodes, one size after the other in the same run.
 /// </summary>
 /// <remarks>
 /// Nodes are generic hosts with <c>AddNixHumanity</c> in cluster mode in this process on loopback (as the cluster
@@ -28,20 +29,25 @@ namespace NixHumanity.Benchmarks;
 internal static class ClusterHandOffScenarios
 {
     private const string SystemName = "nixh-handoff-bench";
-    private const string User = "big";
+    /// <summary>Interactions sent to the one user at once while it is filled (its session persists them one by one;
+    /// a few in flight keep it busy instead of waiting for each round trip).</summary>
+    private const int InFlight = 8;
 
     public static async Task RunAsync(string workDir, string[] args, BenchmarkReport report)
     {
         var admin = Arg(args, "--postgres") ?? Environment.GetEnvironmentVariable("NIXH_TEST_POSTGRES")
                     ?? throw new InvalidOperationException("--postgres CONNECTION_STRING (or NIXH_TEST_POSTGRES) is required for --only handoff");
-        var events = int.Parse(Arg(args, "--events") ?? "10000", System.Globalization.CultureInfo.InvariantCulture);
+        var sizes = (Arg(args, "--events") ?? "10000").Split(',').Select(s => int.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         var behind = int.Parse(Arg(args, "--behind") ?? "100", System.Globalization.CultureInfo.InvariantCulture);
         var database = $"nixh_bench_{Guid.NewGuid():N}";
         await ExecuteAsync(admin, $"CREATE DATABASE {database}");
         var connection = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
         try
         {
-            await MeasureAsync(workDir, connection, events, behind, report);
+            foreach (var events in sizes)
+            {
+                await MeasureAsync(Path.Combine(workDir, $"handoff-{events}"), connection, events, behind, report);
+            }
         }
         finally
         {
@@ -52,20 +58,20 @@ internal static class ClusterHandOffScenarios
 
     private static async Task MeasureAsync(string workDir, string connection, int events, int behind, BenchmarkReport report)
     {
+        var user = $"big{events}";
         var ports = FreePorts(3);
         var dataA = Path.Combine(workDir, "node-a");
         Console.Error.WriteLine($"cluster hand-off: one user with {events} events; node A records them");
         var a = await NodeAsync(connection, dataA, ports[0], ports[0]);
         var recording = Stopwatch.StartNew();
-        for (var i = 0; i < events; i++)
-        {
-            await Client(a).RecordInteractionAsync(new RecordInteraction(User, $"s{i / 50}", $"install package{i % 700} for task {i}", $"nix-env -iA nixpkgs.package{i % 700}"));
-        }
+        await Parallel.ForEachAsync(Enumerable.Range(0, events), new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (i, _) =>
+            await Client(a).RecordInteractionAsync(new RecordInteraction(user, $"s{i / 50}", $"install package{i % 700} for task {i}", $"nix-env -iA nixpkgs.package{i % 700}")));
 
-        Console.Error.WriteLine($"  recorded {events} in {recording.Elapsed.TotalSeconds:F0} s");
-        (await Client(a).GetMemoryStatusAsync(User)).LastSequenceNr.MustBe(events);
+        var recordTime = recording.Elapsed;
+        Console.Error.WriteLine($"  recorded {events} in {recordTime.TotalSeconds:F0} s");
+        (await Client(a).GetMemoryStatusAsync(user)).LastSequenceNr.MustBe(events);
         var warm = Stopwatch.StartNew();
-        await Client(a).SearchAsync(new SearchMemory(User, "install package42", 5));
+        await Client(a).SearchAsync(new SearchMemory(user, "install package42", 5));
         var warmSearch = warm.Elapsed;
 
         // Case 1: A leaves; the user moves to B, which has never held it.
@@ -74,16 +80,18 @@ internal static class ClusterHandOffScenarios
         await a.StopAsync();
         a.Dispose();
         var leaveA = leaving.Elapsed;
+        // What the old node's copy will replay when it opens again: its stores close without a checkpoint (ADR 0033).
+        var walLeft = WriteAheadLogBytes(dataA);
         var noCopy = Stopwatch.StartNew();
-        var hits = await Client(b).SearchAsync(new SearchMemory(User, "install package42", 5));
+        var hits = await Client(b).SearchAsync(new SearchMemory(user, "install package42", 5));
         var firstSearchNoCopy = noCopy.Elapsed;
         Console.Error.WriteLine($"  no copy: A left in {leaveA.TotalSeconds:F1} s, first search on B after {firstSearchNoCopy.TotalSeconds:F1} s ({hits.Results.Count} hits)");
-        (await Client(b).GetMemoryStatusAsync(User)).LastSequenceNr.MustBe(events);
+        (await Client(b).GetMemoryStatusAsync(user)).LastSequenceNr.MustBe(events);
 
         // Case 2: more events on B; A comes back on its data directory (its copy is `behind` events old); B leaves.
         for (var i = 0; i < behind; i++)
         {
-            await Client(b).RecordInteractionAsync(new RecordInteraction(User, "later", $"install later{i}", $"nix-env -iA nixpkgs.later{i}"));
+            await Client(b).RecordInteractionAsync(new RecordInteraction(user, "later", $"install later{i}", $"nix-env -iA nixpkgs.later{i}"));
         }
 
         var a2 = await NodeAsync(connection, dataA, ports[2], ports[1]);
@@ -92,9 +100,9 @@ internal static class ClusterHandOffScenarios
         b.Dispose();
         var leaveB = leaving.Elapsed;
         var withCopy = Stopwatch.StartNew();
-        hits = await Client(a2).SearchAsync(new SearchMemory(User, "install package42", 5));
+        hits = await Client(a2).SearchAsync(new SearchMemory(user, "install package42", 5));
         var firstSearchWithCopy = withCopy.Elapsed;
-        var status = await Client(a2).GetMemoryStatusAsync(User);
+        var status = await Client(a2).GetMemoryStatusAsync(user);
         status.LastSequenceNr.MustBe(events + behind);
         Console.Error.WriteLine($"  old copy {behind} behind: B left in {leaveB.TotalSeconds:F1} s, first search on A2 after {firstSearchWithCopy.TotalSeconds:F1} s ({status.EventsApplied} events applied)");
         await a2.StopAsync();
@@ -104,9 +112,14 @@ internal static class ClusterHandOffScenarios
         report.Add($"hand-off, {events} events: first search on the new node, no copy there", firstSearchNoCopy.TotalMilliseconds, "ms", "—", null);
         report.Add($"hand-off, {events} events: old node leaves (copy case)", leaveB.TotalMilliseconds, "ms", "—", null);
         report.Add($"hand-off, {events}+{behind} events: first search on the new node, copy {behind} behind", firstSearchWithCopy.TotalMilliseconds, "ms", "—", null);
-        report.Add("hand-off: first search, no copy / copy behind", firstSearchNoCopy / firstSearchWithCopy, "×", "—", null);
+        report.Add($"hand-off, {events} events: first search, no copy / copy behind", firstSearchNoCopy / firstSearchWithCopy, "×", "—", null);
+        report.Add($"hand-off, {events} events: recording them (one user, {InFlight} in flight), for scale", events / recordTime.TotalSeconds, "/s", "—", null);
+        report.Add($"hand-off, {events} events: DuckDB write-ahead logs left in the old node's copy (replayed when it opens)", walLeft / 1e6, "MB", "—", null);
         report.Add($"warm search on the hosting node ({events} events), for scale", warmSearch.TotalMilliseconds, "ms", "—", null);
     }
+
+    private static long WriteAheadLogBytes(string dataDirectory) =>
+        Directory.EnumerateFiles(dataDirectory, "*.wal", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
     private static void MustBe(this long actual, long expected)
     {

@@ -6,7 +6,10 @@ using NixHumanity.Benchmarks;
 // [--only import] runs just the import scenario; [--only embedding-load [--users N] [--per-user N]] just the
 // many-users scenario with the n-gram and the MiniLM embedder side by side (EmbeddingLoadScenarios);
 // [--only model-latency] one user's record → searchable and search at 10k memories with MiniLM (ModelLatencyScenarios);
-// [--only handoff --postgres CONN [--events N] [--behind N]] the cluster hand-off of one big user (ClusterHandOffScenarios).
+// [--only handoff --postgres CONN [--events 100,1000,10000] [--behind N]] the cluster hand-off of one big user per size (ClusterHandOffScenarios).
+// [--only cluster --postgres CONN [--nodes 1,2,3] [--users 30] [--per-user 20] [--clients 8] [--kill-steps 30]
+// [--retry-after 20] [--handoff-events 100,1000,10000|none] [--nixh PATH] [--node-logs DIR]] nixh serve --cluster processes: throughput
+// and ack latency by node count, recovery after kill -9 of a node, the hand-off by user size (ClusterThroughputScenarios).
 // [--only capacity [--users 400,1000,2000] [--per-user 3]] memory, file handles, start and stop per active user, each size
 // in its own process (CapacityScenarios).
 var quick = args.Contains("--quick");
@@ -33,6 +36,13 @@ try
     if (only == "capacity")
     {
         await CapacityScenarios.RunAsync(workDir, args, report);
+        report.Print();
+        return;
+    }
+
+    if (only == "cluster")
+    {
+        await ClusterThroughputScenarios.RunAsync(workDir, args, report);
         report.Print();
         return;
     }
