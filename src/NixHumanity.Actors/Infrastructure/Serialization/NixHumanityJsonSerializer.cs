@@ -21,10 +21,26 @@ internal sealed class NixHumanityJsonSerializer : SerializerWithStringManifest
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    private static readonly FrozenDictionary<string, Type> TypesByManifest = typeof(IPersistedMessage).Assembly
-        .GetTypes()
-        .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IPersistedMessage).IsAssignableFrom(t))
-        .ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
+    /// <summary>
+    /// Every type written to the journal or the snapshot store. Listed, not discovered: scanning the assembly's types
+    /// (as this did) loads every type of the library and the assemblies their signatures name (Parquet, Akka's cluster
+    /// sharding), which a verb in its own process paid for at its first journal read and never used. A spec checks
+    /// that the list holds every <see cref="IPersistedMessage"/> of the assembly.
+    /// </summary>
+    internal static readonly IReadOnlyList<Type> PersistedTypes =
+    [
+        typeof(Session.InteractionRecorded),
+        typeof(Session.NotificationDelivered),
+        typeof(Session.NotificationDeferred),
+        typeof(Session.NotificationReleased),
+        typeof(Session.FlowStarted),
+        typeof(Session.FlowEnded),
+        typeof(Session.PatternImported),
+        typeof(Session.MetricImported),
+        typeof(Session.SessionState),
+    ];
+
+    private static readonly FrozenDictionary<string, Type> TypesByManifest = PersistedTypes.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>Created by Akka's serialization extension.</summary>
     public NixHumanityJsonSerializer(ExtendedActorSystem system) : base(system)
