@@ -44,11 +44,12 @@ internal sealed record JournalLocation(JournalProvider Provider, string Connecti
         ? SqliteConnectionTo(connectionString ?? ConnectionString)
         : PostgresConnectionTo(connectionString ?? ConnectionString);
 
-    // Each driver behind a method of its own, never inlined: a method that names NpgsqlConnection loads Npgsql when it
-    // is compiled (or, ReadyToRun, when it first runs), so a verb on the SQLite journal loaded the PostgreSQL driver.
+    // Each driver behind a method of its own, never inlined and typed DbConnection: a method that names NpgsqlConnection
+    // (in its body or a callee's signature) loads Npgsql when it is compiled, so a verb on the SQLite journal loaded the
+    // PostgreSQL driver.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static SqliteConnection SqliteConnectionTo(string connectionString) => new(connectionString);
+    private static DbConnection SqliteConnectionTo(string connectionString) => new SqliteConnection(connectionString);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static NpgsqlConnection PostgresConnectionTo(string connectionString) => new(connectionString);
+    private static DbConnection PostgresConnectionTo(string connectionString) => new NpgsqlConnection(connectionString);
 }
