@@ -13,8 +13,11 @@ namespace NixHumanity.Actors.Session;
 /// </summary>
 internal sealed class SessionActor : ReceivePersistentActor
 {
-    /// <summary>Where the journal's time bound (<see cref="Hosting.NixHumanityOptions.JournalTimeout"/>) is configured.</summary>
-    private const string JournalTimeoutPath = "akka.persistence.journal.sql.recovery-event-timeout";
+    /// <summary>
+    /// Akka's default of the journal's time bound; the journal plugin's own <c>recovery-event-timeout</c> (set from
+    /// <see cref="Hosting.NixHumanityOptions.JournalTimeout"/>) wins.
+    /// </summary>
+    private const string FallbackTimeoutPath = "akka.persistence.journal-plugin-fallback.recovery-event-timeout";
 
     private readonly string _userId;
     private readonly SessionSettings _settings;
@@ -317,7 +320,9 @@ internal sealed class SessionActor : ReceivePersistentActor
 
         if (JournalTimedOut(cause))
         {
-            var bound = Context.System.Settings.Config.GetTimeSpan(JournalTimeoutPath, TimeSpan.FromSeconds(30));
+            var config = Context.System.Settings.Config;
+            var plugin = string.IsNullOrEmpty(JournalPluginId) ? config.GetString("akka.persistence.journal.plugin", "") : JournalPluginId;
+            var bound = config.GetTimeSpan($"{plugin}.recovery-event-timeout", config.GetTimeSpan(FallbackTimeoutPath, TimeSpan.FromSeconds(30)));
             return new TemporarilyUnavailable(_userId, "session",
                 $"the journal did not answer within {bound.TotalSeconds:0} s while {doing} it (a very busy machine, or a journal " +
                 "that hangs; the bound is NixHumanity:JournalTimeout)");
