@@ -1,6 +1,4 @@
 using Akka.Actor;
-using Akka.Serialization;
-using Microsoft.Data.Sqlite;
 using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
 
@@ -13,12 +11,9 @@ namespace NixHumanity.Actors.Projections;
 /// <see cref="JournalReplayAck"/>, then <see cref="JournalReplayCompleted"/> or <see cref="JournalReplayFailed"/>).
 /// </summary>
 /// <remarks>
-/// The same rows Akka persistence query reads (the SQL plugin's <c>journal</c> table with its default column names, rows
-/// not marked deleted, in sequence order), deserialized by the actor system's serialization with the serializer id and
-/// manifest stored in the row, as the plugin does. What it saves is the plugin's read side: its linq2db queries
-/// (expression trees compiled at run time) and the Akka.Streams graph around them, most of a short process's start-up
-/// (ADR 0035). Runs as a child of the projection, so it stops with it; one SQLite connection per batch, never held
-/// between batches.
+/// The same rows Akka persistence query reads, deserialized the same way (<see cref="SqliteJournalRows"/>), without the
+/// plugin's read side (ADR 0035). Runs as a child of the projection, so it stops with it; one SQLite connection per
+/// batch, never held between batches.
 /// </remarks>
 internal sealed class SqliteJournalReader : ReceiveActor
 {
@@ -26,7 +21,7 @@ internal sealed class SqliteJournalReader : ReceiveActor
     private readonly string _persistenceId;
     private readonly int _batchSize;
     private readonly IActorRef _projection;
-    private readonly Serialization _serialization;
+    private readonly Akka.Serialization.Serialization _serialization;
     private long _after;
     private long _upTo;
 
@@ -96,17 +91,8 @@ internal sealed class SqliteJournalReader : ReceiveActor
 
     private long HighestSequenceNr()
     {
-        using var connection = Open();
-        if (!JournalTableExists(connection))
-        {
-            // The plugin creates its tables when the session first starts: no table, no events yet.
-            return 0;
-        }
-
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(sequence_number), 0) FROM journal WHERE persistence_id = $pid";
-        command.Parameters.AddWithValue("$pid", _persistenceId);
-        return (long)command.ExecuteScalar()!;
+        using var connection = SqliteJournalRows.Open(_connectionString);
+        return SqliteJournalRows.HighestSequenceNr(connection, _persistenceId);
     }
 
     /// <summary>The next events after <see cref="_after"/>, up to <see cref="_upTo"/>; empty when there are none.</summary>
@@ -115,71 +101,15 @@ internal sealed class SqliteJournalReader : ReceiveActor
         var batch = new List<JournaledSessionEvent>();
         while (batch.Count == 0 && _after < _upTo)
         {
-            using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText =
-                "SELECT sequence_number, message, identifier, manifest FROM journal " +
-                "WHERE persistence_id = $pid AND sequence_number > $after AND sequence_number <= $upTo AND deleted = 0 " +
-                "ORDER BY sequence_number LIMIT $limit";
-            command.Parameters.AddWithValue("$pid", _persistenceId);
-            command.Parameters.AddWithValue("$after", _after);
-            command.Parameters.AddWithValue("$upTo", _upTo);
-            command.Parameters.AddWithValue("$limit", _batchSize);
-            using var reader = command.ExecuteReader();
-            var rows = 0;
-            while (reader.Read())
-            {
-                rows++;
-                var sequenceNr = reader.GetInt64(0);
-                var payload = (byte[])reader.GetValue(1);
-                var manifest = reader.IsDBNull(3) ? string.Empty : reader.GetString(3);
-                var message = reader.IsDBNull(2)
-                    ? FromTypeName(payload, manifest)
-                    : _serialization.Deserialize(payload, reader.GetInt32(2), manifest);
-                _after = sequenceNr;
+            using var connection = SqliteJournalRows.Open(_connectionString);
+            var rows = SqliteJournalRows.Read(connection, _serialization, _persistenceId, _after + 1, _upTo, _batchSize);
+            _after = rows.Count == 0 ? _upTo : rows[^1].SequenceNr;
 
-                // The session persists nothing but session events; anything else would be no projection's input.
-                if (message is ISessionEvent evt)
-                {
-                    batch.Add(new JournaledSessionEvent(sequenceNr, evt));
-                }
-            }
-
-            if (rows == 0)
-            {
-                _after = _upTo;
-            }
+            // The session persists nothing but session events; anything else would be no projection's input.
+            batch.AddRange(rows.Where(row => row.Payload is ISessionEvent)
+                .Select(row => new JournaledSessionEvent(row.SequenceNr, (ISessionEvent)row.Payload)));
         }
 
         return batch;
-    }
-
-    /// <summary>A row written without a serializer id: its manifest is the type name, as the plugin reads it.</summary>
-    private object FromTypeName(byte[] payload, string manifest)
-    {
-        var type = Type.GetType(manifest, throwOnError: true)!;
-        return _serialization.FindSerializerForType(type).FromBinary(payload, type);
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            connection.Open();
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
-
-    private static bool JournalTableExists(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'journal'";
-        return (long)command.ExecuteScalar()! > 0;
     }
 }
