@@ -5,8 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace NixHumanity.Actors.Infrastructure;
 
 /// <summary>
-/// The SQL persistence plugin's <c>journal</c> table on SQLite (its default table and column names, which
-/// <see cref="Hosting.NixHumanityOptions"/> never changes), read with plain ADO.NET: what a session's recovery and a
+/// The SQL persistence plugin's <c>journal</c> table on SQLite (its default table and column names, which the
+/// typed persistence options never change), read with plain ADO.NET: what a session's recovery and a
 /// projection's catch-up read, without the plugin's read side (linq2db queries whose expression trees are compiled at
 /// run time, Akka.Streams around them), which was most of a short process's start-up (ADR 0035). The rows are the ones
 /// the plugin reads (not marked deleted, in sequence order) and are deserialized as it does: with the actor system's

@@ -15,7 +15,7 @@ internal sealed class SessionActor : ReceivePersistentActor
 {
     /// <summary>
     /// Akka's default of the journal's time bound; the journal plugin's own <c>recovery-event-timeout</c> (set from
-    /// <see cref="Hosting.NixHumanityOptions.JournalTimeout"/>) wins.
+    /// <c>NixHumanityOptions.JournalTimeout</c>) wins.
     /// </summary>
     private const string FallbackTimeoutPath = "akka.persistence.journal-plugin-fallback.recovery-event-timeout";
 

@@ -22,23 +22,17 @@ internal sealed class NixHumanityJsonSerializer : SerializerWithStringManifest
     };
 
     /// <summary>
-    /// Every type written to the journal or the snapshot store. Listed, not discovered: scanning the assembly's types
-    /// (as this did) loads every type of the library and the assemblies their signatures name (Parquet, Akka's cluster
-    /// sharding), which a verb in its own process paid for at its first journal read and never used. A spec checks
-    /// that the list holds every <see cref="IPersistedMessage"/> of the assembly.
+    /// Every type written to the journal or the snapshot store, as its area declares it
+    /// (<see cref="PersistedMessageAttribute"/> on the assembly). Declared, not discovered: scanning the assembly's
+    /// types (as this did) loads every type of the library and the assemblies their signatures name (Parquet, Akka's
+    /// cluster sharding), which a verb in its own process paid for at its first journal read and never used. A spec
+    /// checks that the declarations name every <see cref="IPersistedMessage"/> of the assembly.
     /// </summary>
-    internal static readonly IReadOnlyList<Type> PersistedTypes =
-    [
-        typeof(Session.InteractionRecorded),
-        typeof(Session.NotificationDelivered),
-        typeof(Session.NotificationDeferred),
-        typeof(Session.NotificationReleased),
-        typeof(Session.FlowStarted),
-        typeof(Session.FlowEnded),
-        typeof(Session.PatternImported),
-        typeof(Session.MetricImported),
-        typeof(Session.SessionState),
-    ];
+    internal static readonly IReadOnlyList<Type> PersistedTypes = typeof(IPersistedMessage).Assembly
+        .GetCustomAttributes(typeof(PersistedMessageAttribute), inherit: false)
+        .Cast<PersistedMessageAttribute>()
+        .Select(attribute => attribute.Type)
+        .ToList();
 
     private static readonly FrozenDictionary<string, Type> TypesByManifest = PersistedTypes.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
