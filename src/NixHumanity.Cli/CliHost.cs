@@ -88,9 +88,12 @@ internal sealed class CliHost : IAsyncDisposable
             options.Serve = false;
 
             // Each verb is a cold start: its first answer waits for the user's actors to open their stores and catch
-            // up with the journal. That is well under a second normally, but on a busy machine it can pass the
-            // in-process default of 10 s, and a person at a terminal would rather wait than see a timeout.
-            options.AskTimeout = TimeSpan.FromSeconds(60);
+            // up with the journal. That is well under a second normally, but on a busy machine (load 90) a session's
+            // first recovery took over 30 s while still progressing, and a person at a terminal would rather wait than
+            // see a timeout (Ctrl-C stops the verb). The journal's bound stays below the client's, so a journal that
+            // really does not answer is reported as such, not as a request timeout.
+            options.JournalTimeout = TimeSpan.FromMinutes(4);
+            options.AskTimeout = TimeSpan.FromMinutes(5);
             options.Embeddings = options.Embeddings with { Kind = embedder };
 
             // A verb is one short process: new events wait in the journal for the first search that needs the model,

@@ -2,7 +2,6 @@ using System.Data.Common;
 using Akka.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Npgsql;
 using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Hosting;
@@ -35,10 +34,10 @@ internal sealed class JournalHealthCheck(JournalProvider provider, string connec
         }
     }
 
-    private DbConnection Open() => provider switch
+    private DbConnection Open() => new JournalLocation(provider, connectionString).CreateConnection(provider switch
     {
         // Read-only: a check must not create a journal file that is not there.
-        JournalProvider.Sqlite => new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString()),
-        _ => new NpgsqlConnection(connectionString),
-    };
+        JournalProvider.Sqlite => new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ToString(),
+        _ => connectionString,
+    });
 }

@@ -48,6 +48,15 @@ public sealed class NixHumanityOptions
     public TimeSpan AskTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long the journal may go without answering before a session gives up: its first event (or snapshot) after
+    /// the recovery began, the next one, or one write or read. Akka's own bounds (30 s for a recovery, 10 s for a
+    /// call) failed a person's first request on a loaded machine, where a cold start takes that long while it is still
+    /// progressing; a session that gives up answers its requests at once, saying the journal did not answer in this
+    /// time. Default 2 minutes.
+    /// </summary>
+    public TimeSpan JournalTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// The embedder of the semantic memory: kind (auto|ngram|onnx|word-vectors), ONNX model path, tokenizer folder,
     /// sha256 and opt-in download URL, or the word-vector file. Default: <see cref="EmbedderKind.Auto"/>.
     /// </summary>
@@ -122,6 +131,11 @@ public sealed class NixHumanityOptions
         if (AskTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException("must be positive", nameof(AskTimeout));
+        }
+
+        if (JournalTimeout < TimeSpan.FromSeconds(1))
+        {
+            throw new ArgumentException("must be at least 1 s", nameof(JournalTimeout));
         }
 
         if (FoldInterval < TimeSpan.FromMilliseconds(100))

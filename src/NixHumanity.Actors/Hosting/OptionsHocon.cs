@@ -3,17 +3,21 @@ using NixHumanity.Actors.Infrastructure.Serialization;
 
 namespace NixHumanity.Actors.Hosting;
 
-/// <summary>Renders the typed options that Akka itself reads (connection strings) as HOCON.</summary>
+/// <summary>Renders the typed options that Akka itself reads (connection strings, the journal's time bounds) as HOCON.</summary>
 internal static class OptionsHocon
 {
     /// <summary>HOCON for <paramref name="options"/>; it is placed above the files, so it wins.</summary>
     public static string Render(NixHumanityOptions options)
     {
         var connection = Quote(options.EffectiveConnectionString);
+        var journalTimeout = (long)options.JournalTimeout.TotalMilliseconds;
         var persistence = string.Create(CultureInfo.InvariantCulture, $$"""
             akka.persistence.journal.sql.connection-string = {{connection}}
             akka.persistence.snapshot-store.sql.connection-string = {{connection}}
             akka.persistence.query.journal.sql.connection-string = {{connection}}
+            akka.persistence.journal.sql.recovery-event-timeout = {{journalTimeout}}ms
+            akka.persistence.journal.sql.circuit-breaker.call-timeout = {{journalTimeout}}ms
+            akka.persistence.snapshot-store.sql.circuit-breaker.call-timeout = {{journalTimeout}}ms
             """);
         return options.Cluster.Enabled ? persistence + "\n" + WireBindings() : persistence;
     }

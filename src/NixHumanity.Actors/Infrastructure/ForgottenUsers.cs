@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace NixHumanity.Actors.Infrastructure;
 
@@ -58,9 +57,7 @@ internal static class ForgottenUsers
     {
         try
         {
-            using DbConnection connection = journal.Provider == JournalProvider.Sqlite
-                ? new SqliteConnection(journal.ConnectionString)
-                : new NpgsqlConnection(journal.ConnectionString);
+            using var connection = journal.CreateConnection();
             connection.Open();
             if (!TableExists(connection, TableName) || ReadIdentity(connection, null) is not { } identity)
             {

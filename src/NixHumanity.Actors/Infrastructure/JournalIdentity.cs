@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace NixHumanity.Actors.Infrastructure;
 
@@ -117,9 +116,7 @@ internal static class JournalIdentity
 
     private static DbConnection Open(JournalLocation journal)
     {
-        DbConnection connection = journal.Provider == JournalProvider.Sqlite
-            ? new SqliteConnection(journal.ConnectionString)
-            : new NpgsqlConnection(journal.ConnectionString);
+        var connection = journal.CreateConnection();
         try
         {
             connection.Open();

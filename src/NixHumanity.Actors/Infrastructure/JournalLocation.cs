@@ -1,4 +1,8 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Akka.Configuration;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace NixHumanity.Actors.Infrastructure;
 
@@ -33,4 +37,19 @@ internal sealed record JournalLocation(JournalProvider Provider, string Connecti
             provider.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase) ? JournalProvider.Postgres : JournalProvider.Sqlite,
             connection);
     }
+
+    /// <summary>A new, unopened connection to the journal database.</summary>
+    /// <param name="connectionString">The connection string to use; the journal's own when null.</param>
+    public DbConnection CreateConnection(string? connectionString = null) => Provider == JournalProvider.Sqlite
+        ? SqliteConnectionTo(connectionString ?? ConnectionString)
+        : PostgresConnectionTo(connectionString ?? ConnectionString);
+
+    // Each driver behind a method of its own, never inlined and typed DbConnection: a method that names NpgsqlConnection
+    // (in its body or a callee's signature) loads Npgsql when it is compiled, so a verb on the SQLite journal loaded the
+    // PostgreSQL driver.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DbConnection SqliteConnectionTo(string connectionString) => new SqliteConnection(connectionString);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DbConnection PostgresConnectionTo(string connectionString) => new NpgsqlConnection(connectionString);
 }

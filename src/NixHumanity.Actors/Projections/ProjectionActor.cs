@@ -14,7 +14,7 @@ namespace NixHumanity.Actors.Projections;
 /// <remarks>
 /// <para>
 /// <b>Recovering → Ready.</b> On start the store is opened and the journal is read from the store's checkpoint + 1
-/// (<see cref="IJournalSource"/>, by default Akka persistence query), back-pressured, in batches of
+/// (<see cref="IJournalSource"/>, by default the session journal, read directly on SQLite), back-pressured, in batches of
 /// <see cref="ProjectionOptions.ReplayBatchSize"/> events, each applied with one call of
 /// <see cref="Apply(IReadOnlyList{JournaledSessionEvent})"/> (one store transaction). A progress line is logged every
 /// <see cref="ProjectionOptions.ProgressEvery"/> events. Every other message is stashed until the catch-up is done,

@@ -56,8 +56,9 @@ internal interface IJournalSource
 internal sealed record JournalPosition(string Identity, long HighestSequenceNr, string? Generation = null);
 
 /// <summary>
-/// Catch-up of a projection (the memory and learner actors) with a user's session journal through Akka persistence
-/// query: streams the events after its checkpoint to the calling actor in batches, back-pressured.
+/// Catch-up of a projection (the memory and learner actors) with a user's session journal: on SQLite read from the
+/// journal file directly (<see cref="SqliteJournalReader"/>), otherwise through Akka persistence query; either way the
+/// events after its checkpoint go to the calling actor in batches, back-pressured.
 /// </summary>
 /// <remarks>
 /// The actor must answer <see cref="JournalReplayStarted"/> and every <see cref="JournalReplayBatch"/> with
@@ -77,6 +78,14 @@ internal sealed class SessionJournalReplay : IJournalSource
     /// <inheritdoc />
     public void Start(IActorContext context, string userId, long afterSequenceNr, int batchSize)
     {
+        if (JournalLocation.FromConfig(context.System.Settings.Config) is { Provider: JournalProvider.Sqlite } sqlite)
+        {
+            // The SQLite journal is a file of this machine: read it directly, without the plugin's read side (ADR 0035).
+            context.ActorOf(SqliteJournalReader.Props(
+                sqlite.ConnectionString, SessionActor.PersistenceIdFor(userId), afterSequenceNr, batchSize, context.Self));
+            return;
+        }
+
         var system = context.System;
         var self = context.Self;
         var materializer = context.Materializer();

@@ -13,6 +13,12 @@ namespace NixHumanity.Actors.Session;
 /// </summary>
 internal sealed class SessionActor : ReceivePersistentActor
 {
+    /// <summary>
+    /// Akka's default of the journal's time bound; the journal plugin's own <c>recovery-event-timeout</c> (set from
+    /// <c>NixHumanityOptions.JournalTimeout</c>) wins.
+    /// </summary>
+    private const string FallbackTimeoutPath = "akka.persistence.journal-plugin-fallback.recovery-event-timeout";
+
     private readonly string _userId;
     private readonly SessionSettings _settings;
     private readonly TimeProvider _clock;
@@ -312,7 +318,31 @@ internal sealed class SessionActor : ReceivePersistentActor
             }
         }
 
+        if (JournalTimedOut(cause))
+        {
+            var config = Context.System.Settings.Config;
+            var plugin = string.IsNullOrEmpty(JournalPluginId) ? config.GetString("akka.persistence.journal.plugin", "") : JournalPluginId;
+            var bound = config.GetTimeSpan($"{plugin}.recovery-event-timeout", config.GetTimeSpan(FallbackTimeoutPath, TimeSpan.FromSeconds(30)));
+            return new TemporarilyUnavailable(_userId, "session",
+                $"the journal did not answer within {bound.TotalSeconds:0} s while {doing} it (a very busy machine, or a journal " +
+                "that hangs; the bound is NixHumanity:JournalTimeout)");
+        }
+
         return new TemporarilyUnavailable(_userId, "session", $"{doing} the journal failed ({cause.GetBaseException().Message.ReplaceLineEndings(" ")})");
+    }
+
+    /// <summary>Whether the journal failed by not answering in time (a recovery's event timeout, a call's circuit breaker).</summary>
+    private static bool JournalTimedOut(Exception cause)
+    {
+        for (var inner = cause; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is RecoveryTimedOutException or TimeoutException or Akka.Pattern.OpenCircuitException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void SnapshotIfDue()

@@ -1,4 +1,15 @@
 using NixHumanity.Actors.Infrastructure.Serialization;
+using NixHumanity.Actors.Session;
+
+// The journal serializer reads and writes exactly the types declared here and beside SessionState.
+[assembly: PersistedMessage(typeof(InteractionRecorded))]
+[assembly: PersistedMessage(typeof(NotificationDelivered))]
+[assembly: PersistedMessage(typeof(NotificationDeferred))]
+[assembly: PersistedMessage(typeof(NotificationReleased))]
+[assembly: PersistedMessage(typeof(FlowStarted))]
+[assembly: PersistedMessage(typeof(FlowEnded))]
+[assembly: PersistedMessage(typeof(PatternImported))]
+[assembly: PersistedMessage(typeof(MetricImported))]
 
 namespace NixHumanity.Actors.Session;
 

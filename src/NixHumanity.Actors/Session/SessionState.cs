@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using NixHumanity.Actors.Infrastructure.Serialization;
 
+// The session's snapshot is persisted too (see SessionEvents.cs).
+[assembly: PersistedMessage(typeof(NixHumanity.Actors.Session.SessionState))]
+
 namespace NixHumanity.Actors.Session;
 
 /// <summary>A notification held back while the person is in flow.</summary>
