@@ -130,35 +130,44 @@ internal static class PerUserDuckDb
         Execute(connection, "PRAGMA disable_checkpoint_on_shutdown");
 
     /// <summary>The shared instance for <paramref name="lockedTo"/> (created when missing) and a new connection to it.</summary>
+    /// <remarks>
+    /// The connection is made outside <see cref="_gate"/>, which is process-wide: DuckDB.NET connects under a lock of
+    /// the instance, which its closes also take, so connecting under the gate would make every store opening in the
+    /// process wait for a close in any instance (and a close once waited on its checkpoint's disk syncs, docs/adr/0036).
+    /// The count taken under the gate keeps the keeper open meanwhile.
+    /// </remarks>
     private static (SharedInstance Instance, DuckDBConnection Connection) Acquire(string? lockedTo)
     {
         var key = lockedTo is null ? "" : Path.GetFullPath(lockedTo);
+        SharedInstance? instance;
         lock (_gate)
         {
-            if (!_instances.TryGetValue(key, out var instance))
+            if (!_instances.TryGetValue(key, out instance))
             {
                 instance = new SharedInstance(key, CreateInstance(lockedTo is null ? null : key));
                 _instances[key] = instance;
             }
 
+            instance.Connections++;
+        }
+
+        DuckDBConnection? connection = null;
+        try
+        {
             // DuckDB.NET duplicates an open in-memory connection onto the same instance (a new DuckDB connection).
-            var connection = instance.Keeper.Duplicate();
-            try
+            connection = instance.Keeper.Duplicate();
+            if (connection.State != System.Data.ConnectionState.Open)
             {
-                if (connection.State != System.Data.ConnectionState.Open)
-                {
-                    connection.Open();
-                }
-            }
-            catch
-            {
-                connection.Dispose();
-                ReleaseLocked(instance, count: false);
-                throw;
+                connection.Open();
             }
 
-            instance.Connections++;
             return (instance, connection);
+        }
+        catch
+        {
+            connection?.Dispose();
+            Release(instance);
+            throw;
         }
     }
 
@@ -193,21 +202,11 @@ internal static class PerUserDuckDb
     {
         lock (_gate)
         {
-            ReleaseLocked(instance, count: true);
-        }
-    }
-
-    private static void ReleaseLocked(SharedInstance instance, bool count)
-    {
-        if (count)
-        {
-            instance.Connections--;
-        }
-
-        if (instance.Connections == 0 && _instances.TryGetValue(instance.Key, out var current) && ReferenceEquals(current, instance))
-        {
-            _instances.Remove(instance.Key);
-            instance.Keeper.Dispose();
+            if (--instance.Connections == 0)
+            {
+                _instances.Remove(instance.Key);
+                instance.Keeper.Dispose();
+            }
         }
     }
 
