@@ -10,20 +10,21 @@ namespace NixHumanity.Actors.Infrastructure;
 /// 100 active users). Parallelism comes from the many actors, not from inside one small store.
 /// </summary>
 /// <remarks>
-/// <see cref="Open"/> gives every store its own DuckDB instance (the memory store, which locks its instance down, ADR
-/// 0005). <see cref="OpenShared"/> gives it a connection to the one in-memory instance the process shares, with the
-/// store's file attached under an alias of its own and made the connection's default database (<c>USE</c>), so the
-/// store's SQL names its tables as before. An instance costs about 3 MB of native memory whatever it holds (its
-/// catalog of built-in functions, its buffer manager), an attached file about 0.3 MB (docs/adr/0030); a learner had
-/// three instances. The connection is still the store's own: only the actor owning the store holds it, and
-/// <see cref="Close"/> detaches the file before the connection is closed.
+/// <see cref="Open"/> gives a store a DuckDB instance of its own (tools, specs, a provisional store). <see cref="OpenShared"/>
+/// gives it a connection to an in-memory instance shared with other stores, with the store's file attached under an
+/// alias of its own and made the connection's default database (<c>USE</c>), so the store's SQL names its tables as
+/// before. An instance costs about 3 MB of native memory whatever it holds (its catalog of built-in functions, its
+/// buffer manager), an attached file about 0.3 MB (docs/adr/0030); a user had three instances before the learner's
+/// stores were shared, two before the memories were (docs/adr/0036). The connection is still the store's own: only
+/// the actor owning the store holds it, and <see cref="Close"/> detaches the file before the connection is closed. A
+/// shared instance lives while a connection to it is open: a connection that keeps it (its <em>keeper</em>) is
+/// duplicated for every store and closed with the last of them.
 /// </remarks>
 internal static class PerUserDuckDb
 {
-    /// <summary>The process-wide in-memory instance (DuckDB.NET shares an instance among connections to <c>:memory:?cache=shared</c>).</summary>
-    private const string SharedInstance = "Data Source=:memory:?cache=shared;threads=1";
-
-    private static readonly ConcurrentDictionary<DuckDBConnection, string> _attached = new();
+    private static readonly Lock _gate = new();
+    private static readonly Dictionary<string, SharedInstance> _instances = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<DuckDBConnection, Attachment> _shared = new();
     private static long _nextAlias;
 
     /// <summary>A closed connection to <paramref name="dataSource"/> (a file path or <c>:memory:</c>) with one thread.</summary>
@@ -49,23 +50,22 @@ internal static class PerUserDuckDb
     }
 
     /// <summary>
-    /// An open connection to the process's shared instance: with <paramref name="path"/> attached as its default
-    /// database, or with nothing attached when <paramref name="path"/> is <c>:memory:</c> (a query engine over files,
-    /// e.g. Parquet fragments). Close it with <see cref="Close"/>. Nothing is left behind when attaching fails.
+    /// An open connection to a shared in-memory instance, with <paramref name="path"/> attached as its default database,
+    /// or nothing attached when <paramref name="path"/> is <c>:memory:</c> (a query engine over files such as Parquet
+    /// fragments). Close it with <see cref="Close"/>; nothing is left behind when attaching fails.
     /// </summary>
-    public static DuckDBConnection OpenShared(string path)
+    /// <param name="path">The store's file, or <c>:memory:</c>.</param>
+    /// <param name="lockedTo">
+    /// Null: the process's one open instance (the learners' stores). A folder: the instance of the stores under that
+    /// folder (the memories of one data directory), created with file access limited to the folder
+    /// (<c>enable_external_access = false</c>, <c>allowed_directories</c>), no vacuum tasks (docs/adr/0022) and its
+    /// configuration locked, so no statement on any of its connections can read a file elsewhere, attach one, or change
+    /// a setting (docs/adr/0036).
+    /// </param>
+    public static DuckDBConnection OpenShared(string path, string? lockedTo = null)
     {
-        var connection = OpenConnection(new DuckDBConnection(SharedInstance));
-        try
-        {
-            SkipCheckpointOnClose(connection);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-
+        var (instance, connection) = Acquire(lockedTo);
+        _shared[connection] = new Attachment(instance, null);
         if (path == ":memory:")
         {
             return connection;
@@ -75,7 +75,7 @@ internal static class PerUserDuckDb
         try
         {
             Execute(connection, $"ATTACH '{path.Replace("'", "''", StringComparison.Ordinal)}' AS {alias}");
-            _attached[connection] = alias;
+            _shared[connection] = new Attachment(instance, alias);
             Execute(connection, $"USE {alias}");
             return connection;
         }
@@ -89,13 +89,19 @@ internal static class PerUserDuckDb
     /// <summary>
     /// Closes a connection from <see cref="Open"/> or <see cref="OpenShared"/>; a file attached by
     /// <see cref="OpenShared"/> is detached first (DuckDB closes its file; its write-ahead log stays until the next
-    /// open replays it, see <see cref="SkipCheckpointOnClose"/>).
+    /// open replays it, see <see cref="SkipCheckpointOnClose"/>), and a shared instance is closed with its last store.
     /// </summary>
     public static void Close(DuckDBConnection connection)
     {
+        if (!_shared.TryRemove(connection, out var shared))
+        {
+            connection.Dispose();
+            return;
+        }
+
         try
         {
-            if (_attached.TryRemove(connection, out var alias) && connection.State == System.Data.ConnectionState.Open)
+            if (shared.Alias is { } alias && connection.State == System.Data.ConnectionState.Open)
             {
                 // A transaction left open by a failure would keep the file attached.
                 TryExecute(connection, "ROLLBACK");
@@ -106,6 +112,7 @@ internal static class PerUserDuckDb
         finally
         {
             connection.Dispose();
+            Release(shared.Instance);
         }
     }
 
@@ -117,11 +124,91 @@ internal static class PerUserDuckDb
     /// threads: ~0.2 s per user, so from ~50 users coordinated shutdown's 10 s cut the stop short and left the
     /// remaining stores unclosed anyway (docs/adr/0033). A projection whose tree is passivated checkpoints before
     /// closing (<c>ProjectionActor.CheckpointStore</c>), and DuckDB still checkpoints by itself past its
-    /// <c>checkpoint_threshold</c>. The setting is the instance's: for the shared instance every connection sets it
-    /// again, which changes nothing.
+    /// <c>checkpoint_threshold</c>. The setting is the instance's: a shared instance sets it once, on its keeper.
     /// </summary>
     private static void SkipCheckpointOnClose(DuckDBConnection connection) =>
         Execute(connection, "PRAGMA disable_checkpoint_on_shutdown");
+
+    /// <summary>The shared instance for <paramref name="lockedTo"/> (created when missing) and a new connection to it.</summary>
+    /// <remarks>
+    /// The connection is made outside <see cref="_gate"/>, which is process-wide: DuckDB.NET connects under a lock of
+    /// the instance, which its closes also take, so connecting under the gate would make every store opening in the
+    /// process wait for a close in any instance (and a close once waited on its checkpoint's disk syncs, docs/adr/0036).
+    /// The count taken under the gate keeps the keeper open meanwhile.
+    /// </remarks>
+    private static (SharedInstance Instance, DuckDBConnection Connection) Acquire(string? lockedTo)
+    {
+        var key = lockedTo is null ? "" : Path.GetFullPath(lockedTo);
+        SharedInstance? instance;
+        lock (_gate)
+        {
+            if (!_instances.TryGetValue(key, out instance))
+            {
+                instance = new SharedInstance(key, CreateInstance(lockedTo is null ? null : key));
+                _instances[key] = instance;
+            }
+
+            instance.Connections++;
+        }
+
+        DuckDBConnection? connection = null;
+        try
+        {
+            // DuckDB.NET duplicates an open in-memory connection onto the same instance (a new DuckDB connection).
+            connection = instance.Keeper.Duplicate();
+            if (connection.State != System.Data.ConnectionState.Open)
+            {
+                connection.Open();
+            }
+
+            return (instance, connection);
+        }
+        catch
+        {
+            connection?.Dispose();
+            Release(instance);
+            throw;
+        }
+    }
+
+    /// <summary>A new in-memory instance's keeper connection, configured (and, for a folder, locked down) before any store attaches.</summary>
+    private static DuckDBConnection CreateInstance(string? lockedTo)
+    {
+        var keeper = OpenConnection(Connection(":memory:"));
+        try
+        {
+            SkipCheckpointOnClose(keeper);
+            if (lockedTo is not null)
+            {
+                // Order matters: the folder is allowed before external access is turned off, and the configuration is
+                // locked last, after which no connection of this instance can change any of it.
+                var folder = Path.TrimEndingDirectorySeparator(lockedTo) + Path.DirectorySeparatorChar;
+                Execute(keeper, "SET max_vacuum_tasks = 0");
+                Execute(keeper, $"SET allowed_directories = ['{folder.Replace("'", "''", StringComparison.Ordinal)}']");
+                Execute(keeper, "SET enable_external_access = false");
+                Execute(keeper, "SET lock_configuration = true");
+            }
+
+            return keeper;
+        }
+        catch
+        {
+            keeper.Dispose();
+            throw;
+        }
+    }
+
+    private static void Release(SharedInstance instance)
+    {
+        lock (_gate)
+        {
+            if (--instance.Connections == 0)
+            {
+                _instances.Remove(instance.Key);
+                instance.Keeper.Dispose();
+            }
+        }
+    }
 
     private static DuckDBConnection OpenConnection(DuckDBConnection connection)
     {
@@ -154,5 +241,18 @@ internal static class PerUserDuckDb
         {
             // No transaction was open.
         }
+    }
+
+    /// <summary>A store connection's instance and the alias its file is attached under (null: nothing attached).</summary>
+    private sealed record Attachment(SharedInstance Instance, string? Alias);
+
+    /// <summary>One shared instance: the connection that keeps it alive, and how many store connections use it.</summary>
+    private sealed class SharedInstance(string key, DuckDBConnection keeper)
+    {
+        public string Key { get; } = key;
+
+        public DuckDBConnection Keeper { get; } = keeper;
+
+        public int Connections { get; set; }
     }
 }

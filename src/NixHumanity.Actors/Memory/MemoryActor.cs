@@ -136,7 +136,13 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
     protected override VectorMemoryStore OpenStore() =>
         VectorMemoryStore.Open(
             Path.Combine(StoreFolder, VectorMemoryStore.FileName),
-            _settings.Options.ToStoreOptions(_embedder.Id) with { Dimensions = _embedder.Dimensions });
+            _settings.Options.ToStoreOptions(_embedder.Id) with
+            {
+                Dimensions = _embedder.Dimensions,
+                // The memories of one data directory share a DuckDB instance locked to its users' folder (docs/adr/0036);
+                // a provisional store (in a scratch folder outside the data directory) keeps an instance of its own.
+                SharedInstanceFolder = IsProvisional ? null : _settings.SharedStoreFolder,
+            });
 
     /// <inheritdoc />
     protected override void CheckpointStore() => Store.Flush();

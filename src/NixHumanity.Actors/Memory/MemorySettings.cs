@@ -13,4 +13,10 @@ internal sealed record MemorySettings(IEmbedder Embedder, MemoryOptions Options)
 {
     /// <summary>Query embeddings shared by every memory of this system (a repeated query does not run the model).</summary>
     internal QueryEmbeddingCache QueryCache { get; init; } = new();
+
+    /// <summary>
+    /// The folder whose memories share one DuckDB instance locked to it (the data directory's <c>users</c> folder), or
+    /// null for an instance per memory (docs/adr/0036).
+    /// </summary>
+    internal string? SharedStoreFolder { get; init; }
 }

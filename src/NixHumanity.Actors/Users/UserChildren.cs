@@ -23,7 +23,13 @@ internal sealed record UserChildren(
     /// the journal use.
     /// </summary>
     public static readonly UserChildren Default = new(
-        (userId, settings, clock) => MemoryActor.Props(userId, settings.Data.ComponentFolder(userId, "memory"), settings.Memory, settings.Projections, clock)
+        (userId, settings, clock) => MemoryActor.Props(
+                userId,
+                settings.Data.ComponentFolder(userId, "memory"),
+                // Every memory of the data directory attaches to one DuckDB instance locked to its users' folder (docs/adr/0036).
+                settings.Memory with { SharedStoreFolder = settings.Data.UsersFolder },
+                settings.Projections,
+                clock)
             .WithDispatcher(UserActor.StoreDispatcher),
         (userId, settings, clock, memory) => LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, settings.Projections, clock, memory,
                 settings.Memory.Embedder.Dimensions)

@@ -39,12 +39,20 @@ internal sealed partial class MemoryTable : IDisposable
         """;
 
     private readonly DuckDBConnection _connection;
+    private readonly bool _lockedByInstance;
 
-    private MemoryTable(string path, DuckDBConnection connection, int dimensions)
+    /// <summary>
+    /// The name of the store's own database in its DuckDB instance (its alias when attached to a shared instance, the
+    /// file's name when the instance is its own), quoted: the prefilter's query names it explicitly (docs/adr/0036).
+    /// </summary>
+    private string _database = "";
+
+    private MemoryTable(string path, DuckDBConnection connection, int dimensions, bool lockedByInstance)
     {
         Path = path;
         _connection = connection;
         Dimensions = dimensions;
+        _lockedByInstance = lockedByInstance;
     }
 
     /// <summary>The DuckDB file.</summary>
@@ -56,16 +64,34 @@ internal sealed partial class MemoryTable : IDisposable
     /// <summary>Opens the file at the full path <paramref name="path"/>, creating its folder.</summary>
     /// <param name="path">The file.</param>
     /// <param name="dimensions">The embedder's dimension: a new file records it; vectors are written and read with it.</param>
-    public static MemoryTable Open(string path, int dimensions)
+    /// <param name="sharedInstanceFolder">
+    /// Null: the file gets a DuckDB instance of its own, locked down by <see cref="LockDown"/>. A folder holding
+    /// <paramref name="path"/>: the file is attached to the instance the stores under that folder share, configured and
+    /// locked down when it was created (<see cref="PerUserDuckDb.OpenShared"/>, docs/adr/0036).
+    /// </param>
+    public static MemoryTable Open(string path, int dimensions, string? sharedInstanceFolder = null)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var table = new MemoryTable(path, PerUserDuckDb.Open(path), dimensions);
+        var table = sharedInstanceFolder is null
+            ? new MemoryTable(path, PerUserDuckDb.Open(path), dimensions, lockedByInstance: false)
+            : new MemoryTable(path, PerUserDuckDb.OpenShared(path, lockedTo: sharedInstanceFolder), dimensions, lockedByInstance: true);
         try
         {
-            // Rows are only appended (and closed or deleted by compaction): without this, every automatic checkpoint
-            // merged the small row groups that batch commits leave and rewrote them, so a 100k store carried 70-90 MB
-            // of freed blocks and its inserts paid for the rewrites (docs/adr/0022).
-            table.Execute("SET max_vacuum_tasks = 0");
+            if (!table._lockedByInstance)
+            {
+                // Rows are only appended (and closed or deleted by compaction): without this, every automatic
+                // checkpoint merged the small row groups that batch commits leave and rewrote them, so a 100k store
+                // carried 70-90 MB of freed blocks and its inserts paid for the rewrites (docs/adr/0022). A shared
+                // instance is created with it.
+                table.Execute("SET max_vacuum_tasks = 0");
+            }
+
+            using (var command = table._connection.CreateCommand())
+            {
+                command.CommandText = "SELECT current_database()";
+                table._database = QuotedIdentifier(Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture)!);
+            }
+
             return table;
         }
         catch
@@ -191,13 +217,10 @@ internal sealed partial class MemoryTable : IDisposable
     /// <exception cref="StoreFaultException">The file could not be read.</exception>
     public int[] MatchingOrds(WherePredicate predicate, long? version)
     {
-        var visible = version is null
-            ? "version_to IS NULL"
-            : "version_from <= $version AND (version_to IS NULL OR version_to > $version)";
         try
         {
             using var command = _connection.CreateCommand();
-            command.CommandText = $"SELECT ord FROM command_embeddings WHERE {visible} AND ({predicate.Sql})";
+            command.CommandText = PrefilterSql(predicate, version);
             if (version is { } v)
             {
                 command.Parameters.Add(new DuckDBParameter("version", v));
@@ -226,9 +249,29 @@ internal sealed partial class MemoryTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// The query <see cref="MatchingOrds"/> runs: the predicate's SQL (only allowed column and function names, literals
+    /// and operators, re-emitted by <see cref="WhereParser"/>) inside a query that names the table with the store's own
+    /// database, so on an instance shared with other people's memories nothing but this person's rows is in its scope
+    /// (docs/adr/0036).
+    /// </summary>
+    internal string PrefilterSql(WherePredicate predicate, long? version)
+    {
+        var visible = version is null
+            ? "version_to IS NULL"
+            : "version_from <= $version AND (version_to IS NULL OR version_to > $version)";
+        return $"SELECT ord FROM {_database}.main.command_embeddings WHERE {visible} AND ({predicate.Sql})";
+    }
+
     /// <summary>Turns off file access and locks the configuration for the rest of the connection's life.</summary>
     public void LockDown()
     {
+        if (_lockedByInstance)
+        {
+            // The shared instance was locked down before any file was attached to it.
+            return;
+        }
+
         // Locked last: from here on nothing — least of all a prefilter — can read files, attach or change settings.
         Execute("SET enable_external_access = false");
         Execute("SET lock_configuration = true");
@@ -298,7 +341,10 @@ internal sealed partial class MemoryTable : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _connection.Dispose();
+    public void Dispose() => PerUserDuckDb.Close(_connection);
+
+    /// <summary><paramref name="name"/> as a double-quoted SQL identifier.</summary>
+    private static string QuotedIdentifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static DateTimeOffset Utc(DateTime stored) => new(DateTime.SpecifyKind(stored, DateTimeKind.Utc));
 

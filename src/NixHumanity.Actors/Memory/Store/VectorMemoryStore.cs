@@ -121,6 +121,9 @@ internal sealed partial class VectorMemoryStore : IDisposable
     /// <summary>Test hook: runs raw SQL on the store's connection to prove the connection-level lockdown.</summary>
     internal object? ExecuteScalarUnvalidatedForTests(string sql) => _table.ExecuteScalarUnvalidated(sql);
 
+    /// <summary>Test hook: the query a live search filtered by <paramref name="where"/> runs (after parsing it).</summary>
+    internal string PrefilterSqlForTests(string where) => _table.PrefilterSql(WherePredicate.Parse(where), null);
+
     /// <summary>Opens (or creates) the store at <paramref name="path"/>.</summary>
     /// <param name="path">The DuckDB file, normally <c>&lt;user folder&gt;/memory/memory.duckdb</c>.</param>
     /// <param name="options">Tuning; defaults when null.</param>
@@ -132,7 +135,7 @@ internal sealed partial class VectorMemoryStore : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         options ??= new VectorMemoryStoreOptions();
         options.Validate();
-        var table = MemoryTable.Open(System.IO.Path.GetFullPath(path), options.Dimensions);
+        var table = MemoryTable.Open(System.IO.Path.GetFullPath(path), options.Dimensions, options.SharedInstanceFolder);
         var store = new VectorMemoryStore(table, options, clock ?? TimeProvider.System);
         try
         {

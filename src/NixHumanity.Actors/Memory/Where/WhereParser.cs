@@ -20,8 +20,10 @@ internal sealed class WhereParser(List<WhereToken> tokens)
         "table", "into", "grant", "checkpoint", "vacuum", "describe", "show", "summarize", "limit", "order", "group",
     };
 
-    private static readonly HashSet<string> _columnSet = new(WherePredicate.Columns, StringComparer.OrdinalIgnoreCase);
-    private static readonly HashSet<string> _functionSet = new(WherePredicate.Functions, StringComparer.OrdinalIgnoreCase);
+    // Names are emitted from these lists, never from the person's text: the SQL holds only names the project wrote
+    // (docs/adr/0036: a memory's connection shares its DuckDB instance with other people's memories).
+    private static readonly Dictionary<string, string> _columnSet = WherePredicate.Columns.ToDictionary(c => c, StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, string> _functionSet = WherePredicate.Functions.ToDictionary(f => f, StringComparer.OrdinalIgnoreCase);
 
     private readonly WhereSqlWriter _out = new();
     private int _position;
@@ -309,22 +311,22 @@ internal sealed class WhereParser(List<WhereToken> tokens)
             return;
         }
 
-        if (!_columnSet.Contains(name))
+        if (!_columnSet.TryGetValue(name, out var column))
         {
             throw WherePredicate.Error($"unknown column '{name}' (known: {string.Join(", ", WherePredicate.Columns)})");
         }
 
-        Take(name);
+        Take(column);
     }
 
     private void Call(string name)
     {
-        if (!_functionSet.Contains(name))
+        if (!_functionSet.TryGetValue(name, out var function))
         {
             throw WherePredicate.Error($"function '{name}' is not allowed (allowed: {string.Join(", ", WherePredicate.Functions)})");
         }
 
-        Take(name);
+        Take(function);
         Take("(");
         Enter();
         if (!IsSymbol(")"))
