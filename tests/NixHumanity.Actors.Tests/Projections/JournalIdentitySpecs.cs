@@ -40,6 +40,32 @@ public sealed class JournalIdentitySpecs : IDisposable
         (await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus(userId)), await tree.AskAsync<AnalyticsCounts>(new GetAnalyticsCounts(userId)));
 
     /// <summary>
+    /// Records three installs for ann and copies the journal; records three more (the projections apply them); puts the
+    /// copy back. Returns the copy's last sequence number and the one the projections had applied.
+    /// </summary>
+    private async Task<(long BackedUp, long Applied)> RestoreAnOlderCopyAsync()
+    {
+        var backup = _other.File("journal-backup.db");
+        long backedUp;
+        long applied;
+        await using (var first = ActorTree.Start(_data.Path))
+        {
+            backedUp = await RecordAsync(first, "ann", "vim", "git", "htop");
+            await ProjectionsAsync(first, "ann");
+        }
+
+        JournalFile.Copy(Journal(_data.Path), backup);
+        await using (var second = ActorTree.Start(_data.Path))
+        {
+            applied = await RecordAsync(second, "ann", "curl", "jq", "ripgrep");
+            (await ProjectionsAsync(second, "ann")).Memory.LastSequenceNr.Should().Be(applied);
+        }
+
+        JournalFile.Copy(backup, Journal(_data.Path));
+        return (backedUp, applied);
+    }
+
+    /// <summary>
     /// The store files set aside in the component's folder. A store closed without a checkpoint keeps its write-ahead
     /// log (docs/adr/0033), and setting it aside moves that log along under the same name plus <c>.wal</c>: the log
     /// is part of the store set aside, not a second one.
@@ -119,23 +145,7 @@ public sealed class JournalIdentitySpecs : IDisposable
     [Fact]
     public async Task A_journal_restored_from_an_older_copy_is_noticed_and_the_projections_follow_it()
     {
-        var backup = _other.File("journal-backup.db");
-        long backedUp;
-        long applied;
-        await using (var first = ActorTree.Start(_data.Path))
-        {
-            backedUp = await RecordAsync(first, "ann", "vim", "git", "htop");
-            await ProjectionsAsync(first, "ann");
-        }
-
-        JournalFile.Copy(Journal(_data.Path), backup);
-        await using (var second = ActorTree.Start(_data.Path))
-        {
-            applied = await RecordAsync(second, "ann", "curl", "jq", "ripgrep");
-            (await ProjectionsAsync(second, "ann")).Memory.LastSequenceNr.Should().Be(applied);
-        }
-
-        JournalFile.Copy(backup, Journal(_data.Path));
+        var (backedUp, applied) = await RestoreAnOlderCopyAsync();
 
         await using var third = ActorTree.Start(_data.Path);
         await third.RecordAsync("ann", "install firefox", command: "nix-env -iA nixpkgs.firefox");
@@ -157,22 +167,7 @@ public sealed class JournalIdentitySpecs : IDisposable
     [Fact]
     public async Task A_journal_restored_from_an_older_copy_and_written_to_since_is_noticed_at_the_same_sequence_number()
     {
-        var backup = _other.File("journal-backup.db");
-        long applied;
-        await using (var first = ActorTree.Start(_data.Path))
-        {
-            await RecordAsync(first, "ann", "vim", "git", "htop");
-            await ProjectionsAsync(first, "ann");
-        }
-
-        JournalFile.Copy(Journal(_data.Path), backup);
-        await using (var second = ActorTree.Start(_data.Path))
-        {
-            applied = await RecordAsync(second, "ann", "curl", "jq", "ripgrep");
-            (await ProjectionsAsync(second, "ann")).Memory.LastSequenceNr.Should().Be(applied);
-        }
-
-        JournalFile.Copy(backup, Journal(_data.Path));
+        var (_, applied) = await RestoreAnOlderCopyAsync();
 
         // Written with only the session running (a `nixh record` in its own process): the projections do not see these
         // events until they next start, when the journal has reached their checkpoint again with other events.
