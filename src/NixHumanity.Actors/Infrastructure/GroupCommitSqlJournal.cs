@@ -45,12 +45,60 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
     private long _groupsWritten;
     private long _writesCommitted;
 
+    // Whether the plugin's writer (its linq2db data layer, write queue and Akka.Streams materializer) has been started.
+    private bool _writerStarted;
+    private readonly bool _tablesPresent;
+
     /// <summary>Creates the journal from its plugin configuration (<c>akka.persistence.journal.sql</c>).</summary>
     /// <param name="journalConfig">The plugin's HOCON section.</param>
     public GroupCommitSqlJournal(Akka.Configuration.Config journalConfig)
-        : base(journalConfig)
+        : this(SqlitePluginTables.ForJournal(journalConfig))
     {
-        _connectionString = journalConfig.GetString("connection-string", "");
+    }
+
+    private GroupCommitSqlJournal((Akka.Configuration.Config Config, bool Present) journal)
+        : base(journal.Config)
+    {
+        _connectionString = journal.Config.GetString("connection-string", "");
+        _tablesPresent = journal.Present;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// On a journal file whose tables exist, the plugin's writer starts with the first message that needs it (a write
+    /// or a delete), not with the actor: reads are answered from the file directly (below), so a process that only
+    /// reads (<c>nixh status</c>) never starts it. A file without its tables starts it at once, as the plugin always
+    /// did, so they are created before anything is read or written.
+    /// </remarks>
+    protected override void PreStart()
+    {
+        if (!_tablesPresent)
+        {
+            StartWriter();
+        }
+    }
+
+    /// <inheritdoc />
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (!_writerStarted && !IsAnsweredWithoutWriter(message))
+        {
+            // The plugin stashes what arrives while it starts and takes it in order once it has: this message first.
+            StartWriter();
+            Stash.Stash();
+            return true;
+        }
+
+        return base.AroundReceive(receive, message);
+    }
+
+    /// <summary>What this class answers itself, from the file: a recovery's reads, and its own statistics.</summary>
+    private static bool IsAnsweredWithoutWriter(object message) => message is ReplayMessages or GetGroupCommitStats;
+
+    private void StartWriter()
+    {
+        _writerStarted = true;
+        base.PreStart();
     }
 
     /// <inheritdoc />
