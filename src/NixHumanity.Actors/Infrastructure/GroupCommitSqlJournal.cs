@@ -192,7 +192,7 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
                 WriteNextGroup();
                 return true;
             case GetGroupCommitStats:
-                Sender.Tell(new GroupCommitStats(_groupsWritten, _writesCommitted));
+                Sender.Tell(new GroupCommitStats(_groupsWritten, _writesCommitted, _writerStarted));
                 return true;
             default:
                 return base.ReceivePluginInternal(message);
@@ -311,4 +311,6 @@ internal sealed record GetGroupCommitStats
 /// <summary>How many transactions (groups) and writes a <see cref="GroupCommitSqlJournal"/> has committed.</summary>
 /// <param name="Groups">Committed transactions.</param>
 /// <param name="Writes">Committed writes (<see cref="AtomicWrite"/>s) in them.</param>
-internal sealed record GroupCommitStats(long Groups, long Writes);
+/// <param name="WriterStarted">Whether the plugin's writer has been started (at start-up on a file without its tables,
+/// otherwise at the first write).</param>
+internal sealed record GroupCommitStats(long Groups, long Writes, bool WriterStarted);

@@ -101,12 +101,124 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_new_journal_file_gets_the_plugins_tables_and_indexes_and_an_existing_one_is_read_without_its_writer()
+    {
+        var system = Start();
+        try
+        {
+            (await JournalOf(system).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).WriterStarted
+                .Should().BeTrue("a file without the plugin's tables has them created before anything is read or written");
+            (await system.ActorOf(Props.Create(() => new Writer("kept"))).Ask<string>(1, Timeout)).Should().Be("ok");
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+
+        PluginObjects().Should().Contain(["journal", "tags", "snapshot", "journal_uq", "journal_created_idx", "snapshot_created_idx"]);
+        SqlitePluginTables.ForJournal(JournalConfig()).Present.Should().BeTrue();
+        SqlitePluginTables.ForJournal(JournalConfig()).Config.GetBoolean("auto-initialize").Should().BeFalse();
+        SqlitePluginTables.ForSnapshotStore(SnapshotConfig()).GetBoolean("auto-initialize").Should().BeFalse();
+
+        var restarted = Start();
+        try
+        {
+            (await restarted.ActorOf(Props.Create(() => new Writer("kept"))).Ask<int[]>(Writer.GetValues, Timeout)).Should().Equal(1);
+            (await JournalOf(restarted).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).WriterStarted
+                .Should().BeFalse("a recovery reads the file directly and needs no writer");
+
+            (await restarted.ActorOf(Props.Create(() => new Writer("later"))).Ask<string>(2, Timeout)).Should().Be("ok");
+            (await JournalOf(restarted).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).Should()
+                .BeEquivalentTo(new { Writes = 1L, WriterStarted = true }, "the first write starts the writer and is acknowledged once committed");
+        }
+        finally
+        {
+            await restarted.Terminate();
+        }
+
+        var third = Start();
+        try
+        {
+            (await third.ActorOf(Props.Create(() => new Writer("later"))).Ask<int[]>(Writer.GetValues, Timeout)).Should().Equal(2);
+        }
+        finally
+        {
+            await third.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task A_journal_file_missing_one_of_the_plugins_indexes_is_initialised_by_the_plugin_again()
+    {
+        var system = Start();
+        try
+        {
+            (await system.ActorOf(Props.Create(() => new Writer("kept"))).Ask<string>(1, Timeout)).Should().Be("ok");
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+
+        // As if a crash had interrupted the plugin's first initialisation between two of its statements.
+        Execute("DROP INDEX journal_created_idx; DROP INDEX snapshot_created_idx");
+        SqlitePluginTables.ForJournal(JournalConfig()).Present.Should().BeFalse();
+        SqlitePluginTables.ForSnapshotStore(SnapshotConfig()).GetBoolean("auto-initialize").Should().BeTrue();
+
+        var restarted = Start();
+        try
+        {
+            (await JournalOf(restarted).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).WriterStarted.Should().BeTrue();
+            (await restarted.ActorOf(Props.Create(() => new Writer("kept"))).Ask<int[]>(Writer.GetValues, Timeout)).Should().Equal(1);
+        }
+        finally
+        {
+            await restarted.Terminate();
+        }
+
+        PluginObjects().Should().Contain(["journal_created_idx", "snapshot_created_idx"]);
+    }
+
     private static IActorRef JournalOf(ActorSystem system) => Persistence.Instance.Apply(system).JournalFor(null);
 
-    private ActorSystem Start()
+    private NixHumanityOptions Options()
     {
         var options = new NixHumanityOptions { DataDirectory = _data.Path };
         options.Validate();
+        return options;
+    }
+
+    private Config JournalConfig() => NixHumanityConfig.Compose(Options()).GetConfig("akka.persistence.journal.sql");
+
+    private Config SnapshotConfig() => NixHumanityConfig.Compose(Options()).GetConfig("akka.persistence.snapshot-store.sql");
+
+    private List<string> PluginObjects()
+    {
+        using var connection = SqliteJournalRows.Open(Options().EffectiveConnectionString);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')";
+        using var reader = command.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = SqliteJournalRows.Open(Options().EffectiveConnectionString);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private ActorSystem Start()
+    {
+        var options = Options();
         NixHumanityConfig.PrepareStorage(options);
         var poison = ConfigurationFactory.ParseString($$"""
             akka.actor.serializers.poison = "{{typeof(PoisonSerializer).AssemblyQualifiedName}}"

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Is a forwarded verb slower right after a record? (docs/benchmarks.md, "Forwarded record right after a record")
+
+Usage: python3 benchmarks/serve/after_record.py [--nixh PATH/nixh.dll] [--rounds N] [--settle SECONDS]
+
+One `nixh serve` owns a seeded data directory. Each round writes one `record` straight to the socket (as
+serve_latency.py's "in server" column does), then runs one forwarded verb from a shell (a new client process), either
+at once ("right after") or after SECONDS ("settled": the owner's memory and learner have applied that record by then).
+The two kinds alternate round by round, and so do the verbs (record, status), so both see the same machine.
+Reported: wall time p50 of the forwarded call, and the client process's CPU time p50.
+"""
+import argparse, json, os, resource, shutil, socket, statistics, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+DEFAULT_NIXH = os.path.join(REPO, "src", "NixHumanity.Cli", "bin", "Release", "net10.0", "nixh.dll")
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def forwarded(nixh, args, env):
+    cpu_start = children_cpu()
+    start = time.perf_counter()
+    done = subprocess.run(["dotnet", nixh, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    elapsed = (time.perf_counter() - start) * 1000
+    if done.returncode != 0:
+        sys.exit(f"nixh {' '.join(args)} exited {done.returncode}: {done.stderr.strip()}")
+    return elapsed, (children_cpu() - cpu_start) * 1000
+
+
+def in_server(sock_path, args):
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.connect(sock_path)
+        s.sendall((json.dumps({"args": args, "cwd": os.getcwd()}) + "\n").encode())
+        for line in s.makefile(encoding="utf-8"):
+            reply = json.loads(line)
+            if "exit" in reply:
+                if reply["exit"] != 0:
+                    sys.exit(f"served {args} exited {reply['exit']}")
+                return
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--nixh", default=DEFAULT_NIXH)
+    parser.add_argument("--rounds", type=int, default=20, help="rounds per verb and kind")
+    parser.add_argument("--settle", type=float, default=1.0, help="seconds a settled call waits after the record")
+    options = parser.parse_args()
+    root = tempfile.mkdtemp(prefix="nixh-after-record-")
+    env = dict(os.environ, NIXH_DATA_DIR=root, NIXH_EMBEDDER="ngram")
+    counter = iter(range(1_000_000))
+
+    def record():
+        n = next(counter)
+        return ["record", "--user", "maya", "--session", "bench", "--text", f"install package{n}",
+                "--command", f"nix-env -iA nixpkgs.package{n}", "--outcome", "success", "--json"]
+
+    verbs = {"record": record, "status": lambda: ["status", "--user", "maya", "--json"]}
+    server = None
+    try:
+        forwarded(options.nixh, ["record", "--user", "maya", "--session", "seed", "--text", "install ripgrep",
+                                 "--command", "nix-env -iA nixpkgs.ripgrep", "--outcome", "success"], env)
+        server = subprocess.Popen(["dotnet", options.nixh, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        server.stdout.readline()
+        sock = os.path.join(root, "serve", "nixh.sock")
+        for verb in verbs.values():  # warm the owner's paths
+            in_server(sock, verb())
+            forwarded(options.nixh, verb(), env)
+        wall = {(verb, kind): [] for verb in verbs for kind in ("right after", "settled")}
+        cpu = {key: [] for key in wall}
+        load_before = open("/proc/loadavg").read().split()[0]
+        for _ in range(options.rounds):
+            for verb, args in verbs.items():
+                for kind in ("right after", "settled"):
+                    in_server(sock, record())
+                    if kind == "settled":
+                        time.sleep(options.settle)
+                    elapsed, used = forwarded(options.nixh, args(), env)
+                    wall[(verb, kind)].append(elapsed)
+                    cpu[(verb, kind)].append(used)
+                    time.sleep(options.settle)  # every round starts on a settled owner
+        load_after = open("/proc/loadavg").read().split()[0]
+        print(f"load average (1 min) before / after: {load_before} / {load_after}; {options.rounds} rounds per verb and kind")
+        print(f"{'verb':7} {'after the record':17} {'forwarded p50':>14} {'client cpu p50':>15}")
+        for (verb, kind), samples in wall.items():
+            print(f"{verb:7} {kind:17} {statistics.median(samples):11.0f} ms {statistics.median(cpu[(verb, kind)]):12.0f} ms")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=120)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
