@@ -29,10 +29,10 @@ internal sealed record AbstentionCalibration(double DenseShare, double MarginWei
     public static AbstentionCalibration Uncalibrated { get; } = new(0, 0, 0.05);
 
     /// <summary>The calibration for the embedder with id <paramref name="embedderId"/> (null or unknown: <see cref="Uncalibrated"/>).</summary>
-    public static AbstentionCalibration For(string? embedderId) => embedderId switch
+    public static AbstentionCalibration For(string? embedderId) => EmbedderFamilies.Of(embedderId) switch
     {
-        not null when embedderId.StartsWith("ngram", StringComparison.Ordinal) => NGram,
-        not null when embedderId.Contains(Embeddings.KnownModels.AllMiniLmL6V2, StringComparison.OrdinalIgnoreCase) => MiniLm,
+        EmbedderFamily.NGram => NGram,
+        EmbedderFamily.MiniLm => MiniLm,
         _ => Uncalibrated,
     };
 }
