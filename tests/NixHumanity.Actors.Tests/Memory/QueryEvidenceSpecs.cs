@@ -82,7 +82,8 @@ public sealed class QueryEvidenceSpecs : IDisposable
         }
 
         own.SelectMany(answers => answers).Should().Contain(a => a.Abstained, "the threshold of one weighting is met by some request, not by all");
-        own.Select(answers => answers[0].Results[0].Command).Should().Contain("nix-env -iA nixpkgs.firefox");
+        own[0][0].Results[0].Command.Should().Be("nix-env -iA nixpkgs.firefox", "the defaults find the misspelled request");
+        own[1][0].Results.Should().BeEmpty("no word of it is spelled as remembered, so BM25 alone finds nothing");
     }
 
     [Fact]

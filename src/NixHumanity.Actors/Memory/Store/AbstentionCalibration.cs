@@ -17,7 +17,7 @@ namespace NixHumanity.Actors.Memory.Store;
 internal sealed record AbstentionCalibration(double DenseShare, double MarginWeight, double AbstainBelow)
 {
     /// <summary>The hashed n-gram embedder (<c>ngram-…</c>): the fallback and the fast tests' embedder.</summary>
-    public static AbstentionCalibration NGram { get; } = new(0.25, 0.25, 0.08);
+    public static AbstentionCalibration NGram { get; } = new(0.25, 0.25, 0.07);
 
     /// <summary>all-MiniLM-L6-v2 (ids containing <c>all-MiniLM-L6-v2</c>), the default embedder.</summary>
     public static AbstentionCalibration MiniLm { get; } = new(0.75, 0, 0.24);
