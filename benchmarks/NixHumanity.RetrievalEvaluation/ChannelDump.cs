@@ -20,10 +20,9 @@ internal static class ChannelDump
         NixOsEvaluation nixOs, LocomoEvaluation locomo, QualitySet set, IReadOnlyList<LocomoConversation> conversations, string folder, bool ngram, TextWriter log)
     {
         Directory.CreateDirectory(folder);
-        var selection = EmbedderFactory.Select(ngram ? new EmbedderOptions { Kind = EmbedderKind.NGram } : new EmbedderOptions());
-        using var candidate = new EmbedderCandidate("project default", selection.Embedder, 0);
+        using var candidate = EvaluationEmbedders.One(ngram, log);
         log.WriteLine($"dump with {candidate.Embedder.Id}");
-        var options = new MemoryOptions().ToStoreOptions() with { SuccessRateWeight = 0, ChannelCandidates = VectorMemoryStore.MaxK, AbstainBelow = 0 };
+        var options = new MemoryOptions().ToStoreOptions(candidate.Embedder.Id) with { SuccessRateWeight = 0, ChannelCandidates = VectorMemoryStore.MaxK, AbstainBelow = 0 };
         var recorded = nixOs.Record(candidate);
         // What the dense channel would give if a memory's vector embedded its command as well as what was said.
         var withCommand = Timed.EmbedAll(candidate.Embedder, set.Commands.Select(c => $"{c.Said} {c.Command}").ToList()).Vectors;

@@ -9,10 +9,10 @@ namespace NixHumanity.RetrievalEvaluation;
 /// <param name="OnnxModel">An extra all-MiniLM-L6-v2-shaped ONNX file to measure beside the other embedders, or null.</param>
 /// <param name="OnnxSha256">Its expected sha256 when it is not one of the published exports the project knows.</param>
 /// <param name="Raw">The arguments as given, for the report.</param>
-/// <param name="Sweep">Run the weight sweep with the default embedder (printed, the report is left alone) instead of the evaluation.</param>
+/// <param name="Sweep">Run the weight sweep (printed, the report is left alone) instead of the evaluation.</param>
 /// <param name="EmbeddingCache">A folder caching embeddings between runs (outside the repository), or null.</param>
-/// <param name="DumpNGram">Dump with the n-gram embedder instead of the default one.</param>
-/// <param name="DumpFolder">Write every query's channel scores with the default embedder there (for studying misses) instead of the evaluation, or null.</param>
+/// <param name="DumpFolder">Write every query's channel scores there (for studying misses) instead of the evaluation, or null.</param>
+/// <param name="NGram">Sweep or dump with the n-gram embedder (<c>--embedder ngram</c>) instead of the project's default one.</param>
 internal sealed record EvaluationArguments(
     string LocomoPath,
     string OutputPath,
@@ -23,7 +23,7 @@ internal sealed record EvaluationArguments(
     bool Sweep = false,
     string? EmbeddingCache = null,
     string? DumpFolder = null,
-    bool DumpNGram = false)
+    bool NGram = false)
 {
     /// <summary>The usage text.</summary>
     public const string Usage = """
@@ -33,11 +33,13 @@ internal sealed record EvaluationArguments(
           --conversations N    only the first N LoCoMo conversations (a quick trial; the report says so)
           --onnx-model PATH    also measure this all-MiniLM-L6-v2-shaped ONNX file through the project's ONNX embedder
           --onnx-sha256 HEX    its sha256, when it is not one of the published exports the project knows
-          --sweep              embed both sets once with the default embedder and print a grid of fusion weights
-                               and abstention thresholds (the figures that choose the defaults); the report is not touched
+          --sweep              embed both sets once and print a grid of fusion weights and abstention thresholds
+                               (the figures that choose the defaults, per embedder); the report is not touched
+          --embedder NAME      the embedder of --sweep and --dump: default (the project's default, all-MiniLM-L6-v2)
+                               or ngram (the n-gram fallback)
           --embedding-cache DIR  keep embeddings in DIR between runs (outside the repository; timings then mean nothing)
-          --dump DIR           write every query's scores on every channel, default embedder, as TSV files in DIR
-          --dump-ngram         dump with the n-gram embedder instead
+          --dump DIR           write every query's scores on every channel as TSV files in DIR
+          --dump-ngram         the same as --embedder ngram
         """;
 
     /// <summary>Parses <paramref name="args"/>; paths are relative to <paramref name="repositoryRoot"/>.</summary>
@@ -50,7 +52,7 @@ internal sealed record EvaluationArguments(
         string? onnxModel = null;
         string? onnxSha256 = null;
         var sweep = false;
-        var dumpNGram = false;
+        var ngram = false;
         string? cache = null;
         string? dump = null;
         for (var i = 0; i < args.Count; i++)
@@ -58,7 +60,7 @@ internal sealed record EvaluationArguments(
             if (args[i] is "--sweep" or "--dump-ngram")
             {
                 sweep |= args[i] == "--sweep";
-                dumpNGram |= args[i] == "--dump-ngram";
+                ngram |= args[i] == "--dump-ngram";
                 continue;
             }
 
@@ -85,6 +87,14 @@ internal sealed record EvaluationArguments(
                 case "--embedding-cache":
                     cache = Path.GetFullPath(Path.Combine(repositoryRoot, value));
                     break;
+                case "--embedder":
+                    ngram = value switch
+                    {
+                        "ngram" => true,
+                        "default" => false,
+                        _ => throw new ArgumentException($"--embedder must be default or ngram (got '{value}')."),
+                    };
+                    break;
                 case "--dump":
                     dump = Path.GetFullPath(Path.Combine(repositoryRoot, value));
                     break;
@@ -95,6 +105,6 @@ internal sealed record EvaluationArguments(
             i++;
         }
 
-        return new EvaluationArguments(Path.GetFullPath(locomo), Path.GetFullPath(output), conversations, onnxModel, onnxSha256, args, sweep, cache, dump, dumpNGram);
+        return new EvaluationArguments(Path.GetFullPath(locomo), Path.GetFullPath(output), conversations, onnxModel, onnxSha256, args, sweep, cache, dump, ngram);
     }
 }

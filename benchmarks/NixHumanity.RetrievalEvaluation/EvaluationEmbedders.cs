@@ -24,6 +24,22 @@ internal static class EvaluationEmbedders
     /// <summary>The converted wink word vectors, relative to the repository root.</summary>
     public const string WordVectorsFile = "models/wink-100d/wink-sg-100d.nhwv";
 
+    /// <summary>
+    /// The one embedder of a sweep or dump: the n-gram embedder (<paramref name="ngram"/>) or the project's default
+    /// configuration, built through <see cref="EmbedderFactory"/> as the memory actor builds it.
+    /// </summary>
+    public static EmbedderCandidate One(bool ngram, TextWriter log)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var selection = EmbedderFactory.Select(ngram ? new EmbedderOptions { Kind = EmbedderKind.NGram } : new EmbedderOptions());
+        if (selection.FellBack)
+        {
+            log.WriteLine($"the default embedder fell back: {selection.FallbackReason}");
+        }
+
+        return new EmbedderCandidate(ngram ? "n-gram" : "project default", selection.Embedder, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
     /// <summary>Builds the available embedders, logging why any configured one is skipped.</summary>
     public static IReadOnlyList<EmbedderCandidate> Available(string repositoryRoot, EvaluationArguments arguments, TextWriter log)
     {

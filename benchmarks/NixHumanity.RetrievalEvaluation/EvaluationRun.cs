@@ -27,13 +27,13 @@ internal sealed class EvaluationRun(string root, EvaluationArguments arguments, 
         throw new DirectoryNotFoundException("NixHumanity.Actors.sln not found above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>Runs the weight sweep with the default embedder, printing its figures (the report is not touched).</summary>
+    /// <summary>Runs the weight sweep with the chosen embedder, printing its figures (the report is not touched).</summary>
     public void Sweep() =>
-        WithBothSets("sweep", (nixOs, locomo, _, _) => WeightSweep.RunWithDefaultEmbedder(nixOs, locomo, log));
+        WithBothSets("sweep", (nixOs, locomo, _, _) => WeightSweep.Run(nixOs, locomo, arguments.NGram, log));
 
-    /// <summary>Writes every query's channel scores with the default (or n-gram) embedder into <paramref name="folder"/> (the report is not touched).</summary>
+    /// <summary>Writes every query's channel scores with the chosen embedder into <paramref name="folder"/> (the report is not touched).</summary>
     public void Dump(string folder) =>
-        WithBothSets("dump", (nixOs, locomo, set, conversations) => ChannelDump.Run(nixOs, locomo, set, conversations, folder, arguments.DumpNGram, log));
+        WithBothSets("dump", (nixOs, locomo, set, conversations) => ChannelDump.Run(nixOs, locomo, set, conversations, folder, arguments.NGram, log));
 
     private void WithBothSets(string purpose, Action<NixOsEvaluation, LocomoEvaluation, QualitySet, IReadOnlyList<LocomoConversation>> action)
     {

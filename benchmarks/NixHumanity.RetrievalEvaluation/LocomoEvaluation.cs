@@ -65,6 +65,30 @@ internal sealed class LocomoEvaluation(IReadOnlyList<LocomoConversation> convers
         return card;
     }
 
+    /// <summary>
+    /// Opens every recorded store with <paramref name="options"/> and gathers every question's channel evidence, to
+    /// be fused under many weightings (the weight sweep).
+    /// </summary>
+    public GatheredRequests Gather(RecordedLocomo recorded, VectorMemoryStoreOptions options)
+    {
+        var stores = new List<VectorMemoryStore>();
+        var requests = new List<GatheredRequest>();
+        var number = 0;
+        for (var c = 0; c < conversations.Count; c++)
+        {
+            var store = VectorMemoryStore.Open(recorded.StorePaths[c], options);
+            stores.Add(store);
+            foreach (var question in conversations[c].Questions)
+            {
+                var evidence = store.GatherEvidence(new MemoryQuery(question.Text, recorded.QuestionVectors[number]), K);
+                requests.Add(new GatheredRequest(evidence, answer => Outcome(question, answer, 0)));
+                number++;
+            }
+        }
+
+        return new GatheredRequests(stores, requests, K);
+    }
+
     /// <summary>The report group of a category.</summary>
     public static string Group(int category) => $"category {category}";
 
@@ -88,9 +112,12 @@ internal sealed class LocomoEvaluation(IReadOnlyList<LocomoConversation> convers
         {
             var question = conversation.Questions[q];
             var (answer, milliseconds) = Timed.Run(() => SearchConfiguration.Search(store, question.Text, questionVectors[q], K));
-            card.Add(new QueryOutcome(Group(question.Category), answer.Commands, question.Evidence, answer.Abstained, milliseconds, answer.BestConfidence));
+            card.Add(Outcome(question, answer, milliseconds));
         }
     }
+
+    private static QueryOutcome Outcome(LocomoQuestion question, SearchAnswer answer, double milliseconds) =>
+        new(Group(question.Category), answer.Commands, question.Evidence, answer.Abstained, milliseconds, answer.BestConfidence);
 }
 
 /// <summary>LoCoMo recorded once: one store per conversation and every question's embedding.</summary>

@@ -16,6 +16,8 @@ internal sealed class NixOsEvaluation(QualitySet set, IReadOnlyList<SearchConfig
 
     private static readonly DateTimeOffset Recorded = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
 
+    private readonly Dictionary<string, string> _idByCommand = set.Commands.ToDictionary(c => c.Command.Trim(), c => c.Id, StringComparer.Ordinal);
+
     /// <summary>Records the set with <paramref name="candidate"/> and evaluates every configuration.</summary>
     public (IReadOnlyList<EvaluationRow> Rows, EmbeddingTiming Timing) Run(EmbedderCandidate candidate)
     {
@@ -53,18 +55,36 @@ internal sealed class NixOsEvaluation(QualitySet set, IReadOnlyList<SearchConfig
     /// <summary>Searches every request of the set in the recorded store under <paramref name="configuration"/>.</summary>
     public ScoreCard Evaluate(SearchConfiguration configuration, RecordedNixOs recorded)
     {
-        var idByCommand = set.Commands.ToDictionary(c => c.Command.Trim(), c => c.Id, StringComparer.Ordinal);
         using var store = VectorMemoryStore.Open(recorded.StorePath, configuration.OptionsFor(recorded.EmbedderId));
         var card = new ScoreCard();
         for (var i = 0; i < set.Queries.Count; i++)
         {
             var query = set.Queries[i];
             var (answer, milliseconds) = Timed.Run(() => SearchConfiguration.Search(store, query.Text, recorded.QueryVectors[i], K));
-            var ranked = answer.Commands.Select(c => idByCommand[c]).ToList();
-            card.Add(new QueryOutcome(query.Kind, ranked, query.AnswerIds.ToHashSet(StringComparer.Ordinal), answer.Abstained, milliseconds, answer.BestConfidence, query.Round));
+            card.Add(Outcome(i, answer, milliseconds));
         }
 
         return card;
+    }
+
+    /// <summary>
+    /// Opens the recorded store with <paramref name="options"/> and gathers every request's channel evidence, to be
+    /// fused under many weightings (the weight sweep).
+    /// </summary>
+    public GatheredRequests Gather(RecordedNixOs recorded, VectorMemoryStoreOptions options)
+    {
+        var store = VectorMemoryStore.Open(recorded.StorePath, options);
+        var requests = set.Queries
+            .Select((query, i) => new GatheredRequest(store.GatherEvidence(new MemoryQuery(query.Text, recorded.QueryVectors[i]), K), answer => Outcome(i, answer, 0)))
+            .ToList();
+        return new GatheredRequests([store], requests, K);
+    }
+
+    private QueryOutcome Outcome(int i, SearchAnswer answer, double milliseconds)
+    {
+        var query = set.Queries[i];
+        var ranked = answer.Commands.Select(c => _idByCommand[c]).ToList();
+        return new QueryOutcome(query.Kind, ranked, query.AnswerIds.ToHashSet(StringComparer.Ordinal), answer.Abstained, milliseconds, answer.BestConfidence, query.Round);
     }
 }
 

@@ -103,6 +103,14 @@ internal sealed class ScoreCard
     /// <summary>Scores over the outcomes of the given rounds of the NixOS set.</summary>
     public Scores ForRounds(params int[] rounds) => Score(_outcomes.Where(o => rounds.Contains(o.Round)).ToList());
 
+    /// <summary>A card holding only the outcomes of the given rounds of the NixOS set.</summary>
+    public ScoreCard OfRounds(params int[] rounds)
+    {
+        var card = new ScoreCard();
+        card._outcomes.AddRange(_outcomes.Where(o => rounds.Contains(o.Round)));
+        return card;
+    }
+
     /// <summary>Scores over the outcomes of <paramref name="group"/>.</summary>
     public Scores For(string group) => Score(_outcomes.Where(o => o.Group == group).ToList());
 

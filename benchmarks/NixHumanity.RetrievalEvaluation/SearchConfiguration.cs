@@ -26,8 +26,7 @@ internal sealed record SearchConfiguration(string Name, string Explanation, Vect
     /// <summary>Searches <paramref name="store"/> for the query (its text and its embedding), best first.</summary>
     public static SearchAnswer Search(VectorMemoryStore store, string text, float[] vector, int k)
     {
-        var response = store.Search(new MemoryQuery(text, vector), k);
-        return new SearchAnswer(response.Results.Select(r => r.Command).ToList(), response.Abstained, response.BestConfidence);
+        return SearchAnswer.Of(store.Search(new MemoryQuery(text, vector), k));
     }
 
     /// <summary>
@@ -41,7 +40,7 @@ internal sealed record SearchConfiguration(string Name, string Explanation, Vect
         var ranking = hybrid with { AbstainBelow = 0 };
         return
         [
-            new("hybrid (default)", $"the memory actor's defaults (`MemoryOptions`): {Describe(hybrid)}; confidence and abstention threshold calibrated per embedder ({Calibrations()})", hybrid, Calibrated: true),
+            new("hybrid (default)", $"the memory actor's defaults (`MemoryOptions`): {hybrid.Fusion} fusion with channel weights chosen per embedder ({Weights()}); confidence and abstention threshold calibrated per embedder ({Calibrations()})", hybrid, Calibrated: true),
             new("dense only", "cosine of the embeddings alone (lexical and typo weights 0)", ranking with { DenseWeight = 1, LexicalWeight = 0, TypoWeight = 0 }),
             new("BM25 only", $"Okapi BM25 over the words of text and command alone (k1 {hybrid.Bm25K1:0.##}, b {hybrid.Bm25B:0.##}; dense and typo weights 0)", ranking with { DenseWeight = 0, LexicalWeight = 1, TypoWeight = 0 }),
             new("3-gram only", "BM25 over character 3-grams (the typo channel) alone", ranking with { DenseWeight = 0, LexicalWeight = 0, TypoWeight = 1 }),
@@ -50,18 +49,26 @@ internal sealed record SearchConfiguration(string Name, string Explanation, Vect
         ];
     }
 
+    private static string Weights() => string.Join("; ", new[]
+    {
+        ("n-gram", FusionWeights.NGram), ("all-MiniLM-L6-v2", FusionWeights.MiniLm), ("any other embedder", FusionWeights.Other),
+    }.Select(w => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{w.Item1}: dense {w.Item2.Dense:0.###} / BM25 {w.Item2.Lexical:0.###} / 3-gram {w.Item2.Typo:0.###}")));
+
     private static string Calibrations() => string.Join("; ", new[]
     {
         ("n-gram", AbstentionCalibration.NGram), ("all-MiniLM-L6-v2", AbstentionCalibration.MiniLm), ("any other embedder", AbstentionCalibration.Uncalibrated),
     }.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"{c.Item1}: cosine share {c.Item2.DenseShare:0.##}, margin weight {c.Item2.MarginWeight:0.##}, abstains below {c.Item2.AbstainBelow:0.###}")));
-
-    private static string Describe(VectorMemoryStoreOptions o) =>
-        $"{o.Fusion} fusion, weights dense {o.DenseWeight:0.###} / BM25 {o.LexicalWeight:0.###} / 3-gram {o.TypoWeight:0.###}";
 }
 
 /// <summary>What a search returned: the commands best first, and whether it abstained.</summary>
 /// <param name="Commands">The returned memories' commands, best first.</param>
 /// <param name="Abstained">True when the store said nothing remembered is relevant.</param>
 /// <param name="BestConfidence">The highest confidence among the candidates, which the store compares with its threshold.</param>
-internal sealed record SearchAnswer(IReadOnlyList<string> Commands, bool Abstained, double BestConfidence);
+internal sealed record SearchAnswer(IReadOnlyList<string> Commands, bool Abstained, double BestConfidence)
+{
+    /// <summary>What <paramref name="response"/> returned.</summary>
+    public static SearchAnswer Of(MemorySearchResponse response) =>
+        new(response.Results.Select(r => r.Command).ToList(), response.Abstained, response.BestConfidence);
+}

@@ -21,16 +21,17 @@ public sealed class MemoryOptions
     public double PreferenceWeight { get; set; } = 0.1;
 
     /// <summary>
-    /// Weight of the dense channel (cosine of the embeddings) in the fusion (default 0.45: the weight sweep's winner,
-    /// at least as good as the best single channel on the NixOS set and on LoCoMo; see docs/retrieval.md).
+    /// Weight of the dense channel (cosine of the embeddings) in the fusion. Default null: chosen per embedder, like
+    /// the other two weights (<see cref="FusionWeights.For"/>: all-MiniLM-L6-v2 0.45 / 0.05 / 0.5; docs/retrieval.md).
+    /// A value set here replaces that embedder's default for this channel only.
     /// </summary>
-    public double DenseWeight { get; set; } = 0.45;
+    public double? DenseWeight { get; set; }
 
-    /// <summary>Weight of the lexical channel (BM25 over the stemmed words of text and command) in the fusion (default 0.05).</summary>
-    public double LexicalWeight { get; set; } = 0.05;
+    /// <summary>Weight of the lexical channel (BM25 over the stemmed words of text and command) in the fusion (default null: per embedder, see <see cref="DenseWeight"/>).</summary>
+    public double? LexicalWeight { get; set; }
 
-    /// <summary>Weight of the typo channel (BM25 over character 3-grams) in the fusion (default 0.5).</summary>
-    public double TypoWeight { get; set; } = 0.5;
+    /// <summary>Weight of the typo channel (BM25 over character 3-grams) in the fusion (default null: per embedder, see <see cref="DenseWeight"/>).</summary>
+    public double? TypoWeight { get; set; }
 
     /// <summary>Score fusion of calibrated channel scores, or weighted reciprocal-rank fusion (default score fusion).</summary>
     public FusionMode Fusion { get; set; } = FusionMode.Score;
@@ -102,18 +103,29 @@ public sealed class MemoryOptions
         }
     }
 
-    /// <summary>The store tuning these options imply, with the abstention calibration of the embedder <paramref name="embedderId"/>.</summary>
-    /// <param name="embedderId">The id of the embedder whose vectors the store holds (null: an uncalibrated embedder).</param>
-    internal VectorMemoryStoreOptions ToStoreOptions(string? embedderId = null) => ToStoreOptions(AbstentionCalibration.For(embedderId));
+    /// <summary>
+    /// The store tuning these options imply, with the fusion weights and the abstention calibration of the embedder
+    /// <paramref name="embedderId"/> wherever these options leave them unset.
+    /// </summary>
+    /// <param name="embedderId">The id of the embedder whose vectors the store holds (null: an embedder not measured).</param>
+    internal VectorMemoryStoreOptions ToStoreOptions(string? embedderId = null) =>
+        ToStoreOptions(FusionWeights.For(embedderId), AbstentionCalibration.For(embedderId));
+
+    /// <summary>The three channel weights: those set here, the embedder's defaults for the rest.</summary>
+    private (double Dense, double Lexical, double Typo) WeightsOver(FusionWeights defaults) =>
+        (DenseWeight ?? defaults.Dense, LexicalWeight ?? defaults.Lexical, TypoWeight ?? defaults.Typo);
+
+    private VectorMemoryStoreOptions ToStoreOptions(FusionWeights defaults, AbstentionCalibration calibration)
+    {
+        var (dense, lexical, typo) = WeightsOver(defaults);
+        return ToStoreOptions(calibration) with { DenseWeight = dense, LexicalWeight = lexical, TypoWeight = typo };
+    }
 
     private VectorMemoryStoreOptions ToStoreOptions(AbstentionCalibration calibration) => new()
     {
         SimilarityWeight = SimilarityWeight,
         SuccessRateWeight = SuccessRateWeight,
         HnswThreshold = HnswThreshold,
-        DenseWeight = DenseWeight,
-        LexicalWeight = LexicalWeight,
-        TypoWeight = TypoWeight,
         Fusion = Fusion,
         Bm25K1 = Bm25K1,
         Bm25B = Bm25B,
@@ -129,7 +141,8 @@ public sealed class MemoryOptions
         Weight(DenseWeight, nameof(DenseWeight));
         Weight(LexicalWeight, nameof(LexicalWeight));
         Weight(TypoWeight, nameof(TypoWeight));
-        if (DenseWeight + LexicalWeight + TypoWeight <= 0)
+        // Weights left unset come from the embedder, which is not known here: the sum must be positive with any.
+        if (FusionWeights.All.Select(WeightsOver).Any(w => w.Dense + w.Lexical + w.Typo <= 0))
         {
             throw new ArgumentException("DenseWeight + LexicalWeight + TypoWeight must be positive", "Memory");
         }
@@ -148,6 +161,14 @@ public sealed class MemoryOptions
         if (ChannelCandidates is < 1 or > 100_000 || RrfK is < 0 or > 100_000 || !Enum.IsDefined(Fusion))
         {
             throw new ArgumentException("ChannelCandidates must be 1..100000, RrfK 0..100000, Fusion Score or ReciprocalRank", "Memory");
+        }
+    }
+
+    private static void Weight(double? value, string name)
+    {
+        if (value is { } set)
+        {
+            Weight(set, name);
         }
     }
 

@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Tests.Support;
@@ -48,7 +49,31 @@ public sealed class MemorySearchConfidenceSpecs : IDisposable
         store.Invoking(s => s.Validate()).Should().NotThrow();
     }
 
+    [Fact]
+    public void The_channel_weights_default_per_embedder_and_an_option_set_explicitly_wins()
+    {
+        static (double, double, double) Weights(VectorMemoryStoreOptions o) => (o.DenseWeight, o.LexicalWeight, o.TypoWeight);
+        const string miniLm = "onnx:all-MiniLM-L6-v2:4a64cee3d413";
+
+        Weights(new MemoryOptions().ToStoreOptions(miniLm)).Should().Be((0.45, 0.05, 0.5));
+        var ngram = Weights(new MemoryOptions().ToStoreOptions(HashedNGramEmbedder.DefaultId));
+        ngram.Should().Be((FusionWeights.NGram.Dense, FusionWeights.NGram.Lexical, FusionWeights.NGram.Typo));
+        ngram.Item1.Should().BeLessThan(0.45, "the n-gram embedder's cosine is its weakest channel");
+        Weights(new MemoryOptions().ToStoreOptions("word-vectors:wink-sg-100d")).Should().Be((FusionWeights.Other.Dense, FusionWeights.Other.Lexical, FusionWeights.Other.Typo));
+        FusionWeights.All.Distinct().Should().HaveCount(3, "each kind of embedder has weights of its own");
+
+        var oneSet = new MemoryOptions { DenseWeight = 0.7 };
+        Weights(oneSet.ToStoreOptions(HashedNGramEmbedder.DefaultId)).Should().Be((0.7, FusionWeights.NGram.Lexical, FusionWeights.NGram.Typo));
+        Weights(oneSet.ToStoreOptions(miniLm)).Should().Be((0.7, 0.05, 0.5));
+        var allSet = new MemoryOptions { DenseWeight = 0.2, LexicalWeight = 0.3, TypoWeight = 0.5 };
+        foreach (var embedder in new[] { miniLm, HashedNGramEmbedder.DefaultId, "word-vectors:wink-sg-100d" })
+        {
+            Weights(allSet.ToStoreOptions(embedder)).Should().Be((0.2, 0.3, 0.5));
+        }
+    }
+
     [Theory]
+    [InlineData("zero-with-some-embedders-defaults", "Memory")]
     [InlineData("negative-dense", "Memory.DenseWeight")]
     [InlineData("all-zero", "Memory")]
     [InlineData("b-above-one", "Memory.Bm25B")]
@@ -61,6 +86,7 @@ public sealed class MemorySearchConfidenceSpecs : IDisposable
         {
             case "negative-dense": options.DenseWeight = -1; break;
             case "all-zero": (options.DenseWeight, options.LexicalWeight, options.TypoWeight) = (0, 0, 0); break;
+            case "zero-with-some-embedders-defaults": (options.DenseWeight, options.TypoWeight) = (0, 0); break;
             case "b-above-one": options.Bm25B = 1.5; break;
             case "abstain-above-one": options.AbstainBelow = 1.1; break;
             case "no-candidates": options.ChannelCandidates = 0; break;

@@ -17,7 +17,7 @@ namespace NixHumanity.Actors.Memory.Store;
 internal sealed record AbstentionCalibration(double DenseShare, double MarginWeight, double AbstainBelow)
 {
     /// <summary>The hashed n-gram embedder (<c>ngram-…</c>): the fallback and the fast tests' embedder.</summary>
-    public static AbstentionCalibration NGram { get; } = new(0.25, 0.25, 0.08);
+    public static AbstentionCalibration NGram { get; } = new(0.25, 0.25, 0.07);
 
     /// <summary>all-MiniLM-L6-v2 (ids containing <c>all-MiniLM-L6-v2</c>), the default embedder.</summary>
     public static AbstentionCalibration MiniLm { get; } = new(0.75, 0, 0.24);
@@ -29,10 +29,10 @@ internal sealed record AbstentionCalibration(double DenseShare, double MarginWei
     public static AbstentionCalibration Uncalibrated { get; } = new(0, 0, 0.05);
 
     /// <summary>The calibration for the embedder with id <paramref name="embedderId"/> (null or unknown: <see cref="Uncalibrated"/>).</summary>
-    public static AbstentionCalibration For(string? embedderId) => embedderId switch
+    public static AbstentionCalibration For(string? embedderId) => EmbedderFamilies.Of(embedderId) switch
     {
-        not null when embedderId.StartsWith("ngram", StringComparison.Ordinal) => NGram,
-        not null when embedderId.Contains(Embeddings.KnownModels.AllMiniLmL6V2, StringComparison.OrdinalIgnoreCase) => MiniLm,
+        EmbedderFamily.NGram => NGram,
+        EmbedderFamily.MiniLm => MiniLm,
         _ => Uncalibrated,
     };
 }

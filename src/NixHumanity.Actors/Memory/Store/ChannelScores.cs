@@ -6,6 +6,10 @@ namespace NixHumanity.Actors.Memory.Store;
 /// </summary>
 internal sealed class ChannelScores(float[] scores, IReadOnlyList<int> matched)
 {
+    // The last top list asked for: a query's evidence fused under many weightings (the weight sweep) asks for the
+    // same depth again and again. One query's scores are used by one thread at a time.
+    private (int N, IReadOnlyList<int> Top)? _lastTop;
+
     /// <summary>No channel ran (its weight is 0 or the query has no text).</summary>
     public static ChannelScores None { get; } = new([], []);
 
@@ -16,7 +20,24 @@ internal sealed class ChannelScores(float[] scores, IReadOnlyList<int> matched)
     public float Of(int doc) => doc < scores.Length ? scores[doc] : 0;
 
     /// <summary>The <paramref name="n"/> best matched documents, best first (ties by document number).</summary>
-    public List<int> Top(int n)
+    public IReadOnlyList<int> Top(int n)
+    {
+        if (matched.Count == 0)
+        {
+            return [];
+        }
+
+        if (_lastTop is { } last && last.N == n)
+        {
+            return last.Top;
+        }
+
+        var top = Rank(n);
+        _lastTop = (n, top);
+        return top;
+    }
+
+    private List<int> Rank(int n)
     {
         // A bounded heap: a common 3-gram can match most of a large memory, and only the top few are wanted.
         var worstFirst = Comparer<(float Score, int Doc)>.Create(static (a, b) =>

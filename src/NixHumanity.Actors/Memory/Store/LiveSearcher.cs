@@ -28,19 +28,30 @@ internal sealed class LiveSearcher(LiveMemories live, HnswLifecycle hnsw, Memory
             return Respond(top, version, strategy, candidateCount);
         }
 
-        var depth = Math.Max(k, options.ChannelCandidates);
+        return Gather(query, Math.Max(k, options.ChannelCandidates), candidates, options, version).Fuse(k, options);
+    }
+
+    /// <summary>
+    /// What the channels that <paramref name="channels"/> turns on find for <paramref name="query"/> (text and
+    /// normalised vector), each proposing its top <paramref name="depth"/> among the allowed rows.
+    /// </summary>
+    public QueryEvidence Gather(MemoryQuery query, int depth, WherePredicate? predicate, VectorMemoryStoreOptions channels, long version) =>
+        Gather(query, depth, predicate is null ? null : Filter(predicate), channels, version);
+
+    private QueryEvidence Gather(MemoryQuery query, int depth, int[]? candidates, VectorMemoryStoreOptions channels, long version)
+    {
         var denseStrategy = candidates is null ? SearchStrategy.Exact : SearchStrategy.ExactFiltered;
         IReadOnlyList<int> dense = [];
-        if (options.DenseWeight > 0)
+        if (channels.DenseWeight > 0)
         {
             (var denseTop, denseStrategy) = Dense(query.Vector, depth, candidates, 1, 0);
             dense = Enumerable.Range(0, denseTop.Count).Select(denseTop.Ord).ToList();
         }
 
-        var (lexical, typo) = live.Lexical.Score(query.Text!, SearchFusion.Mask(candidates, live.Count), options);
-        var (fused, best) = ChannelFusion.Fuse(
-            k, dense, ord => live.Matrix.Similarity(ord, query.Vector), lexical, typo, live.Matrix.SuccessRate, options);
-        return SearchFusion.Respond(fused.Select(hit => live[hit.Doc].ToResult(hit)).ToList(), best, version, denseStrategy, candidateCount, options);
+        var (lexical, typo) = live.Lexical.Score(query.Text!, SearchFusion.Mask(candidates, live.Count), channels);
+        return new QueryEvidence(
+            depth, dense, ord => live.Matrix.Similarity(ord, query.Vector), lexical, typo, live.Matrix.SuccessRate, hit => live[hit.Doc].ToResult(hit),
+            version, denseStrategy, candidates?.Length ?? live.Count, channels);
     }
 
     private (TopK Top, SearchStrategy Strategy) Dense(float[] query, int k, int[]? candidates, float simWeight, float successWeight)
