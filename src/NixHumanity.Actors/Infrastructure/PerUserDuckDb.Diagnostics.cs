@@ -68,8 +68,15 @@ internal static partial class PerUserDuckDb
 
                 foreach (var name in names)
                 {
-                    Execute(instance.Keeper, $"CHECKPOINT {name}");
-                    count++;
+                    try
+                    {
+                        Execute(instance.Keeper, $"CHECKPOINT {name}");
+                        count++;
+                    }
+                    catch (DuckDBException)
+                    {
+                        // The store is writing or checkpointing itself (its quiet-period checkpoint) at this moment.
+                    }
                 }
             }
         }
