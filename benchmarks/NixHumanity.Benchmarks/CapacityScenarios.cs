@@ -19,7 +19,8 @@ namespace NixHumanity.Benchmarks;
 /// <c>--per-user</c> interactions (all users at once), waits until every user's memory and learner have applied them
 /// (every user's tree running with both stores open: an <em>active</em> user), then samples the process: RSS, managed
 /// heap after a full collection, open file descriptors, threads. Per user = (sample − sample before the first user) / N.
-/// Then it stops the host and times the stop. Side by side in one run, with the load average before and after each size.
+/// Then it waits <c>--quiet-seconds</c> (45) for the projections' checkpoints after a quiet period (docs/adr/0039) and
+/// samples again, the trees still running. Then it stops the host and times the stop. Side by side in one run, with the load average before and after each size.
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- --only capacity [--users 400,1000,2000] [--per-user 3]
 /// </summary>
 internal static class CapacityScenarios
@@ -45,6 +46,8 @@ internal static class CapacityScenarios
             report.Add($"{label} RSS per active user", (result["rss"] - result["rss0"]) / n / 1e6, "MB", "≤ 2 MB", (result["rss"] - result["rss0"]) / n <= 2e6);
             report.Add($"{label} managed heap per active user", (result["managed"] - result["managed0"]) / n / 1e6, "MB", "—", null);
             report.Add($"{label} open fds per active user", (result["fds"] - result["fds0"]) / n, "", "—", null);
+            report.Add($"{label} RSS per user after the quiet-period checkpoints (trees still running)", (result["rssq"] - result["rss0"]) / n / 1e6, "MB", "≤ 2 MB", (result["rssq"] - result["rss0"]) / n <= 2e6);
+            report.Add($"{label} open fds per user after the quiet-period checkpoints", (result["fdsq"] - result["fds0"]) / n, "", "—", null);
             report.Add($"{label} threads (all active)", result["threads"], "", "—", null);
             report.Add($"{label} start: every user recorded and projected", result["start"], "s", "—", null);
             report.Add($"{label} stop (host StopAsync)", result["stop"], "s", "≤ 10 s", result["stop"] <= 10);
@@ -108,6 +111,7 @@ internal static class CapacityScenarios
         await client.RecordInteractionAsync(Interaction("warm", 0));
         await WaitProjectedAsync(client, ["warm"], 1);
         var before = Sample();
+        Breakdown(0, before, before);
         Console.Error.WriteLine($"capacity {users}: host up, rss {before["rss"] / 1e6:F0} MB, fds {before["fds"]} (load {EmbeddingLoadScenarios.LoadAverage()})");
 
         var names = Enumerable.Range(0, users).Select(u => $"cap-{u:D5}").ToList();
@@ -126,6 +130,22 @@ internal static class CapacityScenarios
         var active = (await directory.Ask<ActiveUsers>(GetActiveUsers.Instance, TimeSpan.FromMinutes(5))).UserIds.Count;
         var after = Sample();
         Console.Error.WriteLine($"capacity {users}: {active} trees running, rss {after["rss"] / 1e6:F0} MB, fds {after["fds"]}, start {startSeconds:F1} s");
+        Breakdown(users, before, after);
+        if (args.Contains("--checkpoint-all"))
+        {
+            var folded = NixHumanity.Actors.Infrastructure.PerUserDuckDb.CheckpointAllAttached();
+            var folded2 = Sample();
+            Console.Error.WriteLine($"capacity {users}: experiment: {folded} files checkpointed, rss {folded2["rss"] / 1e6:F0} MB, fds {folded2["fds"]}");
+            Breakdown(users, before, folded2);
+        }
+
+
+        // The projections checkpoint their stores after a quiet period (docs/adr/0039): sample again once it has passed.
+        var quietFor = int.Parse(Arg(args, "--quiet-seconds", "45"), CultureInfo.InvariantCulture);
+        await Task.Delay(TimeSpan.FromSeconds(quietFor));
+        var quiet = Sample();
+        Console.Error.WriteLine($"capacity {users}: {quietFor} s later, rss {quiet["rss"] / 1e6:F0} MB, fds {quiet["fds"]}");
+        Breakdown(users, before, quiet);
 
         var stopClock = Stopwatch.StartNew();
         await host.StopAsync();
@@ -135,7 +155,7 @@ internal static class CapacityScenarios
         var (reopenSeconds, restopSeconds) = await ReopenAsync(dataDir, names, perUser);
         Console.Error.WriteLine($"capacity {users}: a new host reopened every user in {reopenSeconds:F1} s and stopped in {restopSeconds:F1} s");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{ResultPrefix}rss0={before["rss"]} managed0={before["managed"]} fds0={before["fds"]} rss={after["rss"]} managed={after["managed"]} fds={after["fds"]} threads={after["threads"]} start={startSeconds:F2} stop={stopSeconds:F2} reopen={reopenSeconds:F2} restop={restopSeconds:F2} hwm={Status("VmHWM")} active={active}"));
+            $"{ResultPrefix}rss0={before["rss"]} managed0={before["managed"]} fds0={before["fds"]} rss={after["rss"]} managed={after["managed"]} fds={after["fds"]} threads={after["threads"]} rssq={quiet["rss"]} fdsq={quiet["fds"]} start={startSeconds:F2} stop={stopSeconds:F2} reopen={reopenSeconds:F2} restop={restopSeconds:F2} hwm={Status("VmHWM")} active={active}"));
     }
 
     /// <summary>
@@ -174,9 +194,18 @@ internal static class CapacityScenarios
         {
             var done = await Task.WhenAll(pending.Select(async user =>
             {
-                var memory = await client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new GetMemoryStatus(user));
-                var learner = await client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new GetLearnerStatus(user));
-                return (user, ok: memory.LastSequenceNr >= events && learner.LastSequenceNr >= events);
+                try
+                {
+                    var memory = await client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new GetMemoryStatus(user));
+                    var learner = await client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new GetLearnerStatus(user));
+                    return (user, ok: memory.LastSequenceNr >= events && learner.LastSequenceNr >= events);
+                }
+                catch (NixHumanityTimeoutException)
+                {
+                    // Thousands of first starts queue on the two store threads: a status not answered within the ask
+                    // timeout means "not yet", asked again in the next round.
+                    return (user, ok: false);
+                }
             }));
             pending = done.Where(d => !d.ok).Select(d => d.user).ToList();
             if (pending.Count > 0)
@@ -186,6 +215,36 @@ internal static class CapacityScenarios
             }
         }
     }
+
+    /// <summary>
+    /// Where the per-user memory goes (stderr): the managed heap (live and committed, after a full collection), what
+    /// DuckDB's buffer managers hold per shared instance, and the process's anonymous memory (/proc/self/smaps_rollup).
+    /// </summary>
+    private static void Breakdown(int users, Dictionary<string, double> before, Dictionary<string, double> after)
+    {
+        var gc = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"capacity {users}: managed live {after["managed"] / 1e6:F1} MB (+{(after["managed"] - before["managed"]) / Math.Max(users, 1) / 1e3:F1} KB per user), GC heap {gc.HeapSizeBytes / 1e6:F1} MB, committed {gc.TotalCommittedBytes / 1e6:F1} MB (+{(after["committed"] - before["committed"]) / Math.Max(users, 1) / 1e3:F1} KB per user), fragmented {gc.FragmentedBytes / 1e6:F1} MB"));
+        foreach (var line in NixHumanity.Actors.Infrastructure.PerUserDuckDb.DescribeSharedInstances())
+        {
+            Console.Error.WriteLine($"capacity {users}: duckdb {line}");
+        }
+
+        var malloc = MallInfo2();
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"capacity {users}: glibc malloc in use {(double)malloc.Uordblks / 1e6:F1} MB + mmapped {(double)malloc.Hblkhd / 1e6:F1} MB, free in arenas {(double)malloc.Fordblks / 1e6:F1} MB"));
+        foreach (var line in File.ReadLines("/proc/self/smaps_rollup").Where(l => l.StartsWith("Rss", StringComparison.Ordinal) || l.StartsWith("Anonymous", StringComparison.Ordinal) || l.StartsWith("Private", StringComparison.Ordinal)))
+        {
+            Console.Error.WriteLine($"capacity {users}: smaps {line}");
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallinfo2")]
+    private static extern MallInfo MallInfo2();
+
+    /// <summary>glibc's <c>struct mallinfo2</c> (every field a size_t): the .NET runtime's and native libraries' malloc (not DuckDB's own jemalloc).</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private readonly record struct MallInfo(nuint Arena, nuint Ordblks, nuint Smblks, nuint Hblks, nuint Hblkhd, nuint Usmblks, nuint Fsmblks, nuint Uordblks, nuint Fordblks, nuint Keepcost);
 
     private static Dictionary<string, double> Sample()
     {
@@ -197,6 +256,7 @@ internal static class CapacityScenarios
         {
             ["rss"] = Status("VmRSS"),
             ["managed"] = GC.GetTotalMemory(false),
+            ["committed"] = GC.GetGCMemoryInfo().TotalCommittedBytes,
             ["fds"] = Directory.GetFileSystemEntries("/proc/self/fd").Length,
             ["threads"] = self.Threads.Count,
         };

@@ -80,7 +80,8 @@ internal static class ClusterHandOffScenarios
         await a.StopAsync();
         a.Dispose();
         var leaveA = leaving.Elapsed;
-        // What the old node's copy will replay when it opens again: its stores close without a checkpoint (ADR 0033).
+        // What the old node's copy will replay when it opens again: a stopping node's stores close without a checkpoint
+        // (ADR 0033), except what the hand-off of a leave checkpoints within its budget (ADR 0039).
         var walLeft = WriteAheadLogBytes(dataA);
         var noCopy = Stopwatch.StartNew();
         var hits = await Client(b).SearchAsync(new SearchMemory(user, "install package42", 5));

@@ -42,7 +42,7 @@ namespace NixHumanity.Actors.Learning;
 /// (<see cref="WarmSuggestions"/>, whose results it pre-computes).
 /// </para>
 /// </summary>
-internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>, IWithTimers
+internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
 {
     private const int MaxSuggestions = 100;
     private const int WarmCount = 5;
@@ -71,8 +71,6 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>, IW
         _tensorUser = TensorUserOf(userId);
     }
 
-    /// <inheritdoc />
-    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <inheritdoc />
     protected override string StoreFileName => AnalyticsStore.FileName;

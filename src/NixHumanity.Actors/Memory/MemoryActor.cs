@@ -52,7 +52,7 @@ namespace NixHumanity.Actors.Memory;
 /// supervisor restarts the actor.
 /// </para>
 /// </remarks>
-internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, IWithTimers
+internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 {
     /// <summary>File beside the store holding the learner's last preferences (a cache; the learner can resend them).</summary>
     public const string PreferencesFileName = "preferences.json";
@@ -101,8 +101,6 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>, 
         _async = _embedder as IAsyncEmbedder;
     }
 
-    /// <summary>Set by Akka: the retry of a failed model call.</summary>
-    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <inheritdoc />
     protected override string StoreFileName => VectorMemoryStore.FileName;

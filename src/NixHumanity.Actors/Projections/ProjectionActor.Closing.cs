@@ -6,16 +6,34 @@ namespace NixHumanity.Actors.Projections;
 // The projection skeleton's close: whether the store's write-ahead log is folded into its files before it is closed.
 internal abstract partial class ProjectionActor<TStore>
 {
+    /// <summary>The actor was stopped through its mailbox (<c>StopGracefully</c>): its user's tree was passivated or
+    /// handed off to another node, not torn down with the actor system.</summary>
+    private bool _stoppedGracefully;
+
     /// <summary>
-    /// A tree stopped while the node runs (passivated after its idle time) folds its log into the files, so the next
-    /// open replays little. A stopping node does not: a checkpoint is ~150 ms of disk waits per file, one store after
-    /// the other on the two store threads, which held a 100-user stop past coordinated shutdown's 10 s; its logs are
-    /// durable and the next host replays them (ADR 0033). A failed or damaged store is closed as it is.
+    /// Folds the store's log into its files before it is closed, so the next open (here after a passivation, or on
+    /// this node when the user comes back after a hand-off) replays little:
+    /// <list type="bullet">
+    /// <item>while the node goes on (passivation, a rebalance): always;</item>
+    /// <item>while the node stops and its users are handed off (a cluster node leaving): when the log is not small,
+    /// within <see cref="ShutdownCheckpointBudget"/> (docs/adr/0039). A copy left with its whole history in the log
+    /// made a user's return slower than no copy at all (docs/benchmarks.md, "Cluster of node processes");</item>
+    /// <item>a node stopping without a hand-off (the single-process stop: the actor system tears the trees down):
+    /// never. A checkpoint is ~150 ms of disk waits per file, one store after the other on the two store threads,
+    /// which held a 100-user stop past coordinated shutdown's 10 s; the logs are durable and the next host replays
+    /// them (ADR 0033).</item>
+    /// </list>
+    /// A failed, damaged or provisional store is closed as it is.
     /// </summary>
-    private void CheckpointUnlessNodeStops()
+    private void CheckpointBeforeClosing()
     {
-        if (_store is null || _failure is not null || _damaged || IsProvisional
-            || CoordinatedShutdown.Get(Context.System).ShutdownReason is not null || Context.System.WhenTerminated.IsCompleted)
+        if (_store is null || _failure is not null || _damaged || IsProvisional)
+        {
+            return;
+        }
+
+        var nodeStops = CoordinatedShutdown.Get(Context.System).ShutdownReason is not null || Context.System.WhenTerminated.IsCompleted;
+        if (nodeStops && !(_stoppedGracefully && ShutdownCheckpointBudget.Get(Context.System).Allows(LogBytes())))
         {
             return;
         }
@@ -29,5 +47,53 @@ internal abstract partial class ProjectionActor<TStore>
             // Nothing is lost: the log stays and the next open replays it.
             Log.Warning("{0} of {1}: the checkpoint before closing failed, the next open replays the log: {2}", Component, UserId, ex.Message);
         }
+    }
+
+    /// <summary>(Re)starts the timer of the checkpoint after <see cref="ProjectionOptions.CheckpointWhenIdleFor"/> without events.</summary>
+    private void CheckpointWhenQuiet() =>
+        Timers.StartSingleTimer(nameof(IdleCheckpointDue), IdleCheckpointDue.Instance, Options.CheckpointWhenIdleFor);
+
+    /// <summary>
+    /// The projection has applied nothing for <see cref="ProjectionOptions.CheckpointWhenIdleFor"/>: its log is folded
+    /// into the store's files, so a copy left behind (a hand-off, a node killed) or the next open after any stop
+    /// replays only what came after, and the log's file handle is closed (docs/adr/0039). With the store files' small
+    /// blocks (<c>PerUserDuckDb.NewFileBlockSize</c>) this also lowers what the store keeps in memory. A failure is
+    /// logged and the log stays (nothing is lost: it is durable and replayed on the next open).
+    /// </summary>
+    private void CheckpointIdleStore()
+    {
+        if (_store is null || _failure is not null || _damaged || IsProvisional)
+        {
+            return;
+        }
+
+        ApplyPending();
+        try
+        {
+            CheckpointStore();
+        }
+        catch (Exception ex)
+        {
+            Log.Warning("{0} of {1}: the checkpoint after a quiet period failed, the log stays: {2}", Component, UserId, ex.Message);
+        }
+    }
+
+    /// <summary>The bytes of the write-ahead logs beside the store's files (the learner has two files).</summary>
+    private long LogBytes()
+    {
+        try
+        {
+            return Directory.EnumerateFiles(StoreFolder, "*.wal").Sum(file => new FileInfo(file).Length);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Sent by the timer after a quiet period: checkpoint the store.</summary>
+    private sealed record IdleCheckpointDue
+    {
+        public static readonly IdleCheckpointDue Instance = new();
     }
 }

@@ -60,7 +60,7 @@ namespace NixHumanity.Actors.Projections;
 /// </para>
 /// </remarks>
 /// <typeparam name="TStore">The store the projection owns; disposed when the actor stops.</typeparam>
-internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStash
+internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnboundedStash, IWithTimers
     where TStore : class, IDisposable
 {
     private readonly IJournalSource _journal;
@@ -95,6 +95,9 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
 
     /// <summary>Set by Akka: messages held back while the projection catches up with the journal.</summary>
     public IStash Stash { get; set; } = null!;
+
+    /// <summary>Set by Akka: the timers of the projection (the checkpoint after a quiet period) and of its subclass (the memory's retry of a model call, the learner's folds).</summary>
+    public ITimerScheduler Timers { get; set; } = null!;
 
     /// <summary>The component's name in logs and status.</summary>
     protected string Component { get; }
@@ -201,7 +204,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     /// <inheritdoc />
     protected override void PostStop()
     {
-        CheckpointUnlessNodeStops();
+        CheckpointBeforeClosing();
         // Closing the file lets a restarted actor (or the next process) open it.
         _store?.Dispose();
         _store = null;
@@ -292,8 +295,13 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
             _applyScheduled = false;
             ApplyPending();
         });
+        Receive<IdleCheckpointDue>(_ => CheckpointIdleStore());
         WhenReady();
-        ReceiveRequest<StopGracefully>(_ => Context.Stop(Self));
+        ReceiveRequest<StopGracefully>(_ =>
+        {
+            _stoppedGracefully = true;
+            Context.Stop(Self);
+        });
     }
 
     private void StartCatchUp()
@@ -372,6 +380,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
 
         Apply(fresh);
         EventsApplied += fresh.Count;
+        CheckpointWhenQuiet();
     }
 
     /// <summary>Self-sent behind a burst of live events: the mailbox has drained of them, apply the buffer.</summary>

@@ -15,6 +15,14 @@ public sealed class ProjectionOptions
     /// <summary>A progress line is logged every this many journal events while a projection catches up (default 500).</summary>
     public int ProgressEvery { get; set; } = 500;
 
+    /// <summary>
+    /// A projection that has applied events and then none for this long folds its store's write-ahead log into the
+    /// store's files (a DuckDB <c>CHECKPOINT</c>; default 30 s). A copy of the store left on a node the user moves
+    /// away from, or a store reopened after any stop, then replays only what came after its last quiet period, and the
+    /// log's file handle is closed meanwhile (docs/adr/0039).
+    /// </summary>
+    public TimeSpan CheckpointWhenIdleFor { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and the rule when a value is unusable.</summary>
     public void Validate()
     {
@@ -26,6 +34,11 @@ public sealed class ProjectionOptions
         if (ProgressEvery < 1)
         {
             throw new ArgumentException("must be at least 1", "Projections." + nameof(ProgressEvery));
+        }
+
+        if (CheckpointWhenIdleFor <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("must be positive", "Projections." + nameof(CheckpointWhenIdleFor));
         }
     }
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using NixHumanity.Actors.DataPortability.Forget;
 using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Memory.Store;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Postgres;
 using NixHumanity.Actors.Tests.Support;
@@ -107,6 +109,38 @@ public sealed class ProjectionsFollowUserSpecs : IAsyncLifetime
         memory.EventsApplied.Should().Be(LaterRecords, "the old copy was caught up from its checkpoint, not rebuilt");
         (await a2.ActiveUsersAsync()).Should().Contain(user);
     }
+
+    [PostgresFact]
+    public async Task A_node_leaving_gracefully_folds_the_logs_of_the_copies_it_leaves_behind_into_their_files()
+    {
+        var ports = ClusterNode.FreePorts(2);
+        var a = await StartAsync(ports[0], ClusterNode.SeedAddress(ports[0]), _dataOfA);
+        var b = await StartAsync(ports[1], ClusterNode.SeedAddress(ports[0]));
+        foreach (var each in Users)
+        {
+            await a.Client.RecordInteractionAsync(new RecordInteraction(each, "s1", $"install {_marker} first", $"nix-env -iA nixpkgs.{_marker}"));
+        }
+
+        var user = (await a.ActiveUsersAsync()).Should().NotBeEmpty("with six users both nodes host some").And.Subject.First();
+        // Enough records for a memory log well above what a stopping node leaves to the next open (~2.7 KB per event).
+        for (var i = 1; i <= 60; i++)
+        {
+            await a.Client.RecordInteractionAsync(new RecordInteraction(user, "s1", $"install more{i}", $"nix-env -iA nixpkgs.more{i}"));
+        }
+
+        (await a.Client.GetMemoryStatusAsync(user)).LastSequenceNr.Should().Be(61);
+        var memoryLog = Path.Combine(_dataOfA.Path, "users", user, "memory", VectorMemoryStore.FileName + ".wal");
+        Length(memoryLog).Should().BeGreaterThanOrEqualTo(ShutdownCheckpointBudget.SmallLogBytes, "the running memory has not checkpointed");
+
+        // A leaves: the user is handed off to B, and A's copy stays behind with its log folded into the file.
+        await a.LeaveAsync();
+
+        Length(memoryLog).Should().Be(0, "the copy left behind was checkpointed when its user was handed off");
+        var hits = (await b.Client.SearchAsync(new SearchMemory(user, "install more", 70))).Results;
+        hits.Select(h => h.Text).Should().Contain(Enumerable.Range(1, 60).Select(i => $"install more{i}"), "nothing acknowledged is lost by the hand-off");
+    }
+
+    private static long Length(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
 
     [PostgresFact]
     public async Task Forget_through_a_node_that_does_not_host_the_user_erases_the_rows_and_the_copies_of_both_nodes()

@@ -49,6 +49,46 @@ public sealed class PerUserDuckDbSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public void A_store_file_created_on_a_shared_instance_has_small_blocks_and_an_existing_file_keeps_its_own()
+    {
+        // Small blocks keep a checkpointed store's buffers small (docs/adr/0039); a file's block size is fixed when
+        // it is created, so a file made with DuckDB's default must still open.
+        var created = Path.Combine(_temp.Path, "created.duckdb");
+        var connection = PerUserDuckDb.OpenShared(created);
+        try
+        {
+            Execute(connection, "CREATE TABLE t AS SELECT * FROM range(100) r(i)");
+            Execute(connection, "CHECKPOINT");
+            Scalar(connection, "SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()")
+                .Should().Be(PerUserDuckDb.NewFileBlockSize);
+        }
+        finally
+        {
+            PerUserDuckDb.Close(connection);
+        }
+
+        var existing = Path.Combine(_temp.Path, "existing.duckdb");
+        using (var own = PerUserDuckDb.Connection(existing))
+        {
+            own.Open();
+            Execute(own, "CREATE TABLE t AS SELECT * FROM range(100) r(i)");
+            Execute(own, "CHECKPOINT");
+        }
+
+        var reopened = PerUserDuckDb.OpenShared(existing);
+        try
+        {
+            Scalar(reopened, "SELECT COUNT(*) FROM t").Should().Be(100);
+            Scalar(reopened, "SELECT block_size FROM pragma_database_size() WHERE database_name = current_database()")
+                .Should().Be(256 * 1024, "DuckDB's default, kept by the file");
+        }
+        finally
+        {
+            PerUserDuckDb.Close(reopened);
+        }
+    }
+
     private static DuckDBConnection Open(string path, bool shared) => shared ? PerUserDuckDb.OpenShared(path) : PerUserDuckDb.Open(path);
 
     private static void Execute(DuckDBConnection connection, string sql)

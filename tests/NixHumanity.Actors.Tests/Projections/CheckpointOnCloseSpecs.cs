@@ -4,12 +4,14 @@ using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Memory.Store;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Tests.Support;
+using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Tests.Projections;
 
 /// <summary>
 /// A stopping node closes its stores without checkpointing them (ADR 0033): their write-ahead logs stay, and the next
-/// open replays them. A user's tree passivated while the node runs folds its logs into its files.
+/// open replays them. A user's tree passivated while the node runs folds its logs into its files, and so does a
+/// projection that has been quiet for <c>Projections.CheckpointWhenIdleFor</c> (docs/adr/0039).
 /// </summary>
 public sealed class CheckpointOnCloseSpecs : IDisposable
 {
@@ -27,7 +29,8 @@ public sealed class CheckpointOnCloseSpecs : IDisposable
     public async Task A_stopping_node_leaves_the_logs_to_the_next_open_and_a_passivated_tree_folds_them_into_its_files()
     {
         long first;
-        await using (var tree = ActorTree.Start(_data.Path))
+        // No checkpoint after a quiet period in this part, however slowly the machine runs it.
+        await using (var tree = ActorTree.Start(_data.Path, o => o.Projections.CheckpointWhenIdleFor = TimeSpan.FromHours(1)))
         {
             first = (await tree.RecordAsync("ann", "install vlc", command: "nix-env -iA nixpkgs.vlc")).SequenceNr;
             await AppliedAsync(tree, first);
@@ -36,7 +39,11 @@ public sealed class CheckpointOnCloseSpecs : IDisposable
         Bytes(MemoryWal).Should().BeGreaterThan(0, "the stopping node did not checkpoint the memory");
         Bytes(AnalyticsWal).Should().BeGreaterThan(0, "the stopping node did not checkpoint the learner");
 
-        await using (var tree = ActorTree.Start(_data.Path, o => o.PassivationTimeout = TimeSpan.FromMilliseconds(500)))
+        await using (var tree = ActorTree.Start(_data.Path, o =>
+        {
+            o.PassivationTimeout = TimeSpan.FromMilliseconds(500);
+            o.Projections.CheckpointWhenIdleFor = TimeSpan.FromHours(1);
+        }))
         {
             var second = (await tree.RecordAsync("ann", "install git", command: "nix-env -iA nixpkgs.git")).SequenceNr;
             await AppliedAsync(tree, second);
@@ -49,6 +56,25 @@ public sealed class CheckpointOnCloseSpecs : IDisposable
             memory.LastSequenceNr.Should().Be(second);
             memory.Rows.Should().Be(2, "the first node's row came back from its log");
         }
+    }
+
+    [Fact]
+    public async Task A_projection_quiet_for_a_while_folds_its_log_into_its_files_while_its_user_stays_active()
+    {
+        await using var tree = ActorTree.Start(_data.Path, o => o.Projections.CheckpointWhenIdleFor = TimeSpan.FromMilliseconds(300));
+        var first = (await tree.RecordAsync("ann", "install vlc", command: "nix-env -iA nixpkgs.vlc")).SequenceNr;
+        await AppliedAsync(tree, first);
+
+        await Eventually.HoldsAsync(() =>
+        {
+            Bytes(MemoryWal).Should().Be(0, "the quiet memory checkpointed");
+            Bytes(AnalyticsWal).Should().Be(0, "the quiet learner checkpointed");
+        }, TimeSpan.FromMinutes(2));
+        ((ActiveUsers)await tree.AskDirectoryAsync(GetActiveUsers.Instance)).UserIds.Should().Contain("ann", "the tree was not passivated: the checkpoint came from the quiet period");
+
+        var second = (await tree.RecordAsync("ann", "install git", command: "nix-env -iA nixpkgs.git")).SequenceNr;
+        await AppliedAsync(tree, second);
+        (await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus("ann"))).Rows.Should().Be(2, "the store takes events after its checkpoint");
     }
 
     private static Task AppliedAsync(ActorTree tree, long sequenceNr) => Eventually.HoldsAsync(async () =>

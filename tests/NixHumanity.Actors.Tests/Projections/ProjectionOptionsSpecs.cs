@@ -18,6 +18,18 @@ public sealed class ProjectionOptionsSpecs
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void A_quiet_period_that_is_not_positive_is_rejected_naming_the_option(int seconds)
+    {
+        var options = new NixHumanityOptions { DataDirectory = Path.GetTempPath() };
+        options.Projections.CheckpointWhenIdleFor.Should().Be(TimeSpan.FromSeconds(30));
+        options.Projections.CheckpointWhenIdleFor = TimeSpan.FromSeconds(seconds);
+
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("Projections.CheckpointWhenIdleFor");
+    }
+
+    [Theory]
     [InlineData(0, 500, "Projections.ReplayBatchSize")]
     [InlineData(10_001, 500, "Projections.ReplayBatchSize")]
     [InlineData(256, 0, "Projections.ProgressEvery")]

@@ -1,0 +1,100 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+
+namespace NixHumanity.Actors.Infrastructure;
+
+// What the shared instances hold, for the capacity benchmark's breakdown of a node's memory (docs/benchmarks.md,
+// "Capacity per node"). Read on each instance's keeper under the gate: no store opens or closes meanwhile.
+internal static partial class PerUserDuckDb
+{
+    /// <summary>
+    /// One line per shared instance: its key (<c>learners</c> or the memories' folder), the files attached to it, and
+    /// what its buffer manager holds by tag (<c>duckdb_memory()</c>, non-zero tags only) with the instance's total.
+    /// Memory DuckDB allocates outside its buffer manager (catalogs of the attached databases, the allocator's own
+    /// caches) is not in these figures; the benchmark reads it as RSS minus the managed heap and these.
+    /// </summary>
+    public static IReadOnlyList<string> DescribeSharedInstances()
+    {
+        var lines = new List<string>();
+        lock (_gate)
+        {
+            foreach (var instance in _instances.Values)
+            {
+                var name = instance.Key.Length == 0 ? "learners" : "memories";
+                var attached = Scalar(instance.Keeper, "SELECT count(*) FROM duckdb_databases() WHERE NOT internal AND database_name LIKE 'store_%'");
+                var tags = new List<string>();
+                long total = 0;
+                using (var command = instance.Keeper.CreateCommand())
+                {
+                    command.CommandText = "SELECT tag, memory_usage_bytes, temporary_storage_bytes FROM duckdb_memory() WHERE memory_usage_bytes > 0 OR temporary_storage_bytes > 0 ORDER BY memory_usage_bytes DESC";
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var bytes = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+                        total += bytes;
+                        tags.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)}={bytes / 1e6:F1}MB"));
+                    }
+                }
+
+                lines.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: {instance.Connections} connections, {attached} files attached, buffer manager {total / 1e6:F1} MB ({string.Join(' ', tags)}), memory_limit {Text(instance.Keeper, "SELECT current_setting('memory_limit')")}"));
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// Checkpoints every file attached to a shared instance through the instance's keeper (the capacity benchmark's
+    /// experiment of what folding the logs does to a node's memory; stores must be idle meanwhile). Returns the count.
+    /// </summary>
+    public static int CheckpointAllAttached()
+    {
+        var count = 0;
+        lock (_gate)
+        {
+            foreach (var instance in _instances.Values)
+            {
+                var names = new List<string>();
+                using (var command = instance.Keeper.CreateCommand())
+                {
+                    command.CommandText = "SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name LIKE 'store_%'";
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        names.Add(reader.GetString(0));
+                    }
+                }
+
+                foreach (var name in names)
+                {
+                    try
+                    {
+                        Execute(instance.Keeper, $"CHECKPOINT {name}");
+                        count++;
+                    }
+                    catch (DuckDBException)
+                    {
+                        // The store is writing or checkpointing itself (its quiet-period checkpoint) at this moment.
+                    }
+                }
+            }
+        }
+
+        return count;
+    }
+
+    private static long Scalar(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static string Text(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "";
+    }
+}
