@@ -10,6 +10,7 @@ internal sealed class AcknowledgedIds
 {
     private readonly List<Guid> _ids = [];
     private readonly Lock _gate = new();
+    private long _lastSequenceNr;
 
     public int Count
     {
@@ -34,12 +35,25 @@ internal sealed class AcknowledgedIds
         }
     }
 
-    public void Add(string interactionId)
+    /// <summary>The journal sequence number of the latest acknowledgement (0 before the first).</summary>
+    public long LastSequenceNr
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastSequenceNr;
+            }
+        }
+    }
+
+    public void Add(string interactionId, long sequenceNr)
     {
         var id = Guid.ParseExact(interactionId, "N");
         lock (_gate)
         {
             _ids.Add(id);
+            _lastSequenceNr = Math.Max(_lastSequenceNr, sequenceNr);
         }
     }
 

@@ -32,8 +32,10 @@ var acknowledged = users.ToDictionary(u => u, _ => new AcknowledgedIds(), String
 var sampler = new ResourceSampler(
     output, () => acknowledged.Values.Sum(ids => ids.Count), () => acknowledged.Values.Sum(ids => ids.Bytes));
 var sampling = sampler.RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
+var probing = new LagProbe(output, client, users[0], acknowledged[users[0]]).RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
 await Task.WhenAll(users.Select(user => RecordUntilStoppedAsync(user, acknowledged[user], stop.Token)));
 await sampling;
+await probing;
 var missing = 0;
 foreach (var user in users)
 {
@@ -53,7 +55,7 @@ async Task RecordUntilStoppedAsync(string user, AcknowledgedIds acks, Cancellati
         var package = packages[n % packages.Length];
         var ack = await client.RecordInteractionAsync(new RecordInteraction(
             user, "soak", $"install {package}", $"nix-env -iA nixpkgs.{package}", Outcome: InteractionOutcome.Success));
-        acks.Add(ack.InteractionId);
+        acks.Add(ack.InteractionId, ack.SequenceNr);
         output.Line($"ack {user} {ack.InteractionId} {ack.SequenceNr}");
     }
 }
