@@ -17,27 +17,41 @@ internal sealed class LagProbe(SoakOutput output, NixHumanityClient client, stri
     public async Task RunAsync(TimeSpan interval, CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
-        try
+        while (!stop.IsCancellationRequested)
         {
-            while (!stop.IsCancellationRequested)
+            try
             {
                 await Task.Delay(interval, stop).ConfigureAwait(false);
-                var journal = acks.LastSequenceNr;
-                var asked = clock.Elapsed;
-                var memory = client.GetMemoryStatusAsync(user, stop);
-                var learner = client.AskAsync<Actors.Projections.ProjectionStatus>(new GetLearnerStatus(user), stop);
-                await Task.WhenAll(memory, learner).ConfigureAwait(false);
-                output.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"lag {asked.TotalSeconds:F0} user={user} journal={journal} memory={memory.Result.LastSequenceNr} learner={learner.Result.LastSequenceNr} waited={(clock.Elapsed - asked).TotalSeconds:F1}"));
+                await ProbeAsync(clock, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The run's time is up.
             }
         }
-        catch (OperationCanceledException)
+    }
+
+    private async Task ProbeAsync(Stopwatch clock, CancellationToken stop)
+    {
+        var journal = acks.LastSequenceNr;
+        var asked = clock.Elapsed;
+        var memory = Checkpoint(client.GetMemoryStatusAsync(user, stop));
+        var learner = Checkpoint(client.AskAsync<Actors.Projections.ProjectionStatus>(new GetLearnerStatus(user), stop));
+        await Task.WhenAll(memory, learner).ConfigureAwait(false);
+        output.Line(string.Create(CultureInfo.InvariantCulture,
+            $"lag {asked.TotalSeconds:F0} user={user} journal={journal} memory={memory.Result} learner={learner.Result} waited={(clock.Elapsed - asked).TotalSeconds:F1}"));
+    }
+
+    /// <summary>The checkpoint a status answer carries, or <c>timeout</c> when none came within the host's ask timeout.</summary>
+    private static async Task<string> Checkpoint(Task<Actors.Projections.ProjectionStatus> status)
+    {
+        try
         {
-            // The run's time is up.
+            return (await status.ConfigureAwait(false)).LastSequenceNr.ToString(CultureInfo.InvariantCulture);
         }
-        catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException)
+        catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or NixHumanityTimeoutException)
         {
-            output.Line($"lag probe stopped: {e.Message}");
+            return "timeout";
         }
     }
 }
