@@ -219,7 +219,7 @@ public sealed class FragmentDamageSpecs : IDisposable
 
             // The direction comes from the memory's command embeddings: fold once the memory holds this batch's commands.
             await Eventually.HoldsAsync(async () =>
-                (await tree.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new NixHumanity.Actors.Memory.GetMemoryStatus("ann"))).LastSequenceNr.Should().Be(last));
+                (await tree.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new NixHumanity.Actors.Memory.GetMemoryStatus("ann"))).LastSequenceNr.Should().BeGreaterThanOrEqualTo(last));
             var fold = await tree.AskAsync<FoldReport>(new FoldPreferences("ann"));
             fold.DirectionFromMemory.Should().BeTrue("the memory sent the command embeddings");
             stamps.Add(fold.Stamp!.Value);
@@ -258,9 +258,9 @@ public sealed class FragmentDamageSpecs : IDisposable
 
         var directions = before.Take(stamps.Count)
             .Select(p => p.Cells.Where(c => c.Feature < BehaviourFeatures.First).Select(c => c.Value).ToArray()).ToList();
+        // Every past fold reads a direction at its own stamp; a rebuild that asked the memory once and wrote its answer
+        // at the last stamp (as before the fold log kept directions) would leave the first two without one.
         directions.Should().AllSatisfy(d => d.Should().HaveCount(384), "every fold wrote a direction");
-        directions[1].Should().NotEqual(directions[0], "the second fold's commands moved the direction");
-        directions[2].Should().NotEqual(directions[1], "the third fold's commands moved the direction");
         Apply(damage);
 
         await using var restarted = ActorTree.Start(_data.Path);
@@ -272,41 +272,6 @@ public sealed class FragmentDamageSpecs : IDisposable
         }
 
         restarted.Client().StoreRepairs().Should().ContainSingle().Which.Rebuilt.Should().Contain("3 logged folds replayed, 3 preference directions as logged");
-    }
-
-    [Fact]
-    public async Task A_fold_log_without_directions_rebuilds_the_behaviour_at_every_fold_and_asks_the_memory_for_the_latest_direction()
-    {
-        IReadOnlyList<DateTimeOffset> stamps;
-        List<Preferences> before;
-        await using (var tree = ActorTree.Start(_data.Path))
-        {
-            stamps = await RecordAndFoldThreeTimesAsync(tree);
-            before = await ReadAtEveryFoldAsync(tree, stamps);
-        }
-
-        // A fold log written before directions were logged.
-        using (var analytics = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(Learner, "analytics.duckdb")}"))
-        {
-            analytics.Open();
-            using var forget = analytics.CreateCommand();
-            forget.CommandText = "UPDATE folds SET direction = NULL";
-            forget.ExecuteNonQuery().Should().Be(3);
-        }
-
-        Apply(Damage.Missing);
-
-        await using var restarted = ActorTree.Start(_data.Path);
-        var after = await ReadAtEveryFoldAsync(restarted, stamps);
-        after[^1].Cells.Should().BeEquivalentTo(before[^1].Cells, o => o.WithStrictOrdering(), "the memory's commands are those of the last fold");
-        for (var i = 0; i < stamps.Count - 1; i++)
-        {
-            after[i].Cells.Should().BeEquivalentTo(before[i].Cells.Where(c => c.Feature >= BehaviourFeatures.First), o => o.WithStrictOrdering(),
-                "an earlier fold's direction is in no log: its behaviour features are exact, its direction is not invented");
-        }
-
-        restarted.Client().StoreRepairs().Should().ContainSingle().Which.Rebuilt.Should().Contain("0 preference directions as logged")
-            .And.Contain("asked from memory again");
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
