@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
 using NixHumanity.Soak;
 
@@ -11,6 +12,8 @@ using NixHumanity.Soak;
 // checks that every acknowledged interaction is in the journal and exits 1 when one is missing.
 var options = SoakOptions.Parse(args);
 var output = new SoakOutput(Console.Out);
+// Only a measurement (e.g. a lower wal_autocheckpoint): set before any store opens, so every shared instance has it.
+PerUserDuckDb.MeasurementSettings = options.DuckDbSettings;
 var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
 builder.Services.AddNixHumanity(nixh =>
 {
@@ -25,24 +28,26 @@ var client = host.Services.GetRequiredService<NixHumanityClient>();
 
 using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(options.Minutes));
 var users = Enumerable.Range(0, options.Users).Select(i => $"soak-{i:D3}").ToList();
-var acknowledged = users.ToDictionary(u => u, _ => new List<string>(), StringComparer.Ordinal);
-var sampler = new ResourceSampler(output, () => acknowledged.Values.Sum(list => list.Count));
+var acknowledged = users.ToDictionary(u => u, _ => new AcknowledgedIds(), StringComparer.Ordinal);
+var sampler = new ResourceSampler(
+    output, () => acknowledged.Values.Sum(ids => ids.Count), () => acknowledged.Values.Sum(ids => ids.Bytes));
 var sampling = sampler.RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
+var probing = new LagProbe(output, client, users[0], acknowledged[users[0]]).RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
 await Task.WhenAll(users.Select(user => RecordUntilStoppedAsync(user, acknowledged[user], stop.Token)));
 await sampling;
+await probing;
 var missing = 0;
 foreach (var user in users)
 {
     var history = await client.ReadSessionHistoryAsync(user);
-    var journaled = history.Select(e => e.Event).OfType<InteractionRecorded>().Select(e => e.InteractionId).ToHashSet(StringComparer.Ordinal);
-    missing += acknowledged[user].Count(id => !journaled.Contains(id));
+    missing += acknowledged[user].MissingFrom(history.Select(e => e.Event).OfType<InteractionRecorded>().Select(e => e.InteractionId));
 }
 
-output.Line($"verified acks={acknowledged.Values.Sum(list => list.Count)} missing={missing}");
+output.Line($"verified acks={acknowledged.Values.Sum(ids => ids.Count)} missing={missing}");
 await host.StopAsync();
 return missing == 0 ? 0 : 1;
 
-async Task RecordUntilStoppedAsync(string user, List<string> acks, CancellationToken token)
+async Task RecordUntilStoppedAsync(string user, AcknowledgedIds acks, CancellationToken token)
 {
     var packages = new[] { "vim", "git", "htop", "curl", "jq", "ripgrep", "tmux", "firefox" };
     for (var n = 0; !token.IsCancellationRequested; n++)
@@ -50,11 +55,7 @@ async Task RecordUntilStoppedAsync(string user, List<string> acks, CancellationT
         var package = packages[n % packages.Length];
         var ack = await client.RecordInteractionAsync(new RecordInteraction(
             user, "soak", $"install {package}", $"nix-env -iA nixpkgs.{package}", Outcome: InteractionOutcome.Success));
-        lock (acks)
-        {
-            acks.Add(ack.InteractionId);
-        }
-
+        acks.Add(ack.InteractionId, ack.SequenceNr);
         output.Line($"ack {user} {ack.InteractionId} {ack.SequenceNr}");
     }
 }

@@ -1,12 +1,25 @@
 using System.Diagnostics;
+using System.Globalization;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Soak;
 
 /// <summary>
-/// Prints <c>sample SECONDS rss=BYTES managed=BYTES handles=N threads=N acks=N</c> every interval, so a long run shows
-/// whether memory and open file handles stay flat while the acknowledgements grow.
+/// Prints one <c>sample</c> line every interval, so a long run shows whether memory and open file handles stay flat
+/// while the acknowledgements grow:
+/// <c>sample SECONDS rss= live= heap= committed= native= duckdb= duckdb_learners= duckdb_memories= harness= handles= threads= acks= gc2=</c>.
 /// </summary>
-internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged)
+/// <remarks>
+/// Every figure is in bytes except counts. <c>live</c> is the managed heap after a full blocking collection
+/// (<see cref="GC.GetTotalMemory(bool)"/> with a forced collection: garbage never counts, unlike the heap size between
+/// collections); <c>heap</c> and <c>committed</c> are that collection's heap size (live objects and fragmentation) and
+/// the memory the GC has committed; <c>native</c> is RSS minus <c>committed</c> (DuckDB, SQLite, the runtime's own
+/// code and stacks); <c>duckdb</c> is what the shared DuckDB instances report in <c>duckdb_memory()</c>:
+/// <c>duckdb_learners</c> for the process's instance (every learner's analytics store and fragment queries) and
+/// <c>duckdb_memories</c> for the data directory's (every memory store); <c>harness</c> is the harness's own list of
+/// acknowledged ids, which the host never holds.
+/// </remarks>
+internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged, Func<long> harnessBytes)
 {
     public async Task RunAsync(TimeSpan interval, CancellationToken stop)
     {
@@ -30,9 +43,30 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged)
 
     private void Sample(TimeSpan elapsed)
     {
+        var live = GC.GetTotalMemory(forceFullCollection: true);
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var duckdb = DuckDbMemory();
         using var self = Process.GetCurrentProcess();
-        output.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"sample {elapsed.TotalSeconds:F0} rss={self.WorkingSet64} managed={GC.GetTotalMemory(false)} handles={OpenHandles()} threads={self.Threads.Count} acks={acknowledged()}"));
+        var rss = self.WorkingSet64;
+        output.Line(string.Create(CultureInfo.InvariantCulture,
+            $"sample {elapsed.TotalSeconds:F0} rss={rss} live={live} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} native={rss - info.TotalCommittedBytes} duckdb={duckdb.Process + duckdb.Folders} duckdb_learners={duckdb.Process} duckdb_memories={duckdb.Folders} harness={harnessBytes()} handles={OpenHandles()} threads={self.Threads.Count} acks={acknowledged()} gc2={GC.CollectionCount(2)}"));
+    }
+
+    /// <summary>
+    /// The shared DuckDB instances' own memory: the process's instance (key "") and the folders' (-1 each when reading
+    /// failed, e.g. an instance closing meanwhile).
+    /// </summary>
+    private static (long Process, long Folders) DuckDbMemory()
+    {
+        try
+        {
+            var instances = PerUserDuckDb.SharedInstanceMemory();
+            return (instances.Where(i => i.Instance.Length == 0).Sum(i => i.Bytes), instances.Where(i => i.Instance.Length > 0).Sum(i => i.Bytes));
+        }
+        catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or ObjectDisposedException or InvalidOperationException)
+        {
+            return (-1, -1);
+        }
     }
 
     /// <summary>Open file descriptors (Linux: entries of /proc/self/fd); -1 where that folder does not exist.</summary>

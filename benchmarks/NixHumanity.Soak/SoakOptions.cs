@@ -1,7 +1,12 @@
 namespace NixHumanity.Soak;
 
-/// <summary>The soak run's arguments: <c>--data-dir D [--users N] [--minutes M] [--sample-seconds S]</c>.</summary>
-internal sealed record SoakOptions(string DataDirectory, int Users, double Minutes, double SampleSeconds)
+/// <summary>
+/// The soak run's arguments: <c>--data-dir D [--users N] [--minutes M] [--sample-seconds S] [--duckdb-setting SQL]...</c>;
+/// each <c>--duckdb-setting</c> (e.g. <c>"SET wal_autocheckpoint = '1MB'"</c>) runs on every shared DuckDB instance
+/// of this run only.
+/// </summary>
+internal sealed record SoakOptions(
+    string DataDirectory, int Users, double Minutes, double SampleSeconds, IReadOnlyList<string> DuckDbSettings)
 {
     public static SoakOptions Parse(IReadOnlyList<string> args)
     {
@@ -9,6 +14,7 @@ internal sealed record SoakOptions(string DataDirectory, int Users, double Minut
         var users = 100;
         var minutes = 30.0;
         var sampleSeconds = 10.0;
+        var duckDbSettings = new List<string>();
         for (var i = 0; i + 1 < args.Count; i += 2)
         {
             var value = args[i + 1];
@@ -18,11 +24,12 @@ internal sealed record SoakOptions(string DataDirectory, int Users, double Minut
                 case "--users": users = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--minutes": minutes = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--sample-seconds": sampleSeconds = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                case "--duckdb-setting": duckDbSettings.Add(value); break;
                 default: throw new ArgumentException($"unknown argument {args[i]}");
             }
         }
 
         return new SoakOptions(
-            dataDirectory ?? throw new ArgumentException("--data-dir is required"), users, minutes, sampleSeconds);
+            dataDirectory ?? throw new ArgumentException("--data-dir is required"), users, minutes, sampleSeconds, duckDbSettings);
     }
 }

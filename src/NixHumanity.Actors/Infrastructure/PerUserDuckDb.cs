@@ -36,6 +36,13 @@ internal static partial class PerUserDuckDb
     private static readonly ConcurrentDictionary<DuckDBConnection, Attachment> _shared = new();
     private static long _nextAlias;
 
+    /// <summary>
+    /// Statements run on every new shared instance right after it is created, before a folder's instance is locked.
+    /// Empty in the product: only a measurement sets it, before any store opens (the soak's <c>--duckdb-setting</c>,
+    /// which compares a lower <c>wal_autocheckpoint</c> side by side with the default without changing the product's).
+    /// </summary>
+    internal static IReadOnlyList<string> MeasurementSettings { get; set; } = [];
+
     /// <summary>A closed connection to <paramref name="dataSource"/> (a file path or <c>:memory:</c>) with one thread.</summary>
     public static DuckDBConnection Connection(string dataSource) => new($"Data Source={dataSource};threads=1");
 
@@ -188,6 +195,11 @@ internal static partial class PerUserDuckDb
         try
         {
             SkipCheckpointOnClose(keeper);
+            foreach (var setting in MeasurementSettings)
+            {
+                Execute(keeper, setting);
+            }
+
             if (lockedTo is not null)
             {
                 // Order matters: the folder is allowed before external access is turned off, and the configuration is
@@ -206,6 +218,47 @@ internal static partial class PerUserDuckDb
             keeper.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The memory each open shared instance reports in <c>duckdb_memory()</c> (its buffer manager's bytes: table data,
+    /// write-ahead-log replay, indexes), by instance key (empty: the process's instance; otherwise the folder); read by
+    /// the soak's samples. Each instance is read through a connection of its own, made as a store's would be.
+    /// </summary>
+    internal static IReadOnlyList<(string Instance, long Bytes)> SharedInstanceMemory()
+    {
+        List<SharedInstance> instances;
+        lock (_gate)
+        {
+            instances = [.. _instances.Values];
+            foreach (var instance in instances)
+            {
+                instance.Connections++;
+            }
+        }
+
+        var memory = new List<(string, long)>(instances.Count);
+        foreach (var instance in instances)
+        {
+            try
+            {
+                using var connection = instance.Keeper.Duplicate();
+                if (connection.State != System.Data.ConnectionState.Open)
+                {
+                    connection.Open();
+                }
+
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT CAST(coalesce(sum(memory_usage_bytes), 0) AS BIGINT) FROM duckdb_memory()";
+                memory.Add((instance.Key, Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            finally
+            {
+                Release(instance);
+            }
+        }
+
+        return memory;
     }
 
     private static void Release(SharedInstance instance)

@@ -27,8 +27,9 @@ namespace NixHumanity.Actors.Learning;
 /// <b>Damaged fragments.</b> A fragment missing or changed since it was written (checked against the fragments'
 /// manifest on open) sets the fragments folder aside; the learner then logs an error, writes a
 /// <see cref="StoreRepairReport"/> (shown by <c>stats</c>) and rebuilds the tensor from its fold log
-/// (<see cref="PreferenceRebuild"/>); before answering anything it asks the memory for the preference direction once
-/// more, so <see cref="GetPreferences"/> answers as before.
+/// (<see cref="PreferenceRebuild"/>: every fold's behaviour features and preference direction at its own stamp), so
+/// <see cref="GetPreferences"/> answers as before at every time. Only a direction the fold log does not hold (a
+/// fold logged before directions were) is asked from the memory once more, before anything else is answered.
 /// </para>
 /// <para>
 /// <b>Folding.</b> On a timer and on demand (<see cref="FoldPreferences"/>), the interactions after the fold
@@ -231,16 +232,18 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
 
     /// <summary>
     /// The fragments were found damaged and set aside: reported (error log and a <see cref="StoreRepairReport"/>) and
-    /// rebuilt from the fold log; the direction follows once the memory sends the command embeddings.
+    /// rebuilt from the fold log, directions included; a direction the log lacks follows once the memory sends the
+    /// command embeddings.
     /// </summary>
     private void RebuildTensor(ParquetTensorStore tensor, FragmentDamage damage)
     {
         var at = Clock.GetUtcNow();
         var rebuilt = PreferenceRebuild.Run(Store, tensor, _tensorUser, at);
-        _directionOwedAt = rebuilt.DirectionAt;
+        _directionOwedAt = rebuilt.DirectionOwedAt;
         _foldOwed = rebuilt.Folds == 0 && Store.FoldedThrough == 0;
         var what = rebuilt.Folds > 0
-            ? $"rebuilt from the journal: {rebuilt.Folds} logged folds replayed" + (rebuilt.DirectionAt is null ? "" : ", the preference direction asked from memory again")
+            ? $"rebuilt from the journal and the fold log: {rebuilt.Folds} logged folds replayed, {rebuilt.Directions} preference directions as logged"
+              + (rebuilt.DirectionOwedAt is null ? "" : "; the latest direction was not logged and is asked from memory again")
             : "the fold log is empty: the next fold folds the whole journal again";
         if (damage.LayoutChanged)
         {

@@ -7,7 +7,7 @@ namespace NixHumanity.Actors.Learning;
 /// One fold: the interactions after the analytics store's fold watermark become one new tensor fragment (behaviour
 /// features d..d+383 from the running counters, plus the preference direction 0..d-1 when one is given, d being the
 /// tensor's <see cref="PreferenceLayout.DirectionDimensions"/>: 384 with the built-in embedders), then the
-/// counters, watermark, transition counts and fold log are committed together. The <see cref="LearnerActor"/> runs it
+/// counters, watermark, transition counts and fold log (with the direction written) are committed together. The <see cref="LearnerActor"/> runs it
 /// on its timer and on request; the benchmark runs the same code.
 /// </summary>
 internal static class PreferenceFold
@@ -52,7 +52,7 @@ internal static class PreferenceFold
         // Fragment first, then the commit: a crash in between re-folds the same interactions into a fragment with the
         // same values on the next fold, which changes no read; the counters are never added twice.
         var fragment = tensor.Write(cells, stamp);
-        analytics.CommitFold(batch, stamp, fragment.FileName, cells.Count);
+        analytics.CommitFold(batch, stamp, fragment.FileName, cells.Count, direction);
         return new FoldReport(userId, true, batch.Interactions, batch.FirstSeq, batch.ToSeq, fragment.FileName, fragment.Stamp, cells.Count, direction is not null);
     }
 }

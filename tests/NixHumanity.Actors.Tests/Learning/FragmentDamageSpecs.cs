@@ -204,6 +204,76 @@ public sealed class FragmentDamageSpecs : IDisposable
         repairs.Single(r => r.Store == ParquetTensorStore.FragmentsFolderName).Rebuilt.Should().Contain("folds the whole journal again");
     }
 
+    /// <summary>Three folds whose directions differ (each adds other commands); returns each fold's stamp.</summary>
+    private static async Task<IReadOnlyList<DateTimeOffset>> RecordAndFoldThreeTimesAsync(ActorTree tree)
+    {
+        string[][] batches = [["vim", "git"], ["jq", "ripgrep", "fd"], ["htop", "htop", "htop", "curl"]];
+        var stamps = new List<DateTimeOffset>();
+        foreach (var batch in batches)
+        {
+            var last = 0L;
+            foreach (var package in batch)
+            {
+                last = (await tree.RecordAsync("ann", $"install {package}", command: $"nix-env -iA nixpkgs.{package}")).SequenceNr;
+            }
+
+            // The direction comes from the memory's command embeddings: fold once the memory holds this batch's commands.
+            await Eventually.HoldsAsync(async () =>
+                (await tree.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new NixHumanity.Actors.Memory.GetMemoryStatus("ann"))).LastSequenceNr.Should().BeGreaterThanOrEqualTo(last));
+            var fold = await tree.AskAsync<FoldReport>(new FoldPreferences("ann"));
+            fold.DirectionFromMemory.Should().BeTrue("the memory sent the command embeddings");
+            stamps.Add(fold.Stamp!.Value);
+        }
+
+        return stamps;
+    }
+
+    private static GetPreferences EverythingAt(DateTimeOffset at) =>
+        new("ann", at.ToString("O", CultureInfo.InvariantCulture), "0..767");
+
+    private static async Task<List<Preferences>> ReadAtEveryFoldAsync(ActorTree tree, IReadOnlyList<DateTimeOffset> stamps)
+    {
+        var answers = new List<Preferences>();
+        foreach (var stamp in stamps)
+        {
+            answers.Add(await tree.AnswerAsync<Preferences>(EverythingAt(stamp)));
+        }
+
+        answers.Add(await tree.AnswerAsync<Preferences>(new GetPreferences("ann", Features: "0..767")));
+        return answers;
+    }
+
+    [Theory]
+    [InlineData(Damage.Missing)]
+    [InlineData(Damage.ChecksumCorrupt)]
+    public async Task The_rebuilt_tensor_answers_every_past_fold_exactly_preference_direction_included(Damage damage)
+    {
+        IReadOnlyList<DateTimeOffset> stamps;
+        List<Preferences> before;
+        await using (var tree = ActorTree.Start(_data.Path))
+        {
+            stamps = await RecordAndFoldThreeTimesAsync(tree);
+            before = await ReadAtEveryFoldAsync(tree, stamps);
+        }
+
+        var directions = before.Take(stamps.Count)
+            .Select(p => p.Cells.Where(c => c.Feature < BehaviourFeatures.First).Select(c => c.Value).ToArray()).ToList();
+        // Every past fold reads a direction at its own stamp; a rebuild that asked the memory once and wrote its answer
+        // at the last stamp (as before the fold log kept directions) would leave the first two without one.
+        directions.Should().AllSatisfy(d => d.Should().HaveCount(384), "every fold wrote a direction");
+        Apply(damage);
+
+        await using var restarted = ActorTree.Start(_data.Path);
+        var after = await ReadAtEveryFoldAsync(restarted, stamps);
+        for (var i = 0; i < after.Count; i++)
+        {
+            after[i].Cells.Should().BeEquivalentTo(before[i].Cells, o => o.WithStrictOrdering(),
+                i < stamps.Count ? $"the fold log holds fold {i + 1}'s direction and replays its counters" : "the latest answer is the last fold's");
+        }
+
+        restarted.Client().StoreRepairs().Should().ContainSingle().Which.Rebuilt.Should().Contain("3 logged folds replayed, 3 preference directions as logged");
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
     private static extern int MakeFifo([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, uint mode = 0b110_000_000);
 }

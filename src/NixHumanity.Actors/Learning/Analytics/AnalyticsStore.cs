@@ -218,7 +218,7 @@ internal sealed class AnalyticsStore : IDisposable
 
     /// <summary>
     /// Commits a prepared fold: the new totals, the watermark, the transition counts up to it and a line in the
-    /// fold log, in one transaction. Call it after the fragment is on disk: if the process dies in between, the
+    /// fold log with the fold's preference direction, in one transaction. Call it after the fragment is on disk: if the process dies in between, the
     /// next fold folds the same interactions into a fragment with the same values (reads do not change), and no
     /// counter is ever added twice.
     /// </summary>
@@ -226,16 +226,18 @@ internal sealed class AnalyticsStore : IDisposable
     /// <param name="stamp">The fragment's stamp.</param>
     /// <param name="fragment">The fragment file written, if any.</param>
     /// <param name="features">Cells written into it.</param>
-    public void CommitFold(FoldBatch batch, DateTimeOffset stamp, string? fragment, int features)
+    /// <param name="direction">The preference direction written into it (features 0..d-1), or null when none was.</param>
+    public void CommitFold(FoldBatch batch, DateTimeOffset stamp, string? fragment, int features, float[]? direction = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(batch);
-        _folds.Commit(batch, stamp, fragment, features);
+        _folds.Commit(batch, stamp, fragment, features, direction);
     }
 
     /// <summary>
     /// Every fold in the fold log, oldest first, with the running totals it computed its behaviour features from
-    /// (recomputed from the interactions, exactly as the fold did); what rebuilding lost preference fragments needs.
+    /// (recomputed from the interactions, exactly as the fold did) and the preference direction it logged; what
+    /// rebuilding lost preference fragments needs.
     /// </summary>
     public IReadOnlyList<LoggedFold> ReplayFolds()
     {

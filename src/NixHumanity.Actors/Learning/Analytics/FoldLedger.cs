@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 
 namespace NixHumanity.Actors.Learning.Analytics;
@@ -7,6 +8,13 @@ namespace NixHumanity.Actors.Learning.Analytics;
 /// and the fold log (<c>folds</c>). A fold is prepared (read only) and then committed in one transaction together
 /// with the transition counts up to its watermark, so every interaction is folded exactly once.
 /// </summary>
+/// <remarks>
+/// The fold log keeps, per fold, its stamp and watermark (from which its behaviour features are recomputed exactly)
+/// and the preference direction it wrote (<c>direction</c>: the d float32 values as little-endian bytes, NULL when
+/// the fold wrote none), since the direction came from the memory's command embeddings at that moment and cannot be
+/// recomputed from the journal. A store created before directions were logged gains the column on open; its earlier
+/// folds have NULL there (see <see cref="LoggedFold.DirectionLogged"/>).
+/// </remarks>
 internal sealed class FoldLedger
 {
     // No primary keys: DuckDB upserts (ON CONFLICT) cost tens of milliseconds each here, which made a fold of a
@@ -22,10 +30,15 @@ internal sealed class FoldLedger
             to_seq BIGINT NOT NULL,
             interactions BIGINT NOT NULL,
             fragment VARCHAR,
-            features INTEGER NOT NULL);
+            features INTEGER NOT NULL,
+            direction BLOB);
+        ALTER TABLE folds ADD COLUMN IF NOT EXISTS direction BLOB;
         """;
 
-    private const string LogSql = "INSERT INTO folds SELECT COALESCE(MAX(fold_no), 0) + 1, $stamp, $from, $to, $n, $fragment, $features FROM folds";
+    private const string LogSql = """
+        INSERT INTO folds (fold_no, stamp, from_seq, to_seq, interactions, fragment, features, direction)
+        SELECT COALESCE(MAX(fold_no), 0) + 1, $stamp, $from, $to, $n, $fragment, $features, $direction FROM folds
+        """;
 
     private readonly AnalyticsDatabase _db;
     private readonly FoldWatermarks _watermarks;
@@ -78,10 +91,10 @@ internal sealed class FoldLedger
 
     /// <summary>
     /// Commits a prepared fold: the new totals, the watermark, the transition counts up to it and a line in the
-    /// fold log, in one transaction.
+    /// fold log with the preference direction the fold wrote, in one transaction.
     /// </summary>
     /// <exception cref="InvalidOperationException">The watermark moved since <paramref name="batch"/> was prepared.</exception>
-    public void Commit(FoldBatch batch, DateTimeOffset stamp, string? fragment, int features)
+    public void Commit(FoldBatch batch, DateTimeOffset stamp, string? fragment, int features, float[]? direction)
     {
         if (FoldedThrough != batch.FromSeq)
         {
@@ -102,6 +115,7 @@ internal sealed class FoldLedger
                 AnalyticsDatabase.Bind(log, "n", batch.Interactions);
                 AnalyticsDatabase.Bind(log, "fragment", fragment);
                 AnalyticsDatabase.Bind(log, "features", features);
+                AnalyticsDatabase.Bind(log, "direction", direction is null ? null : DirectionBytes(direction));
                 log.ExecuteNonQuery();
             }
 
@@ -117,24 +131,32 @@ internal sealed class FoldLedger
     /// <summary>
     /// Every logged fold again, oldest first, with the running totals it wrote: the counters of the interactions up
     /// to each fold's watermark, added in the same order and with the same SQL as when it ran, so each fold's
-    /// behaviour features come out exactly as the fold wrote them. Used to rebuild lost preference fragments.
+    /// behaviour features come out exactly as the fold wrote them, and the preference direction it logged. Used to
+    /// rebuild lost preference fragments.
     /// </summary>
     public IReadOnlyList<LoggedFold> Replay()
     {
-        var logged = new List<(DateTimeOffset Stamp, long ToSeq, int Features)>();
-        using (var command = _db.Prepare("SELECT stamp, to_seq, features FROM folds ORDER BY fold_no"))
+        var logged = new List<(DateTimeOffset Stamp, long ToSeq, int Features, float[]? Direction)>();
+        using (var command = _db.Prepare("SELECT stamp, to_seq, features, direction FROM folds ORDER BY fold_no"))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                logged.Add((new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc)), reader.GetInt64(1), reader.GetInt32(2)));
+                float[]? direction = null;
+                if (!reader.IsDBNull(3))
+                {
+                    using var stream = reader.GetStream(3);
+                    direction = DirectionFrom(stream);
+                }
+
+                logged.Add((new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc)), reader.GetInt64(1), reader.GetInt32(2), direction));
             }
         }
 
         var folds = new List<LoggedFold>(logged.Count);
         var totals = new Dictionary<string, double>(StringComparer.Ordinal);
         var from = 0L;
-        foreach (var (stamp, toSeq, features) in logged)
+        foreach (var (stamp, toSeq, features, direction) in logged)
         {
             var fresh = ReadFreshCounters(from, toSeq);
             fresh.Remove("last_seq");
@@ -144,7 +166,7 @@ internal sealed class FoldLedger
                 totals[name] = totals.GetValueOrDefault(name) + value;
             }
 
-            folds.Add(new LoggedFold(stamp, toSeq, features, new Dictionary<string, double>(totals, StringComparer.Ordinal)));
+            folds.Add(new LoggedFold(stamp, toSeq, features, new Dictionary<string, double>(totals, StringComparer.Ordinal), direction));
             from = toSeq;
         }
 
@@ -188,5 +210,36 @@ internal sealed class FoldLedger
         {
             counters.CreateRow().AppendValue(name).AppendValue(value).EndRow();
         }
+    }
+
+    /// <summary>The logged form of a direction: its float32 values as little-endian bytes, so it reads back bit for bit.</summary>
+    private static byte[] DirectionBytes(float[] direction)
+    {
+        var bytes = new byte[direction.Length * sizeof(float)];
+        for (var i = 0; i < direction.Length; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), direction[i]);
+        }
+
+        return bytes;
+    }
+
+    private static float[] DirectionFrom(Stream stream)
+    {
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        var bytes = copy.GetBuffer().AsSpan(0, (int)copy.Length);
+        if (bytes.Length % sizeof(float) != 0)
+        {
+            throw new InvalidDataException($"folds.direction: a logged direction is {bytes.Length} bytes, not four per value");
+        }
+
+        var direction = new float[bytes.Length / sizeof(float)];
+        for (var i = 0; i < direction.Length; i++)
+        {
+            direction[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
+        }
+
+        return direction;
     }
 }
