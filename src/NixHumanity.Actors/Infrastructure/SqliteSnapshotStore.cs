@@ -9,8 +9,8 @@ namespace NixHumanity.Actors.Infrastructure;
 /// a persistence id (at or below a sequence number), the plugin's row deserialized as the plugin does (the serializer id
 /// and manifest stored in the row, the creation time in ticks). Everything else (writes, deletes, reads by time) is the
 /// plugin's. Like the journal's replay (<see cref="GroupCommitSqlJournal"/>), this spares a verb in its own process the
-/// plugin's linq2db query at its first recovery (ADR 0035), and, on a file whose snapshot table exists, its table check
-/// at start-up (<see cref="SqlitePluginTables"/>).
+/// plugin's linq2db query at its first recovery (ADR 0035), and, for a verb that only reads (<c>nixh-writer-on-demand</c>)
+/// on a file whose snapshot table exists, its table check at start-up (<see cref="SqlitePluginTables"/>).
 /// </summary>
 internal sealed class SqliteSnapshotStore : SqlSnapshotStore
 {
@@ -19,7 +19,7 @@ internal sealed class SqliteSnapshotStore : SqlSnapshotStore
     /// <summary>Creates the store from its plugin configuration (<c>akka.persistence.snapshot-store.sql</c>).</summary>
     /// <param name="snapshotConfig">The plugin's HOCON section.</param>
     public SqliteSnapshotStore(Akka.Configuration.Config snapshotConfig)
-        : base(SqlitePluginTables.ForSnapshotStore(snapshotConfig))
+        : base(GroupCommitSqlJournal.WriterOnDemand(snapshotConfig) ? SqlitePluginTables.ForSnapshotStore(snapshotConfig) : snapshotConfig)
     {
         _connectionString = snapshotConfig.GetString("connection-string", "");
     }

@@ -180,11 +180,41 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
         PluginObjects().Should().Contain(["journal_created_idx", "snapshot_created_idx"]);
     }
 
+    [Fact]
+    public async Task By_default_the_writer_and_the_plugins_table_check_start_with_the_journal_on_an_existing_file()
+    {
+        var system = Start(writerOnDemand: false);
+        try
+        {
+            (await system.ActorOf(Props.Create(() => new Writer("kept"))).Ask<string>(1, Timeout)).Should().Be("ok");
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+
+        var defaults = NixHumanityConfig.Compose(Options(writerOnDemand: false));
+        GroupCommitSqlJournal.WriterOnDemand(defaults.GetConfig("akka.persistence.journal.sql")).Should().BeFalse();
+        GroupCommitSqlJournal.WriterOnDemand(defaults.GetConfig("akka.persistence.snapshot-store.sql")).Should().BeFalse();
+
+        var restarted = Start(writerOnDemand: false);
+        try
+        {
+            (await JournalOf(restarted).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).WriterStarted
+                .Should().BeTrue("a host that writes starts the writer with the journal, not in front of its first write");
+            (await restarted.ActorOf(Props.Create(() => new Writer("kept"))).Ask<int[]>(Writer.GetValues, Timeout)).Should().Equal(1);
+        }
+        finally
+        {
+            await restarted.Terminate();
+        }
+    }
+
     private static IActorRef JournalOf(ActorSystem system) => Persistence.Instance.Apply(system).JournalFor(null);
 
-    private NixHumanityOptions Options()
+    private NixHumanityOptions Options(bool writerOnDemand = true)
     {
-        var options = new NixHumanityOptions { DataDirectory = _data.Path };
+        var options = new NixHumanityOptions { DataDirectory = _data.Path, JournalWriterOnDemand = writerOnDemand };
         options.Validate();
         return options;
     }
@@ -216,9 +246,9 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private ActorSystem Start()
+    private ActorSystem Start(bool writerOnDemand = true)
     {
-        var options = Options();
+        var options = Options(writerOnDemand);
         NixHumanityConfig.PrepareStorage(options);
         var poison = ConfigurationFactory.ParseString($$"""
             akka.actor.serializers.poison = "{{typeof(PoisonSerializer).AssemblyQualifiedName}}"
