@@ -9,16 +9,14 @@ at once ("right after") or after SECONDS ("settled": the owner's memory and lear
 The two kinds alternate round by round, and so do the verbs (record, status), so both see the same machine.
 Reported: wall time p50 of the forwarded call, and the client process's CPU time p50.
 """
-import argparse, json, os, resource, shutil, socket, statistics, subprocess, sys, tempfile, time
+import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_NIXH = os.path.join(REPO, "src", "NixHumanity.Cli", "bin", "Release", "net10.0", "nixh.dll")
 
-
-def children_cpu():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+# The serve benchmark's own helpers (this folder is on the path when the script runs).
+from serve_latency import children_cpu, in_server  # noqa: E402
 
 
 def forwarded(nixh, args, env):
@@ -29,18 +27,6 @@ def forwarded(nixh, args, env):
     if done.returncode != 0:
         sys.exit(f"nixh {' '.join(args)} exited {done.returncode}: {done.stderr.strip()}")
     return elapsed, (children_cpu() - cpu_start) * 1000
-
-
-def in_server(sock_path, args):
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.connect(sock_path)
-        s.sendall((json.dumps({"args": args, "cwd": os.getcwd()}) + "\n").encode())
-        for line in s.makefile(encoding="utf-8"):
-            reply = json.loads(line)
-            if "exit" in reply:
-                if reply["exit"] != 0:
-                    sys.exit(f"served {args} exited {reply['exit']}")
-                return
 
 
 def main():
