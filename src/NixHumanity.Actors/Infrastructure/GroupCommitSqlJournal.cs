@@ -52,16 +52,9 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
     /// <summary>Creates the journal from its plugin configuration (<c>akka.persistence.journal.sql</c>).</summary>
     /// <param name="journalConfig">The plugin's HOCON section.</param>
     public GroupCommitSqlJournal(Akka.Configuration.Config journalConfig)
-        : this(WriterOnDemand(journalConfig) ? SqlitePluginTables.ForJournal(journalConfig) : (journalConfig, false))
+        : this(SqlitePluginTables.ForJournal(journalConfig))
     {
     }
-
-    /// <summary>
-    /// Whether this journal starts the plugin's writer at the first write (<c>nixh-writer-on-demand</c>, set for a
-    /// <c>nixh</c> verb that only reads; ADR 0038). Off, the writer and the plugin's table check start with the actor as
-    /// the plugin always did, in parallel with the rest of the host's start-up rather than in front of its first write.
-    /// </summary>
-    internal static bool WriterOnDemand(Akka.Configuration.Config pluginConfig) => pluginConfig.GetBoolean("nixh-writer-on-demand", false);
 
     private GroupCommitSqlJournal((Akka.Configuration.Config Config, bool Present) journal)
         : base(journal.Config)
@@ -72,10 +65,10 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
 
     /// <inheritdoc />
     /// <remarks>
-    /// With <see cref="WriterOnDemand"/> on a journal file whose tables exist, the plugin's writer starts with the first message that needs it (a write
-    /// or a delete), not with the actor: reads are answered from the file directly (below), so a process that only
-    /// reads (<c>nixh status</c>) never starts it. A file without its tables starts it at once, as the plugin always
-    /// did, so they are created before anything is read or written.
+    /// With <see cref="SqlitePluginTables.WriterOnDemand"/> on a journal file whose tables exist, the plugin's writer
+    /// starts with the first message that needs it (a write or a delete), not with the actor: reads are answered from
+    /// the file directly (below), so a process that only reads (<c>nixh status</c>) never starts it. Otherwise (the
+    /// default, or a file without its tables) it starts at once, as the plugin always did.
     /// </remarks>
     protected override void PreStart()
     {

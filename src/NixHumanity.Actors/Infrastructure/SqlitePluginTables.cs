@@ -22,14 +22,24 @@ namespace NixHumanity.Actors.Infrastructure;
 internal static partial class SqlitePluginTables
 {
     /// <summary>
-    /// <paramref name="journalConfig"/> with <c>auto-initialize</c> off when the journal's tables and indexes all exist;
-    /// otherwise unchanged. <c>Present</c> says which.
+    /// Whether the plugin's writer starts at the first write (<c>nixh-writer-on-demand</c>, set for a <c>nixh</c> verb
+    /// that only reads; ADR 0038). Off (the default), the writer and the plugin's table check start with the actor as
+    /// the plugin always did, alongside the rest of the host's start-up rather than in front of its first write, and
+    /// the configuration is left as it is.
+    /// </summary>
+    /// <param name="pluginConfig">The journal's or the snapshot store's HOCON section.</param>
+    public static bool WriterOnDemand(Config pluginConfig) => pluginConfig.GetBoolean("nixh-writer-on-demand", false);
+
+    /// <summary>
+    /// <paramref name="journalConfig"/> with <c>auto-initialize</c> off when its writer starts on demand
+    /// (<see cref="WriterOnDemand"/>) and the journal's tables and indexes all exist; otherwise unchanged. <c>Present</c>
+    /// says which.
     /// </summary>
     /// <param name="journalConfig">The journal plugin's HOCON section.</param>
     public static (Config Config, bool Present) ForJournal(Config journalConfig)
     {
         var settings = new JournalConfig(journalConfig.WithFallback(SqlPersistence.DefaultJournalConfiguration));
-        if (!settings.AutoInitialize)
+        if (!WriterOnDemand(journalConfig) || !settings.AutoInitialize)
         {
             return (journalConfig, false);
         }
@@ -54,14 +64,14 @@ internal static partial class SqlitePluginTables
     }
 
     /// <summary>
-    /// <paramref name="snapshotConfig"/> with <c>auto-initialize</c> off when the snapshot table and its indexes exist;
-    /// otherwise unchanged.
+    /// <paramref name="snapshotConfig"/> with <c>auto-initialize</c> off when its store starts on demand
+    /// (<see cref="WriterOnDemand"/>) and the snapshot table and its indexes exist; otherwise unchanged.
     /// </summary>
     /// <param name="snapshotConfig">The snapshot store plugin's HOCON section.</param>
     public static Config ForSnapshotStore(Config snapshotConfig)
     {
         var settings = new SnapshotConfig(snapshotConfig.WithFallback(SqlPersistence.DefaultSnapshotConfiguration));
-        if (!settings.AutoInitialize)
+        if (!WriterOnDemand(snapshotConfig) || !settings.AutoInitialize)
         {
             return snapshotConfig;
         }

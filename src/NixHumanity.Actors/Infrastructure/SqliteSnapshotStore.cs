@@ -19,7 +19,7 @@ internal sealed class SqliteSnapshotStore : SqlSnapshotStore
     /// <summary>Creates the store from its plugin configuration (<c>akka.persistence.snapshot-store.sql</c>).</summary>
     /// <param name="snapshotConfig">The plugin's HOCON section.</param>
     public SqliteSnapshotStore(Akka.Configuration.Config snapshotConfig)
-        : base(GroupCommitSqlJournal.WriterOnDemand(snapshotConfig) ? SqlitePluginTables.ForSnapshotStore(snapshotConfig) : snapshotConfig)
+        : base(SqlitePluginTables.ForSnapshotStore(snapshotConfig))
     {
         _connectionString = snapshotConfig.GetString("connection-string", "");
     }

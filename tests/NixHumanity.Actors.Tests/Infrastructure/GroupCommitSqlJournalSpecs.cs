@@ -194,8 +194,8 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
         }
 
         var defaults = NixHumanityConfig.Compose(Options(writerOnDemand: false));
-        GroupCommitSqlJournal.WriterOnDemand(defaults.GetConfig("akka.persistence.journal.sql")).Should().BeFalse();
-        GroupCommitSqlJournal.WriterOnDemand(defaults.GetConfig("akka.persistence.snapshot-store.sql")).Should().BeFalse();
+        SqlitePluginTables.WriterOnDemand(defaults.GetConfig("akka.persistence.journal.sql")).Should().BeFalse();
+        SqlitePluginTables.WriterOnDemand(defaults.GetConfig("akka.persistence.snapshot-store.sql")).Should().BeFalse();
 
         var restarted = Start(writerOnDemand: false);
         try
