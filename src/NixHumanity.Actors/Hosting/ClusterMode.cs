@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting.SBR;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.Users;
 
 namespace NixHumanity.Actors.Hosting;
@@ -38,7 +39,8 @@ internal static class ClusterMode
                 {
                     var settings = options.ToUserSettings(Embedder(system));
                     var forget = ClusterForget.Erase(system, settings, options.AskTimeout);
-                    return userId => UserEntity.Props(userId, id => UserActor.Props(id, settings, clock), forget);
+                    var staging = new ExportStaging(settings.Data.Root);
+                    return userId => UserEntity.Props(userId, id => UserActor.Props(id, settings, clock), forget, staging, options.AskTimeout);
                 },
                 new UserMessageExtractor(cluster.NumberOfShards),
                 new ShardOptions
@@ -55,7 +57,8 @@ internal static class ClusterMode
             {
                 var settings = options.ToUserSettings(Embedder(system));
                 var front = system.ActorOf(
-                    ShardedUserDirectory.Props(registry.Get<UserEntity>(), Embedder(system).Dispose, options.AskTimeout, ClusterForget.DeleteStaleCopies(settings), ClusterForget.LocalUsers(settings)),
+                    ShardedUserDirectory.Props(registry.Get<UserEntity>(), Embedder(system).Dispose, options.AskTimeout, ClusterForget.DeleteStaleCopies(settings), ClusterForget.LocalUsers(settings),
+                        new ExportStaging(settings.Data.Root)),
                     "users");
                 registry.Register<UserDirectory>(front);
             });

@@ -27,7 +27,9 @@ public sealed partial class NixHumanityClient
 
     /// <summary>
     /// Writes everything held about <paramref name="userId"/> into <paramref name="outputFolder"/> in open formats:
-    /// the journal's events as JSON lines and a manifest with counts and the sha256 of every file.
+    /// the journal's events as JSON lines and a manifest with counts and the sha256 of every file. In cluster mode the
+    /// folder is on this node's machine wherever the user lives: the node hosting the user stages the memory and learner
+    /// parts in its own data directory and this node copies them in, in chunks (docs/adr/0044).
     /// </summary>
     /// <exception cref="InvalidInputException">Bad user id, or the folder is not new/empty.</exception>
     public async Task<ExportManifest> ExportAsync(string userId, string outputFolder, CancellationToken cancellationToken = default)
@@ -46,12 +48,9 @@ public sealed partial class NixHumanityClient
             [JournalExport.EventsPath] = "the user's journal events, one JSON object per line (sequenceNr, type, event)",
         };
 
-        // Each store is written by its owner actor; the client only collects what they report.
-        foreach (var part in new[]
-        {
-            await AskAsync<StoreExported>(new ExportMemory(userId, folder), cancellationToken).ConfigureAwait(false),
-            await AskAsync<StoreExported>(new ExportLearner(userId, folder), cancellationToken).ConfigureAwait(false),
-        })
+        // Each store is written by its owner actor; the client only collects what they report. In cluster mode the
+        // owner may be on another machine: it writes its parts on its own node and this node copies them in (ADR 0044).
+        foreach (var part in await ExportPartsAsync(userId, folder, cancellationToken).ConfigureAwait(false))
         {
             foreach (var (path, description) in part.Files)
             {
@@ -65,6 +64,28 @@ public sealed partial class NixHumanityClient
         }
 
         return await ExportFolder.SealAsync(folder, userId, _clock.GetUtcNow(), counts, descriptions, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<StoreExported>> ExportPartsAsync(string userId, string folder, CancellationToken cancellationToken)
+    {
+        if (!_options.Cluster.Enabled)
+        {
+            return
+            [
+                await AskAsync<StoreExported>(new ExportMemory(userId, folder), cancellationToken).ConfigureAwait(false),
+                await AskAsync<StoreExported>(new ExportLearner(userId, folder), cancellationToken).ConfigureAwait(false),
+            ];
+        }
+
+        try
+        {
+            return await ExportTransfer.FetchAsync(_system, userId, folder, (stage, ct) => AskAsync<ExportStaged>(stage, ct), _options.AskTimeout, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (AskTimeoutException ex)
+        {
+            throw new NixHumanityTimeoutException(nameof(ReadStagedExport), _options.AskTimeout, ex);
+        }
     }
 
     /// <summary>

@@ -18,8 +18,11 @@ internal static class JournalIdentity
 
     /// <summary>
     /// Returns the journal's identity, creating the table and a new identity when there is none (a new or emptied
-    /// database, or one written before identities existed). Safe to call from several processes at once: the insert
-    /// happens only when the table is empty, inside one transaction.
+    /// database, or one written before identities existed). Safe to call from several processes at once (two cluster
+    /// nodes starting on a new database): the table and the identity are created in one transaction, the insert
+    /// happens only when the table is empty, and a creation that loses the race to another process's (PostgreSQL
+    /// refuses the second <c>CREATE TABLE</c> once the first commits) reads the winner's identity instead, so every
+    /// process ends with the same one (docs/adr/0018, addendum).
     /// </summary>
     /// <param name="journal">Where the journal lives.</param>
     /// <param name="clock">Stamps when the identity was created.</param>
@@ -29,18 +32,29 @@ internal static class JournalIdentity
         try
         {
             using var connection = Open(journal);
-            if (ReadIdentity(connection) is { } existing)
+            for (var attempt = 1; ; attempt++)
             {
-                return existing;
-            }
+                if (ReadIdentity(connection) is { } existing)
+                {
+                    return existing;
+                }
 
-            using var transaction = connection.BeginTransaction();
-            Execute(connection, transaction, $"CREATE TABLE IF NOT EXISTS {TableName}(id TEXT NOT NULL, created_at TEXT NOT NULL)");
-            Execute(connection, transaction,
-                $"INSERT INTO {TableName}(id, created_at) SELECT @id, @at WHERE NOT EXISTS (SELECT 1 FROM {TableName})",
-                ("id", Guid.NewGuid().ToString("D")), ("at", clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
-            transaction.Commit();
-            return ReadIdentity(connection) ?? throw new InvalidDataException($"{TableName} is empty after creating an identity");
+                try
+                {
+                    using var transaction = connection.BeginTransaction();
+                    Execute(connection, transaction, $"CREATE TABLE IF NOT EXISTS {TableName}(id TEXT NOT NULL, created_at TEXT NOT NULL)");
+                    Execute(connection, transaction,
+                        $"INSERT INTO {TableName}(id, created_at) SELECT @id, @at WHERE NOT EXISTS (SELECT 1 FROM {TableName})",
+                        ("id", Guid.NewGuid().ToString("D")), ("at", clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)));
+                    transaction.Commit();
+                    return ReadIdentity(connection) ?? throw new InvalidDataException($"{TableName} is empty after creating an identity");
+                }
+                catch (DbException ex) when (attempt < 3 && IsCreatedMeanwhile(ex))
+                {
+                    // Another process created the table (with its identity) after this one looked and committed first;
+                    // the loop reads that identity.
+                }
+            }
         }
         catch (Exception ex) when (StoreFaults.Classify(ex, Describe(journal)) is { } fault)
         {
@@ -113,6 +127,13 @@ internal static class JournalIdentity
     public static string Describe(JournalLocation journal) => journal.Provider == JournalProvider.Sqlite
         ? Path.GetFullPath(new SqliteConnectionStringBuilder(journal.ConnectionString).DataSource)
         : "the PostgreSQL journal";
+
+    /// <summary>
+    /// PostgreSQL's answer to a <c>CREATE TABLE IF NOT EXISTS</c> that waited for another transaction creating the same
+    /// table: once that one commits, a unique violation on the catalog (23505, <c>pg_type_typname_nsp_index</c>) or
+    /// "relation already exists" (42P07), rather than the skip it gives when the table was there before it started.
+    /// </summary>
+    private static bool IsCreatedMeanwhile(DbException ex) => ex.SqlState is "23505" or "42P07";
 
     private static DbConnection Open(JournalLocation journal)
     {

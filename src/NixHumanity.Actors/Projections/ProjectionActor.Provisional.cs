@@ -56,11 +56,16 @@ internal abstract partial class ProjectionActor<TStore>
 
     private void OpenStoreIn(string folder)
     {
-        // A folder that is missing or empty holds nobody's history, whatever the journal's forget generation says.
-        var fresh = !Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any();
-        Directory.CreateDirectory(folder);
-        _store = OpenOrSetAside();
-        FollowJournal(fresh);
+        // Until the folder carries the journal's identity and the person's generation, a deletion of stale copies on this
+        // node (a forget elsewhere, the start-up sweep) would take it for one: it waits (ProjectionCopies.WhileOpening).
+        ProjectionCopies.WhileOpening(Path.GetDirectoryName(Path.GetFullPath(folder))!, () =>
+        {
+            // A folder that is missing or empty holds nobody's history, whatever the journal's forget generation says.
+            var fresh = !Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any();
+            Directory.CreateDirectory(folder);
+            _store = OpenOrSetAside();
+            FollowJournal(fresh);
+        });
         OnStoreOpened();
     }
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.DataPortability.Forget;
 
 namespace NixHumanity.Actors.Users;
@@ -15,6 +16,8 @@ namespace NixHumanity.Actors.Users;
 /// <remarks>
 /// A forget goes through the region to the user's entity, which erases the user on the node hosting it and then asks
 /// every other member's directory to delete its stale copies (<see cref="ForgetLocalCopies"/>, docs/adr/0023).
+/// An export asked on another node reads the parts this node's users staged through here, in chunks
+/// (<see cref="ReadStagedExport"/>, <see cref="ReleaseStagedExport"/>, docs/adr/0044).
 /// </remarks>
 internal sealed class ShardedUserDirectory : ReceiveActor
 {
@@ -23,6 +26,7 @@ internal sealed class ShardedUserDirectory : ReceiveActor
     private readonly TimeSpan _askTimeout;
     private readonly Func<string, IReadOnlyList<string>> _deleteStaleCopies;
     private readonly Func<IReadOnlyList<string>> _localUsers;
+    private readonly ExportStaging? _staging;
 
     /// <summary>Creates the front of <paramref name="region"/>.</summary>
     /// <param name="region">The shard region of the users on this node.</param>
@@ -31,9 +35,12 @@ internal sealed class ShardedUserDirectory : ReceiveActor
     /// <param name="deleteStaleCopies">Deletes this node's copies of a forgotten user built before the forget; returns
     /// the component folders deleted (blocking file and database work: run off the actor's thread).</param>
     /// <param name="localUsers">The users with a folder in this node's data directory (swept for stale copies on start).</param>
+    /// <param name="staging">This node's export staging folders (read by other nodes, swept on start); null: none.</param>
     public ShardedUserDirectory(
-        IActorRef region, Action onSystemTerminated, TimeSpan askTimeout, Func<string, IReadOnlyList<string>> deleteStaleCopies, Func<IReadOnlyList<string>> localUsers)
+        IActorRef region, Action onSystemTerminated, TimeSpan askTimeout, Func<string, IReadOnlyList<string>> deleteStaleCopies, Func<IReadOnlyList<string>> localUsers,
+        ExportStaging? staging = null)
     {
+        _staging = staging;
         _region = region;
         _onSystemTerminated = onSystemTerminated;
         _askTimeout = askTimeout;
@@ -50,12 +57,15 @@ internal sealed class ShardedUserDirectory : ReceiveActor
             Task.Run(() => new LocalUserFolders(node, local())).PipeTo(Sender);
         });
         Receive<GetKnownUsers>(_ => AnswerKnownUsers());
+        Receive<ReadStagedExport>(ReadStaged);
+        Receive<ReleaseStagedExport>(ReleaseStaged);
     }
 
     /// <summary>Props of the front of <paramref name="region"/>.</summary>
     public static Props Props(
-        IActorRef region, Action onSystemTerminated, TimeSpan askTimeout, Func<string, IReadOnlyList<string>> deleteStaleCopies, Func<IReadOnlyList<string>> localUsers) =>
-        Akka.Actor.Props.Create(() => new ShardedUserDirectory(region, onSystemTerminated, askTimeout, deleteStaleCopies, localUsers));
+        IActorRef region, Action onSystemTerminated, TimeSpan askTimeout, Func<string, IReadOnlyList<string>> deleteStaleCopies, Func<IReadOnlyList<string>> localUsers,
+        ExportStaging? staging = null) =>
+        Akka.Actor.Props.Create(() => new ShardedUserDirectory(region, onSystemTerminated, askTimeout, deleteStaleCopies, localUsers, staging));
 
     /// <inheritdoc />
     /// <remarks>
@@ -68,10 +78,17 @@ internal sealed class ShardedUserDirectory : ReceiveActor
         var log = Context.GetLogger();
         var delete = _deleteStaleCopies;
         var users = _localUsers;
+        var staging = _staging;
         Task.Run(() =>
         {
             try
             {
+                // No transfer survives a restart: what a caller had not read by then is of no use to anyone.
+                if (staging?.Sweep() is > 0 and var swept)
+                {
+                    log.Info("Deleted {0} export staging folders left by an earlier run", swept);
+                }
+
                 foreach (var user in users())
                 {
                     if (delete(user) is { Count: > 0 } deleted)
@@ -107,6 +124,49 @@ internal sealed class ShardedUserDirectory : ReceiveActor
         }
 
         _region.Forward(request);
+    }
+
+    private void ReadStaged(ReadStagedExport request)
+    {
+        if (_staging is not { } staging)
+        {
+            Sender.Tell(new CommandRejected("export", "this node stages no exports"));
+            return;
+        }
+
+        // File reads off the actor's thread; a refusal (unknown export, path outside it) is answered as such.
+        Task.Run<object>(() =>
+        {
+            try
+            {
+                return staging.Read(request);
+            }
+            catch (InvalidInputException ex)
+            {
+                return ex.Rejection;
+            }
+        }).PipeTo(Sender);
+    }
+
+    private void ReleaseStaged(ReleaseStagedExport request)
+    {
+        if (_staging is not { } staging)
+        {
+            return;
+        }
+
+        var log = Context.GetLogger();
+        Task.Run(() =>
+        {
+            try
+            {
+                staging.Release(request.ExportId);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidInputException)
+            {
+                log.Warning("Could not delete the staging folder of export {0} ({1}); it goes when the node next starts", request.ExportId, ex.Message);
+            }
+        });
     }
 
     private void DeleteLocalCopies(ForgetLocalCopies request)

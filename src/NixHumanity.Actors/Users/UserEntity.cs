@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.DataPortability.Forget;
 
 namespace NixHumanity.Actors.Users;
@@ -26,8 +27,14 @@ namespace NixHumanity.Actors.Users;
 /// <b>Forget.</b> Sharding delivers <see cref="ForgetUser"/> here, on the one node running the user: the tree is
 /// stopped through its mailbox (work already accepted finishes), the user's messages arriving meanwhile are held, the
 /// erasure runs with nothing of the user running anywhere, and then the held messages start a fresh, empty tree. A
-/// hand-off asked for during the erasure stops the entity once the erasure is done; messages held until then are not
-/// delivered (their callers' own timeouts answer them).
+/// hand-off (or passivation) asked for during the erasure stops the entity once the erasure is done; the messages held
+/// until then are answered <see cref="TemporarilyUnavailable"/> (<see cref="MovedDuringForget"/>) before it stops, so
+/// their callers learn at once to send again (the next attempt reaches the user's new node) instead of waiting out
+/// their timeout.
+/// </para>
+/// <para>
+/// <b>Export.</b> <see cref="StageExport"/> (an export asked on another node) is staged here, on the node hosting the
+/// user: the tree's memory and learner write their parts into this node's staging folder (docs/adr/0044).
 /// </para>
 /// </remarks>
 internal sealed class UserEntity : ReceiveActor, IWithUnboundedStash
@@ -35,9 +42,14 @@ internal sealed class UserEntity : ReceiveActor, IWithUnboundedStash
     /// <summary>The rule a second forget of a user being forgotten is rejected with.</summary>
     public const string AlreadyForgetting = "is already being forgotten";
 
+    /// <summary>Why a message held during a forget is not delivered when the user moves (or passivates) meanwhile.</summary>
+    public const string MovedDuringForget = "the user was handed to another node (or passivated) while being forgotten; nothing was done, send it again";
+
     private readonly string _userId;
     private readonly Func<string, Props> _userTree;
     private readonly Func<string, Task<ForgetReport>> _forget;
+    private readonly ExportStaging? _staging;
+    private readonly TimeSpan _askTimeout;
     private IActorRef? _tree;
     private IActorRef? _forgetRequester;
     private bool _stopRequested;
@@ -46,11 +58,15 @@ internal sealed class UserEntity : ReceiveActor, IWithUnboundedStash
     /// <param name="userId">The user.</param>
     /// <param name="userTree">Props of the user's tree.</param>
     /// <param name="forget">Erases everything stored about the user, once nothing of the user runs.</param>
-    public UserEntity(string userId, Func<string, Props> userTree, Func<string, Task<ForgetReport>> forget)
+    /// <param name="staging">This node's export staging folders; null: exports asked from other nodes are refused.</param>
+    /// <param name="askTimeout">How long the memory or the learner may take to stage its part of an export.</param>
+    public UserEntity(string userId, Func<string, Props> userTree, Func<string, Task<ForgetReport>> forget, ExportStaging? staging, TimeSpan askTimeout)
     {
         _userId = userId;
         _userTree = userTree;
         _forget = forget;
+        _staging = staging;
+        _askTimeout = askTimeout;
         Active();
     }
 
@@ -63,10 +79,16 @@ internal sealed class UserEntity : ReceiveActor, IWithUnboundedStash
 
     /// <summary>Props of the entity of <paramref name="userId"/>, forgetting with <paramref name="forget"/>.</summary>
     public static Props Props(string userId, Func<string, Props> userTree, Func<string, Task<ForgetReport>> forget) =>
-        Akka.Actor.Props.Create(() => new UserEntity(userId, userTree, forget));
+        Props(userId, userTree, forget, null, TimeSpan.FromSeconds(10));
+
+    /// <summary>Props of the entity of <paramref name="userId"/>, forgetting with <paramref name="forget"/> and staging
+    /// exports in <paramref name="staging"/>.</summary>
+    public static Props Props(string userId, Func<string, Props> userTree, Func<string, Task<ForgetReport>> forget, ExportStaging? staging, TimeSpan askTimeout) =>
+        Akka.Actor.Props.Create(() => new UserEntity(userId, userTree, forget, staging, askTimeout));
 
     private void Active()
     {
+        Receive<StageExport>(Stage);
         Receive<IUserMessage>(message => Tree().Forward(message));
         Receive<PassivateUser>(_ => Context.Parent.Tell(new Passivate(StopUserTree.Instance)));
         Receive<StopUserTree>(_ =>
@@ -133,6 +155,18 @@ internal sealed class UserEntity : ReceiveActor, IWithUnboundedStash
         }
     }
 
+    private void Stage(StageExport request)
+    {
+        if (_staging is null)
+        {
+            Sender.Tell(new CommandRejected("export", "this node does not stage exports for other nodes"));
+            return;
+        }
+
+        var node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        ExportStager.RunAsync(Context.System, _staging, Tree(), request, node, _askTimeout).PipeTo(Sender);
+    }
+
     private void StartErasure() =>
         _forget(_userId).PipeTo(Self, success: report => new Erased(report, null), failure: ex => new Erased(null, ex));
 
@@ -142,6 +176,16 @@ internal sealed class UserEntity : ReceiveActor, IWithUnboundedStash
         _forgetRequester = null;
         if (_stopRequested)
         {
+            // The shard stops this entity next and does not deliver what it holds: answered now, a caller retries at
+            // once (reaching the user's next node) rather than waiting out its timeout (docs/adr/0023, addendum).
+            foreach (var held in Stash.ClearStash())
+            {
+                if (held.Message is IUserMessage message)
+                {
+                    held.Sender.Tell(new TemporarilyUnavailable(message.UserId, "session", MovedDuringForget));
+                }
+            }
+
             Context.Stop(Self);
             return;
         }

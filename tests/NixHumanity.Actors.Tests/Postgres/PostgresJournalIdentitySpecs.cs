@@ -108,6 +108,49 @@ public sealed class PostgresJournalIdentitySpecs : IAsyncLifetime
         (await IdentityRowsAsync()).Should().Be(1);
     }
 
+    /// <summary>
+    /// Two nodes starting at the same moment on a new database (docs/adr/0018, addendum): while one is inside its
+    /// creating transaction (the table made, its identity inserted, not committed), the other looks, finds no table,
+    /// and tries to create it; its <c>CREATE TABLE IF NOT EXISTS</c> waits for the first and, once that commits, is
+    /// refused by PostgreSQL. It must end with the first node's identity, not a failure or a second identity.
+    /// </summary>
+    [PostgresFact]
+    public async Task A_node_creating_the_identity_while_another_is_creating_it_gets_the_same_identity()
+    {
+        const string First = "11111111-2222-3333-4444-555555555555";
+        await using var firstNode = new NpgsqlConnection(_connection);
+        await firstNode.OpenAsync();
+        await using var creating = await firstNode.BeginTransactionAsync();
+        await using (var create = new NpgsqlCommand($"CREATE TABLE IF NOT EXISTS {JournalIdentity.TableName}(id TEXT NOT NULL, created_at TEXT NOT NULL)", firstNode, creating))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using (var insert = new NpgsqlCommand($"INSERT INTO {JournalIdentity.TableName}(id, created_at) VALUES ('{First}', '2026-12-02T00:00:00Z')", firstNode, creating))
+        {
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var second = Task.Run(() => JournalIdentity.Ensure(Location, TimeProvider.System));
+        // The second node is inside its own creation once PostgreSQL shows it waiting for the first one's transaction.
+        await Eventually.HoldsAsync(async () => (second.IsCompleted || await WaitingForALockAsync() > 0).Should().BeTrue(), TimeSpan.FromSeconds(120));
+        second.IsCompleted.Should().BeFalse("the second node cannot see the uncommitted table and waits to create it");
+        await creating.CommitAsync();
+
+        (await second).Should().Be(First, "both nodes follow the identity the first one created");
+        (await IdentityRowsAsync()).Should().Be(1);
+        JournalIdentity.Ensure(Location, TimeProvider.System).Should().Be(First);
+    }
+
+    private async Task<long> WaitingForALockAsync()
+    {
+        await using var connection = new NpgsqlConnection(_connection);
+        await connection.OpenAsync();
+        await using var waiting = new NpgsqlCommand(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        return (long)(await waiting.ExecuteScalarAsync())!;
+    }
+
     [PostgresFact]
     public async Task An_emptied_postgres_journal_is_noticed_and_new_acknowledged_writes_reach_search_and_analytics()
     {

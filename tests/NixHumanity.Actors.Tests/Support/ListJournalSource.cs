@@ -30,6 +30,12 @@ internal sealed class ListJournalSource : IJournalSource
     /// cannot say, as an in-memory journal, and nothing is checked.</summary>
     public string? Identity { get; set; }
 
+    /// <summary>The person's forget generation <see cref="Describe"/> reports (null: never forgotten).</summary>
+    public string? Generation { get; set; }
+
+    /// <summary>Runs at the start of every <see cref="Describe"/>, on the projection's thread (a spec holds it there).</summary>
+    public Action? OnDescribe { get; set; }
+
     /// <summary>Drops every event after <paramref name="sequenceNr"/> (a journal restored from an older copy).</summary>
     public void TruncateAfter(long sequenceNr)
     {
@@ -42,9 +48,10 @@ internal sealed class ListJournalSource : IJournalSource
     /// <inheritdoc />
     public JournalPosition? Describe(Akka.Actor.ActorSystem system, string userId, TimeProvider clock)
     {
+        OnDescribe?.Invoke();
         lock (_gate)
         {
-            return Identity is null ? null : new JournalPosition(Identity, _events.Count == 0 ? 0 : _events[^1].SequenceNr);
+            return Identity is null ? null : new JournalPosition(Identity, _events.Count == 0 ? 0 : _events[^1].SequenceNr, Generation);
         }
     }
 

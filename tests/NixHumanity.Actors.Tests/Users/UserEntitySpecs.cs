@@ -136,5 +136,35 @@ public sealed class UserEntitySpecs : Akka.TestKit.Xunit2.TestKit
         _trees.ExpectMsg<TreeReceived>().Message.Should().BeSameAs(during);
     }
 
+    [Fact]
+    public void A_hand_off_asked_during_a_forget_answers_the_held_messages_unavailable_once_the_erasure_is_done()
+    {
+        var erasures = 0;
+        var erased = new TaskCompletionSource<ForgetReport>();
+        var (parent, entity, _) = StartEntity(forget: _ =>
+        {
+            Interlocked.Increment(ref erasures);
+            return erased.Task;
+        });
+        Watch(entity);
+        var held = CreateTestProbe("held");
+
+        parent.Tell(new ForgetUser("ann"), _caller);
+        _trees.ExpectMsg<TreeAskedToStop>();
+        AwaitCondition(() => Volatile.Read(ref erasures) == 1, TimeSpan.FromSeconds(30));
+        parent.Tell(new GetSessionStatus("ann"), held);
+        // The shard's hand-off stop message arrives while the erasure runs.
+        parent.Tell(StopUserTree.Instance);
+        // A barrier: a second forget is answered only after the entity has taken everything sent before it.
+        parent.Tell(new ForgetUser("ann"), _caller);
+        _caller.ExpectMsg<CommandRejected>().Should().Be(new CommandRejected("userId", UserEntity.AlreadyForgetting));
+        erased.SetResult(Report("ann"));
+
+        _caller.ExpectMsg<UserForgotten>(TimeSpan.FromSeconds(30));
+        held.ExpectMsg<TemporarilyUnavailable>(TimeSpan.FromSeconds(30))
+            .Should().Be(new TemporarilyUnavailable("ann", "session", UserEntity.MovedDuringForget), "the held caller learns at once to send again");
+        ExpectTerminated(entity, TimeSpan.FromSeconds(30));
+    }
+
     private static ForgetReport Report(string userId) => new(userId, 0, 0, 0, 0, 0, []);
 }
