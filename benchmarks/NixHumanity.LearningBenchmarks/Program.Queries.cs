@@ -9,8 +9,13 @@ internal static partial class Program
 {
     private static void Queries(string folder, long rows)
     {
-        GenerateQueryData(folder, rows);
         var file = Path.Combine(folder, AnalyticsStore.FileName);
+        if (!File.Exists(file))
+        {
+            // A file kept from an earlier run (--data-folder) is queried as it is.
+            GenerateQueryData(folder, rows);
+        }
+
         foreach (var query in new[] { AnalyticsQuery.Flow, AnalyticsQuery.Learning, AnalyticsQuery.Interruptions })
         {
             // Side by side, the raw SQL first: the same statement on a plain DuckDB connection to the same file with

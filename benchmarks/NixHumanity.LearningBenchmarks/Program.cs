@@ -69,7 +69,7 @@ internal static partial class Program
 
         if (only is null or "queries")
         {
-            Queries(Path.Combine(data, "analytics"), rows);
+            Queries(dataFolder ?? Path.Combine(data, "analytics"), rows);
         }
 
         // A diagnostic, not part of the full run: the steps between the raw SQL and the store's call, on a file kept
