@@ -10,7 +10,8 @@ namespace NixHumanity.LearningBenchmarks;
 /// from the raw SQL towards the store's call (own instance or the store's shared instance with the file attached; rows
 /// only stepped through, read as boxed values, or read with the store's typed getters; the thread setting), all in one
 /// process, side by side. Diagnostic: <c>--only query-breakdown [--data-folder DIR]</c> (the 10M-row file is generated
-/// once into DIR and kept, so repeated runs skip the minute of generation).
+/// once into DIR and kept, so repeated runs skip the minute of generation). The <c>EXPLAIN ANALYZE</c> of each query on
+/// both connections is written to the temp folder (<c>query-breakdown-explain-*.txt</c>) to compare the plans.
 /// </summary>
 internal static partial class Program
 {
@@ -41,9 +42,9 @@ internal static partial class Program
             foreach (var query in new[] { AnalyticsQuery.Interruptions, AnalyticsQuery.Learning })
             {
                 var sql = SqlOf(query);
-                File.WriteAllText(Path.Combine(Path.GetTempPath(), $"analytics6-explain-own-{query}.txt"), Explain(own, sql));
+                File.WriteAllText(Path.Combine(Path.GetTempPath(), $"query-breakdown-explain-own-{query}.txt"), Explain(own, sql));
                 Exec(shared, $"SET threads = {processors}");
-                File.WriteAllText(Path.Combine(Path.GetTempPath(), $"analytics6-explain-shared-{query}.txt"), Explain(shared, sql));
+                File.WriteAllText(Path.Combine(Path.GetTempPath(), $"query-breakdown-explain-shared-{query}.txt"), Explain(shared, sql));
 
                 // Interleaved: every round runs each step once, so a change in the machine's load hits all steps alike.
                 var steps = new (string Name, Func<int> Run)[]
