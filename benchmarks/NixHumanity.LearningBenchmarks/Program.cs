@@ -23,11 +23,17 @@ internal static partial class Program
         var fragments = 1000;
         var foldRows = 1_000_000L;
         string? only = null;
+        string? dataFolder = null;
         for (var i = 0; i < args.Length - 1; i++)
         {
             if (args[i] == "--only")
             {
                 only = args[i + 1];
+            }
+
+            if (args[i] == "--data-folder")
+            {
+                dataFolder = args[i + 1];
             }
 
             if (args[i] == "--rows")
@@ -63,7 +69,14 @@ internal static partial class Program
 
         if (only is null or "queries")
         {
-            Queries(Path.Combine(data, "analytics"), rows);
+            Queries(dataFolder ?? Path.Combine(data, "analytics"), rows);
+        }
+
+        // A diagnostic, not part of the full run: the steps between the raw SQL and the store's call, on a file kept
+        // between runs (--data-folder) so that repeated runs skip the generation.
+        if (only == "query-breakdown")
+        {
+            QueryBreakdown(dataFolder ?? Path.Combine(data, "breakdown"), rows);
         }
 
         if (only is null or "biometrics")

@@ -3,9 +3,10 @@ using System.Globalization;
 namespace NixHumanity.Actors.Learning.Analytics;
 
 /// <summary>
-/// How many DuckDB threads one analytics query may use. A learner's store runs with one thread (one store per person
-/// and component share the machine, see <c>PerUserDuckDb</c>); a query someone asked for may borrow the cores that are
-/// idle at that moment: the processor count minus what other processes keep busy, at least one. What others keep busy
+/// How many DuckDB threads one analytics query may use. The learners' stores start with one thread (one store per person
+/// and component share the machine, see <c>PerUserDuckDb</c>); a query someone asked for runs on the cores that are
+/// idle at that moment, and the count stays until the next query sets it again (<see cref="Lend"/>): the processor count
+/// minus what other processes keep busy, at least one. What others keep busy
 /// is the one-minute load average minus this process's own share of it (its CPU time over its life, counted over at
 /// least a minute): the load average counts our own threads too, and on an otherwise idle machine a host that has
 /// just been working would otherwise lend itself nothing. Where the load average cannot be read (not Linux), every
@@ -43,19 +44,42 @@ internal static class QueryThreads
     }
 
     /// <summary>
-    /// Raises <paramref name="database"/>'s thread count to <see cref="Free()"/> until the returned scope is disposed,
-    /// which sets it back to one. Nothing changes when only one core is free.
+    /// Cores a measurement lends every query whatever the load (the learning benchmark's side-by-side run against the
+    /// raw SQL on DuckDB's default threads); null in the product, where <see cref="Free()"/> decides.
     /// </summary>
-    public static IDisposable Borrow(AnalyticsDatabase database)
+    internal static int? MeasurementCores { get; set; }
+
+    /// <summary>
+    /// Sets <paramref name="database"/>'s thread count to the cores free now (<see cref="Free()"/>) when it runs with a
+    /// different count, and leaves it there after the query: the next query sets it again, down to one when the machine
+    /// is busy by then. Returns the thread count the query runs with.
+    /// <para>
+    /// Not given back after each query: DuckDB stops and starts its worker threads whenever the count changes, and the
+    /// new threads allocate afresh the memory the old ones had freed. On the interruption query (10M-row benchmark) a
+    /// raise before and a drop after every run cost ~27,000 more minor page faults (~110 MB first touched again) and
+    /// ~100 ms more system CPU per run than the same query on a thread count that stays put
+    /// (docs/benchmarks-learning.md, "Where the store's extra time went"). The instance is the one all learners of the
+    /// process share (<c>PerUserDuckDb.OpenShared</c>), so the count that stays is one pool for the whole process, not
+    /// one per person.
+    /// </para>
+    /// </summary>
+    public static int Lend(AnalyticsDatabase database)
     {
-        var threads = Free();
-        if (threads <= 1)
+        ArgumentNullException.ThrowIfNull(database);
+        var threads = MeasurementCores is { } cores ? Math.Max(1, cores) : Free();
+        if (CurrentThreads(database) != threads)
         {
-            return NoThreads.Instance;
+            database.Execute($"SET threads = {threads.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        database.Execute($"SET threads = {threads.ToString(CultureInfo.InvariantCulture)}");
-        return new Borrowed(database);
+        return threads;
+    }
+
+    /// <summary>The thread count <paramref name="database"/>'s instance runs with now.</summary>
+    internal static int CurrentThreads(AnalyticsDatabase database)
+    {
+        using var command = database.Prepare("SELECT current_setting('threads')");
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     private static double? ReadLoadAverage()
@@ -77,20 +101,6 @@ internal static class QueryThreads
         catch (UnauthorizedAccessException)
         {
             return null;
-        }
-    }
-
-    private sealed class Borrowed(AnalyticsDatabase database) : IDisposable
-    {
-        public void Dispose() => database.Execute("SET threads = 1");
-    }
-
-    private sealed class NoThreads : IDisposable
-    {
-        public static readonly NoThreads Instance = new();
-
-        public void Dispose()
-        {
         }
     }
 }

@@ -158,9 +158,9 @@ internal static class StrategyQueries
     /// </summary>
     private static List<TRow> Read<TRow>(AnalyticsDatabase database, string sql, Func<DuckDBDataReader, TRow> read)
     {
-        // The store runs on one DuckDB thread (many per-user stores share the machine); a query asked for by a person
-        // borrows the cores that are idle right now and gives them back afterwards.
-        using var threads = QueryThreads.Borrow(database);
+        // A query asked for by a person runs on the cores that are idle right now (QueryThreads); the count stays set
+        // until the next query, since changing it restarts DuckDB's worker threads and costs more than it saves.
+        QueryThreads.Lend(database);
         using DuckDBCommand command = database.Prepare(sql);
         using var reader = (DuckDBDataReader)command.ExecuteReader();
         var rows = new List<TRow>();
