@@ -22,6 +22,7 @@ namespace NixHumanity.Benchmarks;
 /// Then it waits <c>--quiet-seconds</c> (45) for the projections' checkpoints after a quiet period (docs/adr/0039) and
 /// samples again, the trees still running. Then it stops the host and times the stop. Side by side in one run, with the load average before and after each size.
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- --only capacity [--users 400,1000,2000] [--per-user 3]
+/// [--node-args "--fold-seconds 600 --quiet-seconds 45"]
 /// </summary>
 internal static class CapacityScenarios
 {
@@ -96,6 +97,11 @@ internal static class CapacityScenarios
         var users = int.Parse(Arg(args, "--users", "400"), CultureInfo.InvariantCulture);
         var perUser = int.Parse(Arg(args, "--per-user", "3"), CultureInfo.InvariantCulture);
         var dataDir = Arg(args, "--data-dir", "");
+        // The learners' periodic fold (30 s by default): at 1,000 users the folds of users with nothing new to fold kept
+        // both store threads busy and no status was answered in 30 min (docs/benchmarks.md). --fold-seconds lengthens it
+        // to measure what a user holds and costs to start and stop apart from the fold's throughput.
+        var foldSeconds = int.Parse(Arg(args, "--fold-seconds", "30"), CultureInfo.InvariantCulture);
+        Console.Error.WriteLine($"capacity {users}: fold interval {foldSeconds} s");
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddNixHumanity(nixh =>
         {
@@ -103,6 +109,7 @@ internal static class CapacityScenarios
             // Cold starts of thousands of users at once on two cores: rather wait than fail a record.
             nixh.AskTimeout = TimeSpan.FromSeconds(600);
             nixh.Embeddings = nixh.Embeddings with { Kind = EmbedderKind.NGram };
+            nixh.FoldInterval = TimeSpan.FromSeconds(foldSeconds);
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -152,7 +159,15 @@ internal static class CapacityScenarios
         var stopSeconds = stopClock.Elapsed.TotalSeconds;
         host.Dispose();
         Console.Error.WriteLine($"capacity {users}: stopped in {stopSeconds:F1} s");
-        var (reopenSeconds, restopSeconds) = await ReopenAsync(dataDir, names, perUser);
+        // Whatever a store left open shows here: files still attached to a shared instance, open fds above the host's.
+        var stopped = Sample();
+        Console.Error.WriteLine($"capacity {users}: after the stop, fds {stopped["fds"]} (host up: {before["fds"]}), rss {stopped["rss"] / 1e6:F0} MB");
+        foreach (var line in NixHumanity.Actors.Infrastructure.PerUserDuckDb.DescribeSharedInstances())
+        {
+            Console.Error.WriteLine($"capacity {users}: after the stop, duckdb {line}");
+        }
+
+        var (reopenSeconds, restopSeconds) = await ReopenAsync(dataDir, names, perUser, foldSeconds);
         Console.Error.WriteLine($"capacity {users}: a new host reopened every user in {reopenSeconds:F1} s and stopped in {restopSeconds:F1} s");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{ResultPrefix}rss0={before["rss"]} managed0={before["managed"]} fds0={before["fds"]} rss={after["rss"]} managed={after["managed"]} fds={after["fds"]} threads={after["threads"]} rssq={quiet["rss"]} fdsq={quiet["fds"]} start={startSeconds:F2} stop={stopSeconds:F2} reopen={reopenSeconds:F2} restop={restopSeconds:F2} hwm={Status("VmHWM")} active={active}"));
@@ -162,7 +177,7 @@ internal static class CapacityScenarios
     /// A second host on the same data directory: how long until every user's memory and learner have opened their
     /// stores again (each answers its status), and how long that host then takes to stop.
     /// </summary>
-    private static async Task<(double Reopen, double Stop)> ReopenAsync(string dataDir, IReadOnlyList<string> users, int events)
+    private static async Task<(double Reopen, double Stop)> ReopenAsync(string dataDir, IReadOnlyList<string> users, int events, int foldSeconds)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddNixHumanity(nixh =>
@@ -170,6 +185,7 @@ internal static class CapacityScenarios
             nixh.DataDirectory = dataDir;
             nixh.AskTimeout = TimeSpan.FromSeconds(600);
             nixh.Embeddings = nixh.Embeddings with { Kind = EmbedderKind.NGram };
+            nixh.FoldInterval = TimeSpan.FromSeconds(foldSeconds);
         });
         using var host = builder.Build();
         await host.StartAsync();
@@ -186,33 +202,56 @@ internal static class CapacityScenarios
         user, "capacity", $"install package number {i} please", $"nix-env -iA nixpkgs.pkg{i + 1}", "install_package", "install",
         i % 9 == 0 ? InteractionOutcome.Failure : InteractionOutcome.Success);
 
-    /// <summary>Polls until every user's memory and learner have applied <paramref name="events"/> events (a benchmark: polling, not timing).</summary>
+    /// <summary>
+    /// Polls until every user's memory and learner have applied <paramref name="events"/> events (a benchmark: polling,
+    /// not timing). Each user is polled on its own (memory and learner at once) until it is done, so a slow user does
+    /// not hold the others' next poll; progress is printed every 10 s.
+    /// </summary>
     private static async Task WaitProjectedAsync(NixHumanityClient client, IReadOnlyList<string> users, int events)
     {
-        var pending = users.ToList();
-        while (pending.Count > 0)
+        var done = 0;
+        using var finished = new CancellationTokenSource();
+        var progress = Task.Run(async () =>
         {
-            var done = await Task.WhenAll(pending.Select(async user =>
+            var clock = Stopwatch.StartNew();
+            while (!finished.IsCancellationRequested)
             {
-                try
-                {
-                    var memory = await client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new GetMemoryStatus(user));
-                    var learner = await client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new GetLearnerStatus(user));
-                    return (user, ok: memory.LastSequenceNr >= events && learner.LastSequenceNr >= events);
-                }
-                catch (NixHumanityTimeoutException)
-                {
-                    // Thousands of first starts queue on the two store threads: a status not answered within the ask
-                    // timeout means "not yet", asked again in the next round.
-                    return (user, ok: false);
-                }
-            }));
-            pending = done.Where(d => !d.ok).Select(d => d.user).ToList();
-            if (pending.Count > 0)
-            {
-                Console.Error.WriteLine($"  {users.Count - pending.Count}/{users.Count} projected");
-                await Task.Delay(500);
+                await Task.Delay(TimeSpan.FromSeconds(10), finished.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                Console.Error.WriteLine($"  {Volatile.Read(ref done)}/{users.Count} projected after {clock.Elapsed.TotalSeconds:F0} s (load {EmbeddingLoadScenarios.LoadAverage()})");
             }
+        });
+        await Task.WhenAll(users.Select(async user =>
+        {
+            while (!await ProjectedAsync(client, user, events))
+            {
+                await Task.Delay(1000);
+            }
+
+            Interlocked.Increment(ref done);
+        }));
+        await finished.CancelAsync();
+        await progress;
+    }
+
+    private static async Task<bool> ProjectedAsync(NixHumanityClient client, string user, int events)
+    {
+        try
+        {
+            var memory = client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new GetMemoryStatus(user));
+            var learner = client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new GetLearnerStatus(user));
+            return (await memory).LastSequenceNr >= events && (await learner).LastSequenceNr >= events;
+        }
+        catch (NixHumanityTimeoutException)
+        {
+            // Thousands of first starts queue on the two store threads: a status not answered within the ask
+            // timeout means "not yet", asked again.
+            return false;
+        }
+        catch (ComponentUnavailableException ex)
+        {
+            // A component restarting answers "temporarily unavailable": not yet, asked again.
+            Console.Error.WriteLine($"  {user}: {ex.Message}");
+            return false;
         }
     }
 

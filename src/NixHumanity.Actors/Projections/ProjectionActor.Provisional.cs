@@ -1,4 +1,6 @@
 using Akka.Event;
+using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Projections;
 
@@ -43,14 +45,40 @@ internal abstract partial class ProjectionActor<TStore>
     }
 
     /// <summary>
+    /// The last journal sequence number applied: <see cref="Checkpoint"/>, or 0 while the provisional store is not
+    /// opened (nothing was applied: the first event to apply opens the durable store).
+    /// </summary>
+    private long AppliedThrough => _store is null && IsProvisional ? 0 : Checkpoint;
+
+    /// <summary>
     /// A component whose folder does not exist yet and whose person has no events in the journal starts on a provisional
     /// store (see the file's comment). A person with events gets the real folder at once, as before: the catch-up fills it.
     /// </summary>
-    private void BeginProvisionalWhenNew()
+    /// <returns>Whether the store is provisional; it is then opened only when a message needs it (<see cref="OpenProvisionalWhenNeeded"/>).</returns>
+    private bool BeginProvisionalWhenNew()
     {
         if (!Directory.Exists(Folder) && _journal.Describe(Context.System, UserId, Clock) is { HighestSequenceNr: 0 })
         {
             _scratchFolder = Path.Combine(Path.GetTempPath(), $"nixh-{Component}-{UserId}-{Guid.NewGuid():N}");
+        }
+
+        return IsProvisional;
+    }
+
+    /// <summary>
+    /// Opens the provisional store before a message that may read it is handled. The journal's messages (live events,
+    /// the catch-up), the idle checkpoint and a graceful stop need no store: an event to apply opens the durable store
+    /// instead (<see cref="EnsureDurableStore"/>). So a new person whose first message is a record never opens a
+    /// provisional store (a DuckDB instance of its own for the memory, an attached file for the learner, each with its
+    /// schema, then closed again): most of a new person's start (docs/benchmarks.md, "Capacity per node").
+    /// </summary>
+    private void OpenProvisionalWhenNeeded(object message)
+    {
+        if (_store is null && _scratchFolder is not null && _failure is null
+            && message is not (SessionEventPublished or ApplyPendingEvents or IdleCheckpointDue or StopGracefully
+                or JournalReplayStarted or JournalReplayBatch or JournalReplayCompleted or JournalReplayFailed))
+        {
+            OpenStoreIn(_scratchFolder);
         }
     }
 
@@ -64,8 +92,14 @@ internal abstract partial class ProjectionActor<TStore>
             var fresh = !Directory.Exists(folder) || !Directory.EnumerateFileSystemEntries(folder).Any();
             Directory.CreateDirectory(folder);
             _store = OpenOrSetAside();
-            FollowJournal(fresh);
+            if (!IsProvisional)
+            {
+                // A provisional store is new and empty in a scratch folder of its own: there is nothing to check against
+                // the journal, and the durable store is checked when it is opened.
+                FollowJournal(fresh);
+            }
         });
+
         OnStoreOpened();
     }
 

@@ -19,6 +19,7 @@ internal abstract partial class ProjectionActor<TStore>
     {
         try
         {
+            OpenProvisionalWhenNeeded(message);
             return base.AroundReceive(receive, message);
         }
         catch (Exception ex) when (_failure is null)

@@ -191,8 +191,13 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     {
         try
         {
-            BeginProvisionalWhenNew();
-            OpenStoreIn(StoreFolder);
+            // A new person's provisional store is opened only when a request needs it (OpenProvisionalWhenNeeded): a
+            // person whose first message is a record goes straight to the durable store.
+            if (!BeginProvisionalWhenNew())
+            {
+                OpenStoreIn(StoreFolder);
+            }
+
             StartCatchUp();
         }
         catch (Exception ex)
@@ -308,7 +313,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     {
         _replayedThisRun = 0;
         _nextProgressAt = Options.ProgressEvery;
-        _journal.Start(Context, UserId, Checkpoint, Options.ReplayBatchSize);
+        _journal.Start(Context, UserId, AppliedThrough, Options.ReplayBatchSize);
         Become(Recovering);
     }
 
@@ -328,8 +333,8 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     /// </summary>
     private void Enqueue(SessionEventPublished published)
     {
-        var last = _pending.Count > 0 ? _pending[^1].SequenceNr : Checkpoint;
-        Telemetry.ProjectionLag.Record(published.SequenceNr - Checkpoint, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, Component));
+        var last = _pending.Count > 0 ? _pending[^1].SequenceNr : AppliedThrough;
+        Telemetry.ProjectionLag.Record(published.SequenceNr - AppliedThrough, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, Component));
         if (published.SequenceNr <= last)
         {
             return;
@@ -360,7 +365,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
 
     private void ApplyFresh(IReadOnlyList<JournaledSessionEvent> events)
     {
-        var checkpoint = Checkpoint;
+        var checkpoint = AppliedThrough;
         var fresh = events.Where(e => e.SequenceNr > checkpoint).ToList();
         if (fresh.Count == 0)
         {

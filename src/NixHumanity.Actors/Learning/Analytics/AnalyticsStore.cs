@@ -79,11 +79,14 @@ internal sealed class AnalyticsStore : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Directory.CreateDirectory(folder);
-        var db = AnalyticsDatabase.Open(System.IO.Path.Combine(folder, FileName));
+        var path = System.IO.Path.Combine(folder, FileName);
+        // A file created now holds no table from before biometrics had a file of their own.
+        var created = !File.Exists(path);
+        var db = AnalyticsDatabase.Open(path);
         BiometricSeries? biometrics = null;
         try
         {
-            biometrics = BiometricSeries.Open(folder, db, clock ?? TimeProvider.System);
+            biometrics = BiometricSeries.Open(folder, db, clock ?? TimeProvider.System, movePastBiometrics: !created);
             return new AnalyticsStore(db, biometrics, clock ?? TimeProvider.System);
         }
         catch

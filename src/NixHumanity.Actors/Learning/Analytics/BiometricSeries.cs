@@ -51,11 +51,22 @@ internal sealed class BiometricSeries : IDisposable
     /// (<see cref="SetAsideOnOpen"/>): the samples are not in the journal, so they cannot be rebuilt, but a damaged file
     /// must not keep the learner from starting; an export restores them.
     /// </summary>
-    public static BiometricSeries Open(string folder, AnalyticsDatabase analytics, TimeProvider clock)
+    /// <param name="folder">The learner's folder.</param>
+    /// <param name="analytics">The learner's analytics database.</param>
+    /// <param name="clock">Stamps what is set aside.</param>
+    /// <param name="movePastBiometrics">Whether <paramref name="analytics"/> may hold samples of an older store (false
+    /// when its file was created now).</param>
+    public static BiometricSeries Open(string folder, AnalyticsDatabase analytics, TimeProvider clock, bool movePastBiometrics = true)
     {
         var path = System.IO.Path.Combine(folder, FileName);
         var setAside = SetAsideIfNotAStore(path, clock);
-        BiometricsMove.OutOf(analytics, path);
+        if (movePastBiometrics)
+        {
+            // Skipped for an analytics file created just now: the check reads the catalog of every file attached to
+            // the shared instance (duckdb_tables()), so at 1,000 users it was a third of a new user's open.
+            BiometricsMove.OutOf(analytics, path);
+        }
+
         AnalyticsDatabase db;
         try
         {
