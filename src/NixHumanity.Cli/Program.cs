@@ -7,4 +7,6 @@ if (ServeClient.TryForward(args) is { } forwarded)
     return forwarded;
 }
 
+// A verb in its own process: a short one runs without dynamic code (ADR 0042), set before any verb's code reads it.
+OneShotRuntime.Apply(args);
 return await NixhCommandLine.RunAsync(args);
