@@ -279,23 +279,23 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         });
         Receive<JournalReplayCompleted>(_ =>
         {
+            if (CatchUpAgainOrApplyPushed())
+            {
+                return;
+            }
+
             OnCaughtUp(_replayedThisRun);
             BecomeReady();
         });
         Receive<JournalReplayFailed>(failed => throw new InvalidOperationException(
             $"{Component} of {UserId}: reading the journal failed: {failed.Cause.Message}", failed.Cause));
+        Receive<SessionEventPublished>(KeepOrDropDuringCatchUp);
         ReceiveAny(_ => Stash.Stash());
     }
 
     private void Ready()
     {
-        Receive<SessionEventPublished>(Enqueue);
-        Receive<ApplyPendingEvents>(_ =>
-        {
-            _applyScheduled = false;
-            ApplyPending();
-        });
-        Receive<IdleCheckpointDue>(_ => CheckpointIdleStore());
+        ReceiveLiveEvents();
         WhenReady();
         ReceiveRequest<StopGracefully>(_ =>
         {
@@ -306,6 +306,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
 
     private void StartCatchUp()
     {
+        _checkpointAtCatchUpStart = Checkpoint;
         _replayedThisRun = 0;
         _nextProgressAt = Options.ProgressEvery;
         _journal.Start(Context, UserId, Checkpoint, Options.ReplayBatchSize);
@@ -332,6 +333,16 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         Telemetry.ProjectionLag.Record(published.SequenceNr - Checkpoint, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, Component));
         if (published.SequenceNr <= last)
         {
+            return;
+        }
+
+        if (FellBehind())
+        {
+            // Too much is queued behind this event: read it and what follows from the journal, dropping what was
+            // pushed meanwhile, instead of holding all of it in memory (docs/adr/0040).
+            FellBehindCount++;
+            ApplyPending();
+            StartCatchUp();
             return;
         }
 
