@@ -17,6 +17,10 @@ internal abstract partial class ProjectionActor<TStore>
     /// <summary>The checkpoint when the current catch-up started: a round that moved it made progress.</summary>
     private long _checkpointAtCatchUpStart;
 
+    /// <summary>How many messages the stash held when the current catch-up round started: those are answered at the
+    /// end of the round even if another round follows.</summary>
+    private int _stashedBeforeRound;
+
     /// <summary>Catch-ups started because the mailbox held more than <see cref="ProjectionOptions.MaxLiveLag"/> messages.</summary>
     private protected long FellBehindCount { get; private set; }
 
@@ -37,6 +41,7 @@ internal abstract partial class ProjectionActor<TStore>
             ApplyPending();
         });
         Receive<IdleCheckpointDue>(_ => CheckpointIdleStore());
+        Receive<ResumeCatchUp>(_ => StartCatchUp());
     }
 
     /// <summary>
@@ -84,7 +89,7 @@ internal abstract partial class ProjectionActor<TStore>
         var continues = fresh.Count == 0 || fresh.Select((e, i) => e.SequenceNr == checkpoint + 1 + i).All(ok => ok);
         if (dropped || (!continues && progressed))
         {
-            StartCatchUp();
+            AnswerHeldRequestsThenCatchUpAgain();
             return true;
         }
 
@@ -94,5 +99,33 @@ internal abstract partial class ProjectionActor<TStore>
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Another round is needed. What was stashed before this round started is handled now, in the ready state, and
+    /// then the next round starts: the round read the journal after those messages arrived, so a request among them
+    /// sees everything acknowledged before it was sent, and a projection that keeps falling behind under overload
+    /// still answers between rounds instead of holding its requests until it catches up for good.
+    /// </summary>
+    private void AnswerHeldRequestsThenCatchUpAgain()
+    {
+        if (_stashedBeforeRound == 0)
+        {
+            StartCatchUp();
+            return;
+        }
+
+        var held = Stash.ClearStash().ToList();
+        var answerable = held.Take(_stashedBeforeRound).Append(new Envelope(ResumeCatchUp.Instance, Self)).ToList();
+        Stash.Prepend(answerable);
+        Stash.UnstashAll();
+        Stash.Prepend(held.Skip(_stashedBeforeRound));
+        Become(Ready);
+    }
+
+    /// <summary>Queued behind the requests answered between two catch-up rounds: start the next round.</summary>
+    private sealed record ResumeCatchUp
+    {
+        public static readonly ResumeCatchUp Instance = new();
     }
 }

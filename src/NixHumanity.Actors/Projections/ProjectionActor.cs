@@ -290,6 +290,8 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         Receive<JournalReplayFailed>(failed => throw new InvalidOperationException(
             $"{Component} of {UserId}: reading the journal failed: {failed.Cause.Message}", failed.Cause));
         Receive<SessionEventPublished>(KeepOrDropDuringCatchUp);
+        // Already catching up: the round that is running is the one asked for.
+        Receive<ResumeCatchUp>(_ => { });
         ReceiveAny(_ => Stash.Stash());
     }
 
@@ -307,6 +309,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     private void StartCatchUp()
     {
         _checkpointAtCatchUpStart = Checkpoint;
+        _stashedBeforeRound = Stash.Count;
         _replayedThisRun = 0;
         _nextProgressAt = Options.ProgressEvery;
         _journal.Start(Context, UserId, Checkpoint, Options.ReplayBatchSize);

@@ -37,8 +37,8 @@ public sealed class ProjectionOptions
 
     /// <summary>
     /// How far (in events) a projection may fall behind its session's journal before it stops buffering the events
-    /// pushed to it and reads them from the journal instead, dropping pushed ones meanwhile (default 1024, at least
-    /// <see cref="ReplayBatchSize"/>). It bounds what a projection slower than its session holds in memory; the journal
+    /// pushed to it and reads them from the journal instead, dropping pushed ones meanwhile (default 1024, at least 1;
+    /// counted as the messages waiting in its mailbox). It bounds what a projection slower than its session holds in memory; the journal
     /// is the truth, so nothing acknowledged is skipped (docs/adr/0040).
     /// </summary>
     public int MaxLiveLag { get; set; } = 1024;
@@ -61,9 +61,9 @@ public sealed class ProjectionOptions
             throw new ArgumentException("must be between 64 and 1048576", "Projections." + nameof(StoreMemoryLimitMegabytes));
         }
 
-        if (MaxLiveLag < ReplayBatchSize)
+        if (MaxLiveLag < 1)
         {
-            throw new ArgumentException("must be at least Projections.ReplayBatchSize", "Projections." + nameof(MaxLiveLag));
+            throw new ArgumentException("must be at least 1", "Projections." + nameof(MaxLiveLag));
         }
 
         if (CheckpointWhenIdleFor <= TimeSpan.Zero)
