@@ -72,8 +72,9 @@ static async Task<long?> CheckpointOrNullAsync(Task<NixHumanity.Actors.Projectio
     {
         return (await status).LastSequenceNr;
     }
-    catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or NixHumanityTimeoutException)
+    catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or NixHumanityTimeoutException or ComponentUnavailableException)
     {
+        // No answer in time, or the component answered that it is unavailable: counted, not lag.
         return null;
     }
 }
