@@ -36,6 +36,7 @@ var probing = new LagProbe(output, client, users[0], acknowledged[users[0]]).Run
 await Task.WhenAll(users.Select(user => RecordUntilStoppedAsync(user, acknowledged[user], stop.Token)));
 await sampling;
 await probing;
+await EndLagAsync("end-lag");
 var missing = 0;
 foreach (var user in users)
 {
@@ -44,8 +45,39 @@ foreach (var user in users)
 }
 
 output.Line($"verified acks={acknowledged.Values.Sum(ids => ids.Count)} missing={missing}");
+await EndLagAsync("after-verify-lag");
 await host.StopAsync();
 return missing == 0 ? 0 : 1;
+
+// Every user's projections against its last acknowledged sequence number once recording has stopped: how much was
+// acknowledged but not yet applied (summed over users; a status that did not answer within the host's ask timeout
+// counts as a timeout, not as lag).
+async Task EndLagAsync(string label)
+{
+    var started = System.Diagnostics.Stopwatch.StartNew();
+    var results = await Task.WhenAll(users.Select(async user =>
+    {
+        var journal = acknowledged[user].LastSequenceNr;
+        var memory = await CheckpointOrNullAsync(client.GetMemoryStatusAsync(user));
+        var learner = await CheckpointOrNullAsync(client.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new NixHumanity.Actors.Learning.GetLearnerStatus(user)));
+        return (MemoryLag: memory is { } m ? journal - m : (long?)null, LearnerLag: learner is { } l ? journal - l : (long?)null);
+    }));
+    output.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{label} seconds={started.Elapsed.TotalSeconds:F1} memory_behind={results.Sum(r => r.MemoryLag ?? 0)} memory_max={results.Max(r => r.MemoryLag ?? 0)} memory_timeouts={results.Count(r => r.MemoryLag is null)} learner_behind={results.Sum(r => r.LearnerLag ?? 0)} learner_max={results.Max(r => r.LearnerLag ?? 0)} learner_timeouts={results.Count(r => r.LearnerLag is null)}"));
+}
+
+static async Task<long?> CheckpointOrNullAsync(Task<NixHumanity.Actors.Projections.ProjectionStatus> status)
+{
+    try
+    {
+        return (await status).LastSequenceNr;
+    }
+    catch (Exception e) when (e is TimeoutException or Akka.Actor.AskTimeoutException or NixHumanityTimeoutException or ComponentUnavailableException)
+    {
+        // No answer in time, or the component answered that it is unavailable: counted, not lag.
+        return null;
+    }
+}
 
 async Task RecordUntilStoppedAsync(string user, AcknowledgedIds acks, CancellationToken token)
 {

@@ -121,6 +121,8 @@ public static class NixHumanityHostingExtensions
 
         Joined.Add(builder, options);
         options.Validate();
+        // The shared DuckDB instances are the process's; their limit is set before the first store opens (ADR 0040).
+        Infrastructure.PerUserDuckDb.SharedInstanceMemoryLimitMegabytes = options.Projections.StoreMemoryLimitMegabytes;
         if (prepareStorage)
         {
             NixHumanityConfig.PrepareStorage(options);

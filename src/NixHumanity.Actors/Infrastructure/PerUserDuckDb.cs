@@ -43,6 +43,23 @@ internal static partial class PerUserDuckDb
     /// </summary>
     internal static IReadOnlyList<string> MeasurementSettings { get; set; } = [];
 
+    /// <summary>
+    /// The write-ahead-log size at which DuckDB checkpoints a store of a shared instance by itself, at a commit
+    /// (<c>checkpoint_threshold</c>; DuckDB's default is 16 MB). The stores of a busy user are never quiet for the
+    /// projections' idle checkpoint (docs/adr/0039), and below DuckDB's default a store's log held every row of a
+    /// 30-minute soak in memory; with small blocks a checkpoint moves the rows into blocks the buffer manager can evict
+    /// under <see cref="SharedInstanceMemoryLimitMegabytes"/> (docs/adr/0040).
+    /// </summary>
+    public const string SharedCheckpointThreshold = "256KB";
+
+    /// <summary>
+    /// The <c>memory_limit</c> of each shared instance, in MB (<c>Projections.StoreMemoryLimitMegabytes</c>, set by the
+    /// host before any store opens; DuckDB's default is 80 % of the machine's memory per instance, which two shared
+    /// instances together could exceed and which never made the buffer manager evict anything). Applies to instances
+    /// created after it is set (docs/adr/0040).
+    /// </summary>
+    internal static int SharedInstanceMemoryLimitMegabytes { get; set; } = Projections.ProjectionOptions.DefaultStoreMemoryLimitMegabytes;
+
     /// <summary>A closed connection to <paramref name="dataSource"/> (a file path or <c>:memory:</c>) with one thread.</summary>
     public static DuckDBConnection Connection(string dataSource) => new($"Data Source={dataSource};threads=1");
 
@@ -205,6 +222,8 @@ internal static partial class PerUserDuckDb
         try
         {
             SkipCheckpointOnClose(keeper);
+            Execute(keeper, $"SET checkpoint_threshold = '{SharedCheckpointThreshold}'");
+            Execute(keeper, $"SET memory_limit = '{SharedInstanceMemoryLimitMegabytes}MB'");
             foreach (var setting in MeasurementSettings)
             {
                 Execute(keeper, setting);

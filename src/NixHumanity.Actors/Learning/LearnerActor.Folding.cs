@@ -8,14 +8,17 @@ namespace NixHumanity.Actors.Learning;
 
 /// <summary>
 /// The learner's fold: prepared from the analytics store, completed once the memory actor has sent the command
-/// embeddings (events wait in the stash meanwhile), then the aged fragments are merged and the memory is told the new
-/// preference direction.
+/// embeddings (events go on being applied meanwhile, requests wait in the stash), then the aged fragments are merged
+/// and the memory is told the new preference direction.
 /// </summary>
 internal sealed partial class LearnerActor
 {
     /// <summary>
-    /// Prepares a fold and asks the memory actor for the command embeddings, stashing everything else until they
-    /// arrive, so no event is applied between preparing and committing the fold.
+    /// Prepares a fold and asks the memory actor for the command embeddings. Live events go on being applied while
+    /// they come (the fold covers the sequence numbers up to the batch's <see cref="FoldBatch.ToSeq"/>, and a later
+    /// event only adds rows above it, folded next time): stashing them stalled the learner for as long as the memory
+    /// took to answer, up to 5 s, and held every event pushed meanwhile in memory (docs/adr/0040). Requests and
+    /// another fold wait in the stash; a timer's fold tick meanwhile is dropped (the next one folds).
     /// </summary>
     private void StartFold(IActorRef? replyTo)
     {
@@ -35,12 +38,30 @@ internal sealed partial class LearnerActor
         Become(() =>
         {
             Receive<EmbeddingsArrived>(CompleteFold);
+            ReceiveLiveEvents();
+            Receive<FoldTick>(_ => { });
             ReceiveAny(_ => Stash.Stash());
         });
     }
 
     private void CompleteFold(EmbeddingsArrived arrived)
     {
+        if (Store.FoldedThrough != arrived.Batch.FromSeq)
+        {
+            // Another fold committed since this one was prepared (a catch-up from the journal left the folding state
+            // and a stashed fold started anew): a requested fold is prepared again, a timer's is dropped.
+            if (arrived.ReplyTo is not null)
+            {
+                StartFold(arrived.ReplyTo);
+            }
+            else
+            {
+                BecomeReady();
+            }
+
+            return;
+        }
+
         // Without embeddings (memory restarting or slow) the fold still writes the behaviour features; the direction
         // is written by the next fold that gets them.
         var direction = arrived.Embeddings is null

@@ -207,6 +207,8 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
             }
         });
         Receive<FoldTick>(_ => StartFold(null));
+        // A fold's embeddings arriving after a catch-up from the journal left the folding state.
+        Receive<EmbeddingsArrived>(CompleteFold);
         Receive<FoldPreferences>(_ => StartFold(Sender));
         // Answers of the memory actor to what the learner told it: nothing to do, but worth a line when refused.
         Receive<PreferencesUpdated>(_ => { });

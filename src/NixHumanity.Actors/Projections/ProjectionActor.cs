@@ -284,23 +284,25 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         });
         Receive<JournalReplayCompleted>(_ =>
         {
+            if (CatchUpAgainOrApplyPushed())
+            {
+                return;
+            }
+
             OnCaughtUp(_replayedThisRun);
             BecomeReady();
         });
         Receive<JournalReplayFailed>(failed => throw new InvalidOperationException(
             $"{Component} of {UserId}: reading the journal failed: {failed.Cause.Message}", failed.Cause));
+        Receive<SessionEventPublished>(KeepOrDropDuringCatchUp);
+        // Already catching up: the round that is running is the one asked for.
+        Receive<ResumeCatchUp>(_ => { });
         ReceiveAny(_ => Stash.Stash());
     }
 
     private void Ready()
     {
-        Receive<SessionEventPublished>(Enqueue);
-        Receive<ApplyPendingEvents>(_ =>
-        {
-            _applyScheduled = false;
-            ApplyPending();
-        });
-        Receive<IdleCheckpointDue>(_ => CheckpointIdleStore());
+        ReceiveLiveEvents();
         WhenReady();
         ReceiveRequest<StopGracefully>(_ =>
         {
@@ -311,6 +313,8 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
 
     private void StartCatchUp()
     {
+        _checkpointAtCatchUpStart = Checkpoint;
+        _stashedBeforeRound = Stash.Count;
         _replayedThisRun = 0;
         _nextProgressAt = Options.ProgressEvery;
         _journal.Start(Context, UserId, AppliedThrough, Options.ReplayBatchSize);
@@ -337,6 +341,16 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         Telemetry.ProjectionLag.Record(published.SequenceNr - AppliedThrough, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, Component));
         if (published.SequenceNr <= last)
         {
+            return;
+        }
+
+        if (FellBehind())
+        {
+            // Too much is queued behind this event: read it and what follows from the journal, dropping what was
+            // pushed meanwhile, instead of holding all of it in memory (docs/adr/0040).
+            FellBehindCount++;
+            ApplyPending();
+            StartCatchUp();
             return;
         }
 

@@ -23,6 +23,26 @@ public sealed class ProjectionOptions
     /// </summary>
     public TimeSpan CheckpointWhenIdleFor { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The default of <see cref="StoreMemoryLimitMegabytes"/>.</summary>
+    public const int DefaultStoreMemoryLimitMegabytes = 1024;
+
+    /// <summary>
+    /// The most memory, in MB, each of the two shared DuckDB instances of a node may use for its buffer pool (the
+    /// learners' stores, and the memories' stores of the data directory; default 1024, at least 64). Rows checkpointed
+    /// into the stores' files are evicted from memory beyond it and read back from the files when needed; rows not
+    /// yet checkpointed cannot be, which is why busy stores are checkpointed every 256 KB of log (docs/adr/0040).
+    /// Read when the first store of the process opens.
+    /// </summary>
+    public int StoreMemoryLimitMegabytes { get; set; } = DefaultStoreMemoryLimitMegabytes;
+
+    /// <summary>
+    /// How far (in events) a projection may fall behind its session's journal before it stops buffering the events
+    /// pushed to it and reads them from the journal instead, dropping pushed ones meanwhile (default 1024, at least 1;
+    /// counted as the messages waiting in its mailbox). It bounds what a projection slower than its session holds in memory; the journal
+    /// is the truth, so nothing acknowledged is skipped (docs/adr/0040).
+    /// </summary>
+    public int MaxLiveLag { get; set; } = 1024;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and the rule when a value is unusable.</summary>
     public void Validate()
     {
@@ -34,6 +54,16 @@ public sealed class ProjectionOptions
         if (ProgressEvery < 1)
         {
             throw new ArgumentException("must be at least 1", "Projections." + nameof(ProgressEvery));
+        }
+
+        if (StoreMemoryLimitMegabytes is < 64 or > 1_048_576)
+        {
+            throw new ArgumentException("must be between 64 and 1048576", "Projections." + nameof(StoreMemoryLimitMegabytes));
+        }
+
+        if (MaxLiveLag < 1)
+        {
+            throw new ArgumentException("must be at least 1", "Projections." + nameof(MaxLiveLag));
         }
 
         if (CheckpointWhenIdleFor <= TimeSpan.Zero)

@@ -33,11 +33,18 @@ public sealed class ProjectionOptionsSpecs
     [InlineData(0, 500, "Projections.ReplayBatchSize")]
     [InlineData(10_001, 500, "Projections.ReplayBatchSize")]
     [InlineData(256, 0, "Projections.ProgressEvery")]
-    public void Unusable_values_are_rejected_naming_the_option(int batchSize, int progressEvery, string parameter)
+    [InlineData(256, 500, "Projections.MaxLiveLag", 0)]
+    [InlineData(256, 500, "Projections.StoreMemoryLimitMegabytes", 1024, 63)]
+    [InlineData(256, 500, "Projections.StoreMemoryLimitMegabytes", 1024, 1_048_577)]
+    public void Unusable_values_are_rejected_naming_the_option(int batchSize, int progressEvery, string parameter, int maxLiveLag = 1024, int memoryLimit = 1024)
     {
         var options = new NixHumanityOptions { DataDirectory = Path.GetTempPath() };
+        options.Projections.MaxLiveLag.Should().Be(1024);
+        options.Projections.StoreMemoryLimitMegabytes.Should().Be(1024);
         options.Projections.ReplayBatchSize = batchSize;
         options.Projections.ProgressEvery = progressEvery;
+        options.Projections.MaxLiveLag = maxLiveLag;
+        options.Projections.StoreMemoryLimitMegabytes = memoryLimit;
 
         options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().Which.ParamName.Should().Be(parameter);
     }

@@ -70,6 +70,12 @@ internal sealed record FailOn(Exception Cause, string UserId = "ann") : NixHuman
 /// <summary>A request the <see cref="TestProjection"/> answers with <c>"pong"</c>.</summary>
 internal sealed record Ping(string UserId = "ann") : NixHumanity.Actors.Contracts.IUserMessage;
 
+/// <summary>
+/// A request that holds the <see cref="TestProjection"/> until <paramref name="Release"/> is set, after setting
+/// <paramref name="Entered"/>: what a slow apply does, so a spec can queue messages behind it.
+/// </summary>
+internal sealed record Hold(ManualResetEventSlim Entered, ManualResetEventSlim Release, string UserId = "ann") : NixHumanity.Actors.Contracts.IUserMessage;
+
 /// <summary>Told to the spec's probe on every call of <c>Apply</c>: the batch's sequence numbers.</summary>
 internal sealed record BatchApplied(IReadOnlyList<long> SequenceNrs);
 
@@ -107,5 +113,10 @@ internal sealed class TestProjection : ProjectionActor<TestStore>
         ReceiveRequest<GetApplied>(_ => Sender.Tell(new AppliedSoFar(Store.Applied.ToList(), Store.Checkpoint)));
         ReceiveRequest<FailOn>(fail => throw fail.Cause);
         ReceiveRequest<Ping>(_ => Sender.Tell("pong"));
+        ReceiveRequest<Hold>(hold =>
+        {
+            hold.Entered.Set();
+            hold.Release.Wait();
+        });
     }
 }

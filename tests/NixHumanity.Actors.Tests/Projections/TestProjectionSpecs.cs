@@ -34,8 +34,8 @@ public abstract class TestProjectionSpecs : TestKit
     protected static ISessionEvent Event(int n) => new FlowStarted(n / 100.0, Morning.AddMinutes(n));
 
     /// <summary>Starts a projection on <see cref="Data"/> and <see cref="Journal"/>.</summary>
-    protected IActorRef Start(int batchSize = 256) => Sys.ActorOf(
-        TestProjection.Props(Data.Path, new ProjectionOptions { ReplayBatchSize = batchSize }, new ManualClock(Morning), Journal, Batches.Ref));
+    protected IActorRef Start(int batchSize = 256, int maxLiveLag = 1024) => Sys.ActorOf(
+        TestProjection.Props(Data.Path, new ProjectionOptions { ReplayBatchSize = batchSize, MaxLiveLag = maxLiveLag }, new ManualClock(Morning), Journal, Batches.Ref));
 
     /// <summary>What <paramref name="projection"/> has applied so far.</summary>
     private protected AppliedSoFar Applied(IActorRef projection)
