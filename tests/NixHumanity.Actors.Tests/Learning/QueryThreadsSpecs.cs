@@ -3,8 +3,8 @@ using NixHumanity.Actors.Learning.Analytics;
 namespace NixHumanity.Actors.Tests.Learning;
 
 /// <summary>
-/// A query borrows the cores that are idle: processors minus the load others cause (the load average minus this
-/// process's own share), at least one.
+/// A query borrows the cores that are idle: processors minus the threads running or ready to run besides the asking
+/// one (the kernel's runnable count), at least one.
 /// </summary>
 public sealed class QueryThreadsSpecs
 {
@@ -20,12 +20,12 @@ public sealed class QueryThreadsSpecs
         QueryThreads.Free(processors, load).Should().Be(expected);
 
     [Theory]
-    [InlineData(2, 1.9, 1.7, 2)]
-    [InlineData(2, 1.9, 0.2, 1)]
-    [InlineData(2, 30.0, 1.9, 1)]
-    [InlineData(8, 4.0, 1.0, 5)]
-    [InlineData(2, 0.5, 3.0, 2)]
-    [InlineData(2, 1.0, double.NaN, 1)]
-    public void The_load_this_process_causes_itself_is_not_counted_as_busy(int processors, double load, double own, int expected) =>
-        QueryThreads.Free(processors, load, own).Should().Be(expected);
+    [InlineData("0.52 0.58 0.59 1/467 12345", 0)]
+    [InlineData("2.87 2.58 9.10 3/90 8709", 2)]
+    [InlineData("48.1 50.2 44.0 51/612 99", 50)]
+    [InlineData("0.00 0.00 0.00 0/10 1", 0)]
+    [InlineData("0.52 0.58 0.59", null)]
+    [InlineData("0.52 0.58 0.59 x/467 1", null)]
+    public void Busy_threads_are_the_runnable_ones_but_the_reader(string line, int? expected) =>
+        QueryThreads.RunnableOthers(line).Should().Be(expected);
 }

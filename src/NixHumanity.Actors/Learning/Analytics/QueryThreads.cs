@@ -6,41 +6,45 @@ namespace NixHumanity.Actors.Learning.Analytics;
 /// How many DuckDB threads one analytics query may use. The learners' stores start with one thread (one store per person
 /// and component share the machine, see <c>PerUserDuckDb</c>); a query someone asked for runs on the cores that are
 /// idle at that moment, and the count stays until the next query sets it again (<see cref="Lend"/>): the processor count
-/// minus what other processes keep busy, at least one. What others keep busy
-/// is the one-minute load average minus this process's own share of it (its CPU time over its life, counted over at
-/// least a minute): the load average counts our own threads too, and on an otherwise idle machine a host that has
-/// just been working would otherwise lend itself nothing. Where the load average cannot be read (not Linux), every
-/// core counts as free.
+/// minus the threads running or ready to run right now other than the one asking, at least one. "Right now" is the
+/// kernel's count of runnable threads (the fourth field of <c>/proc/loadavg</c>), not the one-minute load average: the
+/// average trails by a minute and counts the host's own recent work (and a query's own threads, run after run), so on
+/// a machine that had just been busy, or on an idle one after a few queries, it lent one core where two were free
+/// (docs/benchmarks-learning.md, "Quiet re-run after this round's merges"). Where the count cannot be read (not Linux),
+/// every core counts as free.
 /// </summary>
 internal static class QueryThreads
 {
     private const string LoadAverageFile = "/proc/loadavg";
 
-    /// <summary>
-    /// The cores idle right now: <c>processors − round(load average − own load)</c>, between 1 and the processor count.
-    /// </summary>
-    public static int Free() => Free(Environment.ProcessorCount, ReadLoadAverage(), OwnLoad());
+    /// <summary>The cores idle right now: <c>processors − (runnable threads − 1)</c>, between 1 and the processor count.</summary>
+    public static int Free() => Free(Environment.ProcessorCount, ReadRunnableOthers());
 
     /// <summary>The same rule for given figures (specs).</summary>
     /// <param name="processors">Cores of the machine.</param>
-    /// <param name="loadAverage">One-minute load average, or <c>null</c> when unknown.</param>
-    /// <param name="ownLoad">This process's share of the load average (its average number of busy threads).</param>
-    public static int Free(int processors, double? loadAverage, double ownLoad = 0)
+    /// <param name="busyElsewhere">Threads running or ready to run besides the asking one, or <c>null</c> when unknown.</param>
+    public static int Free(int processors, double? busyElsewhere)
     {
-        var others = loadAverage is { } load && double.IsFinite(load) ? load - (double.IsFinite(ownLoad) ? Math.Max(0, ownLoad) : 0) : 0;
-        var busy = (int)Math.Round(Math.Max(0, others));
-        return Math.Clamp(processors - busy, 1, Math.Max(1, processors));
+        var others = busyElsewhere is { } busy && double.IsFinite(busy) ? busy : 0;
+        var taken = (int)Math.Round(Math.Max(0, others));
+        return Math.Clamp(processors - taken, 1, Math.Max(1, processors));
     }
 
     /// <summary>
-    /// This process's average number of busy threads: its CPU time divided by its age, the age counted as at least a
-    /// minute (a process younger than that has added only its CPU seconds over 60 to the one-minute average).
+    /// The threads running or ready to run besides the reading one, from a <c>/proc/loadavg</c> line
+    /// (<c>"0.52 0.58 0.59 3/467 12345"</c>: the fourth field is runnable/total and counts the reader itself); null
+    /// when the line has no such field.
     /// </summary>
-    private static double OwnLoad()
+    internal static int? RunnableOthers(string loadAverageLine)
     {
-        using var process = System.Diagnostics.Process.GetCurrentProcess();
-        var age = Math.Max(60, (DateTime.Now - process.StartTime).TotalSeconds);
-        return process.TotalProcessorTime.TotalSeconds / age;
+        var fields = loadAverageLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 4)
+        {
+            return null;
+        }
+
+        var runnable = fields[3].Split('/')[0];
+        return int.TryParse(runnable, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) ? Math.Max(0, count - 1) : null;
     }
 
     /// <summary>
@@ -82,17 +86,11 @@ internal static class QueryThreads
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private static double? ReadLoadAverage()
+    private static int? ReadRunnableOthers()
     {
         try
         {
-            if (!File.Exists(LoadAverageFile))
-            {
-                return null;
-            }
-
-            var first = File.ReadAllText(LoadAverageFile).Split(' ', 2)[0];
-            return double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out var load) ? load : null;
+            return File.Exists(LoadAverageFile) ? RunnableOthers(File.ReadAllText(LoadAverageFile)) : null;
         }
         catch (IOException)
         {
