@@ -35,6 +35,7 @@ internal static partial class PerUserDuckDb
     private static readonly Dictionary<string, SharedInstance> _instances = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<DuckDBConnection, Attachment> _shared = new();
     private static long _nextAlias;
+    private static long _nextSpill;
 
     /// <summary>
     /// Statements run on every new shared instance right after it is created, before a folder's instance is locked.
@@ -188,7 +189,8 @@ internal static partial class PerUserDuckDb
         {
             if (!_instances.TryGetValue(key, out instance))
             {
-                instance = new SharedInstance(key, CreateInstance(lockedTo is null ? null : key));
+                var spill = CreateSpillFolder();
+                instance = new SharedInstance(key, CreateInstance(lockedTo is null ? null : key, spill), spill);
                 _instances[key] = instance;
             }
 
@@ -216,12 +218,17 @@ internal static partial class PerUserDuckDb
     }
 
     /// <summary>A new in-memory instance's keeper connection, configured (and, for a folder, locked down) before any store attaches.</summary>
-    private static DuckDBConnection CreateInstance(string? lockedTo)
+    /// <param name="lockedTo">The folder the instance's files are limited to, or null.</param>
+    /// <param name="spill">The instance's own folder for what it spills past its <c>memory_limit</c>.</param>
+    private static DuckDBConnection CreateInstance(string? lockedTo, string spill)
     {
         var keeper = OpenConnection(Connection(":memory:"));
         try
         {
             SkipCheckpointOnClose(keeper);
+            // An in-memory instance spills to ".tmp" in the process's working directory by default: a person's rows
+            // would land wherever the host was started, and two instances would share (and delete) each other's files.
+            Execute(keeper, $"SET temp_directory = '{Quote(spill)}'");
             Execute(keeper, $"SET checkpoint_threshold = '{SharedCheckpointThreshold}'");
             Execute(keeper, $"SET memory_limit = '{SharedInstanceMemoryLimitMegabytes}MB'");
             foreach (var setting in MeasurementSettings)
@@ -235,7 +242,8 @@ internal static partial class PerUserDuckDb
                 // locked last, after which no connection of this instance can change any of it.
                 var folder = Path.TrimEndingDirectorySeparator(lockedTo) + Path.DirectorySeparatorChar;
                 Execute(keeper, "SET max_vacuum_tasks = 0");
-                Execute(keeper, $"SET allowed_directories = ['{folder.Replace("'", "''", StringComparison.Ordinal)}']");
+                var spillFolder = Path.TrimEndingDirectorySeparator(spill) + Path.DirectorySeparatorChar;
+                Execute(keeper, $"SET allowed_directories = ['{Quote(folder)}', '{Quote(spillFolder)}']");
                 Execute(keeper, "SET enable_external_access = false");
                 Execute(keeper, "SET lock_configuration = true");
             }
@@ -245,6 +253,7 @@ internal static partial class PerUserDuckDb
         catch
         {
             keeper.Dispose();
+            DeleteSpillFolder(spill);
             throw;
         }
     }
@@ -298,9 +307,48 @@ internal static partial class PerUserDuckDb
             {
                 _instances.Remove(instance.Key);
                 instance.Keeper.Dispose();
+                DeleteSpillFolder(instance.SpillFolder);
             }
         }
     }
+
+    /// <summary>
+    /// A new folder, readable by this user only, for one shared instance's spilled buffers: under the machine's temporary
+    /// folder (never the data directory, whose <c>users/</c> lists people), named after the process, and deleted with
+    /// the instance (docs/adr/0040).
+    /// </summary>
+    private static string CreateSpillFolder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"nixh-duckdb-{Environment.ProcessId}-{Interlocked.Increment(ref _nextSpill)}");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return folder;
+    }
+
+    private static void DeleteSpillFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held: the folder is the process's own and named after it; nothing else reads it.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Likewise.
+        }
+    }
+
+    private static string Quote(string text) => text.Replace("'", "''", StringComparison.Ordinal);
 
     private static DuckDBConnection OpenConnection(DuckDBConnection connection)
     {
@@ -339,9 +387,11 @@ internal static partial class PerUserDuckDb
     private sealed record Attachment(SharedInstance Instance, string? Alias);
 
     /// <summary>One shared instance: the connection that keeps it alive, and how many store connections use it.</summary>
-    private sealed class SharedInstance(string key, DuckDBConnection keeper)
+    private sealed class SharedInstance(string key, DuckDBConnection keeper, string spillFolder)
     {
         public string Key { get; } = key;
+
+        public string SpillFolder { get; } = spillFolder;
 
         public DuckDBConnection Keeper { get; } = keeper;
 

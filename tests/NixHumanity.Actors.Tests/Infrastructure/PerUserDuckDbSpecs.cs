@@ -130,6 +130,48 @@ public sealed class PerUserDuckDbSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public void Each_shared_instance_spills_into_a_private_folder_of_its_own_that_goes_with_the_instance()
+    {
+        // By default an in-memory instance spills past its memory limit into ".tmp" in the working directory, shared by
+        // every instance of the process (found by the soak at a 64 MB limit: one instance deleted another's file).
+        var first = PerUserDuckDb.OpenShared(Path.Combine(_temp.Path, "a", "store.duckdb"), Directory.CreateDirectory(Path.Combine(_temp.Path, "a")).FullName);
+        var second = PerUserDuckDb.OpenShared(Path.Combine(_temp.Path, "b", "store.duckdb"), Directory.CreateDirectory(Path.Combine(_temp.Path, "b")).FullName);
+        string firstSpill, secondSpill;
+        try
+        {
+            firstSpill = Text(first, "SELECT current_setting('temp_directory')");
+            secondSpill = Text(second, "SELECT current_setting('temp_directory')");
+
+            firstSpill.Should().NotBe(secondSpill);
+            foreach (var spill in new[] { firstSpill, secondSpill })
+            {
+                Path.GetFullPath(spill).Should().StartWith(Path.GetFullPath(Path.GetTempPath()));
+                Path.GetFullPath(spill).Should().NotStartWith(Path.GetFullPath(Environment.CurrentDirectory) + Path.DirectorySeparatorChar);
+                Directory.Exists(spill).Should().BeTrue();
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.GetUnixFileMode(spill).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
+        }
+        finally
+        {
+            PerUserDuckDb.Close(first);
+            PerUserDuckDb.Close(second);
+        }
+
+        Directory.Exists(firstSpill).Should().BeFalse("the folder goes with its instance's last store");
+        Directory.Exists(secondSpill).Should().BeFalse();
+    }
+
+    private static string Text(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+
     private static DuckDBConnection Open(string path, bool shared) => shared ? PerUserDuckDb.OpenShared(path) : PerUserDuckDb.Open(path);
 
     private static void Execute(DuckDBConnection connection, string sql)
