@@ -28,4 +28,17 @@ public sealed class QueryThreadsSpecs
     [InlineData("0.52 0.58 0.59 x/467 1", null)]
     public void Busy_threads_are_the_runnable_ones_but_the_reader(string line, int? expected) =>
         QueryThreads.RunnableOthers(line).Should().Be(expected);
+
+    [Theory]
+    [InlineData(1, 2, 0, 2)]
+    [InlineData(2, 2, 1, 2)]
+    [InlineData(2, 2, 2, 1)]
+    [InlineData(2, 2, 40, 1)]
+    [InlineData(1, 2, 1, 1)]
+    [InlineData(8, 8, 3, 8)]
+    [InlineData(8, 8, 5, 3)]
+    [InlineData(3, 8, 0, 8)]
+    [InlineData(2, 2, null, 2)]
+    public void A_count_is_raised_to_the_free_cores_and_lowered_only_when_the_machine_is_clearly_busy(int current, int processors, int? busy, int expected) =>
+        QueryThreads.Settle(current, processors, busy).Should().Be(expected);
 }

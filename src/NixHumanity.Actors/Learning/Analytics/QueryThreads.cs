@@ -70,13 +70,34 @@ internal static class QueryThreads
     public static int Lend(AnalyticsDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var threads = MeasurementCores is { } cores ? Math.Max(1, cores) : Free();
-        if (CurrentThreads(database) != threads)
+        var current = CurrentThreads(database);
+        var threads = MeasurementCores is { } cores ? Math.Max(1, cores) : Settle(current, Environment.ProcessorCount, ReadRunnableOthers());
+        if (current != threads)
         {
             database.Execute($"SET threads = {threads.ToString(CultureInfo.InvariantCulture)}");
         }
 
         return threads;
+    }
+
+    /// <summary>
+    /// The count a query runs with, given the instance's <paramref name="current"/> count: raised to the free cores
+    /// whenever more are free, lowered only when the machine is saturated (<paramref name="busyElsewhere"/> ≥
+    /// <paramref name="processors"/>) or fewer than half the current count are free. The runnable count is a snapshot:
+    /// a thread of the previous query still finishing, or a collection, counts as busy for an instant, and following
+    /// every such instant restarted DuckDB's workers every other query (38,335 minor page faults per interruption run
+    /// against 4,546 on a count that stayed, docs/benchmarks-learning.md, "Quiet re-run after this round's merges").
+    /// </summary>
+    internal static int Settle(int current, int processors, double? busyElsewhere)
+    {
+        var free = Free(processors, busyElsewhere);
+        if (free >= current)
+        {
+            return free;
+        }
+
+        var saturated = busyElsewhere is { } busy && double.IsFinite(busy) && busy >= processors;
+        return saturated || free < current / 2.0 ? free : current;
     }
 
     /// <summary>The thread count <paramref name="database"/>'s instance runs with now.</summary>
