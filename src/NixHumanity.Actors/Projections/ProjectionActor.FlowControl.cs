@@ -57,7 +57,7 @@ internal abstract partial class ProjectionActor<TStore>
     /// </summary>
     private void KeepOrDropDuringCatchUp(SessionEventPublished published)
     {
-        if (published.SequenceNr <= Checkpoint)
+        if (published.SequenceNr <= AppliedThrough)
         {
             return;
         }
@@ -80,7 +80,7 @@ internal abstract partial class ProjectionActor<TStore>
     /// <returns>True when another round started.</returns>
     private bool CatchUpAgainOrApplyPushed()
     {
-        var checkpoint = Checkpoint;
+        var checkpoint = AppliedThrough;
         var fresh = _pushedDuringCatchUp.Where(e => e.SequenceNr > checkpoint).OrderBy(e => e.SequenceNr).ToList();
         var dropped = _droppedDuringCatchUp;
         var progressed = checkpoint > _checkpointAtCatchUpStart;

@@ -182,7 +182,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     {
         if (replayed > 0)
         {
-            Log.Info("{0} of {1}: {2} {3} journal events, up to #{4}", Component, UserId, CatchUpActivity, replayed, Checkpoint);
+            Log.Info("{0} of {1}: {2} {3} journal events, up to #{4}", Component, UserId, CatchUpActivity, replayed, AppliedThrough);
         }
     }
 
@@ -313,7 +313,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
 
     private void StartCatchUp()
     {
-        _checkpointAtCatchUpStart = Checkpoint;
+        _checkpointAtCatchUpStart = AppliedThrough;
         _stashedBeforeRound = Stash.Count;
         _replayedThisRun = 0;
         _nextProgressAt = Options.ProgressEvery;
