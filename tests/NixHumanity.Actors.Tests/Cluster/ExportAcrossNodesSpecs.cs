@@ -17,7 +17,7 @@ namespace NixHumanity.Actors.Tests.Cluster;
 public sealed class ExportAcrossNodesSpecs : IAsyncLifetime
 {
     private const int Records = 240;
-    private static readonly string[] Users = [.. Enumerable.Range(1, 6).Select(i => $"exp{i}")];
+    private static readonly string[] Users = [.. Enumerable.Range(1, 60).Select(i => $"exp{i}")];
 
     private readonly TempDataDirectory _out = new();
     private readonly TempDataDirectory _restored = new();
@@ -41,12 +41,23 @@ public sealed class ExportAcrossNodesSpecs : IAsyncLifetime
     {
         var a = _cluster!.First;
         var b = _cluster.Second;
+        // Which node hosts a new user depends on which shard regions the coordinator knows when the user's shard is
+        // first allocated: people are recorded one by one until one lives on B.
+        string? user = null;
         foreach (var each in Users)
         {
             await a.Client.RecordInteractionAsync(new RecordInteraction(each, "s1", "install firefox", "nix-env -iA nixpkgs.firefox", Outcome: InteractionOutcome.Success));
+            if ((await b.ActiveUsersAsync()).Contains(each))
+            {
+                user = each;
+                break;
+            }
         }
 
-        var user = (await b.ActiveUsersAsync()).Intersect(Users).First();
+        if (user is null)
+        {
+            throw new Xunit.Sdk.XunitException($"none of {Users.Length} new people was hosted on the second node");
+        }
         // Enough distinct commands for the memory's Parquet file to span several chunks.
         for (var i = 0; i < Records; i++)
         {
