@@ -109,7 +109,7 @@ internal static partial class PerUserDuckDb
         try
         {
             var options = File.Exists(path) ? "" : $" (BLOCK_SIZE {NewFileBlockSize})";
-            Execute(connection, $"ATTACH '{path.Replace("'", "''", StringComparison.Ordinal)}' AS {alias}{options}");
+            Execute(connection, $"ATTACH {DuckDbLiteral.Of(path)} AS {alias}{options}");
             _shared[connection] = new Attachment(instance, alias);
             Execute(connection, $"USE {alias}");
             return connection;
@@ -228,7 +228,7 @@ internal static partial class PerUserDuckDb
             SkipCheckpointOnClose(keeper);
             // An in-memory instance spills to ".tmp" in the process's working directory by default: a person's rows
             // would land wherever the host was started, and two instances would share (and delete) each other's files.
-            Execute(keeper, $"SET temp_directory = '{Quote(spill)}'");
+            Execute(keeper, $"SET temp_directory = {DuckDbLiteral.Of(spill)}");
             Execute(keeper, $"SET checkpoint_threshold = '{SharedCheckpointThreshold}'");
             Execute(keeper, $"SET memory_limit = '{SharedInstanceMemoryLimitMegabytes}MB'");
             foreach (var setting in MeasurementSettings)
@@ -243,7 +243,7 @@ internal static partial class PerUserDuckDb
                 var folder = Path.TrimEndingDirectorySeparator(lockedTo) + Path.DirectorySeparatorChar;
                 Execute(keeper, "SET max_vacuum_tasks = 0");
                 var spillFolder = Path.TrimEndingDirectorySeparator(spill) + Path.DirectorySeparatorChar;
-                Execute(keeper, $"SET allowed_directories = ['{Quote(folder)}', '{Quote(spillFolder)}']");
+                Execute(keeper, $"SET allowed_directories = [{DuckDbLiteral.Of(folder)}, {DuckDbLiteral.Of(spillFolder)}]");
                 Execute(keeper, "SET enable_external_access = false");
                 Execute(keeper, "SET lock_configuration = true");
             }
@@ -347,8 +347,6 @@ internal static partial class PerUserDuckDb
             // Likewise.
         }
     }
-
-    private static string Quote(string text) => text.Replace("'", "''", StringComparison.Ordinal);
 
     private static DuckDBConnection OpenConnection(DuckDBConnection connection)
     {

@@ -1,3 +1,5 @@
+using NixHumanity.Actors.Infrastructure;
+
 namespace NixHumanity.Actors.Learning.Analytics;
 
 /// <summary>Export of the analytics tables as Parquet files (DuckDB <c>COPY … (FORMAT parquet)</c>).</summary>
@@ -26,9 +28,9 @@ internal static class AnalyticsParquetExport
         foreach (var table in Tables.Keys)
         {
             var db = databaseOf(table);
-            var path = Path.Combine(folder, table + ".parquet").Replace("'", "''", StringComparison.Ordinal);
+            var path = DuckDbLiteral.Of(Path.Combine(folder, table + ".parquet"));
             // The table names are the constants above and the path is quoted, so nothing caller-typed reaches the SQL.
-            db.Execute($"COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet)");
+            db.Execute($"COPY (SELECT * FROM {table}) TO {path} (FORMAT parquet)");
             if (!result.ContainsKey(table))
             {
                 result[table] = db.Count(table);

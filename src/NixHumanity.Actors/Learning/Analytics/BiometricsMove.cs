@@ -1,4 +1,5 @@
 using System.Globalization;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Learning.Analytics;
 
@@ -21,7 +22,7 @@ internal static class BiometricsMove
 
         // Unique: the learners of a process share one DuckDB instance, where attached names are global.
         var alias = $"moving_biometrics_{Guid.NewGuid():N}";
-        analytics.Execute($"ATTACH '{target.Replace("'", "''", StringComparison.Ordinal)}' AS {alias}");
+        analytics.Execute($"ATTACH {DuckDbLiteral.Of(target)} AS {alias}");
         try
         {
             analytics.Execute(BiometricSeries.Schema.Replace("EXISTS biometrics", $"EXISTS {alias}.biometrics", StringComparison.Ordinal));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Learning.Analytics;
 
@@ -24,7 +25,7 @@ internal static class BiometricsRestore
         }
 
         // The path is quoted; nothing else caller-typed reaches the SQL (the user id is a bound parameter).
-        var source = $"read_parquet('{parquetFile.Replace("'", "''", StringComparison.Ordinal)}')";
+        var source = $"read_parquet({DuckDbLiteral.Of(parquetFile)})";
         using (var check = db.Prepare($"""
             SELECT COUNT(*) FILTER (WHERE timestamp IS NULL OR timestamp < TIMESTAMP '1970-01-01'
                                        OR NOT (hrv BETWEEN 0 AND 1) OR NOT (attention_score BETWEEN 0 AND 1)

@@ -73,7 +73,7 @@ internal sealed partial class FragmentFiles : IDisposable
         var temporary = final + ".tmp";
         try
         {
-            Execute($"COPY ({select}) TO {Quote(temporary)} (FORMAT parquet, COMPRESSION zstd)");
+            Execute($"COPY ({select}) TO {DuckDbLiteral.Of(temporary)} (FORMAT parquet, COMPRESSION zstd)");
             File.Move(temporary, final, overwrite: true);
         }
         catch
@@ -86,7 +86,7 @@ internal sealed partial class FragmentFiles : IDisposable
     /// <summary>The stamp, write order and ranges of one fragment file.</summary>
     public FragmentInfo Describe(string fileName)
     {
-        using var command = Command($"SELECT {Quote(fileName)}, {Ranges} FROM read_parquet({Quote(PathOf(fileName))})");
+        using var command = Command($"SELECT {DuckDbLiteral.Of(fileName)}, {Ranges} FROM read_parquet({DuckDbLiteral.Of(PathOf(fileName))})");
         using var reader = command.ExecuteReader();
         reader.Read();
         return ToInfo(fileName, reader);
@@ -123,7 +123,7 @@ internal sealed partial class FragmentFiles : IDisposable
     /// <summary><c>read_parquet([...])</c> over <paramref name="fileNames"/> in the folder.</summary>
     public string ParquetList(IEnumerable<string> fileNames, bool withFileName = false)
     {
-        var list = string.Join(", ", fileNames.Select(n => Quote(PathOf(n))));
+        var list = string.Join(", ", fileNames.Select(n => DuckDbLiteral.Of(PathOf(n))));
         return withFileName ? $"read_parquet([{list}], filename = true)" : $"read_parquet([{list}])";
     }
 
@@ -151,9 +151,6 @@ internal sealed partial class FragmentFiles : IDisposable
 
     /// <summary>Appends rows to a table of the in-memory database.</summary>
     public DuckDBAppender CreateAppender(string table) => _duck.CreateAppender(table);
-
-    /// <summary>A SQL string literal.</summary>
-    public static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <inheritdoc />
     public void Dispose() => PerUserDuckDb.Close(_duck);

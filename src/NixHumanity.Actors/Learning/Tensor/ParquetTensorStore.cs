@@ -228,7 +228,7 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
         var deleted = 0;
         foreach (var fragment in _catalog.All.Where(f => f.MinUserId <= userId && userId <= f.MaxUserId).ToList())
         {
-            var path = FragmentFiles.Quote(_files.PathOf(fragment.FileName));
+            var path = DuckDbLiteral.Of(_files.PathOf(fragment.FileName));
             var cells = _files.Scalar($"SELECT COUNT(*) FROM read_parquet({path}) WHERE user_id = {userId}");
             if (cells == 0)
             {
