@@ -273,33 +273,6 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         ApplyFresh(batch);
     }
 
-    private void Recovering()
-    {
-        Receive<JournalReplayStarted>(_ => Sender.Tell(JournalReplayAck.Instance));
-        Receive<JournalReplayBatch>(batch =>
-        {
-            ApplyFresh(batch.Items);
-            ReportProgress(batch);
-            Sender.Tell(JournalReplayAck.Instance);
-        });
-        Receive<JournalReplayCompleted>(_ =>
-        {
-            if (CatchUpAgainOrApplyPushed())
-            {
-                return;
-            }
-
-            OnCaughtUp(_replayedThisRun);
-            BecomeReady();
-        });
-        Receive<JournalReplayFailed>(failed => throw new InvalidOperationException(
-            $"{Component} of {UserId}: reading the journal failed: {failed.Cause.Message}", failed.Cause));
-        Receive<SessionEventPublished>(KeepOrDropDuringCatchUp);
-        // Already catching up: the round that is running is the one asked for.
-        Receive<ResumeCatchUp>(_ => { });
-        ReceiveAny(_ => Stash.Stash());
-    }
-
     private void Ready()
     {
         ReceiveLiveEvents();
@@ -309,26 +282,6 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
             _stoppedGracefully = true;
             Context.Stop(Self);
         });
-    }
-
-    private void StartCatchUp()
-    {
-        _checkpointAtCatchUpStart = AppliedThrough;
-        _stashedBeforeRound = Stash.Count;
-        _replayedThisRun = 0;
-        _nextProgressAt = Options.ProgressEvery;
-        _journal.Start(Context, UserId, AppliedThrough, Options.ReplayBatchSize);
-        Become(Recovering);
-    }
-
-    private void ReportProgress(JournalReplayBatch batch)
-    {
-        _replayedThisRun += batch.Items.Count;
-        if (_replayedThisRun >= _nextProgressAt)
-        {
-            Log.Info("{0} of {1}: {2} {3} journal events (up to #{4})", Component, UserId, CatchUpActivity, _replayedThisRun, batch.Items[^1].SequenceNr);
-            _nextProgressAt += Options.ProgressEvery;
-        }
     }
 
     /// <summary>
