@@ -129,6 +129,9 @@ def main():
             socks[name] = os.path.join(data[name], "serve", "nixh.sock")
         forwarded = {key: [] for key in own}
         forwarded_cpu = {key: [] for key in own}
+        # A forwarded call that follows the other build's in-server call of the same verb (second in its round) shares
+        # the machine with that owner's after-work: for `record`, its memory and learner applying the event.
+        by_place = {(name, verb, place): [] for name, _ in builds for verb in verbs() for place in ("first", "second")}
         served = {key: [] for key in own}
         for verb, args in verbs().items():  # warm the owners' paths once
             for name, _ in builds:
@@ -136,11 +139,12 @@ def main():
         for round_number in range(options.runs):
             for verb in verbs():
                 args = verbs()[verb]
-                for name, dll in in_turn(builds, round_number):
+                for place, (name, dll) in zip(("first", "second"), in_turn(builds, round_number)):
                     cpu = []
                     if (elapsed := run(dll, args, env[name], cpu)) is not None:
                         forwarded[(name, verb)].append(elapsed)
                         forwarded_cpu[(name, verb)].extend(cpu)
+                        by_place[(name, verb, place)].append(elapsed)
                     served[(name, verb)].append(in_server(socks[name], args))
         loads.append(load())
         stops = []
@@ -156,6 +160,11 @@ def main():
             key = (name, verb)
             print(f"{name:7} {verb:7} {p50(own[key]):7.0f} ms {p50(own_cpu[key]):9.0f} ms {p50(forwarded[key]):11.0f} ms "
                   f"{p50(forwarded_cpu[key]):9.0f} ms {p50(served[key]):11.1f} ms {p50(own[key]) / p50(forwarded[key]):13.1f}x")
+        if len(builds) > 1:
+            print("forwarded p50 by place in the round (second: right after the other build's in-server call of the same verb)")
+            for name, _ in builds:
+                print(f"{name:7} " + "  ".join(f"{verb} {p50(by_place[(name, verb, 'first')]):.0f} / {p50(by_place[(name, verb, 'second')]):.0f} ms"
+                                               for verb in verbs() if by_place[(name, verb, 'first')] and by_place[(name, verb, 'second')]))
         for (name, _), (stop_ms, code) in zip(builds, stops):
             print(f"{name}: serve stopped {stop_ms:.0f} ms after SIGTERM (exit {code})")
         print(f"runs: own {options.own_runs}, forwarded/in server {options.runs} per verb and build; "

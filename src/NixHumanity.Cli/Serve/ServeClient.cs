@@ -1,6 +1,4 @@
-using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Hosting.Serving;
 
@@ -9,7 +7,9 @@ namespace NixHumanity.Cli.Serve;
 /// <summary>
 /// The first thing <c>nixh</c> does: when the data directory has an owner serving it, the command line is sent there
 /// and its output and exit code come back; no actor system starts in this process. Without an owner (no socket, or a
-/// socket nobody listens on any more) the verb runs in this process as before.
+/// socket nobody listens on any more) the verb runs in this process as before. The path to the answer is kept to what
+/// a process start cannot avoid: a raw socket (<see cref="UnixSocketClient"/>) and the protocol's JSON lines written
+/// and read here (<see cref="ClientJsonLines"/>), no System.Net.Sockets or System.Text.Json (ADR 0046).
 /// </summary>
 internal static class ServeClient
 {
@@ -36,20 +36,15 @@ internal static class ServeClient
             return null;
         }
 
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
+        // Null for a socket left by an owner that was killed: nobody listens, so this process may own the directory.
+        using var connection = UnixSocketClient.TryConnect(socketPath);
+        if (connection is null)
         {
-            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
-        }
-        catch (SocketException)
-        {
-            // A socket left by an owner that was killed: nobody listens, so this process may own the directory.
             return null;
         }
 
-        using var stream = new NetworkStream(socket, ownsSocket: false);
-        stream.Write(Request(args).ToJsonLine());
-        var exitCode = Relay(stream);
+        connection.Write(ClientJsonLines.Request(Request(args)));
+        var exitCode = Relay(connection);
         if (Environment.GetEnvironmentVariable(ListLoadedAssembliesVariable) == "1")
         {
             foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
@@ -123,19 +118,17 @@ internal static class ServeClient
         using var stderr = Console.OpenStandardError();
         while (reader.ReadLine() is { } line)
         {
-            using var reply = JsonDocument.Parse(line);
-            var root = reply.RootElement;
-            if (root.TryGetProperty("stdout", out var text))
+            var reply = ClientJsonLines.ParseReply(line);
+            switch (reply.Name)
             {
-                Write(stdout, text.GetString());
-            }
-            else if (root.TryGetProperty("stderr", out text))
-            {
-                Write(stderr, text.GetString());
-            }
-            else if (root.TryGetProperty("exit", out var exit))
-            {
-                return exit.GetInt32();
+                case "stdout":
+                    Write(stdout, reply.Text);
+                    break;
+                case "stderr":
+                    Write(stderr, reply.Text);
+                    break;
+                case "exit" when reply.Exit is { } exit:
+                    return exit;
             }
         }
 

@@ -5,20 +5,22 @@ namespace NixHumanity.Actors.Tests.Cli;
 
 /// <summary>
 /// A verb forwarded to <c>nixh serve</c> is mostly its own process start (issue 14 point 5): the client path must not
-/// load the actor system, the journal or the console library, which cost start-up time whether used or not.
+/// load the actor system, the journal or the console library, which cost start-up time whether used or not, nor
+/// System.Net.Sockets and System.Text.Json, whose start-up was a third of the client's CPU time (ADR 0046).
 /// </summary>
 public sealed class ForwardedClientSpecs : IDisposable
 {
     private static readonly string[] HeavyAssemblyPrefixes =
         ["Akka", "linq2db", "LanguageExt", "Microsoft.Data.Sqlite", "Npgsql", "DuckDB", "Microsoft.ML", "Spectre.Console", "System.CommandLine",
-            "Microsoft.Extensions.Hosting", "Microsoft.Extensions.DependencyInjection", "ScottPlot", "SkiaSharp"];
+            "Microsoft.Extensions.Hosting", "Microsoft.Extensions.DependencyInjection", "ScottPlot", "SkiaSharp",
+            "System.Net.Sockets", "System.Text.Json", "System.Diagnostics.DiagnosticSource"];
 
     private readonly TempDataDirectory _data = new();
 
     public void Dispose() => _data.Dispose();
 
     [Fact]
-    public async Task A_forwarded_verb_loads_neither_the_actor_system_nor_the_journal_nor_the_console_library()
+    public async Task A_forwarded_verb_loads_neither_the_actor_system_nor_the_journal_nor_the_console_library_nor_sockets_or_json()
     {
         await using var server = await NixhServer.StartAsync(_data.Path);
 

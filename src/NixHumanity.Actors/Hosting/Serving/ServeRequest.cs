@@ -16,37 +16,6 @@ internal sealed record ServeRequest(
     /// <summary>Prefix of the environment variables that change what a verb does.</summary>
     public const string EnvironmentPrefix = "NIXH_";
 
-    /// <summary>The request as one JSON line (UTF-8, ending in a newline).</summary>
-    public byte[] ToJsonLine()
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("args");
-            foreach (var arg in Args)
-            {
-                json.WriteStringValue(arg);
-            }
-
-            json.WriteEndArray();
-            json.WriteString("cwd", Cwd);
-            json.WriteStartObject("env");
-            foreach (var (name, value) in Environment)
-            {
-                json.WriteString(name, value);
-            }
-
-            json.WriteEndObject();
-            WriteProfile(json, "stdout", Stdout);
-            WriteProfile(json, "stderr", Stderr);
-            json.WriteEndObject();
-        }
-
-        buffer.WriteByte((byte)'\n');
-        return buffer.ToArray();
-    }
-
     /// <summary>Reads a request line; a missing or mistyped field is a <see cref="JsonException"/> naming it.</summary>
     public static ServeRequest Parse(string line)
     {
@@ -66,24 +35,6 @@ internal sealed record ServeRequest(
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var value) && value.ValueKind == kind
             ? value
             : throw new JsonException($"{name}: must be a JSON {kind.ToString().ToLowerInvariant()}");
-
-    private static void WriteProfile(Utf8JsonWriter json, string name, TerminalProfile profile)
-    {
-        json.WriteStartObject(name);
-        json.WriteBoolean("terminal", profile.Terminal);
-        if (profile.Terminal)
-        {
-            json.WriteNumber("width", profile.Width);
-            json.WriteNumber("height", profile.Height);
-            json.WriteBoolean("ansi", profile.Ansi);
-            json.WriteNumber("colorSystem", profile.ColorSystem);
-            json.WriteBoolean("unicode", profile.Unicode);
-            json.WriteBoolean("links", profile.Links);
-            json.WriteBoolean("interactive", profile.Interactive);
-        }
-
-        json.WriteEndObject();
-    }
 
     /// <summary>A missing profile, or one without <c>"terminal": true</c>, is a file or pipe.</summary>
     private static TerminalProfile ReadProfile(JsonElement root, string name)
