@@ -117,6 +117,10 @@ internal static class CapacityScenarios
             nixh.AskTimeout = TimeSpan.FromSeconds(600);
             nixh.Embeddings = nixh.Embeddings with { Kind = EmbedderKind.NGram };
             nixh.FoldInterval = TimeSpan.FromSeconds(foldSeconds);
+            // Every user is to stay active: with the default 10 min, a start slower than that (1,000 users at a load
+            // of 60) passivated the first users, and each status poll started their trees again (a learner's reopen
+            // reads the catalog of every attached file), so the start never finished.
+            nixh.PassivationTimeout = TimeSpan.FromHours(2);
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -191,6 +195,7 @@ internal static class CapacityScenarios
             nixh.AskTimeout = TimeSpan.FromSeconds(600);
             nixh.Embeddings = nixh.Embeddings with { Kind = EmbedderKind.NGram };
             nixh.FoldInterval = TimeSpan.FromSeconds(foldSeconds);
+            nixh.PassivationTimeout = TimeSpan.FromHours(2);
         });
         using var host = builder.Build();
         await host.StartAsync();
