@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using DuckDB.NET.Data;
 
@@ -7,6 +8,23 @@ namespace NixHumanity.Actors.Infrastructure;
 // "Capacity per node"). Read on each instance's keeper under the gate: no store opens or closes meanwhile.
 internal static partial class PerUserDuckDb
 {
+    private static long _closes;
+    private static long _closesLeavingAttached;
+    private static long _closeTicks;
+    private static long _instanceCloseTicks;
+
+    /// <summary>
+    /// What the closes of this process have cost so far (the capacity benchmark reads it around a node's stop): the
+    /// connections closed by <see cref="Close"/>, how many of them left their file attached
+    /// (<see cref="LeaveFilesAttached"/>), the time spent in <see cref="Close"/> summed over all threads (it includes an
+    /// instance's close when a store was its last), and the time spent closing shared instances.
+    /// </summary>
+    public static (long Closes, long LeftAttached, TimeSpan InClose, TimeSpan ClosingInstances) CloseStatistics() => (
+        Interlocked.Read(ref _closes),
+        Interlocked.Read(ref _closesLeavingAttached),
+        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _closeTicks)),
+        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _instanceCloseTicks)));
+
     /// <summary>
     /// One line per shared instance: its key (<c>learners</c> or the memories' folder), the files attached to it, and
     /// what its buffer manager holds by tag (<c>duckdb_memory()</c>, non-zero tags only) with the instance's total.

@@ -210,8 +210,13 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     protected override void PostStop()
     {
         CheckpointBeforeClosing();
-        // Closing the file lets a restarted actor (or the next process) open it.
-        _store?.Dispose();
+        // Closing the file lets a restarted actor (or the next process) open it. A stopping node leaves a healthy
+        // store's file attached to its shared instance, which closes it with the others (LeavesFileAttached).
+        using (LeavesFileAttached() ? PerUserDuckDb.LeaveFilesAttached() : default)
+        {
+            _store?.Dispose();
+        }
+
         _store = null;
         if (DiscardProvisional())
         {

@@ -131,6 +131,65 @@ public sealed class PerUserDuckDbSpecs : IDisposable
     }
 
     [Fact]
+    public void A_store_closed_while_its_node_stops_leaves_its_file_to_the_instance_and_opens_again_with_every_commit()
+    {
+        // A stopping node closes its stores inside LeaveFilesAttached: the file is not detached (that was most of a
+        // 1,000-user stop), the instance closes it with its last store. An instance that lives on (another actor system
+        // of the process) detaches the file when a store opens it again; nothing committed is lost either way.
+        var folder = Directory.CreateDirectory(Path.Combine(_temp.Path, "left-attached")).FullName;
+        var path = Path.Combine(folder, "store.duckdb");
+        var other = PerUserDuckDb.OpenShared(Path.Combine(folder, "other.duckdb"), folder);
+        try
+        {
+            var first = PerUserDuckDb.OpenShared(path, folder);
+            var alias = Text(first, "SELECT current_database()");
+            Execute(first, "CREATE TABLE t (i INTEGER)");
+            Execute(first, "INSERT INTO t SELECT * FROM range(1000)");
+            using (PerUserDuckDb.LeaveFilesAttached())
+            {
+                PerUserDuckDb.Close(first);
+            }
+
+            Attached(other, alias).Should().BeTrue("the close inside the scope left the file attached");
+
+            var second = PerUserDuckDb.OpenShared(path, folder);
+            var secondAlias = Text(second, "SELECT current_database()");
+            Scalar(second, "SELECT COUNT(*) FROM t").Should().Be(1000);
+            Attached(other, alias).Should().BeFalse("opening the file again detached what the stopped store left");
+            Execute(second, "INSERT INTO t SELECT * FROM range(1000, 1500)");
+            PerUserDuckDb.Close(second);
+            Attached(other, secondAlias).Should().BeFalse("outside the scope a close detaches, as before");
+        }
+        finally
+        {
+            PerUserDuckDb.Close(other);
+        }
+
+        // The last store of its instance, closed inside the scope: the instance closes with the file attached.
+        var last = PerUserDuckDb.OpenShared(path, folder);
+        Execute(last, "INSERT INTO t SELECT * FROM range(1500, 2000)");
+        using (PerUserDuckDb.LeaveFilesAttached())
+        {
+            PerUserDuckDb.Close(last);
+        }
+
+        new FileInfo(path + ".wal").Length.Should().BeGreaterThan(0, "neither close checkpointed");
+        var reopened = PerUserDuckDb.OpenShared(path, folder);
+        try
+        {
+            Scalar(reopened, "SELECT COUNT(*) FROM t").Should().Be(2000);
+            Scalar(reopened, "SELECT CAST(SUM(i) AS BIGINT) FROM t").Should().Be(1999 * 2000 / 2);
+        }
+        finally
+        {
+            PerUserDuckDb.Close(reopened);
+        }
+    }
+
+    private static bool Attached(DuckDBConnection connection, string alias) =>
+        Scalar(connection, $"SELECT COUNT(*) FROM duckdb_databases() WHERE database_name = '{alias}'") == 1;
+
+    [Fact]
     public void Each_shared_instance_spills_into_a_private_folder_of_its_own_that_goes_with_the_instance()
     {
         // By default an in-memory instance spills past its memory limit into ".tmp" in the working directory, shared by

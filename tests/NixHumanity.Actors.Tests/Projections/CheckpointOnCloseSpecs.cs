@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Learning;
 using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Memory;
@@ -77,9 +78,62 @@ public sealed class CheckpointOnCloseSpecs : IDisposable
         (await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus("ann"))).Rows.Should().Be(2, "the store takes events after its checkpoint");
     }
 
-    private static Task AppliedAsync(ActorTree tree, long sequenceNr) => Eventually.HoldsAsync(async () =>
+    [Fact]
+    public async Task Twenty_users_stopped_with_their_node_reopen_without_a_repair_and_equal_to_the_journal()
     {
-        (await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus("ann"))).LastSequenceNr.Should().Be(sequenceNr);
-        (await tree.AskAsync<ProjectionStatus>(new GetLearnerStatus("ann"))).LastSequenceNr.Should().Be(sequenceNr);
+        // The stopping node leaves its users' files to the shared instances' closes (docs/adr/0047): no detach, no
+        // checkpoint. The next node must open every store as it was left: nothing set aside, nothing rebuilt, every
+        // projection at the journal's last event with every row.
+        var users = Enumerable.Range(0, 20).Select(i => $"user-{i:D2}").ToList();
+        var last = new Dictionary<string, long>();
+        var before = PerUserDuckDb.CloseStatistics();
+        await using (var tree = ActorTree.Start(_data.Path, o => o.Projections.CheckpointWhenIdleFor = TimeSpan.FromHours(1)))
+        {
+            await Task.WhenAll(users.Select(async user =>
+            {
+                long sequenceNr = 0;
+                for (var i = 0; i < 3; i++)
+                {
+                    sequenceNr = (await tree.RecordAsync(user, $"install package {i}", command: $"nix-env -iA nixpkgs.pkg{i}")).SequenceNr;
+                }
+
+                lock (last)
+                {
+                    last[user] = sequenceNr;
+                }
+            }));
+            foreach (var user in users)
+            {
+                await AppliedAsync(tree, user, last[user]);
+            }
+        }
+
+        (PerUserDuckDb.CloseStatistics().LeftAttached - before.LeftAttached).Should().BeGreaterThanOrEqualTo(
+            users.Count * 3, "each user's memory, analytics and biometrics files were left to the instances' closes");
+        foreach (var user in users)
+        {
+            Bytes(Path.Combine(_data.Path, "users", user, "memory", VectorMemoryStore.FileName + ".wal")).Should().BeGreaterThan(0, "the stop did not checkpoint");
+        }
+
+        await using (var tree = ActorTree.Start(_data.Path, o => o.Projections.CheckpointWhenIdleFor = TimeSpan.FromHours(1)))
+        {
+            foreach (var user in users)
+            {
+                await AppliedAsync(tree, user, last[user]);
+                var memory = await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus(user));
+                memory.Rows.Should().Be(3, $"{user}'s rows came back from the log");
+                (await tree.JournalEventsAsync(user)).Should().HaveCount((int)last[user]);
+            }
+
+            tree.Client().StoreRepairs().Should().BeEmpty("a store closed without a checkpoint is not damaged");
+        }
+    }
+
+    private static Task AppliedAsync(ActorTree tree, long sequenceNr) => AppliedAsync(tree, "ann", sequenceNr);
+
+    private static Task AppliedAsync(ActorTree tree, string user, long sequenceNr) => Eventually.HoldsAsync(async () =>
+    {
+        (await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus(user))).LastSequenceNr.Should().Be(sequenceNr);
+        (await tree.AskAsync<ProjectionStatus>(new GetLearnerStatus(user))).LastSequenceNr.Should().Be(sequenceNr);
     }, TimeSpan.FromMinutes(2));
 }
