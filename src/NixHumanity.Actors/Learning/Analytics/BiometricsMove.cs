@@ -1,4 +1,4 @@
-using System.Globalization;
+using DuckDB.NET.Data;
 using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Learning.Analytics;
@@ -42,8 +42,19 @@ internal static class BiometricsMove
 
     private static bool HasOldTable(AnalyticsDatabase analytics)
     {
-        using var command = analytics.Prepare(
-            "SELECT COUNT(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'biometrics'");
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+        // A lookup of the one name rather than a filter over duckdb_tables(): in the learners' shared instance that
+        // function lists the tables of every attached file, so each learner's open cost grew with the number of users
+        // already open (a node reopening 1,000 users took 821 s; ADR 0047). DuckDB has no existence test that avoids
+        // the listing; a bind of the bare name looks in this store's own catalog only.
+        try
+        {
+            analytics.Execute("SELECT 1 FROM biometrics LIMIT 0");
+            return true;
+        }
+        // DuckDB.NET reports this error with ErrorType Invalid; the message's kind is the reliable part.
+        catch (DuckDBException exception) when (exception.Message.StartsWith("Catalog Error", StringComparison.Ordinal))
+        {
+            return false;
+        }
     }
 }
