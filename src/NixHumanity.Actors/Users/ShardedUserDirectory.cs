@@ -202,7 +202,7 @@ internal sealed class ShardedUserDirectory : ReceiveActor
         {
             try
             {
-                return new StagedRestoreWritten(request.TransferId, request.Path, staging.Write(request));
+                return new StagedRestoreWritten(request.TransferId, request.Path, staging.Write(request.TransferId, request.Path, request.Offset, request.Data));
             }
             catch (InvalidInputException ex)
             {

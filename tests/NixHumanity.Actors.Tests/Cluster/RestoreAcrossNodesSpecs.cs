@@ -17,7 +17,7 @@ namespace NixHumanity.Actors.Tests.Cluster;
 /// </summary>
 public sealed class RestoreAcrossNodesSpecs : IAsyncLifetime
 {
-    private const int Records = 200;
+    private const int Records = 240;
     private const int Samples = 3;
 
     private readonly TempDataDirectory _out = new();
@@ -92,7 +92,9 @@ public sealed class RestoreAcrossNodesSpecs : IAsyncLifetime
         var hits = new List<string>();
         foreach (var query in queries)
         {
-            hits.AddRange((await node.Client.SearchAsync(new SearchMemory(user, query, 10))).Results
+            // The best five: the tail of ten weak matches (similarity < 0.1) may order differently in an index built
+            // in one go from the restored events than in one built record by record.
+            hits.AddRange((await node.Client.SearchAsync(new SearchMemory(user, query, 5))).Results
                 .Select(h => $"{query}: {h.Id}|{h.Command}|{h.Similarity:0.0000}|{h.SuccessRate:0.0000}"));
         }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using NixHumanity.Actors.Contracts;
-using NixHumanity.Actors.DataPortability.Restore;
 
 namespace NixHumanity.Actors.DataPortability.Export;
 
@@ -119,35 +118,39 @@ internal sealed class ExportStaging(string dataRoot, TimeProvider clock, TimeSpa
     /// <exception cref="InvalidInputException">Not an export id, no staging folder of that id here (never opened,
     /// released, expired, or the node restarted), a path outside it, a chunk larger than <see cref="ChunkBytes"/>, or
     /// an offset that is not the file's length.</exception>
-    public long Write(WriteStagedRestore request)
+    /// <param name="transferId">The restore's id.</param>
+    /// <param name="file">The file, relative to the staging folder.</param>
+    /// <param name="offset">Where the bytes go.</param>
+    /// <param name="data">The bytes.</param>
+    public long Write(string transferId, string file, long offset, byte[] data)
     {
-        var folder = Folder(request.TransferId);
-        var path = Path.GetFullPath(Path.Combine(folder, request.Path));
+        var folder = Folder(transferId);
+        var path = Path.GetFullPath(Path.Combine(folder, file));
         if (!path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            throw new InvalidInputException(new CommandRejected("path", $"'{request.Path}' is not inside the restore's staging folder"));
+            throw new InvalidInputException(new CommandRejected("path", $"'{file}' is not inside the restore's staging folder"));
         }
 
-        if (request.Data.Length > ChunkBytes)
+        if (data.Length > ChunkBytes)
         {
-            throw new InvalidInputException(new CommandRejected("data", $"must be at most {ChunkBytes} bytes (got {request.Data.Length})"));
+            throw new InvalidInputException(new CommandRejected("data", $"must be at most {ChunkBytes} bytes (got {data.Length})"));
         }
 
         if (!Directory.Exists(folder))
         {
-            throw new InvalidInputException(new CommandRejected("restore", $"{request.TransferId} has no staging folder on this node (released, expired, or the node restarted)"));
+            throw new InvalidInputException(new CommandRejected("restore", $"{transferId} has no staging folder on this node (released, expired, or the node restarted)"));
         }
 
-        Touch(request.TransferId);
+        Touch(transferId);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-        if (request.Offset != stream.Length)
+        if (offset != stream.Length)
         {
-            throw new InvalidInputException(new CommandRejected("offset", $"must be the staged file's length ({stream.Length}), got {request.Offset}"));
+            throw new InvalidInputException(new CommandRejected("offset", $"must be the staged file's length ({stream.Length}), got {offset}"));
         }
 
         stream.Seek(0, SeekOrigin.End);
-        stream.Write(request.Data);
+        stream.Write(data);
         return stream.Length;
     }
 
@@ -201,9 +204,14 @@ internal sealed class ExportStaging(string dataRoot, TimeProvider clock, TimeSpa
             return 0;
         }
 
+        // Folder by folder, forgetting only their touches: a transfer that starts meanwhile keeps its folder.
         var folders = Directory.GetDirectories(Root);
-        Directory.Delete(Root, recursive: true);
-        _touched.Clear();
+        foreach (var folder in folders)
+        {
+            Directory.Delete(folder, recursive: true);
+            _touched.TryRemove(Path.GetFileName(folder), out _);
+        }
+
         return folders.Length;
     }
 

@@ -86,16 +86,16 @@ public sealed class StagingExpirySpecs : Akka.TestKit.Xunit2.TestKit, IDisposabl
         var restore = ExportStaging.NewId();
         var folder = _staging.Create(restore);
 
-        _staging.Write(new WriteStagedRestore(restore, "learner/biometrics.parquet", 0, [1, 2])).Should().Be(2);
-        _staging.Write(new WriteStagedRestore(restore, "learner/biometrics.parquet", 2, [3])).Should().Be(3);
+        _staging.Write(restore, "learner/biometrics.parquet", 0, [1, 2]).Should().Be(2);
+        _staging.Write(restore, "learner/biometrics.parquet", 2, [3]).Should().Be(3);
 
-        var twice = () => _staging.Write(new WriteStagedRestore(restore, "learner/biometrics.parquet", 2, [3]));
+        var twice = () => _staging.Write(restore, "learner/biometrics.parquet", 2, [3]);
         twice.Should().Throw<InvalidInputException>().Which.Rejection.Field.Should().Be("offset");
-        var outside = () => _staging.Write(new WriteStagedRestore(restore, "../escape.jsonl", 0, [1]));
+        var outside = () => _staging.Write(restore, "../escape.jsonl", 0, [1]);
         outside.Should().Throw<InvalidInputException>().Which.Rejection.Field.Should().Be("path");
-        var large = () => _staging.Write(new WriteStagedRestore(restore, "events.jsonl", 0, new byte[ExportStaging.ChunkBytes + 1]));
+        var large = () => _staging.Write(restore, "events.jsonl", 0, new byte[ExportStaging.ChunkBytes + 1]);
         large.Should().Throw<InvalidInputException>().Which.Rejection.Field.Should().Be("data");
-        var unknown = () => _staging.Write(new WriteStagedRestore(ExportStaging.NewId(), "events.jsonl", 0, [1]));
+        var unknown = () => _staging.Write(ExportStaging.NewId(), "events.jsonl", 0, [1]);
         unknown.Should().Throw<InvalidInputException>().Which.Rejection.Field.Should().Be("restore");
 
         File.ReadAllBytes(Path.Combine(folder, "learner", "biometrics.parquet")).Should().Equal(1, 2, 3);
