@@ -27,6 +27,8 @@ internal static class ClusterMode
     public static AkkaConfigurationBuilder Add(AkkaConfigurationBuilder builder, NixHumanityOptions options, TimeProvider clock)
     {
         var cluster = options.Cluster;
+        // One per node: the entities stage into it, the directory serves its chunks and sweeps what goes idle.
+        var staging = new ExportStaging(options.Data.Root, clock, cluster.StagingIdleTimeout);
         return builder
             .WithRemoting(cluster.Hostname, cluster.Port)
             .WithClustering(new ClusterOptions
@@ -39,7 +41,6 @@ internal static class ClusterMode
                 {
                     var settings = options.ToUserSettings(Embedder(system));
                     var forget = ClusterForget.Erase(system, settings, options.AskTimeout);
-                    var staging = new ExportStaging(settings.Data.Root);
                     return userId => UserEntity.Props(userId, id => UserActor.Props(id, settings, clock), forget, staging, options.AskTimeout);
                 },
                 new UserMessageExtractor(cluster.NumberOfShards),
@@ -58,7 +59,7 @@ internal static class ClusterMode
                 var settings = options.ToUserSettings(Embedder(system));
                 var front = system.ActorOf(
                     ShardedUserDirectory.Props(registry.Get<UserEntity>(), Embedder(system).Dispose, options.AskTimeout, ClusterForget.DeleteStaleCopies(settings), ClusterForget.LocalUsers(settings),
-                        new ExportStaging(settings.Data.Root)),
+                        staging, clock),
                     "users");
                 registry.Register<UserDirectory>(front);
             });

@@ -32,6 +32,14 @@ public sealed class ClusterModeOptions
     /// <summary>Shards the users are spread over; the same on every node and never changed while the journal is in use. Default 100.</summary>
     public int NumberOfShards { get; set; } = 100;
 
+    /// <summary>
+    /// How long a staging folder of an export or a restore between nodes (docs/adr/0044, 0048) may go untouched (no
+    /// chunk read or written) before the node holding it deletes it: a caller that died mid-transfer leaves nothing
+    /// behind for longer than this and a quarter. Keep it well above <see cref="NixHumanityOptions.AskTimeout"/>, the
+    /// longest a live caller waits between two chunks. Default 10 minutes.
+    /// </summary>
+    public TimeSpan StagingIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and the rule when a value is unusable.</summary>
     /// <param name="journal">The journal backend the host is configured with: a cluster needs one all nodes share.</param>
     public void Validate(JournalProvider journal)
@@ -54,6 +62,11 @@ public sealed class ClusterModeOptions
         if (Port is < 0 or > 65535)
         {
             throw new ArgumentException("Port must be 0..65535", "Cluster");
+        }
+
+        if (StagingIdleTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("StagingIdleTimeout must be more than zero", "Cluster");
         }
 
         if (NumberOfShards < 1)

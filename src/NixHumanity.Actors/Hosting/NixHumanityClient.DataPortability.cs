@@ -3,6 +3,7 @@ using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.DataPortability.Forget;
 using NixHumanity.Actors.DataPortability.Import;
+using NixHumanity.Actors.DataPortability.Restore;
 using NixHumanity.Actors.Learning;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Session;
@@ -91,7 +92,9 @@ public sealed partial class NixHumanityClient
     /// <summary>
     /// Restores a user from an export folder into a user without history: checks the manifest's checksums, then
     /// writes the journal events back unchanged (the projections rebuild from them) and has the learner load the
-    /// biometric samples back with their original times.
+    /// biometric samples back with their original times. In cluster mode the folder is on this node's machine wherever
+    /// the user lives: this node sends the files the restore reads to the node hosting the user, in chunks, and that
+    /// node restores from its own copy (docs/adr/0048).
     /// </summary>
     /// <exception cref="InvalidInputException">The folder fails verification, or the user already has history.</exception>
     public async Task<HistoryRestored> RestoreAsync(string userId, string exportFolder, CancellationToken cancellationToken = default)
@@ -103,11 +106,33 @@ public sealed partial class NixHumanityClient
             throw new InvalidInputException(new CommandRejected("user", $"the export holds user '{manifest.UserId}'; restore it as that user"));
         }
 
+        if (_options.Cluster.Enabled)
+        {
+            return await RestoreAcrossNodesAsync(userId, exportFolder, manifest, cancellationToken).ConfigureAwait(false);
+        }
+
         var events = JournalExport.Read(Path.Combine(exportFolder, JournalExport.EventsPath));
         var restored = await AskAsync<HistoryRestored>(new RestoreHistory(userId, events), cancellationToken).ConfigureAwait(false);
         // Biometric samples are not journal events (ADR 0015): the learner loads them back from the export, original times kept.
         await AskAsync<BiometricsRestored>(new RestoreBiometrics(userId, exportFolder), cancellationToken).ConfigureAwait(false);
         return restored;
+    }
+
+    private async Task<HistoryRestored> RestoreAcrossNodesAsync(string userId, string exportFolder, ExportManifest manifest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The hosting node checks the copies, then the session and the learner each take up to the ask timeout.
+            var restored = await RestoreTransfer.SendAsync(_system, userId, exportFolder, manifest,
+                (open, ct) => AskAsync<RestoreStagingOpened>(open, ct),
+                (restore, ct) => AskAsync<RestoredFromStaging>(restore, _options.AskTimeout * 3, ct),
+                _options.AskTimeout, cancellationToken).ConfigureAwait(false);
+            return restored.History;
+        }
+        catch (AskTimeoutException ex)
+        {
+            throw new NixHumanityTimeoutException(nameof(WriteStagedRestore), _options.AskTimeout, ex);
+        }
     }
 
     /// <summary>Removes a user from every store (journal, snapshots, memory, analytics, tensors, charts) and reports what was removed.</summary>

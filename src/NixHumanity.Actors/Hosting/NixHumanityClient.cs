@@ -301,10 +301,14 @@ public sealed partial class NixHumanityClient
     /// <exception cref="InvalidInputException">The input broke a rule; nothing was persisted.</exception>
     /// <exception cref="ComponentUnavailableException">The component is restarting after a failure; retry shortly.</exception>
     /// <exception cref="NixHumanityTimeoutException">No answer within <see cref="NixHumanityOptions.AskTimeout"/>.</exception>
-    internal async Task<TReply> AskAsync<TReply>(IUserMessage message, CancellationToken cancellationToken = default)
+    internal Task<TReply> AskAsync<TReply>(IUserMessage message, CancellationToken cancellationToken = default) =>
+        AskAsync<TReply>(message, _options.AskTimeout, cancellationToken);
+
+    /// <summary>As <see cref="AskAsync{TReply}(IUserMessage, CancellationToken)"/>, waiting up to <paramref name="timeout"/>.</summary>
+    internal async Task<TReply> AskAsync<TReply>(IUserMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var target = await _directory.GetAsync(cancellationToken).ConfigureAwait(false);
-        var reply = await AskWithin(target, message, _options.AskTimeout, cancellationToken).ConfigureAwait(false);
+        var reply = await AskWithin(target, message, timeout, cancellationToken).ConfigureAwait(false);
         return reply switch
         {
             TReply typed => typed,

@@ -24,9 +24,29 @@ internal static class ForgottenUsers
     public const string TableName = "nixh_forgotten_users";
 
     /// <summary>
+    /// Creates the table when missing, in a statement of its own before the forget's transaction. Safe when several
+    /// processes do it at once (two nodes' first forgets on a new database): PostgreSQL makes a
+    /// <c>CREATE TABLE IF NOT EXISTS</c> that waited for another transaction creating the same table fail once that one
+    /// commits (23505 on <c>pg_type</c>, or 42P07), rather than skip; the table then exists, which is all this asks.
+    /// Inside the forget's transaction that failure would have aborted the forget (docs/adr/0023, addendum).
+    /// </summary>
+    public static async Task EnsureTableAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var create = Command(connection, null, $"CREATE TABLE IF NOT EXISTS {TableName}(user_key TEXT NOT NULL PRIMARY KEY, generation TEXT NOT NULL)");
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException ex) when (ex.SqlState is "23505" or "42P07")
+        {
+            // Another process created it after this one's statement began; it exists now.
+        }
+    }
+
+    /// <summary>
     /// Records a new generation for <paramref name="persistenceId"/> inside <paramref name="transaction"/> (the forget's
-    /// own), creating the table when missing. Returns null when the journal has no identity yet (nothing was ever
-    /// projected from it, so no copy can be stale).
+    /// own), in the table <see cref="EnsureTableAsync"/> made. Returns null when the journal has no identity yet
+    /// (nothing was ever projected from it, so no copy can be stale).
     /// </summary>
     public static async Task<string?> RecordAsync(DbConnection connection, DbTransaction transaction, string persistenceId, CancellationToken cancellationToken)
     {
@@ -36,11 +56,6 @@ internal static class ForgottenUsers
         }
 
         var generation = Guid.NewGuid().ToString("D");
-        await using (var create = Command(connection, transaction, $"CREATE TABLE IF NOT EXISTS {TableName}(user_key TEXT NOT NULL PRIMARY KEY, generation TEXT NOT NULL)"))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         await using var upsert = Command(connection, transaction,
             $"INSERT INTO {TableName}(user_key, generation) VALUES (@key, @generation) ON CONFLICT(user_key) DO UPDATE SET generation = excluded.generation",
             ("key", Key(identity, persistenceId)), ("generation", generation));

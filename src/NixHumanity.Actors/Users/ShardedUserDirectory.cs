@@ -4,6 +4,7 @@ using Akka.Event;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.DataPortability.Forget;
+using NixHumanity.Actors.DataPortability.Restore;
 
 namespace NixHumanity.Actors.Users;
 
@@ -17,7 +18,10 @@ namespace NixHumanity.Actors.Users;
 /// A forget goes through the region to the user's entity, which erases the user on the node hosting it and then asks
 /// every other member's directory to delete its stale copies (<see cref="ForgetLocalCopies"/>, docs/adr/0023).
 /// An export asked on another node reads the parts this node's users staged through here, in chunks
-/// (<see cref="ReadStagedExport"/>, <see cref="ReleaseStagedExport"/>, docs/adr/0044).
+/// (<see cref="ReadStagedExport"/>, <see cref="ReleaseStagedExport"/>, docs/adr/0044); a restore asked on another
+/// node writes the export's files into this node's staging through here (<see cref="WriteStagedRestore"/>,
+/// docs/adr/0048). Staging folders nobody has touched for the staging's idle limit (a caller that died mid-transfer)
+/// are deleted by a sweep every quarter of that limit, timed by the injected clock.
 /// </remarks>
 internal sealed class ShardedUserDirectory : ReceiveActor
 {
@@ -27,6 +31,8 @@ internal sealed class ShardedUserDirectory : ReceiveActor
     private readonly Func<string, IReadOnlyList<string>> _deleteStaleCopies;
     private readonly Func<IReadOnlyList<string>> _localUsers;
     private readonly ExportStaging? _staging;
+    private readonly TimeProvider _clock;
+    private ITimer? _stagingSweep;
 
     /// <summary>Creates the front of <paramref name="region"/>.</summary>
     /// <param name="region">The shard region of the users on this node.</param>
@@ -36,11 +42,13 @@ internal sealed class ShardedUserDirectory : ReceiveActor
     /// the component folders deleted (blocking file and database work: run off the actor's thread).</param>
     /// <param name="localUsers">The users with a folder in this node's data directory (swept for stale copies on start).</param>
     /// <param name="staging">This node's export staging folders (read by other nodes, swept on start); null: none.</param>
+    /// <param name="clock">Times the sweep of idle staging folders; null: the system clock.</param>
     public ShardedUserDirectory(
         IActorRef region, Action onSystemTerminated, TimeSpan askTimeout, Func<string, IReadOnlyList<string>> deleteStaleCopies, Func<IReadOnlyList<string>> localUsers,
-        ExportStaging? staging = null)
+        ExportStaging? staging = null, TimeProvider? clock = null)
     {
         _staging = staging;
+        _clock = clock ?? TimeProvider.System;
         _region = region;
         _onSystemTerminated = onSystemTerminated;
         _askTimeout = askTimeout;
@@ -59,13 +67,15 @@ internal sealed class ShardedUserDirectory : ReceiveActor
         Receive<GetKnownUsers>(_ => AnswerKnownUsers());
         Receive<ReadStagedExport>(ReadStaged);
         Receive<ReleaseStagedExport>(ReleaseStaged);
+        Receive<WriteStagedRestore>(WriteStaged);
+        Receive<SweepIdleStaging>(_ => SweepIdle());
     }
 
     /// <summary>Props of the front of <paramref name="region"/>.</summary>
     public static Props Props(
         IActorRef region, Action onSystemTerminated, TimeSpan askTimeout, Func<string, IReadOnlyList<string>> deleteStaleCopies, Func<IReadOnlyList<string>> localUsers,
-        ExportStaging? staging = null) =>
-        Akka.Actor.Props.Create(() => new ShardedUserDirectory(region, onSystemTerminated, askTimeout, deleteStaleCopies, localUsers, staging));
+        ExportStaging? staging = null, TimeProvider? clock = null) =>
+        Akka.Actor.Props.Create(() => new ShardedUserDirectory(region, onSystemTerminated, askTimeout, deleteStaleCopies, localUsers, staging, clock));
 
     /// <inheritdoc />
     /// <remarks>
@@ -79,6 +89,13 @@ internal sealed class ShardedUserDirectory : ReceiveActor
         var delete = _deleteStaleCopies;
         var users = _localUsers;
         var staging = _staging;
+        if (staging is not null)
+        {
+            var self = Self;
+            var period = staging.IdleLimit / 4;
+            _stagingSweep = _clock.CreateTimer(_ => self.Tell(SweepIdleStaging.Instance), null, period, period);
+        }
+
         Task.Run(() =>
         {
             try
@@ -103,6 +120,9 @@ internal sealed class ShardedUserDirectory : ReceiveActor
             }
         });
     }
+
+    /// <inheritdoc />
+    protected override void PostStop() => _stagingSweep?.Dispose();
 
     private void Route(IUserMessage message)
     {
@@ -169,6 +189,53 @@ internal sealed class ShardedUserDirectory : ReceiveActor
         });
     }
 
+    private void WriteStaged(WriteStagedRestore request)
+    {
+        if (_staging is not { } staging)
+        {
+            Sender.Tell(new CommandRejected("restore", "this node takes no restores from other nodes"));
+            return;
+        }
+
+        // File writes off the actor's thread; a refusal (unknown restore, path outside it, wrong offset) is answered as such.
+        Task.Run<object>(() =>
+        {
+            try
+            {
+                return new StagedRestoreWritten(request.TransferId, request.Path, staging.Write(request.TransferId, request.Path, request.Offset, request.Data));
+            }
+            catch (InvalidInputException ex)
+            {
+                return ex.Rejection;
+            }
+        }).PipeTo(Sender);
+    }
+
+    private void SweepIdle()
+    {
+        if (_staging is not { } staging)
+        {
+            return;
+        }
+
+        var log = Context.GetLogger();
+        Task.Run(() =>
+        {
+            try
+            {
+                if (staging.SweepIdle() is { Count: > 0 } deleted)
+                {
+                    log.Info("Deleted {0} staging folders nobody had touched for {1} (their callers died or gave up): {2}",
+                        deleted.Count, staging.IdleLimit, string.Join(", ", deleted));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                log.Warning("Could not sweep idle staging folders ({0}); the next sweep tries again", ex.Message);
+            }
+        });
+    }
+
     private void DeleteLocalCopies(ForgetLocalCopies request)
     {
         if (InputRules.Id("userId", request.UserId) is { } rejection)
@@ -206,5 +273,11 @@ internal sealed class ShardedUserDirectory : ReceiveActor
         _region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, _askTimeout)
             .PipeTo(Sender, success: state => new ActiveUsers(
                 state.Shards.SelectMany(shard => shard.EntityIds).Order(StringComparer.Ordinal).ToList()));
+    }
+
+    /// <summary>Time to delete the staging folders nobody has touched for the idle limit.</summary>
+    private sealed record SweepIdleStaging
+    {
+        public static readonly SweepIdleStaging Instance = new();
     }
 }

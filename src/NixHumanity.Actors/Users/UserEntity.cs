@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.DataPortability.Forget;
+using NixHumanity.Actors.DataPortability.Restore;
 
 namespace NixHumanity.Actors.Users;
 
@@ -34,7 +35,10 @@ namespace NixHumanity.Actors.Users;
 /// </para>
 /// <para>
 /// <b>Export.</b> <see cref="StageExport"/> (an export asked on another node) is staged here, on the node hosting the
-/// user: the tree's memory and learner write their parts into this node's staging folder (docs/adr/0044).
+/// user: the tree's memory and learner write their parts into this node's staging folder (docs/adr/0044). A restore
+/// asked on another node opens a staging folder here (<see cref="OpenRestoreStaging"/>), and once the caller has
+/// written the export's files into it, the tree's session and learner restore from it (<see cref="RestoreFromStaging"/>,
+/// docs/adr/0048).
 /// </para>
 /// </remarks>
 internal sealed class UserEntity : ReceiveActor, IWithUnboundedStash
@@ -89,6 +93,8 @@ internal sealed class UserEntity : ReceiveActor, IWithUnboundedStash
     private void Active()
     {
         Receive<StageExport>(Stage);
+        Receive<OpenRestoreStaging>(OpenRestore);
+        Receive<RestoreFromStaging>(Restore);
         Receive<IUserMessage>(message => Tree().Forward(message));
         Receive<PassivateUser>(_ => Context.Parent.Tell(new Passivate(StopUserTree.Instance)));
         Receive<StopUserTree>(_ =>
@@ -165,6 +171,25 @@ internal sealed class UserEntity : ReceiveActor, IWithUnboundedStash
 
         var node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
         ExportStager.RunAsync(Context.System, _staging, Tree(), request, node, _askTimeout).PipeTo(Sender);
+    }
+
+    private void OpenRestore(OpenRestoreStaging request)
+    {
+        Sender.Tell(_staging is null
+            ? new CommandRejected("restore", "this node does not take restores from other nodes")
+            : RestoreStager.Open(_staging, request, Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString()));
+    }
+
+    private void Restore(RestoreFromStaging request)
+    {
+        if (_staging is null)
+        {
+            Sender.Tell(new CommandRejected("restore", "this node does not take restores from other nodes"));
+            return;
+        }
+
+        var node = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        RestoreStager.RunAsync(Context.System, _staging, Tree(), request, node, _askTimeout).PipeTo(Sender);
     }
 
     private void StartErasure() =>

@@ -56,6 +56,17 @@ public sealed class ClusterModeOptionsSpecs
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(-60)]
+    public void A_staging_idle_timeout_of_zero_or_less_is_refused(int seconds)
+    {
+        var options = Clustered(c => c.StagingIdleTimeout = TimeSpan.FromSeconds(seconds));
+
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>()
+            .Which.Message.Should().Contain("StagingIdleTimeout must be more than zero");
+    }
+
+    [Theory]
     [InlineData(-1, 100)]
     [InlineData(70000, 100)]
     [InlineData(4053, 0)]

@@ -1,4 +1,3 @@
-using Akka.Actor;
 using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Memory;
@@ -17,7 +16,6 @@ namespace NixHumanity.Actors.Tests.Cluster;
 public sealed class ExportAcrossNodesSpecs : IAsyncLifetime
 {
     private const int Records = 240;
-    private static readonly string[] Users = [.. Enumerable.Range(1, 60).Select(i => $"exp{i}")];
 
     private readonly TempDataDirectory _out = new();
     private readonly TempDataDirectory _restored = new();
@@ -37,27 +35,11 @@ public sealed class ExportAcrossNodesSpecs : IAsyncLifetime
     }
 
     [PostgresFact]
-    public async Task A_user_hosted_on_B_exported_through_A_is_written_by_A_alone_and_restores_to_equal_answers()
+    public async Task A_user_hosted_on_B_exported_through_A_is_written_by_A_alone_restores_to_equal_answers_and_exported_on_B_gives_the_same_bytes()
     {
         var a = _cluster!.First;
         var b = _cluster.Second;
-        // Which node hosts a new user depends on which shard regions the coordinator knows when the user's shard is
-        // first allocated: people are recorded one by one until one lives on B.
-        string? user = null;
-        foreach (var each in Users)
-        {
-            await a.Client.RecordInteractionAsync(new RecordInteraction(each, "s1", "install firefox", "nix-env -iA nixpkgs.firefox", Outcome: InteractionOutcome.Success));
-            if ((await b.ActiveUsersAsync()).Contains(each))
-            {
-                user = each;
-                break;
-            }
-        }
-
-        if (user is null)
-        {
-            throw new Xunit.Sdk.XunitException($"none of {Users.Length} new people was hosted on the second node");
-        }
+        var user = await _cluster.NewUserHostedOnSecondAsync("exp");
         // Enough distinct commands for the memory's Parquet file to span several chunks.
         for (var i = 0; i < Records; i++)
         {
@@ -68,18 +50,20 @@ public sealed class ExportAcrossNodesSpecs : IAsyncLifetime
         }
 
         await a.Client.RecordBiometricsAsync(user, [new BiometricSample(DateTimeOffset.UtcNow.AddMinutes(-2), user, 0.5, 0.4, 0.3)]);
-        var stagedOnB = CreateStagingProbe(b.System);
-        var stagedOnA = CreateStagingProbe(a.System);
+        // Folded now, so no periodic fold between the two exports below changes the learner's files.
+        await a.Client.FoldAsync(user);
+        var stagedOnB = b.System.FirstPublished<ExportStaged>();
+        var stagedOnA = a.System.FirstPublished<ExportStaged>();
         var folder = Path.Combine(_out.Path, "export");
 
         var manifest = await a.Client.ExportAsync(user, folder);
 
         // B wrote its parts only into its own data directory, and was never told where the export goes.
-        var staged = await stagedOnB.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var staged = await stagedOnB.WaitAsync(TimeSpan.FromSeconds(60));
         staged.UserId.Should().Be(user);
         staged.Node.Should().Be(b.Address);
         Path.GetFullPath(staged.Folder).Should().StartWith(Path.GetFullPath(b.DataDirectory) + Path.DirectorySeparatorChar);
-        stagedOnA.Task.IsCompleted.Should().BeFalse("A hosts nothing of the user and staged nothing");
+        stagedOnA.IsCompleted.Should().BeFalse("A hosts nothing of the user and staged nothing");
         staged.Files.Should().Contain(f => f.Bytes > ExportStaging.ChunkBytes, "a file larger than one chunk crosses in several");
         await Eventually.HoldsAsync(() => Directory.Exists(staged.Folder).Should().BeFalse("A released the staging folder once it had every file"), TimeSpan.FromSeconds(60));
 
@@ -105,22 +89,23 @@ public sealed class ExportAcrossNodesSpecs : IAsyncLifetime
 
         await Eventually.HoldsAsync(async () =>
             (await client.QueryAsync(user, "flow")).Should().BeEquivalentTo(await a.Client.QueryAsync(user, "flow")), TimeSpan.FromSeconds(120));
+
+        // Asked on B, the node hosting the user (docs/adr/0048): the staged files move into the export folder instead
+        // of being read back in chunks and written a second time; the bytes are the same as A's copy.
+        var fetchedOnB = b.System.FirstPublished<StagedExportFetched>();
+        var stagedAgain = b.System.FirstPublished<ExportStaged>();
+        var onHost = await b.Client.ExportAsync(user, Path.Combine(_out.Path, "on-host"));
+        var fetched = await fetchedOnB.WaitAsync(TimeSpan.FromSeconds(60));
+        fetched.Node.Should().Be(b.Address);
+        fetched.FilesMoved.Should().Be((await stagedAgain.WaitAsync(TimeSpan.FromSeconds(60))).Files.Count);
+        fetched.BytesCopied.Should().Be(0, "nothing crosses in chunks when the caller's node hosts the user");
+        StoreFiles(onHost).Should().BeEquivalentTo(StoreFiles(manifest));
+        await Eventually.HoldsAsync(() => Directory.Exists(Path.Combine(b.DataDirectory, ExportStaging.FolderName, fetched.ExportId)).Should().BeFalse(), TimeSpan.FromSeconds(60));
     }
+
+    private static IEnumerable<(string Path, long Bytes, string Sha256)> StoreFiles(ExportManifest manifest) =>
+        manifest.Files.Where(f => f.Path != ExportManifest.FileName).Select(f => (f.Path, f.Bytes, f.Sha256));
 
     private static List<string> Hits(MemorySearched searched) =>
         [.. searched.Results.Select(h => $"{h.Id}|{h.Command}|{h.Similarity:0.0000}|{h.SuccessRate:0.0000}")];
-
-    /// <summary>Completes with the first <see cref="ExportStaged"/> published on <paramref name="system"/>'s event stream.</summary>
-    private static TaskCompletionSource<ExportStaged> CreateStagingProbe(ActorSystem system)
-    {
-        var staged = new TaskCompletionSource<ExportStaged>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var listener = system.ActorOf(Props.Create(() => new StagingListener(staged)));
-        system.EventStream.Subscribe(listener, typeof(ExportStaged));
-        return staged;
-    }
-
-    private sealed class StagingListener : ReceiveActor
-    {
-        public StagingListener(TaskCompletionSource<ExportStaged> staged) => Receive<ExportStaged>(e => staged.TrySetResult(e));
-    }
 }

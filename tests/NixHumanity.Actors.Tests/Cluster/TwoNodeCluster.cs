@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Postgres;
 
 namespace NixHumanity.Actors.Tests.Cluster;
@@ -49,6 +50,29 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// A new user hosted on <paramref name="host"/>: which node hosts a new user depends on which shard regions the
+    /// coordinator knows when the user's shard is first allocated, so people named <paramref name="prefix"/>1, 2, … record
+    /// one interaction ("install firefox") each through the first node until one lives on <paramref name="host"/>.
+    /// </summary>
+    public async Task<string> NewUserHostedOnAsync(ClusterNode host, string prefix)
+    {
+        for (var i = 1; i <= 60; i++)
+        {
+            var user = $"{prefix}{i}";
+            await First.Client.RecordInteractionAsync(new RecordInteraction(user, "s1", "install firefox", "nix-env -iA nixpkgs.firefox", Outcome: InteractionOutcome.Success));
+            if ((await host.ActiveUsersAsync()).Contains(user))
+            {
+                return user;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"none of 60 new people was hosted on {host.Address}");
+    }
+
+    /// <summary>A new user hosted on the second node (<see cref="NewUserHostedOnAsync"/>).</summary>
+    public Task<string> NewUserHostedOnSecondAsync(string prefix) => NewUserHostedOnAsync(Second, prefix);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -6,6 +6,7 @@ using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
+using Npgsql;
 
 namespace NixHumanity.Actors.Tests.Postgres;
 
@@ -85,4 +86,46 @@ public sealed class ForgetMarkerSpecs : IAsyncLifetime
         FilesWithMarker(_away.Path).Should().BeEmpty("the old copy is deleted, not set aside");
         back.Client().JournalLosses().Should().BeEmpty("a forget is not a journal loss");
     }
+
+    /// <summary>
+    /// Two first forgets at the same moment on a new database (docs/adr/0023, addendum): while another node is inside
+    /// its creation of the marker table (made, not committed), this node's forget tries to create it too; PostgreSQL
+    /// makes it wait and then refuses it once the other commits. The forget must still complete and write its marker.
+    /// </summary>
+    [PostgresFact]
+    public async Task A_first_forget_while_another_node_creates_the_marker_table_completes_with_its_marker()
+    {
+        await using (var tree = Start(_away))
+        {
+            await tree.RecordAsync("ann", "install vim", command: "nix-env -iA nixpkgs.vim");
+        }
+
+        var journal = new JournalLocation(JournalProvider.Postgres, _database!.ConnectionString);
+        NpgsqlConnection.ClearAllPools();
+        await using var otherNode = new NpgsqlConnection(_database.ConnectionString);
+        await otherNode.OpenAsync();
+        await using var creating = await otherNode.BeginTransactionAsync();
+        await using (var create = new NpgsqlCommand(
+            $"CREATE TABLE IF NOT EXISTS {ForgottenUsers.TableName}(user_key TEXT NOT NULL PRIMARY KEY, generation TEXT NOT NULL); " +
+            $"INSERT INTO {ForgottenUsers.TableName}(user_key, generation) VALUES ('someone-else', 'g1')", otherNode, creating))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var forget = Task.Run(() => UserEraser.EraseAsync(journal, new DataDirectory(_elsewhere.Path), "ann"));
+        // This node's forget is inside its creation once PostgreSQL shows it waiting for the other's transaction.
+        await Eventually.HoldsAsync(async () => (forget.IsCompleted || await WaitingForALockAsync() > 0).Should().BeTrue(), TimeSpan.FromSeconds(120));
+        forget.IsCompleted.Should().BeFalse("the forget cannot see the uncommitted table and waits to create it");
+        await creating.CommitAsync();
+
+        var report = await forget;
+        report.JournalEvents.Should().BeGreaterThanOrEqualTo(1);
+        report.Stores.Should().Contain(line => line.Contains("forget marker written", StringComparison.Ordinal));
+        ForgottenUsers.Generation(journal, SessionActor.PersistenceIdFor("ann")).Should().NotBeNull("the forget wrote its marker");
+        (await _database.CountAsync($"SELECT COUNT(*) FROM {ForgottenUsers.TableName}")).Should().Be(2, "the other node's marker and this one");
+        (await _database.CountAsync("SELECT COUNT(*) FROM journal")).Should().Be(0);
+    }
+
+    private async Task<long> WaitingForALockAsync() =>
+        await _database!.CountAsync("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
 }

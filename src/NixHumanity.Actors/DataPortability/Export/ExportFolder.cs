@@ -115,7 +115,8 @@ internal static class ExportFolder
         }
     }
 
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    /// <summary>Lower-case hex sha256 of a file's content, as the manifest lists it.</summary>
+    internal static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));

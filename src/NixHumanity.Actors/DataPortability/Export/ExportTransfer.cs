@@ -7,7 +7,8 @@ namespace NixHumanity.Actors.DataPortability.Export;
 /// The caller's half of an export in cluster mode (docs/adr/0044): the node hosting the user stages the memory and
 /// learner parts (<see cref="StageExport"/>, routed by sharding), and this node reads every staged file in chunks of
 /// at most <see cref="ExportStaging.ChunkBytes"/> and writes it under its own export folder, so the whole export is on
-/// the caller's machine wherever the user lives.
+/// the caller's machine wherever the user lives. When this node is the one hosting the user, the staged files are
+/// moved into the export folder instead (a rename on one file system): they are written once, not twice.
 /// </summary>
 internal static class ExportTransfer
 {
@@ -25,13 +26,26 @@ internal static class ExportTransfer
     {
         var staged = await stage(new StageExport(userId, ExportStaging.NewId()), cancellationToken).ConfigureAwait(false);
         var node = system.ActorSelection(new RootActorPath(Address.Parse(staged.Node)) / "user" / "users");
+        // Same node: the staging folder is on this machine, so the files change folders instead of crossing in chunks.
+        var here = staged.Node == Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
         try
         {
+            long copied = 0;
             foreach (var file in staged.Files)
             {
-                await CopyAsync(node, staged.ExportId, file, folder, timeout, cancellationToken).ConfigureAwait(false);
+                var target = Target(folder, file);
+                if (here)
+                {
+                    File.Move(Path.Combine(staged.Folder, file.Path), target);
+                }
+                else
+                {
+                    await CopyAsync(node, staged.ExportId, file, target, timeout, cancellationToken).ConfigureAwait(false);
+                    copied += file.Bytes;
+                }
             }
 
+            system.EventStream.Publish(new StagedExportFetched(userId, staged.ExportId, staged.Node, here ? staged.Files.Count : 0, copied));
             return staged.Parts;
         }
         finally
@@ -40,7 +54,8 @@ internal static class ExportTransfer
         }
     }
 
-    private static async Task CopyAsync(ActorSelection node, string exportId, StagedFile file, string folder, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Where a staged file goes in the export folder (its folder created).</summary>
+    private static string Target(string folder, StagedFile file)
     {
         var root = Path.GetFullPath(folder);
         var target = Path.GetFullPath(Path.Combine(root, file.Path));
@@ -50,6 +65,11 @@ internal static class ExportTransfer
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        return target;
+    }
+
+    private static async Task CopyAsync(ActorSelection node, string exportId, StagedFile file, string target, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         await using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         while (output.Length < file.Bytes)
         {

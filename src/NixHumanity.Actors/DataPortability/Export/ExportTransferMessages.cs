@@ -43,3 +43,13 @@ internal sealed record StagedExportChunk(string ExportId, string Path, long Offs
 /// <summary>Told to the staging node's <c>/user/users</c> once the caller has every file (or gave up): the staging folder is deleted.</summary>
 /// <param name="ExportId">The export's id.</param>
 internal sealed record ReleaseStagedExport(string ExportId);
+
+/// <summary>
+/// The caller's node has every staged file of an export in its export folder; published on its event stream.
+/// </summary>
+/// <param name="UserId">The person exported.</param>
+/// <param name="ExportId">The export's id.</param>
+/// <param name="Node">The node that staged the files.</param>
+/// <param name="FilesMoved">Files moved from this node's own staging folder (the caller's node hosts the user).</param>
+/// <param name="BytesCopied">Bytes read in chunks from another node's staging folder.</param>
+internal sealed record StagedExportFetched(string UserId, string ExportId, string Node, int FilesMoved, long BytesCopied);

@@ -97,6 +97,8 @@ internal static class UserEraser
     /// </summary>
     private static async Task<(long Events, long Snapshots, long Tags, string? Generation)> DeleteRowsAsync(DbConnection connection, string persistenceId, CancellationToken cancellationToken)
     {
+        // Outside the transaction: a creation racing another node's must not abort the forget (ForgottenUsers).
+        await ForgottenUsers.EnsureTableAsync(connection, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var tags = await DeleteAsync(connection, transaction, "tags", persistenceId, cancellationToken).ConfigureAwait(false);
         var events = await DeleteAsync(connection, transaction, "journal", persistenceId, cancellationToken).ConfigureAwait(false);
