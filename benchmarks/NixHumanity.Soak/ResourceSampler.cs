@@ -7,7 +7,7 @@ namespace NixHumanity.Soak;
 /// <summary>
 /// Prints one <c>sample</c> line every interval, so a long run shows whether memory and open file handles stay flat
 /// while the acknowledgements grow:
-/// <c>sample SECONDS rss= live= heap= committed= native= duckdb= duckdb_learners= duckdb_memories= harness= handles= threads= acks= gc2=</c>.
+/// <c>sample SECONDS rss= live= heap= committed= native= duckdb= duckdb_learners= duckdb_memories= harness= handles= threads= acks= gc2= anon= malloc_used= malloc_free= oom_retries=</c>.
 /// </summary>
 /// <remarks>
 /// Every figure is in bytes except counts. <c>live</c> is the managed heap after a full blocking collection
@@ -17,7 +17,10 @@ namespace NixHumanity.Soak;
 /// code and stacks); <c>duckdb</c> is what the shared DuckDB instances report in <c>duckdb_memory()</c>:
 /// <c>duckdb_learners</c> for the process's instance (every learner's analytics store and fragment queries) and
 /// <c>duckdb_memories</c> for the data directory's (every memory store); <c>harness</c> is the harness's own list of
-/// acknowledged ids, which the host never holds.
+/// acknowledged ids, which the host never holds; <c>anon</c> the resident anonymous memory (Linux
+/// <c>/proc/self/smaps_rollup</c>: the managed heap, malloc's arenas, DuckDB's allocator; RSS minus it is mapped
+/// files); <c>malloc_used</c>/<c>malloc_free</c> glibc's heap in use and held free (<see cref="MallocInfo"/>);
+/// <c>oom_retries</c> the store writes retried after a checkpoint at DuckDB's memory limit.
 /// </remarks>
 internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged, Func<long> harnessBytes)
 {
@@ -48,8 +51,9 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
         var duckdb = DuckDbMemory();
         using var self = Process.GetCurrentProcess();
         var rss = self.WorkingSet64;
+        var malloc = MallocInfo.Read();
         output.Line(string.Create(CultureInfo.InvariantCulture,
-            $"sample {elapsed.TotalSeconds:F0} rss={rss} live={live} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} native={rss - info.TotalCommittedBytes} duckdb={duckdb.Process + duckdb.Folders} duckdb_learners={duckdb.Process} duckdb_memories={duckdb.Folders} harness={harnessBytes()} handles={OpenHandles()} threads={self.Threads.Count} acks={acknowledged()} gc2={GC.CollectionCount(2)}"));
+            $"sample {elapsed.TotalSeconds:F0} rss={rss} live={live} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} native={rss - info.TotalCommittedBytes} duckdb={duckdb.Process + duckdb.Folders} duckdb_learners={duckdb.Process} duckdb_memories={duckdb.Folders} harness={harnessBytes()} handles={OpenHandles()} threads={self.Threads.Count} acks={acknowledged()} gc2={GC.CollectionCount(2)} anon={Rollup("Anonymous:")} malloc_used={malloc.InUse} malloc_free={malloc.Free} oom_retries={OutOfMemoryRetry.Retries}"));
     }
 
     /// <summary>
@@ -66,6 +70,24 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
         catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or ObjectDisposedException or InvalidOperationException)
         {
             return (-1, -1);
+        }
+    }
+
+    /// <summary>A field of /proc/self/smaps_rollup in bytes, or -1 where it cannot be read.</summary>
+    private static long Rollup(string field)
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/smaps_rollup").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
+            return line is null ? -1 : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return -1;
         }
     }
 

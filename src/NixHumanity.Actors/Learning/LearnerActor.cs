@@ -144,6 +144,11 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     protected override void CheckpointStore() => Store.Flush();
 
     /// <inheritdoc />
+    protected override object? ProgressReply(object request) => request is GetLearnerStatus ? Status() : null;
+
+    private ProjectionStatus Status() => new("learner", UserId, Store.Checkpoint, EventsApplied, Folder);
+
+    /// <inheritdoc />
     protected override void OnStoreClosing()
     {
         _likelyNext.Clear();
@@ -227,7 +232,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
         Answer<GetAnalyticsCounts>(_ =>
             new AnalyticsCounts(UserId, Store.Checkpoint, Store.FoldedThrough, Tensor.ListFragments().Count, Store.TableCounts()));
         Answer<ExportLearner>(export => LearnerExport.Write(Store, Tensor, StoreFolder, export.Folder));
-        Answer<GetLearnerStatus>(_ => new ProjectionStatus("learner", UserId, Store.Checkpoint, EventsApplied, Folder));
+        Answer<GetLearnerStatus>(_ => Status());
     }
 
     // ---- damaged fragments --------------------------------------------------------------------------------------

@@ -207,8 +207,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         Receive<QueryEmbedded>(arrived => Search(arrived.Query, arrived.Vector));
         Receive<QueryEmbeddingFailed>(QueryNotEmbedded);
         ReceiveRequest<CompactMemory>(WhenEmbedded<CompactMemory>(Compact));
-        ReceiveRequest<GetMemoryStatus>(WhenEmbedded<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
-            "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id))));
+        ReceiveRequest<GetMemoryStatus>(WhenEmbedded<GetMemoryStatus>(_ => Sender.Tell(Status())));
         // The learner's fold uses what is embedded; commands still held for the model join a later fold (it never
         // waits for the model), those with the embedding service are waited for (milliseconds).
         ReceiveRequest<GetCommandEmbeddings>(WhenEmbedded<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings())));
@@ -219,6 +218,12 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         // recorded, so it waits for held events to be embedded.
         ReceiveRequest<ExportMemory>(WhenStoreComplete(WhenEmbedded<ExportMemory>(export => MemoryExport.Collect(Store).WriteAsync(export.Folder).PipeTo(Sender))));
     }
+
+    private ProjectionStatus Status() =>
+        new("memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id);
+
+    /// <inheritdoc />
+    protected override object? ProgressReply(object request) => request is GetMemoryStatus ? Status() : null;
 
     /// <inheritdoc />
     protected override void Apply(IReadOnlyList<JournaledSessionEvent> events)

@@ -24,6 +24,7 @@ internal abstract partial class ProjectionActor<TStore>
                 return;
             }
 
+            _behindCatchUp = false;
             OnCaughtUp(_replayedThisRun);
             BecomeReady();
         });
@@ -32,7 +33,18 @@ internal abstract partial class ProjectionActor<TStore>
         Receive<SessionEventPublished>(KeepOrDropDuringCatchUp);
         // Already catching up: the round that is running is the one asked for.
         Receive<ResumeCatchUp>(_ => { });
-        ReceiveAny(_ => Stash.Stash());
+        ReceiveAny(message =>
+        {
+            if (_behindCatchUp && _store is not null && ProgressReply(message) is { } reply)
+            {
+                // A projection that fell behind may take longer than any caller waits to catch up while its session
+                // keeps recording: where it is now is answered at once (docs/adr/0049).
+                Sender.Tell(reply);
+                return;
+            }
+
+            Stash.Stash();
+        });
     }
 
     private void StartCatchUp()

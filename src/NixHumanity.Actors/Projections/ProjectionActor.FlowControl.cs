@@ -21,6 +21,10 @@ internal abstract partial class ProjectionActor<TStore>
     /// end of the round even if another round follows.</summary>
     private int _stashedBeforeRound;
 
+    /// <summary>The running catch-up started because the projection fell behind (not at start or for a gap): progress
+    /// requests (<see cref="ProgressReply"/>) are answered during it.</summary>
+    private bool _behindCatchUp;
+
     /// <summary>Catch-ups started because the mailbox held more than <see cref="ProjectionOptions.MaxLiveLag"/> messages.</summary>
     private protected long FellBehindCount { get; private set; }
 
@@ -50,6 +54,17 @@ internal abstract partial class ProjectionActor<TStore>
     /// applied. It then drops what was pushed and reads the journal instead, which holds at most one batch at a time.
     /// </summary>
     private bool FellBehind() => QueuedMessages > Options.MaxLiveLag;
+
+    /// <summary>
+    /// The answer to <paramref name="request"/> when it only asks how far the projection has got (a status), or null
+    /// for any other message. Asked during a catch-up the projection started because it fell behind: such a request
+    /// is answered at once with the checkpoint reached so far instead of waiting for a catch-up that, while the
+    /// session records faster than the projection applies, may take longer than the caller waits (the soak's status
+    /// probes timed out at 60 s). Other requests still wait, so they see everything acknowledged before they were
+    /// sent. Null by default.
+    /// </summary>
+    /// <param name="request">A message that arrived during the catch-up.</param>
+    protected virtual object? ProgressReply(object request) => null;
 
     /// <summary>
     /// While catching up, a pushed event is kept when the buffer has room (it is applied after the catch-up if the

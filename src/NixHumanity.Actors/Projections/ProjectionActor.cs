@@ -307,6 +307,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
             // Too much is queued behind this event: read it and what follows from the journal, dropping what was
             // pushed meanwhile, instead of holding all of it in memory (docs/adr/0040).
             FellBehindCount++;
+            _behindCatchUp = true;
             ApplyPending();
             StartCatchUp();
             return;

@@ -129,6 +129,33 @@ public sealed class ProjectionActorSpecs : TestProjectionSpecs
     }
 
     [Fact]
+    public void A_projection_that_fell_behind_answers_a_progress_request_at_once_and_other_requests_after_catching_up()
+    {
+        Journal.Append(Event(1), Event(2));
+        var projection = Start(batchSize: 3, maxLiveLag: 4);
+        Applied(projection).Checkpoint.Should().Be(2);
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        projection.Tell(new Hold(entered, release));
+        entered.Wait(TimeSpan.FromMinutes(1)).Should().BeTrue();
+        foreach (var e in Journal.Append(Enumerable.Range(3, 18).Select(Event).ToArray()))
+        {
+            projection.Tell(Published(e));
+        }
+
+        // Both queued behind the pushed events: the projection is catching up from the journal when they come up.
+        projection.Tell(new GetApplied(), TestActor);
+        projection.Tell(new GetProgress(), TestActor);
+        release.Set();
+
+        // The progress request overtakes the catch-up (and the request stashed before it) with where it is: #2.
+        ExpectMsg<AppliedSoFar>(TimeSpan.FromMinutes(1)).Checkpoint.Should().Be(2);
+        // The other request waits until the journal has been read past everything acknowledged before it was sent.
+        ExpectMsg<AppliedSoFar>(TimeSpan.FromMinutes(1)).Checkpoint.Should().Be(20);
+        Journal.Starts.Select(s => s.After).Should().StartWith([0, 2]);
+    }
+
+    [Fact]
     public void A_projection_within_its_max_live_lag_applies_pushed_events_without_reading_the_journal()
     {
         Journal.Append(Event(1));

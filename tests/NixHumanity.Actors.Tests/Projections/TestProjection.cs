@@ -64,6 +64,10 @@ internal sealed record GetApplied;
 /// <summary>Every sequence number applied, in order, and the checkpoint.</summary>
 internal sealed record AppliedSoFar(IReadOnlyList<long> SequenceNrs, long Checkpoint);
 
+/// <summary>Asks the <see cref="TestProjection"/> how far it has got: answered with <see cref="AppliedSoFar"/>, at once
+/// during a catch-up it started because it fell behind (its progress reply).</summary>
+internal sealed record GetProgress;
+
 /// <summary>A request the <see cref="TestProjection"/> fails on (throws <paramref name="Cause"/>).</summary>
 internal sealed record FailOn(Exception Cause, string UserId = "ann") : NixHumanity.Actors.Contracts.IUserMessage;
 
@@ -108,8 +112,12 @@ internal sealed class TestProjection : ProjectionActor<TestStore>
         _batches.Tell(new BatchApplied(events.Select(e => e.SequenceNr).ToList()));
     }
 
+    protected override object? ProgressReply(object request) =>
+        request is GetProgress ? new AppliedSoFar(Store.Applied.ToList(), Store.Checkpoint) : null;
+
     protected override void WhenReady()
     {
+        ReceiveRequest<GetProgress>(_ => Sender.Tell(new AppliedSoFar(Store.Applied.ToList(), Store.Checkpoint)));
         ReceiveRequest<GetApplied>(_ => Sender.Tell(new AppliedSoFar(Store.Applied.ToList(), Store.Checkpoint)));
         ReceiveRequest<FailOn>(fail => throw fail.Cause);
         ReceiveRequest<Ping>(_ => Sender.Tell("pong"));

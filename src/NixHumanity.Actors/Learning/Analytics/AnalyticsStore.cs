@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Learning.Analytics;
@@ -116,7 +117,8 @@ internal sealed class AnalyticsStore : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(entries);
-        return _projection.ApplyBatch(entries);
+        // At the instance's memory limit: checkpoint and retry once (the batch rolled back; docs/adr/0049).
+        return OutOfMemoryRetry.Run(() => _projection.ApplyBatch(entries), Flush);
     }
 
     /// <summary>Runs <see cref="StrategyQueries.FlowSql"/>: a row per person with flow sessions (this store holds one).</summary>

@@ -176,21 +176,6 @@ internal sealed partial class MemoryTable : IDisposable
     /// <summary>The row id the next appended row gets.</summary>
     public long ReadNextRowId() => ExecuteScalarLong("SELECT coalesce(max(row_id), -1) + 1 FROM command_embeddings");
 
-    /// <summary>The version records, oldest first.</summary>
-    public List<TableVersion> ReadVersions()
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "SELECT version, created_at, description, sequence_nr, rows_written FROM versions ORDER BY version";
-        using var reader = command.ExecuteReader();
-        var versions = new List<TableVersion>();
-        while (reader.Read())
-        {
-            versions.Add(new TableVersion(reader.GetInt64(0), Utc(reader.GetDateTime(1)), reader.GetString(2), reader.GetInt64(3), reader.GetInt32(4)));
-        }
-
-        return versions;
-    }
-
     /// <summary>How many rows the live version has.</summary>
     public int CountLiveRows() => (int)ExecuteScalarLong("SELECT count(*) FROM command_embeddings WHERE version_to IS NULL");
 

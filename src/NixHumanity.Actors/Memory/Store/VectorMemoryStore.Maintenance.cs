@@ -28,9 +28,9 @@ internal sealed partial class VectorMemoryStore
             return _versions.NothingToCompact();
         }
 
-        var rowsRemoved = _table.Compact(target);
+        var report = _versions.Compact(target, () => _table.Compact(target));
         _historical = null;
-        return _versions.Compacted(target, rowsRemoved);
+        return report;
     }
 
     /// <summary>

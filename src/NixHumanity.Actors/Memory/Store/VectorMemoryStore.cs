@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Memory.Where;
 
 namespace NixHumanity.Actors.Memory.Store;
@@ -76,7 +77,7 @@ internal sealed partial class VectorMemoryStore : IDisposable
         _options = options;
         _clock = clock;
         _live = new LiveMemories(new VectorMatrix(options.Dimensions, quantizedScanMinRows: options.QuantizedScanMinRows));
-        _versions = new MemoryVersions(clock);
+        _versions = new MemoryVersions(table, clock);
         _hnsw = new HnswLifecycle(_live, options);
         _liveSearch = new LiveSearcher(_live, _hnsw, table, options);
     }
@@ -191,9 +192,15 @@ internal sealed partial class VectorMemoryStore : IDisposable
         }
 
         var versions = _versions.Stamp(plan.Events);
-        _table.WriteBatch(
-            new BatchWrite(versions, plan.ClosedRows, plan.Rows, plan.LastSequenceNr, _embedderId is null ? plan.EmbedderId : null, lastFingerprint),
-            FaultInjector);
+        var write = new BatchWrite(versions, plan.ClosedRows, plan.Rows, plan.LastSequenceNr, _embedderId is null ? plan.EmbedderId : null, lastFingerprint);
+        // At the instance's memory limit: checkpoint and retry once (the transaction rolled back; docs/adr/0049).
+        OutOfMemoryRetry.Run(
+            () =>
+            {
+                _table.WriteBatch(write, FaultInjector);
+                return true;
+            },
+            _table.Flush);
 
         // Committed: now (and only now) the in-memory view follows, so a failed transaction leaves it untouched.
         _embedderId = plan.EmbedderId;
@@ -335,7 +342,7 @@ internal sealed partial class VectorMemoryStore : IDisposable
         _checkpoint = _table.ReadCheckpoint();
         _checkpointFingerprint = _table.ReadCheckpointFingerprint();
         _nextRowId = _table.ReadNextRowId();
-        _versions.Load(_table.ReadVersions(), oldestReadable);
+        _versions.Load(oldestReadable);
         if (_storedDimensions == Dimensions)
         {
             // Vectors of another dimension are another embedder's: never loaded, the owner resets the store.
