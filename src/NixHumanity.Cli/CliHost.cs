@@ -133,19 +133,13 @@ internal sealed class CliHost : IAsyncDisposable
         NixHumanityFiles.EnsureOutputFolder("dataDir", dataDirectory, create: false);
         if (RequestScope.Current is not null || !HoldsNothing(dataDirectory) || CreationFailure(dataDirectory) is not null)
         {
-            return await StartAsync(dataDirectory, embedder, cancellationToken, ReadOnly).ConfigureAwait(false);
+            return await StartAsync(dataDirectory, embedder, cancellationToken).ConfigureAwait(false);
         }
 
         var scratch = Path.Combine(Path.GetTempPath(), $"nixh-empty-data-{Guid.NewGuid():N}");
-        var empty = await StartOwnAsync(scratch, embedder, cancellationToken, ReadOnly).ConfigureAwait(false);
+        var empty = await StartOwnAsync(scratch, embedder, cancellationToken, configure: null).ConfigureAwait(false);
         return new CliHost(empty._host!, scratch, askedDirectory: dataDirectory);
     }
-
-    /// <summary>
-    /// A verb that reads leaves the journal's writer unstarted until something writes (ADR 0038); a verb that writes
-    /// keeps the default, so the writer starts alongside the rest of its start-up instead of in front of its write.
-    /// </summary>
-    private static void ReadOnly(NixHumanityOptions options) => options.JournalWriterOnDemand = true;
 
     /// <summary>Whether <paramref name="dataDirectory"/> holds no data: it does not exist, or has no journal and no users.</summary>
     private static bool HoldsNothing(string dataDirectory)

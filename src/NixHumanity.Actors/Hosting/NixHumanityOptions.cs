@@ -78,15 +78,6 @@ public sealed class NixHumanityOptions
     public bool StartComponentsOnDemand { get; set; }
 
     /// <summary>
-    /// Whether the SQLite journal starts the persistence plugin's writer only at the first write, and skips the
-    /// plugin's table check when its tables exist (ADR 0038). Set by <c>nixh</c> for a verb that only reads in its own
-    /// process (<c>status</c>, <c>search</c>, …), which then never pays for the writer. Every other host keeps the
-    /// default (false): the writer and its table check start with the journal, alongside the rest of the start-up,
-    /// instead of in front of the first write.
-    /// </summary>
-    internal bool JournalWriterOnDemand { get; set; }
-
-    /// <summary>
     /// Whether the host answers the <c>nixh</c> verbs for its data directory on <c>&lt;data-dir&gt;/serve/nixh.sock</c>, as
     /// <c>nixh serve</c> does (docs/serve.md), so a <c>nixh</c> typed beside it is forwarded instead of refused (exit 6).
     /// The verbs are <c>nixh</c>'s: they are served when its assembly (<c>nixh.dll</c>) can be loaded in this process

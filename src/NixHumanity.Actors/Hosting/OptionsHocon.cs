@@ -11,7 +11,6 @@ internal static class OptionsHocon
     {
         var connection = Quote(options.EffectiveConnectionString);
         var journalTimeout = (long)options.JournalTimeout.TotalMilliseconds;
-        var writerOnDemand = options.JournalWriterOnDemand ? "on" : "off";
         var persistence = string.Create(CultureInfo.InvariantCulture, $$"""
             akka.persistence.journal.sql.connection-string = {{connection}}
             akka.persistence.snapshot-store.sql.connection-string = {{connection}}
@@ -19,8 +18,6 @@ internal static class OptionsHocon
             akka.persistence.journal.sql.recovery-event-timeout = {{journalTimeout}}ms
             akka.persistence.journal.sql.circuit-breaker.call-timeout = {{journalTimeout}}ms
             akka.persistence.snapshot-store.sql.circuit-breaker.call-timeout = {{journalTimeout}}ms
-            akka.persistence.journal.sql.nixh-writer-on-demand = {{writerOnDemand}}
-            akka.persistence.snapshot-store.sql.nixh-writer-on-demand = {{writerOnDemand}}
             """);
         return options.Cluster.Enabled ? persistence + "\n" + WireBindings() : persistence;
     }

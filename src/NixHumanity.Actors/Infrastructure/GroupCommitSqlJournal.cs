@@ -7,9 +7,9 @@ using Akka.Persistence;
 namespace NixHumanity.Actors.Infrastructure;
 
 /// <summary>
-/// Akka.Persistence.Sql's write journal with group commit: the writes of all persistent actors that arrive while one
-/// transaction is being written go into the next transaction together, so many users writing at once cost one
-/// commit (one <c>fsync</c> on SQLite) per group instead of one per event. Used for the embedded SQLite journal.
+/// The embedded SQLite journal: Akka.Persistence.Sql's table and row format, written with group commit: the writes of all
+/// persistent actors that arrive while one transaction is being written go into the next transaction together, so
+/// many users writing at once cost one commit (one <c>fsync</c>) per group instead of one per event.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,6 +18,11 @@ namespace NixHumanity.Actors.Infrastructure;
 /// never busy when the next write arrives, and every event became its own transaction: measured with 100 users, 2,049
 /// <c>fsync</c> calls for 2,000 events and about 1,400 acknowledged events/s. This class forms the groups one step
 /// earlier, in the journal actor, where writes do queue up while the previous group is on disk.
+/// </para>
+/// <para>
+/// Since ADR 0045 the rows are written by <see cref="SqliteJournalWriter"/> (plain ADO.NET, the plugin's row format) and
+/// read by <see cref="SqliteJournalRows"/> (ADR 0035); the plugin's own writer (linq2db, Akka.Streams) starts only for
+/// a delete. PostgreSQL keeps the plugin's journal.
 /// </para>
 /// <para>
 /// Guarantees are the plugin's: a write is acknowledged only after its group's transaction committed; each
@@ -40,42 +45,40 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
     // Concurrent because the plugin base may read it from a circuit-breaker callback off the actor's thread.
     private readonly ConcurrentDictionary<string, Task> _unfinishedByPersistenceId = new(StringComparer.Ordinal);
     private readonly string _connectionString;
+    private readonly string? _defaultSerializer;
     private List<PendingWrite> _waiting = [];
     private bool _writing;
     private long _groupsWritten;
     private long _writesCommitted;
 
-    // Whether the plugin's writer (its linq2db data layer, write queue and Akka.Streams materializer) has been started.
+    // Whether the plugin's writer (its linq2db data layer, write queue and Akka.Streams materializer) has been started:
+    // only for what this class does not do itself (a delete).
     private bool _writerStarted;
-    private readonly bool _tablesPresent;
+    private SqliteJournalWriter? _writer;
 
     /// <summary>Creates the journal from its plugin configuration (<c>akka.persistence.journal.sql</c>).</summary>
     /// <param name="journalConfig">The plugin's HOCON section.</param>
     public GroupCommitSqlJournal(Akka.Configuration.Config journalConfig)
-        : this(SqlitePluginTables.ForJournal(journalConfig))
+        : base(journalConfig)
     {
-    }
-
-    private GroupCommitSqlJournal((Akka.Configuration.Config Config, bool Present) journal)
-        : base(journal.Config)
-    {
-        _connectionString = journal.Config.GetString("connection-string", "");
-        _tablesPresent = journal.Present;
+        _connectionString = journalConfig.GetString("connection-string", "");
+        _defaultSerializer = journalConfig.GetString("serializer", null);
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// With <see cref="SqlitePluginTables.WriterOnDemand"/> on a journal file whose tables exist, the plugin's writer
-    /// starts with the first message that needs it (a write or a delete), not with the actor: reads are answered from
-    /// the file directly (below), so a process that only reads (<c>nixh status</c>) never starts it. Otherwise (the
-    /// default, or a file without its tables) it starts at once, as the plugin always did.
+    /// Creates the plugin's tables and indexes if the file lacks them (<see cref="SqlitePluginSchema"/>), and does not
+    /// start the plugin's writer: writes and a recovery's reads are this class's own, in the plugin's row format
+    /// (ADR 0045). The writer starts with the first message that needs it (a delete).
     /// </remarks>
     protected override void PreStart()
     {
-        if (!_tablesPresent)
+        using (var connection = SqliteJournalRows.Open(_connectionString))
         {
-            StartWriter();
+            SqlitePluginSchema.EnsureCreated(connection, SqlitePluginSchema.Journal);
         }
+
+        _writer = new SqliteJournalWriter(_connectionString, Context.System.Serialization, _defaultSerializer);
     }
 
     /// <inheritdoc />
@@ -92,8 +95,12 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
         return base.AroundReceive(receive, message);
     }
 
-    /// <summary>What this class answers itself, from the file: a recovery's reads, and its own statistics.</summary>
-    private static bool IsAnsweredWithoutWriter(object message) => message is ReplayMessages or GetGroupCommitStats;
+    /// <summary>
+    /// What this class does itself, without the plugin's writer: writes, a recovery's reads (from the file), and its own
+    /// messages.
+    /// </summary>
+    private static bool IsAnsweredWithoutWriter(object message) =>
+        message is WriteMessages or ReplayMessages or GroupWritten or GetGroupCommitStats;
 
     private void StartWriter()
     {
@@ -227,11 +234,15 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
         }
 
         var self = Self;
+        var writer = _writer!;
         Task<IImmutableList<Exception>> result;
         try
         {
-            // Not any one caller's token: cancelling one write must not cancel the others in its group.
-            result = base.WriteMessagesAsync(all, CancellationToken.None);
+            // Serialized here, on the journal's thread (as the plugin does); written off it, so that the writes arriving
+            // meanwhile queue up for the next group. Not any one caller's token: cancelling one write must not cancel
+            // the others in its group.
+            var serialized = writer.Serialize(all, DateTime.UtcNow.Ticks);
+            result = Task.Run(() => writer.Write(serialized), CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -311,6 +322,6 @@ internal sealed record GetGroupCommitStats
 /// <summary>How many transactions (groups) and writes a <see cref="GroupCommitSqlJournal"/> has committed.</summary>
 /// <param name="Groups">Committed transactions.</param>
 /// <param name="Writes">Committed writes (<see cref="AtomicWrite"/>s) in them.</param>
-/// <param name="WriterStarted">Whether the plugin's writer has been started (at start-up on a file without its tables,
-/// otherwise at the first write).</param>
+/// <param name="WriterStarted">Whether the plugin's writer has been started (only for a delete: writes are the journal's
+/// own).</param>
 internal sealed record GroupCommitStats(long Groups, long Writes, bool WriterStarted);

@@ -102,35 +102,30 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_new_journal_file_gets_the_plugins_tables_and_indexes_and_an_existing_one_is_read_without_its_writer()
+    public async Task A_new_journal_file_gets_the_plugins_tables_and_indexes_and_writes_never_start_the_plugins_writer()
     {
         var system = Start();
         try
         {
-            (await JournalOf(system).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).WriterStarted
-                .Should().BeTrue("a file without the plugin's tables has them created before anything is read or written");
             (await system.ActorOf(Props.Create(() => new Writer("kept"))).Ask<string>(1, Timeout)).Should().Be("ok");
+            (await JournalOf(system).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).Should()
+                .BeEquivalentTo(new { Writes = 1L, WriterStarted = false }, "the journal creates the tables and writes the rows itself");
         }
         finally
         {
             await system.Terminate();
         }
 
-        PluginObjects().Should().Contain(["journal", "tags", "snapshot", "journal_uq", "journal_created_idx", "snapshot_created_idx"]);
-        SqlitePluginTables.ForJournal(JournalConfig()).Present.Should().BeTrue();
-        SqlitePluginTables.ForJournal(JournalConfig()).Config.GetBoolean("auto-initialize").Should().BeFalse();
-        SqlitePluginTables.ForSnapshotStore(SnapshotConfig()).GetBoolean("auto-initialize").Should().BeFalse();
+        PluginObjects().Should().Contain(
+            ["journal", "tags", "snapshot", "journal_uq", "journal_created_idx", "journal_sequence_number_idx", "snapshot_created_idx"]);
 
         var restarted = Start();
         try
         {
             (await restarted.ActorOf(Props.Create(() => new Writer("kept"))).Ask<int[]>(Writer.GetValues, Timeout)).Should().Equal(1);
-            (await JournalOf(restarted).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).WriterStarted
-                .Should().BeFalse("a recovery reads the file directly and needs no writer");
-
             (await restarted.ActorOf(Props.Create(() => new Writer("later"))).Ask<string>(2, Timeout)).Should().Be("ok");
             (await JournalOf(restarted).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).Should()
-                .BeEquivalentTo(new { Writes = 1L, WriterStarted = true }, "the first write starts the writer and is acknowledged once committed");
+                .BeEquivalentTo(new { Writes = 1L, WriterStarted = false }, "a write is acknowledged once committed, without the plugin's writer");
         }
         finally
         {
@@ -149,7 +144,7 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_journal_file_missing_one_of_the_plugins_indexes_is_initialised_by_the_plugin_again()
+    public async Task A_journal_file_missing_one_of_the_plugins_indexes_gets_it_again()
     {
         var system = Start();
         try
@@ -161,15 +156,12 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
             await system.Terminate();
         }
 
-        // As if a crash had interrupted the plugin's first initialisation between two of its statements.
+        // As if a crash had interrupted the first initialisation between two of its statements.
         Execute("DROP INDEX journal_created_idx; DROP INDEX snapshot_created_idx");
-        SqlitePluginTables.ForJournal(JournalConfig()).Present.Should().BeFalse();
-        SqlitePluginTables.ForSnapshotStore(SnapshotConfig()).GetBoolean("auto-initialize").Should().BeTrue();
 
         var restarted = Start();
         try
         {
-            (await JournalOf(restarted).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).WriterStarted.Should().BeTrue();
             (await restarted.ActorOf(Props.Create(() => new Writer("kept"))).Ask<int[]>(Writer.GetValues, Timeout)).Should().Equal(1);
         }
         finally
@@ -181,28 +173,30 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
     }
 
     [Fact]
-    public async Task By_default_the_writer_and_the_plugins_table_check_start_with_the_journal_on_an_existing_file()
+    public async Task A_delete_starts_the_plugins_writer_on_the_journals_own_tables_and_marks_the_events_deleted()
     {
-        var system = Start(writerOnDemand: false);
+        var system = Start();
         try
         {
-            (await system.ActorOf(Props.Create(() => new Writer("kept"))).Ask<string>(1, Timeout)).Should().Be("ok");
+            var writer = system.ActorOf(Props.Create(() => new Writer("pruned")));
+            foreach (var value in new[] { 1, 2, 3 })
+            {
+                (await writer.Ask<string>(value, Timeout)).Should().Be("ok");
+            }
+
+            (await writer.Ask<string>(new DeleteUpTo(2), Timeout)).Should().Be("deleted");
+            (await JournalOf(system).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).WriterStarted.Should().BeTrue();
+            (await writer.Ask<string>(4, Timeout)).Should().Be("ok", "writes go on after the plugin's writer has started");
         }
         finally
         {
             await system.Terminate();
         }
 
-        var defaults = NixHumanityConfig.Compose(Options(writerOnDemand: false));
-        SqlitePluginTables.WriterOnDemand(defaults.GetConfig("akka.persistence.journal.sql")).Should().BeFalse();
-        SqlitePluginTables.WriterOnDemand(defaults.GetConfig("akka.persistence.snapshot-store.sql")).Should().BeFalse();
-
-        var restarted = Start(writerOnDemand: false);
+        var restarted = Start();
         try
         {
-            (await JournalOf(restarted).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).WriterStarted
-                .Should().BeTrue("a host that writes starts the writer with the journal, not in front of its first write");
-            (await restarted.ActorOf(Props.Create(() => new Writer("kept"))).Ask<int[]>(Writer.GetValues, Timeout)).Should().Equal(1);
+            (await restarted.ActorOf(Props.Create(() => new Writer("pruned"))).Ask<int[]>(Writer.GetValues, Timeout)).Should().Equal(3, 4);
         }
         finally
         {
@@ -210,18 +204,29 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public void A_connection_to_the_journal_file_syncs_every_commit_to_disk()
+    {
+        NixHumanityConfig.PrepareStorage(Options());
+        using var connection = SqliteJournalRows.Open(Options().EffectiveConnectionString);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode";
+        command.ExecuteScalar().Should().Be("wal");
+        command.CommandText = "PRAGMA synchronous";
+
+        // 2 = FULL: in WAL mode every commit is synced to disk before it returns, so an acknowledged event survives a
+        // power loss, not only a killed process (NORMAL, 1, would not).
+        ((long)command.ExecuteScalar()!).Should().BeGreaterThanOrEqualTo(2);
+    }
+
     private static IActorRef JournalOf(ActorSystem system) => Persistence.Instance.Apply(system).JournalFor(null);
 
-    private NixHumanityOptions Options(bool writerOnDemand = true)
+    private NixHumanityOptions Options()
     {
-        var options = new NixHumanityOptions { DataDirectory = _data.Path, JournalWriterOnDemand = writerOnDemand };
+        var options = new NixHumanityOptions { DataDirectory = _data.Path };
         options.Validate();
         return options;
     }
-
-    private Config JournalConfig() => NixHumanityConfig.Compose(Options()).GetConfig("akka.persistence.journal.sql");
-
-    private Config SnapshotConfig() => NixHumanityConfig.Compose(Options()).GetConfig("akka.persistence.snapshot-store.sql");
 
     private List<string> PluginObjects()
     {
@@ -246,9 +251,9 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private ActorSystem Start(bool writerOnDemand = true)
+    private ActorSystem Start()
     {
-        var options = Options(writerOnDemand);
+        var options = Options();
         NixHumanityConfig.PrepareStorage(options);
         var poison = ConfigurationFactory.ParseString($$"""
             akka.actor.serializers.poison = "{{typeof(PoisonSerializer).AssemblyQualifiedName}}"
@@ -283,12 +288,22 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
                 Persist(poison, _ => _requester.Tell("ok"));
             });
             Command<string>(query => query == GetValues, _ => Sender.Tell(_values.ToArray()));
+            Command<DeleteUpTo>(delete =>
+            {
+                _requester = Sender;
+                DeleteMessages(delete.SequenceNr);
+            });
+            Command<DeleteMessagesSuccess>(_ => _requester.Tell("deleted"));
+            Command<DeleteMessagesFailure>(failure => _requester.Tell($"not deleted: {failure.Cause.Message}"));
         }
 
         public override string PersistenceId { get; }
 
         protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr) => _requester.Tell("rejected");
     }
+
+    /// <summary>Asks a <see cref="Writer"/> to delete its events up to a sequence number.</summary>
+    private sealed record DeleteUpTo(long SequenceNr);
 
     /// <summary>An event its serializer refuses.</summary>
     public sealed class Poison;
