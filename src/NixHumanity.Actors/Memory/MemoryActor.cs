@@ -34,7 +34,8 @@ namespace NixHumanity.Actors.Memory;
 /// (the checkpoint stays, the journal has them), and the load is started in the background, at once when
 /// <see cref="MemoryOptions.LoadModelForNewEvents"/> is set (a long-running host), else by the first search (the CLI,
 /// whose <c>record</c> then never loads the model). Searches wait for the load, and so does an export while events are
-/// held; status, compaction and the learner's requests do not (suggestion warming is skipped until the model is there).
+/// held, and so does the learner's request for command embeddings when the commands of its fold are held (its direction must
+/// include them); status and compaction do not (suggestion warming is skipped until the model is there).
 /// </para>
 /// <para>
 /// <b>The shared embedding service.</b> Once caught up, live events with something to embed are sent to the actor
@@ -209,9 +210,10 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         ReceiveRequest<CompactMemory>(WhenEmbedded<CompactMemory>(Compact));
         ReceiveRequest<GetMemoryStatus>(WhenEmbedded<GetMemoryStatus>(_ => Sender.Tell(new ProjectionStatus(
             "memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id))));
-        // The learner's fold uses what is embedded; commands still held for the model join a later fold (it never
-        // waits for the model), those with the embedding service are waited for (milliseconds).
-        ReceiveRequest<GetCommandEmbeddings>(WhenEmbedded<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings())));
+        // The learner's fold needs the commands up to its last interaction: those still held for the model are waited
+        // for (the load starts), those with the embedding service too (milliseconds). Answering without them wrote a
+        // direction one fold late.
+        ReceiveRequest<GetCommandEmbeddings>(WhenAppliedThrough(WhenEmbedded<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings()))));
         ReceiveRequest<UpdatePreferences>(UpdatePreferences);
         ReceiveRequest<WarmSuggestions>(Warm);
         Receive<WarmTextsEmbedded>(arrived => Warm(arrived.Warm, arrived.Vectors));
@@ -310,6 +312,23 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         where T : notnull => request =>
     {
         if (_model.ModelMissing || (_model.Holding && !_model.Embedding && !_reembedInBackground))
+        {
+            _model.Wait(request, Sender);
+            _model.StartLoad(Self);
+            return;
+        }
+
+        handler(request);
+    };
+
+    /// <summary>
+    /// A handler for the learner's <see cref="GetCommandEmbeddings"/> that first waits for the model (starting its
+    /// load) while events up to the fold's <see cref="GetCommandEmbeddings.Through"/> are held for it. A background
+    /// re-embedding is not waited for: the answer says how far it got and the learner writes no direction from it.
+    /// </summary>
+    private Action<GetCommandEmbeddings> WhenAppliedThrough(Action<GetCommandEmbeddings> handler) => request =>
+    {
+        if (Store.Checkpoint < request.Through && _model.Holding && !_model.Embedding && !_reembedInBackground)
         {
             _model.Wait(request, Sender);
             _model.StartLoad(Self);

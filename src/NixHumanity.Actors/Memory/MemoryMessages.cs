@@ -38,10 +38,15 @@ internal sealed record CompactMemory(string UserId, long? UpToVersion = null) : 
 
 /// <summary>
 /// For the learner: every remembered command with its vector and statistics, from which it derives the
-/// success-weighted preference direction. Replied to with <see cref="CommandEmbeddings"/>.
+/// success-weighted preference direction. Replied to with <see cref="CommandEmbeddings"/> once the memory has applied
+/// the events up to <paramref name="Through"/> (a fold's last interaction): events held for a model that is not
+/// loaded yet start its load and are waited for, so a fold's direction holds that fold's own commands. During a
+/// background re-embedding it answers at once with what is re-embedded so far (its
+/// <see cref="CommandEmbeddings.AppliedThrough"/> then says how far that is).
 /// </summary>
 /// <param name="UserId">The person.</param>
-internal sealed record GetCommandEmbeddings(string UserId) : IMemoryMessage;
+/// <param name="Through">The journal sequence number the answer must include; 0 for whatever is applied.</param>
+internal sealed record GetCommandEmbeddings(string UserId, long Through = 0) : IMemoryMessage;
 
 /// <summary>
 /// From the learner: the person's preference direction (384 finite values, not all zero; normalised here) and
@@ -132,7 +137,8 @@ internal sealed record CommandEmbedding(string Id, string Command, float[] Vecto
 /// <param name="EmbedderId">The embedder that produced the vectors.</param>
 /// <param name="Version">The table version read.</param>
 /// <param name="Commands">Every live memory.</param>
-internal sealed record CommandEmbeddings(string UserId, string EmbedderId, long Version, IReadOnlyList<CommandEmbedding> Commands);
+/// <param name="AppliedThrough">The memory's checkpoint: the commands are those of the events up to it.</param>
+internal sealed record CommandEmbeddings(string UserId, string EmbedderId, long Version, IReadOnlyList<CommandEmbedding> Commands, long AppliedThrough = 0);
 
 /// <summary>Reply to <see cref="UpdatePreferences"/>: the preferences are in effect for the next search.</summary>
 /// <param name="UserId">The person.</param>
