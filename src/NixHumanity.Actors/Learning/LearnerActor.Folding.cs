@@ -57,7 +57,8 @@ internal sealed partial class LearnerActor
     }
 
     private void AskForEmbeddings(FoldBatch batch, long through, IActorRef? replyTo) =>
-        _memory.Ask<object>(new GetCommandEmbeddings(UserId, batch.ToSeq), MemoryTimeout)
+        // A fold someone waits for may load the model; a timer's fold does not start the load in a verb's process.
+        _memory.Ask<object>(new GetCommandEmbeddings(UserId, batch.ToSeq, LoadModel: replyTo is not null), MemoryTimeout)
             .PipeTo(Self, success: reply => new EmbeddingsArrived(batch, through, replyTo, reply as CommandEmbeddings),
                 failure: _ => new EmbeddingsArrived(batch, through, replyTo, null));
 

@@ -35,7 +35,7 @@ namespace NixHumanity.Actors.Memory;
 /// <see cref="MemoryOptions.LoadModelForNewEvents"/> is set (a long-running host), else by the first search (the CLI,
 /// whose <c>record</c> then never loads the model). Searches wait for the load, and so does an export while events are
 /// held, and so does the learner's request for command embeddings when the commands of its fold are held (its direction must
-/// include them); status and compaction do not (suggestion warming is skipped until the model is there).
+/// include them; a timer's fold does not start the load in a verb's process); status and compaction do not (suggestion warming is skipped until the model is there).
 /// </para>
 /// <para>
 /// <b>The shared embedding service.</b> Once caught up, live events with something to embed are sent to the actor
@@ -323,12 +323,14 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
     /// <summary>
     /// A handler for the learner's <see cref="GetCommandEmbeddings"/> that first waits for the model (starting its
-    /// load) while events up to the fold's <see cref="GetCommandEmbeddings.Through"/> are held for it. A background
-    /// re-embedding is not waited for: the answer says how far it got and the learner writes no direction from it.
+    /// load) while events up to the fold's <see cref="GetCommandEmbeddings.Through"/> are held for it, unless nobody
+    /// loads the model here (a verb's process, and a timer's fold that did not ask to). A background re-embedding is not
+    /// waited for: the answer says how far it got and the learner writes no direction from it.
     /// </summary>
     private Action<GetCommandEmbeddings> WhenAppliedThrough(Action<GetCommandEmbeddings> handler) => request =>
     {
-        if (Store.Checkpoint < request.Through && _model.Holding && !_model.Embedding && !_reembedInBackground)
+        if (Store.Checkpoint < request.Through && _model.Holding && !_model.Embedding && !_reembedInBackground
+            && (request.LoadModel || _settings.Options.LoadModelForNewEvents))
         {
             _model.Wait(request, Sender);
             _model.StartLoad(Self);
