@@ -56,6 +56,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     private readonly PreferenceLayout _layout;
 
     private IPreferenceTensorStore? _tensor;
+    private FoldSchedule _schedule = FoldSchedule.Unknown;
     private DateTimeOffset? _directionOwedAt;
     private bool _foldOwed;
     private bool _restoringDirection;
@@ -137,6 +138,9 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
             RebuildTensor(tensor, damage);
         }
 
+        // Another store (the durable one after the provisional, a rebuilt one): the first fold looks at it.
+        _schedule = FoldSchedule.Unknown with { ConsolidationCheckAt = ConsolidationPolicy.NextCheck(tensor.ListFragments(), Clock.GetUtcNow()) };
+
         Timers.StartPeriodicTimer("fold", FoldTick.Instance, _foldInterval);
     }
 
@@ -172,7 +176,8 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
             // Everything but the answer is stashed until the direction is written (see WhenReady).
             _directionOwedAt = null;
             _restoringDirection = true;
-            _memory.Ask<object>(new GetCommandEmbeddings(UserId), MemoryTimeout)
+            // Up to the latest fold's last interaction, like that fold's own request.
+            _memory.Ask<object>(new GetCommandEmbeddings(UserId, Store.FoldedThrough), MemoryTimeout)
                 .PipeTo(Self, success: reply => new DirectionArrived(at, reply as CommandEmbeddings), failure: _ => new DirectionArrived(at, null));
         }
     }
@@ -230,7 +235,11 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
         Answer<GetPreferences>(ReadPreferences);
         Answer<SuggestNextCommands>(suggest => Suggest(suggest.Limit));
         Answer<GetAnalyticsCounts>(_ =>
-            new AnalyticsCounts(UserId, Store.Checkpoint, Store.FoldedThrough, Tensor.ListFragments().Count, Store.TableCounts()));
+        {
+            // Counted before this request's own statements, so two answers in a row differ by a fixed amount.
+            var statements = Store.Statements + Tensor.Statements;
+            return new AnalyticsCounts(UserId, Store.Checkpoint, Store.FoldedThrough, Tensor.ListFragments().Count, Store.TableCounts(), statements);
+        });
         Answer<ExportLearner>(export => LearnerExport.Write(Store, Tensor, StoreFolder, export.Folder));
         Answer<GetLearnerStatus>(_ => Status());
     }
@@ -295,6 +304,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
         else
         {
             PreferenceRebuild.WriteDirection(Tensor, _tensorUser, direction, arrived.At, _layout);
+            _schedule = _schedule with { ConsolidationCheckAt = ConsolidationPolicy.NextCheck(Tensor.ListFragments(), Clock.GetUtcNow()) };
         }
 
         _restoringDirection = false;
@@ -340,7 +350,8 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
 
     private sealed record DirectionArrived(DateTimeOffset At, CommandEmbeddings? Embeddings);
 
-    private sealed record EmbeddingsArrived(FoldBatch Batch, IActorRef? ReplyTo, CommandEmbeddings? Embeddings);
+    /// <summary>The memory's answer to a fold prepared when the projection had applied up to <paramref name="CheckedThrough"/>.</summary>
+    private sealed record EmbeddingsArrived(FoldBatch Batch, long CheckedThrough, IActorRef? ReplyTo, CommandEmbeddings? Embeddings);
 
     private sealed class FoldTick
     {

@@ -160,4 +160,7 @@ public sealed record NextCommands(string UserId, string? AfterCommand, IReadOnly
 /// <param name="FoldedThrough">The fold watermark.</param>
 /// <param name="Fragments">Preference fragments on disk.</param>
 /// <param name="Tables">Rows per table.</param>
-internal sealed record AnalyticsCounts(string UserId, long Checkpoint, long FoldedThrough, int Fragments, IReadOnlyDictionary<string, long> Tables);
+/// <param name="StoreStatements">DuckDB statements the learner ran on its stores (analytics, biometrics, fragments) since
+/// they were opened, counted before this request's own: how much store work it does, e.g. none on an idle fold tick.</param>
+internal sealed record AnalyticsCounts(string UserId, long Checkpoint, long FoldedThrough, int Fragments, IReadOnlyDictionary<string, long> Tables,
+    long StoreStatements = 0);

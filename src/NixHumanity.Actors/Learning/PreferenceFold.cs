@@ -14,10 +14,11 @@ internal static class PreferenceFold
 {
     /// <summary>Prepares the fold; <c>null</c> when there is nothing new (then nothing is written).</summary>
     /// <param name="analytics">The user's analytics store.</param>
-    public static FoldBatch? Prepare(AnalyticsStore analytics)
+    /// <param name="through">The last sequence number to take (all when omitted).</param>
+    public static FoldBatch? Prepare(AnalyticsStore analytics, long through = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(analytics);
-        return analytics.PrepareFold();
+        return analytics.PrepareFold(through);
     }
 
     /// <summary>Writes the fragment for <paramref name="batch"/> and commits the fold.</summary>

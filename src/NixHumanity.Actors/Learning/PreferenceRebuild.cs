@@ -52,6 +52,12 @@ internal static class PreferenceRebuild
                 // The fold wrote a direction that its log line does not hold (or holds for another embedder).
                 directionOwedAt = fold.Stamp;
             }
+            else if (directionOwedAt is not null)
+            {
+                // A later fold without a direction (the memory did not answer in time): the memory's answer now holds
+                // the commands of this fold too, so it is stamped here, never at the earlier fold's time.
+                directionOwedAt = fold.Stamp;
+            }
 
             cells.AddRange(behaviour);
             if (cells.Count > 0)

@@ -79,7 +79,8 @@ internal sealed partial class MemoryActor
         Store.CurrentVersion,
         Store.ListMemoryVectors()
             .Select(m => new CommandEmbedding(m.Memory.Id, m.Memory.Command, m.Vector, m.Memory.Attempts, m.Memory.Successes, m.Memory.SuccessRate, m.Memory.UserSatisfaction))
-            .ToList());
+            .ToList(),
+        Store.Checkpoint);
 
     private void UpdatePreferences(UpdatePreferences update)
     {

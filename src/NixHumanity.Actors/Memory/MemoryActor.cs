@@ -34,7 +34,8 @@ namespace NixHumanity.Actors.Memory;
 /// (the checkpoint stays, the journal has them), and the load is started in the background, at once when
 /// <see cref="MemoryOptions.LoadModelForNewEvents"/> is set (a long-running host), else by the first search (the CLI,
 /// whose <c>record</c> then never loads the model). Searches wait for the load, and so does an export while events are
-/// held; status, compaction and the learner's requests do not (suggestion warming is skipped until the model is there).
+/// held, and so does the learner's request for command embeddings when the commands of its fold are held (its direction must
+/// include them; a timer's fold does not start the load in a verb's process); status and compaction do not (suggestion warming is skipped until the model is there).
 /// </para>
 /// <para>
 /// <b>The shared embedding service.</b> Once caught up, live events with something to embed are sent to the actor
@@ -208,9 +209,10 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         Receive<QueryEmbeddingFailed>(QueryNotEmbedded);
         ReceiveRequest<CompactMemory>(WhenEmbedded<CompactMemory>(Compact));
         ReceiveRequest<GetMemoryStatus>(WhenEmbedded<GetMemoryStatus>(_ => Sender.Tell(Status())));
-        // The learner's fold uses what is embedded; commands still held for the model join a later fold (it never
-        // waits for the model), those with the embedding service are waited for (milliseconds).
-        ReceiveRequest<GetCommandEmbeddings>(WhenEmbedded<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings())));
+        // The learner's fold needs the commands up to its last interaction: those still held for the model are waited
+        // for (the load starts), those with the embedding service too (milliseconds). Answering without them wrote a
+        // direction one fold late.
+        ReceiveRequest<GetCommandEmbeddings>(WhenAppliedThrough(WhenEmbedded<GetCommandEmbeddings>(_ => Sender.Tell(ListCommandEmbeddings()))));
         ReceiveRequest<UpdatePreferences>(UpdatePreferences);
         ReceiveRequest<WarmSuggestions>(Warm);
         Receive<WarmTextsEmbedded>(arrived => Warm(arrived.Warm, arrived.Vectors));
@@ -315,6 +317,25 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         where T : notnull => request =>
     {
         if (_model.ModelMissing || (_model.Holding && !_model.Embedding && !_reembedInBackground))
+        {
+            _model.Wait(request, Sender);
+            _model.StartLoad(Self);
+            return;
+        }
+
+        handler(request);
+    };
+
+    /// <summary>
+    /// A handler for the learner's <see cref="GetCommandEmbeddings"/> that first waits for the model (starting its
+    /// load) while events up to the fold's <see cref="GetCommandEmbeddings.Through"/> are held for it, unless nobody
+    /// loads the model here (a verb's process, and a timer's fold that did not ask to). A background re-embedding is not
+    /// waited for: the answer says how far it got and the learner writes no direction from it.
+    /// </summary>
+    private Action<GetCommandEmbeddings> WhenAppliedThrough(Action<GetCommandEmbeddings> handler) => request =>
+    {
+        if (Store.Checkpoint < request.Through && _model.Holding && !_model.Embedding && !_reembedInBackground
+            && (request.LoadModel || _settings.Options.LoadModelForNewEvents))
         {
             _model.Wait(request, Sender);
             _model.StartLoad(Self);

@@ -38,10 +38,18 @@ internal sealed record CompactMemory(string UserId, long? UpToVersion = null) : 
 
 /// <summary>
 /// For the learner: every remembered command with its vector and statistics, from which it derives the
-/// success-weighted preference direction. Replied to with <see cref="CommandEmbeddings"/>.
+/// success-weighted preference direction. Replied to with <see cref="CommandEmbeddings"/> once the memory has applied
+/// the events up to <paramref name="Through"/> (a fold's last interaction): events held for a model that is not
+/// loaded yet are waited for (its load started when <paramref name="LoadModel"/> is set or the host loads it for new
+/// events anyway), so a fold's direction holds that fold's own commands. Otherwise, and during a background
+/// re-embedding, it answers at once with what is applied (its <see cref="CommandEmbeddings.AppliedThrough"/> then says
+/// how far that is, and the learner writes no direction from it).
 /// </summary>
 /// <param name="UserId">The person.</param>
-internal sealed record GetCommandEmbeddings(string UserId) : IMemoryMessage;
+/// <param name="Through">The journal sequence number the answer must include; 0 for whatever is applied.</param>
+/// <param name="LoadModel">Whether to load a model not loaded yet for it: a fold someone asked for does, a timer's
+/// fold in a verb's short process (which never loads the model for records) does not.</param>
+internal sealed record GetCommandEmbeddings(string UserId, long Through = 0, bool LoadModel = true) : IMemoryMessage;
 
 /// <summary>
 /// From the learner: the person's preference direction (384 finite values, not all zero; normalised here) and
@@ -132,7 +140,8 @@ internal sealed record CommandEmbedding(string Id, string Command, float[] Vecto
 /// <param name="EmbedderId">The embedder that produced the vectors.</param>
 /// <param name="Version">The table version read.</param>
 /// <param name="Commands">Every live memory.</param>
-internal sealed record CommandEmbeddings(string UserId, string EmbedderId, long Version, IReadOnlyList<CommandEmbedding> Commands);
+/// <param name="AppliedThrough">The memory's checkpoint: the commands are those of the events up to it.</param>
+internal sealed record CommandEmbeddings(string UserId, string EmbedderId, long Version, IReadOnlyList<CommandEmbedding> Commands, long AppliedThrough = 0);
 
 /// <summary>Reply to <see cref="UpdatePreferences"/>: the preferences are in effect for the next search.</summary>
 /// <param name="UserId">The person.</param>

@@ -204,8 +204,12 @@ public sealed class FragmentDamageSpecs : IDisposable
         repairs.Single(r => r.Store == ParquetTensorStore.FragmentsFolderName).Rebuilt.Should().Contain("folds the whole journal again");
     }
 
-    /// <summary>Three folds whose directions differ (each adds other commands); returns each fold's stamp.</summary>
-    private static async Task<IReadOnlyList<DateTimeOffset>> RecordAndFoldThreeTimesAsync(ActorTree tree)
+    /// <summary>
+    /// Three folds whose directions differ (each adds other commands); returns each fold's stamp. With a
+    /// <paramref name="clock"/>, each fold is a minute after the last: the tensor's time is whole seconds, so two folds in
+    /// one second share a coordinate and a read at the first one's stamp sees the second too.
+    /// </summary>
+    private static async Task<IReadOnlyList<DateTimeOffset>> RecordAndFoldThreeTimesAsync(ActorTree tree, ManualClockForTree? clock = null)
     {
         string[][] batches = [["vim", "git"], ["jq", "ripgrep", "fd"], ["htop", "htop", "htop", "curl"]];
         var stamps = new List<DateTimeOffset>();
@@ -220,6 +224,7 @@ public sealed class FragmentDamageSpecs : IDisposable
             // The direction comes from the memory's command embeddings: fold once the memory holds this batch's commands.
             await Eventually.HoldsAsync(async () =>
                 (await tree.AskAsync<NixHumanity.Actors.Projections.ProjectionStatus>(new NixHumanity.Actors.Memory.GetMemoryStatus("ann"))).LastSequenceNr.Should().BeGreaterThanOrEqualTo(last));
+            clock?.Advance(TimeSpan.FromMinutes(1));
             var fold = await tree.AskAsync<FoldReport>(new FoldPreferences("ann"));
             fold.DirectionFromMemory.Should().BeTrue("the memory sent the command embeddings");
             stamps.Add(fold.Stamp!.Value);
@@ -272,6 +277,55 @@ public sealed class FragmentDamageSpecs : IDisposable
         }
 
         restarted.Client().StoreRepairs().Should().ContainSingle().Which.Rebuilt.Should().Contain("3 logged folds replayed, 3 preference directions as logged");
+    }
+
+    [Fact]
+    public async Task A_fold_log_without_directions_rebuilds_the_behaviour_at_every_fold_and_asks_the_memory_for_the_latest_direction()
+    {
+        // Folds a minute apart: each fold has its own time coordinate (see RecordAndFoldThreeTimesAsync). On the wall
+        // clock, folds in one second made this spec see the memory's direction "at an earlier fold's stamp".
+        var clock = new ManualClockForTree(DateTimeOffset.UtcNow);
+        IReadOnlyList<DateTimeOffset> stamps;
+        List<Preferences> before;
+        await using (var tree = ActorTree.Start(_data.Path, clock: clock))
+        {
+            stamps = await RecordAndFoldThreeTimesAsync(tree, clock);
+            before = await ReadAtEveryFoldAsync(tree, stamps);
+        }
+
+        // A fold log written before directions were logged.
+        using (var analytics = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(Learner, "analytics.duckdb")}"))
+        {
+            analytics.Open();
+            using var forget = analytics.CreateCommand();
+            forget.CommandText = "UPDATE folds SET direction = NULL";
+            forget.ExecuteNonQuery().Should().Be(3);
+        }
+
+        Apply(Damage.Missing);
+
+        await using var restarted = ActorTree.Start(_data.Path, clock: clock);
+        var after = await ReadAtEveryFoldAsync(restarted, stamps);
+        after[^1].Cells.Should().BeEquivalentTo(before[^1].Cells, o => o.WithStrictOrdering(), "the memory's commands are those of the last fold");
+        after[^2].Cells.Should().BeEquivalentTo(before[^2].Cells, o => o.WithStrictOrdering(), "the memory's answer is written at the last fold's stamp");
+        for (var i = 0; i < stamps.Count - 1; i++)
+        {
+            after[i].Cells.Should().BeEquivalentTo(before[i].Cells.Where(c => c.Feature >= BehaviourFeatures.First), o => o.WithStrictOrdering(),
+                "an earlier fold's direction is in no log: its behaviour features are exact, its direction is not invented");
+        }
+
+        restarted.Client().StoreRepairs().Should().ContainSingle().Which.Rebuilt.Should().Contain("0 preference directions as logged")
+            .And.Contain("asked from memory again");
+    }
+
+    /// <summary>A settable clock for a whole tree (stamps of folds, journal times).</summary>
+    private sealed class ManualClockForTree(DateTimeOffset start) : TimeProvider
+    {
+        private long _ticks = start.UtcTicks;
+
+        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]

@@ -80,4 +80,25 @@ public sealed class LearnerConsolidationSpecs : TestKit
         Fragments(learner).Should().Be(2, "the hour 10:00–11:00 ended more than ten minutes ago: its three folds are one fragment");
         PreferencesAt(learner, Ten.AddMinutes(59)).Cells.Should().Equal(endOfHour.Cells, "a read after the merged hour does not change");
     }
+
+    [Fact]
+    public void An_idle_learner_still_merges_its_aged_folds_when_their_hour_has_aged()
+    {
+        var learner = Start();
+        for (var i = 0; i < 3; i++)
+        {
+            _clock.Now = Ten.AddSeconds(30 * i);
+            RecordAndFold(learner, i).Written.Should().BeTrue();
+        }
+
+        var endOfHour = PreferencesAt(learner, Ten.AddMinutes(59));
+        _clock.Now = Ten.AddHours(1).AddMinutes(15);
+
+        // Nothing new: the fold folds nothing and asks nobody, but the policy's next look is due.
+        learner.Tell(new FoldPreferences("ann"), TestActor);
+        ExpectMsg<FoldReport>().Written.Should().BeFalse();
+        Fragments(learner).Should().Be(1, "the hour 10:00–11:00 ended more than ten minutes ago: its three folds are one fragment");
+        PreferencesAt(learner, Ten.AddMinutes(59)).Cells.Should().Equal(endOfHour.Cells, "a read after the merged hour does not change");
+        _memory.HasMessages.Should().BeFalse("the memory is asked only when something is folded");
+    }
 }

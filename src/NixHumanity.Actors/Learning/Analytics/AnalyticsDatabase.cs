@@ -22,14 +22,28 @@ internal sealed class AnalyticsDatabase : IDisposable
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// Statements, appenders and transactions begun on this connection since it was opened: how much store work the
+    /// owner has done (the learner reports it in <c>AnalyticsCounts</c>; a fold tick with nothing new must add none).
+    /// </summary>
+    public long Statements { get; private set; }
+
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
     public static AnalyticsDatabase Open(string path) => new(path, PerUserDuckDb.OpenShared(path));
 
     /// <summary>Starts a transaction; appenders and commands on this connection join it.</summary>
-    public DuckDBTransaction BeginTransaction() => _connection.BeginTransaction();
+    public DuckDBTransaction BeginTransaction()
+    {
+        Statements++;
+        return _connection.BeginTransaction();
+    }
 
     /// <summary>A DuckDB appender for <paramref name="table"/>.</summary>
-    public DuckDBAppender CreateAppender(string table) => _connection.CreateAppender(table);
+    public DuckDBAppender CreateAppender(string table)
+    {
+        Statements++;
+        return _connection.CreateAppender(table);
+    }
 
     /// <summary>Runs a statement (or several) without parameters.</summary>
     public void Execute(string sql)
@@ -41,6 +55,7 @@ internal sealed class AnalyticsDatabase : IDisposable
     /// <summary>A command for <paramref name="sql"/>; bind its parameters with <see cref="Bind"/>.</summary>
     public DuckDBCommand Prepare(string sql)
     {
+        Statements++;
         var command = _connection.CreateCommand();
         command.CommandText = sql;
         return command;

@@ -63,6 +63,9 @@ internal sealed class AnalyticsStore : IDisposable
     /// <summary>The fingerprint of the event at <see cref="Checkpoint"/>, or null when none was recorded.</summary>
     public string? CheckpointFingerprint => _projection.CheckpointFingerprint;
 
+    /// <summary>Statements run on the analytics and biometrics files since they were opened (<see cref="AnalyticsDatabase.Statements"/>).</summary>
+    public long Statements => _db.Statements + _biometrics.Database.Statements;
+
     /// <summary>The journal sequence number of the last interaction folded into the preferences (0 when none).</summary>
     public long FoldedThrough
     {
@@ -212,13 +215,14 @@ internal sealed class AnalyticsStore : IDisposable
     }
 
     /// <summary>
-    /// Aggregates the interactions after the fold watermark and adds them to the running totals. Returns
-    /// <c>null</c> when there is nothing new to fold. Nothing is written: <see cref="CommitFold"/> does that.
+    /// Aggregates the interactions after the fold watermark (up to <paramref name="through"/>) and adds them to the
+    /// running totals. Returns <c>null</c> when there is nothing new to fold. Nothing is written: <see cref="CommitFold"/> does that.
     /// </summary>
-    public FoldBatch? PrepareFold()
+    /// <param name="through">The last sequence number to take (all when omitted).</param>
+    public FoldBatch? PrepareFold(long through = long.MaxValue)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _folds.Prepare();
+        return _folds.Prepare(through);
     }
 
     /// <summary>

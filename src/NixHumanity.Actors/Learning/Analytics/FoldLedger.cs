@@ -62,13 +62,14 @@ internal sealed class FoldLedger
     }
 
     /// <summary>
-    /// Aggregates the interactions after the fold watermark and adds them to the running totals; <c>null</c> when
-    /// there is nothing new. Writes nothing.
+    /// Aggregates the interactions after the fold watermark (up to <paramref name="through"/>) and adds them to the
+    /// running totals; <c>null</c> when there is nothing new. Writes nothing.
     /// </summary>
-    public FoldBatch? Prepare()
+    /// <param name="through">The last sequence number to take (all when omitted).</param>
+    public FoldBatch? Prepare(long through = long.MaxValue)
     {
         var from = FoldedThrough;
-        var fresh = ReadFreshCounters(from, long.MaxValue);
+        var fresh = ReadFreshCounters(from, through);
         var count = (long)fresh["interactions"];
         if (count == 0)
         {

@@ -50,6 +50,47 @@ internal static class ConsolidationPolicy
     }
 
     /// <summary>
+    /// The next instant after <paramref name="now"/> at which <see cref="Plan"/> can answer differently for the same
+    /// fragments: the first time one of them moves into a coarser bucket (the end of its ten-minute slot, hour, day or
+    /// month plus <see cref="Recent"/>), or <c>null</c> when each already sits in its month. Between two changes of the
+    /// fragments (a fold, a merge) the plan only changes at such an instant, so the learner looks again only then
+    /// instead of on every fold tick; looking costs no store work, only merging does.
+    /// </summary>
+    /// <param name="fragments">The fragments on disk.</param>
+    /// <param name="now">The learner's clock after it consolidated.</param>
+    public static DateTimeOffset? NextCheck(IEnumerable<FragmentInfo> fragments, DateTimeOffset now)
+    {
+        DateTimeOffset? next = null;
+        foreach (var fragment in fragments)
+        {
+            foreach (var end in BucketEnds(fragment.Stamp))
+            {
+                var change = end + Recent;
+                if (change > now)
+                {
+                    next = next is { } earlier && earlier <= change ? earlier : change;
+                    // The ends grow coarser and later: the first one still ahead is this fragment's next change.
+                    break;
+                }
+            }
+        }
+
+        return next;
+    }
+
+    /// <summary>The ends of the slot, hour, day and month holding <paramref name="stamp"/>, earliest first.</summary>
+    private static IEnumerable<DateTimeOffset> BucketEnds(DateTimeOffset stamp)
+    {
+        var utc = stamp.ToUniversalTime();
+        var day = new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero);
+        var hour = day.AddHours(utc.Hour);
+        yield return hour.AddMinutes(utc.Minute / (int)Slot.TotalMinutes * (int)Slot.TotalMinutes) + Slot;
+        yield return hour.AddHours(1);
+        yield return day.AddDays(1);
+        yield return new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+    }
+
+    /// <summary>
     /// The start of the coarsest bucket holding <paramref name="stamp"/> that ended at least <see cref="Recent"/> before
     /// <paramref name="now"/>, or <c>null</c> when none has. A month, a day, an hour and a slot can start at the same
     /// instant, but all fragments of one bucket make the same choice for every coarser one, so a start names one bucket.

@@ -127,9 +127,13 @@ internal sealed partial class FragmentFiles : IDisposable
         return withFileName ? $"read_parquet([{list}], filename = true)" : $"read_parquet([{list}])";
     }
 
+    /// <summary>Statements and appenders created on the connection since it was opened (see <c>AnalyticsDatabase.Statements</c>).</summary>
+    public long Statements { get; private set; }
+
     /// <summary>A command on the connection (the caller disposes it).</summary>
     public DuckDBCommand Command(string sql)
     {
+        Statements++;
         var command = _duck.CreateCommand();
         command.CommandText = sql;
         return command;
@@ -150,7 +154,11 @@ internal sealed partial class FragmentFiles : IDisposable
     }
 
     /// <summary>Appends rows to a table of the in-memory database.</summary>
-    public DuckDBAppender CreateAppender(string table) => _duck.CreateAppender(table);
+    public DuckDBAppender CreateAppender(string table)
+    {
+        Statements++;
+        return _duck.CreateAppender(table);
+    }
 
     /// <inheritdoc />
     public void Dispose() => PerUserDuckDb.Close(_duck);

@@ -63,6 +63,9 @@ internal interface IPreferenceTensorStore : IDisposable
 
     /// <summary>The fragments on disk, oldest first (by stamp, then write order).</summary>
     IReadOnlyList<FragmentInfo> ListFragments();
+
+    /// <summary>Statements run on the store's DuckDB connection since it was opened (reads from the in-memory index run none).</summary>
+    long Statements { get; }
 }
 
 /// <summary>One cell to write.</summary>

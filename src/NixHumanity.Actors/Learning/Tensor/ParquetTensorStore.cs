@@ -291,6 +291,9 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
     }
 
     /// <inheritdoc />
+    public long Statements => _files.Statements;
+
+    /// <inheritdoc />
     public void Dispose()
     {
         if (_disposed)
