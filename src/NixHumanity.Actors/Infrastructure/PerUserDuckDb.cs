@@ -36,11 +36,6 @@ internal static partial class PerUserDuckDb
     private static readonly Dictionary<string, SharedInstance> _instances = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<DuckDBConnection, Attachment> _shared = new();
     private static long _nextAlias;
-    private static long _nextSpill;
-
-    /// <summary>Set on a thread inside <see cref="LeaveFilesAttached"/>: its closes do not detach.</summary>
-    [ThreadStatic]
-    private static bool _leavingAttached;
 
     /// <summary>
     /// Statements run on every new shared instance right after it is created, before a folder's instance is locked.
@@ -151,23 +146,6 @@ internal static partial class PerUserDuckDb
             Interlocked.Increment(ref _closes);
             Interlocked.Add(ref _closeTicks, Stopwatch.GetTimestamp() - started);
         }
-    }
-
-    /// <summary>
-    /// Until the returned scope is disposed, <see cref="Close"/> on this thread leaves a shared store's file attached
-    /// to its instance instead of detaching it: for a node that stops, whose instances close with their last store and
-    /// close every file still attached at once. A <c>USE memory; DETACH</c> cost ~1.4 ms per file (half of it the
-    /// <c>USE</c>), the instance's close ~0.3 ms per file (2,000 files on this machine), and a stopping node closed
-    /// three files per user on its two store threads: at 1,000 users that held the stop past coordinated shutdown's
-    /// 10 s (docs/adr/0033, addendum). Nothing is lost either way: closes do not checkpoint, every commit is in the
-    /// file's log, and the next open replays it. Should the instance live on (another actor system of the process
-    /// still uses it), the file is detached when a store opens it again.
-    /// </summary>
-    public static LeaveAttachedScope LeaveFilesAttached()
-    {
-        var outer = _leavingAttached;
-        _leavingAttached = true;
-        return new LeaveAttachedScope(outer);
     }
 
     private static void CloseConnection(DuckDBConnection connection)
@@ -364,42 +342,6 @@ internal static partial class PerUserDuckDb
         }
     }
 
-    /// <summary>
-    /// A new folder, readable by this user only, for one shared instance's spilled buffers: under the machine's temporary
-    /// folder (never the data directory, whose <c>users/</c> lists people), named after the process, and deleted with
-    /// the instance (docs/adr/0040).
-    /// </summary>
-    private static string CreateSpillFolder()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), $"nixh-duckdb-{Environment.ProcessId}-{Interlocked.Increment(ref _nextSpill)}");
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return folder;
-    }
-
-    private static void DeleteSpillFolder(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held: the folder is the process's own and named after it; nothing else reads it.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Likewise.
-        }
-    }
-
     private static DuckDBConnection OpenConnection(DuckDBConnection connection)
     {
         try
@@ -430,67 +372,6 @@ internal static partial class PerUserDuckDb
         catch (DuckDBException)
         {
             // No transaction was open.
-        }
-    }
-
-    /// <summary>A store connection's instance, the alias its file is attached under and the file's full path (null: nothing attached).</summary>
-    private sealed record Attachment(SharedInstance Instance, string? Alias, string? Path);
-
-    /// <summary>
-    /// One shared instance: the connection that keeps it alive, how many store connections use it, and the files its
-    /// closed stores left attached (<see cref="LeaveFilesAttached"/>), by full path.
-    /// </summary>
-    private sealed class SharedInstance(string key, DuckDBConnection keeper, string spillFolder)
-    {
-        private readonly Dictionary<string, string> _leftAttached = new(StringComparer.Ordinal);
-
-        public string Key { get; } = key;
-
-        public string SpillFolder { get; } = spillFolder;
-
-        public DuckDBConnection Keeper { get; } = keeper;
-
-        public int Connections { get; set; }
-
-        public void KeepAttached(string path, string alias)
-        {
-            lock (_leftAttached)
-            {
-                _leftAttached[path] = alias;
-            }
-        }
-
-        public string? TakeLeftAttached(string path)
-        {
-            lock (_leftAttached)
-            {
-                return _leftAttached.Remove(path, out var alias) ? alias : null;
-            }
-        }
-    }
-
-    /// <summary>
-    /// The scope of <see cref="LeaveFilesAttached"/>; disposing it restores the thread's previous behaviour. The
-    /// default value is no scope (disposing it changes nothing).
-    /// </summary>
-    public readonly struct LeaveAttachedScope : IDisposable
-    {
-        private readonly bool _entered;
-        private readonly bool _outer;
-
-        internal LeaveAttachedScope(bool outer)
-        {
-            _entered = true;
-            _outer = outer;
-        }
-
-        /// <inheritdoc />
-        public void Dispose()
-        {
-            if (_entered)
-            {
-                _leavingAttached = _outer;
-            }
         }
     }
 }
