@@ -5,10 +5,12 @@ using DuckDB.NET.Data;
 namespace NixHumanity.Actors.Infrastructure;
 
 /// <summary>
-/// Connections to the small per-user DuckDB stores. Each runs with one worker thread: a data directory holds one
-/// database per person and component, and DuckDB's default of one thread per core in every instance
+/// Connections to the small per-user DuckDB stores. Each instance starts with one worker thread: a data directory holds
+/// one database per person and component, and DuckDB's default of one thread per core in every instance
 /// oversubscribes the machine as soon as many people are active (measured: a load average near 50 on 2 cores with
-/// 100 active users). Parallelism comes from the many actors, not from inside one small store.
+/// 100 active users). Parallelism comes from the many actors, not from inside one small store. The one exception is
+/// an analytics query, which may lend the learners' shared instance the cores that are free and leaves the count in
+/// place afterwards (<c>QueryThreads</c>, docs/adr/0034).
 /// </summary>
 /// <remarks>
 /// <see cref="Open"/> gives a store a DuckDB instance of its own (tools, specs, a provisional store). <see cref="OpenShared"/>
