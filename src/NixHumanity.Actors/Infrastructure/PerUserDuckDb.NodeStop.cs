@@ -8,8 +8,9 @@ internal static partial class PerUserDuckDb
     private static bool _leavingAttached;
 
     /// <summary>
-    /// Until the returned scope is disposed, <see cref="Close"/> on this thread leaves a shared store's file attached
-    /// to its instance instead of detaching it: for a node that stops, whose instances close with their last store and
+    /// Until the returned scope is disposed, <see cref="Close"/> on this thread leaves a store's file attached to its
+    /// data directory's shared instance (the memories'; the learners' instance is the process's and may outlive the
+    /// node, so their files are still detached) instead of detaching it: for a node that stops, whose instances close with their last store and
     /// close every file still attached at once. A <c>USE memory; DETACH</c> cost ~1.4 ms per file (half of it the
     /// <c>USE</c>), the instance's close ~0.3 ms per file (2,000 files on this machine), and a stopping node closed
     /// three files per user on its two store threads: at 1,000 users that held the stop past coordinated shutdown's

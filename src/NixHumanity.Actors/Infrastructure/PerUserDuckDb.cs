@@ -160,7 +160,11 @@ internal static partial class PerUserDuckDb
 
         try
         {
-            if (_leavingAttached && shared.Alias is { } kept && shared.Path is { } keptPath)
+            // Only an instance of one data directory's stores closes with the node. The learners' instance is the
+            // process's: it outlives a node while another actor system of the process has a store open, and a file
+            // left attached there stayed locked against the next process that owns the directory (a clean-clone CI
+            // run: an export in a new process failed on the analytics file of a host stopped in the test process).
+            if (_leavingAttached && shared.Instance.Key.Length > 0 && shared.Alias is { } kept && shared.Path is { } keptPath)
             {
                 shared.Instance.KeepAttached(keptPath, kept);
                 Interlocked.Increment(ref _closesLeavingAttached);
