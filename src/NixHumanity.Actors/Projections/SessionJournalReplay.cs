@@ -92,27 +92,26 @@ internal sealed class SessionJournalReplay : IJournalSource
         // The read journal is created only once the journal is ready: its own start-up wait has a fixed 5 s bound,
         // which a loaded machine exceeds. The wait is on an answer, not a clock; a failure ends the catch-up as any
         // journal failure does.
-        JournalReadiness.WhenReadyAsync(system).ContinueWith(
-            ready =>
+        JournalReadiness.ReadJournalAsync(system).ContinueWith(
+            created =>
             {
-                if (!ready.IsCompletedSuccessfully)
+                if (!created.IsCompletedSuccessfully)
                 {
-                    self.Tell(new JournalReplayFailed(ready.Exception?.GetBaseException() ?? new TaskCanceledException()));
+                    self.Tell(new JournalReplayFailed(created.Exception?.GetBaseException() ?? new TaskCanceledException()));
                     return;
                 }
 
                 try
                 {
-                    var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
                     // The session persists nothing but session events; anything else would be no projection's input.
-                    var events = journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), afterSequenceNr + 1, long.MaxValue)
+                    var events = created.Result.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), afterSequenceNr + 1, long.MaxValue)
                         .Where(envelope => envelope.Event is ISessionEvent)
                         .Select(envelope => new JournaledSessionEvent(envelope.SequenceNr, (ISessionEvent)envelope.Event));
                     Run(self, materializer, events, batchSize);
                 }
                 catch (Exception ex)
                 {
-                    // The actor stopped meanwhile (its materializer with it), or the read journal could not start.
+                    // The actor stopped meanwhile (its materializer with it).
                     self.Tell(new JournalReplayFailed(ex));
                 }
             },

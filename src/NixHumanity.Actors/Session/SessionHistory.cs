@@ -70,9 +70,6 @@ internal static class SessionHistory
     }
 
     /// <summary>The read journal, created only once the journal is ready (<see cref="JournalReadiness"/>).</summary>
-    private static async Task<SqlReadJournal> ReadJournalAsync(ActorSystem system, CancellationToken cancellationToken)
-    {
-        await JournalReadiness.WhenReadyAsync(system, cancellationToken).ConfigureAwait(false);
-        return PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
-    }
+    private static Task<SqlReadJournal> ReadJournalAsync(ActorSystem system, CancellationToken cancellationToken) =>
+        JournalReadiness.ReadJournalAsync(system, cancellationToken);
 }
