@@ -39,6 +39,7 @@ internal static partial class PerUserDuckDb
 
     private static readonly Lock _gate = new();
     private static readonly Dictionary<string, SharedInstance> _instances = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, SharedInstance> _closingInstances = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<DuckDBConnection, Attachment> _shared = new();
     private static long _nextAlias;
 
@@ -239,19 +240,7 @@ internal static partial class PerUserDuckDb
     /// </remarks>
     private static (SharedInstance Instance, DuckDBConnection Connection) Acquire(string key, string? lockedTo)
     {
-        SharedInstance? instance;
-        lock (_gate)
-        {
-            if (!_instances.TryGetValue(key, out instance))
-            {
-                var spill = CreateSpillFolder();
-                instance = new SharedInstance(key, CreateInstance(lockedTo is null ? null : Path.GetFullPath(lockedTo), spill), spill);
-                _instances[key] = instance;
-            }
-
-            instance.Connections++;
-        }
-
+        var instance = Reserve(key, lockedTo);
         DuckDBConnection? connection = null;
         try
         {
@@ -353,22 +342,6 @@ internal static partial class PerUserDuckDb
         }
 
         return memory;
-    }
-
-    private static void Release(SharedInstance instance)
-    {
-        lock (_gate)
-        {
-            if (--instance.Connections == 0)
-            {
-                _instances.Remove(instance.Key);
-                // The instance closes here, with every file still attached to it (LeaveFilesAttached).
-                var started = Stopwatch.GetTimestamp();
-                instance.Keeper.Dispose();
-                Interlocked.Add(ref _instanceCloseTicks, Stopwatch.GetTimestamp() - started);
-                DeleteSpillFolder(instance.SpillFolder);
-            }
-        }
     }
 
     private static DuckDBConnection OpenConnection(DuckDBConnection connection)
