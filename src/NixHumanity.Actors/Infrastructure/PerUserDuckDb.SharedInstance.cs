@@ -1,10 +1,76 @@
+using System.Diagnostics;
 using DuckDB.NET.Data;
 
 namespace NixHumanity.Actors.Infrastructure;
 
-// What the class keeps per shared instance and per store connection.
+// What the class keeps per shared instance and per store connection, and how an instance is taken and given back.
 internal static partial class PerUserDuckDb
 {
+    /// <summary>The shared instance for <paramref name="key"/> (created when missing), counted as used by one more connection.</summary>
+    private static SharedInstance Reserve(string key, string? lockedTo)
+    {
+        while (true)
+        {
+            SharedInstance? closing;
+            lock (_gate)
+            {
+                if (!_closingInstances.TryGetValue(key, out closing))
+                {
+                    if (!_instances.TryGetValue(key, out var instance))
+                    {
+                        var spill = CreateSpillFolder();
+                        instance = new SharedInstance(key, CreateInstance(lockedTo is null ? null : Path.GetFullPath(lockedTo), spill), spill);
+                        _instances[key] = instance;
+                    }
+
+                    instance.Connections++;
+                    return instance;
+                }
+            }
+
+            // The key's previous instance is closing (Release) and holds its files until it has closed. A new instance
+            // must not attach one of them meanwhile: DuckDB's file lock is the process's, so it would not stop it.
+            closing.WaitClosed();
+        }
+    }
+
+    /// <summary>
+    /// Counts one connection of <paramref name="instance"/> closed, and closes the instance with its last one, with every
+    /// file still attached to it (<see cref="LeaveFilesAttached"/>). The close runs outside the process-wide gate: it
+    /// took seconds at 1,000 users (docs/adr/0047), and under the gate it held every other store's close and open in
+    /// the process, the other instance's close too, so a stopping node closed its two instances one after the other.
+    /// </summary>
+    private static void Release(SharedInstance instance)
+    {
+        lock (_gate)
+        {
+            if (--instance.Connections != 0)
+            {
+                return;
+            }
+
+            _instances.Remove(instance.Key);
+            _closingInstances[instance.Key] = instance;
+        }
+
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            instance.Keeper.Dispose();
+            Interlocked.Add(ref _instanceCloseTicks, Stopwatch.GetTimestamp() - started);
+            DeleteSpillFolder(instance.SpillFolder);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _closingInstances.Remove(instance.Key);
+            }
+
+            instance.MarkClosed();
+        }
+    }
+
     /// <summary>A store connection's instance, the alias its file is attached under and the file's full path (null: nothing attached).</summary>
     private sealed record Attachment(SharedInstance Instance, string? Alias, string? Path);
 
@@ -15,6 +81,7 @@ internal static partial class PerUserDuckDb
     private sealed class SharedInstance(string key, DuckDBConnection keeper, string spillFolder)
     {
         private readonly Dictionary<string, string> _leftAttached = new(StringComparer.Ordinal);
+        private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string Key { get; } = key;
 
@@ -31,6 +98,11 @@ internal static partial class PerUserDuckDb
                 _leftAttached[path] = alias;
             }
         }
+
+        /// <summary>Blocks until <see cref="MarkClosed"/> (a store opening a file of the instance's key waits for its close).</summary>
+        public void WaitClosed() => _closed.Task.Wait();
+
+        public void MarkClosed() => _closed.TrySetResult();
 
         public string? TakeLeftAttached(string path)
         {

@@ -34,8 +34,12 @@ internal static partial class PerUserDuckDb
     /// </summary>
     public const int NewFileBlockSize = 16 * 1024;
 
+    /// <summary>Prefixes a learners' instance key, so it never equals the memories' key of the same folder.</summary>
+    private const string LearnersKeyPrefix = "learners:";
+
     private static readonly Lock _gate = new();
     private static readonly Dictionary<string, SharedInstance> _instances = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, SharedInstance> _closingInstances = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<DuckDBConnection, Attachment> _shared = new();
     private static long _nextAlias;
 
@@ -92,15 +96,35 @@ internal static partial class PerUserDuckDb
     /// </summary>
     /// <param name="path">The store's file, or <c>:memory:</c>.</param>
     /// <param name="lockedTo">
-    /// Null: the process's one open instance (the learners' stores). A folder: the instance of the stores under that
+    /// Null: the process's one open instance (a learner's store opened outside a node, see
+    /// <see cref="OpenLearnerShared"/>). A folder: the instance of the stores under that
     /// folder (the memories of one data directory), created with file access limited to the folder
     /// (<c>enable_external_access = false</c>, <c>allowed_directories</c>), no vacuum tasks (docs/adr/0022) and its
     /// configuration locked, so no statement on any of its connections can read a file elsewhere, attach one, or change
     /// a setting (docs/adr/0036).
     /// </param>
-    public static DuckDBConnection OpenShared(string path, string? lockedTo = null)
+    public static DuckDBConnection OpenShared(string path, string? lockedTo = null) =>
+        AttachShared(path, lockedTo is null ? "" : Path.GetFullPath(lockedTo), lockedTo);
+
+    /// <summary>
+    /// An open connection to the learners' shared instance of one data directory's users folder, with
+    /// <paramref name="path"/> attached as its default database (or nothing attached for <c>:memory:</c>); the
+    /// process's learners' instance when <paramref name="usersFolder"/> is null (tools, specs). Not locked down: a
+    /// learner's analytics query sets its thread count (<c>QueryThreads</c>) and reads its Parquet fragments. Keyed to
+    /// the folder, so it closes with the last learner store of the node that owns the folder, and a stopping node can
+    /// leave its learner files attached to it (<see cref="LeaveFilesAttached"/>, docs/adr/0047, amendment 2).
+    /// </summary>
+    /// <param name="path">The store's file, or <c>:memory:</c>.</param>
+    /// <param name="usersFolder">The data directory's users folder, or null for the process's instance.</param>
+    public static DuckDBConnection OpenLearnerShared(string path, string? usersFolder) =>
+        AttachShared(path, usersFolder is null ? "" : LearnersInstanceKey(usersFolder), lockedTo: null);
+
+    /// <summary>The key of <paramref name="usersFolder"/>'s learners' instance (<see cref="SharedInstanceMemory"/> lists open instances by key).</summary>
+    internal static string LearnersInstanceKey(string usersFolder) => LearnersKeyPrefix + Path.GetFullPath(usersFolder);
+
+    private static DuckDBConnection AttachShared(string path, string key, string? lockedTo)
     {
-        var (instance, connection) = Acquire(lockedTo);
+        var (instance, connection) = Acquire(key, lockedTo);
         _shared[connection] = new Attachment(instance, null, null);
         if (path == ":memory:")
         {
@@ -160,10 +184,10 @@ internal static partial class PerUserDuckDb
 
         try
         {
-            // Only an instance of one data directory's stores closes with the node. The learners' instance is the
-            // process's: it outlives a node while another actor system of the process has a store open, and a file
-            // left attached there stayed locked against the next process that owns the directory (a clean-clone CI
-            // run: an export in a new process failed on the analytics file of a host stopped in the test process).
+            // Only an instance of one data directory's stores closes with the node. The process's learners' instance
+            // (key "") outlives a node while another actor system of the process has a store open, and a file left
+            // attached there stayed locked against the next process that owns the directory (a clean-clone CI run: an
+            // export in a new process failed on the analytics file of a host stopped in the test process).
             if (_leavingAttached && shared.Instance.Key.Length > 0 && shared.Alias is { } kept && shared.Path is { } keptPath)
             {
                 shared.Instance.KeepAttached(keptPath, kept);
@@ -214,22 +238,9 @@ internal static partial class PerUserDuckDb
     /// process wait for a close in any instance (and a close once waited on its checkpoint's disk syncs, docs/adr/0036).
     /// The count taken under the gate keeps the keeper open meanwhile.
     /// </remarks>
-    private static (SharedInstance Instance, DuckDBConnection Connection) Acquire(string? lockedTo)
+    private static (SharedInstance Instance, DuckDBConnection Connection) Acquire(string key, string? lockedTo)
     {
-        var key = lockedTo is null ? "" : Path.GetFullPath(lockedTo);
-        SharedInstance? instance;
-        lock (_gate)
-        {
-            if (!_instances.TryGetValue(key, out instance))
-            {
-                var spill = CreateSpillFolder();
-                instance = new SharedInstance(key, CreateInstance(lockedTo is null ? null : key, spill), spill);
-                _instances[key] = instance;
-            }
-
-            instance.Connections++;
-        }
-
+        var instance = Reserve(key, lockedTo);
         DuckDBConnection? connection = null;
         try
         {
@@ -293,7 +304,8 @@ internal static partial class PerUserDuckDb
 
     /// <summary>
     /// The memory each open shared instance reports in <c>duckdb_memory()</c> (its buffer manager's bytes: table data,
-    /// write-ahead-log replay, indexes), by instance key (empty: the process's instance; otherwise the folder); read by
+    /// write-ahead-log replay, indexes), by instance key (empty: the process's learners' instance; <c>learners:</c> and a users folder: that folder's
+    /// learners' instance; otherwise the folder of the memories' instance); read by
     /// the soak's samples. Each instance is read through a connection of its own, made as a store's would be.
     /// </summary>
     internal static IReadOnlyList<(string Instance, long Bytes)> SharedInstanceMemory()
@@ -330,22 +342,6 @@ internal static partial class PerUserDuckDb
         }
 
         return memory;
-    }
-
-    private static void Release(SharedInstance instance)
-    {
-        lock (_gate)
-        {
-            if (--instance.Connections == 0)
-            {
-                _instances.Remove(instance.Key);
-                // The instance closes here, with every file still attached to it (LeaveFilesAttached).
-                var started = Stopwatch.GetTimestamp();
-                instance.Keeper.Dispose();
-                Interlocked.Add(ref _instanceCloseTicks, Stopwatch.GetTimestamp() - started);
-                DeleteSpillFolder(instance.SpillFolder);
-            }
-        }
     }
 
     private static DuckDBConnection OpenConnection(DuckDBConnection connection)

@@ -54,6 +54,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     private readonly int _tensorUser;
     private readonly LikelyNextCache _likelyNext = new();
     private readonly PreferenceLayout _layout;
+    private readonly string? _sharedStoreFolder;
 
     private IPreferenceTensorStore? _tensor;
     private FoldSchedule _schedule = FoldSchedule.Unknown;
@@ -62,12 +63,13 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     private bool _restoringDirection;
     private bool _likelyNextRefreshScheduled;
 
-    /// <summary>Creates the actor; see <see cref="Props(string, string, TimeSpan, ProjectionOptions, TimeProvider, IActorRef, int)"/>.</summary>
+    /// <summary>Creates the actor; see <see cref="Props(string, string, TimeSpan, ProjectionOptions, TimeProvider, IActorRef, int, string)"/>.</summary>
     internal LearnerActor(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory, IJournalSource? journal,
-        int directionDimensions = PreferenceLayout.DefaultDimensions)
+        int directionDimensions = PreferenceLayout.DefaultDimensions, string? sharedStoreFolder = null)
         : base("learner", userId, folder, projections, clock, journal)
     {
         _layout = new PreferenceLayout(directionDimensions);
+        _sharedStoreFolder = sharedStoreFolder;
         _foldInterval = foldInterval;
         _memory = memory;
         _tensorUser = TensorUserOf(userId);
@@ -98,14 +100,16 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     /// <param name="memory">The user's memory actor (its supervisor), asked for command embeddings and told the
     /// preferences and likely next requests.</param>
     /// <param name="directionDimensions">The embedder's dimension: the tensor's layout (<see cref="PreferenceLayout"/>).</param>
+    /// <param name="sharedStoreFolder">The data directory's users folder: the learner's files attach to its learners'
+    /// shared DuckDB instance, which closes with the node (docs/adr/0047, amendment 2); null: the process's instance.</param>
     public static Props Props(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory,
-        int directionDimensions = PreferenceLayout.DefaultDimensions) =>
-        Props(userId, folder, foldInterval, projections, clock, memory, null, directionDimensions);
+        int directionDimensions = PreferenceLayout.DefaultDimensions, string? sharedStoreFolder = null) =>
+        Props(userId, folder, foldInterval, projections, clock, memory, null, directionDimensions, sharedStoreFolder);
 
     /// <summary>Props reading catch-up events from <paramref name="journal"/> (specs).</summary>
     internal static Props Props(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory,
-        IJournalSource? journal, int directionDimensions = PreferenceLayout.DefaultDimensions) =>
-        FactoryActorProducer<LearnerActor>.Props(() => new LearnerActor(userId, folder, foldInterval, projections, clock, memory, journal, directionDimensions));
+        IJournalSource? journal, int directionDimensions = PreferenceLayout.DefaultDimensions, string? sharedStoreFolder = null) =>
+        FactoryActorProducer<LearnerActor>.Props(() => new LearnerActor(userId, folder, foldInterval, projections, clock, memory, journal, directionDimensions, sharedStoreFolder));
 
     /// <summary>
     /// The user's coordinate in the tensor's <c>user_id</c> dimension (0..1,000,000): a stable FNV-1a hash of the
@@ -118,7 +122,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     /// <inheritdoc />
     protected override AnalyticsStore OpenStore()
     {
-        var store = AnalyticsStore.Open(StoreFolder, Clock);
+        var store = AnalyticsStore.Open(StoreFolder, Clock, _sharedStoreFolder);
         if (store.BiometricsSetAsideOnOpen is { } biometrics)
         {
             ReportBiometricsSetAside(biometrics);
@@ -131,7 +135,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     protected override void OnStoreOpened()
     {
         _likelyNext.Clear();
-        var tensor = ParquetTensorStore.Open(StoreFolder, Clock, _layout);
+        var tensor = ParquetTensorStore.Open(StoreFolder, Clock, _layout, _sharedStoreFolder);
         _tensor = tensor;
         if (tensor.Damage is { } damage)
         {

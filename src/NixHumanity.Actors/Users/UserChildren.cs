@@ -32,7 +32,9 @@ internal sealed record UserChildren(
                 clock)
             .WithDispatcher(UserActor.StoreDispatcher),
         (userId, settings, clock, memory) => LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, settings.Projections, clock, memory,
-                settings.Memory.Embedder.Dimensions)
+                settings.Memory.Embedder.Dimensions,
+                // Its files attach to the data directory's learners' instance, which closes with the node (docs/adr/0047).
+                sharedStoreFolder: settings.Data.UsersFolder)
             .WithDispatcher(UserActor.StoreDispatcher),
         (userId, settings, clock, memory, learner) => SessionActor.Props(userId, settings.Session, clock, memory, learner));
 }

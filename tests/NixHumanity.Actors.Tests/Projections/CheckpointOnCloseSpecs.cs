@@ -109,8 +109,8 @@ public sealed class CheckpointOnCloseSpecs : IDisposable
         }
 
         (PerUserDuckDb.CloseStatistics().LeftAttached - before.LeftAttached).Should().BeGreaterThanOrEqualTo(
-            users.Count, "each user's memory file was left to its data directory's instance's close (the learners' "
-            + "instance is the process's and may outlive the node, so their files are detached)");
+            users.Count * 3, "each user's memory, analytics and biometrics files were left to their data directory's "
+            + "instances' closes (docs/adr/0047, amendment 2)");
         foreach (var user in users)
         {
             Bytes(Path.Combine(_data.Path, "users", user, "memory", VectorMemoryStore.FileName + ".wal")).Should().BeGreaterThan(0, "the stop did not checkpoint");

@@ -1,4 +1,6 @@
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Learning;
+using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Tests.Cli;
@@ -8,9 +10,9 @@ namespace NixHumanity.Actors.Tests.Projections;
 
 /// <summary>
 /// A host stopped inside a process that goes on running (an assistant that stops the library, a test) leaves no store
-/// file of its data directory locked: the next process that owns the directory opens every store. The learners' shared
-/// DuckDB instance is the process's and outlives the host while another actor system has a learner open, so a
-/// stopping node detaches its learner files instead of leaving them to that instance (ADR 0047, amendment).
+/// file of its data directory locked: the next process that owns the directory opens every store. A node's learners
+/// share a DuckDB instance of its data directory, which closes with the node and every file left attached to it,
+/// whatever other actor systems or tools of the process keep open (ADR 0047, amendments).
 /// </summary>
 public sealed class StoppedHostReleasesFilesSpecs : IDisposable
 {
@@ -43,4 +45,29 @@ public sealed class StoppedHostReleasesFilesSpecs : IDisposable
         result.ExitCode.Should().Be(0, result.StdErr);
         result.StdErr.Should().NotContain("lock");
     }
+
+    [Fact]
+    public async Task A_nodes_learners_share_an_instance_of_its_data_directory_that_closes_with_the_node()
+    {
+        var stopped = Path.Combine(_data.Path, "stopped");
+        var learners = PerUserDuckDb.LearnersInstanceKey(Path.Combine(stopped, "users"));
+        // A learner store opened outside any node (a tool) keeps the process's learners' instance open throughout: the
+        // node's learner files must neither attach to it nor stay locked by it.
+        using var tool = AnalyticsStore.Open(Path.Combine(_data.Path, "tool", "learner"));
+
+        await using (var tree = ActorTree.Start(stopped))
+        {
+            var last = (await tree.RecordAsync("maya", "install ripgrep", command: "nix-env -iA nixpkgs.ripgrep")).SequenceNr;
+            await Eventually.HoldsAsync(async () =>
+                (await tree.AskAsync<ProjectionStatus>(new GetLearnerStatus("maya"))).LastSequenceNr.Should().Be(last));
+            OpenInstances().Should().Contain(learners, "the node's learners attach to an instance of its data directory");
+        }
+
+        OpenInstances().Should().NotContain(learners, "the instance closed with the node's last learner store, and every file still attached with it");
+        var result = await NixhProcess.RunAsync("query", "flow", "--data-dir", stopped, "--user", "maya", "--json");
+        result.ExitCode.Should().Be(0, result.StdErr);
+        result.StdErr.Should().NotContain("lock");
+    }
+
+    private static IEnumerable<string> OpenInstances() => PerUserDuckDb.SharedInstanceMemory().Select(instance => instance.Instance);
 }

@@ -13,14 +13,21 @@ internal sealed class AnalyticsDatabase : IDisposable
 {
     private readonly DuckDBConnection _connection;
 
-    private AnalyticsDatabase(string path, DuckDBConnection connection)
+    private AnalyticsDatabase(string path, string? sharedInstanceFolder, DuckDBConnection connection)
     {
         Path = path;
+        SharedInstanceFolder = sharedInstanceFolder;
         _connection = connection;
     }
 
     /// <summary>The database file.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// The users folder whose learners' shared instance holds the file, or null for the process's
+    /// (<c>PerUserDuckDb.OpenLearnerShared</c>); the learner's other files open on the same instance.
+    /// </summary>
+    public string? SharedInstanceFolder { get; }
 
     /// <summary>
     /// Statements, appenders and transactions begun on this connection since it was opened: how much store work the
@@ -29,7 +36,11 @@ internal sealed class AnalyticsDatabase : IDisposable
     public long Statements { get; private set; }
 
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
-    public static AnalyticsDatabase Open(string path) => new(path, PerUserDuckDb.OpenShared(path));
+    /// <param name="path">The database file.</param>
+    /// <param name="sharedInstanceFolder">The data directory's users folder, whose learners' shared instance closes with
+    /// the node (docs/adr/0047, amendment 2); null: the process's instance (tools, specs).</param>
+    public static AnalyticsDatabase Open(string path, string? sharedInstanceFolder = null) =>
+        new(path, sharedInstanceFolder, PerUserDuckDb.OpenLearnerShared(path, sharedInstanceFolder));
 
     /// <summary>Starts a transaction; appenders and commands on this connection join it.</summary>
     public DuckDBTransaction BeginTransaction()

@@ -79,14 +79,16 @@ internal sealed class AnalyticsStore : IDisposable
     /// <summary>Opens (creating when missing) the analytics database in <paramref name="folder"/>.</summary>
     /// <param name="folder">The learner's folder; created when missing.</param>
     /// <param name="clock">Stamps the checkpoint's <c>updated_at</c>; <see cref="TimeProvider.System"/> when null.</param>
-    public static AnalyticsStore Open(string folder, TimeProvider? clock = null)
+    /// <param name="sharedInstanceFolder">The data directory's users folder, whose learners' shared instance holds the
+    /// files (<see cref="AnalyticsDatabase.Open"/>); null: the process's instance.</param>
+    public static AnalyticsStore Open(string folder, TimeProvider? clock = null, string? sharedInstanceFolder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         Directory.CreateDirectory(folder);
         var path = System.IO.Path.Combine(folder, FileName);
         // A file created now holds no table from before biometrics had a file of their own.
         var created = !File.Exists(path);
-        var db = AnalyticsDatabase.Open(path);
+        var db = AnalyticsDatabase.Open(path, sharedInstanceFolder);
         BiometricSeries? biometrics = null;
         try
         {

@@ -70,13 +70,13 @@ internal sealed class BiometricSeries : IDisposable
         AnalyticsDatabase db;
         try
         {
-            db = AnalyticsDatabase.Open(path);
+            db = AnalyticsDatabase.Open(path, analytics.SharedInstanceFolder);
         }
         catch (Exception ex) when (StoreFaults.IsUnreadable(ex, path))
         {
             var at = clock.GetUtcNow();
             setAside = new BiometricsSetAside($"{FileName}: unreadable ({ex.Message.Split('\n')[0]})", SetAside.Move(path, "unreadable", at), at);
-            db = AnalyticsDatabase.Open(path);
+            db = AnalyticsDatabase.Open(path, analytics.SharedInstanceFolder);
         }
 
         try

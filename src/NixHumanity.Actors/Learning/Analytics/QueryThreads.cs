@@ -63,8 +63,8 @@ internal static class QueryThreads
     /// raise before and a drop after every run cost ~27,000 more minor page faults (~110 MB first touched again) and
     /// ~100 ms more system CPU per run than the same query on a thread count that stays put
     /// (docs/benchmarks-learning.md, "Where the store's extra time went"). The instance is the one all learners of the
-    /// process share (<c>PerUserDuckDb.OpenShared</c>), so the count that stays is one pool for the whole process, not
-    /// one per person.
+    /// node share (<c>PerUserDuckDb.OpenLearnerShared</c>), so the count that stays is one pool for the node, not one
+    /// per person.
     /// </para>
     /// </summary>
     public static int Lend(AnalyticsDatabase database)

@@ -1,6 +1,6 @@
 namespace NixHumanity.Actors.Learning.Tensor;
 
-/// <summary>What <see cref="ParquetTensorStore.Open(string, TimeProvider, PreferenceLayout)"/> found wrong with the fragments folder.</summary>
+/// <summary>What <see cref="ParquetTensorStore.Open(string, TimeProvider, PreferenceLayout, string)"/> found wrong with the fragments folder.</summary>
 /// <param name="Problems">One line per file: <c>&lt;file&gt;: missing</c>, a size or checksum mismatch, or <c>unreadable (…)</c>.</param>
 /// <param name="SetAsideAs">Where the folder was moved (<c>fragments.damaged-&lt;time&gt;</c>, or
 /// <c>fragments.relaid-&lt;time&gt;</c> for another layout).</param>

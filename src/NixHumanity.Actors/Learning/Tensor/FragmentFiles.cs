@@ -36,7 +36,10 @@ internal sealed partial class FragmentFiles : IDisposable
     public string Folder { get; }
 
     /// <summary>Opens an in-memory DuckDB connection for the fragments in <paramref name="folder"/>.</summary>
-    public static FragmentFiles Open(string folder) => new(folder, PerUserDuckDb.OpenShared(":memory:"));
+    /// <param name="folder">The fragments folder.</param>
+    /// <param name="sharedInstanceFolder">The users folder whose learners' shared instance runs the queries; null: the process's.</param>
+    public static FragmentFiles Open(string folder, string? sharedInstanceFolder = null) =>
+        new(folder, PerUserDuckDb.OpenLearnerShared(":memory:", sharedInstanceFolder));
 
     /// <summary>Creates the folder, deletes leftovers of crashed writes and returns the fragment file names.</summary>
     public List<string> Prepare()

@@ -13,7 +13,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// and <c>seq</c> the write order of the fragment the cell was written in. The file name
 /// <c>f-&lt;stamp:D10&gt;-&lt;seq:D10&gt;-&lt;random&gt;.parquet</c> encodes the stamp, the write order and a unique
 /// suffix. A file is written as <c>*.tmp</c> and renamed into place, so a crash leaves either the whole fragment
-/// or a temporary file that the next <see cref="Open(string, TimeProvider, PreferenceLayout)"/> deletes.
+/// or a temporary file that the next <see cref="Open(string, TimeProvider, PreferenceLayout, string)"/> deletes.
 /// </para>
 /// <para>
 /// <b>Ordering.</b> Per coordinate the cell with the greatest <c>(time, seq)</c> among those with
@@ -32,7 +32,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// </para>
 /// <para>
 /// <b>Reads.</b> <see cref="Read"/> is answered from an in-memory index of all cell versions, loaded from the
-/// fragments through DuckDB on <see cref="Open(string, TimeProvider, PreferenceLayout)"/> and kept in step by every change, because opening Parquet files
+/// fragments through DuckDB on <see cref="Open(string, TimeProvider, PreferenceLayout, string)"/> and kept in step by every change, because opening Parquet files
 /// through DuckDB costs about a millisecond each and a read over 1,000 fragments would take seconds.
 /// <see cref="ReadFromDisk"/> answers the same read with DuckDB from the files (pruned by each fragment's user,
 /// feature and time ranges); the tests check that both agree.
@@ -43,7 +43,7 @@ namespace NixHumanity.Actors.Learning.Tensor;
 /// <see cref="FragmentDiskReader"/>, <see cref="FragmentConsolidation"/> and <see cref="TensorCellRules"/> (input rules).
 /// </para>
 /// <para>
-/// <b>Damage.</b> <see cref="FragmentManifest"/> lists every fragment with its size and SHA-256. On <see cref="Open(string, TimeProvider, PreferenceLayout)"/>
+/// <b>Damage.</b> <see cref="FragmentManifest"/> lists every fragment with its size and SHA-256. On <see cref="Open(string, TimeProvider, PreferenceLayout, string)"/>
 /// a listed fragment that is missing or whose bytes changed (truncated, overwritten, a flipped bit), an unlisted file that
 /// cannot be read, or an unreadable manifest makes the whole folder damaged: it is set aside as
 /// <c>fragments.damaged-&lt;time&gt;</c> with its manifest (never deleted), the store opens empty and <see cref="Damage"/> says what was
@@ -91,7 +91,7 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
     /// </summary>
     public FragmentDamage? Damage { get; private set; }
 
-    /// <summary>Opens (creating when missing) the tensor store in <paramref name="folder"/>; see <see cref="Open(string, TimeProvider, PreferenceLayout)"/>.</summary>
+    /// <summary>Opens (creating when missing) the tensor store in <paramref name="folder"/>; see <see cref="Open(string, TimeProvider, PreferenceLayout, string)"/>.</summary>
     /// <param name="folder">The owner's folder; <c>fragments/</c> is created inside it.</param>
     public static ParquetTensorStore Open(string folder) => Open(folder, TimeProvider.System);
 
@@ -103,11 +103,13 @@ internal sealed class ParquetTensorStore : IPreferenceTensorStore
     /// <param name="clock">Names a damaged folder when it is set aside.</param>
     /// <param name="layout">The layout for the embedder's dimension (<see cref="PreferenceLayout.Default"/> when null);
     /// fragments laid out for another dimension are set aside like damaged ones (<see cref="FragmentDamage.LayoutChanged"/>).</param>
-    public static ParquetTensorStore Open(string folder, TimeProvider clock, PreferenceLayout? layout = null)
+    /// <param name="sharedInstanceFolder">The data directory's users folder, whose learners' shared instance queries the
+    /// fragments (<c>PerUserDuckDb.OpenLearnerShared</c>); null: the process's instance.</param>
+    public static ParquetTensorStore Open(string folder, TimeProvider clock, PreferenceLayout? layout = null, string? sharedInstanceFolder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         ArgumentNullException.ThrowIfNull(clock);
-        var files = FragmentFiles.Open(Path.Combine(folder, FragmentsFolderName));
+        var files = FragmentFiles.Open(Path.Combine(folder, FragmentsFolderName), sharedInstanceFolder);
         try
         {
             var store = new ParquetTensorStore(files, layout ?? PreferenceLayout.Default);
