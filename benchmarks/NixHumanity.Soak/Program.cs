@@ -33,21 +33,32 @@ var sampler = new ResourceSampler(
     output, () => acknowledged.Values.Sum(ids => ids.Count), () => acknowledged.Values.Sum(ids => ids.Bytes));
 var sampling = sampler.RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
 var probing = new LagProbe(output, client, users[0], acknowledged[users[0]]).RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
-await Task.WhenAll(users.Select(user => RecordUntilStoppedAsync(user, acknowledged[user], stop.Token)));
-await sampling;
-await probing;
-await EndLagAsync("end-lag");
-var missing = 0;
-foreach (var user in users)
+// A failure ends the run with exit code 2 instead of an unhandled exception, so the process exits normally and the
+// shared DuckDB instances' spill folders are deleted with it (an unhandled exception skips the exit handlers).
+try
 {
-    var history = await ReadHistoryAsync(user);
-    missing += acknowledged[user].MissingFrom(history.Select(e => e.Event).OfType<InteractionRecorded>().Select(e => e.InteractionId));
-}
+    await Task.WhenAll(users.Select(user => RecordUntilStoppedAsync(user, acknowledged[user], stop.Token)));
+    await sampling;
+    await probing;
+    await EndLagAsync("end-lag");
+    var missing = 0;
+    foreach (var user in users)
+    {
+        var history = await ReadHistoryAsync(user);
+        missing += acknowledged[user].MissingFrom(history.Select(e => e.Event).OfType<InteractionRecorded>().Select(e => e.InteractionId));
+    }
 
-output.Line($"verified acks={acknowledged.Values.Sum(ids => ids.Count)} missing={missing}");
-await EndLagAsync("after-verify-lag");
-await host.StopAsync();
-return missing == 0 ? 0 : 1;
+    output.Line($"verified acks={acknowledged.Values.Sum(ids => ids.Count)} missing={missing}");
+    await EndLagAsync("after-verify-lag");
+    await host.StopAsync();
+    return missing == 0 ? 0 : 1;
+}
+catch (Exception e)
+{
+    output.Line($"failed {e.GetType().Name}: {e.Message}");
+    Console.Error.WriteLine(e);
+    return 2;
+}
 
 // Every user's projections against its last acknowledged sequence number once recording has stopped: how much was
 // acknowledged but not yet applied (summed over users; a status that did not answer within the host's ask timeout
