@@ -2,12 +2,12 @@
 """Per-minute trends of a soak's `sample` lines (least squares over the samples in a window).
 
 Usage: slopes.py LOG [LOG...]   prints, per log, the first/last value and the slope in MB/min of the memory figures
-over the whole run, the last 20 and the last 15 minutes, and the per-1,000-acks slope of glibc's heap in use.
+over the whole run, the last 20 and the last 15 minutes (first->last value in MB), the largest value, and the per-1,000-acks slope of glibc's heap in use.
 """
 import re
 import sys
 
-FIELDS = ["rss", "live", "committed", "duckdb", "anon", "malloc_used", "malloc_free", "sqlite_used", "harness"]
+FIELDS = ["rss", "live", "committed", "duckdb", "anon", "malloc_used", "malloc_free", "sqlite_used", "malloc_not_sqlite", "harness"]
 
 
 def samples(path):
@@ -21,6 +21,9 @@ def samples(path):
             key, _, value = part.partition("=")
             if re.fullmatch(r"-?\d+", value):
                 row[key] = int(value)
+        if "malloc_used" in row and "sqlite_used" in row:
+            # glibc's heap in use without SQLite's share: DuckDB's own C++ objects and the runtime's native parts.
+            row["malloc_not_sqlite"] = row["malloc_used"] - row["sqlite_used"]
         rows.append(row)
     return rows
 
@@ -53,7 +56,8 @@ def report(path):
                 continue
             per_minute = slope([(r["t"] / 60, r[field] / 1e6) for r in window])
             cells.append(f"{name} {per_minute:+.2f} MB/min ({window[0][field] / 1e6:.0f}->{window[-1][field] / 1e6:.0f})")
-        print(f"  {field:12} " + " | ".join(cells))
+        peak = max(r.get(field, -1) for r in rows)
+        print(f"  {field:17} " + " | ".join(cells) + f" | max {peak / 1e6:.0f}")
     for name, start in windows:
         window = [r for r in rows if r["t"] >= start and r.get("malloc_used", -1) >= 0]
         if len(window) >= 2:
