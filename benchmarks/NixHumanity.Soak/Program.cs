@@ -33,21 +33,32 @@ var sampler = new ResourceSampler(
     output, () => acknowledged.Values.Sum(ids => ids.Count), () => acknowledged.Values.Sum(ids => ids.Bytes));
 var sampling = sampler.RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
 var probing = new LagProbe(output, client, users[0], acknowledged[users[0]]).RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
-await Task.WhenAll(users.Select(user => RecordUntilStoppedAsync(user, acknowledged[user], stop.Token)));
-await sampling;
-await probing;
-await EndLagAsync("end-lag");
-var missing = 0;
-foreach (var user in users)
+// A failure ends the run with exit code 2 instead of an unhandled exception, so the process exits normally and the
+// shared DuckDB instances' spill folders are deleted with it (an unhandled exception skips the exit handlers).
+try
 {
-    var history = await client.ReadSessionHistoryAsync(user);
-    missing += acknowledged[user].MissingFrom(history.Select(e => e.Event).OfType<InteractionRecorded>().Select(e => e.InteractionId));
-}
+    await Task.WhenAll(users.Select(user => RecordUntilStoppedAsync(user, acknowledged[user], stop.Token)));
+    await sampling;
+    await probing;
+    await EndLagAsync("end-lag");
+    var missing = 0;
+    foreach (var user in users)
+    {
+        var history = await ReadHistoryAsync(user);
+        missing += acknowledged[user].MissingFrom(history.Select(e => e.Event).OfType<InteractionRecorded>().Select(e => e.InteractionId));
+    }
 
-output.Line($"verified acks={acknowledged.Values.Sum(ids => ids.Count)} missing={missing}");
-await EndLagAsync("after-verify-lag");
-await host.StopAsync();
-return missing == 0 ? 0 : 1;
+    output.Line($"verified acks={acknowledged.Values.Sum(ids => ids.Count)} missing={missing}");
+    await EndLagAsync("after-verify-lag");
+    await host.StopAsync();
+    return missing == 0 ? 0 : 1;
+}
+catch (Exception e)
+{
+    output.Line($"failed {e.GetType().Name}: {e.Message}");
+    Console.Error.WriteLine(e);
+    return 2;
+}
 
 // Every user's projections against its last acknowledged sequence number once recording has stopped: how much was
 // acknowledged but not yet applied (summed over users; a status that did not answer within the host's ask timeout
@@ -64,6 +75,25 @@ async Task EndLagAsync(string label)
     }));
     output.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"{label} seconds={started.Elapsed.TotalSeconds:F1} memory_behind={results.Sum(r => r.MemoryLag ?? 0)} memory_max={results.Max(r => r.MemoryLag ?? 0)} memory_timeouts={results.Count(r => r.MemoryLag is null)} learner_behind={results.Sum(r => r.LearnerLag ?? 0)} learner_max={results.Max(r => r.LearnerLag ?? 0)} learner_timeouts={results.Count(r => r.LearnerLag is null)}"));
+}
+
+// The journal check's read of one user's history. The persistence plugin's read journal is created on the first read
+// and its constructor asks the journal actor with a fixed 5-second timeout: while the projections still catch up at
+// the end of a run on a loaded machine that ask can time out, and the run ended without its check. A read that fails
+// so is made again (the read journal is only cached once created); any other failure ends the run as before.
+async Task<IReadOnlyList<JournaledSessionEvent>> ReadHistoryAsync(string user)
+{
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            return await client.ReadSessionHistoryAsync(user);
+        }
+        catch (AggregateException e) when (attempt < 20 && e.InnerExceptions.All(inner => inner is Akka.Actor.AskTimeoutException))
+        {
+            output.Line($"history-retry user={user} attempt={attempt} ({e.InnerException?.Message})");
+        }
+    }
 }
 
 static async Task<long?> CheckpointOrNullAsync(Task<NixHumanity.Actors.Projections.ProjectionStatus> status)

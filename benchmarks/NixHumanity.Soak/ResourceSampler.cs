@@ -7,7 +7,7 @@ namespace NixHumanity.Soak;
 /// <summary>
 /// Prints one <c>sample</c> line every interval, so a long run shows whether memory and open file handles stay flat
 /// while the acknowledgements grow:
-/// <c>sample SECONDS rss= live= heap= committed= native= duckdb= duckdb_learners= duckdb_memories= harness= handles= threads= acks= gc2= anon= malloc_used= malloc_free= oom_retries=</c>.
+/// <c>sample SECONDS rss= live= heap= committed= native= duckdb= duckdb_learners= duckdb_memories= harness= handles= threads= acks= gc2= anon= malloc_used= malloc_free= sqlite_used= sqlite_connections= oom_retries=</c>.
 /// </summary>
 /// <remarks>
 /// Every figure is in bytes except counts. <c>live</c> is the managed heap after a full blocking collection
@@ -20,10 +20,14 @@ namespace NixHumanity.Soak;
 /// acknowledged ids, which the host never holds; <c>anon</c> the resident anonymous memory (Linux
 /// <c>/proc/self/smaps_rollup</c>: the managed heap, malloc's arenas, DuckDB's allocator; RSS minus it is mapped
 /// files); <c>malloc_used</c>/<c>malloc_free</c> glibc's heap in use and held free (<see cref="MallocInfo"/>);
-/// <c>oom_retries</c> the store writes retried after a checkpoint at DuckDB's memory limit.
+/// <c>sqlite_used</c>/<c>sqlite_connections</c> SQLite's share of that heap and its journal connections
+/// (<see cref="NativeBreakdown"/>); every sixth sample also prints one <c>duckdb SECONDS</c> line per shared instance
+/// (its connections, attached files and buffer manager by tag); <c>oom_retries</c> the store writes retried after a checkpoint at DuckDB's memory limit.
 /// </remarks>
 internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged, Func<long> harnessBytes)
 {
+    private int _samples;
+
     public async Task RunAsync(TimeSpan interval, CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
@@ -53,7 +57,14 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
         var rss = self.WorkingSet64;
         var malloc = MallocInfo.Read();
         output.Line(string.Create(CultureInfo.InvariantCulture,
-            $"sample {elapsed.TotalSeconds:F0} rss={rss} live={live} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} native={rss - info.TotalCommittedBytes} duckdb={duckdb.Process + duckdb.Folders} duckdb_learners={duckdb.Process} duckdb_memories={duckdb.Folders} harness={harnessBytes()} handles={OpenHandles()} threads={self.Threads.Count} acks={acknowledged()} gc2={GC.CollectionCount(2)} anon={Rollup("Anonymous:")} malloc_used={malloc.InUse} malloc_free={malloc.Free} oom_retries={OutOfMemoryRetry.Retries}"));
+            $"sample {elapsed.TotalSeconds:F0} rss={rss} live={live} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} native={rss - info.TotalCommittedBytes} duckdb={duckdb.Process + duckdb.Folders} duckdb_learners={duckdb.Process} duckdb_memories={duckdb.Folders} harness={harnessBytes()} handles={OpenHandles()} threads={self.Threads.Count} acks={acknowledged()} gc2={GC.CollectionCount(2)} anon={Rollup("Anonymous:")} malloc_used={malloc.InUse} malloc_free={malloc.Free} {NativeBreakdown.Describe()} oom_retries={OutOfMemoryRetry.Retries}"));
+        if (++_samples % 6 == 1)
+        {
+            foreach (var line in PerUserDuckDb.DescribeSharedInstances())
+            {
+                output.Line(string.Create(CultureInfo.InvariantCulture, $"duckdb {elapsed.TotalSeconds:F0} {line}"));
+            }
+        }
     }
 
     /// <summary>

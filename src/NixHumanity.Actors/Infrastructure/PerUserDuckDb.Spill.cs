@@ -4,6 +4,7 @@ namespace NixHumanity.Actors.Infrastructure;
 internal static partial class PerUserDuckDb
 {
     private static long _nextSpill;
+    private static int _exitCleanupRegistered;
 
     /// <summary>
     /// A new folder, readable by this user only, for one shared instance's spilled buffers: under the machine's temporary
@@ -12,6 +13,11 @@ internal static partial class PerUserDuckDb
     /// </summary>
     private static string CreateSpillFolder()
     {
+        if (Interlocked.Exchange(ref _exitCleanupRegistered, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteOpenInstancesSpillFolders();
+        }
+
         var folder = Path.Combine(Path.GetTempPath(), $"nixh-duckdb-{Environment.ProcessId}-{Interlocked.Increment(ref _nextSpill)}");
         if (OperatingSystem.IsWindows())
         {
@@ -23,6 +29,26 @@ internal static partial class PerUserDuckDb
         }
 
         return folder;
+    }
+
+    /// <summary>
+    /// Deletes the spill folders of the shared instances still open, when the process exits: an instance goes with its
+    /// last store, but one whose stores a stopping node left attached (<see cref="LeaveFilesAttached"/>), or whose
+    /// stores were not all closed by the end of the process, never closes, and its folder stayed behind in the
+    /// machine's temporary folder after every run (a soak left two per run). Nothing spills any more by then.
+    /// </summary>
+    internal static void DeleteOpenInstancesSpillFolders()
+    {
+        List<string> folders;
+        lock (_gate)
+        {
+            folders = [.. _instances.Values.Select(instance => instance.SpillFolder)];
+        }
+
+        foreach (var folder in folders)
+        {
+            DeleteSpillFolder(folder);
+        }
     }
 
     private static void DeleteSpillFolder(string folder)

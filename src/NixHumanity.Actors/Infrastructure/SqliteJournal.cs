@@ -5,6 +5,15 @@ namespace NixHumanity.Actors.Infrastructure;
 /// <summary>Preparation of the embedded SQLite journal file before the actor system opens it.</summary>
 internal static class SqliteJournal
 {
+    /// <summary>
+    /// SQLite's soft heap limit that <see cref="Prepare"/> sets for the process when none is set (docs/adr/0051): every
+    /// connection keeps its own page cache, up to 2 MB by default, and the journal's pooled connections (the writer,
+    /// every catch-up and recovery reading at once) each filled theirs as the journal grew. Over the limit SQLite
+    /// reuses cached pages instead of allocating more; the journal's writes touch the tail of its two B-trees and a
+    /// catch-up reads the newest rows of one user, a few hundred pages.
+    /// </summary>
+    public const long HeapLimitBytes = 4 * 1024 * 1024;
+
     /// <summary>Connection string for the journal file. A shared cache is not used: WAL gives readers their own snapshot.</summary>
     public static string ConnectionStringFor(string databasePath) => new SqliteConnectionStringBuilder
     {
@@ -46,11 +55,26 @@ internal static class SqliteJournal
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA journal_mode=WAL;";
             command.ExecuteNonQuery();
+            LimitHeap(command);
         }
         catch (Exception ex) when (StoreFaults.Classify(ex, path) is { } fault)
         {
             // One typed fault naming the file, instead of the driver's exception deep inside the host's start-up.
             throw fault;
+        }
+    }
+
+    /// <summary>
+    /// Sets <see cref="HeapLimitBytes"/> as SQLite's soft heap limit unless one is set: the limit is the process's, so
+    /// one a host set for its own SQLite databases is kept.
+    /// </summary>
+    private static void LimitHeap(SqliteCommand command)
+    {
+        command.CommandText = "PRAGMA soft_heap_limit;";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = $"PRAGMA soft_heap_limit = {HeapLimitBytes};";
+            command.ExecuteNonQuery();
         }
     }
 }

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Per-minute trends of a soak's `sample` lines (least squares over the samples in a window).
+
+Usage: slopes.py LOG [LOG...]   prints, per log, the first/last value and the slope in MB/min of the memory figures
+over the whole run, the last 20 and the last 15 minutes (first->last value in MB), the largest value, and the per-1,000-acks slope of glibc's heap in use.
+"""
+import re
+import sys
+
+FIELDS = ["rss", "live", "committed", "duckdb", "anon", "malloc_used", "malloc_free", "sqlite_used", "malloc_not_sqlite", "harness"]
+
+
+def samples(path):
+    rows = []
+    for line in open(path, encoding="utf-8", errors="replace"):
+        if not line.startswith("sample "):
+            continue
+        parts = line.split()
+        row = {"t": float(parts[1])}
+        for part in parts[2:]:
+            key, _, value = part.partition("=")
+            if re.fullmatch(r"-?\d+", value):
+                row[key] = int(value)
+        if "malloc_used" in row and "sqlite_used" in row:
+            # glibc's heap in use without SQLite's share: DuckDB's own C++ objects and the runtime's native parts.
+            row["malloc_not_sqlite"] = row["malloc_used"] - row["sqlite_used"]
+        rows.append(row)
+    return rows
+
+
+def slope(points):
+    n = len(points)
+    if n < 2:
+        return float("nan")
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else float("nan")
+
+
+def report(path):
+    rows = samples(path)
+    if not rows:
+        print(f"{path}: no samples")
+        return
+    end = rows[-1]["t"]
+    windows = [("whole", 0.0), ("last20", end - 1200), ("last15", end - 900)]
+    print(f"{path}: {len(rows)} samples, {end:.0f} s, acks {rows[-1].get('acks', 0):,}")
+    for field in FIELDS:
+        if field not in rows[-1]:
+            continue
+        cells = []
+        for name, start in windows:
+            window = [r for r in rows if r["t"] >= start and r.get(field, -1) >= 0]
+            if len(window) < 2:
+                continue
+            per_minute = slope([(r["t"] / 60, r[field] / 1e6) for r in window])
+            cells.append(f"{name} {per_minute:+.2f} MB/min ({window[0][field] / 1e6:.0f}->{window[-1][field] / 1e6:.0f})")
+        peak = max(r.get(field, -1) for r in rows)
+        print(f"  {field:17} " + " | ".join(cells) + f" | max {peak / 1e6:.0f}")
+    for name, start in windows:
+        window = [r for r in rows if r["t"] >= start and r.get("malloc_used", -1) >= 0]
+        if len(window) >= 2:
+            per_kilo_ack = slope([(r["acks"] / 1000, r["malloc_used"]) for r in window])
+            print(f"  malloc_used per ack, {name}: {per_kilo_ack / 1000:.0f} bytes")
+
+
+for log in sys.argv[1:]:
+    report(log)
