@@ -12,6 +12,8 @@ using NixHumanity.Benchmarks;
 // and ack latency by node count, recovery after kill -9 of a node, the hand-off by user size (ClusterThroughputScenarios).
 // [--only capacity [--users 400,1000,2000] [--per-user 3]] memory, file handles, start and stop per active user, each size
 // in its own process (CapacityScenarios).
+// [--only reopen-breakdown [--attached 10,100,500,1000] [--sample 20]] one user's store open, step by step, by how many
+// users' files are already attached to the shared DuckDB instances (ReopenBreakdownScenarios).
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 if (only == "capacity-node")
@@ -36,6 +38,13 @@ try
     if (only == "capacity")
     {
         await CapacityScenarios.RunAsync(workDir, args, report);
+        report.Print();
+        return;
+    }
+
+    if (only == "reopen-breakdown")
+    {
+        await ReopenBreakdownScenarios.RunAsync(workDir, args, report);
         report.Print();
         return;
     }

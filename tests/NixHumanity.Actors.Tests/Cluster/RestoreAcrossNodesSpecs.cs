@@ -12,8 +12,9 @@ namespace NixHumanity.Actors.Tests.Cluster;
 /// <summary>
 /// A restore asked on one node for a user hosted on another (docs/adr/0048): the asking node sends the files the
 /// hosting node needs (the journal's events and the biometric samples) in chunks into the hosting node's own staging
-/// folder, and the hosting node restores from there; it is never given the export folder's path. Answers after the
-/// restore equal the answers before the forget (real PostgreSQL, <see cref="PostgresFactAttribute"/>).
+/// folder, and the hosting node restores from there; it is never given the export folder's path. Asked on the hosting
+/// node, the files are copied into its staging folder instead. Answers after the restore equal the answers before the
+/// forget (real PostgreSQL, <see cref="PostgresFactAttribute"/>).
 /// </summary>
 public sealed class RestoreAcrossNodesSpecs : IAsyncLifetime
 {
@@ -61,7 +62,11 @@ public sealed class RestoreAcrossNodesSpecs : IAsyncLifetime
 
         var restoredOnB = b.System.FirstPublished<RestoredFromStaging>();
         var restoredOnA = a.System.FirstPublished<RestoredFromStaging>();
+        var sentByA = a.System.FirstPublished<StagedRestoreSent>();
         (await a.Client.RestoreAsync(user, folder)).Should().NotBeNull();
+        var sent = await sentByA.WaitAsync(TimeSpan.FromSeconds(60));
+        (sent.Node, sent.FilesCopied, sent.BytesSent).Should().Be((b.Address, 0, manifest.Files.Where(f => f.Path is JournalExport.EventsPath or "learner/biometrics.parquet").Sum(f => f.Bytes)),
+            "A does not host the user: every file crosses to B in chunks");
 
         // B restored from files in its own data directory that A sent; it was never told the export folder.
         var restored = await restoredOnB.WaitAsync(TimeSpan.FromSeconds(60));
@@ -85,6 +90,20 @@ public sealed class RestoreAcrossNodesSpecs : IAsyncLifetime
             again.Flow.Should().BeEquivalentTo(before.Flow);
         }, TimeSpan.FromSeconds(120));
         (await b.ActiveUsersAsync()).Should().Contain(user, "the user was restored where it lives");
+
+        // Asked on B, the node hosting the user: the files are copied into B's staging folder, none crosses B's own
+        // /user/users in chunks, and the restore answers as before.
+        (await b.Client.ForgetAsync(user)).Should().NotBeNull();
+        var restoredAgain = b.System.FirstPublished<RestoredFromStaging>();
+        var sentByB = b.System.FirstPublished<StagedRestoreSent>();
+        (await b.Client.RestoreAsync(user, folder)).Should().NotBeNull();
+        var local = await sentByB.WaitAsync(TimeSpan.FromSeconds(60));
+        (local.Node, local.FilesCopied, local.BytesSent).Should().Be((b.Address, 2, 0L), "B hosts the user: the files are copied, not sent in chunks");
+        var again = await restoredAgain.WaitAsync(TimeSpan.FromSeconds(60));
+        again.Files.Should().BeEquivalentTo(restored.Files);
+        again.BiometricSamples.Should().Be(Samples);
+        await Eventually.HoldsAsync(() => Directory.Exists(again.Folder).Should().BeFalse("B deletes its staging folder once restored"), TimeSpan.FromSeconds(60));
+        (await AnswersAsync(b, user, queries)).Status.Should().BeEquivalentTo(before.Status);
     }
 
     private static async Task<Answers> AnswersAsync(ClusterNode node, string user, IReadOnlyList<string> queries)

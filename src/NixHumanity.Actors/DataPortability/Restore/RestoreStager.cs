@@ -25,8 +25,8 @@ internal static class RestoreStager
     {
         try
         {
-            staging.Create(request.TransferId);
-            return new RestoreStagingOpened(request.UserId, request.TransferId, node);
+            var folder = staging.Create(request.TransferId);
+            return new RestoreStagingOpened(request.UserId, request.TransferId, node, folder);
         }
         catch (InvalidInputException ex)
         {

@@ -16,7 +16,19 @@ internal sealed record OpenRestoreStaging(string UserId, string TransferId) : IU
 /// <param name="UserId">The person restored.</param>
 /// <param name="TransferId">The restore's id.</param>
 /// <param name="Node">The address of the node holding the staging folder (where the chunks are written).</param>
-internal sealed record RestoreStagingOpened(string UserId, string TransferId, string Node);
+/// <param name="Folder">The staging folder on that node: a caller on the same node copies the files into it instead of
+/// sending them in chunks.</param>
+internal sealed record RestoreStagingOpened(string UserId, string TransferId, string Node, string Folder);
+
+/// <summary>
+/// A restore's files reached the hosting node's staging folder; published on the caller's event stream.
+/// </summary>
+/// <param name="UserId">The person restored.</param>
+/// <param name="TransferId">The restore's id.</param>
+/// <param name="Node">The address of the node hosting the person.</param>
+/// <param name="FilesCopied">Files copied straight into the staging folder (the caller is the hosting node).</param>
+/// <param name="BytesSent">Bytes sent in chunks through the hosting node's <c>/user/users</c> (0 when it is the caller).</param>
+internal sealed record StagedRestoreSent(string UserId, string TransferId, string Node, int FilesCopied, long BytesSent);
 
 /// <summary>Bytes of an export's file for a node's <c>/user/users</c> to append to its staged copy; answered with
 /// <see cref="StagedRestoreWritten"/> or a refusal.</summary>
