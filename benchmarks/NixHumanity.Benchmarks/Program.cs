@@ -12,6 +12,9 @@ using NixHumanity.Benchmarks;
 // and ack latency by node count, recovery after kill -9 of a node, the hand-off by user size (ClusterThroughputScenarios).
 // [--only capacity [--users 400,1000,2000] [--per-user 3]] memory, file handles, start and stop per active user, each size
 // in its own process (CapacityScenarios).
+// [--only catchup [--users 20] [--behind 2000] [--batch 256,1024] [--recording-users 100] [--recording-seconds 60]
+// [--ask-seconds 60] [--parts catchup,status]] projections catching up from the journal (events/s per batch size) and
+// one user's status and search latency while many record (CatchUpScenarios).
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 if (only == "capacity-node")
@@ -50,6 +53,13 @@ try
     if (only == "handoff")
     {
         await ClusterHandOffScenarios.RunAsync(workDir, args, report);
+        report.Print();
+        return;
+    }
+
+    if (only == "catchup")
+    {
+        await CatchUpScenarios.RunAsync(workDir, args, report);
         report.Print();
         return;
     }
