@@ -124,6 +124,13 @@ internal sealed partial class MemoryActor
         foreach (var waiting in _waitingForBatch.Where(w => w.UpTo <= checkpoint).ToList())
         {
             _waitingForBatch.Remove(waiting);
+            if (waiting.Request is GetMemoryStatus)
+            {
+                // Everything taken in before it is applied now: nothing else to wait for, nor to queue behind again.
+                waiting.Sender.Tell(Status());
+                continue;
+            }
+
             _releasedAfterBatch.Add(waiting.Request);
             Self.Tell(waiting.Request, waiting.Sender);
         }

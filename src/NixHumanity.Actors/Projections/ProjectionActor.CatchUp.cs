@@ -33,6 +33,7 @@ internal abstract partial class ProjectionActor<TStore>
         Receive<SessionEventPublished>(KeepOrDropDuringCatchUp);
         // Already catching up: the round that is running is the one asked for.
         Receive<ResumeCatchUp>(_ => { });
+        Receive<ProgressAfterQueue>(ProgressDuringCatchUp);
         ReceiveAny(message =>
         {
             if (_behindCatchUp && _store is not null && ProgressReply(message) is { } reply)

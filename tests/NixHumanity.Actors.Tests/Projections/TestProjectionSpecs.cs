@@ -35,7 +35,8 @@ public abstract class TestProjectionSpecs : TestKit
 
     /// <summary>Starts a projection on <see cref="Data"/> and <see cref="Journal"/>.</summary>
     protected IActorRef Start(int batchSize = 256, int maxLiveLag = 1024) => Sys.ActorOf(
-        TestProjection.Props(Data.Path, new ProjectionOptions { ReplayBatchSize = batchSize, MaxLiveLag = maxLiveLag }, new ManualClock(Morning), Journal, Batches.Ref));
+        TestProjection.Props(Data.Path, new ProjectionOptions { ReplayBatchSize = batchSize, MaxLiveLag = maxLiveLag }, new ManualClock(Morning), Journal, Batches.Ref)
+        .WithMailbox(ProjectionMailbox.Id));
 
     /// <summary>What <paramref name="projection"/> has applied so far.</summary>
     private protected AppliedSoFar Applied(IActorRef projection)
