@@ -60,36 +60,41 @@ internal static class CatchUpScenarios
         options.Projections.ReplayBatchSize = batch;
         await using var node = await Node.StartAsync(options);
         Console.Error.WriteLine($"{label}: {users} users record {behind} events each, sessions only (load {EmbeddingLoadScenarios.LoadAverage()})");
-        await Task.WhenAll(Enumerable.Range(0, users).Select(async u =>
+        var last = await Task.WhenAll(Enumerable.Range(0, users).Select(async u =>
         {
+            var sequenceNr = 0L;
             for (var i = 0; i < behind; i++)
             {
-                await node.Directory.Ask<InteractionAcknowledged>(Interaction($"user-{u}", i), TimeSpan.FromSeconds(120));
+                sequenceNr = (await node.Directory.Ask<InteractionAcknowledged>(Interaction($"user-{u}", i), TimeSpan.FromSeconds(120))).SequenceNr;
             }
+
+            return sequenceNr;
         }));
 
-        Console.Error.WriteLine($"{label}: {users * behind} events journaled; starting every memory and learner (load {EmbeddingLoadScenarios.LoadAverage()})");
+        // A session journals more than the interactions (its start), so the events to catch up are the journal's.
+        var events = last.Sum();
+        Console.Error.WriteLine($"{label}: {events} events journaled; starting every memory and learner (load {EmbeddingLoadScenarios.LoadAverage()})");
         var started = Stopwatch.GetTimestamp();
-        var memory = CaughtUpAfterAsync(node.Directory, users, behind, u => new GetMemoryStatus(u), started);
-        var learner = CaughtUpAfterAsync(node.Directory, users, behind, u => new GetLearnerStatus(u), started);
+        var memory = CaughtUpAfterAsync(node.Directory, last, u => new GetMemoryStatus(u), started);
+        var learner = CaughtUpAfterAsync(node.Directory, last, u => new GetLearnerStatus(u), started);
         var (memorySeconds, learnerSeconds) = (await memory, await learner);
-        report.Add($"[{label}] memories caught up ({users} × {behind} events)", users * behind / memorySeconds, "events/s", "—", null);
-        report.Add($"[{label}] learners caught up ({users} × {behind} events)", users * behind / learnerSeconds, "events/s", "—", null);
+        report.Add($"[{label}] memories caught up ({users} users, {events} events)", events / memorySeconds, "events/s", "—", null);
+        report.Add($"[{label}] learners caught up ({users} users, {events} events)", events / learnerSeconds, "events/s", "—", null);
         report.Add($"[{label}] all caught up after", Math.Max(memorySeconds, learnerSeconds), "s", "—", null);
         Console.Error.WriteLine($"{label}: done (load {EmbeddingLoadScenarios.LoadAverage()})");
     }
 
     /// <summary>
     /// Asks every user's component its status; a component catching up at start answers once it has caught up, so the
-    /// last answer is when all of them have (checked: every answer must carry the last event).
+    /// last answer is when all of them have (checked: every answer must carry the user's last event, <paramref name="last"/>).
     /// </summary>
-    private static async Task<double> CaughtUpAfterAsync(IActorRef directory, int users, int behind, Func<string, object> status, long started)
+    private static async Task<double> CaughtUpAfterAsync(IActorRef directory, long[] last, Func<string, object> status, long started)
     {
-        var answers = await Task.WhenAll(Enumerable.Range(0, users).Select(u => directory.Ask<ProjectionStatus>(status($"user-{u}"), TimeSpan.FromMinutes(10))));
+        var answers = await Task.WhenAll(last.Select((_, u) => directory.Ask<ProjectionStatus>(status($"user-{u}"), TimeSpan.FromMinutes(10))));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        if (answers.FirstOrDefault(a => a.LastSequenceNr != behind) is { } wrong)
+        if (answers.Select((a, u) => (Answer: a, Last: last[u])).FirstOrDefault(a => a.Answer.LastSequenceNr != a.Last) is { Answer: not null } wrong)
         {
-            throw new InvalidOperationException($"{wrong.Component} of {wrong.UserId} answered at #{wrong.LastSequenceNr}, not #{behind}");
+            throw new InvalidOperationException($"{wrong.Answer.Component} of {wrong.Answer.UserId} answered at #{wrong.Answer.LastSequenceNr}, not #{wrong.Last}");
         }
 
         return seconds;
