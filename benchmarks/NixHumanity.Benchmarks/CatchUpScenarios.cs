@@ -18,7 +18,7 @@ namespace NixHumanity.Benchmarks;
 /// <item><b>catch-up</b>: <c>--users</c> users record <c>--behind</c> events each with only their sessions running
 /// (components started on demand), then every memory and learner is asked its status: each starts, reads the journal
 /// from 0 and answers once caught up. Reported: events/s of the memories and of the learners (all users' events over
-/// the time until the last one answered). Each value of <c>--batch</c> (<c>Projections.ReplayBatchSize</c>) is run in
+/// the time until the last one answered). Each value of <c>--batch</c> (<c>Projections.CatchUpBatchSize</c>; 256 is what a catch-up read before it) is run in
 /// turn, in the order given, so two settings are compared side by side in one run.</item>
 /// <item><b>status while recording</b>: <c>--recording-users</c> users record without pause for
 /// <c>--recording-seconds</c>; meanwhile one of them (<c>user-0</c>) is asked its memory's and its learner's status
@@ -57,7 +57,7 @@ internal static class CatchUpScenarios
         var label = $"catch-up, batch {batch}";
         var options = Options(dataDir);
         options.StartComponentsOnDemand = true;
-        options.Projections.ReplayBatchSize = batch;
+        options.Projections.CatchUpBatchSize = batch;
         await using var node = await Node.StartAsync(options);
         Console.Error.WriteLine($"{label}: {users} users record {behind} events each, sessions only (load {EmbeddingLoadScenarios.LoadAverage()})");
         var last = await Task.WhenAll(Enumerable.Range(0, users).Select(async u =>

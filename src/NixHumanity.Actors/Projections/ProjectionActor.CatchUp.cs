@@ -54,7 +54,7 @@ internal abstract partial class ProjectionActor<TStore>
         _stashedBeforeRound = Stash.Count;
         _replayedThisRun = 0;
         _nextProgressAt = Options.ProgressEvery;
-        _journal.Start(Context, UserId, AppliedThrough, Options.ReplayBatchSize);
+        _journal.Start(Context, UserId, AppliedThrough, Options.CatchUpBatchSize);
         Become(Recovering);
     }
 
