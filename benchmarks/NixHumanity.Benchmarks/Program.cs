@@ -14,6 +14,9 @@ using NixHumanity.Benchmarks;
 // in its own process (CapacityScenarios).
 // [--only reopen-breakdown [--attached 10,100,500,1000] [--sample 20]] one user's store open, step by step, by how many
 // users' files are already attached to the shared DuckDB instances (ReopenBreakdownScenarios).
+// [--only catchup [--users 20] [--behind 2000] [--batch 256,1024] [--recording-users 100] [--recording-seconds 60]
+// [--ask-seconds 60] [--parts catchup,status]] projections catching up from the journal (events/s per batch size) and
+// one user's status and search latency while many record (CatchUpScenarios).
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 if (only == "capacity-node")
@@ -59,6 +62,13 @@ try
     if (only == "handoff")
     {
         await ClusterHandOffScenarios.RunAsync(workDir, args, report);
+        report.Print();
+        return;
+    }
+
+    if (only == "catchup")
+    {
+        await CatchUpScenarios.RunAsync(workDir, args, report);
         report.Print();
         return;
     }

@@ -8,7 +8,7 @@ namespace NixHumanity.Actors.Learning;
 
 /// <summary>
 /// The learner's fold: prepared from the analytics store, completed once the memory actor has sent the command
-/// embeddings (events go on being applied meanwhile, requests wait in the stash), then the aged fragments are merged
+/// embeddings (events go on being applied and status answered meanwhile, other requests wait in the stash), then the aged fragments are merged
 /// and the memory is told the new preference direction.
 /// </summary>
 internal sealed partial class LearnerActor
@@ -51,6 +51,9 @@ internal sealed partial class LearnerActor
         {
             Receive<EmbeddingsArrived>(CompleteFold);
             ReceiveLiveEvents();
+            // A status reads no fold: live events are applied meanwhile, so it is answered as in the ready state
+            // instead of waiting up to the memory's answer (docs/adr/0052).
+            ReceiveProgressRequests();
             Receive<FoldTick>(_ => { });
             ReceiveAny(_ => Stash.Stash());
         });

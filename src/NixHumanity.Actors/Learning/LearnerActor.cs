@@ -245,7 +245,6 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
             return new AnalyticsCounts(UserId, Store.Checkpoint, Store.FoldedThrough, Tensor.ListFragments().Count, Store.TableCounts(), statements);
         });
         Answer<ExportLearner>(export => LearnerExport.Write(Store, Tensor, StoreFolder, export.Folder));
-        Answer<GetLearnerStatus>(_ => Status());
     }
 
     // ---- damaged fragments --------------------------------------------------------------------------------------

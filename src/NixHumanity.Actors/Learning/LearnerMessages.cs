@@ -4,9 +4,13 @@ using NixHumanity.Actors.Projections;
 
 namespace NixHumanity.Actors.Learning;
 
-/// <summary>Asks the learner actor how far its projection has got; replied to with <see cref="ProjectionStatus"/>.</summary>
+/// <summary>
+/// Asks the learner actor how far its projection has got; replied to with <see cref="ProjectionStatus"/>. It sees every
+/// event queued before it, also during a fold; a learner that is behind (more than a batch of messages queued) answers
+/// at once with the checkpoint it has reached (<see cref="IProgressRequest"/>, docs/adr/0052).
+/// </summary>
 /// <param name="UserId">The person.</param>
-internal sealed record GetLearnerStatus(string UserId) : ILearnerMessage;
+internal sealed record GetLearnerStatus(string UserId) : ILearnerMessage, IProgressRequest;
 
 /// <summary>
 /// Runs one of the strategy's analytics queries on the person's store. Replied to with <see cref="AnalyticsRows"/>,

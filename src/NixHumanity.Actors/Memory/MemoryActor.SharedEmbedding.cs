@@ -75,7 +75,7 @@ internal sealed partial class MemoryActor
     }
 
     /// <summary>
-    /// Sends the oldest held events (one catch-up-sized chunk) to the shared service; chunks with nothing to embed are
+    /// Sends the oldest held events (one catch-up-sized chunk, <see cref="Projections.ProjectionOptions.CatchUpBatchSize"/>) to the shared service; chunks with nothing to embed are
     /// applied at once. When nothing is held any more, the requests waiting for a complete store are released.
     /// </summary>
     private void EmbedNextHeld()
@@ -84,7 +84,7 @@ internal sealed partial class MemoryActor
         _model.ReleaseWaiting(Self);
         while (_model.HeldCount > 0)
         {
-            var chunk = _model.TakeOldest(Options.ReplayBatchSize);
+            var chunk = _model.TakeOldest(Options.CatchUpBatchSize);
             var interactions = Interactions(chunk);
             if (interactions.Count > 0)
             {
@@ -124,6 +124,13 @@ internal sealed partial class MemoryActor
         foreach (var waiting in _waitingForBatch.Where(w => w.UpTo <= checkpoint).ToList())
         {
             _waitingForBatch.Remove(waiting);
+            if (waiting.Request is GetMemoryStatus)
+            {
+                // Everything taken in before it is applied now: nothing else to wait for, nor to queue behind again.
+                waiting.Sender.Tell(Status());
+                continue;
+            }
+
             _releasedAfterBatch.Add(waiting.Request);
             Self.Tell(waiting.Request, waiting.Sender);
         }

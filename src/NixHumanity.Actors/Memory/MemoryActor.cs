@@ -208,7 +208,6 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         Receive<QueryEmbedded>(arrived => Search(arrived.Query, arrived.Vector));
         Receive<QueryEmbeddingFailed>(QueryNotEmbedded);
         ReceiveRequest<CompactMemory>(WhenEmbedded<CompactMemory>(Compact));
-        ReceiveRequest<GetMemoryStatus>(WhenEmbedded<GetMemoryStatus>(_ => Sender.Tell(Status())));
         // The learner's fold needs the commands up to its last interaction: those still held for the model are waited
         // for (the load starts), those with the embedding service too (milliseconds). Answering without them wrote a
         // direction one fold late.
@@ -226,6 +225,25 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
     /// <inheritdoc />
     protected override object? ProgressReply(object request) => request is GetMemoryStatus ? Status() : null;
+
+    /// <summary>
+    /// A status that has seen what was queued before it waits while the events taken in before it are with the
+    /// embedding service, when they are at most one batch (<see cref="ProjectionOptions.ReplayBatchSize"/>) beyond the
+    /// checkpoint: milliseconds, and the answer counts every record taken in before it. More than that, and the memory
+    /// is behind its embedder: the status is answered at once with the checkpoint reached (docs/adr/0052), instead of
+    /// after every batch held, which on an overloaded node took longer than callers waited.
+    /// </summary>
+    /// <inheritdoc />
+    protected override void AnswerProgress(IProgressRequest request)
+    {
+        if (_model.Embedding && !_reembedInBackground && _model.LastHeld!.Value - Store.Checkpoint <= Options.ReplayBatchSize)
+        {
+            _waitingForBatch.Add((_model.LastHeld.Value, request, Sender));
+            return;
+        }
+
+        Sender.Tell(Status());
+    }
 
     /// <inheritdoc />
     protected override void Apply(IReadOnlyList<JournaledSessionEvent> events)

@@ -11,10 +11,12 @@ namespace NixHumanity.Actors.Memory;
 /// Asks the memory actor how far its projection has got; replied to with <see cref="ProjectionStatus"/> (including
 /// the number of memories, the table version and the embedder id). While a batch of the person's records is with the
 /// embedder, the answer waits for that batch (milliseconds with the built-in embedders), so it counts every record
-/// the memory had taken in before the request; it does not wait for records that arrive after it.
+/// the memory had taken in before the request; it does not wait for records that arrive after it. A memory that is
+/// behind (more than a batch of messages queued, or of records held for the embedder) answers at once with the
+/// checkpoint it has reached (<see cref="IProgressRequest"/>, docs/adr/0052).
 /// </summary>
 /// <param name="UserId">The person.</param>
-internal sealed record GetMemoryStatus(string UserId) : IMemoryMessage;
+internal sealed record GetMemoryStatus(string UserId) : IMemoryMessage, IProgressRequest;
 
 /// <summary>
 /// Finds the remembered commands closest in meaning to <paramref name="Query"/>. Replied to with

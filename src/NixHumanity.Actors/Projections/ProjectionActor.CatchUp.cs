@@ -33,6 +33,7 @@ internal abstract partial class ProjectionActor<TStore>
         Receive<SessionEventPublished>(KeepOrDropDuringCatchUp);
         // Already catching up: the round that is running is the one asked for.
         Receive<ResumeCatchUp>(_ => { });
+        Receive<ProgressAfterQueue>(ProgressDuringCatchUp);
         ReceiveAny(message =>
         {
             if (_behindCatchUp && _store is not null && ProgressReply(message) is { } reply)
@@ -53,7 +54,7 @@ internal abstract partial class ProjectionActor<TStore>
         _stashedBeforeRound = Stash.Count;
         _replayedThisRun = 0;
         _nextProgressAt = Options.ProgressEvery;
-        _journal.Start(Context, UserId, AppliedThrough, Options.ReplayBatchSize);
+        _journal.Start(Context, UserId, AppliedThrough, Options.CatchUpBatchSize);
         Become(Recovering);
     }
 

@@ -281,6 +281,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     private void Ready()
     {
         ReceiveLiveEvents();
+        ReceiveProgressRequests();
         WhenReady();
         ReceiveRequest<StopGracefully>(_ =>
         {

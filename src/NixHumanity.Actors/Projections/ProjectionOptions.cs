@@ -7,10 +7,18 @@ namespace NixHumanity.Actors.Projections;
 public sealed class ProjectionOptions
 {
     /// <summary>
-    /// Journal events applied per store transaction while catching up, and the most live events buffered before they
-    /// are applied (default 256).
+    /// The most live events buffered before they are applied in one store transaction, and the batch a projection is
+    /// behind by when a status is answered at once (default 256; docs/adr/0052).
     /// </summary>
     public int ReplayBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// Journal events read and applied per store transaction while a projection catches up (at start, after a gap,
+    /// after falling behind), and per call of the embedding service for the records a memory holds after such a
+    /// catch-up (default 1024, between 1 and 10000). A projection holds at most one such batch of journal events at a
+    /// time; a bigger batch costs fewer transactions and fewer turns on the store threads (docs/adr/0052).
+    /// </summary>
+    public int CatchUpBatchSize { get; set; } = 1024;
 
     /// <summary>A progress line is logged every this many journal events while a projection catches up (default 500).</summary>
     public int ProgressEvery { get; set; } = 500;
@@ -49,6 +57,11 @@ public sealed class ProjectionOptions
         if (ReplayBatchSize is < 1 or > 10_000)
         {
             throw new ArgumentException("must be between 1 and 10000", "Projections." + nameof(ReplayBatchSize));
+        }
+
+        if (CatchUpBatchSize is < 1 or > 10_000)
+        {
+            throw new ArgumentException("must be between 1 and 10000", "Projections." + nameof(CatchUpBatchSize));
         }
 
         if (ProgressEvery < 1)

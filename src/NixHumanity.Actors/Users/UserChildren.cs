@@ -1,6 +1,7 @@
 using Akka.Actor;
 using NixHumanity.Actors.Learning;
 using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Users;
@@ -20,7 +21,7 @@ internal sealed record UserChildren(
     /// <summary>
     /// The production children. The projection owners do blocking file work (DuckDB, Parquet, ONNX); they run on
     /// their own threads so a hundred of them starting at once cannot starve the default dispatcher the sessions and
-    /// the journal use.
+    /// the journal use, and a mailbox that lets a status go ahead of the events waiting (<see cref="ProjectionMailbox"/>).
     /// </summary>
     public static readonly UserChildren Default = new(
         (userId, settings, clock) => MemoryActor.Props(
@@ -30,11 +31,13 @@ internal sealed record UserChildren(
                 settings.Memory with { SharedStoreFolder = settings.Data.UsersFolder },
                 settings.Projections,
                 clock)
-            .WithDispatcher(UserActor.StoreDispatcher),
+            .WithDispatcher(UserActor.StoreDispatcher)
+            .WithMailbox(ProjectionMailbox.Id),
         (userId, settings, clock, memory) => LearnerActor.Props(userId, settings.Data.ComponentFolder(userId, "learner"), settings.FoldInterval, settings.Projections, clock, memory,
                 settings.Memory.Embedder.Dimensions,
                 // Its files attach to the data directory's learners' instance, which closes with the node (docs/adr/0047).
                 sharedStoreFolder: settings.Data.UsersFolder)
-            .WithDispatcher(UserActor.StoreDispatcher),
+            .WithDispatcher(UserActor.StoreDispatcher)
+            .WithMailbox(ProjectionMailbox.Id),
         (userId, settings, clock, memory, learner) => SessionActor.Props(userId, settings.Session, clock, memory, learner));
 }

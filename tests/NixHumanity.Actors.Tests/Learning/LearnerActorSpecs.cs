@@ -138,6 +138,24 @@ public sealed class LearnerActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_status_asked_while_a_fold_waits_for_the_memory_is_answered_at_once_and_counts_the_events_applied_meanwhile()
+    {
+        _journal.Append(Recorded("nixos-rebuild switch", 0), Recorded("nix search vim", 1));
+        var learner = Start();
+        learner.Tell(new FoldPreferences("ann"), TestActor);
+        _memory.ExpectMsg<GetCommandEmbeddings>();
+        var live = _journal.Append(Recorded("htop", 2));
+        learner.Tell(new SessionEventPublished("ann", live[0].SequenceNr, live[0].Event));
+
+        // The memory has not answered: the fold still waits (docs/adr/0052: a status reads no fold).
+        learner.Tell(new GetLearnerStatus("ann"), TestActor);
+
+        ExpectMsg<ProjectionStatus>().LastSequenceNr.Should().Be(3, "the event published before the status was applied during the fold");
+        _memory.Reply(new TemporarilyUnavailable("ann", "memory"));
+        ExpectMsg<FoldReport>().ToSeq.Should().Be(2, "the fold goes on after the status");
+    }
+
+    [Fact]
     public void A_memory_ahead_of_the_fold_is_matched_by_folding_up_to_where_the_memory_is()
     {
         _journal.Append(Recorded("nixos-rebuild switch", 0), Recorded("nix search vim", 1));

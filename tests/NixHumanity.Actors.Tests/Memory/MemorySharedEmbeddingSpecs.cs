@@ -116,6 +116,28 @@ public sealed class MemorySharedEmbeddingSpecs : TestKit
     }
 
     [Fact]
+    public async Task A_status_asked_while_more_than_a_batch_of_records_waits_for_the_embedder_is_answered_at_once_with_the_checkpoint_reached()
+    {
+        var journal = new ListJournalSource();
+        var memory = Sys.ActorOf(MemoryActor.Props(
+            "ann", Directory.CreateDirectory(Path.Combine(_data.Path, "ann")).FullName, _settings, new ProjectionOptions { ReplayBatchSize = 2 }, new ManualClock(Morning), journal));
+        Status(memory, "ann").LastSequenceNr.Should().Be(0);
+        _model.HoldNextCall();
+        Publish(memory, journal, "ann", ("install firefox", "nix-env -iA nixpkgs.firefox"));
+        await _model.HeldCallStarted;
+        // Three more records held behind the batch in the model: four beyond the checkpoint, more than a batch of 2.
+        Publish(memory, journal, "ann", ("install vlc", "nix-env -iA nixpkgs.vlc"), ("install git", "nix-env -iA nixpkgs.git"), ("install htop", "nix-env -iA nixpkgs.htop"));
+
+        var behind = Status(memory, "ann");
+
+        behind.LastSequenceNr.Should().Be(0, "the memory is behind its embedder: the status says where it is instead of waiting for every batch");
+        _model.Release();
+        memory.Tell(new SearchMemory("ann", "install htop", 5), TestActor);
+        ExpectMsg<MemorySearched>().Results.Should().Contain(r => r.Command == "nix-env -iA nixpkgs.htop", "a search still waits for every record taken in before it");
+        Status(memory, "ann").LastSequenceNr.Should().Be(4);
+    }
+
+    [Fact]
     public async Task A_memory_stopped_while_its_batch_is_with_the_service_replays_it_on_restart_exactly_once()
     {
         var journal = new ListJournalSource();

@@ -48,4 +48,17 @@ public sealed class ProjectionOptionsSpecs
 
         options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().Which.ParamName.Should().Be(parameter);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10_001)]
+    public void A_catch_up_batch_outside_1_to_10000_is_rejected_naming_the_option(int batchSize)
+    {
+        var options = new NixHumanityOptions { DataDirectory = Path.GetTempPath() };
+        options.Projections.CatchUpBatchSize.Should().Be(1024);
+        options.Projections.CatchUpBatchSize = batchSize;
+
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>()
+            .Which.Should().Match<ArgumentException>(e => e.ParamName == "Projections.CatchUpBatchSize" && e.Message.StartsWith("must be between 1 and 10000", StringComparison.Ordinal));
+    }
 }

@@ -65,8 +65,8 @@ internal sealed record GetApplied;
 internal sealed record AppliedSoFar(IReadOnlyList<long> SequenceNrs, long Checkpoint);
 
 /// <summary>Asks the <see cref="TestProjection"/> how far it has got: answered with <see cref="AppliedSoFar"/>, at once
-/// during a catch-up it started because it fell behind (its progress reply).</summary>
-internal sealed record GetProgress;
+/// during a catch-up it started because it fell behind or with more than a batch queued (its progress reply).</summary>
+internal sealed record GetProgress : IProgressRequest;
 
 /// <summary>A request the <see cref="TestProjection"/> fails on (throws <paramref name="Cause"/>).</summary>
 internal sealed record FailOn(Exception Cause, string UserId = "ann") : NixHumanity.Actors.Contracts.IUserMessage;
@@ -117,7 +117,6 @@ internal sealed class TestProjection : ProjectionActor<TestStore>
 
     protected override void WhenReady()
     {
-        ReceiveRequest<GetProgress>(_ => Sender.Tell(new AppliedSoFar(Store.Applied.ToList(), Store.Checkpoint)));
         ReceiveRequest<GetApplied>(_ => Sender.Tell(new AppliedSoFar(Store.Applied.ToList(), Store.Checkpoint)));
         ReceiveRequest<FailOn>(fail => throw fail.Cause);
         ReceiveRequest<Ping>(_ => Sender.Tell("pong"));

@@ -33,9 +33,10 @@ public abstract class TestProjectionSpecs : TestKit
 
     protected static ISessionEvent Event(int n) => new FlowStarted(n / 100.0, Morning.AddMinutes(n));
 
-    /// <summary>Starts a projection on <see cref="Data"/> and <see cref="Journal"/>.</summary>
+    /// <summary>Starts a projection on <see cref="Data"/> and <see cref="Journal"/>; <paramref name="batchSize"/> is both the live and the catch-up batch.</summary>
     protected IActorRef Start(int batchSize = 256, int maxLiveLag = 1024) => Sys.ActorOf(
-        TestProjection.Props(Data.Path, new ProjectionOptions { ReplayBatchSize = batchSize, MaxLiveLag = maxLiveLag }, new ManualClock(Morning), Journal, Batches.Ref));
+        TestProjection.Props(Data.Path, new ProjectionOptions { ReplayBatchSize = batchSize, CatchUpBatchSize = batchSize, MaxLiveLag = maxLiveLag }, new ManualClock(Morning), Journal, Batches.Ref)
+        .WithMailbox(ProjectionMailbox.Id));
 
     /// <summary>What <paramref name="projection"/> has applied so far.</summary>
     private protected AppliedSoFar Applied(IActorRef projection)

@@ -21,5 +21,7 @@ public static class SpecConfig
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         # Replies come from real threads on a shared 2-core machine: a generous bound, never a pacing delay.
         akka.test.single-expect-default = 15s
+        # The projections' mailbox, as hocon/akka.conf configures it (status requests go ahead of the queue).
+        nixh.projection-mailbox.mailbox-type = "NixHumanity.Actors.Projections.ProjectionMailbox, NixHumanity.Actors"
         """;
 }

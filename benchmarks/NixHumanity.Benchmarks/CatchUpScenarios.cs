@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Actor;
+using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Hosting;
+using NixHumanity.Actors.Learning;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
+using NixHumanity.Actors.Session;
+using NixHumanity.Actors.Users;
+
+namespace NixHumanity.Benchmarks;
+
+/// <summary>
+/// Issue 12: projections that fall behind. Two parts, each in fresh data directories, with the n-gram embedder (the
+/// soak's):
+/// <list type="bullet">
+/// <item><b>catch-up</b>: <c>--users</c> users record <c>--behind</c> events each with only their sessions running
+/// (components started on demand), then every memory and learner is asked its status: each starts, reads the journal
+/// from 0 and answers once caught up. Reported: events/s of the memories and of the learners (all users' events over
+/// the time until the last one answered). Each value of <c>--batch</c> (<c>Projections.CatchUpBatchSize</c>; 256 is what a catch-up read before it) is run in
+/// turn, in the order given, so two settings are compared side by side in one run.</item>
+/// <item><b>status while recording</b>: <c>--recording-users</c> users record without pause for
+/// <c>--recording-seconds</c>; meanwhile one of them (<c>user-0</c>) is asked its memory's and its learner's status
+/// and a search, one after the other, without pause. Reported: each request's latency (p50, p90, p99, max) and how
+/// many did not answer within <c>--ask-seconds</c>, and how far the probed user's status checkpoints were behind its
+/// last acknowledged record.</item>
+/// </list>
+/// Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- --only catchup [--users 20] [--behind 2000]
+/// [--batch 256,1024] [--recording-users 100] [--recording-seconds 60] [--ask-seconds 60] [--parts catchup,status].
+/// </summary>
+internal static class CatchUpScenarios
+{
+    public static async Task RunAsync(string workDir, string[] args, BenchmarkReport report)
+    {
+        var parts = List(args, "--parts", "catchup,status");
+        if (parts.Contains("catchup"))
+        {
+            var users = Value(args, "--users", 20);
+            var behind = Value(args, "--behind", 2000);
+            foreach (var (batch, run) in List(args, "--batch", "256,1024").Select((b, i) => (int.Parse(b, CultureInfo.InvariantCulture), i)))
+            {
+                await CatchUpAsync(Path.Combine(workDir, $"catchup-{run}"), users, behind, batch, report);
+            }
+        }
+
+        if (parts.Contains("status"))
+        {
+            await StatusWhileRecordingAsync(
+                Path.Combine(workDir, "status"), Value(args, "--recording-users", 100), TimeSpan.FromSeconds(Value(args, "--recording-seconds", 60)),
+                TimeSpan.FromSeconds(Value(args, "--ask-seconds", 60)), report);
+        }
+    }
+
+    private static async Task CatchUpAsync(string dataDir, int users, int behind, int batch, BenchmarkReport report)
+    {
+        var label = $"catch-up, batch {batch}";
+        var options = Options(dataDir);
+        options.StartComponentsOnDemand = true;
+        options.Projections.CatchUpBatchSize = batch;
+        await using var node = await Node.StartAsync(options);
+        Console.Error.WriteLine($"{label}: {users} users record {behind} events each, sessions only (load {EmbeddingLoadScenarios.LoadAverage()})");
+        var last = await Task.WhenAll(Enumerable.Range(0, users).Select(async u =>
+        {
+            var sequenceNr = 0L;
+            for (var i = 0; i < behind; i++)
+            {
+                sequenceNr = (await node.Directory.Ask<InteractionAcknowledged>(Interaction($"user-{u}", i), TimeSpan.FromSeconds(120))).SequenceNr;
+            }
+
+            return sequenceNr;
+        }));
+
+        // A session journals more than the interactions (its start), so the events to catch up are the journal's.
+        var events = last.Sum();
+        Console.Error.WriteLine($"{label}: {events} events journaled; starting every memory and learner (load {EmbeddingLoadScenarios.LoadAverage()})");
+        var started = Stopwatch.GetTimestamp();
+        var memory = CaughtUpAfterAsync(node.Directory, last, u => new GetMemoryStatus(u), started);
+        var learner = CaughtUpAfterAsync(node.Directory, last, u => new GetLearnerStatus(u), started);
+        var (memorySeconds, learnerSeconds) = (await memory, await learner);
+        report.Add($"[{label}] memories caught up ({users} users, {events} events)", events / memorySeconds, "events/s", "—", null);
+        report.Add($"[{label}] learners caught up ({users} users, {events} events)", events / learnerSeconds, "events/s", "—", null);
+        report.Add($"[{label}] all caught up after", Math.Max(memorySeconds, learnerSeconds), "s", "—", null);
+        Console.Error.WriteLine($"{label}: done (load {EmbeddingLoadScenarios.LoadAverage()})");
+    }
+
+    /// <summary>
+    /// Asks every user's component its status; a component catching up at start answers once it has caught up, so the
+    /// last answer is when all of them have (checked: every answer must carry the user's last event, <paramref name="last"/>).
+    /// </summary>
+    private static async Task<double> CaughtUpAfterAsync(IActorRef directory, long[] last, Func<string, object> status, long started)
+    {
+        var answers = await Task.WhenAll(last.Select((_, u) => directory.Ask<ProjectionStatus>(status($"user-{u}"), TimeSpan.FromMinutes(10))));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (answers.Select((a, u) => (Answer: a, Last: last[u])).FirstOrDefault(a => a.Answer.LastSequenceNr != a.Last) is { Answer: not null } wrong)
+        {
+            throw new InvalidOperationException($"{wrong.Answer.Component} of {wrong.Answer.UserId} answered at #{wrong.Answer.LastSequenceNr}, not #{wrong.Last}");
+        }
+
+        return seconds;
+    }
+
+    private static async Task StatusWhileRecordingAsync(string dataDir, int users, TimeSpan recording, TimeSpan ask, BenchmarkReport report)
+    {
+        var label = $"status while {users} users record";
+        await using var node = await Node.StartAsync(Options(dataDir));
+        // Every tree started first, so starting them is not part of the measurement.
+        await Task.WhenAll(Enumerable.Range(0, users).Select(u => node.Directory.Ask<InteractionAcknowledged>(Interaction($"user-{u}", -1), TimeSpan.FromSeconds(120))));
+        Console.Error.WriteLine($"{label}: recording for {recording.TotalSeconds:F0} s (load {EmbeddingLoadScenarios.LoadAverage()})");
+        using var stop = new CancellationTokenSource(recording);
+        var lastAcknowledged = 0L;
+        var recorders = Enumerable.Range(0, users).Select(async u =>
+        {
+            var recorded = 0L;
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var ack = await node.Directory.Ask<InteractionAcknowledged>(Interaction($"user-{u}", i), TimeSpan.FromSeconds(120));
+                if (u == 0)
+                {
+                    Interlocked.Exchange(ref lastAcknowledged, ack.SequenceNr);
+                }
+
+                recorded++;
+            }
+
+            return recorded;
+        }).ToList();
+
+        var probe = new Probe(node.Directory, ask);
+        while (!stop.IsCancellationRequested)
+        {
+            var acknowledged = Interlocked.Read(ref lastAcknowledged);
+            var memory = await probe.AskAsync<ProjectionStatus>("memory status", new GetMemoryStatus("user-0"));
+            var learner = await probe.AskAsync<ProjectionStatus>("learner status", new GetLearnerStatus("user-0"));
+            await probe.AskAsync<MemorySearched>("search", new SearchMemory("user-0", "install package please"));
+            probe.Behind("memory status", memory, acknowledged);
+            probe.Behind("learner status", learner, acknowledged);
+        }
+
+        var total = (await Task.WhenAll(recorders)).Sum();
+        report.Add($"[{label}] acknowledged interactions/s", total / recording.TotalSeconds, "/s", "—", null);
+        probe.Report(label, report);
+        Console.Error.WriteLine($"{label}: done (load {EmbeddingLoadScenarios.LoadAverage()})");
+    }
+
+    private static NixHumanityOptions Options(string dataDir)
+    {
+        var options = new NixHumanityOptions { DataDirectory = dataDir, Embeddings = new EmbedderOptions { Kind = EmbedderKind.NGram } };
+        options.Validate();
+        return options;
+    }
+
+    private static RecordInteraction Interaction(string user, int i) => new(
+        user, "bench", $"install package number {i % 50} please", $"nix-env -iA nixpkgs.pkg{i % 50}", "install_package", "install",
+        i % 9 == 0 ? InteractionOutcome.Failure : InteractionOutcome.Success);
+
+    private static string[] List(string[] args, string name, string fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return (at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    private static int Value(string[] args, string name, int fallback)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    /// <summary>One node: an actor system with the user directory, terminated when disposed.</summary>
+    private sealed class Node(ActorSystem system, IActorRef directory) : IAsyncDisposable
+    {
+        public IActorRef Directory { get; } = directory;
+
+        public static Task<Node> StartAsync(NixHumanityOptions options)
+        {
+            NixHumanityConfig.PrepareStorage(options);
+            var system = ActorSystem.Create("nixh-bench", NixHumanityConfig.Compose(options));
+            return Task.FromResult(new Node(system, system.ActorOf(UserDirectory.Props(options.ToUserSettings(), TimeProvider.System), "users")));
+        }
+
+        public async ValueTask DisposeAsync() => await system.Terminate();
+    }
+
+    /// <summary>The probed requests' latencies, timeouts and how far behind the status answers were.</summary>
+    private sealed class Probe(IActorRef directory, TimeSpan ask)
+    {
+        private readonly Dictionary<string, List<double>> _latencies = [];
+        private readonly Dictionary<string, int> _timeouts = [];
+        private readonly Dictionary<string, List<double>> _behind = [];
+
+        public async Task<T?> AskAsync<T>(string name, object request)
+            where T : class
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var answer = await directory.Ask<T>(request, ask);
+                Add(_latencies, name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                return answer;
+            }
+            catch (AskTimeoutException)
+            {
+                _timeouts[name] = _timeouts.GetValueOrDefault(name) + 1;
+                return null;
+            }
+        }
+
+        public void Behind(string name, ProjectionStatus? status, long acknowledged)
+        {
+            if (status is not null)
+            {
+                Add(_behind, name, Math.Max(0, acknowledged - status.LastSequenceNr));
+            }
+        }
+
+        public void Report(string label, BenchmarkReport report)
+        {
+            foreach (var name in _latencies.Keys.Union(_timeouts.Keys))
+            {
+                var sorted = _latencies.GetValueOrDefault(name, []).Order().ToList();
+                report.Add($"[{label}] {name}: timed out (of {sorted.Count + _timeouts.GetValueOrDefault(name)} asked)", _timeouts.GetValueOrDefault(name), "", "—", null);
+                if (sorted.Count == 0)
+                {
+                    continue;
+                }
+
+                foreach (var p in new[] { 0.5, 0.9, 0.99 })
+                {
+                    report.Add($"[{label}] {name} p{p * 100:F0}", BenchmarkReport.Percentile(sorted, p), "ms", "—", null);
+                }
+
+                report.Add($"[{label}] {name} max", sorted[^1], "ms", "—", null);
+            }
+
+            foreach (var (name, values) in _behind)
+            {
+                var sorted = values.Order().ToList();
+                report.Add($"[{label}] {name}: events behind the last ack, p50", BenchmarkReport.Percentile(sorted, 0.5), "events", "—", null);
+                report.Add($"[{label}] {name}: events behind the last ack, max", sorted[^1], "events", "—", null);
+            }
+        }
+
+        private static void Add(Dictionary<string, List<double>> values, string name, double value)
+        {
+            if (!values.TryGetValue(name, out var list))
+            {
+                values[name] = list = [];
+            }
+
+            list.Add(value);
+        }
+    }
+}
