@@ -112,6 +112,7 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
     /// <remarks>Queues the write; it is written with the next group and completes when that group committed.</remarks>
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
+        RequestPathTrace.Mark("journal");
         var write = new PendingWrite(messages.ToList());
         if (write.Writes.Count == 0)
         {
@@ -195,6 +196,7 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
         switch (message)
         {
             case GroupWritten written:
+                RequestPathTrace.Mark("group-written");
                 Complete(written);
                 WriteNextGroup();
                 return true;
@@ -242,7 +244,16 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
             // meanwhile queue up for the next group. Not any one caller's token: cancelling one write must not cancel
             // the others in its group.
             var serialized = writer.Serialize(all, DateTime.UtcNow.Ticks);
-            result = Task.Run(() => writer.Write(serialized), CancellationToken.None);
+            RequestPathTrace.Mark("serialized");
+            result = Task.Run(
+                () =>
+                {
+                    RequestPathTrace.Mark("writing");
+                    var rejections = writer.Write(serialized);
+                    RequestPathTrace.Mark("committed");
+                    return rejections;
+                },
+                CancellationToken.None);
         }
         catch (Exception ex)
         {
