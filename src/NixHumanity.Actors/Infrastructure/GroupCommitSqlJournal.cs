@@ -96,11 +96,21 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
     }
 
     /// <summary>
-    /// What this class does itself, without the plugin's writer: writes, a recovery's reads (from the file), and its own
-    /// messages.
+    /// What this class does itself, without the plugin's writer: writes, a recovery's reads (from the file), its own
+    /// messages, and the plugin's question whether the journal has initialized.
     /// </summary>
     private static bool IsAnsweredWithoutWriter(object message) =>
-        message is WriteMessages or ReplayMessages or GroupWritten or GetGroupCommitStats;
+        message is WriteMessages or ReplayMessages or GroupWritten or GetGroupCommitStats || IsPluginReadinessQuestion(message);
+
+    /// <summary>
+    /// The plugin's read journal, when it is created (<c>nixh stats</c>, <c>chart</c>, <c>export</c>: persistence
+    /// query), asks its write journal whether it has initialized and waits at most 5 s for the answer. The tables exist
+    /// once <see cref="PreStart"/> has run, and the plugin's own handler answers the question (<c>Initialized</c>)
+    /// without its writer; starting the writer for it cost those verbs linq2db's start and, on a loaded machine, more
+    /// than the 5 s: the verb failed with "no answer in time". The message type is internal to the plugin, hence the name.
+    /// </summary>
+    private static bool IsPluginReadinessQuestion(object message) =>
+        message.GetType().FullName == "Akka.Persistence.Sql.Utility.IsInitialized";
 
     private void StartWriter()
     {
