@@ -1,4 +1,5 @@
 using System.CommandLine;
+using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Cli.Commands;
 
 namespace NixHumanity.Cli;
@@ -94,8 +95,11 @@ internal static class NixhCommandLine
         {
             check?.Invoke();
             await using var host = await StartHostAsync(parse, cancellationToken).ConfigureAwait(false);
+            RequestPathTrace.Mark("host");
             var result = await verb(host).ConfigureAwait(false);
+            RequestPathTrace.Mark("verb-done");
             CliOutput.Write(parse.GetValue(CommonOptions.Json), result, title);
+            RequestPathTrace.Mark("printed");
             return ExitCodes.Success;
         }
         catch (Exception ex)

@@ -56,7 +56,9 @@ public sealed partial class NixHumanityClient
     public Task<InteractionAcknowledged> RecordInteractionAsync(RecordInteraction command, CancellationToken cancellationToken = default) =>
         ClientTelemetry.TraceAsync("record", _clock, Telemetry.AcknowledgementDuration, async () =>
         {
+            RequestPathTrace.Mark("ask");
             var ack = await AskAsync<InteractionAcknowledged>(command, cancellationToken).ConfigureAwait(false);
+            RequestPathTrace.Mark("acknowledged");
             Telemetry.Acknowledgements.Add(1);
             return ack;
         });

@@ -96,11 +96,21 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
     }
 
     /// <summary>
-    /// What this class does itself, without the plugin's writer: writes, a recovery's reads (from the file), and its own
-    /// messages.
+    /// What this class does itself, without the plugin's writer: writes, a recovery's reads (from the file), its own
+    /// messages, and the plugin's question whether the journal has initialized.
     /// </summary>
     private static bool IsAnsweredWithoutWriter(object message) =>
-        message is WriteMessages or ReplayMessages or GroupWritten or GetGroupCommitStats;
+        message is WriteMessages or ReplayMessages or GroupWritten or GetGroupCommitStats || IsPluginReadinessQuestion(message);
+
+    /// <summary>
+    /// The plugin's read journal, when it is created (<c>nixh stats</c>, <c>chart</c>, <c>export</c>: persistence
+    /// query), asks its write journal whether it has initialized and waits at most 5 s for the answer. The tables exist
+    /// once <see cref="PreStart"/> has run, and the plugin's own handler answers the question (<c>Initialized</c>)
+    /// without its writer; starting the writer for it cost those verbs linq2db's start and, on a loaded machine, more
+    /// than the 5 s: the verb failed with "no answer in time". The message type is internal to the plugin, hence the name.
+    /// </summary>
+    private static bool IsPluginReadinessQuestion(object message) =>
+        message.GetType().FullName == "Akka.Persistence.Sql.Utility.IsInitialized";
 
     private void StartWriter()
     {
@@ -112,6 +122,7 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
     /// <remarks>Queues the write; it is written with the next group and completes when that group committed.</remarks>
     protected override Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
     {
+        RequestPathTrace.Mark("journal");
         var write = new PendingWrite(messages.ToList());
         if (write.Writes.Count == 0)
         {
@@ -195,6 +206,7 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
         switch (message)
         {
             case GroupWritten written:
+                RequestPathTrace.Mark("group-written");
                 Complete(written);
                 WriteNextGroup();
                 return true;
@@ -242,7 +254,16 @@ internal sealed class GroupCommitSqlJournal : SqlWriteJournal
             // meanwhile queue up for the next group. Not any one caller's token: cancelling one write must not cancel
             // the others in its group.
             var serialized = writer.Serialize(all, DateTime.UtcNow.Ticks);
-            result = Task.Run(() => writer.Write(serialized), CancellationToken.None);
+            RequestPathTrace.Mark("serialized");
+            result = Task.Run(
+                () =>
+                {
+                    RequestPathTrace.Mark("writing");
+                    var rejections = writer.Write(serialized);
+                    RequestPathTrace.Mark("committed");
+                    return rejections;
+                },
+                CancellationToken.None);
         }
         catch (Exception ex)
         {

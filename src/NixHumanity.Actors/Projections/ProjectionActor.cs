@@ -275,7 +275,16 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
 
         var batch = _pending.ToList();
         _pending.Clear();
+        if (RequestPathTrace.Enabled)
+        {
+            RequestPathTrace.Mark($"{Component}-applying");
+        }
+
         ApplyFresh(batch);
+        if (RequestPathTrace.Enabled)
+        {
+            RequestPathTrace.Mark($"{Component}-applied");
+        }
     }
 
     private void Ready()

@@ -98,6 +98,7 @@ internal sealed class SessionActor : ReceivePersistentActor
 
     private void HandleRecordInteraction(RecordInteraction cmd)
     {
+        RequestPathTrace.Mark("session");
         var now = _clock.GetUtcNow();
         var at = cmd.Timestamp ?? now;
         if (Check(cmd, now) is { } rejection)
@@ -106,6 +107,7 @@ internal sealed class SessionActor : ReceivePersistentActor
             return;
         }
 
+        RequestPathTrace.Mark("validated");
         var interactionId = Guid.CreateVersion7(at).ToString("N");
         var events = _state.DecideInteraction(cmd, interactionId, at, _settings.Flow);
         var interactionSequenceNr = 0L;
@@ -179,6 +181,7 @@ internal sealed class SessionActor : ReceivePersistentActor
             .ToList();
         PersistAll(events, evt =>
         {
+            RequestPathTrace.Mark("persisted");
             _state = _state.Apply(evt, _settings.Flow);
             onEach(evt);
             var published = new SessionEventPublished(_userId, LastSequenceNr, evt);
@@ -187,9 +190,11 @@ internal sealed class SessionActor : ReceivePersistentActor
             if (--remaining == 0)
             {
                 sender.Tell(reply(released));
+                RequestPathTrace.Mark("replied");
                 SnapshotIfDue();
             }
         });
+        RequestPathTrace.Mark("persist-asked");
     }
 
     /// <summary>

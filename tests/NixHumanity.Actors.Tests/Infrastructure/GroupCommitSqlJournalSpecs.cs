@@ -1,7 +1,10 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
 using Akka.Serialization;
+using Akka.Streams;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Tests.Support;
@@ -170,6 +173,31 @@ public sealed class GroupCommitSqlJournalSpecs : IDisposable
         }
 
         PluginObjects().Should().Contain(["journal_created_idx", "snapshot_created_idx"]);
+    }
+
+    [Fact]
+    public async Task The_plugins_read_journal_starts_and_reads_without_the_plugins_writer()
+    {
+        var system = Start();
+        try
+        {
+            (await system.ActorOf(Props.Create(() => new Writer("read"))).Ask<string>(1, Timeout)).Should().Be("ok");
+
+            // Creating the read journal asks the write journal whether it has initialized (the plugin waits 5 s at most).
+            var ids = new List<string>();
+            await PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier)
+                .CurrentPersistenceIds()
+                .RunForeach(ids.Add, system.Materializer())
+                .WaitAsync(Timeout);
+
+            ids.Should().Contain("read");
+            (await JournalOf(system).Ask<GroupCommitStats>(GetGroupCommitStats.Instance, Timeout)).WriterStarted.Should()
+                .BeFalse("the tables exist from the journal's start: the plugin's question is answered without its writer");
+        }
+        finally
+        {
+            await system.Terminate();
+        }
     }
 
     [Fact]

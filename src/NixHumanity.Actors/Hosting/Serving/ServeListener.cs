@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Hosting.Serving;
 
@@ -91,6 +92,7 @@ internal sealed class ServeListener : IAsyncDisposable
                 return;
             }
 
+            RequestPathTrace.Accepted();
             var connection = Task.Run(() => ServeAsync(peer));
             _inFlight[connection] = true;
             _ = connection.ContinueWith(done => _inFlight.TryRemove(done, out _), TaskScheduler.Default);
@@ -102,6 +104,7 @@ internal sealed class ServeListener : IAsyncDisposable
         using (peer)
         await using (var stream = new NetworkStream(peer, ownsSocket: false))
         {
+            RequestPathTrace.Mark("serving");
             var channel = new ReplyChannel(stream);
             if (_peers.Refusal(peer) is { } refusal)
             {
@@ -114,7 +117,10 @@ internal sealed class ServeListener : IAsyncDisposable
             ServeRequest request;
             try
             {
-                request = ServeRequest.Parse(await ReadLineAsync(stream, _stopping.Token));
+                var line = await ReadLineAsync(stream, _stopping.Token);
+                RequestPathTrace.Mark("read");
+                request = ServeRequest.Parse(line);
+                RequestPathTrace.Mark("parsed");
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException or IOException or OperationCanceledException)
             {
@@ -126,6 +132,7 @@ internal sealed class ServeListener : IAsyncDisposable
             using var cancelled = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             _ = CancelWhenGoneAsync(stream, cancelled);
             channel.Exit(await _serve(request, channel, cancelled.Token));
+            RequestPathTrace.Answered();
         }
     }
 
