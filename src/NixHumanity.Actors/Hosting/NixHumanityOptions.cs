@@ -73,9 +73,7 @@ public sealed class NixHumanityOptions
     /// of all three with the person's tree. Meant for a process that answers one request and stops (a <c>nixh</c> verb
     /// in its own process): a <c>record</c> then starts only the session, and the memory and the learner, which do not
     /// see its event, read it from the journal the next time they start (before they answer anything). A long-running
-    /// host keeps the default (false): its projections follow every event as it is written. With it, the store
-    /// threads also keep the process's priority instead of running below the acknowledgements (ADR 0050): there is
-    /// no next request to let go first. Default false.
+    /// host keeps the default (false): its projections follow every event as it is written. Default false.
     /// </summary>
     public bool StartComponentsOnDemand { get; set; }
 

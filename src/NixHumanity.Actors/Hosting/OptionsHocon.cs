@@ -19,13 +19,6 @@ internal static class OptionsHocon
             akka.persistence.journal.sql.circuit-breaker.call-timeout = {{journalTimeout}}ms
             akka.persistence.snapshot-store.sql.circuit-breaker.call-timeout = {{journalTimeout}}ms
             """);
-        if (options.StartComponentsOnDemand)
-        {
-            // A process that answers one request has no next acknowledgement to let go first: its one answer waits for
-            // the store threads, which keep the process's priority (ADR 0050).
-            persistence += "\nnixh.store-dispatcher.thread-nice = 0";
-        }
-
         return options.Cluster.Enabled ? persistence + "\n" + WireBindings() : persistence;
     }
 

@@ -13,8 +13,8 @@ namespace NixHumanity.Actors.Infrastructure;
 /// <remarks>
 /// Why: the memories and learners applying an event (tens of milliseconds of DuckDB and Parquet work) ran at the same
 /// priority as the session, the journal and the serve listener, so an acknowledgement asked right after another one
-/// could queue behind that work on the machine's cores at every thread hop of its way (ADR 0050). At a lower priority
-/// the scheduler lets the acknowledgement's short steps go first; the projections still get every core nothing else
+/// queued behind that work on the machine's cores at every thread hop of its way (ADR 0050). At a lower priority the
+/// scheduler lets the acknowledgement's short steps go first; the projections still get every core nothing else
 /// wants, and their work is unchanged. Threads DuckDB starts from these threads inherit their priority.
 /// </remarks>
 /// <param name="config">The dispatcher's configuration.</param>

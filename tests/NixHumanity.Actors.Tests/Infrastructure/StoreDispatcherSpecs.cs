@@ -35,15 +35,6 @@ public sealed class StoreDispatcherSpecs : IDisposable
     }
 
     [Fact]
-    public void A_process_that_answers_one_request_keeps_its_store_threads_at_the_process_priority()
-    {
-        NixHumanityConfig.Compose(new NixHumanityOptions { DataDirectory = _data.Path })
-            .GetInt("nixh.store-dispatcher.thread-nice").Should().Be(10);
-        NixHumanityConfig.Compose(new NixHumanityOptions { DataDirectory = _data.Path, StartComponentsOnDemand = true })
-            .GetInt("nixh.store-dispatcher.thread-nice").Should().Be(0, "a verb in its own process waits for its store threads and has nothing to let go first");
-    }
-
-    [Fact]
     public async Task Records_right_after_one_another_are_durable_and_each_applied_once_by_both_projections()
     {
         const int records = 30;
