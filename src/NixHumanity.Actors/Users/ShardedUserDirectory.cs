@@ -154,18 +154,8 @@ internal sealed class ShardedUserDirectory : ReceiveActor
             return;
         }
 
-        // File reads off the actor's thread; a refusal (unknown export, path outside it) is answered as such.
-        Task.Run<object>(() =>
-        {
-            try
-            {
-                return staging.Read(request);
-            }
-            catch (InvalidInputException ex)
-            {
-                return ex.Rejection;
-            }
-        }).PipeTo(Sender);
+        // A refusal: unknown export, path outside it.
+        AnswerOffThread(() => staging.Read(request));
     }
 
     private void ReleaseStaged(ReleaseStagedExport request)
@@ -197,19 +187,24 @@ internal sealed class ShardedUserDirectory : ReceiveActor
             return;
         }
 
-        // File writes off the actor's thread; a refusal (unknown restore, path outside it, wrong offset) is answered as such.
-        Task.Run<object>(() =>
+        // A refusal: unknown restore, path outside it, wrong offset.
+        AnswerOffThread(() => new StagedRestoreWritten(request.TransferId, request.Path, staging.Write(request.TransferId, request.Path, request.Offset, request.Data)));
+    }
+
+    /// <summary>Answers the sender with what <paramref name="stagingWork"/> returns, run off the actor's thread (it
+    /// reads or writes staged files), or with the rejection it throws.</summary>
+    private void AnswerOffThread(Func<object> stagingWork) =>
+        Task.Run(() =>
         {
             try
             {
-                return new StagedRestoreWritten(request.TransferId, request.Path, staging.Write(request.TransferId, request.Path, request.Offset, request.Data));
+                return stagingWork();
             }
             catch (InvalidInputException ex)
             {
                 return ex.Rejection;
             }
         }).PipeTo(Sender);
-    }
 
     private void SweepIdle()
     {

@@ -41,13 +41,7 @@ public sealed class ExportAcrossNodesSpecs : IAsyncLifetime
         var b = _cluster.Second;
         var user = await _cluster.NewUserHostedOnSecondAsync("exp");
         // Enough distinct commands for the memory's Parquet file to span several chunks.
-        for (var i = 0; i < Records; i++)
-        {
-            var node = i % 2 == 0 ? a : b;
-            await node.Client.RecordInteractionAsync(new RecordInteraction(
-                user, "s1", $"install package number {i} for the project", $"nix-env -iA nixpkgs.package{i}",
-                Outcome: i % 7 == 0 ? InteractionOutcome.Failure : InteractionOutcome.Success));
-        }
+        await _cluster.RecordThroughBothNodesAsync(user, Records);
 
         await a.Client.RecordBiometricsAsync(user, [new BiometricSample(DateTimeOffset.UtcNow.AddMinutes(-2), user, 0.5, 0.4, 0.3)]);
         // Folded now, so no periodic fold between the two exports below changes the learner's files.

@@ -42,13 +42,7 @@ public sealed class RestoreAcrossNodesSpecs : IAsyncLifetime
         var a = _cluster!.First;
         var b = _cluster.Second;
         var user = await _cluster.NewUserHostedOnSecondAsync("rst");
-        for (var i = 0; i < Records; i++)
-        {
-            var node = i % 2 == 0 ? a : b;
-            await node.Client.RecordInteractionAsync(new RecordInteraction(
-                user, "s1", $"install package number {i} for the project", $"nix-env -iA nixpkgs.package{i}",
-                Outcome: i % 7 == 0 ? InteractionOutcome.Failure : InteractionOutcome.Success));
-        }
+        await _cluster.RecordThroughBothNodesAsync(user, Records);
 
         var now = DateTimeOffset.UtcNow;
         await a.Client.RecordBiometricsAsync(user, [.. Enumerable.Range(1, Samples).Select(i => new BiometricSample(now.AddMinutes(-i), user, 0.5, 0.4 + i / 100.0, 0.3))]);

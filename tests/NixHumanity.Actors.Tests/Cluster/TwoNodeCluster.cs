@@ -74,6 +74,22 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
     /// <summary>A new user hosted on the second node (<see cref="NewUserHostedOnAsync"/>).</summary>
     public Task<string> NewUserHostedOnSecondAsync(string prefix) => NewUserHostedOnAsync(Second, prefix);
 
+    /// <summary>
+    /// Records <paramref name="count"/> interactions of <paramref name="user"/>, sent through the first and the second
+    /// node in turn: interaction <c>i</c> installs "package number i" (a distinct text and command each), every seventh
+    /// one failed.
+    /// </summary>
+    public async Task RecordThroughBothNodesAsync(string user, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var node = i % 2 == 0 ? First : Second;
+            await node.Client.RecordInteractionAsync(new RecordInteraction(
+                user, "s1", $"install package number {i} for the project", $"nix-env -iA nixpkgs.package{i}",
+                Outcome: i % 7 == 0 ? InteractionOutcome.Failure : InteractionOutcome.Success));
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

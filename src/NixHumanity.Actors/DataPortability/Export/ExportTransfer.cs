@@ -73,15 +73,13 @@ internal static class ExportTransfer
         await using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
         while (output.Length < file.Bytes)
         {
-            var reply = await node.Ask<object>(new ReadStagedExport(exportId, file.Path, output.Length), timeout, cancellationToken).ConfigureAwait(false);
-            var chunk = reply switch
+            var chunk = await StagingNode.AskAsync<StagedExportChunk>(node, new ReadStagedExport(exportId, file.Path, output.Length), timeout, cancellationToken)
+                .ConfigureAwait(false);
+            if (chunk.Data.Length == 0)
             {
-                StagedExportChunk { Data.Length: > 0 } data => data,
-                StagedExportChunk => throw new InvalidOperationException($"The staged file '{file.Path}' ended at {output.Length} of {file.Bytes} bytes."),
-                CommandRejected rejected => throw new InvalidInputException(rejected),
-                Status.Failure failure => throw new InvalidOperationException(failure.Cause.Message, failure.Cause),
-                _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {nameof(ReadStagedExport)}."),
-            };
+                throw new InvalidOperationException($"The staged file '{file.Path}' ended at {output.Length} of {file.Bytes} bytes.");
+            }
+
             await output.WriteAsync(chunk.Data, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -103,14 +103,9 @@ internal static class RestoreTransfer
                 throw new InvalidInputException(new CommandRejected("export", $"'{file.Path}' ended at {offset} of the manifest's {file.Bytes} bytes while it was sent"));
             }
 
-            var reply = await node.Ask<object>(new WriteStagedRestore(transferId, file.Path, offset, buffer[..read]), timeout, cancellationToken).ConfigureAwait(false);
-            offset = reply switch
-            {
-                StagedRestoreWritten written => written.Length,
-                CommandRejected rejected => throw new InvalidInputException(rejected),
-                Status.Failure failure => throw new InvalidOperationException(failure.Cause.Message, failure.Cause),
-                _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {nameof(WriteStagedRestore)}."),
-            };
+            var written = await StagingNode.AskAsync<StagedRestoreWritten>(node, new WriteStagedRestore(transferId, file.Path, offset, buffer[..read]), timeout, cancellationToken)
+                .ConfigureAwait(false);
+            offset = written.Length;
         }
         while (offset < file.Bytes);
     }

@@ -1,0 +1,31 @@
+using Akka.Actor;
+using NixHumanity.Actors.Contracts;
+
+namespace NixHumanity.Actors.DataPortability;
+
+/// <summary>
+/// Asks the node hosting a user for one chunk of a staged export or restore (docs/adr/0044, 0048), mapping its replies
+/// as the client maps a user's: the expected reply comes back typed, a <see cref="CommandRejected"/> becomes an
+/// <see cref="InvalidInputException"/>, a <see cref="Status.Failure"/> an <see cref="InvalidOperationException"/>.
+/// </summary>
+internal static class StagingNode
+{
+    /// <summary>Asks <paramref name="node"/> and returns its reply as <typeparamref name="TReply"/>, or throws as above.</summary>
+    /// <param name="node">The hosting node's users actor.</param>
+    /// <param name="message">The staging message (the chunk asked for or sent).</param>
+    /// <param name="timeout">How long the hosting node may take (Akka's <see cref="AskTimeoutException"/> past it).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="InvalidInputException">The hosting node rejected the message.</exception>
+    /// <exception cref="InvalidOperationException">The hosting node failed, or answered with another type.</exception>
+    public static async Task<TReply> AskAsync<TReply>(ActorSelection node, object message, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var reply = await node.Ask<object>(message, timeout, cancellationToken).ConfigureAwait(false);
+        return reply switch
+        {
+            TReply typed => typed,
+            CommandRejected rejected => throw new InvalidInputException(rejected),
+            Status.Failure failure => throw new InvalidOperationException(failure.Cause.Message, failure.Cause),
+            _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {message.GetType().Name}."),
+        };
+    }
+}
