@@ -46,7 +46,7 @@ public sealed class SessionHistorySpecs : IDisposable
             MarkedDeleted().Should().Contain(["session-ana:2", "session-bo:2"], "the cases the deleted flag decides are really in the file");
             var plugin = await PluginView(system, ["ana", "bo", "cy"]);
 
-            (await SessionHistory.UserIdsAsync(system)).Should().BeEquivalentTo(plugin.Users, "the plugin's query gives no order; the callers sort");
+            (await SessionHistory.UserIdsAsync(system)).Should().BeEquivalentTo(plugin.Users, "the users are the plugin query's (which gives no order; the callers sort)");
             plugin.Users.Should().BeEquivalentTo(["ana", "cy"]);
             (await SessionHistory.EventCountsAsync(system)).Should().Equal(plugin.Counts);
             plugin.Counts["ana"].Should().Be(3);
