@@ -3,7 +3,7 @@
 "Verbs without a server: the rest").
 
 Usage: python3 benchmarks/serve/own_process_verbs.py [--nixh PATH/nixh.dll] [--before OTHER/nixh.dll] [--names A,B]
-                                                      [--runs N] [--interactions N]
+                                                      [--runs N] [--interactions N] [--verbs V1,V2]
 
 A small user (maya, --interactions records with flow scores, folded once) is written through `nixh serve`, which is
 then stopped; each verb then runs in its own process (`dotnet nixh.dll VERB ...`, no server), --runs times, and with
@@ -65,6 +65,7 @@ def main():
     parser.add_argument("--names", default="before,after")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--interactions", type=int, default=40)
+    parser.add_argument("--verbs", help="only these verbs (comma-separated names as printed), e.g. stats,chart,export")
     options = parser.parse_args()
     before_name, after_name = options.names.split(",")
     builds = ([(before_name, options.before)] if options.before else []) + [(after_name if options.before else "nixh", options.nixh)]
@@ -79,6 +80,12 @@ def main():
         for name, _ in builds[1:]:
             shutil.copytree(data[first], data[name])
         commands = verbs(scratch)
+        if options.verbs:
+            chosen = options.verbs.split(",")
+            unknown = [verb for verb in chosen if verb not in commands]
+            if unknown:
+                sys.exit(f"--verbs: no such verb: {', '.join(unknown)} (known: {', '.join(commands)})")
+            commands = {verb: commands[verb] for verb in chosen}
         wall = {(name, verb): [] for name, _ in builds for verb in commands}
         cpu = {key: [] for key in wall}
         loads = [load()]

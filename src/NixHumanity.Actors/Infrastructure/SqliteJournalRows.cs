@@ -94,6 +94,36 @@ internal static class SqliteJournalRows
         return rows;
     }
 
+    /// <summary>
+    /// The persistence ids starting with <paramref name="prefix"/> that have events not marked deleted, with their
+    /// number of such events, in ordinal order: the ids the plugin's <c>CurrentPersistenceIds</c> query gives (it
+    /// skips deleted rows too) and the number of events its <c>CurrentEventsByPersistenceId</c> gives for each.
+    /// Empty when the plugin has not created its table yet.
+    /// </summary>
+    public static SortedDictionary<string, long> EventCounts(SqliteConnection connection, string prefix)
+    {
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        if (!TableExists(connection))
+        {
+            return counts;
+        }
+
+        // The prefix is matched in .NET, not with LIKE, whose '_' and '%' and case folding would need escaping.
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT persistence_id, COUNT(*) FROM journal WHERE deleted = 0 GROUP BY persistence_id";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var persistenceId = reader.GetString(0);
+            if (persistenceId.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                counts[persistenceId] = reader.GetInt64(1);
+            }
+        }
+
+        return counts;
+    }
+
     /// <summary>A row written without a serializer id: its manifest is the type name, as the plugin reads it.</summary>
     private static object FromTypeName(Akka.Serialization.Serialization serialization, byte[] payload, string manifest)
     {

@@ -105,9 +105,7 @@ internal sealed class SqliteJournalReader : ReceiveActor
             var rows = SqliteJournalRows.Read(connection, _serialization, _persistenceId, _after + 1, _upTo, _batchSize);
             _after = rows.Count == 0 ? _upTo : rows[^1].SequenceNr;
 
-            // The session persists nothing but session events; anything else would be no projection's input.
-            batch.AddRange(rows.Where(row => row.Payload is ISessionEvent)
-                .Select(row => new JournaledSessionEvent(row.SequenceNr, (ISessionEvent)row.Payload)));
+            batch.AddRange(SessionHistory.SessionEvents(rows));
         }
 
         return batch;

@@ -1,7 +1,9 @@
 using Akka.Actor;
+using Akka.Persistence;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
+using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Session;
 
@@ -11,14 +13,24 @@ namespace NixHumanity.Actors.Session;
 public sealed record JournaledSessionEvent(long SequenceNr, ISessionEvent Event);
 
 /// <summary>
-/// Read-only access to a user's session journal through Akka persistence query: the audit trail, charts and export
-/// read history here instead of asking the session actor to hold it in memory.
+/// Read-only access to the users' session journals: the audit trail, charts, stats and export read history here
+/// instead of asking the session actor to hold it in memory. On SQLite the journal file is read directly
+/// (<see cref="SqliteJournalRows"/>, ADR 0035), otherwise through Akka persistence query; either way the rows the
+/// plugin's read journal gives (not marked deleted, in sequence order), deserialized as it does.
 /// </summary>
 internal static class SessionHistory
 {
+    // Rows per query on the direct path: the plugin's read journal also reads a persistence id in bounded pages.
+    private const int DirectBatchSize = 1000;
+
     /// <summary>The users that have a session journal, with their number of events.</summary>
     public static async Task<IReadOnlyDictionary<string, long>> EventCountsAsync(ActorSystem system, CancellationToken cancellationToken = default)
     {
+        if (SqliteJournal(system) is { } sqlite)
+        {
+            return await Task.Run(() => DirectEventCounts(sqlite), cancellationToken).ConfigureAwait(false);
+        }
+
         var journal = await ReadJournalAsync(system, cancellationToken).ConfigureAwait(false);
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var userId in await UserIdsAsync(system, cancellationToken).ConfigureAwait(false))
@@ -38,6 +50,11 @@ internal static class SessionHistory
     /// projections create once they start).</summary>
     public static async Task<IReadOnlyList<string>> UserIdsAsync(ActorSystem system, CancellationToken cancellationToken = default)
     {
+        if (SqliteJournal(system) is { } sqlite)
+        {
+            return await Task.Run(() => DirectEventCounts(sqlite).Keys.ToList(), cancellationToken).ConfigureAwait(false);
+        }
+
         var journal = await ReadJournalAsync(system, cancellationToken).ConfigureAwait(false);
         var prefix = SessionActor.PersistenceIdFor("");
         var users = new List<string>();
@@ -52,6 +69,11 @@ internal static class SessionHistory
     public static async Task<IReadOnlyList<JournaledSessionEvent>> ReadAsync(
         ActorSystem system, string userId, long fromSequenceNr = 1, CancellationToken cancellationToken = default)
     {
+        if (SqliteJournal(system) is { } sqlite)
+        {
+            return await Task.Run(() => DirectRead(system, sqlite, userId, fromSequenceNr, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
         var journal = await ReadJournalAsync(system, cancellationToken).ConfigureAwait(false);
         var events = new List<JournaledSessionEvent>();
         await journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), fromSequenceNr, long.MaxValue)
@@ -66,6 +88,56 @@ internal static class SessionHistory
                 system.Materializer())
             .WaitAsync(cancellationToken)
             .ConfigureAwait(false);
+        return events;
+    }
+
+    /// <summary>The session events among journal rows, in their order; the session persists nothing else, and
+    /// anything else would be no reader's input.</summary>
+    /// <param name="rows">Rows of a session's journal, as the plugin replays them.</param>
+    public static IEnumerable<JournaledSessionEvent> SessionEvents(IEnumerable<Persistent> rows) =>
+        rows.Where(row => row.Payload is ISessionEvent)
+            .Select(row => new JournaledSessionEvent(row.SequenceNr, (ISessionEvent)row.Payload));
+
+    /// <summary>The SQLite journal's connection string; null when the journal is another (PostgreSQL, or none).</summary>
+    private static string? SqliteJournal(ActorSystem system) =>
+        JournalLocation.FromConfig(system.Settings.Config) is { Provider: JournalProvider.Sqlite } sqlite ? sqlite.ConnectionString : null;
+
+    /// <summary>Users (the session prefix taken off) with their event counts, from the journal file.</summary>
+    private static SortedDictionary<string, long> DirectEventCounts(string connectionString)
+    {
+        var prefix = SessionActor.PersistenceIdFor("");
+        using var connection = SqliteJournalRows.Open(connectionString);
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (persistenceId, events) in SqliteJournalRows.EventCounts(connection, prefix))
+        {
+            counts[persistenceId[prefix.Length..]] = events;
+        }
+
+        return counts;
+    }
+
+    /// <summary>The session events of <paramref name="userId"/> from the journal file, up to the highest sequence
+    /// number it holds when the read starts (as the plugin's "current" query), a page at a time.</summary>
+    private static List<JournaledSessionEvent> DirectRead(
+        ActorSystem system, string connectionString, string userId, long fromSequenceNr, CancellationToken cancellationToken)
+    {
+        var persistenceId = SessionActor.PersistenceIdFor(userId);
+        using var connection = SqliteJournalRows.Open(connectionString);
+        var upTo = SqliteJournalRows.HighestSequenceNr(connection, persistenceId);
+        var events = new List<JournaledSessionEvent>();
+        for (var from = Math.Max(fromSequenceNr, 0); from <= upTo;)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var rows = SqliteJournalRows.Read(connection, system.Serialization, persistenceId, from, upTo, DirectBatchSize);
+            if (rows.Count == 0)
+            {
+                break;
+            }
+
+            events.AddRange(SessionEvents(rows));
+            from = rows[^1].SequenceNr + 1;
+        }
+
         return events;
     }
 
