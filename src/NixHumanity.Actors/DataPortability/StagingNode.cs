@@ -10,6 +10,16 @@ namespace NixHumanity.Actors.DataPortability;
 /// </summary>
 internal static class StagingNode
 {
+    /// <summary>
+    /// The users actor of the node at <paramref name="address"/> (where staging messages go), and whether that node is
+    /// this one: its staging folder is then on this machine, and files need not cross in chunks.
+    /// </summary>
+    /// <param name="system">This node's actor system.</param>
+    /// <param name="address">The hosting node's address, as it reported it.</param>
+    public static (ActorSelection Users, bool IsThisNode) Locate(ActorSystem system, string address) =>
+        (system.ActorSelection(new RootActorPath(Address.Parse(address)) / "user" / "users"),
+            address == Akka.Cluster.Cluster.Get(system).SelfAddress.ToString());
+
     /// <summary>Asks <paramref name="node"/> and returns its reply as <typeparamref name="TReply"/>, or throws as above.</summary>
     /// <param name="node">The hosting node's users actor.</param>
     /// <param name="message">The staging message (the chunk asked for or sent).</param>

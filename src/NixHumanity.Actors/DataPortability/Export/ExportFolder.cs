@@ -77,8 +77,7 @@ internal static class ExportFolder
         RequireEveryFileListed(folder, manifest);
         foreach (var file in manifest.Files)
         {
-            var path = Path.GetFullPath(Path.Combine(folder, file.Path));
-            if (!path.StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path))
+            if (StagedPaths.Inside(folder, file.Path) is not { } path || !File.Exists(path))
             {
                 throw new InvalidInputException(new CommandRejected("manifest", $"lists '{file.Path}', which is missing"));
             }

@@ -85,12 +85,8 @@ internal sealed class ExportStaging(string dataRoot, TimeProvider clock, TimeSpa
     /// or no such staged file (released, swept, or never staged here).</exception>
     public StagedExportChunk Read(ReadStagedExport request)
     {
-        var folder = Folder(request.ExportId);
-        var path = Path.GetFullPath(Path.Combine(folder, request.Path));
-        if (!path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new InvalidInputException(new CommandRejected("path", $"'{request.Path}' is not inside the export's staging folder"));
-        }
+        var path = StagedPaths.Inside(Folder(request.ExportId), request.Path)
+            ?? throw new InvalidInputException(new CommandRejected("path", $"'{request.Path}' is not inside the export's staging folder"));
 
         if (request.Offset < 0)
         {
@@ -125,11 +121,8 @@ internal sealed class ExportStaging(string dataRoot, TimeProvider clock, TimeSpa
     public long Write(string transferId, string file, long offset, byte[] data)
     {
         var folder = Folder(transferId);
-        var path = Path.GetFullPath(Path.Combine(folder, file));
-        if (!path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new InvalidInputException(new CommandRejected("path", $"'{file}' is not inside the restore's staging folder"));
-        }
+        var path = StagedPaths.Inside(folder, file)
+            ?? throw new InvalidInputException(new CommandRejected("path", $"'{file}' is not inside the restore's staging folder"));
 
         if (data.Length > ChunkBytes)
         {

@@ -25,9 +25,8 @@ internal static class ExportTransfer
         CancellationToken cancellationToken)
     {
         var staged = await stage(new StageExport(userId, ExportStaging.NewId()), cancellationToken).ConfigureAwait(false);
-        var node = system.ActorSelection(new RootActorPath(Address.Parse(staged.Node)) / "user" / "users");
         // Same node: the staging folder is on this machine, so the files change folders instead of crossing in chunks.
-        var here = staged.Node == Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
+        var (node, here) = StagingNode.Locate(system, staged.Node);
         try
         {
             long copied = 0;
@@ -57,12 +56,8 @@ internal static class ExportTransfer
     /// <summary>Where a staged file goes in the export folder (its folder created).</summary>
     private static string Target(string folder, StagedFile file)
     {
-        var root = Path.GetFullPath(folder);
-        var target = Path.GetFullPath(Path.Combine(root, file.Path));
-        if (!target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"The staging node listed '{file.Path}', which is outside the export folder.");
-        }
+        var target = StagedPaths.Inside(folder, file.Path)
+            ?? throw new InvalidOperationException($"The staging node listed '{file.Path}', which is outside the export folder.");
 
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         return target;

@@ -101,8 +101,7 @@ internal static class RestoreStager
 
         foreach (var file in files)
         {
-            var path = Path.GetFullPath(Path.Combine(folder, file.Path));
-            if (!path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            if (StagedPaths.Inside(folder, file.Path) is not { } path)
             {
                 return new CommandRejected("path", $"'{file.Path}' is not inside the restore's staging folder");
             }

@@ -38,10 +38,9 @@ internal static class RestoreTransfer
             .Select(f => new StagedUpload(f.Path, f.Bytes, f.Sha256))
             .ToList();
         var opened = await open(new OpenRestoreStaging(userId, ExportStaging.NewId()), cancellationToken).ConfigureAwait(false);
-        var node = system.ActorSelection(new RootActorPath(Address.Parse(opened.Node)) / "user" / "users");
         // Same node: the staging folder is on this machine, so the files are copied into it instead of crossing this
         // node's own /user/users in chunks (one ask per 64 KiB). Copied, not moved: the export folder is the person's.
-        var here = opened.Node == Akka.Cluster.Cluster.Get(system).SelfAddress.ToString();
+        var (node, here) = StagingNode.Locate(system, opened.Node);
         var done = false;
         try
         {
@@ -77,12 +76,8 @@ internal static class RestoreTransfer
     /// <summary>Copies one file of the export into this node's staging folder (the hosting node checks it as it would a sent one).</summary>
     private static void CopyFile(string exportFolder, string stagingFolder, StagedUpload file)
     {
-        var root = Path.GetFullPath(stagingFolder);
-        var target = Path.GetFullPath(Path.Combine(root, file.Path));
-        if (!target.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"'{file.Path}' is outside the restore's staging folder.");
-        }
+        var target = StagedPaths.Inside(stagingFolder, file.Path)
+            ?? throw new InvalidOperationException($"'{file.Path}' is outside the restore's staging folder.");
 
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         // The kernel copies the bytes (copy_file_range), without passing them through this process.
