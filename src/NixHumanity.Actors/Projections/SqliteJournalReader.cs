@@ -102,10 +102,8 @@ internal sealed class SqliteJournalReader : ReceiveActor
         while (batch.Count == 0 && _after < _upTo)
         {
             using var connection = SqliteJournalRows.Open(_connectionString);
-            var rows = SqliteJournalRows.Read(connection, _serialization, _persistenceId, _after + 1, _upTo, _batchSize);
-            _after = rows.Count == 0 ? _upTo : rows[^1].SequenceNr;
-
-            batch.AddRange(SessionHistory.SessionEvents(rows));
+            (var events, _after) = SessionHistory.ReadPage(connection, _serialization, _persistenceId, _after, _upTo, _batchSize);
+            batch.AddRange(events);
         }
 
         return batch;

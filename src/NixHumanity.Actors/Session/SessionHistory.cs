@@ -1,8 +1,7 @@
 using Akka.Actor;
-using Akka.Persistence;
-using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
+using Microsoft.Data.Sqlite;
 using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Session;
@@ -91,13 +90,6 @@ internal static class SessionHistory
         return events;
     }
 
-    /// <summary>The session events among journal rows, in their order; the session persists nothing else, and
-    /// anything else would be no reader's input.</summary>
-    /// <param name="rows">Rows of a session's journal, as the plugin replays them.</param>
-    public static IEnumerable<JournaledSessionEvent> SessionEvents(IEnumerable<Persistent> rows) =>
-        rows.Where(row => row.Payload is ISessionEvent)
-            .Select(row => new JournaledSessionEvent(row.SequenceNr, (ISessionEvent)row.Payload));
-
     /// <summary>The SQLite journal's connection string; null when the journal is another (PostgreSQL, or none).</summary>
     private static string? SqliteJournal(ActorSystem system) =>
         JournalLocation.FromConfig(system.Settings.Config) is { Provider: JournalProvider.Sqlite } sqlite ? sqlite.ConnectionString : null;
@@ -125,20 +117,30 @@ internal static class SessionHistory
         using var connection = SqliteJournalRows.Open(connectionString);
         var upTo = SqliteJournalRows.HighestSequenceNr(connection, persistenceId);
         var events = new List<JournaledSessionEvent>();
-        for (var from = Math.Max(fromSequenceNr, 0); from <= upTo;)
+        for (var after = Math.Max(fromSequenceNr, 0) - 1; after < upTo;)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var rows = SqliteJournalRows.Read(connection, system.Serialization, persistenceId, from, upTo, DirectBatchSize);
-            if (rows.Count == 0)
-            {
-                break;
-            }
-
-            events.AddRange(SessionEvents(rows));
-            from = rows[^1].SequenceNr + 1;
+            (var page, after) = ReadPage(connection, system.Serialization, persistenceId, after, upTo, DirectBatchSize);
+            events.AddRange(page);
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// One page of the session events of <paramref name="persistenceId"/> in the SQLite journal file: at most
+    /// <paramref name="batchSize"/> rows after <paramref name="after"/>, up to <paramref name="upTo"/>; with the sequence
+    /// number the page read through (<paramref name="upTo"/> when no row is left), where the next page starts.
+    /// </summary>
+    internal static (List<JournaledSessionEvent> Events, long ReadThrough) ReadPage(
+        SqliteConnection connection, Akka.Serialization.Serialization serialization, string persistenceId, long after, long upTo, int batchSize)
+    {
+        var rows = SqliteJournalRows.Read(connection, serialization, persistenceId, after + 1, upTo, batchSize);
+        // The session persists nothing but session events; anything else would be no reader's input.
+        var events = rows.Where(row => row.Payload is ISessionEvent)
+            .Select(row => new JournaledSessionEvent(row.SequenceNr, (ISessionEvent)row.Payload))
+            .ToList();
+        return (events, rows.Count == 0 ? upTo : rows[^1].SequenceNr);
     }
 
     /// <summary>The read journal, created only once the journal is ready (<see cref="JournalReadiness"/>).</summary>
