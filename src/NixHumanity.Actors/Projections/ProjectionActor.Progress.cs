@@ -24,7 +24,7 @@ internal abstract partial class ProjectionActor<TStore>
             if (QueuedMessages > Options.ReplayBatchSize)
             {
                 ApplyPending();
-                Sender.Tell(ProgressReply(request) ?? throw UnansweredProgress(request));
+                ReplyProgress(request);
                 return;
             }
 
@@ -43,15 +43,14 @@ internal abstract partial class ProjectionActor<TStore>
     /// while the embedder works) may wait for them.
     /// </summary>
     /// <param name="request">The request.</param>
-    protected virtual void AnswerProgress(IProgressRequest request) =>
-        Sender.Tell(ProgressReply(request) ?? throw UnansweredProgress(request));
+    protected virtual void AnswerProgress(IProgressRequest request) => ReplyProgress(request);
 
     /// <summary>During a catch-up: a progress request that went to the back of the mailbox before the catch-up began.</summary>
     private void ProgressDuringCatchUp(ProgressAfterQueue queued)
     {
         if (_behindCatchUp && _store is not null)
         {
-            Sender.Tell(ProgressReply(queued.Request) ?? throw UnansweredProgress(queued.Request));
+            ReplyProgress(queued.Request);
             return;
         }
 
@@ -59,8 +58,9 @@ internal abstract partial class ProjectionActor<TStore>
         Stash.Stash();
     }
 
-    private InvalidOperationException UnansweredProgress(IProgressRequest request) =>
-        new($"{Component} of {UserId}: no progress reply for {request.GetType().Name}");
+    /// <summary>Answers <c>Sender</c> with <see cref="ProgressReply"/> for <paramref name="request"/> as things stand.</summary>
+    private void ReplyProgress(IProgressRequest request) =>
+        Sender.Tell(ProgressReply(request) ?? throw new InvalidOperationException($"{Component} of {UserId}: no progress reply for {request.GetType().Name}"));
 
     /// <summary>
     /// Self-sent: a progress request taken ahead of the queue, sent to its back to see what was queued before it. A user
