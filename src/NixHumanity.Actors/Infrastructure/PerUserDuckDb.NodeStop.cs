@@ -9,9 +9,9 @@ internal static partial class PerUserDuckDb
 
     /// <summary>
     /// Until the returned scope is disposed, <see cref="Close"/> on this thread leaves a store's file attached to its
-    /// data directory's shared instance (the memories'; the learners' instance is the process's and may outlive the
-    /// node, so their files are still detached) instead of detaching it: for a node that stops, whose instances close with their last store and
-    /// close every file still attached at once. A <c>USE memory; DETACH</c> cost ~1.4 ms per file (half of it the
+    /// data directory's shared instance (the memories' and, since amendment 2 of docs/adr/0047, the learners'; a file of
+    /// the process's learners' instance, which may outlive the node, is still detached) instead of detaching it: for a
+    /// node that stops, whose instances close with their last store and close every file still attached at once. A <c>USE memory; DETACH</c> cost ~1.4 ms per file (half of it the
     /// <c>USE</c>), the instance's close ~0.3 ms per file (2,000 files on this machine), and a stopping node closed
     /// three files per user on its two store threads: at 1,000 users that held the stop past coordinated shutdown's
     /// 10 s (docs/adr/0033, addendum). Nothing is lost either way: closes do not checkpoint, every commit is in the

@@ -1,7 +1,5 @@
 using Akka;
 using Akka.Actor;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using NixHumanity.Actors.Infrastructure;
