@@ -143,7 +143,7 @@ public sealed class NixHumanityOptions
             throw new ArgumentException("must be at least 100 ms", nameof(FoldInterval));
         }
 
-        Flow.Validate();
+        (Flow ?? throw new ArgumentException("must be set", nameof(Flow))).Validate();
         ValidateEmbeddings(Embeddings);
         (Memory ?? throw new ArgumentException("must be set", nameof(Memory))).Validate();
         (Projections ?? throw new ArgumentException("must be set", nameof(Projections))).Validate();

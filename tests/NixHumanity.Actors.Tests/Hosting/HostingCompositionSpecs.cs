@@ -129,6 +129,8 @@ public sealed class HostingCompositionSpecs : IDisposable
     [InlineData("NixHumanity:SnapshotInterval", "0", "NixHumanity:SnapshotInterval")]
     [InlineData("NixHumanity:SnapshotIntervall", "10", "SnapshotIntervall")]
     [InlineData("NixHumanity:PassivationTimeout", "soon", "NixHumanity:PassivationTimeout")]
+    [InlineData("NixHumanity:Flow:EnterThreshold", "2", "NixHumanity:Flow:EnterThreshold:")]
+    [InlineData("NixHumanity:Memory:AbstainBelow", "5", "NixHumanity:Memory:AbstainBelow:")]
     public async Task A_bad_key_is_rejected_at_start_naming_it(string key, string value, string named)
     {
         var builder = NewBuilder(new() { [key] = value });

@@ -90,6 +90,7 @@ public sealed class FlowModelSpecs
     {
         var act = () => new FlowOptions { EnterThreshold = 0.5, ExitThreshold = 0.6 }.Validate();
 
-        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(nameof(FlowOptions.ExitThreshold));
+        // Named as in configuration under NixHumanityOptions.Flow, like Memory.* and Projections.*.
+        act.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("Flow." + nameof(FlowOptions.ExitThreshold));
     }
 }
