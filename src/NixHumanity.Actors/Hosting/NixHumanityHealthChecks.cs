@@ -8,7 +8,7 @@ namespace NixHumanity.Actors.Hosting;
 
 /// <summary>
 /// Health checks registered through Akka.Hosting's health-check API (they reach the host's
-/// <c>services.AddHealthChecks()</c> with Akka.Hosting's <c>akka.net</c> tag and the tags below):
+/// <c>services.AddHealthChecks()</c> with Akka.Hosting's <c>akka</c> tag and the tags below):
 /// <list type="bullet">
 /// <item><c>nixhumanity.actor-system</c> (<see cref="LiveTag"/>): the actor system is not terminated.</item>
 /// <item><c>nixhumanity.journal</c> (<see cref="ReadyTag"/>): the journal database answers.</item>

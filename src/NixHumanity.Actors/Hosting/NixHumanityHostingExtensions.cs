@@ -28,8 +28,8 @@ public static class NixHumanityHostingExtensions
 
     /// <summary>
     /// Adds the options, the <see cref="NixHumanityClient"/>, the health checks and the per-user actor trees. When
-    /// the host has already called <c>AddAkka</c>, the trees join that actor system instead of replacing it. The
-    /// <see cref="UserDirectory"/> is also reachable as <c>IRequiredActor&lt;UserDirectory&gt;</c>.
+    /// the host has already called <c>AddAkka</c>, the trees join that actor system instead of replacing it. A host
+    /// reaches them through the <see cref="NixHumanityClient"/> only (the actors are internal, ADR 0027).
     /// </summary>
     /// <exception cref="ArgumentException">An option is unusable; the message names it.</exception>
     public static IServiceCollection AddNixHumanity(this IServiceCollection services, Action<NixHumanityOptions>? configure = null)
