@@ -78,9 +78,11 @@ public sealed class HostingSpecs : IDisposable
 
         var postgresWithoutConnection = () => services.AddNixHumanity(o => o.JournalProvider = JournalProvider.Postgres);
         var zeroSnapshots = () => services.AddNixHumanity(o => o.SnapshotInterval = 0);
+        var noFlowSection = () => services.AddNixHumanity(o => o.Flow = null!);
 
         postgresWithoutConnection.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(nameof(NixHumanityOptions.ConnectionString));
         zeroSnapshots.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(nameof(NixHumanityOptions.SnapshotInterval));
+        noFlowSection.Should().Throw<ArgumentException>().Which.ParamName.Should().Be(nameof(NixHumanityOptions.Flow));
     }
 
     [Fact]
