@@ -48,6 +48,9 @@ public static class AssistantSample
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["NixHumanity:DataDirectory"] = dataDirectory,
+            // The sample ships without nixh's command line, so it cannot answer nixh verbs beside it; a host that ships
+            // nixh.dll leaves Serve on (the default) and a person's `nixh status` is forwarded to it.
+            ["NixHumanity:Serve"] = "false",
             ["Sample:Person"] = "maya",
         });
         builder.Services.AddOptions<SampleSettings>().Bind(builder.Configuration.GetSection("Sample"));

@@ -164,7 +164,7 @@ public static class NixHumanityHostingExtensions
                 ?? throw new InvalidOperationException("The embedding generator was not probed at start (NixHumanity's start-up check did not run)."))
             : null;
 
-        private static IServiceCollection AddActorSystem(IServiceCollection services, string actorSystemName)
+    private static IServiceCollection AddActorSystem(IServiceCollection services, string actorSystemName)
     {
         // A host that called AddAkka first keeps its actor system: the trees join it (see ComposedActorSystem).
         if (!ComposedActorSystem.TryJoin(services))
