@@ -12,7 +12,9 @@ namespace NixHumanity.VectorBenchmarks;
 /// vectors and metadata, the same filter and k, in one run. Writes the data files the LanceDB peer reads, runs the
 /// peer (node benchmarks/lancedb-peer/bench.mjs) after measuring the store, and prints markdown tables.
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.VectorBenchmarks -- [--rows 10000,100000]
-///        [--queries 200] [--passes 2] [--data DIR] [--peer DIR] [--no-peer] [--ivf] [--no-hnsw]
+///        [--queries 200] [--passes 2] [--data DIR] [--peer DIR] [--no-peer] [--ivf] [--no-hnsw] [--shared]
+/// <c>--shared</c> opens the store as a node does, attached to the shared instance of its folder (docs/adr/0036: its
+/// checkpoint every 256 KB of log and its row-group policy, docs/adr/0040 and 0051) instead of an instance of its own.
 /// </summary>
 internal static class Program
 {
@@ -32,6 +34,7 @@ internal static class Program
         var runPeer = true;
         var ivf = false;
         var hnsw = true;
+        var shared = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -60,6 +63,9 @@ internal static class Program
                 case "--no-hnsw":
                     hnsw = false;
                     break;
+                case "--shared":
+                    shared = true;
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]}");
                     return 2;
@@ -72,7 +78,7 @@ internal static class Program
         var all = new JsonArray();
         foreach (var rows in rowCounts)
         {
-            var section = RunScenario(rows, queryCount, passes, Path.Combine(root, $"n{rows}"), peer, runPeer, ivf && rows >= 100_000, hnsw);
+            var section = RunScenario(rows, queryCount, passes, Path.Combine(root, $"n{rows}"), peer, runPeer, ivf && rows >= 100_000, hnsw, shared);
             report.Append(section.Markdown);
             all.Add(section.Json);
         }
@@ -86,7 +92,7 @@ internal static class Program
         return 0;
     }
 
-    private static (string Markdown, JsonObject Json) RunScenario(int rows, int queryCount, int passes, string dir, string peer, bool runPeer, bool ivf, bool hnsw)
+    private static (string Markdown, JsonObject Json) RunScenario(int rows, int queryCount, int passes, string dir, string peer, bool runPeer, bool ivf, bool hnsw, bool shared)
     {
         Console.WriteLine($"== {rows} rows ==");
         if (Directory.Exists(dir))
@@ -103,7 +109,10 @@ internal static class Program
         WriteTruth(dir, truthUnfiltered, truthFiltered);
 
         var storePath = Path.Combine(dir, "memory.duckdb");
-        var exactOptions = new VectorMemoryStoreOptions { SimilarityWeight = 1, SuccessRateWeight = 0, HnswThreshold = int.MaxValue };
+        var exactOptions = new VectorMemoryStoreOptions
+        {
+            SimilarityWeight = 1, SuccessRateWeight = 0, HnswThreshold = int.MaxValue, SharedInstanceFolder = shared ? dir : null,
+        };
         var lines = new List<Measurement>();
         var json = new JsonObject { ["rows"] = rows };
 
@@ -127,6 +136,9 @@ internal static class Program
             insertSeconds = stopwatch.Elapsed.TotalSeconds;
             store.Flush();
             diskBytes = store.DiskBytes();
+            var rowGroups = Convert.ToInt64(store.ExecuteScalarUnvalidatedForTests("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('command_embeddings')"), CultureInfo.InvariantCulture);
+            Console.WriteLine($"inserted {rows} rows in {insertSeconds:F2} s ({rows / insertSeconds:N0} rows/s), {diskBytes / 1048576.0:F1} MB, {rowGroups} row groups{(shared ? " (shared instance)" : "")}");
+            json["row_groups"] = rowGroups;
         }
 
         double loadSeconds;
@@ -167,7 +179,7 @@ internal static class Program
         }
 
         double? hnswBuildSeconds = null;
-        var hnswOptions = new VectorMemoryStoreOptions { SimilarityWeight = 1, SuccessRateWeight = 0, HnswThreshold = Math.Min(20_000, rows), ExactFilteredMaxRows = 0 };
+        var hnswOptions = new VectorMemoryStoreOptions { SimilarityWeight = 1, SuccessRateWeight = 0, HnswThreshold = Math.Min(20_000, rows), ExactFilteredMaxRows = 0, SharedInstanceFolder = shared ? dir : null };
         // --no-hnsw leaves the graph's rows out: its build takes minutes at 100k on a loaded 2-core host.
         if (hnsw)
         {

@@ -34,6 +34,15 @@ internal static partial class PerUserDuckDb
     /// </summary>
     public const int NewFileBlockSize = 16 * 1024;
 
+    /// <summary>
+    /// The rows per row group of a memory store attached to its folder's instance (<c>ROW_GROUP_SIZE</c>; DuckDB's
+    /// default is 122,880). That instance merges row groups at checkpoints (docs/adr/0051): each
+    /// checkpoint starts a new row group, and DuckDB merges the small ones into groups of at most this size. The cap
+    /// bounds how often a row is rewritten by those merges (DuckDB merges a tail once it reaches twice its first group,
+    /// so with the default a 100k store kept rewriting tens of thousands of rows), at ~64 KB of heap per 2,048 rows.
+    /// </summary>
+    internal const int MemoryRowGroupSize = 2048;
+
     /// <summary>Prefixes a learners' instance key, so it never equals the memories' key of the same folder.</summary>
     private const string LearnersKeyPrefix = "learners:";
 
@@ -99,8 +108,8 @@ internal static partial class PerUserDuckDb
     /// Null: the process's one open instance (a learner's store opened outside a node, see
     /// <see cref="OpenLearnerShared"/>). A folder: the instance of the stores under that
     /// folder (the memories of one data directory), created with file access limited to the folder
-    /// (<c>enable_external_access = false</c>, <c>allowed_directories</c>), no vacuum tasks (docs/adr/0022) and its
-    /// configuration locked, so no statement on any of its connections can read a file elsewhere, attach one, or change
+    /// (<c>enable_external_access = false</c>, <c>allowed_directories</c>), DuckDB's row-group vacuum at checkpoints
+    /// (docs/adr/0051) and its configuration locked, so no statement on any of its connections can read a file elsewhere, attach one, or change
     /// a setting (docs/adr/0036).
     /// </param>
     public static DuckDBConnection OpenShared(string path, string? lockedTo = null) =>
@@ -142,8 +151,19 @@ internal static partial class PerUserDuckDb
                 Execute(connection, $"DETACH DATABASE IF EXISTS {leftover}");
             }
 
-            var options = File.Exists(fullPath) ? "" : $" (BLOCK_SIZE {NewFileBlockSize})";
-            Execute(connection, $"ATTACH {DuckDbLiteral.Of(fullPath)} AS {alias}{options}");
+            List<string> options = [];
+            if (!File.Exists(fullPath))
+            {
+                options.Add($"BLOCK_SIZE {NewFileBlockSize}");
+            }
+
+            if (lockedTo is not null)
+            {
+                options.Add($"ROW_GROUP_SIZE {MemoryRowGroupSize}");
+            }
+
+            var optionList = options.Count == 0 ? "" : $" ({string.Join(", ", options)})";
+            Execute(connection, $"ATTACH {DuckDbLiteral.Of(fullPath)} AS {alias}{optionList}");
             _shared[connection] = new Attachment(instance, alias, fullPath);
             Execute(connection, $"USE {alias}");
             return connection;
@@ -284,8 +304,10 @@ internal static partial class PerUserDuckDb
             {
                 // Order matters: the folder is allowed before external access is turned off, and the configuration is
                 // locked last, after which no connection of this instance can change any of it.
+                // max_vacuum_tasks stays DuckDB's: unlike a store with an instance of its own (docs/adr/0022), these
+                // stores checkpoint every 256 KB of log, and without vacuum each checkpoint left one more row group of
+                // a few hundred rows whose ~64 KB of metadata stays in the heap while the file is attached (docs/adr/0051).
                 var folder = Path.TrimEndingDirectorySeparator(lockedTo) + Path.DirectorySeparatorChar;
-                Execute(keeper, "SET max_vacuum_tasks = 0");
                 var spillFolder = Path.TrimEndingDirectorySeparator(spill) + Path.DirectorySeparatorChar;
                 Execute(keeper, $"SET allowed_directories = [{DuckDbLiteral.Of(folder)}, {DuckDbLiteral.Of(spillFolder)}]");
                 Execute(keeper, "SET enable_external_access = false");

@@ -56,6 +56,34 @@ public sealed class SharedMemoryInstanceSpecs : IDisposable
     }
 
     [Fact]
+    public void A_store_checkpointed_after_every_small_batch_keeps_its_rows_in_a_few_row_groups()
+    {
+        // The shared instance checkpoints a busy store every 256 KB of log; each checkpoint starts a new row group, and
+        // without DuckDB's vacuum merging them a store kept one more (and its metadata in the heap) per checkpoint
+        // (docs/adr/0051). Checkpointed here after every batch of 50, as a busy store is.
+        const int Batches = 40;
+        const int PerBatch = 50;
+        using var store = OpenShared("a");
+        for (var batch = 0; batch < Batches; batch++)
+        {
+            var records = Enumerable.Range(0, PerBatch)
+                .Select(i => ((long)(batch * PerBatch) + i + 1, TestVectors.Record($"command {batch}-{i}", TestVectors.Basis(i % 8, noise: 0.1f, seed: batch * PerBatch + i))))
+                .ToList();
+            store.Upsert(records);
+            store.Flush();
+        }
+
+        store.ExecuteScalarUnvalidatedForTests("SELECT count(*) FROM command_embeddings").Should().Be((long)(Batches * PerBatch));
+        RowGroups(store, "command_embeddings").Should().BeLessThanOrEqualTo(3, $"{Batches} checkpoints of {PerBatch} rows each are merged");
+        RowGroups(store, "versions").Should().BeLessThanOrEqualTo(3, $"{Batches} checkpoints of {PerBatch} versions each are merged");
+    }
+
+    private static long RowGroups(VectorMemoryStore store, string table) =>
+        Convert.ToInt64(
+            store.ExecuteScalarUnvalidatedForTests($"SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('{table}')"),
+            System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public void The_prefilter_query_names_the_stores_own_database_and_only_allowed_names()
     {
         using var first = OpenShared("a");

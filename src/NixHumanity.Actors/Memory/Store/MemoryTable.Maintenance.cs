@@ -17,9 +17,10 @@ internal sealed partial class MemoryTable
             Execute("DELETE FROM command_embeddings WHERE version_to IS NOT NULL AND version_to <= $target", ("target", target));
             if (rowsRemoved > 0)
             {
-                // Checkpoints do not merge row groups here (max_vacuum_tasks = 0, see Open), so deleted row versions
-                // would keep their bytes; copying the remaining rows into a fresh table is that merge, done once
-                // per compaction. The old table's blocks become free space that later writes reuse.
+                // A store with an instance of its own does not merge row groups at checkpoints (max_vacuum_tasks = 0,
+                // see Open), so deleted row versions would keep their bytes; copying the remaining rows into a fresh
+                // table is that merge, done once per compaction (a shared instance's vacuum would also reclaim them,
+                // docs/adr/0051). The old table's blocks become free space that later writes reuse.
                 Execute("ALTER TABLE command_embeddings RENAME TO command_embeddings_compacting");
                 Execute($"CREATE TABLE command_embeddings({RowsTableColumns})");
                 Execute("INSERT INTO command_embeddings SELECT * FROM command_embeddings_compacting ORDER BY row_id");

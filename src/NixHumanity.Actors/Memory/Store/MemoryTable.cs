@@ -81,7 +81,8 @@ internal sealed partial class MemoryTable : IDisposable
                 // Rows are only appended (and closed or deleted by compaction): without this, every automatic
                 // checkpoint merged the small row groups that batch commits leave and rewrote them, so a 100k store
                 // carried 70-90 MB of freed blocks and its inserts paid for the rewrites (docs/adr/0022). A shared
-                // instance is created with it.
+                // instance keeps the merge: it checkpoints every 256 KB of log, and an unmerged row group per
+                // checkpoint kept its metadata in the heap while the file stayed attached (docs/adr/0051).
                 table.Execute("SET max_vacuum_tasks = 0");
             }
 
