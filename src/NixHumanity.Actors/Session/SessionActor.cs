@@ -37,8 +37,8 @@ internal sealed class SessionActor : ReceivePersistentActor
     {
     }
 
-    /// <summary>Creates the actor advancing <paramref name="journaled"/> before it publishes each event.</summary>
-    internal SessionActor(string userId, SessionSettings settings, TimeProvider clock, IActorRef memory, IActorRef learner, JournalWatermark? journaled)
+    /// <summary>Creates the actor advancing <paramref name="journaled"/> before it publishes each event (public: Akka creates it by reflection).</summary>
+    public SessionActor(string userId, SessionSettings settings, TimeProvider clock, IActorRef memory, IActorRef learner, JournalWatermark? journaled)
     {
         _journaled = journaled;
         _userId = userId;
