@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Akka.Actor;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Learning;
@@ -21,10 +22,11 @@ namespace NixHumanity.Benchmarks;
 /// the time until the last one answered). Each value of <c>--batch</c> (<c>Projections.CatchUpBatchSize</c>; 256 is what a catch-up read before it) is run in
 /// turn, in the order given, so two settings are compared side by side in one run.</item>
 /// <item><b>status while recording</b>: <c>--recording-users</c> users record without pause for
-/// <c>--recording-seconds</c>; meanwhile one of them (<c>user-0</c>) is asked its memory's and its learner's status
-/// and a search, one after the other, without pause. Reported: each request's latency (p50, p90, p99, max) and how
-/// many did not answer within <c>--ask-seconds</c>, and how far the probed user's status checkpoints were behind its
-/// last acknowledged record.</item>
+/// <c>--recording-seconds</c>; meanwhile one of them (<c>user-0</c>) is asked its memory's and its learner's status,
+/// what the <c>status</c> verb asks (the session's status, then the likely next commands) and a search, one after the
+/// other, without pause; and so is a user who recorded once and then stays idle (<c>idle</c>: memory, learner and
+/// <c>status</c>). Reported: each request's latency (p50, p90, p99, max) and how many did not answer within
+/// <c>--ask-seconds</c>, and how far the probed user's status checkpoints were behind its last acknowledged record.</item>
 /// </list>
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- --only catchup [--users 20] [--behind 2000]
 /// [--batch 256,1024] [--recording-users 100] [--recording-seconds 60] [--ask-seconds 60] [--parts catchup,status].
@@ -106,6 +108,10 @@ internal static class CatchUpScenarios
         await using var node = await Node.StartAsync(Options(dataDir));
         // Every tree started first, so starting them is not part of the measurement.
         await Task.WhenAll(Enumerable.Range(0, users).Select(u => node.Directory.Ask<InteractionAcknowledged>(Interaction($"user-{u}", -1), TimeSpan.FromSeconds(120))));
+        // A user who stays idle while the others record; status has asked once, as a person's first `status` does.
+        await node.Directory.Ask<InteractionAcknowledged>(Interaction("idle", -1), TimeSpan.FromSeconds(120));
+        await node.Directory.Ask<NextCommands>(LikelyNext("idle"), TimeSpan.FromSeconds(120));
+        await node.Directory.Ask<NextCommands>(LikelyNext("user-0"), TimeSpan.FromSeconds(120));
         Console.Error.WriteLine($"{label}: recording for {recording.TotalSeconds:F0} s (load {EmbeddingLoadScenarios.LoadAverage()})");
         using var stop = new CancellationTokenSource(recording);
         var lastAcknowledged = 0L;
@@ -133,8 +139,12 @@ internal static class CatchUpScenarios
             var memory = await probe.AskAsync<ProjectionStatus>("memory status", new GetMemoryStatus("user-0"));
             var learner = await probe.AskAsync<ProjectionStatus>("learner status", new GetLearnerStatus("user-0"));
             await probe.AskAsync<MemorySearched>("search", new SearchMemory("user-0", "install package please"));
+            await probe.StatusVerbAsync("status verb", "user-0");
             probe.Behind("memory status", memory, acknowledged);
             probe.Behind("learner status", learner, acknowledged);
+            await probe.AskAsync<ProjectionStatus>("idle: memory status", new GetMemoryStatus("idle"));
+            await probe.AskAsync<ProjectionStatus>("idle: learner status", new GetLearnerStatus("idle"));
+            await probe.StatusVerbAsync("idle: status verb", "idle");
         }
 
         var total = (await Task.WhenAll(recorders)).Sum();
@@ -142,6 +152,9 @@ internal static class CatchUpScenarios
         probe.Report(label, report);
         Console.Error.WriteLine($"{label}: done (load {EmbeddingLoadScenarios.LoadAverage()})");
     }
+
+    /// <summary>What the <c>status</c> verb asks the learner for.</summary>
+    private static ILearnerMessage LikelyNext(string user) => new GetLikelyNext(user, 3);
 
     private static NixHumanityOptions Options(string dataDir)
     {
@@ -202,6 +215,22 @@ internal static class CatchUpScenarios
             {
                 _timeouts[name] = _timeouts.GetValueOrDefault(name) + 1;
                 return null;
+            }
+        }
+
+        /// <summary>What the <c>status</c> verb asks, one after the other: the session's status, then the likely next commands.</summary>
+        public async Task StatusVerbAsync(string name, string user)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await directory.Ask<SessionStatus>(new GetSessionStatus(user), ask);
+                await directory.Ask<NextCommands>(LikelyNext(user), ask);
+                Add(_latencies, name, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch (AskTimeoutException)
+            {
+                _timeouts[name] = _timeouts.GetValueOrDefault(name) + 1;
             }
         }
 

@@ -108,8 +108,8 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
 
     /// <summary>Props reading catch-up events from <paramref name="journal"/> (specs).</summary>
     internal static Props Props(string userId, string folder, TimeSpan foldInterval, ProjectionOptions projections, TimeProvider clock, IActorRef memory,
-        IJournalSource? journal, int directionDimensions = PreferenceLayout.DefaultDimensions, string? sharedStoreFolder = null) =>
-        FactoryActorProducer<LearnerActor>.Props(() => new LearnerActor(userId, folder, foldInterval, projections, clock, memory, journal, directionDimensions, sharedStoreFolder));
+        IJournalSource? journal, int directionDimensions = PreferenceLayout.DefaultDimensions, string? sharedStoreFolder = null, ProgressBoard? board = null) =>
+        FactoryActorProducer<LearnerActor>.Props(() => new LearnerActor(userId, folder, foldInterval, projections, clock, memory, journal, directionDimensions, sharedStoreFolder) { Board = board });
 
     /// <summary>
     /// The user's coordinate in the tensor's <c>user_id</c> dimension (0..1,000,000): a stable FNV-1a hash of the
@@ -135,6 +135,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     protected override void OnStoreOpened()
     {
         _likelyNext.Clear();
+        Board?.Withdraw(ProgressBoard.LikelyNextSlot);
         var tensor = ParquetTensorStore.Open(StoreFolder, Clock, _layout, _sharedStoreFolder);
         _tensor = tensor;
         if (tensor.Damage is { } damage)
@@ -157,9 +158,28 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     private ProjectionStatus Status() => new("learner", UserId, Store.Checkpoint, EventsApplied, Folder);
 
     /// <inheritdoc />
+    protected override ProjectionStatus? PublishableStatus() => Status();
+
+    /// <summary>The prediction goes down with the status: a learner that is not answering is asked itself.</summary>
+    /// <inheritdoc />
+    protected override void WithdrawProgress()
+    {
+        base.WithdrawProgress();
+        Board?.Withdraw(ProgressBoard.LikelyNextSlot);
+    }
+
+    /// <summary>
+    /// Publishes the prediction just read at <see cref="Checkpoint"/> on the user's board, where the tree answers
+    /// <c>status</c>'s likely next commands from without this actor's turn (docs/adr/0053).
+    /// </summary>
+    private void PublishLikelyNext(NextCommandPrediction prediction) =>
+        Board?.Publish(ProgressBoard.LikelyNextSlot, new NextCommands(UserId, prediction.AfterCommand, prediction.Next), Checkpoint);
+
+    /// <inheritdoc />
     protected override void OnStoreClosing()
     {
         _likelyNext.Clear();
+        Board?.Withdraw(ProgressBoard.LikelyNextSlot);
         _tensor?.Dispose();
         _tensor = null;
     }
@@ -217,7 +237,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
             _likelyNextRefreshScheduled = false;
             if (_likelyNext.IsStale(Checkpoint))
             {
-                _likelyNext.Refresh(Store, Checkpoint);
+                PublishLikelyNext(_likelyNext.Refresh(Store, Checkpoint));
             }
         });
         Receive<FoldTick>(_ => StartFold(null));
@@ -348,6 +368,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
         }
 
         var prediction = _likelyNext.Get(Store, Checkpoint, limit);
+        PublishLikelyNext(_likelyNext.Held!);
         return new NextCommands(UserId, prediction.AfterCommand, prediction.Next);
     }
 

@@ -60,6 +60,16 @@ internal sealed record GetPreferences(string UserId, string? AsOf = null, string
 /// <param name="Limit">How many.</param>
 internal sealed record SuggestNextCommands(string UserId, int Limit = 3) : ILearnerMessage;
 
+/// <summary>
+/// <c>status</c>'s likely next commands: answered by the user's tree with the learner's latest published prediction
+/// (read right after the learner applied its latest events, docs/adr/0053) without waiting for the learner's turn; when
+/// none is published (the learner has not read one since it opened its store, or is catching up, restarting or not
+/// started) the learner is asked as with <see cref="SuggestNextCommands"/>. Replied to with <see cref="NextCommands"/>.
+/// </summary>
+/// <param name="UserId">The person.</param>
+/// <param name="Limit">How many (1..10, the prediction kept fresh holds <see cref="LikelyNextCache.MinimumLimit"/>).</param>
+internal sealed record GetLikelyNext(string UserId, int Limit = 3) : ILearnerMessage;
+
 /// <summary>Row counts of the analytics tables and the checkpoint; replied to with <see cref="AnalyticsCounts"/>.</summary>
 /// <param name="UserId">The person.</param>
 internal sealed record GetAnalyticsCounts(string UserId) : ILearnerMessage;

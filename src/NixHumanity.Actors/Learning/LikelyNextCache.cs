@@ -38,8 +38,15 @@ internal sealed class LikelyNextCache
         return held.Next.Count <= limit ? held : held with { Next = [.. held.Next.Take(limit)] };
     }
 
-    /// <summary>Reads the prediction at <paramref name="checkpoint"/> (bringing the transition counts up to it first).</summary>
-    public void Refresh(AnalyticsStore store, long checkpoint) => Refresh(store, checkpoint, _limit);
+    /// <summary>The whole prediction held (at least <see cref="MinimumLimit"/> commands), or null.</summary>
+    public NextCommandPrediction? Held => _prediction;
+
+    /// <summary>Reads the prediction at <paramref name="checkpoint"/> (bringing the transition counts up to it first) and returns it.</summary>
+    public NextCommandPrediction Refresh(AnalyticsStore store, long checkpoint)
+    {
+        Refresh(store, checkpoint, _limit);
+        return _prediction!;
+    }
 
     /// <summary>Forgets what is held (the store was closed, reopened or rebuilt).</summary>
     public void Clear()

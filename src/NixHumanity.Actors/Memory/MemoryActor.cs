@@ -129,7 +129,11 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
     /// <summary>Props reading catch-up events from <paramref name="journal"/> (specs).</summary>
     internal static Props Props(string userId, string folder, MemorySettings settings, ProjectionOptions projections, TimeProvider clock, IJournalSource? journal) =>
-        FactoryActorProducer<MemoryActor>.Props(() => new MemoryActor(userId, folder, settings, projections, clock, journal));
+        Props(userId, folder, settings, projections, clock, journal, null);
+
+    /// <summary>Props publishing the memory's status on the user's <paramref name="board"/> (docs/adr/0053).</summary>
+    internal static Props Props(string userId, string folder, MemorySettings settings, ProjectionOptions projections, TimeProvider clock, IJournalSource? journal, ProgressBoard? board) =>
+        FactoryActorProducer<MemoryActor>.Props(() => new MemoryActor(userId, folder, settings, projections, clock, journal) { Board = board });
 
     /// <inheritdoc />
     protected override VectorMemoryStore OpenStore() =>
@@ -225,6 +229,9 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
 
     /// <inheritdoc />
     protected override object? ProgressReply(object request) => request is GetMemoryStatus ? Status() : null;
+
+    /// <inheritdoc />
+    protected override ProjectionStatus? PublishableStatus() => Status();
 
     /// <summary>
     /// A status that has seen what was queued before it waits while the events taken in before it are with the

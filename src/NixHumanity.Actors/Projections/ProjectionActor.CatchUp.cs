@@ -10,6 +10,13 @@ internal abstract partial class ProjectionActor<TStore>
 {
     private void Recovering()
     {
+        _catchingUp = true;
+        if (!_behindCatchUp)
+        {
+            // At start or after a gap a status waits for the catch-up, as every other request does: the tree asks.
+            WithdrawProgress();
+        }
+
         Receive<JournalReplayStarted>(_ => Sender.Tell(JournalReplayAck.Instance));
         Receive<JournalReplayBatch>(batch =>
         {

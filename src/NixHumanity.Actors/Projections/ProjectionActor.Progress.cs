@@ -3,9 +3,58 @@ using Akka.Actor;
 namespace NixHumanity.Actors.Projections;
 
 // The projection skeleton's progress requests (status): taken ahead of the queue (ProjectionMailbox), answered at once
-// with the checkpoint reached when the projection is behind, otherwise after what was queued before them (docs/adr/0052).
+// with the checkpoint reached when the projection is behind, otherwise after what was queued before them (docs/adr/0052);
+// and the progress published on the user's board after each message, which the tree answers without a store thread
+// (docs/adr/0053).
 internal abstract partial class ProjectionActor<TStore>
 {
+    /// <summary>The status last published on <see cref="Board"/> (null: none, or withdrawn).</summary>
+    private ProjectionStatus? _published;
+
+    /// <summary>In the catch-up state (<c>Recovering</c>): at start, after a gap or after falling behind.</summary>
+    private bool _catchingUp;
+
+    /// <summary>
+    /// The user's progress board (null outside a user's tree, e.g. in specs of the actor alone): after handling each
+    /// message the projection publishes its status there when it changed, so the tree answers a status without this
+    /// actor's turn on the store threads (docs/adr/0053).
+    /// </summary>
+    internal ProgressBoard? Board { get; init; }
+
+    /// <summary>
+    /// The status as things stand, as published on the <see cref="Board"/>; null when there is none to publish (no
+    /// store open). None by default.
+    /// </summary>
+    protected virtual ProjectionStatus? PublishableStatus() => null;
+
+    /// <summary>
+    /// Publishes the status on the board when it changed. Not during a catch-up at start or after a gap (a status then
+    /// waits for it, as every request does), nor once the actor failed (it answers unavailable).
+    /// </summary>
+    private void PublishProgress()
+    {
+        if (Board is null || _failure is not null || (_catchingUp && !_behindCatchUp) || _store is null)
+        {
+            return;
+        }
+
+        var status = PublishableStatus();
+        if (status is null || status.Equals(_published))
+        {
+            return;
+        }
+
+        _published = status;
+        Board.Publish(Component, status, status.LastSequenceNr);
+    }
+
+    /// <summary>Takes the published status down, so the tree asks this actor (or its supervisor) again.</summary>
+    protected virtual void WithdrawProgress()
+    {
+        _published = null;
+        Board?.Withdraw(Component);
+    }
+
     /// <summary>
     /// Registers the handlers of progress requests (<see cref="IProgressRequest"/>) in the ready state and in a state
     /// of the subclass's own that applies live events (e.g. the learner waiting for embeddings during a fold).

@@ -20,7 +20,9 @@ internal abstract partial class ProjectionActor<TStore>
         try
         {
             OpenProvisionalWhenNeeded(message);
-            return base.AroundReceive(receive, message);
+            var handled = base.AroundReceive(receive, message);
+            PublishProgress();
+            return handled;
         }
         catch (Exception ex) when (_failure is null)
         {
@@ -177,6 +179,7 @@ internal abstract partial class ProjectionActor<TStore>
         _failure = fault is null ? $"failed ({FirstLine(ex.Message)})" : FirstLine(fault.Message);
         Log.Error(ex, "{0} of {1} failed: {2}; answering what is queued as unavailable and restarting", Component, UserId, _failure);
         _pending.Clear();
+        WithdrawProgress();
         Become(Broken);
         Stash.UnstashAll();
         Self.Tell(PoisonPill.Instance);

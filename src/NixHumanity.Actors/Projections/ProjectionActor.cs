@@ -209,6 +209,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     /// <inheritdoc />
     protected override void PostStop()
     {
+        WithdrawProgress();
         CheckpointBeforeClosing();
         // Closing the file lets a restarted actor (or the next process) open it. A stopping node leaves a healthy
         // store's file attached to its shared instance, which closes it with the others (LeavesFileAttached).
@@ -289,6 +290,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
 
     private void Ready()
     {
+        _catchingUp = false;
         ReceiveLiveEvents();
         ReceiveProgressRequests();
         WhenReady();

@@ -24,15 +24,23 @@ internal sealed class SessionActor : ReceivePersistentActor
     private readonly TimeProvider _clock;
     private readonly IActorRef _memory;
     private readonly IActorRef _learner;
+    private readonly JournalWatermark? _journaled;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly UnansweredRequests _unanswered = new(StoppedTargetAnswers.Get(Context.System).MarkAnswered);
     private SessionState _state = SessionState.Empty;
     private long _lastSnapshotSequenceNr;
     private TemporarilyUnavailable? _stoppedBecause;
 
-    /// <summary>Creates the actor; see <see cref="Props"/>.</summary>
+    /// <summary>Creates the actor; see <see cref="Props(string, SessionSettings, TimeProvider, IActorRef, IActorRef)"/>.</summary>
     public SessionActor(string userId, SessionSettings settings, TimeProvider clock, IActorRef memory, IActorRef learner)
+        : this(userId, settings, clock, memory, learner, null)
     {
+    }
+
+    /// <summary>Creates the actor advancing <paramref name="journaled"/> before it publishes each event (public: Akka creates it by reflection).</summary>
+    public SessionActor(string userId, SessionSettings settings, TimeProvider clock, IActorRef memory, IActorRef learner, JournalWatermark? journaled)
+    {
+        _journaled = journaled;
         _userId = userId;
         _settings = settings;
         _clock = clock;
@@ -79,7 +87,11 @@ internal sealed class SessionActor : ReceivePersistentActor
 
     /// <summary>Props for a user's session actor.</summary>
     public static Props Props(string userId, SessionSettings settings, TimeProvider clock, IActorRef memory, IActorRef learner) =>
-        Akka.Actor.Props.Create(() => new SessionActor(userId, settings, clock, memory, learner));
+        Props(userId, settings, clock, memory, learner, null);
+
+    /// <summary>Props of a session that advances <paramref name="journaled"/> before publishing each event (docs/adr/0053).</summary>
+    internal static Props Props(string userId, SessionSettings settings, TimeProvider clock, IActorRef memory, IActorRef learner, JournalWatermark? journaled) =>
+        Akka.Actor.Props.Create(() => new SessionActor(userId, settings, clock, memory, learner, journaled));
 
     /// <summary>The rules a recorded interaction must obey (its user id is the directory's to check).</summary>
     /// <param name="cmd">The command.</param>
@@ -185,6 +197,9 @@ internal sealed class SessionActor : ReceivePersistentActor
             _state = _state.Apply(evt, _settings.Flow);
             onEach(evt);
             var published = new SessionEventPublished(_userId, LastSequenceNr, evt);
+            // Before the projections hear of it and before the caller is acknowledged: a status answered from the
+            // projections' published progress counts it (docs/adr/0053).
+            _journaled?.Advance(LastSequenceNr);
             _memory.Tell(published);
             _learner.Tell(published);
             if (--remaining == 0)
@@ -227,6 +242,9 @@ internal sealed class SessionActor : ReceivePersistentActor
         {
             _state = _state.Apply(evt, _settings.Flow);
             var published = new SessionEventPublished(_userId, LastSequenceNr, evt);
+            // Before the projections hear of it and before the caller is acknowledged: a status answered from the
+            // projections' published progress counts it (docs/adr/0053).
+            _journaled?.Advance(LastSequenceNr);
             _memory.Tell(published);
             _learner.Tell(published);
             if (--remaining > 0)

@@ -2,6 +2,9 @@ using Akka.Actor;
 using Akka.Pattern;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Infrastructure;
+using NixHumanity.Actors.Learning;
+using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Users;
@@ -30,6 +33,10 @@ internal sealed class UserActor : ReceiveActor
     private readonly List<IActorRef> _children = [];
     private readonly Dictionary<string, Func<Props>> _notStarted = new(StringComparer.Ordinal);
 
+    /// <summary>Where the children publish their progress, so a status is answered here without a store thread (docs/adr/0053).</summary>
+    private readonly ProgressBoard _board = new();
+    private readonly ProjectionOptions _projections;
+
     /// <summary>Creates the actor with the real children; see <see cref="Props(string, UserSettings, TimeProvider)"/>.</summary>
     public UserActor(string userId, UserSettings settings, TimeProvider clock)
         : this(userId, settings, clock, UserChildren.Default)
@@ -40,6 +47,7 @@ internal sealed class UserActor : ReceiveActor
     public UserActor(string userId, UserSettings settings, TimeProvider clock, UserChildren children)
     {
         _userId = userId;
+        _projections = settings.Projections;
 
         // Asks that reach a child after it stopped (before its back-off supervisor has seen it terminate) go to dead
         // letters; the system's answerer replies to them with TemporarilyUnavailable instead of leaving them to time out.
@@ -48,17 +56,17 @@ internal sealed class UserActor : ReceiveActor
         if (settings.StartComponentsOnDemand)
         {
             // This actor stands in for the components not started yet: what one sends another comes through here.
-            _notStarted["memory"] = () => children.Memory(userId, settings, clock);
-            _notStarted["learner"] = () => children.Learner(userId, settings, clock, Self);
+            _notStarted["memory"] = () => children.Memory(userId, settings, clock, _board);
+            _notStarted["learner"] = () => children.Learner(userId, settings, clock, Self, _board);
             // The session publishes each event to its "memory" and its "learner": here, once, and this actor passes
             // it to both projections (Nobody as the learner, or each event would arrive twice).
-            _notStarted["session"] = () => children.Session(userId, settings, clock, Self, ActorRefs.Nobody);
+            _notStarted["session"] = () => children.Session(userId, settings, clock, Self, ActorRefs.Nobody, _board);
         }
         else
         {
-            var memory = StartSupervised("memory", children.Memory(userId, settings, clock), settings);
-            var learner = StartSupervised("learner", children.Learner(userId, settings, clock, memory), settings);
-            StartSupervised("session", children.Session(userId, settings, clock, memory, learner), settings);
+            var memory = StartSupervised("memory", children.Memory(userId, settings, clock, _board), settings);
+            var learner = StartSupervised("learner", children.Learner(userId, settings, clock, memory, _board), settings);
+            StartSupervised("session", children.Session(userId, settings, clock, memory, learner, _board), settings);
         }
 
         Receive<ISessionMessage>(msg => Component("session").Forward(msg));
@@ -68,6 +76,9 @@ internal sealed class UserActor : ReceiveActor
             Context.Child("memory").Forward(msg);
             Context.Child("learner").Forward(msg);
         });
+        Receive<GetMemoryStatus>(status => AnswerProgress("memory", status));
+        Receive<GetLearnerStatus>(status => AnswerProgress("learner", status));
+        Receive<GetLikelyNext>(AnswerLikelyNext);
         Receive<IMemoryMessage>(msg => Component("memory").Forward(msg));
         Receive<ILearnerMessage>(msg => Component("learner").Forward(msg));
         Receive<ReceiveTimeout>(_ => Context.Parent.Tell(new PassivateUser(_userId)));
@@ -123,6 +134,40 @@ internal sealed class UserActor : ReceiveActor
             Receive<IMemoryMessage>(msg => Context.Child("memory").Forward(msg));
             Receive<ILearnerMessage>(msg => Context.Child("learner").Forward(msg));
         });
+    }
+
+    /// <summary>
+    /// A memory's or learner's status: answered here from the progress the component published on the board when that
+    /// counts every event the session has published, or when the component is behind by more than a batch; otherwise
+    /// (a few events not yet applied, nothing published: not started, catching up at start, restarting) the component
+    /// is asked as before, so the answer still counts every write acknowledged before the request (docs/adr/0053).
+    /// </summary>
+    private void AnswerProgress(string component, IUserMessage status)
+    {
+        if (_board.ProgressAtOnce(component, _projections.ReplayBatchSize) is { } published)
+        {
+            Sender.Tell(published);
+            return;
+        }
+
+        Component(component).Forward(status);
+    }
+
+    /// <summary>
+    /// <c>status</c>'s likely next commands: the learner's latest published prediction, or the learner's own answer when
+    /// none is published (docs/adr/0053).
+    /// </summary>
+    private void AnswerLikelyNext(GetLikelyNext request)
+    {
+        if (request.Limit is >= 1 and <= LikelyNextCache.MinimumLimit
+            && _board.Latest(ProgressBoard.LikelyNextSlot)?.Answer is NextCommands published)
+        {
+            // The probabilities are shares of all transitions, so a shorter list is a prefix of the published one.
+            Sender.Tell(published.Next.Count <= request.Limit ? published : published with { Next = [.. published.Next.Take(request.Limit)] });
+            return;
+        }
+
+        Component("learner").Forward(new SuggestNextCommands(request.UserId, request.Limit));
     }
 
     /// <summary>The child <paramref name="name"/>, started now if it is started on demand and not yet running.</summary>

@@ -15,12 +15,13 @@ internal static class StatusCommand
         {
             var status = await host.Client.GetStatusAsync(parse.GetRequiredValue(user), cancellationToken);
             // The session answers alone; the learner's likely next commands are added when it can answer, else the field
-            // is null and `unavailable` says why (a learner that is restarting or broken never takes status down).
+            // is null and `unavailable` says why (a learner that is restarting or broken never takes status down). They
+            // are the learner's latest published prediction, answered without waiting for its turn (docs/adr/0053).
             var unavailable = new Dictionary<string, string>(StringComparer.Ordinal);
             NextCommands? next = null;
             try
             {
-                next = await host.Client.SuggestAsync(status.UserId, 3, cancellationToken);
+                next = await host.Client.AskAsync<NextCommands>(new GetLikelyNext(status.UserId, 3), cancellationToken);
             }
             catch (ComponentUnavailableException down)
             {

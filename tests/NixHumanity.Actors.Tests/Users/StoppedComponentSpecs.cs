@@ -38,9 +38,9 @@ public sealed class StoppedComponentSpecs : Akka.TestKit.Xunit2.TestKit
     {
         var settings = SpecUserSettings.With(minBackoff: TimeSpan.FromSeconds(1), maxBackoff: MaxBackoff);
         var children = new UserChildren(
-            (_, _, _) => StandIn.Props("memory", _children),
-            (_, _, _, _) => StandIn.Props("learner", _children),
-            (userId, s, clock, memory, learner) => SessionActor.Props(userId, s.Session, clock, memory, learner));
+            (_, _, _, _) => StandIn.Props("memory", _children),
+            (_, _, _, _, _) => StandIn.Props("learner", _children),
+            (userId, s, clock, memory, learner, _) => SessionActor.Props(userId, s.Session, clock, memory, learner));
         var tree = Sys.ActorOf(UserActor.Props("maya", settings, TimeProvider.System, children), "user-maya");
         _children.ReceiveN(2).Should().AllBeOfType<StandInStarted>();
         return tree;

@@ -34,9 +34,9 @@ public sealed class UserActorSpecs : Akka.TestKit.Xunit2.TestKit
     private IActorRef StartTree(TimeSpan? passivation = null)
     {
         var children = new UserChildren(
-            (_, _, _) => StandIn.Props("memory", _children),
-            (_, _, _, _) => StandIn.Props("learner", _children),
-            (_, _, _, _, _) => StandIn.Props("session", _children));
+            (_, _, _, _) => StandIn.Props("memory", _children),
+            (_, _, _, _, _) => StandIn.Props("learner", _children),
+            (_, _, _, _, _, _) => StandIn.Props("session", _children));
         var settings = SpecUserSettings.With(passivation ?? Passivation, MinBackoff, MaxBackoff);
         var parent = Sys.ActorOf(StepParent.Props(UserActor.Props("maya", settings, TimeProvider.System, children), "user-maya", _directory));
         _children.ReceiveN(3).Should().AllBeOfType<StandInStarted>();
