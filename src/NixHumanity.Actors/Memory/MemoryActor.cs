@@ -193,15 +193,8 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     {
         Receive<ModelGate.ModelLoaded>(_ => ApplyHeld());
         Receive<ReembedNextChunk>(_ => ReembedChunk());
-        Receive<TextsEmbedded>(Embedded);
-        Receive<EmbeddingFailed>(EmbeddingFailed);
-        Receive<RetryEmbedding>(retry =>
-        {
-            if (_model.Embedding && retry.RequestId == _embedRequest)
-            {
-                SendForEmbedding();
-            }
-        });
+        ReceiveEmbedderAnswers();
+        Receive<GetHeldEventsPeak>(_ => Sender.Tell(new HeldEventsPeak(_model.PeakHeld)));
         Receive<ModelGate.ModelLoadFailed>(failed => throw new InvalidOperationException(
             $"Memory of {UserId}: loading the embedder {_embedder.Id} failed: {failed.Cause.Message}", failed.Cause));
         ReceiveRequest<SearchMemory>(WhenModelLoaded(WhenEmbedded<SearchMemory>(Search)));
@@ -224,7 +217,18 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         new("memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id);
 
     /// <inheritdoc />
-    protected override object? ProgressReply(object request) => request is GetMemoryStatus ? Status() : null;
+    /// <remarks>
+    /// A timer's fold asking for the command embeddings (<see cref="GetCommandEmbeddings.LoadModel"/> false) is answered
+    /// at once too while the memory catches up after falling behind: the learner waits for the memory's answer without
+    /// a clock (docs/adr/0054), and a catch-up paced by the embedder can take long. The answer says how far the memory
+    /// has applied, and the learner writes no direction from it when that is short of the fold. A requested fold waits.
+    /// </remarks>
+    protected override object? ProgressReply(object request) => request switch
+    {
+        GetMemoryStatus => Status(),
+        GetCommandEmbeddings { LoadModel: false } => ListCommandEmbeddings(),
+        _ => null,
+    };
 
     /// <summary>
     /// A status that has seen what was queued before it waits while the events taken in before it are with the
