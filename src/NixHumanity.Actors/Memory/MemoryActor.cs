@@ -44,7 +44,10 @@ namespace NixHumanity.Actors.Memory;
 /// held unapplied like those waiting for the model (the checkpoint does not move, so a crash meanwhile replays them),
 /// later events queue behind them, and requests keep being answered: status, compaction and the learner's requests at
 /// once, searches and exports once the batch is applied (a search sees every event acknowledged before it). A failed
-/// model call is asked again after a growing delay (0.1 s doubling up to 10 s); nothing is skipped.
+/// model call is asked again after a growing delay (0.1 s doubling up to 10 s); nothing is skipped. The records held
+/// behind the batch with the service count against <see cref="ProjectionOptions.MaxLiveLag"/>, and a catch-up reads its
+/// next journal batch only when none are held, so a memory behind its embedder holds about one batch and leaves the
+/// rest in the journal (docs/adr/0054).
 /// </para>
 /// <para>
 /// <b>Requests.</b> Search (re-ranked by the learner's preferences, <see cref="MemoryRanking"/>; served from the

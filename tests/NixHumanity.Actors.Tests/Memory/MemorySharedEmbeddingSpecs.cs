@@ -202,6 +202,10 @@ public sealed class MemorySharedEmbeddingSpecs : TestKit
 
         // 40 more records while the embedder is busy with the first: the memory cannot write any of them meanwhile.
         Publish(memory, journal, "ann", Enumerable.Range(0, 40).Select(i => ($"install package {i}", $"nix-env -iA nixpkgs.p{i}")).ToArray());
+        // Behind its embedder, the memory answers a timer's fold at once with what it has applied (the learner waits
+        // for an answer, not a clock); a requested fold would wait.
+        memory.Tell(new GetCommandEmbeddings("ann", 41, LoadModel: false), TestActor);
+        ExpectMsg<CommandEmbeddings>().AppliedThrough.Should().Be(0);
         _model.Release();
         memory.Tell(new SearchMemory("ann", "install package 39", 5), TestActor);
         ExpectMsg<MemorySearched>().Results.Should().Contain(r => r.Command == "nix-env -iA nixpkgs.p39", "a search waits for every record taken in before it");
