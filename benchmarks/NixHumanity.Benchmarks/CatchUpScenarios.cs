@@ -27,9 +27,17 @@ namespace NixHumanity.Benchmarks;
 /// other, without pause; and so is a user who recorded once and then stays idle (<c>idle</c>: memory, learner and
 /// <c>status</c>). Reported: each request's latency (p50, p90, p99, max) and how many did not answer within
 /// <c>--ask-seconds</c>, and how far the probed user's status checkpoints were behind its last acknowledged record.</item>
+/// <item><b>live</b>: a catch-up while the people keep recording. <c>--users</c> users record <c>--behind</c> events
+/// each with only their sessions running (their memories stopped), then go on recording without pause while every
+/// memory is started (asked its status, answered once caught up): each reads the journal from 0 while its session
+/// pushes new events, which it keeps up to one batch and otherwise reads in further rounds. Reported: catch-up
+/// events/s (the events the answers cover, over the time until the last answer) and acknowledgement latency p50/p99
+/// before the memories start and during the catch-up. <c>--shared-embedding</c> sets
+/// <c>Memory.SharedEmbedding</c> (records held unapplied while the shared service embeds them).</item>
 /// </list>
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- --only catchup [--users 20] [--behind 2000]
-/// [--batch 256,1024] [--recording-users 100] [--recording-seconds 60] [--ask-seconds 60] [--parts catchup,status].
+/// [--batch 256,1024] [--recording-users 100] [--recording-seconds 60] [--ask-seconds 60] [--parts catchup,status,live]
+/// [--shared-embedding].
 /// </summary>
 internal static class CatchUpScenarios
 {
@@ -44,6 +52,12 @@ internal static class CatchUpScenarios
             {
                 await CatchUpAsync(Path.Combine(workDir, $"catchup-{run}"), users, behind, batch, report);
             }
+        }
+
+        if (parts.Contains("live"))
+        {
+            await CatchUpWhileRecordingAsync(
+                Path.Combine(workDir, "live"), Value(args, "--users", 20), Value(args, "--behind", 2000), args.Contains("--shared-embedding"), report);
         }
 
         if (parts.Contains("status"))
@@ -100,6 +114,71 @@ internal static class CatchUpScenarios
         }
 
         return seconds;
+    }
+
+    private static async Task CatchUpWhileRecordingAsync(string dataDir, int users, int behind, bool sharedEmbedding, BenchmarkReport report)
+    {
+        var label = $"catch-up while {users} users record{(sharedEmbedding ? ", shared embedding" : "")}";
+        var options = Options(dataDir);
+        options.StartComponentsOnDemand = true;
+        options.Memory.SharedEmbedding = sharedEmbedding;
+        await using var node = await Node.StartAsync(options);
+        Console.Error.WriteLine($"{label}: {users} users record {behind} events each, memories stopped (load {EmbeddingLoadScenarios.LoadAverage()})");
+        using var stop = new CancellationTokenSource();
+        var memoriesStarted = 0L;
+        var catchingUp = 1;
+        var acks = new System.Collections.Concurrent.ConcurrentBag<(bool During, double Milliseconds)>();
+        var recorded = new int[users];
+        var ahead = new TaskCompletionSource();
+        var recorders = Enumerable.Range(0, users).Select(u => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await node.Directory.Ask<InteractionAcknowledged>(Interaction($"user-{u}", i), TimeSpan.FromSeconds(120));
+                var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                // An ack asked before the memories started and answered after belongs to neither phase.
+                var startedAt = Interlocked.Read(ref memoriesStarted);
+                if (startedAt == 0)
+                {
+                    acks.Add((false, milliseconds));
+                }
+                else if (started >= startedAt && Volatile.Read(ref catchingUp) == 1)
+                {
+                    acks.Add((true, milliseconds));
+                }
+
+                if (Interlocked.Increment(ref recorded[u]) == behind && recorded.All(r => r >= behind))
+                {
+                    ahead.TrySetResult();
+                }
+            }
+        })).ToList();
+
+        await ahead.Task;
+        Console.Error.WriteLine($"{label}: {recorded.Sum()} recorded; starting every memory while recording goes on (load {EmbeddingLoadScenarios.LoadAverage()})");
+        var t0 = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref memoriesStarted, t0);
+        var answers = await Task.WhenAll(Enumerable.Range(0, users).Select(u => node.Directory.Ask<ProjectionStatus>(new GetMemoryStatus($"user-{u}"), TimeSpan.FromMinutes(20))));
+        var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        Volatile.Write(ref catchingUp, 0);
+        var events = answers.Sum(a => a.LastSequenceNr);
+        await stop.CancelAsync();
+        await Task.WhenAll(recorders);
+        report.Add($"[{label}] memories caught up ({users} users, {events} events in the answers)", events / seconds, "events/s", "—", null);
+        report.Add($"[{label}] all caught up after", seconds, "s", "—", null);
+        foreach (var (during, name) in new[] { (false, "before the memories start"), (true, "during the catch-up") })
+        {
+            var sorted = acks.Where(a => a.During == during).Select(a => a.Milliseconds).Order().ToList();
+            report.Add($"[{label}] acks {name}", sorted.Count, "acks", "—", null);
+            if (sorted.Count > 0)
+            {
+                report.Add($"[{label}] ack p50 {name}", BenchmarkReport.Percentile(sorted, 0.5), "ms", "—", null);
+                report.Add($"[{label}] ack p99 {name}", BenchmarkReport.Percentile(sorted, 0.99), "ms", "—", null);
+            }
+        }
+
+        Console.Error.WriteLine($"{label}: done (load {EmbeddingLoadScenarios.LoadAverage()})");
     }
 
     private static async Task StatusWhileRecordingAsync(string dataDir, int users, TimeSpan recording, TimeSpan ask, BenchmarkReport report)

@@ -15,8 +15,9 @@ using NixHumanity.Benchmarks;
 // [--only reopen-breakdown [--attached 10,100,500,1000] [--sample 20]] one user's store open, step by step, by how many
 // users' files are already attached to the shared DuckDB instances (ReopenBreakdownScenarios).
 // [--only catchup [--users 20] [--behind 2000] [--batch 256,1024] [--recording-users 100] [--recording-seconds 60]
-// [--ask-seconds 60] [--parts catchup,status]] projections catching up from the journal (events/s per batch size) and
-// one user's status and search latency while many record (CatchUpScenarios).
+// [--ask-seconds 60] [--parts catchup,status,live] [--shared-embedding]] projections catching up from the journal (events/s
+// per batch size), one user's status and search latency while many record, and memories catching up while their
+// users keep recording (CatchUpScenarios).
 var quick = args.Contains("--quick");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 if (only == "capacity-node")

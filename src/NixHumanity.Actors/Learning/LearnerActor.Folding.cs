@@ -17,8 +17,8 @@ internal sealed partial class LearnerActor
     /// Prepares a fold and asks the memory actor for the command embeddings up to the fold's last interaction. Live
     /// events go on being applied while they come (the fold covers the sequence numbers up to the batch's
     /// <see cref="FoldBatch.ToSeq"/>, and a later event only adds rows above it, folded next time): stashing them
-    /// stalled the learner for as long as the memory took to answer, up to 5 s, and held every event pushed meanwhile
-    /// in memory (docs/adr/0040). Requests and another fold wait in the stash; a timer's fold tick meanwhile is dropped
+    /// stalled the learner for as long as the memory took to answer and held every event pushed meanwhile in memory
+    /// (docs/adr/0040). The wait is for the memory's answer, without a clock (docs/adr/0054): it always answers. Requests and another fold wait in the stash; a timer's fold tick meanwhile is dropped
     /// (the next one folds).
     /// <para>
     /// Nothing applied since a fold last looked (<see cref="FoldSchedule"/>) means nothing to fold, known without a
@@ -62,8 +62,8 @@ internal sealed partial class LearnerActor
     private void AskForEmbeddings(FoldBatch batch, long through, IActorRef? replyTo) =>
         // A fold someone waits for may load the model; a timer's fold does not start the load in a verb's process.
         _memory.Ask<object>(new GetCommandEmbeddings(UserId, batch.ToSeq, LoadModel: replyTo is not null), MemoryTimeout)
-            .PipeTo(Self, success: reply => new EmbeddingsArrived(batch, through, replyTo, reply as CommandEmbeddings),
-                failure: _ => new EmbeddingsArrived(batch, through, replyTo, null));
+            .PipeTo(Self, success: reply => new EmbeddingsArrived(batch, through, replyTo, reply as CommandEmbeddings, Unanswered(reply)),
+                failure: ex => new EmbeddingsArrived(batch, through, replyTo, null, ex.GetBaseException().Message));
 
     private FoldReport NothingToFold() => new(UserId, false, 0, 0, _schedule.FoldedThrough, null, null, 0, false);
 
@@ -84,6 +84,12 @@ internal sealed partial class LearnerActor
             }
 
             return;
+        }
+
+        if (arrived.Unavailable is { } unavailable)
+        {
+            // A clear outcome: the fold is written with its behaviour features, the direction by the next fold.
+            Log.Warning("Learner {0}: the memory could not send the command embeddings ({1}); folding without a preference direction this time", UserId, unavailable);
         }
 
         var (batch, through, embeddings) = MatchMemory(arrived);

@@ -47,7 +47,14 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
 {
     private const int MaxSuggestions = 100;
     private const int WarmCount = 5;
-    private static readonly TimeSpan MemoryTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the learner waits for the memory's command embeddings: for its answer, not for a clock. The memory
+    /// always answers (with the embeddings, or <see cref="TemporarilyUnavailable"/> when it is restarting, fails or
+    /// stops, and at once for a timer's fold while it catches up), so a fold waiting for a model that loads slowly on
+    /// a busy machine is not cut off with no direction (docs/adr/0054; before, a fixed 5 s).
+    /// </summary>
+    private static readonly TimeSpan MemoryTimeout = Timeout.InfiniteTimeSpan;
 
     private readonly TimeSpan _foldInterval;
     private readonly IActorRef _memory;
@@ -202,7 +209,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
             _restoringDirection = true;
             // Up to the latest fold's last interaction, like that fold's own request.
             _memory.Ask<object>(new GetCommandEmbeddings(UserId, Store.FoldedThrough), MemoryTimeout)
-                .PipeTo(Self, success: reply => new DirectionArrived(at, reply as CommandEmbeddings), failure: _ => new DirectionArrived(at, null));
+                .PipeTo(Self, success: reply => new DirectionArrived(at, reply as CommandEmbeddings, Unanswered(reply)), failure: ex => new DirectionArrived(at, null, ex.GetBaseException().Message));
         }
     }
 
@@ -317,6 +324,11 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
 
     private void RestoreDirection(DirectionArrived arrived)
     {
+        if (arrived.Unavailable is { } unavailable)
+        {
+            Log.Warning("{0} of {1}: the memory could not send the command embeddings ({2})", Component, UserId, unavailable);
+        }
+
         var direction = arrived.Embeddings is null
             ? null
             : PreferenceDirection.Compute(arrived.Embeddings.Commands.Select(c => (c.Vector, c.Successes)), _layout.DirectionDimensions);
@@ -372,10 +384,19 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
         return new NextCommands(UserId, prediction.AfterCommand, prediction.Next);
     }
 
-    private sealed record DirectionArrived(DateTimeOffset At, CommandEmbeddings? Embeddings);
+    /// <summary>Why the memory's answer holds no embeddings (its <see cref="TemporarilyUnavailable"/> reason, or what it answered instead); null for embeddings.</summary>
+    private static string? Unanswered(object reply) => reply switch
+    {
+        CommandEmbeddings => null,
+        TemporarilyUnavailable unavailable => $"unavailable: {unavailable.Reason}",
+        _ => $"answered {reply.GetType().Name}",
+    };
 
-    /// <summary>The memory's answer to a fold prepared when the projection had applied up to <paramref name="CheckedThrough"/>.</summary>
-    private sealed record EmbeddingsArrived(FoldBatch Batch, long CheckedThrough, IActorRef? ReplyTo, CommandEmbeddings? Embeddings);
+    private sealed record DirectionArrived(DateTimeOffset At, CommandEmbeddings? Embeddings, string? Unavailable = null);
+
+    /// <summary>The memory's answer to a fold prepared when the projection had applied up to <paramref name="CheckedThrough"/>;
+    /// <paramref name="Unavailable"/> says why it holds no embeddings (null when it does).</summary>
+    private sealed record EmbeddingsArrived(FoldBatch Batch, long CheckedThrough, IActorRef? ReplyTo, CommandEmbeddings? Embeddings, string? Unavailable = null);
 
     private sealed class FoldTick
     {

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Session;
 
@@ -12,6 +13,36 @@ namespace NixHumanity.Actors.Memory;
 /// </summary>
 internal sealed partial class MemoryActor
 {
+    /// <summary>
+    /// Records held behind the batch with the embedder (not during a background re-embedding, which holds the journal
+    /// on purpose and applies it chunk by chunk): they count against the live lag, so a memory whose embedder is
+    /// slower than its person records falls behind and reads the journal instead of holding every record (docs/adr/0054).
+    /// </summary>
+    protected override int EventsWaitingToBeWritten => _model.Embedding && !_reembedInBackground ? _model.HeldCount : 0;
+
+    /// <summary>
+    /// A catch-up reads its next batch only when nothing is held behind the batch with the embedder: at most one batch
+    /// read from the journal waits while another is embedded, however far behind the memory is (docs/adr/0054).
+    /// </summary>
+    protected override bool MayReadJournal => EventsWaitingToBeWritten == 0;
+
+    /// <summary>The embedder's answers are handled during a catch-up too: the catch-up waits for them.</summary>
+    protected override void WhileCatchingUp() => ReceiveEmbedderAnswers();
+
+    /// <summary>The embedding service's (or the asynchronous embedder's) answers and the retry of a failed call.</summary>
+    private void ReceiveEmbedderAnswers()
+    {
+        Receive<TextsEmbedded>(Embedded);
+        Receive<EmbeddingFailed>(EmbeddingFailed);
+        Receive<RetryEmbedding>(retry =>
+        {
+            if (_model.Embedding && retry.RequestId == _embedRequest)
+            {
+                SendForEmbedding();
+            }
+        });
+    }
+
     /// <summary>Holds <paramref name="events"/> unapplied and asks the shared service for the vectors of their interactions.</summary>
     private void BeginEmbedding(IReadOnlyList<JournaledSessionEvent> events, List<JournaledSessionEvent> interactions)
     {
@@ -57,6 +88,7 @@ internal sealed partial class MemoryActor
         }
 
         EmbedNextHeld();
+        ReadJournalWhenAllowed();
     }
 
     private void EmbeddingFailed(EmbeddingFailed failed)
@@ -134,6 +166,21 @@ internal sealed partial class MemoryActor
             _releasedAfterBatch.Add(waiting.Request);
             Self.Tell(waiting.Request, waiting.Sender);
         }
+    }
+
+    /// <summary>
+    /// The requests waiting for the model or for the batch with the embedder are answered when the memory fails or
+    /// stops: the learner's fold waits for the memory's answer without a clock (docs/adr/0054), so every request it
+    /// keeps aside must be answered by someone.
+    /// </summary>
+    protected override void AnswerWaitingRequests(TemporarilyUnavailable answer)
+    {
+        foreach (var (_, sender) in _model.TakeWaiting().Concat(_waitingForBatch.Select(w => (w.Request, w.Sender))))
+        {
+            sender.Tell(answer);
+        }
+
+        _waitingForBatch.Clear();
     }
 
     /// <summary>Self-sent after a failed model call: ask the service again for the batch of request <paramref name="RequestId"/>.</summary>

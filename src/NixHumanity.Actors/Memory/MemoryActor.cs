@@ -44,7 +44,10 @@ namespace NixHumanity.Actors.Memory;
 /// held unapplied like those waiting for the model (the checkpoint does not move, so a crash meanwhile replays them),
 /// later events queue behind them, and requests keep being answered: status, compaction and the learner's requests at
 /// once, searches and exports once the batch is applied (a search sees every event acknowledged before it). A failed
-/// model call is asked again after a growing delay (0.1 s doubling up to 10 s); nothing is skipped.
+/// model call is asked again after a growing delay (0.1 s doubling up to 10 s); nothing is skipped. The records held
+/// behind the batch with the service count against <see cref="ProjectionOptions.MaxLiveLag"/>, and a catch-up reads its
+/// next journal batch only when none are held, so a memory behind its embedder holds about one batch and leaves the
+/// rest in the journal (docs/adr/0054).
 /// </para>
 /// <para>
 /// <b>Requests.</b> Search (re-ranked by the learner's preferences, <see cref="MemoryRanking"/>; served from the
@@ -197,15 +200,8 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     {
         Receive<ModelGate.ModelLoaded>(_ => ApplyHeld());
         Receive<ReembedNextChunk>(_ => ReembedChunk());
-        Receive<TextsEmbedded>(Embedded);
-        Receive<EmbeddingFailed>(EmbeddingFailed);
-        Receive<RetryEmbedding>(retry =>
-        {
-            if (_model.Embedding && retry.RequestId == _embedRequest)
-            {
-                SendForEmbedding();
-            }
-        });
+        ReceiveEmbedderAnswers();
+        Receive<GetHeldEventsPeak>(_ => Sender.Tell(new HeldEventsPeak(_model.PeakHeld)));
         Receive<ModelGate.ModelLoadFailed>(failed => throw new InvalidOperationException(
             $"Memory of {UserId}: loading the embedder {_embedder.Id} failed: {failed.Cause.Message}", failed.Cause));
         ReceiveRequest<SearchMemory>(WhenModelLoaded(WhenEmbedded<SearchMemory>(Search)));
@@ -228,7 +224,18 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         new("memory", UserId, Store.Checkpoint, EventsApplied, Folder, Store.Count, Store.CurrentVersion, Store.EmbedderId ?? _embedder.Id);
 
     /// <inheritdoc />
-    protected override object? ProgressReply(object request) => request is GetMemoryStatus ? Status() : null;
+    /// <remarks>
+    /// A timer's fold asking for the command embeddings (<see cref="GetCommandEmbeddings.LoadModel"/> false) is answered
+    /// at once too while the memory catches up after falling behind: the learner waits for the memory's answer without
+    /// a clock (docs/adr/0054), and a catch-up paced by the embedder can take long. The answer says how far the memory
+    /// has applied, and the learner writes no direction from it when that is short of the fold. A requested fold waits.
+    /// </remarks>
+    protected override object? ProgressReply(object request) => request switch
+    {
+        GetMemoryStatus => Status(),
+        GetCommandEmbeddings { LoadModel: false } => ListCommandEmbeddings(),
+        _ => null,
+    };
 
     /// <inheritdoc />
     protected override ProjectionStatus? PublishableStatus() => Status();

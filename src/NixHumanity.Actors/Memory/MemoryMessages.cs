@@ -164,3 +164,14 @@ internal sealed record SuggestionsWarmed(string UserId, int Cached, long Version
 /// <param name="UserId">The person.</param>
 /// <param name="Folder">An existing folder of the export.</param>
 internal sealed record ExportMemory(string UserId, string Folder) : IMemoryMessage;
+
+/// <summary>
+/// A diagnostic (specs): the most records the memory has held unapplied at once, waiting for its embedder or for the
+/// batch with it, since it started. Answered with <see cref="HeldEventsPeak"/> once caught up.
+/// </summary>
+/// <param name="UserId">The person.</param>
+internal sealed record GetHeldEventsPeak(string UserId) : IMemoryMessage;
+
+/// <summary>Reply to <see cref="GetHeldEventsPeak"/>.</summary>
+/// <param name="Events">The most events held and being embedded at once.</param>
+internal sealed record HeldEventsPeak(int Events);

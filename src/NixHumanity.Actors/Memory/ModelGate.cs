@@ -31,6 +31,9 @@ internal sealed class ModelGate(IEmbedder embedder)
     /// <summary>Whether a batch is with the embedding service.</summary>
     public bool Embedding => _embedding is not null;
 
+    /// <summary>The most events held and being embedded at once since the gate was made (a diagnostic of the memory's bound, docs/adr/0054).</summary>
+    public int PeakHeld { get; private set; }
+
     /// <summary>The last sequence number held or being embedded, or null when there is none.</summary>
     public long? LastHeld => _held.Count > 0 ? _held[^1].SequenceNr : _embedding?[^1].SequenceNr;
 
@@ -48,6 +51,7 @@ internal sealed class ModelGate(IEmbedder embedder)
         }
 
         _held.AddRange(events);
+        NotePeak();
         return true;
     }
 
@@ -71,7 +75,11 @@ internal sealed class ModelGate(IEmbedder embedder)
 
     /// <summary>Holds <paramref name="events"/> whatever the model's state (a background re-embedding applies them in chunks).</summary>
     /// <param name="events">Events above everything held so far.</param>
-    public void Hold(IReadOnlyList<JournaledSessionEvent> events) => _held.AddRange(events);
+    public void Hold(IReadOnlyList<JournaledSessionEvent> events)
+    {
+        _held.AddRange(events);
+        NotePeak();
+    }
 
     /// <summary>Removes and returns up to <paramref name="count"/> of the oldest held events.</summary>
     /// <param name="count">The most to take.</param>
@@ -96,7 +104,10 @@ internal sealed class ModelGate(IEmbedder embedder)
         }
 
         _embedding = events;
+        NotePeak();
     }
+
+    private void NotePeak() => PeakHeld = Math.Max(PeakHeld, _held.Count + (_embedding?.Count ?? 0));
 
     /// <summary>The batch being embedded, now to be applied (or handed back to <see cref="BeginEmbedding"/> to retry).</summary>
     /// <returns>The events of the batch, in sequence order.</returns>
@@ -131,6 +142,15 @@ internal sealed class ModelGate(IEmbedder embedder)
         }
 
         _waiting.Clear();
+    }
+
+    /// <summary>Removes and returns the requests waiting here (to be answered by the actor when it fails or stops).</summary>
+    /// <returns>The requests and their senders, in arrival order.</returns>
+    public IReadOnlyList<(object Request, IActorRef Sender)> TakeWaiting()
+    {
+        var waiting = _waiting.ToList();
+        _waiting.Clear();
+        return waiting;
     }
 
     /// <summary>The background load completed; the model is ready.</summary>

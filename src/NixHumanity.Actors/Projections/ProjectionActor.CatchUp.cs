@@ -8,6 +8,35 @@ namespace NixHumanity.Actors.Projections;
 // returns to the ready state (or starts another round, see ProjectionActor.FlowControl.cs) when the journal has no more.
 internal abstract partial class ProjectionActor<TStore>
 {
+    /// <summary>The journal reader of this round while its next batch is held back (<see cref="MayReadJournal"/>).</summary>
+    private IActorRef? _readerHeldBack;
+
+    /// <summary>
+    /// Whether the catch-up may read the next journal batch now; true by default. A subclass that takes events in
+    /// without writing them at once (the memory, while its embedder works) says false while it still holds some, so
+    /// it never holds more than about one batch read from the journal: the journal keeps the rest, and reading it later
+    /// costs only the read (docs/adr/0054). It calls <see cref="ReadJournalWhenAllowed"/> once it holds less.
+    /// </summary>
+    protected virtual bool MayReadJournal => true;
+
+    /// <summary>
+    /// Registers handlers of the subclass's own that must run during a catch-up, before everything else is stashed
+    /// (the memory's embedder answers: the catch-up waits for them when <see cref="MayReadJournal"/> is false).
+    /// </summary>
+    protected virtual void WhileCatchingUp()
+    {
+    }
+
+    /// <summary>Lets a catch-up held back by <see cref="MayReadJournal"/> read its next batch, when it may now.</summary>
+    protected void ReadJournalWhenAllowed()
+    {
+        if (_readerHeldBack is { } reader && MayReadJournal)
+        {
+            _readerHeldBack = null;
+            reader.Tell(JournalReplayAck.Instance);
+        }
+    }
+
     private void Recovering()
     {
         _catchingUp = true;
@@ -17,12 +46,12 @@ internal abstract partial class ProjectionActor<TStore>
             WithdrawProgress();
         }
 
-        Receive<JournalReplayStarted>(_ => Sender.Tell(JournalReplayAck.Instance));
+        Receive<JournalReplayStarted>(_ => AcknowledgeOrHoldBack(Sender));
         Receive<JournalReplayBatch>(batch =>
         {
             ApplyFresh(batch.Items);
             ReportProgress(batch);
-            Sender.Tell(JournalReplayAck.Instance);
+            AcknowledgeOrHoldBack(Sender);
         });
         Receive<JournalReplayCompleted>(_ =>
         {
@@ -41,6 +70,7 @@ internal abstract partial class ProjectionActor<TStore>
         // Already catching up: the round that is running is the one asked for.
         Receive<ResumeCatchUp>(_ => { });
         Receive<ProgressAfterQueue>(ProgressDuringCatchUp);
+        WhileCatchingUp();
         ReceiveAny(message =>
         {
             if (_behindCatchUp && _store is not null && ProgressReply(message) is { } reply)
@@ -55,8 +85,16 @@ internal abstract partial class ProjectionActor<TStore>
         });
     }
 
+    /// <summary>Asks <paramref name="reader"/> for the next batch, or keeps it waiting while <see cref="MayReadJournal"/> is false.</summary>
+    private void AcknowledgeOrHoldBack(IActorRef reader)
+    {
+        _readerHeldBack = reader;
+        ReadJournalWhenAllowed();
+    }
+
     private void StartCatchUp()
     {
+        _readerHeldBack = null;
         _checkpointAtCatchUpStart = AppliedThrough;
         _stashedBeforeRound = Stash.Count;
         _replayedThisRun = 0;

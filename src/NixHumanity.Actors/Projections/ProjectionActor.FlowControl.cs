@@ -49,11 +49,19 @@ internal abstract partial class ProjectionActor<TStore>
     }
 
     /// <summary>
-    /// True when more messages wait in the mailbox than <see cref="ProjectionOptions.MaxLiveLag"/>: the projection
+    /// Events the subclass has taken in but not written yet, waiting for work that ends by itself (the memory's
+    /// records behind the batch with its embedder); 0 by default. They count against
+    /// <see cref="ProjectionOptions.MaxLiveLag"/> like the messages in the mailbox: they are as much in memory.
+    /// </summary>
+    protected virtual int EventsWaitingToBeWritten => 0;
+
+    /// <summary>
+    /// True when more messages wait in the mailbox, together with the events taken in and not yet written
+    /// (<see cref="EventsWaitingToBeWritten"/>), than <see cref="ProjectionOptions.MaxLiveLag"/>: the projection
     /// applies events more slowly than its session journals them, and every pushed event would stay in memory until
     /// applied. It then drops what was pushed and reads the journal instead, which holds at most one batch at a time.
     /// </summary>
-    private bool FellBehind() => QueuedMessages > Options.MaxLiveLag;
+    private bool FellBehind() => QueuedMessages + EventsWaitingToBeWritten > Options.MaxLiveLag;
 
     /// <summary>
     /// The answer to <paramref name="request"/> when it only asks how far the projection has got (a status), or null

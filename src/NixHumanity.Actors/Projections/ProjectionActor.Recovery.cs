@@ -182,7 +182,18 @@ internal abstract partial class ProjectionActor<TStore>
         WithdrawProgress();
         Become(Broken);
         Stash.UnstashAll();
+        AnswerWaitingRequests(Unavailable());
         Self.Tell(PoisonPill.Instance);
+    }
+
+    /// <summary>
+    /// Answers the requests the subclass keeps waiting outside the stash (the memory's, for its model or its embedder)
+    /// with <paramref name="answer"/>: called when the actor fails and when it stops, so an asker waits for an answer,
+    /// never for a clock. Nothing by default.
+    /// </summary>
+    /// <param name="answer">Why they are not answered otherwise.</param>
+    protected virtual void AnswerWaitingRequests(TemporarilyUnavailable answer)
+    {
     }
 
     private void Broken()

@@ -210,6 +210,8 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     protected override void PostStop()
     {
         WithdrawProgress();
+        // Requests a failure did not answer already (a stop while the memory waits for its model or embedder).
+        AnswerWaitingRequests(_failure is null ? new TemporarilyUnavailable(UserId, Component, "stopped before it handled the request") : Unavailable());
         CheckpointBeforeClosing();
         // Closing the file lets a restarted actor (or the next process) open it. A stopping node leaves a healthy
         // store's file attached to its shared instance, which closes it with the others (LeavesFileAttached).

@@ -156,6 +156,30 @@ public sealed class LearnerActorSpecs : TestKit
     }
 
     [Fact]
+    public void A_requested_fold_waits_for_the_memorys_answer_however_long_its_model_takes_and_writes_the_direction()
+    {
+        _journal.Append(Recorded("nixos-rebuild switch", 0), Recorded("nix search vim", 1));
+        var learner = Start();
+        learner.Tell(new FoldPreferences("ann"), TestActor);
+        _memory.ExpectMsg<GetCommandEmbeddings>().LoadModel.Should().BeTrue("someone waits for this fold: the memory may load its model");
+
+        // The memory loads its model on a busy machine: an hour passes (fold ticks included) before it answers. The
+        // learner waits for the answer, not for a clock, and answers status meanwhile.
+        Scheduler.Advance(TimeSpan.FromHours(1));
+        learner.Tell(new GetLearnerStatus("ann"), TestActor);
+        ExpectMsg<ProjectionStatus>().LastSequenceNr.Should().Be(2);
+        using var embedder = new HashedNGramEmbedder();
+        _memory.Reply(new CommandEmbeddings("ann", embedder.Id, 2,
+            new[] { "nixos-rebuild switch", "nix search vim" }.Select((c, i) => new CommandEmbedding($"cmd-{i}", c, embedder.Embed(c), 1, 1, 1.0, null)).ToList(),
+            AppliedThrough: 2));
+
+        var report = ExpectMsg<FoldReport>();
+        report.DirectionFromMemory.Should().BeTrue("the fold waited for the memory's answer");
+        report.ToSeq.Should().Be(2);
+        _memory.ExpectMsg<UpdatePreferences>().Direction.Should().HaveCount(384);
+    }
+
+    [Fact]
     public void A_memory_ahead_of_the_fold_is_matched_by_folding_up_to_where_the_memory_is()
     {
         _journal.Append(Recorded("nixos-rebuild switch", 0), Recorded("nix search vim", 1));

@@ -185,4 +185,39 @@ public sealed class MemorySharedEmbeddingSpecs : TestKit
         status.Rows.Should().Be(1);
         _model.Calls.Should().Be(3);
     }
+
+    [Fact]
+    public async Task A_memory_behind_its_embedder_holds_at_most_about_a_batch_and_reads_the_rest_from_the_journal()
+    {
+        // A batch of 2 live events, 4 per catch-up read, behind after 4 queued or held: the bound is those numbers,
+        // however many records wait (docs/adr/0054).
+        var options = new ProjectionOptions { ReplayBatchSize = 2, CatchUpBatchSize = 4, MaxLiveLag = 4 };
+        var journal = new ListJournalSource();
+        var memory = Sys.ActorOf(MemoryActor.Props(
+            "ann", Directory.CreateDirectory(Path.Combine(_data.Path, "ann")).FullName, _settings, options, new ManualClock(Morning), journal));
+        Status(memory, "ann").LastSequenceNr.Should().Be(0);
+        _model.HoldNextCall();
+        Publish(memory, journal, "ann", ("install firefox", "nix-env -iA nixpkgs.firefox"));
+        await _model.HeldCallStarted;
+
+        // 40 more records while the embedder is busy with the first: the memory cannot write any of them meanwhile.
+        Publish(memory, journal, "ann", Enumerable.Range(0, 40).Select(i => ($"install package {i}", $"nix-env -iA nixpkgs.p{i}")).ToArray());
+        // Behind its embedder, the memory answers a timer's fold at once with what it has applied (the learner waits
+        // for an answer, not a clock); a requested fold would wait.
+        memory.Tell(new GetCommandEmbeddings("ann", 41, LoadModel: false), TestActor);
+        ExpectMsg<CommandEmbeddings>().AppliedThrough.Should().Be(0);
+        _model.Release();
+        memory.Tell(new SearchMemory("ann", "install package 39", 5), TestActor);
+        ExpectMsg<MemorySearched>().Results.Should().Contain(r => r.Command == "nix-env -iA nixpkgs.p39", "a search waits for every record taken in before it");
+
+        var status = Status(memory, "ann");
+        status.LastSequenceNr.Should().Be(41);
+        status.Rows.Should().Be(41);
+        status.EventsApplied.Should().Be(41, "each record is applied once");
+        journal.Starts.Count.Should().BeGreaterThan(1, "the memory fell behind and read the journal again");
+        memory.Tell(new GetHeldEventsPeak("ann"), TestActor);
+        ExpectMsg<HeldEventsPeak>().Events.Should().BeLessThanOrEqualTo(
+            options.MaxLiveLag + options.ReplayBatchSize + options.CatchUpBatchSize,
+            "records held for the embedder are bounded: the catch-up reads the next batch only when the held ones are with the embedder");
+    }
 }
