@@ -55,6 +55,7 @@ internal static partial class PerUserDuckDb
 
         try
         {
+            ClosingInstance?.Invoke(instance.Key);
             var started = Stopwatch.GetTimestamp();
             instance.Keeper.Dispose();
             Interlocked.Add(ref _instanceCloseTicks, Stopwatch.GetTimestamp() - started);
@@ -70,6 +71,12 @@ internal static partial class PerUserDuckDb
             instance.MarkClosed();
         }
     }
+
+    /// <summary>
+    /// Called with an instance's key on the thread that closes it, outside the gate, right before the close: a spec
+    /// holds a close there to show that it holds no other data directory's stores (null in the product).
+    /// </summary>
+    internal static Action<string>? ClosingInstance { get; set; }
 
     /// <summary>A store connection's instance, the alias its file is attached under and the file's full path (null: nothing attached).</summary>
     private sealed record Attachment(SharedInstance Instance, string? Alias, string? Path);

@@ -186,6 +186,66 @@ public sealed class PerUserDuckDbSpecs : IDisposable
         }
     }
 
+    [Fact]
+    public async Task While_one_data_directorys_instance_closes_another_data_directorys_stores_open_and_close()
+    {
+        // An instance's close took seconds at 1,000 users (docs/adr/0047, amendment 2). It runs outside the
+        // process-wide gate, so it holds neither the stores of another data directory (another node of the process) nor
+        // the other instance of a stopping node, whose close then runs beside it instead of after it.
+        var closingFolder = Directory.CreateDirectory(Path.Combine(_temp.Path, "closing")).FullName;
+        var otherFolder = Directory.CreateDirectory(Path.Combine(_temp.Path, "other")).FullName;
+        var last = PerUserDuckDb.OpenShared(Path.Combine(closingFolder, "store.duckdb"), closingFolder);
+        Execute(last, "CREATE TABLE t (i INTEGER)");
+        using var closing = new ManualResetEventSlim();
+        using var resume = new ManualResetEventSlim();
+        PerUserDuckDb.ClosingInstance = key =>
+        {
+            if (key == closingFolder)
+            {
+                closing.Set();
+                resume.Wait();
+            }
+        };
+
+        Task closeLast;
+        try
+        {
+            closeLast = Task.Run(() => PerUserDuckDb.Close(last));
+            closing.Wait();
+
+            var other = Task.Run(() =>
+            {
+                var store = PerUserDuckDb.OpenShared(Path.Combine(otherFolder, "store.duckdb"), otherFolder);
+                Execute(store, "CREATE TABLE t (i INTEGER)");
+                Execute(store, "INSERT INTO t VALUES (1)");
+                PerUserDuckDb.Close(store);
+            });
+
+            // The bound only ends a failing run (the other store waiting for the held close); a passing one returns
+            // as soon as the other store has closed.
+            var finished = await Task.WhenAny(other, Task.Delay(TimeSpan.FromMinutes(2)));
+            finished.Should().BeSameAs(other, "another data directory's store opened, wrote and closed while the instance was closing");
+            await other;
+            closeLast.IsCompleted.Should().BeFalse("the instance's close was still held");
+        }
+        finally
+        {
+            resume.Set();
+            PerUserDuckDb.ClosingInstance = null;
+        }
+
+        await closeLast;
+        var reopened = PerUserDuckDb.OpenShared(Path.Combine(closingFolder, "store.duckdb"), closingFolder);
+        try
+        {
+            Scalar(reopened, "SELECT COUNT(*) FROM t").Should().Be(0, "the closed instance's file opens again");
+        }
+        finally
+        {
+            PerUserDuckDb.Close(reopened);
+        }
+    }
+
     private static bool Attached(DuckDBConnection connection, string alias) =>
         Scalar(connection, $"SELECT COUNT(*) FROM duckdb_databases() WHERE database_name = '{alias}'") == 1;
 
