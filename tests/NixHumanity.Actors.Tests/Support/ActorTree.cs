@@ -94,13 +94,13 @@ public sealed class ActorTree : IAsyncDisposable
 public static class ActorTreeInspection
 {
     internal static Task<ActiveUsers> AskDirectoryAsync(this ActorTree tree) =>
-        tree.Directory.Ask<ActiveUsers>(GetActiveUsers.Instance, TimeSpan.FromSeconds(5));
+        tree.Directory.Ask<ActiveUsers>(GetActiveUsers.Instance, tree.Options.AskTimeout);
 
     /// <summary>The running actor at a path below a user's tree, or null when none runs there.</summary>
     public static async Task<IActorRef?> ActorAsync(this ActorTree tree, string userId, string relativePath)
     {
         var path = $"/user/users/{UserDirectory.ChildName(userId)}{(relativePath.Length > 0 ? "/" + relativePath : "")}";
-        var identity = await tree.System.ActorSelection(path).Ask<ActorIdentity>(new Identify(path), TimeSpan.FromSeconds(5));
+        var identity = await tree.System.ActorSelection(path).Ask<ActorIdentity>(new Identify(path), tree.Options.AskTimeout);
         return identity.Subject;
     }
 
