@@ -44,7 +44,7 @@ try
     var missing = 0;
     foreach (var user in users)
     {
-        var history = await ReadHistoryAsync(user);
+        var history = await client.ReadSessionHistoryAsync(user);
         missing += acknowledged[user].MissingFrom(history.Select(e => e.Event).OfType<InteractionRecorded>().Select(e => e.InteractionId));
     }
 
@@ -75,25 +75,6 @@ async Task EndLagAsync(string label)
     }));
     output.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"{label} seconds={started.Elapsed.TotalSeconds:F1} memory_behind={results.Sum(r => r.MemoryLag ?? 0)} memory_max={results.Max(r => r.MemoryLag ?? 0)} memory_timeouts={results.Count(r => r.MemoryLag is null)} learner_behind={results.Sum(r => r.LearnerLag ?? 0)} learner_max={results.Max(r => r.LearnerLag ?? 0)} learner_timeouts={results.Count(r => r.LearnerLag is null)}"));
-}
-
-// The journal check's read of one user's history. The persistence plugin's read journal is created on the first read
-// and its constructor asks the journal actor with a fixed 5-second timeout: while the projections still catch up at
-// the end of a run on a loaded machine that ask can time out, and the run ended without its check. A read that fails
-// so is made again (the read journal is only cached once created); any other failure ends the run as before.
-async Task<IReadOnlyList<JournaledSessionEvent>> ReadHistoryAsync(string user)
-{
-    for (var attempt = 1; ; attempt++)
-    {
-        try
-        {
-            return await client.ReadSessionHistoryAsync(user);
-        }
-        catch (AggregateException e) when (attempt < 20 && e.InnerExceptions.All(inner => inner is Akka.Actor.AskTimeoutException))
-        {
-            output.Line($"history-retry user={user} attempt={attempt} ({e.InnerException?.Message})");
-        }
-    }
 }
 
 static async Task<long?> CheckpointOrNullAsync(Task<NixHumanity.Actors.Projections.ProjectionStatus> status)

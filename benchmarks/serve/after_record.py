@@ -9,14 +9,14 @@ at once ("right after") or after SECONDS ("settled": the owner's memory and lear
 The two kinds alternate round by round, and so do the verbs (record, status), so both see the same machine.
 Reported: wall time p50 of the forwarded call, and the client process's CPU time p50.
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_NIXH = os.path.join(REPO, "src", "NixHumanity.Cli", "bin", "Release", "net10.0", "nixh.dll")
 
 # The serve benchmark's own helpers (this folder is on the path when the script runs).
-from serve_latency import children_cpu, in_server  # noqa: E402
+from serve_latency import children_cpu, in_server, stop_and_remove  # noqa: E402
 
 
 def forwarded(nixh, args, env):
@@ -74,10 +74,7 @@ def main():
         for (verb, kind), samples in wall.items():
             print(f"{verb:7} {kind:17} {statistics.median(samples):11.0f} ms {statistics.median(cpu[(verb, kind)]):12.0f} ms")
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=120)
-        shutil.rmtree(root, ignore_errors=True)
+        stop_and_remove(server, root)
 
 
 if __name__ == "__main__":

@@ -14,13 +14,13 @@ Reported per situation: the client's wall time p50, each stage's time since the 
 step from the stage before, and how many of the requests were served while a projection (memory or learner) applied
 events.
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, os, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 DEFAULT_NIXH = os.path.join(REPO, "src", "NixHumanity.Cli", "bin", "Release", "net10.0", "nixh.dll")
 
-from serve_latency import in_server  # noqa: E402
+from serve_latency import in_server, stop_and_remove  # noqa: E402
 
 # The stages of a served record, in the order they happen (RequestPathTrace.Mark calls).
 STAGES = ["accepted", "serving", "read", "parsed", "host", "ask", "session", "validated", "persist-asked", "journal",
@@ -145,10 +145,7 @@ def main():
         print(f"{'served while a projection applied':34}" + "".join(
             f"{str(overlapped[s]) + '/' + str(len(windows[s])):>22}" for s in SITUATIONS))
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=120)
-        shutil.rmtree(root, ignore_errors=True)
+        stop_and_remove(server, root)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,15 @@ def p50(samples):
     return statistics.median(samples)
 
 
+def stop_and_remove(server, root):
+    """Stops a `nixh serve` started by the caller (None: none was started yet), waiting for it to exit, then removes
+    the scratch folder holding its data directory."""
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=120)
+    shutil.rmtree(root, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--nixh", default=DEFAULT_NIXH)

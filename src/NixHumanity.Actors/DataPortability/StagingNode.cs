@@ -4,9 +4,8 @@ using NixHumanity.Actors.Contracts;
 namespace NixHumanity.Actors.DataPortability;
 
 /// <summary>
-/// Asks the node hosting a user for one chunk of a staged export or restore (docs/adr/0044, 0048), mapping its replies
-/// as the client maps a user's: the expected reply comes back typed, a <see cref="CommandRejected"/> becomes an
-/// <see cref="InvalidInputException"/>, a <see cref="Status.Failure"/> an <see cref="InvalidOperationException"/>.
+/// Asks the node hosting a user for one chunk of a staged export or restore (docs/adr/0044, 0048), reading its replies
+/// as the client reads a user's (<see cref="Replies.Expect"/>).
 /// </summary>
 internal static class StagingNode
 {
@@ -30,12 +29,6 @@ internal static class StagingNode
     public static async Task<TReply> AskAsync<TReply>(ActorSelection node, object message, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var reply = await node.Ask<object>(message, timeout, cancellationToken).ConfigureAwait(false);
-        return reply switch
-        {
-            TReply typed => typed,
-            CommandRejected rejected => throw new InvalidInputException(rejected),
-            Status.Failure failure => throw new InvalidOperationException(failure.Cause.Message, failure.Cause),
-            _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {message.GetType().Name}."),
-        };
+        return Replies.Expect<TReply>(reply, message);
     }
 }

@@ -140,14 +140,9 @@ public sealed partial class NixHumanityClient
     public async Task<ForgetReport> ForgetAsync(string userId, CancellationToken cancellationToken = default)
     {
         var target = await _directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        var forget = new ForgetUser(userId);
         // Erasing rewrites the journal file (VACUUM), which takes longer than an ordinary command.
-        var reply = await AskWithin(target, new ForgetUser(userId), _options.AskTimeout * 6, cancellationToken).ConfigureAwait(false);
-        return reply switch
-        {
-            UserForgotten forgotten => forgotten.Report,
-            CommandRejected rejected => throw new InvalidInputException(rejected),
-            Status.Failure failure => throw new InvalidOperationException(failure.Cause.Message, failure.Cause),
-            _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {nameof(ForgetUser)}."),
-        };
+        var reply = await AskWithin(target, forget, _options.AskTimeout * 6, cancellationToken).ConfigureAwait(false);
+        return Replies.Expect<UserForgotten>(reply, forget).Report;
     }
 }

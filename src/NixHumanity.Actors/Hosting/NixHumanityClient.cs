@@ -311,14 +311,8 @@ public sealed partial class NixHumanityClient
     {
         var target = await _directory.GetAsync(cancellationToken).ConfigureAwait(false);
         var reply = await AskWithin(target, message, timeout, cancellationToken).ConfigureAwait(false);
-        return reply switch
-        {
-            TReply typed => typed,
-            CommandRejected rejected => throw new InvalidInputException(rejected),
-            TemporarilyUnavailable unavailable => throw Unavailable(unavailable),
-            Status.Failure failure => throw new InvalidOperationException(failure.Cause.Message, failure.Cause),
-            _ => throw new InvalidOperationException($"Unexpected reply {reply.GetType().Name} to {message.GetType().Name}."),
-        };
+        // A user's tree may also answer that a component is restarting; every other reply reads as any ask's.
+        return reply is TemporarilyUnavailable unavailable and not TReply ? throw Unavailable(unavailable) : Replies.Expect<TReply>(reply, message);
     }
 
     /// <summary>Asks, turning Akka's timeout into the library's own exception (no Akka type reaches a caller).</summary>

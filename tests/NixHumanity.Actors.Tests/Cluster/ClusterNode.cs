@@ -69,7 +69,9 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <param name="seed">The seed node's address.</param>
     /// <param name="dataDirectory">A data directory of an earlier node to start on (the caller keeps and disposes
     /// it); null for a new one of this node's own.</param>
-    public static async Task<ClusterNode> StartAsync(string connectionString, int port, string seed, TempDataDirectory? dataDirectory = null)
+    /// <param name="configure">Changes a spec makes to the node's options, after the cluster's own.</param>
+    public static async Task<ClusterNode> StartAsync(
+        string connectionString, int port, string seed, TempDataDirectory? dataDirectory = null, Action<NixHumanityOptions>? configure = null)
     {
         var data = dataDirectory ?? new TempDataDirectory();
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
@@ -90,6 +92,7 @@ public sealed class ClusterNode : IAsyncDisposable
                 Port = port,
                 SeedNodes = [seed],
             };
+            configure?.Invoke(options);
         });
         var host = builder.Build();
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,3 +1,4 @@
+using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Postgres;
 
@@ -26,7 +27,8 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
     public ClusterNode Second { get; }
 
     /// <summary>Creates the database and starts both nodes.</summary>
-    public static async Task<TwoNodeCluster> StartAsync()
+    /// <param name="configure">Changes a spec makes to both nodes' options.</param>
+    public static async Task<TwoNodeCluster> StartAsync(Action<NixHumanityOptions>? configure = null)
     {
         var database = await PostgresDatabase.CreateAsync();
         ClusterNode? first = null;
@@ -34,8 +36,8 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
         {
             var ports = ClusterNode.FreePorts(2);
             var seed = ClusterNode.SeedAddress(ports[0]);
-            first = await ClusterNode.StartAsync(database.ConnectionString, ports[0], seed);
-            var second = await ClusterNode.StartAsync(database.ConnectionString, ports[1], seed);
+            first = await ClusterNode.StartAsync(database.ConnectionString, ports[0], seed, configure: configure);
+            var second = await ClusterNode.StartAsync(database.ConnectionString, ports[1], seed, configure: configure);
             return new TwoNodeCluster(database, first, second);
         }
         catch

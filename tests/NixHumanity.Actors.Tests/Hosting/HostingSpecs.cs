@@ -41,7 +41,7 @@ public sealed class HostingSpecs : IDisposable
             var directory = await host.Services.GetRequiredService<IRequiredActor<UserDirectory>>().GetAsync();
 
             var ack = await client.RecordInteractionAsync(new RecordInteraction("rose", "morning", "install firefox please", "nix-env -iA nixpkgs.firefox", Outcome: InteractionOutcome.Success));
-            var viaRegistry = await directory.Ask<SessionStatus>(new GetSessionStatus("rose"), TimeSpan.FromSeconds(5));
+            var viaRegistry = await directory.Ask<SessionStatus>(new GetSessionStatus("rose"), TimeSpan.FromSeconds(60));
 
             ack.SequenceNr.Should().Be(1);
             viaRegistry.Interactions.Should().Be(1);

@@ -1,6 +1,4 @@
 using Akka.Actor;
-using Akka.Persistence.Query;
-using Akka.Persistence.Sql.Query;
 using Akka.Streams;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
@@ -80,7 +78,9 @@ public sealed class ActorTree : IAsyncDisposable
     /// <summary>Every event in a user's journal, read back through Akka persistence query.</summary>
     public async Task<IReadOnlyList<ISessionEvent>> JournalEventsAsync(string userId)
     {
-        var journal = PersistenceQuery.Get(System).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        // Created as the host creates it (docs/adr/0045, amendment): the plugin's read journal asks the journal with a
+        // fixed 5 s limit when it is created, which a journal still busy with a freshly started tree's replays can miss.
+        var journal = await JournalReadiness.ReadJournalAsync(System);
         var events = new List<ISessionEvent>();
         await journal.CurrentEventsByPersistenceId(SessionActor.PersistenceIdFor(userId), 0, long.MaxValue)
             .RunForeach(envelope => events.Add((ISessionEvent)envelope.Event), System.Materializer());
@@ -94,13 +94,13 @@ public sealed class ActorTree : IAsyncDisposable
 public static class ActorTreeInspection
 {
     internal static Task<ActiveUsers> AskDirectoryAsync(this ActorTree tree) =>
-        tree.Directory.Ask<ActiveUsers>(GetActiveUsers.Instance, TimeSpan.FromSeconds(5));
+        tree.Directory.Ask<ActiveUsers>(GetActiveUsers.Instance, tree.Options.AskTimeout);
 
     /// <summary>The running actor at a path below a user's tree, or null when none runs there.</summary>
     public static async Task<IActorRef?> ActorAsync(this ActorTree tree, string userId, string relativePath)
     {
         var path = $"/user/users/{UserDirectory.ChildName(userId)}{(relativePath.Length > 0 ? "/" + relativePath : "")}";
-        var identity = await tree.System.ActorSelection(path).Ask<ActorIdentity>(new Identify(path), TimeSpan.FromSeconds(5));
+        var identity = await tree.System.ActorSelection(path).Ask<ActorIdentity>(new Identify(path), tree.Options.AskTimeout);
         return identity.Subject;
     }
 
