@@ -46,8 +46,8 @@ public sealed class ProjectionActorSpecs : TestProjectionSpecs
     [Fact]
     public void Live_events_are_applied_together_one_window_after_the_first_without_waiting_for_a_request()
     {
-        var window = new ProjectionOptions().LiveApplyWindow;
-        var projection = Start();
+        var window = TimeSpan.FromMilliseconds(100);
+        var projection = Start(liveApplyWindow: window);
         // Caught up with the (empty) journal: events pushed during a catch-up are applied at its end instead.
         Applied(projection).Checkpoint.Should().Be(0);
         var live = Journal.Append(Event(1), Event(2), Event(3));
@@ -72,7 +72,7 @@ public sealed class ProjectionActorSpecs : TestProjectionSpecs
     [Fact]
     public void A_request_inside_the_window_sees_the_live_events_before_it()
     {
-        var projection = Start();
+        var projection = Start(liveApplyWindow: TimeSpan.FromMilliseconds(100));
         Applied(projection).Checkpoint.Should().Be(0);
         var live = Journal.Append(Event(1), Event(2));
 
