@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where an in-server `record`'s milliseconds go (docs/benchmarks.md, "In-server record, broken down").
 
-Usage: python3 benchmarks/serve/record_breakdown.py [--nixh PATH/nixh.dll] [--rounds N] [--settle SECONDS]
+Usage: python3 benchmarks/serve/record_breakdown.py [--nixh PATH/nixh.dll] [--rounds N] [--settle SECONDS] [--serve-args "ARGS"]
 
 One `nixh serve` owns a seeded data directory, started with NIXH_TRACE_REQUEST_PATH (RequestPathTrace: each stage a
 request passes appends a line "request µs thread stage" to a file, µs on the monotonic clock Python's
@@ -12,7 +12,8 @@ time.monotonic_ns reads too). Each round writes an in-server `record` (straight 
 - after in-server: right after another in-server `record`.
 Reported per situation: the client's wall time p50, each stage's time since the request was accepted (p50) with the
 step from the stage before, and how many of the requests were served while a projection (memory or learner) applied
-events.
+events, and how many came within 50 ms after a projection's apply ended (its writes may still be on their way to the
+disk). --serve-args passes options to `nixh serve` (e.g. "--apply-window 0", ADR 0055).
 """
 import argparse, os, statistics, subprocess, sys, tempfile, time
 
@@ -53,6 +54,11 @@ def timeline(requests, started_us, ended_us):
     return own, projections
 
 
+def ended_shortly_before(projections, start, within_us=50_000):
+    """Whether a projection's apply ended in the within_us before start."""
+    return any(start - within_us <= at < start for at, stage in projections if stage.endswith("-applied"))
+
+
 def busy_during(projections, start, end):
     """Whether a projection was applying events at some time between start and end."""
     running = {}
@@ -72,6 +78,7 @@ def main():
     parser.add_argument("--nixh", default=DEFAULT_NIXH)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--settle", type=float, default=1.5)
+    parser.add_argument("--serve-args", default="", help="options of nixh serve, e.g. \"--apply-window 0\"")
     options = parser.parse_args()
     root = tempfile.mkdtemp(prefix="nixh-record-breakdown-")
     trace = os.path.join(root, "trace.txt")
@@ -91,7 +98,7 @@ def main():
     server = None
     try:
         forwarded()  # seeds the data directory in its own process
-        server = subprocess.Popen(["dotnet", options.nixh, "serve"], env=dict(env, NIXH_TRACE_REQUEST_PATH=trace),
+        server = subprocess.Popen(["dotnet", options.nixh, "serve", *options.serve_args.split()], env=dict(env, NIXH_TRACE_REQUEST_PATH=trace),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         server.stdout.readline()
         sock = os.path.join(env["NIXH_DATA_DIR"], "serve", "nixh.sock")
@@ -119,6 +126,7 @@ def main():
         print(f"load average (1 min) before / after: {load_before} / {load_after}; {options.rounds} rounds; settle {options.settle} s")
         rows = {situation: {stage: [] for stage in STAGES} for situation in SITUATIONS}
         overlapped = {situation: 0 for situation in SITUATIONS}
+        just_after = {situation: 0 for situation in SITUATIONS}
         for situation in SITUATIONS:
             for started, ended in windows[situation]:
                 own, projections = timeline(requests, started, ended)
@@ -126,6 +134,8 @@ def main():
                     continue
                 if busy_during(projections, own["accepted"][0], own["answered"][0]):
                     overlapped[situation] += 1
+                elif ended_shortly_before(projections, own["accepted"][0]):
+                    just_after[situation] += 1
                 for stage in STAGES:
                     if stage in own:
                         rows[situation][stage].append((own[stage][0] - own["accepted"][0]) / 1000)
@@ -144,6 +154,8 @@ def main():
             print(f"{stage:34}" + "".join(cells))
         print(f"{'served while a projection applied':34}" + "".join(
             f"{str(overlapped[s]) + '/' + str(len(windows[s])):>22}" for s in SITUATIONS))
+        print(f"{'else: an apply ended < 50 ms before':34}" + "".join(
+            f"{str(just_after[s]) + '/' + str(len(windows[s])):>22}" for s in SITUATIONS))
     finally:
         stop_and_remove(server, root)
 

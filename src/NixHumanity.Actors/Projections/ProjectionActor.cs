@@ -22,10 +22,12 @@ namespace NixHumanity.Actors.Projections;
 /// </para>
 /// <para>
 /// <b>Live events.</b> The session publishes each durable event (<see cref="SessionEventPublished"/>) before it
-/// acknowledges the caller. Events are buffered and the buffer is applied in one call when a self-sent
-/// <c>ApplyPendingEvents</c> marker queued behind them comes up (the mailbox has drained of events), before any request
+/// acknowledges the caller. Events are buffered and the buffer is applied in one call when the
+/// <c>ApplyPendingEvents</c> timer started by the first of them fires (<see cref="ProjectionOptions.LiveApplyWindow"/>;
+/// with a zero window, a self-sent marker queued behind them: the mailbox has drained of events), before any request
 /// (<see cref="ReceiveRequest{T}"/>), or when it holds <see cref="ProjectionOptions.ReplayBatchSize"/> events. A burst
-/// thus becomes one transaction, and a request sent after N events sees all N. Events at or below the checkpoint are
+/// thus becomes one transaction, its commit stays out of the way of the journal's commits while the burst is
+/// acknowledged (docs/adr/0055), and a request sent after N events sees all N. Events at or below the checkpoint are
 /// ignored (exactly once).
 /// </para>
 /// <para>
@@ -344,9 +346,18 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         }
         else if (!_applyScheduled)
         {
-            // Everything already in the mailbox is handled before this marker, so a burst is applied as one batch.
             _applyScheduled = true;
-            Self.Tell(ApplyPendingEvents.Instance);
+            if (Options.LiveApplyWindow > TimeSpan.Zero)
+            {
+                // Applied a window after the first event, not at once: the store's commit syncs its log to the disk,
+                // and right after an acknowledgement the next record's journal commit needs the disk (docs/adr/0055).
+                Timers.StartSingleTimer(nameof(ApplyPendingEvents), ApplyPendingEvents.Instance, Options.LiveApplyWindow);
+            }
+            else
+            {
+                // Everything already in the mailbox is handled before this marker, so a burst is applied as one batch.
+                Self.Tell(ApplyPendingEvents.Instance);
+            }
         }
     }
 
@@ -375,7 +386,8 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         CheckpointWhenQuiet();
     }
 
-    /// <summary>Self-sent behind a burst of live events: the mailbox has drained of them, apply the buffer.</summary>
+    /// <summary>The live-apply window of the first buffered event has passed (or, with a zero window, self-sent behind a
+    /// burst of live events: the mailbox has drained of them): apply the buffer.</summary>
     private sealed record ApplyPendingEvents
     {
         public static readonly ApplyPendingEvents Instance = new();

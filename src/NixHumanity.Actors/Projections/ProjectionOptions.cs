@@ -31,6 +31,16 @@ public sealed class ProjectionOptions
     /// </summary>
     public TimeSpan CheckpointWhenIdleFor { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long live events wait, from the first one buffered, before they are applied in one store transaction
+    /// (default zero: as soon as the mailbox has drained of events; at most 10 s; <c>nixh serve</c> uses 100 ms,
+    /// docs/adr/0055). A request (search, status, a fold) applies what is buffered first, so it still sees every event
+    /// acknowledged before it was sent. The wait keeps the store's commit, which syncs its write-ahead log to the disk,
+    /// out of the way of the journal's own sync while a burst of records is being acknowledged, and makes the burst one
+    /// commit.
+    /// </summary>
+    public TimeSpan LiveApplyWindow { get; set; } = TimeSpan.Zero;
+
     /// <summary>The default of <see cref="StoreMemoryLimitMegabytes"/>.</summary>
     public const int DefaultStoreMemoryLimitMegabytes = 1024;
 
@@ -77,6 +87,11 @@ public sealed class ProjectionOptions
         if (MaxLiveLag < 1)
         {
             throw new ArgumentException("must be at least 1", "Projections." + nameof(MaxLiveLag));
+        }
+
+        if (LiveApplyWindow < TimeSpan.Zero || LiveApplyWindow > TimeSpan.FromSeconds(10))
+        {
+            throw new ArgumentException("must be between 0 and 10 seconds", "Projections." + nameof(LiveApplyWindow));
         }
 
         if (CheckpointWhenIdleFor <= TimeSpan.Zero)

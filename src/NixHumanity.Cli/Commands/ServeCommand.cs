@@ -25,6 +25,16 @@ internal static class ServeCommand
         HelpName = "SECONDS",
     };
 
+    /// <summary>How long each person's memory and learner wait after a new event before applying it with those that follow.</summary>
+    private static readonly Option<int?> ApplyWindow = new("--apply-window")
+    {
+        Description = "Apply each person's new events to their memory and learner MS milliseconds after the first of them, 0 to 10000 (default: 100; 0: at once)",
+        HelpName = "MS",
+    };
+
+    /// <summary>The owner's live-apply window unless <c>--apply-window</c> says otherwise (docs/adr/0055).</summary>
+    private static readonly TimeSpan DefaultApplyWindow = TimeSpan.FromMilliseconds(100);
+
     public static Command Create()
     {
         var verb = new Command("serve", "Own the data directory and answer every nixh verb for it over a local socket until SIGTERM or SIGINT");
@@ -34,6 +44,7 @@ internal static class ServeCommand
         }
 
         verb.Options.Add(FoldEvery);
+        verb.Options.Add(ApplyWindow);
 
         verb.SetAction(RunAsync);
         return verb;
@@ -52,6 +63,7 @@ internal static class ServeCommand
             // Checked before anything starts: a refused option creates nothing.
             var clustering = ClusterArguments.Read(parse);
             var foldEvery = ReadFoldEvery(parse);
+            var applyWindow = ReadApplyWindow(parse);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => Stop(signal, stop));
             using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => Stop(signal, stop));
@@ -65,6 +77,8 @@ internal static class ServeCommand
                     // Its projections follow every event as it is written (record → searchable in milliseconds).
                     options.StartComponentsOnDemand = false;
                     options.FoldInterval = foldEvery ?? options.FoldInterval;
+                    // A burst of records is acknowledged without the stores' commits on the disk (docs/adr/0055).
+                    options.Projections.LiveApplyWindow = applyWindow ?? DefaultApplyWindow;
                     clustering(options);
                 });
 
@@ -93,6 +107,15 @@ internal static class ServeCommand
         null => null,
         < 1 and var seconds => throw new Actors.Contracts.InvalidInputException(new Actors.Contracts.CommandRejected("foldEvery", $"must be at least 1 (got {seconds})")),
         var seconds => TimeSpan.FromSeconds(seconds.Value),
+    };
+
+    /// <summary>The live-apply window asked for with <c>--apply-window</c>, or null for the library's default (docs/adr/0055).</summary>
+    /// <exception cref="Actors.Contracts.InvalidInputException">Outside 0 to 10000 milliseconds.</exception>
+    private static TimeSpan? ReadApplyWindow(ParseResult parse) => parse.GetValue(ApplyWindow) switch
+    {
+        null => null,
+        (< 0 or > 10_000) and var ms => throw new Actors.Contracts.InvalidInputException(new Actors.Contracts.CommandRejected("applyWindow", $"must be between 0 and 10000 (got {ms})")),
+        var ms => TimeSpan.FromMilliseconds(ms.Value),
     };
 
     /// <summary>Listens on the socket, prints the ready line, and answers requests until <paramref name="stop"/> or the actor system ends.</summary>

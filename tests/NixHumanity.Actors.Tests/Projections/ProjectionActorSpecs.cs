@@ -12,6 +12,8 @@ namespace NixHumanity.Actors.Tests.Projections;
 /// </summary>
 public sealed class ProjectionActorSpecs : TestProjectionSpecs
 {
+    private Akka.TestKit.TestScheduler Scheduler => (Akka.TestKit.TestScheduler)Sys.Scheduler;
+
     private static SessionEventPublished Published(JournaledSessionEvent e) => new("ann", e.SequenceNr, e.Event);
 
     [Fact]
@@ -42,9 +44,49 @@ public sealed class ProjectionActorSpecs : TestProjectionSpecs
     }
 
     [Fact]
-    public void Live_events_are_applied_when_the_mailbox_drains_without_waiting_for_a_request()
+    public void Live_events_are_applied_together_one_window_after_the_first_without_waiting_for_a_request()
     {
-        var projection = Start();
+        var window = TimeSpan.FromMilliseconds(100);
+        var projection = Start(liveApplyWindow: window);
+        // Caught up with the (empty) journal: events pushed during a catch-up are applied at its end instead.
+        Applied(projection).Checkpoint.Should().Be(0);
+        var live = Journal.Append(Event(1), Event(2), Event(3));
+        projection.Tell(Published(live[0]));
+        // Handled (the window's timer runs) before the virtual clock moves.
+        Stored(projection).SequenceNrs.Should().BeEmpty();
+        Scheduler.Advance(window / 2);
+
+        projection.Tell(Published(live[1]));
+        projection.Tell(Published(live[2]));
+
+        // The store is not written while the window runs (a record right after another finds the disk to itself)...
+        Stored(projection).SequenceNrs.Should().BeEmpty();
+        Scheduler.Advance(window / 2 - TimeSpan.FromMilliseconds(1));
+        Stored(projection).SequenceNrs.Should().BeEmpty();
+        // ...and when it has passed, the burst is applied in one transaction.
+        Scheduler.Advance(TimeSpan.FromMilliseconds(1));
+        Batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(1, 2, 3);
+        Stored(projection).Checkpoint.Should().Be(3);
+    }
+
+    [Fact]
+    public void A_request_inside_the_window_sees_the_live_events_before_it()
+    {
+        var projection = Start(liveApplyWindow: TimeSpan.FromMilliseconds(100));
+        Applied(projection).Checkpoint.Should().Be(0);
+        var live = Journal.Append(Event(1), Event(2));
+
+        projection.Tell(Published(live[0]));
+        projection.Tell(Published(live[1]));
+
+        Applied(projection).SequenceNrs.Should().Equal(1, 2);
+        Batches.ExpectMsg<BatchApplied>().SequenceNrs.Should().Equal(1, 2);
+    }
+
+    [Fact]
+    public void With_a_zero_window_live_events_are_applied_when_the_mailbox_drains_without_waiting_for_a_request()
+    {
+        var projection = Start(liveApplyWindow: TimeSpan.Zero);
         var live = Journal.Append(Event(1), Event(2), Event(3));
 
         foreach (var e in live)

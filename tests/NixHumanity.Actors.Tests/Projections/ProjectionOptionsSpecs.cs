@@ -61,4 +61,26 @@ public sealed class ProjectionOptionsSpecs
         options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>()
             .Which.Should().Match<ArgumentException>(e => e.ParamName == "Projections.CatchUpBatchSize" && e.Message.StartsWith("must be between 1 and 10000", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(10_001)]
+    public void A_live_apply_window_outside_0_to_10_seconds_is_rejected_naming_the_option(int milliseconds)
+    {
+        var options = new NixHumanityOptions { DataDirectory = Path.GetTempPath() };
+        options.Projections.LiveApplyWindow.Should().Be(TimeSpan.Zero);
+        options.Projections.LiveApplyWindow = TimeSpan.FromMilliseconds(milliseconds);
+
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>()
+            .Which.Should().Match<ArgumentException>(e => e.ParamName == "Projections.LiveApplyWindow" && e.Message.StartsWith("must be between 0 and 10 seconds", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_zero_live_apply_window_is_accepted()
+    {
+        var options = new NixHumanityOptions { DataDirectory = Path.GetTempPath() };
+        options.Projections.LiveApplyWindow = TimeSpan.Zero;
+
+        options.Invoking(o => o.Validate()).Should().NotThrow();
+    }
 }

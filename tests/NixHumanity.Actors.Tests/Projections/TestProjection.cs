@@ -61,6 +61,10 @@ internal sealed class TestStore : IDisposable
 /// <summary>Asks the <see cref="TestProjection"/> what it has applied; answered with <see cref="AppliedSoFar"/>.</summary>
 internal sealed record GetApplied;
 
+/// <summary>Asks the <see cref="TestProjection"/> what its store holds as it is, without applying buffered live events
+/// first (not a request); answered with <see cref="AppliedSoFar"/>.</summary>
+internal sealed record PeekStore;
+
 /// <summary>Every sequence number applied, in order, and the checkpoint.</summary>
 internal sealed record AppliedSoFar(IReadOnlyList<long> SequenceNrs, long Checkpoint);
 
@@ -118,6 +122,7 @@ internal sealed class TestProjection : ProjectionActor<TestStore>
     protected override void WhenReady()
     {
         ReceiveRequest<GetApplied>(_ => Sender.Tell(new AppliedSoFar(Store.Applied.ToList(), Store.Checkpoint)));
+        Receive<PeekStore>(_ => Sender.Tell(new AppliedSoFar(Store.Applied.ToList(), Store.Checkpoint)));
         ReceiveRequest<FailOn>(fail => throw fail.Cause);
         ReceiveRequest<Ping>(_ => Sender.Tell("pong"));
         ReceiveRequest<Hold>(hold =>

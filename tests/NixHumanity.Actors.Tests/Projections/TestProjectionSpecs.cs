@@ -33,10 +33,28 @@ public abstract class TestProjectionSpecs : TestKit
 
     protected static ISessionEvent Event(int n) => new FlowStarted(n / 100.0, Morning.AddMinutes(n));
 
-    /// <summary>Starts a projection on <see cref="Data"/> and <see cref="Journal"/>; <paramref name="batchSize"/> is both the live and the catch-up batch.</summary>
-    protected IActorRef Start(int batchSize = 256, int maxLiveLag = 1024) => Sys.ActorOf(
-        TestProjection.Props(Data.Path, new ProjectionOptions { ReplayBatchSize = batchSize, CatchUpBatchSize = batchSize, MaxLiveLag = maxLiveLag }, new ManualClock(Morning), Journal, Batches.Ref)
-        .WithMailbox(ProjectionMailbox.Id));
+    /// <summary>
+    /// Starts a projection on <see cref="Data"/> and <see cref="Journal"/>; <paramref name="batchSize"/> is both the live
+    /// and the catch-up batch; <paramref name="liveApplyWindow"/> is <see cref="ProjectionOptions.LiveApplyWindow"/>
+    /// (the default when null), measured on the virtual scheduler.
+    /// </summary>
+    protected IActorRef Start(int batchSize = 256, int maxLiveLag = 1024, TimeSpan? liveApplyWindow = null)
+    {
+        var options = new ProjectionOptions { ReplayBatchSize = batchSize, CatchUpBatchSize = batchSize, MaxLiveLag = maxLiveLag };
+        if (liveApplyWindow is { } window)
+        {
+            options.LiveApplyWindow = window;
+        }
+
+        return Sys.ActorOf(TestProjection.Props(Data.Path, options, new ManualClock(Morning), Journal, Batches.Ref).WithMailbox(ProjectionMailbox.Id));
+    }
+
+    /// <summary>What <paramref name="projection"/>'s store holds now, without applying the live events it has buffered.</summary>
+    private protected AppliedSoFar Stored(IActorRef projection)
+    {
+        projection.Tell(new PeekStore(), TestActor);
+        return ExpectMsg<AppliedSoFar>();
+    }
 
     /// <summary>What <paramref name="projection"/> has applied so far.</summary>
     private protected AppliedSoFar Applied(IActorRef projection)
