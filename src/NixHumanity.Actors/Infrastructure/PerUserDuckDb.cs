@@ -34,15 +34,6 @@ internal static partial class PerUserDuckDb
     /// </summary>
     public const int NewFileBlockSize = 16 * 1024;
 
-    /// <summary>
-    /// The rows per row group of a memory store attached to its folder's instance (<c>ROW_GROUP_SIZE</c>; DuckDB's
-    /// default is 122,880). That instance merges row groups at checkpoints (docs/adr/0051): each
-    /// checkpoint starts a new row group, and DuckDB merges the small ones into groups of at most this size. The cap
-    /// bounds how often a row is rewritten by those merges (DuckDB merges a tail once it reaches twice its first group,
-    /// so with the default a 100k store kept rewriting tens of thousands of rows), at ~64 KB of heap per 2,048 rows.
-    /// </summary>
-    internal const int MemoryRowGroupSize = 2048;
-
     /// <summary>Prefixes a learners' instance key, so it never equals the memories' key of the same folder.</summary>
     private const string LearnersKeyPrefix = "learners:";
 

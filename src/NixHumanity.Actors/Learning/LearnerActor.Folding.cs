@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Learning.Analytics;
 using NixHumanity.Actors.Learning.Tensor;
 using NixHumanity.Actors.Memory;
@@ -189,4 +190,16 @@ internal sealed partial class LearnerActor
             replyTo.Tell(reply);
         }
     }
+
+    /// <summary>Why the memory's answer holds no embeddings (its <see cref="TemporarilyUnavailable"/> reason, or what it answered instead); null for embeddings.</summary>
+    private static string? Unanswered(object reply) => reply switch
+    {
+        CommandEmbeddings => null,
+        TemporarilyUnavailable unavailable => $"unavailable: {unavailable.Reason}",
+        _ => $"answered {reply.GetType().Name}",
+    };
+
+    /// <summary>The memory's answer to a fold prepared when the projection had applied up to <paramref name="CheckedThrough"/>;
+    /// <paramref name="Unavailable"/> says why it holds no embeddings (null when it does).</summary>
+    private sealed record EmbeddingsArrived(FoldBatch Batch, long CheckedThrough, IActorRef? ReplyTo, CommandEmbeddings? Embeddings, string? Unavailable = null);
 }

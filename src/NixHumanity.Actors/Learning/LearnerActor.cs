@@ -384,19 +384,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
         return new NextCommands(UserId, prediction.AfterCommand, prediction.Next);
     }
 
-    /// <summary>Why the memory's answer holds no embeddings (its <see cref="TemporarilyUnavailable"/> reason, or what it answered instead); null for embeddings.</summary>
-    private static string? Unanswered(object reply) => reply switch
-    {
-        CommandEmbeddings => null,
-        TemporarilyUnavailable unavailable => $"unavailable: {unavailable.Reason}",
-        _ => $"answered {reply.GetType().Name}",
-    };
-
     private sealed record DirectionArrived(DateTimeOffset At, CommandEmbeddings? Embeddings, string? Unavailable = null);
-
-    /// <summary>The memory's answer to a fold prepared when the projection had applied up to <paramref name="CheckedThrough"/>;
-    /// <paramref name="Unavailable"/> says why it holds no embeddings (null when it does).</summary>
-    private sealed record EmbeddingsArrived(FoldBatch Batch, long CheckedThrough, IActorRef? ReplyTo, CommandEmbeddings? Embeddings, string? Unavailable = null);
 
     private sealed class FoldTick
     {

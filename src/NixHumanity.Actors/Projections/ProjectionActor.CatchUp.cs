@@ -13,9 +13,10 @@ internal abstract partial class ProjectionActor<TStore>
 
     /// <summary>
     /// Whether the catch-up may read the next journal batch now; true by default. A subclass that takes events in
-    /// without writing them at once (the memory, while its embedder works) says false while it still holds some, so
-    /// it never holds more than about one batch read from the journal: the journal keeps the rest, and reading it later
-    /// costs only the read (docs/adr/0054). It calls <see cref="ReadJournalWhenAllowed"/> once it holds less.
+    /// without writing them at once (the memory, while its embedder works) says false while it holds more than a
+    /// catch-up batch, so it never holds more than about two batches read from the journal: the journal keeps the rest,
+    /// and reading it later costs only the read (docs/adr/0054 and its amendment). It calls
+    /// <see cref="ReadJournalWhenAllowed"/> once it holds less.
     /// </summary>
     protected virtual bool MayReadJournal => true;
 
