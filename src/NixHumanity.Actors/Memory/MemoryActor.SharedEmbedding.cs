@@ -27,6 +27,12 @@ internal sealed partial class MemoryActor
     /// </summary>
     protected override bool MayReadJournal => EventsWaitingToBeWritten <= Options.CatchUpBatchSize;
 
+    /// <summary>
+    /// Requests waiting for the batch with the embedder, or sent to itself again once it is applied: a graceful stop
+    /// waits for them (milliseconds) instead of answering them as unavailable.
+    /// </summary>
+    protected override bool HoldsRequests => _waitingForBatch.Count > 0 || _releasedAfterBatch.Count > 0;
+
     /// <summary>The embedder's answers are handled during a catch-up too: the catch-up waits for them.</summary>
     protected override void WhileCatchingUp() => ReceiveEmbedderAnswers();
 

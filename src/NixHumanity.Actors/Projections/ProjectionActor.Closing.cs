@@ -10,6 +10,44 @@ internal abstract partial class ProjectionActor<TStore>
     /// handed off to another node, not torn down with the actor system.</summary>
     private bool _stoppedGracefully;
 
+    /// <summary>A graceful stop waits for the requests this actor owes an answer to (<see cref="OwesAnswers"/>).</summary>
+    private bool _stopWhenAnswered;
+
+    /// <summary>
+    /// Requests the subclass has taken in and answers later itself, outside the mailbox's order (the memory's, waiting
+    /// for the batch with the embedder or sent to itself again once it is applied). None by default.
+    /// </summary>
+    protected virtual bool HoldsRequests => false;
+
+    /// <summary>
+    /// Whether a request that reached the actor before its graceful stop is still to be answered: a progress request
+    /// sent to the back of the mailbox (behind the stop, when the stop was queued already), or one the subclass holds.
+    /// </summary>
+    private bool OwesAnswers => _progressQueued > 0 || HoldsRequests;
+
+    /// <summary>
+    /// <c>StopGracefully</c> (the tree passivated or handed off): stops now, or once every request that reached the actor
+    /// before it is answered. A passivating tree's directory holds new requests from its decision on, but a request
+    /// routed just before it reaches the children ahead of their stop; a status among them went to the back of the
+    /// mailbox behind the stop and was answered "stopped before it handled the request" instead of by this actor or
+    /// the tree's next incarnation.
+    /// </summary>
+    private void StopGracefullyWhenAnswered()
+    {
+        _stoppedGracefully = true;
+        _stopWhenAnswered = true;
+        StopIfAnswered();
+    }
+
+    /// <summary>After each message: a graceful stop that waited stops once nothing is owed any more.</summary>
+    private void StopIfAnswered()
+    {
+        if (_stopWhenAnswered && !OwesAnswers)
+        {
+            Context.Stop(Self);
+        }
+    }
+
     /// <summary>
     /// Folds the store's log into its files before it is closed, so the next open (here after a passivation, or on
     /// this node when the user comes back after a hand-off) replays little:

@@ -14,6 +14,9 @@ internal abstract partial class ProjectionActor<TStore>
     /// <summary>In the catch-up state (<c>Recovering</c>): at start, after a gap or after falling behind.</summary>
     private bool _catchingUp;
 
+    /// <summary>Progress requests sent to the back of the mailbox (<see cref="ProgressAfterQueue"/>) not answered yet.</summary>
+    private int _progressQueued;
+
     /// <summary>
     /// The user's progress board (null outside a user's tree, e.g. in specs of the actor alone): after handling each
     /// message the projection publishes its status there when it changed, so the tree answers a status without this
@@ -77,10 +80,12 @@ internal abstract partial class ProjectionActor<TStore>
                 return;
             }
 
+            _progressQueued++;
             Self.Tell(new ProgressAfterQueue(request), Sender);
         });
         Receive<ProgressAfterQueue>(queued =>
         {
+            _progressQueued--;
             ApplyPending();
             AnswerProgress(queued.Request);
         });
@@ -99,6 +104,7 @@ internal abstract partial class ProjectionActor<TStore>
     {
         if (_behindCatchUp && _store is not null)
         {
+            _progressQueued--;
             ReplyProgress(queued.Request);
             return;
         }

@@ -22,6 +22,7 @@ internal abstract partial class ProjectionActor<TStore>
             OpenProvisionalWhenNeeded(message);
             var handled = base.AroundReceive(receive, message);
             PublishProgress();
+            StopIfAnswered();
             return handled;
         }
         catch (Exception ex) when (_failure is null)

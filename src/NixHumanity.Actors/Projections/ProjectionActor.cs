@@ -298,11 +298,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         ReceiveLiveEvents();
         ReceiveProgressRequests();
         WhenReady();
-        ReceiveRequest<StopGracefully>(_ =>
-        {
-            _stoppedGracefully = true;
-            Context.Stop(Self);
-        });
+        ReceiveRequest<StopGracefully>(_ => StopGracefullyWhenAnswered());
     }
 
     /// <summary>

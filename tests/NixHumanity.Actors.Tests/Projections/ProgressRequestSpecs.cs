@@ -49,4 +49,27 @@ public sealed class ProgressRequestSpecs : TestProjectionSpecs
 
         ExpectMsg<AppliedSoFar>().SequenceNrs.Should().Equal([1, 2, 3, 4], "every event queued before the status is applied before it is answered");
     }
+
+    [Fact]
+    public void A_status_queued_together_with_the_graceful_stop_is_answered_before_the_projection_stops()
+    {
+        // A passivating tree's directory holds new requests, but one routed just before its decision reaches the
+        // projection ahead of the stop: the status goes ahead of the queue, is sent to its back, behind the stop, and
+        // was answered "stopped before it handled the request" by the dead letters' answerer.
+        Journal.Append(Event(1));
+        var projection = Start(batchSize: 3, maxLiveLag: 1024);
+        Applied(projection).Checkpoint.Should().Be(1);
+        Watch(projection);
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        projection.Tell(new Hold(entered, release));
+        entered.Wait(TimeSpan.FromMinutes(1)).Should().BeTrue();
+        projection.Tell(new GetProgress(), TestActor);
+        projection.Tell(Contracts.StopGracefully.Instance);
+        release.Set();
+
+        ExpectMsg<object>().Should().BeOfType<AppliedSoFar>("the status reached the projection before its stop")
+            .Which.SequenceNrs.Should().Equal([1]);
+        ExpectTerminated(projection);
+    }
 }
