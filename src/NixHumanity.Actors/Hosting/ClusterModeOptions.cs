@@ -10,6 +10,9 @@ namespace NixHumanity.Actors.Hosting;
 /// </summary>
 public sealed class ClusterModeOptions
 {
+    // The hosting validator turns "Cluster.Hostname" into the configuration key "NixHumanity:Cluster:Hostname".
+    private const string Section = "Cluster.";
+
     /// <summary>Whether this host is a node of a cluster. Default <c>false</c> (single process).</summary>
     public bool Enabled { get; set; }
 
@@ -40,7 +43,10 @@ public sealed class ClusterModeOptions
     /// </summary>
     public TimeSpan StagingIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the option and the rule when a value is unusable.</summary>
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the option as it is written under the options' <c>Cluster</c> section
+    /// (<c>Cluster.Hostname</c>, like <c>Flow.*</c>) and the rule when a value is unusable.
+    /// </summary>
     /// <param name="journal">The journal backend the host is configured with: a cluster needs one all nodes share.</param>
     public void Validate(JournalProvider journal)
     {
@@ -51,40 +57,40 @@ public sealed class ClusterModeOptions
 
         if (journal != JournalProvider.Postgres)
         {
-            throw new ArgumentException("Enabled needs JournalProvider Postgres: every node must write to the same journal", "Cluster");
+            throw new ArgumentException("needs JournalProvider Postgres: every node must write to the same journal", Section + nameof(Enabled));
         }
 
         if (string.IsNullOrWhiteSpace(Hostname))
         {
-            throw new ArgumentException("Hostname must not be empty", "Cluster");
+            throw new ArgumentException("must not be empty", Section + nameof(Hostname));
         }
 
         if (Port is < 0 or > 65535)
         {
-            throw new ArgumentException("Port must be 0..65535", "Cluster");
+            throw new ArgumentException("must be 0..65535", Section + nameof(Port));
         }
 
         if (StagingIdleTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentException("StagingIdleTimeout must be more than zero", "Cluster");
+            throw new ArgumentException("must be more than zero", Section + nameof(StagingIdleTimeout));
         }
 
         if (NumberOfShards < 1)
         {
-            throw new ArgumentException("NumberOfShards must be at least 1", "Cluster");
+            throw new ArgumentException("must be at least 1", Section + nameof(NumberOfShards));
         }
 
-        foreach (var seed in SeedNodes ?? throw new ArgumentException("SeedNodes must be set", "Cluster"))
+        foreach (var seed in SeedNodes ?? throw new ArgumentException("must be set", Section + nameof(SeedNodes)))
         {
             if (!ActorPath.TryParseAddress(seed, out var address) || address.Host is null || address.Port is null)
             {
-                throw new ArgumentException($"SeedNodes: '{seed}' is not an address like akka.tcp://nix-humanity@host:4053", "Cluster");
+                throw new ArgumentException($"'{seed}' is not an address like akka.tcp://nix-humanity@host:4053", Section + nameof(SeedNodes));
             }
         }
 
-        if ((Roles ?? throw new ArgumentException("Roles must be set", "Cluster")).Any(string.IsNullOrWhiteSpace))
+        if ((Roles ?? throw new ArgumentException("must be set", Section + nameof(Roles))).Any(string.IsNullOrWhiteSpace))
         {
-            throw new ArgumentException("Roles must not contain empty names", "Cluster");
+            throw new ArgumentException("must not contain empty names", Section + nameof(Roles));
         }
     }
 }

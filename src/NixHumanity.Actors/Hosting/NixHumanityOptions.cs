@@ -173,8 +173,14 @@ public sealed class NixHumanityOptions
         return selection.Embedder;
     }
 
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming the setting as it is written under the options' <c>Embeddings</c>
+    /// section (<c>Embeddings.Onnx.ModelPath</c>, like <c>Flow.*</c>) and the rule when a value is unusable.
+    /// </summary>
     private static void ValidateEmbeddings(EmbedderOptions? embeddings)
     {
+        const string section = nameof(Embeddings) + ".";
+        const string onnxSection = section + nameof(EmbedderOptions.Onnx) + ".";
         if (embeddings is null)
         {
             throw new ArgumentException("must be set", nameof(Embeddings));
@@ -182,45 +188,55 @@ public sealed class NixHumanityOptions
 
         if (!Enum.IsDefined(embeddings.Kind))
         {
-            throw new ArgumentException("Kind must be Auto, NGram, Onnx, WordVectors or MiniLm", nameof(Embeddings));
+            throw new ArgumentException("must be Auto, NGram, Onnx, WordVectors or MiniLm", section + nameof(EmbedderOptions.Kind));
         }
 
         if (embeddings.Kind == EmbedderKind.Onnx && embeddings.Onnx is null)
         {
-            throw new ArgumentException("Onnx (model path, …) must be set when Kind is Onnx", nameof(Embeddings));
+            throw new ArgumentException("must be set (model path, …) when Kind is Onnx", section + nameof(EmbedderOptions.Onnx));
         }
 
         if (embeddings.Kind == EmbedderKind.WordVectors && embeddings.WordVectors is null)
         {
-            throw new ArgumentException("WordVectors (vectors path) must be set when Kind is WordVectors", nameof(Embeddings));
+            throw new ArgumentException("must be set (vectors path) when Kind is WordVectors", section + nameof(EmbedderOptions.WordVectors));
         }
 
         if (embeddings.Onnx is { } onnx)
         {
             if (string.IsNullOrWhiteSpace(onnx.ModelPath))
             {
-                throw new ArgumentException("Onnx.ModelPath must not be empty", nameof(Embeddings));
+                throw new ArgumentException("must not be empty", onnxSection + nameof(onnx.ModelPath));
             }
 
             if (onnx.ExpectedSha256 is { } sha && (sha.Length != 64 || !sha.All(Uri.IsHexDigit)))
             {
-                throw new ArgumentException("Onnx.ExpectedSha256 must be 64 hexadecimal characters", nameof(Embeddings));
+                throw new ArgumentException("must be 64 hexadecimal characters", onnxSection + nameof(onnx.ExpectedSha256));
             }
 
             if (onnx.DownloadUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
             {
-                throw new ArgumentException("Onnx.DownloadUrl must be an absolute http(s) URL", nameof(Embeddings));
+                throw new ArgumentException("must be an absolute http(s) URL", onnxSection + nameof(onnx.DownloadUrl));
             }
 
-            if (onnx.MaxTokens is < 3 or > 512 || onnx.MaxBatchSize < 1 || onnx.IntraOpThreads < 0)
+            if (onnx.MaxTokens is < 3 or > 512)
             {
-                throw new ArgumentException("Onnx.MaxTokens must be 3..512, MaxBatchSize positive, IntraOpThreads not negative", nameof(Embeddings));
+                throw new ArgumentException("must be 3..512", onnxSection + nameof(onnx.MaxTokens));
+            }
+
+            if (onnx.MaxBatchSize < 1)
+            {
+                throw new ArgumentException("must be positive", onnxSection + nameof(onnx.MaxBatchSize));
+            }
+
+            if (onnx.IntraOpThreads < 0)
+            {
+                throw new ArgumentException("must not be negative", onnxSection + nameof(onnx.IntraOpThreads));
             }
         }
 
         if (embeddings.WordVectors is { } words && string.IsNullOrWhiteSpace(words.VectorsPath))
         {
-            throw new ArgumentException("WordVectors.VectorsPath must not be empty", nameof(Embeddings));
+            throw new ArgumentException("must not be empty", section + nameof(EmbedderOptions.WordVectors) + "." + nameof(words.VectorsPath));
         }
     }
 

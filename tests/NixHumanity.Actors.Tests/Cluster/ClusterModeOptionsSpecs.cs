@@ -42,7 +42,7 @@ public sealed class ClusterModeOptionsSpecs
         options.ConnectionString = null;
 
         options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>()
-            .Which.Should().Match<ArgumentException>(e => e.ParamName == "Cluster" && e.Message.Contains("JournalProvider Postgres"));
+            .Which.Should().Match<ArgumentException>(e => e.ParamName == "Cluster.Enabled" && e.Message.Contains("JournalProvider Postgres"));
     }
 
     [Theory]
@@ -63,14 +63,14 @@ public sealed class ClusterModeOptionsSpecs
         var options = Clustered(c => c.StagingIdleTimeout = TimeSpan.FromSeconds(seconds));
 
         options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>()
-            .Which.Message.Should().Contain("StagingIdleTimeout must be more than zero");
+            .Which.Should().Match<ArgumentException>(e => e.ParamName == "Cluster.StagingIdleTimeout" && e.Message.StartsWith("must be more than zero"));
     }
 
     [Theory]
-    [InlineData(-1, 100)]
-    [InlineData(70000, 100)]
-    [InlineData(4053, 0)]
-    public void Ports_and_shard_counts_out_of_range_are_refused(int port, int shards)
+    [InlineData(-1, 100, "Cluster.Port")]
+    [InlineData(70000, 100, "Cluster.Port")]
+    [InlineData(4053, 0, "Cluster.NumberOfShards")]
+    public void Ports_and_shard_counts_out_of_range_are_refused(int port, int shards, string option)
     {
         var options = Clustered(c =>
         {
@@ -78,7 +78,7 @@ public sealed class ClusterModeOptionsSpecs
             c.NumberOfShards = shards;
         });
 
-        options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("Cluster");
+        options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().Which.ParamName.Should().Be(option);
     }
 
     [Fact]

@@ -131,6 +131,8 @@ public sealed class HostingCompositionSpecs : IDisposable
     [InlineData("NixHumanity:PassivationTimeout", "soon", "NixHumanity:PassivationTimeout")]
     [InlineData("NixHumanity:Flow:EnterThreshold", "2", "NixHumanity:Flow:EnterThreshold:")]
     [InlineData("NixHumanity:Memory:AbstainBelow", "5", "NixHumanity:Memory:AbstainBelow:")]
+    [InlineData("NixHumanity:Cluster:Enabled", "true", "NixHumanity:Cluster:Enabled: needs JournalProvider Postgres")]
+    [InlineData("NixHumanity:Embeddings:Kind", "Onnx", "NixHumanity:Embeddings:Onnx: must be set")]
     public async Task A_bad_key_is_rejected_at_start_naming_it(string key, string value, string named)
     {
         var builder = NewBuilder(new() { [key] = value });

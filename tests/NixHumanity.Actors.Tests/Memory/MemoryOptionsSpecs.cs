@@ -12,10 +12,10 @@ namespace NixHumanity.Actors.Tests.Memory;
 public sealed class MemoryOptionsSpecs
 {
     [Theory]
-    [InlineData("onnx-without-settings", "Embeddings")]
-    [InlineData("word-vectors-without-settings", "Embeddings")]
-    [InlineData("bad-sha", "Embeddings")]
-    [InlineData("ftp-download", "Embeddings")]
+    [InlineData("onnx-without-settings", "Embeddings.Onnx")]
+    [InlineData("word-vectors-without-settings", "Embeddings.WordVectors")]
+    [InlineData("bad-sha", "Embeddings.Onnx.ExpectedSha256")]
+    [InlineData("ftp-download", "Embeddings.Onnx.DownloadUrl")]
     [InlineData("nan-weight", "Memory.PreferenceWeight")]
     [InlineData("negative-weight", "Memory.SuccessRateWeight")]
     [InlineData("zero-hnsw", "Memory.HnswThreshold")]
