@@ -142,7 +142,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     protected override void OnStoreOpened()
     {
         _likelyNext.Clear();
-        Board?.Withdraw(ProgressBoard.LikelyNextSlot);
+        WithdrawLikelyNext();
         var tensor = ParquetTensorStore.Open(StoreFolder, Clock, _layout, _sharedStoreFolder);
         _tensor = tensor;
         if (tensor.Damage is { } damage)
@@ -172,7 +172,7 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     protected override void WithdrawProgress()
     {
         base.WithdrawProgress();
-        Board?.Withdraw(ProgressBoard.LikelyNextSlot);
+        WithdrawLikelyNext();
     }
 
     /// <summary>
@@ -182,11 +182,14 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     private void PublishLikelyNext(NextCommandPrediction prediction) =>
         Board?.Publish(ProgressBoard.LikelyNextSlot, new NextCommands(UserId, prediction.AfterCommand, prediction.Next), Checkpoint);
 
+    /// <summary>Takes the published prediction down: the tree asks this actor (or its supervisor) for it again.</summary>
+    private void WithdrawLikelyNext() => Board?.Withdraw(ProgressBoard.LikelyNextSlot);
+
     /// <inheritdoc />
     protected override void OnStoreClosing()
     {
         _likelyNext.Clear();
-        Board?.Withdraw(ProgressBoard.LikelyNextSlot);
+        WithdrawLikelyNext();
         _tensor?.Dispose();
         _tensor = null;
     }
