@@ -328,7 +328,7 @@ public sealed partial class NixHumanityClient
         }
     }
 
-        private static ComponentUnavailableException Unavailable(TemporarilyUnavailable reply)
+    private static ComponentUnavailableException Unavailable(TemporarilyUnavailable reply)
     {
         Telemetry.Unavailable.Add(1, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, reply.Component));
         return new ComponentUnavailableException(reply);
