@@ -53,9 +53,8 @@ public sealed class CheckpointOnCloseSpecs : IDisposable
                 Bytes(MemoryWal).Should().Be(0, "the passivated memory checkpointed");
                 Bytes(AnalyticsWal).Should().Be(0, "the passivated learner checkpointed");
             }, TimeSpan.FromMinutes(2));
-            // The stores checkpoint while the passivated tree stops: a request reaching it before it has stopped is
-            // answered as unavailable (seen at load ~40). Asked once the directory has seen it end, a new tree answers.
-            await Eventually.HoldsAsync(async () => (await tree.AskDirectoryAsync()).UserIds.Should().NotContain("ann"), TimeSpan.FromMinutes(2));
+            // Asked while the passivated tree may still be stopping: the directory holds the request for the next tree,
+            // which may itself be passivated before its memory has caught up; the memory answers it before it stops.
             var memory = await tree.AskAsync<ProjectionStatus>(new GetMemoryStatus("ann"));
             memory.LastSequenceNr.Should().Be(second);
             memory.Rows.Should().Be(2, "the first node's row came back from its log");
