@@ -78,6 +78,7 @@ internal sealed partial class MemoryActor
             return;
         }
 
+        EmbedderAnswered();
         var events = _model.EndEmbedding();
         Remember(events, Interactions(events), embedded.Vectors);
         ReleaseEmbeddedWaiting();
@@ -101,6 +102,7 @@ internal sealed partial class MemoryActor
 
         // The batch stays held (unapplied, the checkpoint unmoved) and is asked for again; searches keep waiting for it.
         _embedFailures++;
+        EmbedderFailed(_embedFailures, failed.Reason);
         var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(_embedFailures - 1, 10))));
         Log.Warning("Memory of {0}: embedding {1} texts failed ({2} times in a row): {3}; asking again in {4}",
             UserId, _embeddingTexts.Count, _embedFailures, failed.Reason, delay);
@@ -139,6 +141,14 @@ internal sealed partial class MemoryActor
     private Action<T> WhenEmbedded<T>(Action<T> handler)
         where T : notnull => request =>
     {
+        if (_embedderBroken is not null)
+        {
+            // The batch may stay with the embedder indefinitely: the request is answered now (docs/adr/0057).
+            _releasedAfterBatch.Remove(request);
+            Sender.Tell(BrokenEmbedderReply(request) ?? EmbedderUnavailable());
+            return;
+        }
+
         // During a background re-embedding (a chunk with an asynchronous embedder) requests go ahead with the memories
         // re-embedded so far, as between the chunks of a synchronous one; WhenStoreComplete keeps exports waiting.
         if (!_releasedAfterBatch.Remove(request) && _model.Embedding && !_reembedInBackground)

@@ -44,10 +44,11 @@ namespace NixHumanity.Actors.Memory;
 /// held unapplied like those waiting for the model (the checkpoint does not move, so a crash meanwhile replays them),
 /// later events queue behind them, and requests keep being answered: status, compaction and the learner's requests at
 /// once, searches and exports once the batch is applied (a search sees every event acknowledged before it). A failed
-/// model call is asked again after a growing delay (0.1 s doubling up to 10 s); nothing is skipped. The records held
+/// model call is asked again after a growing delay (0.1 s doubling up to 10 s); nothing is skipped; after a few in a
+/// row what needs the embedder is answered unavailable at once until a call succeeds (docs/adr/0057). The records held
 /// behind the batch with the service count against <see cref="ProjectionOptions.MaxLiveLag"/>, and a catch-up reads its
-/// next journal batch only when none are held, so a memory behind its embedder holds about one batch and leaves the
-/// rest in the journal (docs/adr/0054).
+/// next journal batch only while at most one is held, so a memory behind its embedder holds about two batches and the
+/// rest stays in the journal (docs/adr/0054).
 /// </para>
 /// <para>
 /// <b>Requests.</b> Search (re-ranked by the learner's preferences, <see cref="MemoryRanking"/>; served from the
@@ -250,7 +251,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     /// <inheritdoc />
     protected override void AnswerProgress(IProgressRequest request)
     {
-        if (_model.Embedding && !_reembedInBackground && _model.LastHeld!.Value - Store.Checkpoint <= Options.ReplayBatchSize)
+        if (_model.Embedding && !_reembedInBackground && _embedderBroken is null && _model.LastHeld!.Value - Store.Checkpoint <= Options.ReplayBatchSize)
         {
             _waitingForBatch.Add((_model.LastHeld.Value, request, Sender));
             return;

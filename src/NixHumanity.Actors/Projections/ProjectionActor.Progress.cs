@@ -97,6 +97,12 @@ internal abstract partial class ProjectionActor<TStore>
     /// <summary>During a catch-up: a progress request that went to the back of the mailbox before the catch-up began.</summary>
     private void ProgressDuringCatchUp(ProgressAfterQueue queued)
     {
+        if (_store is not null && ReplyWhileCatchingUp(queued.Request) is { } now)
+        {
+            Sender.Tell(now);
+            return;
+        }
+
         if (_behindCatchUp && _store is not null)
         {
             ReplyProgress(queued.Request);
