@@ -17,8 +17,8 @@ namespace NixHumanity.Actors.Memory;
 /// <para>
 /// A <see cref="ProjectionActor{TStore}"/>: catch-up from the store's checkpoint, live events, gaps and an unreadable
 /// file are handled there. When the store holds vectors of another embedder it is reset on start (and the stale
-/// preferences deleted) and re-embedded from the journal <b>in the background</b>: the catch-up only reads the events,
-/// which are then embedded and applied one catch-up-sized chunk per message, so requests are answered between chunks
+/// preferences deleted) and re-embedded from the journal <b>in the background</b>: the catch-up reads the events at the
+/// pace of the chunks that embed and apply them, one per message, so requests are answered between chunks (docs/adr/0057)
 /// (searches see the memories re-embedded so far, oldest first; new events queue behind the re-embedding). Progress is
 /// logged every <see cref="ProjectionOptions.ProgressEvery"/> events, and a marker file beside the store
 /// (<see cref="ReembeddingMarkerFileName"/>) keeps the re-embedding in the background across restarts until it is done.
@@ -183,8 +183,8 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     {
         if (_reembedInBackground)
         {
-            Log.Info("Memory of {0}: read {1} journal events to re-embed in the background", UserId, replayed);
-            ScheduleReembedChunk();
+            Log.Info("Memory of {0}: read {1} journal events to re-embed in the background, {2} still to re-embed", UserId, replayed, _model.Count);
+            ReembedNextOrFinish(journalRead: true);
         }
         else if (replayed > 0)
         {
@@ -266,9 +266,10 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         var interactions = Interactions(events);
         if (_reembedInBackground)
         {
-            // Everything goes behind the events still to re-embed, in order; the chunks apply them.
+            // Everything goes behind the events still to re-embed, in order; the chunks apply them (during the catch-up
+            // too: it reads the next batch once they have applied all but one batch, docs/adr/0057).
             _model.Hold(events);
-            StartLoadForNewEvents();
+            ScheduleReembedChunk();
             return;
         }
 
@@ -382,7 +383,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     private Action<T> WhenStoreComplete<T>(Action<T> handler)
         where T : notnull => request =>
     {
-        if (_model.Holding && (!_model.Embedding || _reembedInBackground))
+        if ((_model.Holding && !_model.Embedding) || _reembedInBackground)
         {
             // During a background re-embedding the last chunk releases it; otherwise the model's load does.
             _model.Wait(request, Sender);

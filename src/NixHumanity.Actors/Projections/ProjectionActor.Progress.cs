@@ -14,6 +14,9 @@ internal abstract partial class ProjectionActor<TStore>
     /// <summary>In the catch-up state (<c>Recovering</c>): at start, after a gap or after falling behind.</summary>
     private bool _catchingUp;
 
+    /// <summary>Whether the projection is catching up from the journal (at start, after a gap or after falling behind).</summary>
+    protected bool CatchingUp => _catchingUp;
+
     /// <summary>
     /// The user's progress board (null outside a user's tree, e.g. in specs of the actor alone): after handling each
     /// message the projection publishes its status there when it changed, so the tree answers a status without this

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Memory;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
@@ -12,7 +13,8 @@ namespace NixHumanity.Actors.Tests.Memory;
 /// <summary>
 /// An embedder that fails on every call (docs/adr/0057): after a few failures in a row the memory answers what needs
 /// the embedder at once, unavailable, naming it and its last error, instead of letting searches and the learner's
-/// fold wait for it; records keep being journaled and are caught up, each once, when a retry succeeds.
+/// fold wait for it; records keep being journaled and are caught up, each once, when a retry succeeds. And a
+/// background re-embedding reads the journal at its chunks' pace instead of holding all of it.
 /// </summary>
 public sealed class MemoryEmbedderBreakerSpecs : TestKit
 {
@@ -122,5 +124,56 @@ public sealed class MemoryEmbedderBreakerSpecs : TestKit
         memory.Tell(new GetHeldEventsPeak("ann"), TestActor);
         ExpectMsg<HeldEventsPeak>().Events.Should().BeLessThanOrEqualTo(
             options.MaxLiveLag + options.ReplayBatchSize + 2 * options.CatchUpBatchSize, "the records journaled meanwhile stayed in the journal");
+    }
+
+    [Fact]
+    public void A_background_re_embedding_reads_the_journal_at_its_chunks_pace_holding_about_two_catch_up_batches()
+    {
+        var options = new ProjectionOptions { ReplayBatchSize = 2, CatchUpBatchSize = 4 };
+        var journal = new ListJournalSource();
+        const int Records = 200;
+        journal.Append(Enumerable.Range(0, Records).Select(i => (ISessionEvent)Recorded($"install package {i}", $"nix-env -iA nixpkgs.p{i}")).ToArray());
+        var first = Sys.ActorOf(MemoryActor.Props("ann", Folder, new MemorySettings(_model, new MemoryOptions()), options, new ManualClock(Morning), journal));
+        Status(first).Rows.Should().Be(Records);
+        Watch(first);
+        Sys.Stop(first);
+        ExpectTerminated(first);
+
+        using var renamed = new RenamedEmbedder("ngram-renamed");
+        var memory = Sys.ActorOf(MemoryActor.Props("ann", Folder, new MemorySettings(renamed, new MemoryOptions()), options, new ManualClock(Morning), journal));
+
+        var marker = Path.Combine(Folder, MemoryActor.ReembeddingMarkerFileName);
+        AwaitAssert(
+            () =>
+            {
+                var status = Status(memory);
+                status.Rows.Should().Be(Records);
+                status.EmbedderId.Should().Be("ngram-renamed");
+                File.Exists(marker).Should().BeFalse();
+            },
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(100));
+        Status(memory).EventsApplied.Should().Be(Records, "each record is re-embedded once");
+        memory.Tell(new GetHeldEventsPeak("ann"), TestActor);
+        ExpectMsg<HeldEventsPeak>().Events.Should().BeLessThanOrEqualTo(
+            options.ReplayBatchSize + 2 * options.CatchUpBatchSize, "the re-embedding reads the next batch only while at most one is held");
+        memory.Tell(new SearchMemory("ann", "install package 199", 5), TestActor);
+        ExpectMsg<MemorySearched>().Results.Should().Contain(r => r.Command == "nix-env -iA nixpkgs.p199");
+    }
+
+    /// <summary>The n-gram embedder under another id, so the store sees a change of embedder.</summary>
+    private sealed class RenamedEmbedder(string id) : IEmbedder
+    {
+        private readonly HashedNGramEmbedder _inner = new();
+
+        public string Id => id;
+
+        public int Dimensions => _inner.Dimensions;
+
+        public float[] Embed(string text) => _inner.Embed(text);
+
+        public float[][] EmbedBatch(IReadOnlyList<string> texts) => _inner.EmbedBatch(texts);
+
+        public void Dispose() => _inner.Dispose();
     }
 }
