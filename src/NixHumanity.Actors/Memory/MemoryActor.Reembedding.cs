@@ -4,7 +4,12 @@ using NixHumanity.Actors.Infrastructure;
 
 namespace NixHumanity.Actors.Memory;
 
-/// <summary>The memory actor's background re-embedding after a change of embedder: one chunk per message.</summary>
+/// <summary>
+/// The memory actor's background re-embedding after a change of embedder: one chunk per message, the journal read at
+/// the chunks' pace (the next catch-up batch once at most one is held, <see cref="MayReadJournal"/>): the memory holds
+/// about two catch-up batches however long the journal is (docs/adr/0057). The ready state's requests are answered
+/// during that catch-up too (<see cref="WhileCatchingUp"/>).
+/// </summary>
 internal sealed partial class MemoryActor
 {
     /// <summary>
@@ -23,6 +28,18 @@ internal sealed partial class MemoryActor
         }
 
         var chunk = _model.TakeOldest(Options.ReplayBatchSize);
+        if (chunk.Count == 0)
+        {
+            // Everything read is applied; the catch-up reads more, or it is over and so is the re-embedding.
+            ReadJournalWhenAllowed();
+            if (!CatchingUp)
+            {
+                FinishReembedding();
+            }
+
+            return;
+        }
+
         var interactions = Interactions(chunk);
         if (_async is not null && interactions.Count > 0)
         {
@@ -43,15 +60,40 @@ internal sealed partial class MemoryActor
     {
         _reembedded += count;
         Telemetry.Reembedded.Add(count);
+        if (_reembedded >= _nextReembedProgressAt)
+        {
+            Log.Info("Memory of {0}: re-embedded {1} events (up to #{2}), {3} read and waiting", UserId, _reembedded, Store.Checkpoint, _model.Count);
+            _nextReembedProgressAt += Options.ProgressEvery;
+        }
+
+        // The catch-up reads its next batch once at most one is held.
+        ReadJournalWhenAllowed();
+        ReembedNextOrFinish();
+    }
+
+    /// <summary>
+    /// Schedules the next chunk while events are held; else, unless the catch-up is still reading the journal (it
+    /// has read it all when <paramref name="journalRead"/>), the re-embedding is over.
+    /// </summary>
+    private void ReembedNextOrFinish(bool journalRead = false)
+    {
         if (_model.Holding)
         {
-            if (_reembedded >= _nextReembedProgressAt)
-            {
-                Log.Info("Memory of {0}: re-embedded {1} events, {2} to go", UserId, _reembedded, _model.HeldCount);
-                _nextReembedProgressAt += Options.ProgressEvery;
-            }
-
             ScheduleReembedChunk();
+            return;
+        }
+
+        if (journalRead || !CatchingUp)
+        {
+            FinishReembedding();
+        }
+    }
+
+    /// <summary>Ends the re-embedding: the marker goes, the waiting requests are released.</summary>
+    private void FinishReembedding()
+    {
+        if (!_reembedInBackground)
+        {
             return;
         }
 

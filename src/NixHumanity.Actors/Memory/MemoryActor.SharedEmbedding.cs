@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 
 namespace NixHumanity.Actors.Memory;
@@ -23,9 +24,13 @@ internal sealed partial class MemoryActor
     /// <summary>
     /// A catch-up reads its next batch only while at most one catch-up batch is held behind the batch with the embedder:
     /// about two batches wait while another is embedded, however far behind the memory is (docs/adr/0054). Waiting for
-    /// none to be held made reading and embedding take turns: 2,000 people's first start took 1.6× as long.
+    /// none to be held made reading and embedding take turns: 2,000 people's first start took 1.6× as long. A background
+    /// re-embedding reads the same way, at the pace of its chunks: at most one catch-up batch held, read or being embedded
+    /// (docs/adr/0057), instead of the whole journal.
     /// </summary>
-    protected override bool MayReadJournal => EventsWaitingToBeWritten <= Options.CatchUpBatchSize;
+    protected override bool MayReadJournal => _reembedInBackground
+        ? _model.Count <= Options.CatchUpBatchSize
+        : EventsWaitingToBeWritten <= Options.CatchUpBatchSize;
 
     /// <summary>
     /// Requests waiting for the batch with the embedder, or sent to itself again once it is applied: a graceful stop
@@ -33,8 +38,25 @@ internal sealed partial class MemoryActor
     /// </summary>
     protected override bool HoldsRequests => _waitingForBatch.Count > 0 || _releasedAfterBatch.Count > 0;
 
-    /// <summary>The embedder's answers are handled during a catch-up too: the catch-up waits for them.</summary>
-    protected override void WhileCatchingUp() => ReceiveEmbedderAnswers();
+    /// <summary>
+    /// The embedder's answers are handled during a catch-up too: the catch-up waits for them. The catch-up of a
+    /// background re-embedding lasts as long as the re-embedding (it reads the journal at the chunks' pace), so the
+    /// ready state's requests and the chunks are handled during it, as between the chunks once the journal is read;
+    /// a status is answered at once with the memories re-embedded so far.
+    /// </summary>
+    protected override void WhileCatchingUp()
+    {
+        if (!_reembedInBackground)
+        {
+            ReceiveEmbedderAnswers();
+            return;
+        }
+
+        Receive<IProgressRequest>(request => Sender.Tell(ProgressReply(request)!));
+        // The ready state's handlers include the embedder's answers.
+        WhenReady();
+        ReceiveStopGracefully();
+    }
 
     /// <summary>The embedding service's (or the asynchronous embedder's) answers and the retry of a failed call.</summary>
     private void ReceiveEmbedderAnswers()
@@ -84,6 +106,7 @@ internal sealed partial class MemoryActor
             return;
         }
 
+        EmbedderAnswered();
         var events = _model.EndEmbedding();
         Remember(events, Interactions(events), embedded.Vectors);
         ReleaseEmbeddedWaiting();
@@ -107,6 +130,7 @@ internal sealed partial class MemoryActor
 
         // The batch stays held (unapplied, the checkpoint unmoved) and is asked for again; searches keep waiting for it.
         _embedFailures++;
+        EmbedderFailed(_embedFailures, failed.Reason);
         var delay = TimeSpan.FromMilliseconds(Math.Min(10_000, 100 * Math.Pow(2, Math.Min(_embedFailures - 1, 10))));
         Log.Warning("Memory of {0}: embedding {1} texts failed ({2} times in a row): {3}; asking again in {4}",
             UserId, _embeddingTexts.Count, _embedFailures, failed.Reason, delay);
@@ -145,6 +169,14 @@ internal sealed partial class MemoryActor
     private Action<T> WhenEmbedded<T>(Action<T> handler)
         where T : notnull => request =>
     {
+        if (_embedderBroken is not null)
+        {
+            // The batch may stay with the embedder indefinitely: the request is answered now (docs/adr/0057).
+            _releasedAfterBatch.Remove(request);
+            Sender.Tell(BrokenEmbedderReply(request) ?? EmbedderUnavailable());
+            return;
+        }
+
         // During a background re-embedding (a chunk with an asynchronous embedder) requests go ahead with the memories
         // re-embedded so far, as between the chunks of a synchronous one; WhenStoreComplete keeps exports waiting.
         if (!_releasedAfterBatch.Remove(request) && _model.Embedding && !_reembedInBackground)

@@ -17,8 +17,8 @@ namespace NixHumanity.Actors.Memory;
 /// <para>
 /// A <see cref="ProjectionActor{TStore}"/>: catch-up from the store's checkpoint, live events, gaps and an unreadable
 /// file are handled there. When the store holds vectors of another embedder it is reset on start (and the stale
-/// preferences deleted) and re-embedded from the journal <b>in the background</b>: the catch-up only reads the events,
-/// which are then embedded and applied one catch-up-sized chunk per message, so requests are answered between chunks
+/// preferences deleted) and re-embedded from the journal <b>in the background</b>: the catch-up reads the events at the
+/// pace of the chunks that embed and apply them, one per message, so requests are answered between chunks (docs/adr/0057)
 /// (searches see the memories re-embedded so far, oldest first; new events queue behind the re-embedding). Progress is
 /// logged every <see cref="ProjectionOptions.ProgressEvery"/> events, and a marker file beside the store
 /// (<see cref="ReembeddingMarkerFileName"/>) keeps the re-embedding in the background across restarts until it is done.
@@ -44,10 +44,11 @@ namespace NixHumanity.Actors.Memory;
 /// held unapplied like those waiting for the model (the checkpoint does not move, so a crash meanwhile replays them),
 /// later events queue behind them, and requests keep being answered: status, compaction and the learner's requests at
 /// once, searches and exports once the batch is applied (a search sees every event acknowledged before it). A failed
-/// model call is asked again after a growing delay (0.1 s doubling up to 10 s); nothing is skipped. The records held
+/// model call is asked again after a growing delay (0.1 s doubling up to 10 s); nothing is skipped; after a few in a
+/// row what needs the embedder is answered unavailable at once until a call succeeds (docs/adr/0057). The records held
 /// behind the batch with the service count against <see cref="ProjectionOptions.MaxLiveLag"/>, and a catch-up reads its
-/// next journal batch only when none are held, so a memory behind its embedder holds about one batch and leaves the
-/// rest in the journal (docs/adr/0054).
+/// next journal batch only while at most one is held, so a memory behind its embedder holds about two batches and the
+/// rest stays in the journal (docs/adr/0054).
 /// </para>
 /// <para>
 /// <b>Requests.</b> Search (re-ranked by the learner's preferences, <see cref="MemoryRanking"/>; served from the
@@ -182,8 +183,8 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     {
         if (_reembedInBackground)
         {
-            Log.Info("Memory of {0}: read {1} journal events to re-embed in the background", UserId, replayed);
-            ScheduleReembedChunk();
+            Log.Info("Memory of {0}: read {1} journal events to re-embed in the background, {2} still to re-embed", UserId, replayed, _model.Count);
+            ReembedNextOrFinish(journalRead: true);
         }
         else if (replayed > 0)
         {
@@ -250,7 +251,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     /// <inheritdoc />
     protected override void AnswerProgress(IProgressRequest request)
     {
-        if (_model.Embedding && !_reembedInBackground && _model.LastHeld!.Value - Store.Checkpoint <= Options.ReplayBatchSize)
+        if (_model.Embedding && !_reembedInBackground && _embedderBroken is null && _model.LastHeld!.Value - Store.Checkpoint <= Options.ReplayBatchSize)
         {
             _waitingForBatch.Add((_model.LastHeld.Value, request, Sender));
             return;
@@ -265,9 +266,10 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
         var interactions = Interactions(events);
         if (_reembedInBackground)
         {
-            // Everything goes behind the events still to re-embed, in order; the chunks apply them.
+            // Everything goes behind the events still to re-embed, in order; the chunks apply them (during the catch-up
+            // too: it reads the next batch once they have applied all but one batch, docs/adr/0057).
             _model.Hold(events);
-            StartLoadForNewEvents();
+            ScheduleReembedChunk();
             return;
         }
 
@@ -381,7 +383,7 @@ internal sealed partial class MemoryActor : ProjectionActor<VectorMemoryStore>
     private Action<T> WhenStoreComplete<T>(Action<T> handler)
         where T : notnull => request =>
     {
-        if (_model.Holding && (!_model.Embedding || _reembedInBackground))
+        if ((_model.Holding && !_model.Embedding) || _reembedInBackground)
         {
             // During a background re-embedding the last chunk releases it; otherwise the model's load does.
             _model.Wait(request, Sender);

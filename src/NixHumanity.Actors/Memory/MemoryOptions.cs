@@ -80,6 +80,16 @@ public sealed class MemoryOptions
     /// </summary>
     public bool SharedEmbedding { get; set; }
 
+    /// <summary>
+    /// Consecutive failed calls of the embedder (the shared embedding service's or an asynchronous embedder's) after
+    /// which the memory counts it as broken (default 3, after about 0.3 s of retries): until a call succeeds again,
+    /// searches, exports, compactions and the learner's request for command embeddings are answered at once with
+    /// <see cref="Contracts.TemporarilyUnavailable"/> naming the embedder and its last error, instead of waiting for
+    /// it; the embedder is still asked again with a growing delay, records are still journaled, and the memory catches
+    /// them up when the embedder answers (docs/adr/0057). Between 1 and 1000.
+    /// </summary>
+    public int UnavailableAfterEmbedderFailures { get; set; } = 3;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and the rule when a value is unusable.</summary>
     public void Validate()
     {
@@ -95,6 +105,11 @@ public sealed class MemoryOptions
         if (HnswThreshold < 1)
         {
             throw new ArgumentException("must be at least 1", "Memory." + nameof(HnswThreshold));
+        }
+
+        if (UnavailableAfterEmbedderFailures is < 1 or > 1_000)
+        {
+            throw new ArgumentException("must be between 1 and 1000", "Memory." + nameof(UnavailableAfterEmbedderFailures));
         }
 
         if (WarmCacheSize is < 1 or > 1_000)

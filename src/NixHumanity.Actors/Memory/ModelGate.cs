@@ -121,6 +121,9 @@ internal sealed class ModelGate(IEmbedder embedder)
     /// <summary>The number of events held (not counting a batch being embedded).</summary>
     public int HeldCount => _held.Count;
 
+    /// <summary>The number of events held and being embedded.</summary>
+    public int Count => _held.Count + (_embedding?.Count ?? 0);
+
     /// <summary>After <see cref="ModelLoaded"/>: the held events (to apply now, in order) and the waiting requests are handed back.</summary>
     /// <param name="self">The actor, to which the waiting requests are sent again (from their original senders).</param>
     /// <returns>The held events, in sequence order.</returns>

@@ -28,6 +28,45 @@ internal abstract partial class ProjectionActor<TStore>
     {
     }
 
+    /// <summary>
+    /// The answer to <paramref name="request"/> when the projection answers it at once during any catch-up instead of
+    /// keeping it for the end (the memory whose embedder keeps failing: its catch-up waits for the embedder, and a
+    /// request that needs it is answered unavailable, docs/adr/0057); null, the default, keeps it.
+    /// </summary>
+    /// <param name="request">A message that arrived during the catch-up (or was kept aside during it).</param>
+    protected virtual object? ReplyWhileCatchingUp(object request) => null;
+
+    /// <summary>
+    /// Answers the requests kept aside during the catch-up that <see cref="ReplyWhileCatchingUp"/> answers now (when
+    /// the reason to answer at once arose after they arrived); the others stay kept, in order.
+    /// </summary>
+    protected void AnswerKeptRequests()
+    {
+        if (!_catchingUp || Stash.Count == 0)
+        {
+            return;
+        }
+
+        var kept = new List<Envelope>();
+        var keptBeforeRound = 0;
+        foreach (var (envelope, position) in Stash.ClearStash().Select((e, i) => (e, i)).ToList())
+        {
+            var request = envelope.Message is ProgressAfterQueue queued ? queued.Request : envelope.Message;
+            if (ReplyWhileCatchingUp(request) is { } reply)
+            {
+                envelope.Sender.Tell(reply);
+                continue;
+            }
+
+            kept.Add(envelope);
+            keptBeforeRound += position < _stashedBeforeRound ? 1 : 0;
+        }
+
+        // Those kept from before this round are still the first ones (AnswerHeldRequestsThenCatchUpAgain answers them).
+        _stashedBeforeRound = keptBeforeRound;
+        Stash.Prepend(kept);
+    }
+
     /// <summary>Lets a catch-up held back by <see cref="MayReadJournal"/> read its next batch, when it may now.</summary>
     protected void ReadJournalWhenAllowed()
     {
@@ -74,6 +113,12 @@ internal abstract partial class ProjectionActor<TStore>
         WhileCatchingUp();
         ReceiveAny(message =>
         {
+            if (_store is not null && ReplyWhileCatchingUp(message) is { } now)
+            {
+                Sender.Tell(now);
+                return;
+            }
+
             if (_behindCatchUp && _store is not null && ProgressReply(message) is { } reply)
             {
                 // A projection that fell behind may take longer than any caller waits to catch up while its session

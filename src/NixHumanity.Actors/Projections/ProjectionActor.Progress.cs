@@ -17,6 +17,9 @@ internal abstract partial class ProjectionActor<TStore>
     /// <summary>Progress requests sent to the back of the mailbox (<see cref="ProgressAfterQueue"/>) not answered yet.</summary>
     private int _progressQueued;
 
+    /// <summary>Whether the projection is catching up from the journal (at start, after a gap or after falling behind).</summary>
+    protected bool CatchingUp => _catchingUp;
+
     /// <summary>
     /// The user's progress board (null outside a user's tree, e.g. in specs of the actor alone): after handling each
     /// message the projection publishes its status there when it changed, so the tree answers a status without this
@@ -102,6 +105,13 @@ internal abstract partial class ProjectionActor<TStore>
     /// <summary>During a catch-up: a progress request that went to the back of the mailbox before the catch-up began.</summary>
     private void ProgressDuringCatchUp(ProgressAfterQueue queued)
     {
+        if (_store is not null && ReplyWhileCatchingUp(queued.Request) is { } now)
+        {
+            _progressQueued--;
+            Sender.Tell(now);
+            return;
+        }
+
         if (_behindCatchUp && _store is not null)
         {
             _progressQueued--;

@@ -298,8 +298,11 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         ReceiveLiveEvents();
         ReceiveProgressRequests();
         WhenReady();
-        ReceiveRequest<StopGracefully>(_ => StopGracefullyWhenAnswered());
+        ReceiveStopGracefully();
     }
+
+    /// <summary>Registers the handler of a passivation's stop (in the ready state, and in a long catch-up that answers requests).</summary>
+    protected void ReceiveStopGracefully() => ReceiveRequest<StopGracefully>(_ => StopGracefullyWhenAnswered());
 
     /// <summary>
     /// Buffers a live event (see the class remarks), or sends the actor back to catching up when it reveals a gap.

@@ -19,6 +19,7 @@ public sealed class MemoryOptionsSpecs
     [InlineData("nan-weight", "Memory.PreferenceWeight")]
     [InlineData("negative-weight", "Memory.SuccessRateWeight")]
     [InlineData("zero-hnsw", "Memory.HnswThreshold")]
+    [InlineData("zero-embedder-failures", "Memory.UnavailableAfterEmbedderFailures")]
     public void Unusable_memory_options_are_rejected_naming_the_option(string case_, string parameter)
     {
         var options = new Actors.Hosting.NixHumanityOptions { DataDirectory = Path.GetTempPath() };
@@ -32,6 +33,7 @@ public sealed class MemoryOptionsSpecs
             case "nan-weight": options.Memory.PreferenceWeight = double.NaN; break;
             case "negative-weight": options.Memory.SuccessRateWeight = -0.1; break;
             case "zero-hnsw": options.Memory.HnswThreshold = 0; break;
+            case "zero-embedder-failures": options.Memory.UnavailableAfterEmbedderFailures = 0; break;
         }
 
         options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>().Which.ParamName.Should().Be(parameter);
