@@ -30,7 +30,7 @@ using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(options.Minute
 var users = Enumerable.Range(0, options.Users).Select(i => $"soak-{i:D3}").ToList();
 var acknowledged = users.ToDictionary(u => u, _ => new AcknowledgedIds(), StringComparer.Ordinal);
 var sampler = new ResourceSampler(
-    output, () => acknowledged.Values.Sum(ids => ids.Count), () => acknowledged.Values.Sum(ids => ids.Bytes));
+    output, () => acknowledged.Values.Sum(ids => ids.Count), () => acknowledged.Values.Sum(ids => ids.Bytes), options.DataDirectory);
 var sampling = sampler.RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
 var probing = new LagProbe(output, client, users[0], acknowledged[users[0]]).RunAsync(TimeSpan.FromSeconds(options.SampleSeconds), stop.Token);
 // A failure ends the run with exit code 2 instead of an unhandled exception, so the process exits normally and the

@@ -22,9 +22,11 @@ namespace NixHumanity.Soak;
 /// files); <c>malloc_used</c>/<c>malloc_free</c> glibc's heap in use and held free (<see cref="MallocInfo"/>);
 /// <c>sqlite_used</c>/<c>sqlite_connections</c> SQLite's share of that heap and its journal connections
 /// (<see cref="NativeBreakdown"/>); every sixth sample also prints one <c>duckdb SECONDS</c> line per shared instance
-/// (its connections, attached files and buffer manager by tag); <c>oom_retries</c> the store writes retried after a checkpoint at DuckDB's memory limit.
+/// (its connections, attached files and buffer manager by tag); <c>oom_retries</c> the store writes retried after a checkpoint at DuckDB's memory limit;
+/// <c>store_bytes</c> the size of every user's DuckDB files with their logs (memory, analytics, biometrics): the data
+/// the attached stores hold, against which native growth is data growth or not (docs/adr/0051, amendment 2).
 /// </remarks>
-internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged, Func<long> harnessBytes)
+internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged, Func<long> harnessBytes, string dataDirectory)
 {
     private int _samples;
 
@@ -57,7 +59,7 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
         var rss = self.WorkingSet64;
         var malloc = MallocInfo.Read();
         output.Line(string.Create(CultureInfo.InvariantCulture,
-            $"sample {elapsed.TotalSeconds:F0} rss={rss} live={live} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} native={rss - info.TotalCommittedBytes} duckdb={duckdb.Process + duckdb.Folders} duckdb_learners={duckdb.Process} duckdb_memories={duckdb.Folders} harness={harnessBytes()} handles={OpenHandles()} threads={self.Threads.Count} acks={acknowledged()} gc2={GC.CollectionCount(2)} anon={Rollup("Anonymous:")} malloc_used={malloc.InUse} malloc_free={malloc.Free} {NativeBreakdown.Describe()} oom_retries={OutOfMemoryRetry.Retries}"));
+            $"sample {elapsed.TotalSeconds:F0} rss={rss} live={live} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} native={rss - info.TotalCommittedBytes} duckdb={duckdb.Process + duckdb.Folders} duckdb_learners={duckdb.Process} duckdb_memories={duckdb.Folders} harness={harnessBytes()} handles={OpenHandles()} threads={self.Threads.Count} acks={acknowledged()} gc2={GC.CollectionCount(2)} anon={Rollup("Anonymous:")} malloc_used={malloc.InUse} malloc_free={malloc.Free} {NativeBreakdown.Describe()} oom_retries={OutOfMemoryRetry.Retries} store_bytes={StoreBytes(dataDirectory)}"));
         if (++_samples % 6 == 1)
         {
             foreach (var line in PerUserDuckDb.DescribeSharedInstances())
@@ -100,6 +102,42 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
         {
             return -1;
         }
+    }
+
+    /// <summary>Bytes of the DuckDB files (and their write-ahead logs) under the data directory's users folder; -1 where it cannot be listed.</summary>
+    private static long StoreBytes(string dataDirectory)
+    {
+        var users = Path.Combine(dataDirectory, "users");
+        if (!Directory.Exists(users))
+        {
+            return 0;
+        }
+
+        long total = 0;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(users, "*.duckdb*", SearchOption.AllDirectories))
+            {
+                try
+                {
+                    total += new FileInfo(file).Length;
+                }
+                catch (IOException)
+                {
+                    // Replaced or deleted meanwhile (a log folded into its file).
+                }
+            }
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return -1;
+        }
+
+        return total;
     }
 
     /// <summary>Open file descriptors (Linux: entries of /proc/self/fd); -1 where that folder does not exist.</summary>

@@ -2,12 +2,13 @@
 """Per-minute trends of a soak's `sample` lines (least squares over the samples in a window).
 
 Usage: slopes.py LOG [LOG...]   prints, per log, the first/last value and the slope in MB/min of the memory figures
-over the whole run, the last 20 and the last 15 minutes (first->last value in MB), the largest value, and the per-1,000-acks slope of glibc's heap in use.
+over the whole run, the last 20 and the last 15 minutes (first->last value in MB), the largest value, the per-ack slope of glibc's heap in use, and its
+slope without SQLite per MB of the stores' files (store_bytes).
 """
 import re
 import sys
 
-FIELDS = ["rss", "live", "committed", "duckdb", "anon", "malloc_used", "malloc_free", "sqlite_used", "malloc_not_sqlite", "harness"]
+FIELDS = ["rss", "live", "committed", "duckdb", "anon", "malloc_used", "malloc_free", "sqlite_used", "malloc_not_sqlite", "harness", "store_bytes"]
 
 
 def samples(path):
@@ -63,6 +64,13 @@ def report(path):
         if len(window) >= 2:
             per_kilo_ack = slope([(r["acks"] / 1000, r["malloc_used"]) for r in window])
             print(f"  malloc_used per ack, {name}: {per_kilo_ack / 1000:.0f} bytes")
+        # Native growth against the data the stores hold: a leak grows faster than the files, data growth with them.
+        window = [r for r in rows if r["t"] >= start and r.get("store_bytes", -1) > 0 and "malloc_not_sqlite" in r]
+        if len(window) >= 2:
+            files = slope([(r["t"] / 60, r["store_bytes"] / 1e6) for r in window])
+            heap = slope([(r["t"] / 60, r["malloc_not_sqlite"] / 1e6) for r in window])
+            if files > 0:
+                print(f"  malloc_not_sqlite per MB of store files, {name}: {heap / files * 1000:.0f} KB")
 
 
 for log in sys.argv[1:]:
