@@ -6,7 +6,7 @@ using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 
-namespace NixHumanity.Actors.Infrastructure;
+namespace NixHumanity.Actors.Users;
 
 /// <summary>
 /// The store threads' dispatcher (<c>nixh.store-dispatcher</c>, docs/adr/0056): like Akka's <c>ForkJoinDispatcher</c>, a
