@@ -23,10 +23,13 @@ namespace NixHumanity.Benchmarks;
 /// turn, in the order given, so two settings are compared side by side in one run.</item>
 /// <item><b>status while recording</b>: <c>--recording-users</c> users record without pause for
 /// <c>--recording-seconds</c>; meanwhile one of them (<c>user-0</c>) is asked its memory's and its learner's status,
-/// what the <c>status</c> verb asks (the session's status, then the likely next commands) and a search, one after the
-/// other, without pause; and so is a user who recorded once and then stays idle (<c>idle</c>: memory, learner and
-/// <c>status</c>). Reported: each request's latency (p50, p90, p99, max) and how many did not answer within
-/// <c>--ask-seconds</c>, and how far the probed user's status checkpoints were behind its last acknowledged record.</item>
+/// what the <c>status</c> verb asks (the session's status, then the likely next commands) and a search, and so is a
+/// user who recorded once and then stays idle (<c>idle</c>: the same four), each kind of request on a loop of its own
+/// without pause. Reported per kind: answers, timeouts (<c>--ask-seconds</c>), latency p50/p90/p99/max; how far the
+/// status checkpoints were behind the last acknowledged record; and from the memory's request spans, the work of the
+/// memory's turn for each search (applying its buffered events, then searching), the rest being the wait for the turn.
+/// Run once per <c>--store-dispatcher</c> (<c>fork-join</c>: Akka's ForkJoinDispatcher as before ADR 0056,
+/// <c>request-first</c>: the configured one), in the order given, side by side.</item>
 /// <item><b>live</b>: a catch-up while the people keep recording. <c>--users</c> users record <c>--behind</c> events
 /// each with only their sessions running (their memories stopped), then go on recording without pause while every
 /// memory is started (asked its status, answered once caught up): each reads the journal from 0 while its session
@@ -37,6 +40,7 @@ namespace NixHumanity.Benchmarks;
 /// </list>
 /// Usage: dotnet run -c Release --project benchmarks/NixHumanity.Benchmarks -- --only catchup [--users 20] [--behind 2000]
 /// [--batch 256,1024] [--recording-users 100] [--recording-seconds 60] [--ask-seconds 60] [--parts catchup,status,live]
+/// [--store-dispatcher fork-join,request-first]
 /// [--shared-embedding].
 /// </summary>
 internal static class CatchUpScenarios
@@ -62,9 +66,12 @@ internal static class CatchUpScenarios
 
         if (parts.Contains("status"))
         {
-            await StatusWhileRecordingAsync(
-                Path.Combine(workDir, "status"), Value(args, "--recording-users", 100), TimeSpan.FromSeconds(Value(args, "--recording-seconds", 60)),
-                TimeSpan.FromSeconds(Value(args, "--ask-seconds", 60)), report);
+            foreach (var dispatcher in List(args, "--store-dispatcher", "fork-join,request-first"))
+            {
+                await StatusWhileRecordingAsync(
+                    Path.Combine(workDir, $"status-{dispatcher}"), Value(args, "--recording-users", 100), TimeSpan.FromSeconds(Value(args, "--recording-seconds", 60)),
+                    TimeSpan.FromSeconds(Value(args, "--ask-seconds", 60)), dispatcher, report);
+            }
         }
     }
 
@@ -181,17 +188,19 @@ internal static class CatchUpScenarios
         Console.Error.WriteLine($"{label}: done (load {EmbeddingLoadScenarios.LoadAverage()})");
     }
 
-    private static async Task StatusWhileRecordingAsync(string dataDir, int users, TimeSpan recording, TimeSpan ask, BenchmarkReport report)
+    private static async Task StatusWhileRecordingAsync(string dataDir, int users, TimeSpan recording, TimeSpan ask, string dispatcher, BenchmarkReport report)
     {
-        var label = $"status while {users} users record";
-        await using var node = await Node.StartAsync(Options(dataDir));
+        var label = $"status while {users} users record, {dispatcher}";
+        await using var node = await Node.StartAsync(Options(dataDir), StoreDispatcher(dispatcher));
         // Every tree started first, so starting them is not part of the measurement.
         await Task.WhenAll(Enumerable.Range(0, users).Select(u => node.Directory.Ask<InteractionAcknowledged>(Interaction($"user-{u}", -1), TimeSpan.FromSeconds(120))));
         // A user who stays idle while the others record; status has asked once, as a person's first `status` does.
         await node.Directory.Ask<InteractionAcknowledged>(Interaction("idle", -1), TimeSpan.FromSeconds(120));
         await node.Directory.Ask<NextCommands>(LikelyNext("idle"), TimeSpan.FromSeconds(120));
         await node.Directory.Ask<NextCommands>(LikelyNext("user-0"), TimeSpan.FromSeconds(120));
+        await node.Directory.Ask<MemorySearched>(new SearchMemory("idle", "install package please"), TimeSpan.FromSeconds(120));
         Console.Error.WriteLine($"{label}: recording for {recording.TotalSeconds:F0} s (load {EmbeddingLoadScenarios.LoadAverage()})");
+        using var spans = new RequestSpans();
         using var stop = new CancellationTokenSource(recording);
         var lastAcknowledged = 0L;
         var recorders = Enumerable.Range(0, users).Select(async u =>
@@ -211,25 +220,116 @@ internal static class CatchUpScenarios
             return recorded;
         }).ToList();
 
+        // Each probe on a loop of its own, so one slow kind of request does not thin out the samples of the others.
         var probe = new Probe(node.Directory, ask);
-        while (!stop.IsCancellationRequested)
+        async Task Loop(Func<Task> once)
         {
-            var acknowledged = Interlocked.Read(ref lastAcknowledged);
-            var memory = await probe.AskAsync<ProjectionStatus>("memory status", new GetMemoryStatus("user-0"));
-            var learner = await probe.AskAsync<ProjectionStatus>("learner status", new GetLearnerStatus("user-0"));
-            await probe.AskAsync<MemorySearched>("search", new SearchMemory("user-0", "install package please"));
-            await probe.StatusVerbAsync("status verb", "user-0");
-            probe.Behind("memory status", memory, acknowledged);
-            probe.Behind("learner status", learner, acknowledged);
-            await probe.AskAsync<ProjectionStatus>("idle: memory status", new GetMemoryStatus("idle"));
-            await probe.AskAsync<ProjectionStatus>("idle: learner status", new GetLearnerStatus("idle"));
-            await probe.StatusVerbAsync("idle: status verb", "idle");
+            while (!stop.IsCancellationRequested)
+            {
+                await once();
+            }
         }
 
+        var probes = new List<Task>
+        {
+            Loop(async () => probe.Behind("memory status", await probe.AskAsync<ProjectionStatus>("memory status", new GetMemoryStatus("user-0")), Interlocked.Read(ref lastAcknowledged))),
+            Loop(async () => probe.Behind("learner status", await probe.AskAsync<ProjectionStatus>("learner status", new GetLearnerStatus("user-0")), Interlocked.Read(ref lastAcknowledged))),
+            Loop(() => probe.AskAsync<MemorySearched>("search", new SearchMemory("user-0", "install package please"))),
+            Loop(() => probe.StatusVerbAsync("status verb", "user-0")),
+            Loop(() => probe.AskAsync<ProjectionStatus>("idle: memory status", new GetMemoryStatus("idle"))),
+            Loop(() => probe.AskAsync<ProjectionStatus>("idle: learner status", new GetLearnerStatus("idle"))),
+            Loop(() => probe.AskAsync<MemorySearched>("idle: search", new SearchMemory("idle", "install package please"))),
+            Loop(() => probe.StatusVerbAsync("idle: status verb", "idle")),
+        };
+
         var total = (await Task.WhenAll(recorders)).Sum();
+        await Task.WhenAll(probes);
         report.Add($"[{label}] acknowledged interactions/s", total / recording.TotalSeconds, "/s", "—", null);
         probe.Report(label, report);
+        spans.Report(label, report);
         Console.Error.WriteLine($"{label}: done (load {EmbeddingLoadScenarios.LoadAverage()})");
+    }
+
+    /// <summary>
+    /// The store threads' dispatcher: <c>request-first</c> (the configured one, docs/adr/0056) or <c>fork-join</c> (Akka's
+    /// ForkJoinDispatcher with the same threads and throughput, as before it), for side-by-side runs.
+    /// </summary>
+    private static Akka.Configuration.Config? StoreDispatcher(string dispatcher) => dispatcher switch
+    {
+        "request-first" => null,
+        "fork-join" => Akka.Configuration.ConfigurationFactory.ParseString("nixh.store-dispatcher.type = ForkJoinDispatcher"),
+        _ => throw new ArgumentException($"--store-dispatcher: {dispatcher} is neither request-first nor fork-join"),
+    };
+
+    /// <summary>
+    /// The memory's request spans (<c>nixhumanity.memory.request</c>) of the probed searches: the time the memory actor
+    /// spent on each search once its turn came (applying its buffered events, then searching), so the probe's latency
+    /// splits into waiting for the turn and the work of the turn.
+    /// </summary>
+    private sealed class RequestSpans : IDisposable
+    {
+        private readonly ActivityListener _listener;
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, List<(double Total, double Apply, double Pending, double Queued)>> _spans = [];
+
+        public RequestSpans()
+        {
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "NixHumanity",
+                Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+                    options.Name == "nixhumanity.memory.request" ? ActivitySamplingResult.AllData : ActivitySamplingResult.None,
+                ActivityStopped = Stopped,
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        public void Dispose() => _listener.Dispose();
+
+        public void Report(string label, BenchmarkReport report)
+        {
+            lock (_gate)
+            {
+                foreach (var (user, spans) in _spans)
+                {
+                    var name = user == "idle" ? "idle: search" : "search";
+                    report.Add($"[{label}] {name}: memory's turn spans", spans.Count, "", "—", null);
+                    foreach (var (what, pick) in new (string, Func<(double Total, double Apply, double Pending, double Queued), double>)[]
+                    {
+                        ("work of the turn (apply + search)", s => s.Total), ("applying buffered events", s => s.Apply),
+                        ("events applied first", s => s.Pending), ("messages queued behind", s => s.Queued),
+                    })
+                    {
+                        var sorted = spans.Select(pick).Order().ToList();
+                        var unit = what.StartsWith("events", StringComparison.Ordinal) || what.StartsWith("messages", StringComparison.Ordinal) ? "" : "ms";
+                        report.Add($"[{label}] {name}: {what} p50", BenchmarkReport.Percentile(sorted, 0.5), unit, "—", null);
+                        report.Add($"[{label}] {name}: {what} p99", BenchmarkReport.Percentile(sorted, 0.99), unit, "—", null);
+                    }
+                }
+            }
+        }
+
+        private void Stopped(Activity activity)
+        {
+            if (activity.GetTagItem("nixhumanity.operation") as string != nameof(SearchMemory)
+                || activity.GetTagItem("nixhumanity.user") is not string user || (user != "user-0" && user != "idle"))
+            {
+                return;
+            }
+
+            var span = (activity.Duration.TotalMilliseconds, Number(activity, "nixhumanity.apply_ms"), Number(activity, "nixhumanity.applied_first"), Number(activity, "nixhumanity.queued"));
+            lock (_gate)
+            {
+                if (!_spans.TryGetValue(user, out var list))
+                {
+                    _spans[user] = list = [];
+                }
+
+                list.Add(span);
+            }
+        }
+
+        private static double Number(Activity activity, string tag) => Convert.ToDouble(activity.GetTagItem(tag) ?? 0, CultureInfo.InvariantCulture);
     }
 
     /// <summary>What the <c>status</c> verb asks the learner for.</summary>
@@ -263,10 +363,11 @@ internal static class CatchUpScenarios
     {
         public IActorRef Directory { get; } = directory;
 
-        public static Task<Node> StartAsync(NixHumanityOptions options)
+        public static Task<Node> StartAsync(NixHumanityOptions options, Akka.Configuration.Config? overrides = null)
         {
             NixHumanityConfig.PrepareStorage(options);
-            var system = ActorSystem.Create("nixh-bench", NixHumanityConfig.Compose(options));
+            var config = NixHumanityConfig.Compose(options);
+            var system = ActorSystem.Create("nixh-bench", overrides is null ? config : overrides.WithFallback(config));
             return Task.FromResult(new Node(system, system.ActorOf(UserDirectory.Props(options.ToUserSettings(), TimeProvider.System), "users")));
         }
 
@@ -276,6 +377,7 @@ internal static class CatchUpScenarios
     /// <summary>The probed requests' latencies, timeouts and how far behind the status answers were.</summary>
     private sealed class Probe(IActorRef directory, TimeSpan ask)
     {
+        private readonly Lock _gate = new();
         private readonly Dictionary<string, List<double>> _latencies = [];
         private readonly Dictionary<string, int> _timeouts = [];
         private readonly Dictionary<string, List<double>> _behind = [];
@@ -292,7 +394,7 @@ internal static class CatchUpScenarios
             }
             catch (AskTimeoutException)
             {
-                _timeouts[name] = _timeouts.GetValueOrDefault(name) + 1;
+                TimedOut(name);
                 return null;
             }
         }
@@ -309,7 +411,7 @@ internal static class CatchUpScenarios
             }
             catch (AskTimeoutException)
             {
-                _timeouts[name] = _timeouts.GetValueOrDefault(name) + 1;
+                TimedOut(name);
             }
         }
 
@@ -326,6 +428,7 @@ internal static class CatchUpScenarios
             foreach (var name in _latencies.Keys.Union(_timeouts.Keys))
             {
                 var sorted = _latencies.GetValueOrDefault(name, []).Order().ToList();
+                report.Add($"[{label}] {name}: answered", sorted.Count, "", "—", null);
                 report.Add($"[{label}] {name}: timed out (of {sorted.Count + _timeouts.GetValueOrDefault(name)} asked)", _timeouts.GetValueOrDefault(name), "", "—", null);
                 if (sorted.Count == 0)
                 {
@@ -348,7 +451,23 @@ internal static class CatchUpScenarios
             }
         }
 
-        private static void Add(Dictionary<string, List<double>> values, string name, double value)
+        private void TimedOut(string name)
+        {
+            lock (_gate)
+            {
+                _timeouts[name] = _timeouts.GetValueOrDefault(name) + 1;
+            }
+        }
+
+        private void Add(Dictionary<string, List<double>> values, string name, double value)
+        {
+            lock (_gate)
+            {
+                AddLocked(values, name, value);
+            }
+        }
+
+        private static void AddLocked(Dictionary<string, List<double>> values, string name, double value)
         {
             if (!values.TryGetValue(name, out var list))
             {

@@ -20,6 +20,18 @@ internal static class Telemetry
     /// <summary>Attribute naming an operation (<c>record</c>, <c>search</c>, <c>fold</c>, <c>import</c>, …).</summary>
     public const string OperationAttribute = "nixhumanity.operation";
 
+    /// <summary>Attribute naming the person a span is about.</summary>
+    public const string UserAttribute = "nixhumanity.user";
+
+    /// <summary>Attribute of a projection's request span: messages waiting in the actor's mailbox when it was handled.</summary>
+    public const string QueuedAttribute = "nixhumanity.queued";
+
+    /// <summary>Attribute of a projection's request span: buffered live events applied before the request was answered.</summary>
+    public const string AppliedFirstAttribute = "nixhumanity.applied_first";
+
+    /// <summary>Attribute of a projection's request span: milliseconds spent applying them.</summary>
+    public const string ApplyMillisecondsAttribute = "nixhumanity.apply_ms";
+
     /// <summary>The meter.</summary>
     public static readonly Meter Meter = new(Name, typeof(Telemetry).Assembly.GetName().Version?.ToString());
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using NixHumanity.Actors.Contracts;
@@ -237,9 +238,28 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
 
     /// <summary>Handles <typeparamref name="T"/> in the ready state after the buffered live events are applied.</summary>
     /// <param name="handler">The handler; it answers <c>Sender</c> itself.</param>
+    /// <remarks>
+    /// With a listener on <see cref="Telemetry.Source"/>, each request handled is a span
+    /// (<c>nixhumanity.{component}.request</c>) saying how long applying the buffered events took and how many they were,
+    /// so the time a caller waited splits into waiting for the actor's turn and the work of the turn (docs/adr/0056).
+    /// </remarks>
     protected void ReceiveRequest<T>(Action<T> handler) => Receive<T>(message =>
     {
+        using var activity = Telemetry.Source.StartActivity($"nixhumanity.{Component}.request");
+        if (activity is null)
+        {
+            ApplyPending();
+            handler(message);
+            return;
+        }
+
+        activity.SetTag(Telemetry.OperationAttribute, typeof(T).Name);
+        activity.SetTag(Telemetry.UserAttribute, UserId);
+        activity.SetTag(Telemetry.QueuedAttribute, QueuedMessages);
+        activity.SetTag(Telemetry.AppliedFirstAttribute, _pending.Count);
+        var started = Stopwatch.GetTimestamp();
         ApplyPending();
+        activity.SetTag(Telemetry.ApplyMillisecondsAttribute, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         handler(message);
     });
 
