@@ -33,13 +33,13 @@ public sealed class ProjectionOptions
 
     /// <summary>
     /// How long live events wait, from the first one buffered, before they are applied in one store transaction
-    /// (default zero: as soon as the mailbox has drained of events; at most 10 s; <c>nixh serve</c> uses 100 ms,
-    /// docs/adr/0055). A request (search, status, a fold) applies what is buffered first, so it still sees every event
+    /// (default 100 ms, for a host hosted in-process and <c>nixh serve</c> alike; zero applies them as soon as the
+    /// mailbox has drained of events; at most 10 s; docs/adr/0055 and its amendment). A request (search, status, a fold) applies what is buffered first, so it still sees every event
     /// acknowledged before it was sent. The wait keeps the store's commit, which syncs its write-ahead log to the disk,
     /// out of the way of the journal's own sync while a burst of records is being acknowledged, and makes the burst one
     /// commit.
     /// </summary>
-    public TimeSpan LiveApplyWindow { get; set; } = TimeSpan.Zero;
+    public TimeSpan LiveApplyWindow { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>The default of <see cref="StoreMemoryLimitMegabytes"/>.</summary>
     public const int DefaultStoreMemoryLimitMegabytes = 1024;

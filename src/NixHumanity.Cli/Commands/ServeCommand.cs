@@ -32,9 +32,6 @@ internal static class ServeCommand
         HelpName = "MS",
     };
 
-    /// <summary>The owner's live-apply window unless <c>--apply-window</c> says otherwise (docs/adr/0055).</summary>
-    private static readonly TimeSpan DefaultApplyWindow = TimeSpan.FromMilliseconds(100);
-
     public static Command Create()
     {
         var verb = new Command("serve", "Own the data directory and answer every nixh verb for it over a local socket until SIGTERM or SIGINT");
@@ -77,8 +74,9 @@ internal static class ServeCommand
                     // Its projections follow every event as it is written (record → searchable in milliseconds).
                     options.StartComponentsOnDemand = false;
                     options.FoldInterval = foldEvery ?? options.FoldInterval;
-                    // A burst of records is acknowledged without the stores' commits on the disk (docs/adr/0055).
-                    options.Projections.LiveApplyWindow = applyWindow ?? DefaultApplyWindow;
+                    // The library's window (100 ms) unless --apply-window says otherwise: a burst of records is
+                    // acknowledged without the stores' commits on the disk (docs/adr/0055).
+                    options.Projections.LiveApplyWindow = applyWindow ?? options.Projections.LiveApplyWindow;
                     clustering(options);
                 });
 

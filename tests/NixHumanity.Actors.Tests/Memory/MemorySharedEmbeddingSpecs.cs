@@ -41,10 +41,18 @@ public sealed class MemorySharedEmbeddingSpecs : TestKit
     private static InteractionRecorded Recorded(string user, string text, string command) => new(
         $"i-{user}-{text}", user, "s1", text, command, null, null, InteractionOutcome.Success, null, null, null, 0.5, Morning);
 
+    /// <summary>
+    /// The projection options of these specs: live events applied as soon as the mailbox has drained of them (no
+    /// live-apply window). The specs start the model call by publishing events without a request, and the memory asks
+    /// its embedder only when it applies them; a window's timer runs on the virtual scheduler, which nothing advances
+    /// here, so the call would never start (docs/adr/0055).
+    /// </summary>
+    private static ProjectionOptions AppliedAtOnce() => new() { LiveApplyWindow = TimeSpan.Zero };
+
     private IActorRef Start(string user, ListJournalSource journal)
     {
         var memory = Sys.ActorOf(MemoryActor.Props(
-            user, Directory.CreateDirectory(Path.Combine(_data.Path, user)).FullName, _settings, new ProjectionOptions(), new ManualClock(Morning), journal));
+            user, Directory.CreateDirectory(Path.Combine(_data.Path, user)).FullName, _settings, AppliedAtOnce(), new ManualClock(Morning), journal));
         Status(memory, user);
         return memory;
     }
@@ -119,8 +127,9 @@ public sealed class MemorySharedEmbeddingSpecs : TestKit
     public async Task A_status_asked_while_more_than_a_batch_of_records_waits_for_the_embedder_is_answered_at_once_with_the_checkpoint_reached()
     {
         var journal = new ListJournalSource();
+        // No live-apply window, as in AppliedAtOnce.
         var memory = Sys.ActorOf(MemoryActor.Props(
-            "ann", Directory.CreateDirectory(Path.Combine(_data.Path, "ann")).FullName, _settings, new ProjectionOptions { ReplayBatchSize = 2 }, new ManualClock(Morning), journal));
+            "ann", Directory.CreateDirectory(Path.Combine(_data.Path, "ann")).FullName, _settings, new ProjectionOptions { ReplayBatchSize = 2, LiveApplyWindow = TimeSpan.Zero }, new ManualClock(Morning), journal));
         Status(memory, "ann").LastSequenceNr.Should().Be(0);
         _model.HoldNextCall();
         Publish(memory, journal, "ann", ("install firefox", "nix-env -iA nixpkgs.firefox"));
@@ -191,7 +200,8 @@ public sealed class MemorySharedEmbeddingSpecs : TestKit
     {
         // A batch of 2 live events, 4 per catch-up read, behind after 4 queued or held: the bound is those numbers,
         // however many records wait (docs/adr/0054).
-        var options = new ProjectionOptions { ReplayBatchSize = 2, CatchUpBatchSize = 4, MaxLiveLag = 4 };
+        // No live-apply window, as in AppliedAtOnce.
+        var options = new ProjectionOptions { ReplayBatchSize = 2, CatchUpBatchSize = 4, MaxLiveLag = 4, LiveApplyWindow = TimeSpan.Zero };
         var journal = new ListJournalSource();
         var memory = Sys.ActorOf(MemoryActor.Props(
             "ann", Directory.CreateDirectory(Path.Combine(_data.Path, "ann")).FullName, _settings, options, new ManualClock(Morning), journal));

@@ -68,7 +68,7 @@ public sealed class ProjectionOptionsSpecs
     public void A_live_apply_window_outside_0_to_10_seconds_is_rejected_naming_the_option(int milliseconds)
     {
         var options = new NixHumanityOptions { DataDirectory = Path.GetTempPath() };
-        options.Projections.LiveApplyWindow.Should().Be(TimeSpan.Zero);
+        options.Projections.LiveApplyWindow.Should().Be(TimeSpan.FromMilliseconds(100), "the library's default (docs/adr/0055)");
         options.Projections.LiveApplyWindow = TimeSpan.FromMilliseconds(milliseconds);
 
         options.Invoking(o => o.Validate()).Should().Throw<ArgumentException>()

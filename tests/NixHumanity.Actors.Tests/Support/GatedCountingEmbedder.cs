@@ -57,8 +57,24 @@ internal sealed class GatedCountingEmbedder : IEmbedder
         }
     }
 
-    /// <summary>Completes when the call held by <see cref="HoldNextCall"/> has started.</summary>
-    public Task HeldCallStarted => _started.Task;
+    /// <summary>
+    /// Completes when the call held by <see cref="HoldNextCall"/> has started; fails after a generous 30 s when it has
+    /// not (nothing asked the model), so a spec whose events were never applied fails instead of waiting forever.
+    /// </summary>
+    public Task HeldCallStarted => WhenStarted(_started.Task);
+
+    private static async Task WhenStarted(Task started)
+    {
+        try
+        {
+            await started.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException(
+                "the held model call did not start within 30 s: nothing asked the model (were the events applied? a projection's live-apply window waits on the virtual scheduler)");
+        }
+    }
 
     /// <summary>The next batch call blocks until <see cref="Release"/>.</summary>
     public void HoldNextCall()
