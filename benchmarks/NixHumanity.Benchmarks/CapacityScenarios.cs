@@ -95,16 +95,22 @@ internal static class CapacityScenarios
 
         using var process = Process.Start(start)!;
         Dictionary<string, double>? result = null;
+        var sinceResult = new Stopwatch();
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
             if (line.StartsWith(ResultPrefix, StringComparison.Ordinal))
             {
+                sinceResult.Start();
                 result = line[ResultPrefix.Length..].Split(' ').Select(kv => kv.Split('='))
                     .ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture));
             }
         }
 
         await process.WaitForExitAsync();
+        // The child prints its result line last: what follows is the process's exit (with --no-reopen, right after the
+        // stop).
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"capacity {users}: the node process exited {sinceResult.Elapsed.TotalSeconds:F2} s after its result line (exit code {process.ExitCode})"));
         return result ?? throw new InvalidOperationException($"the {users}-user node exited {process.ExitCode} without a result");
     }
 
@@ -240,9 +246,24 @@ internal static class CapacityScenarios
             return Task.FromResult(Akka.Done.Instance);
         });
         var closes = NixHumanity.Actors.Infrastructure.PerUserDuckDb.CloseStatistics();
+        NixHumanity.Actors.Infrastructure.PerUserDuckDb.ResetCloseTimeline();
+        long systemTerminated = 0;
+        _ = system.WhenTerminated.ContinueWith(_ => systemTerminated = Stopwatch.GetTimestamp(), TaskScheduler.Default);
+        var stopStarted = Stopwatch.GetTimestamp();
         clock.Start();
         await host.StopAsync();
         var stopped = clock.Elapsed;
+        var timeline = NixHumanity.Actors.Infrastructure.PerUserDuckDb.CloseTimeline();
+        string At(long ticks) => ticks == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{Stopwatch.GetElapsedTime(stopStarted, ticks).TotalSeconds:F2}");
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: stop timeline (s after the stop began): phases before the termination done {terminating.TotalSeconds:F2}, first store close {At(timeline.FirstCloseStarted)}, last close ended {At(timeline.LastCloseEnded)}, actor system terminated {At(systemTerminated)}, StopAsync returned {stopped.TotalSeconds:F2}"));
+        foreach (var instance in timeline.Instances)
+        {
+            var name = instance.Key.StartsWith("learners:", StringComparison.Ordinal) ? "learners" : instance.Key.Length == 0 ? "process learners" : "memories";
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: stop timeline: {name} instance closed {At(instance.Started)}-{At(instance.Ended)} ({Stopwatch.GetElapsedTime(instance.Started, instance.Ended).TotalSeconds:F2} s, {instance.FilesLeftAttached} files left attached)"));
+        }
+
         var terminated = system.WhenTerminated.IsCompleted ? "terminated" : "NOT terminated";
         var after = NixHumanity.Actors.Infrastructure.PerUserDuckDb.CloseStatistics();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

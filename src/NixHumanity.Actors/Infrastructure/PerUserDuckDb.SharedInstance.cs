@@ -67,7 +67,9 @@ internal static partial class PerUserDuckDb
             ClosingInstance?.Invoke(instance.Key);
             var started = Stopwatch.GetTimestamp();
             instance.Keeper.Dispose();
-            Interlocked.Add(ref _instanceCloseTicks, Stopwatch.GetTimestamp() - started);
+            var ended = Stopwatch.GetTimestamp();
+            Interlocked.Add(ref _instanceCloseTicks, ended - started);
+            _instanceCloses.Enqueue(new InstanceClose(instance.Key, instance.LeftAttachedCount, started, ended));
             DeleteSpillFolder(instance.SpillFolder);
         }
         finally
@@ -119,6 +121,18 @@ internal static partial class PerUserDuckDb
         public void WaitClosed() => _closed.Task.Wait();
 
         public void MarkClosed() => _closed.TrySetResult();
+
+        /// <summary>How many files closed stores left attached (<see cref="KeepAttached"/>) and no store has taken back.</summary>
+        public int LeftAttachedCount
+        {
+            get
+            {
+                lock (_leftAttached)
+                {
+                    return _leftAttached.Count;
+                }
+            }
+        }
 
         public string? TakeLeftAttached(string path)
         {
