@@ -58,6 +58,15 @@ internal static partial class PerUserDuckDb
                 return;
             }
 
+            if (_leavingInstanceOpen && _leavingAttached && instance.Key.Length > 0)
+            {
+                // The node stops and its process ends right after (LeaveFilesAttached): the instance stays among the
+                // open ones, with no connection, and the exit gives back its memory and file locks. A store of this
+                // process that opens the key again reuses it.
+                Interlocked.Increment(ref _instancesLeftOpen);
+                return;
+            }
+
             _instances.Remove(instance.Key);
             _closingInstances[instance.Key] = instance;
         }
