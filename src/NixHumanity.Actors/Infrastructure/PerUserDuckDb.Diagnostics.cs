@@ -71,6 +71,19 @@ internal static partial class PerUserDuckDb
         Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _instanceCloseTicks)));
 
     /// <summary>
+    /// The keys of the shared instances open in this process (see <see cref="SharedInstanceMemory"/>), read without
+    /// connecting to them: an instance a stopped node left to the process's exit (<see cref="LeaveFilesAttached"/>)
+    /// stays open while nothing connects to it, and a connection's close outside that scope would close it.
+    /// </summary>
+    internal static IReadOnlyList<string> OpenInstanceKeys()
+    {
+        lock (_gate)
+        {
+            return [.. _instances.Keys];
+        }
+    }
+
+    /// <summary>
     /// One line per shared instance: its key (<c>learners</c> or the memories' folder), the files attached to it, and
     /// what its buffer manager holds by tag (<c>duckdb_memory()</c>, non-zero tags only) with the instance's total.
     /// Memory DuckDB allocates outside its buffer manager (catalogs of the attached databases, the allocator's own
