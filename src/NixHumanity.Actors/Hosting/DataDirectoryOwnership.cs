@@ -22,6 +22,8 @@ internal sealed class DataDirectoryOwnership(NixHumanityOptions options) : IHost
     /// </summary>
     private static readonly Dictionary<string, DataDirectoryLock> _heldUntilExit = new(StringComparer.Ordinal);
 
+    private static bool _exitHandlerAdded;
+
     private DataDirectoryLock? _lock;
 
     public Task StartingAsync(CancellationToken cancellationToken)
@@ -54,6 +56,14 @@ internal sealed class DataDirectoryOwnership(NixHumanityOptions options) : IHost
             // told it is in use instead of finding its stores locked.
             lock (_heldUntilExit)
             {
+                if (_heldUntilExit.Count == 0 && !_exitHandlerAdded)
+                {
+                    // The holder's name goes with the owner; the lock itself with the process's files, after its
+                    // memory (the instances' store files are closed then too).
+                    _exitHandlerAdded = true;
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveHeldHolderNames();
+                }
+
                 _heldUntilExit[Path.GetFullPath(options.Data.Root)] = _lock;
             }
 
@@ -63,6 +73,17 @@ internal sealed class DataDirectoryOwnership(NixHumanityOptions options) : IHost
 
         Dispose();
         return Task.CompletedTask;
+    }
+
+    private static void RemoveHeldHolderNames()
+    {
+        lock (_heldUntilExit)
+        {
+            foreach (var held in _heldUntilExit.Values)
+            {
+                held.RemoveHolderName();
+            }
+        }
     }
 
     /// <summary>The lock a stopped host of this process kept on the same directory until the exit, if any.</summary>
