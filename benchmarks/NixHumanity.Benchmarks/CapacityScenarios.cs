@@ -45,11 +45,24 @@ internal static class CapacityScenarios
             extra += " --no-reopen";
         }
 
+        if (args.Contains("--process-exits") && !extra.Contains("--process-exits", StringComparison.Ordinal))
+        {
+            extra += " --process-exits";
+        }
+
         foreach (var users in sizes)
         {
             var loadBefore = EmbeddingLoadScenarios.LoadAverage();
             var dataDir = Path.Combine(workDir, $"capacity-{users}");
             var result = await RunNodeAsync(users, perUser, dataDir, extra);
+            if (args.Contains("--reopen-process"))
+            {
+                // Every user reopened by a new process, after the first has exited (what a restarted nixh serve does).
+                var reopened = await RunNodeAsync(users, perUser, dataDir, extra + " --reopen-only");
+                result["reopen"] = reopened["reopen"];
+                result["restop"] = reopened["restop"];
+                result["repairs"] = reopened["repairs"];
+            }
             var loadAfter = EmbeddingLoadScenarios.LoadAverage();
             var n = (double)users;
             var label = $"[{users} users]";
@@ -95,16 +108,22 @@ internal static class CapacityScenarios
 
         using var process = Process.Start(start)!;
         Dictionary<string, double>? result = null;
+        var sinceResult = new Stopwatch();
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
             if (line.StartsWith(ResultPrefix, StringComparison.Ordinal))
             {
+                sinceResult.Start();
                 result = line[ResultPrefix.Length..].Split(' ').Select(kv => kv.Split('='))
                     .ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture));
             }
         }
 
         await process.WaitForExitAsync();
+        // The child prints its result line last: what follows is the process's exit (with --no-reopen, right after the
+        // stop), where a host that left its stores' memory to the exit (docs/adr/0058) has it given back.
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"capacity {users}: the node process exited {sinceResult.Elapsed.TotalSeconds:F2} s after its result line (exit code {process.ExitCode})"));
         return result ?? throw new InvalidOperationException($"the {users}-user node exited {process.ExitCode} without a result");
     }
 
@@ -131,7 +150,18 @@ internal static class CapacityScenarios
             // of 60) passivated the first users, and each status poll started their trees again (a learner's reopen
             // reads the catalog of every attached file), so the start never finished.
             nixh.PassivationTimeout = TimeSpan.FromHours(2);
+            // As the nixh executable does (docs/adr/0058): the stop leaves the stores' memory to the process's exit.
+            nixh.Projections.ProcessExitsAfterStop = args.Contains("--process-exits");
         });
+        if (args.Contains("--reopen-only"))
+        {
+            // A new process on the data directory a previous one stopped (no first host): reopen, count repairs, stop.
+            var (reopenOnly, restopOnly, repairsOnly) = await ReopenAsync(dataDir, [.. Enumerable.Range(0, users).Select(u => $"cap-{u:D5}")], perUser, foldSeconds, args.Contains("--process-exits"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{ResultPrefix}reopen={reopenOnly:F2} restop={restopOnly:F2} repairs={repairsOnly}"));
+            return;
+        }
+
         var host = builder.Build();
         await host.StartAsync();
         var client = host.Services.GetRequiredService<NixHumanityClient>();
@@ -188,7 +218,7 @@ internal static class CapacityScenarios
 
         var (reopenSeconds, restopSeconds, repairs) = args.Contains("--no-reopen")
             ? (double.NaN, double.NaN, 0)
-            : await ReopenAsync(dataDir, names, perUser, foldSeconds);
+            : await ReopenAsync(dataDir, names, perUser, foldSeconds, args.Contains("--process-exits"));
         Console.Error.WriteLine($"capacity {users}: a new host reopened every user in {reopenSeconds:F1} s and stopped in {restopSeconds:F1} s");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{ResultPrefix}rss0={before["rss"]} managed0={before["managed"]} fds0={before["fds"]} rss={after["rss"]} managed={after["managed"]} fds={after["fds"]} threads={after["threads"]} rssq={quiet["rss"]} fdsq={quiet["fds"]} start={startSeconds:F2} stop={stopSeconds:F2} reopen={reopenSeconds:F2} restop={restopSeconds:F2} repairs={repairs} hwm={Status("VmHWM")} active={active}"));
@@ -198,7 +228,7 @@ internal static class CapacityScenarios
     /// A second host on the same data directory: how long until every user's memory and learner have opened their
     /// stores again (each answers its status), and how long that host then takes to stop.
     /// </summary>
-    private static async Task<(double Reopen, double Stop, int Repairs)> ReopenAsync(string dataDir, IReadOnlyList<string> users, int events, int foldSeconds)
+    private static async Task<(double Reopen, double Stop, int Repairs)> ReopenAsync(string dataDir, IReadOnlyList<string> users, int events, int foldSeconds, bool processExits)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddNixHumanity(nixh =>
@@ -208,6 +238,7 @@ internal static class CapacityScenarios
             nixh.Embeddings = nixh.Embeddings with { Kind = EmbedderKind.NGram };
             nixh.FoldInterval = TimeSpan.FromSeconds(foldSeconds);
             nixh.PassivationTimeout = TimeSpan.FromHours(2);
+            nixh.Projections.ProcessExitsAfterStop = processExits;
         });
         using var host = builder.Build();
         await host.StartAsync();
@@ -240,9 +271,24 @@ internal static class CapacityScenarios
             return Task.FromResult(Akka.Done.Instance);
         });
         var closes = NixHumanity.Actors.Infrastructure.PerUserDuckDb.CloseStatistics();
+        NixHumanity.Actors.Infrastructure.PerUserDuckDb.ResetCloseTimeline();
+        long systemTerminated = 0;
+        _ = system.WhenTerminated.ContinueWith(_ => systemTerminated = Stopwatch.GetTimestamp(), TaskScheduler.Default);
+        var stopStarted = Stopwatch.GetTimestamp();
         clock.Start();
         await host.StopAsync();
         var stopped = clock.Elapsed;
+        var timeline = NixHumanity.Actors.Infrastructure.PerUserDuckDb.CloseTimeline();
+        string At(long ticks) => ticks == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{Stopwatch.GetElapsedTime(stopStarted, ticks).TotalSeconds:F2}");
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: stop timeline (s after the stop began): phases before the termination done {terminating.TotalSeconds:F2}, first store close {At(timeline.FirstCloseStarted)}, last close ended {At(timeline.LastCloseEnded)}, actor system terminated {At(systemTerminated)}, StopAsync returned {stopped.TotalSeconds:F2}"));
+        foreach (var instance in timeline.Instances)
+        {
+            var name = instance.Key.StartsWith("learners:", StringComparison.Ordinal) ? "learners" : instance.Key.Length == 0 ? "process learners" : "memories";
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: stop timeline: {name} instance closed {At(instance.Started)}-{At(instance.Ended)} ({Stopwatch.GetElapsedTime(instance.Started, instance.Ended).TotalSeconds:F2} s, {instance.FilesLeftAttached} files left attached)"));
+        }
+
         var terminated = system.WhenTerminated.IsCompleted ? "terminated" : "NOT terminated";
         var after = NixHumanity.Actors.Infrastructure.PerUserDuckDb.CloseStatistics();
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -60,6 +60,13 @@ internal sealed class CliHost : IAsyncDisposable
         return await StartOwnAsync(dataDirectory, embedder, cancellationToken, configure).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Whether this process ends once its host stops: set by the <c>nixh</c> executable before any verb runs, never by
+    /// a process that goes on after a verb (the specs run verbs in theirs). Its hosts then leave their shared DuckDB
+    /// instances' memory to the process's exit instead of freeing it during the stop (docs/adr/0058).
+    /// </summary>
+    internal static bool ProcessExitsAfterStop { get; set; }
+
     /// <summary>A host of this process's own on <paramref name="dataDirectory"/> (never the serving owner's).</summary>
     private static async Task<CliHost> StartOwnAsync(
         string dataDirectory, EmbedderKind embedder, CancellationToken cancellationToken, Action<NixHumanityOptions>? configure)
@@ -105,6 +112,9 @@ internal sealed class CliHost : IAsyncDisposable
             // table versions are journal positions, so applying them later in one batch gives the same versions
             // (ADR 0029, ADR 0031).
             options.StartComponentsOnDemand = true;
+
+            // The executable ends with its host: the stop leaves the stores' memory to the exit (docs/adr/0058).
+            options.Projections.ProcessExitsAfterStop = ProcessExitsAfterStop;
             configure?.Invoke(options);
         });
         var host = builder.Build();

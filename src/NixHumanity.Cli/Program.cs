@@ -9,4 +9,7 @@ if (ServeClient.TryForward(args) is { } forwarded)
 
 // A verb in its own process: a short one runs without dynamic code (ADR 0042), set before any verb's code reads it.
 OneShotRuntime.Apply(args);
+
+// This process ends when its verb's host (or nixh serve's) has stopped: the stop need not free the stores' memory.
+CliHost.ProcessExitsAfterStop = true;
 return await NixhCommandLine.RunAsync(args);

@@ -61,6 +61,22 @@ internal sealed class DataDirectoryLock : IDisposable
     }
 
     /// <summary>Forgets the holder's name and releases the lock.</summary>
+    /// <summary>
+    /// Deletes the file naming the holder but keeps the lock: for a process that is exiting with the lock still held
+    /// (its files are closed, and the lock released, by the exit itself; docs/adr/0058).
+    /// </summary>
+    public void RemoveHolderName()
+    {
+        try
+        {
+            File.Delete(_holderFile);
+        }
+        catch (IOException)
+        {
+            // The next owner overwrites it.
+        }
+    }
+
     public void Dispose()
     {
         try

@@ -12,6 +12,51 @@ internal static partial class PerUserDuckDb
     private static long _closesLeavingAttached;
     private static long _closeTicks;
     private static long _instanceCloseTicks;
+    private static long _firstCloseStarted;
+    private static long _lastCloseEnded;
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<InstanceClose> _instanceCloses = new();
+
+    /// <summary>
+    /// One shared instance's close on the close timeline (<see cref="CloseTimeline"/>): its key, the files its stores
+    /// left attached to it, and when the close started and ended (<see cref="Stopwatch.GetTimestamp"/>).
+    /// </summary>
+    internal readonly record struct InstanceClose(string Key, int FilesLeftAttached, long Started, long Ended);
+
+    /// <summary>
+    /// Starts a new close timeline (the capacity benchmark does, right before a node's stop): the first and last store
+    /// close and each shared instance's close after this call, read by <see cref="CloseTimeline"/>.
+    /// </summary>
+    internal static void ResetCloseTimeline()
+    {
+        Interlocked.Exchange(ref _firstCloseStarted, 0);
+        Interlocked.Exchange(ref _lastCloseEnded, 0);
+        _instanceCloses.Clear();
+    }
+
+    /// <summary>
+    /// Since <see cref="ResetCloseTimeline"/>: when the first <see cref="Close"/> started and the last one ended
+    /// (<see cref="Stopwatch.GetTimestamp"/>, 0 for none; an instance's close is inside its last store's), and each
+    /// shared instance's close.
+    /// </summary>
+    internal static (long FirstCloseStarted, long LastCloseEnded, IReadOnlyList<InstanceClose> Instances) CloseTimeline() =>
+        (Interlocked.Read(ref _firstCloseStarted), Interlocked.Read(ref _lastCloseEnded), [.. _instanceCloses]);
+
+    private static void MarkCloseStarted(long started) => Interlocked.CompareExchange(ref _firstCloseStarted, started, 0);
+
+    private static void MarkCloseEnded(long ended)
+    {
+        var last = Interlocked.Read(ref _lastCloseEnded);
+        while (ended > last)
+        {
+            var seen = Interlocked.CompareExchange(ref _lastCloseEnded, ended, last);
+            if (seen == last)
+            {
+                return;
+            }
+
+            last = seen;
+        }
+    }
 
     /// <summary>
     /// What the closes of this process have cost so far (the capacity benchmark reads it around a node's stop): the
@@ -24,6 +69,19 @@ internal static partial class PerUserDuckDb
         Interlocked.Read(ref _closesLeavingAttached),
         Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _closeTicks)),
         Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _instanceCloseTicks)));
+
+    /// <summary>
+    /// The keys of the shared instances open in this process (see <see cref="SharedInstanceMemory"/>), read without
+    /// connecting to them: an instance a stopped node left to the process's exit (<see cref="LeaveFilesAttached"/>)
+    /// stays open while nothing connects to it, and a connection's close outside that scope would close it.
+    /// </summary>
+    internal static IReadOnlyList<string> OpenInstanceKeys()
+    {
+        lock (_gate)
+        {
+            return [.. _instances.Keys];
+        }
+    }
 
     /// <summary>
     /// One line per shared instance: its key (<c>learners</c> or the memories' folder), the files attached to it, and

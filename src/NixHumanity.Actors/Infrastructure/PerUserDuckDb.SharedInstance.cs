@@ -58,6 +58,15 @@ internal static partial class PerUserDuckDb
                 return;
             }
 
+            if (_leavingInstanceOpen && _leavingAttached && instance.Key.Length > 0)
+            {
+                // The node stops and its process ends right after (LeaveFilesAttached): the instance stays among the
+                // open ones, with no connection, and the exit gives back its memory and file locks. A store of this
+                // process that opens the key again reuses it.
+                Interlocked.Increment(ref _instancesLeftOpen);
+                return;
+            }
+
             _instances.Remove(instance.Key);
             _closingInstances[instance.Key] = instance;
         }
@@ -67,7 +76,9 @@ internal static partial class PerUserDuckDb
             ClosingInstance?.Invoke(instance.Key);
             var started = Stopwatch.GetTimestamp();
             instance.Keeper.Dispose();
-            Interlocked.Add(ref _instanceCloseTicks, Stopwatch.GetTimestamp() - started);
+            var ended = Stopwatch.GetTimestamp();
+            Interlocked.Add(ref _instanceCloseTicks, ended - started);
+            _instanceCloses.Enqueue(new InstanceClose(instance.Key, instance.LeftAttachedCount, started, ended));
             DeleteSpillFolder(instance.SpillFolder);
         }
         finally
@@ -119,6 +130,18 @@ internal static partial class PerUserDuckDb
         public void WaitClosed() => _closed.Task.Wait();
 
         public void MarkClosed() => _closed.TrySetResult();
+
+        /// <summary>How many files closed stores left attached (<see cref="KeepAttached"/>) and no store has taken back.</summary>
+        public int LeftAttachedCount
+        {
+            get
+            {
+                lock (_leftAttached)
+                {
+                    return _leftAttached.Count;
+                }
+            }
+        }
 
         public string? TakeLeftAttached(string path)
         {

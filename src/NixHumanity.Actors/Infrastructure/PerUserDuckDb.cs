@@ -174,14 +174,17 @@ internal static partial class PerUserDuckDb
     public static void Close(DuckDBConnection connection)
     {
         var started = Stopwatch.GetTimestamp();
+        MarkCloseStarted(started);
         try
         {
             CloseConnection(connection);
         }
         finally
         {
+            var ended = Stopwatch.GetTimestamp();
             Interlocked.Increment(ref _closes);
-            Interlocked.Add(ref _closeTicks, Stopwatch.GetTimestamp() - started);
+            Interlocked.Add(ref _closeTicks, ended - started);
+            MarkCloseEnded(ended);
         }
     }
 

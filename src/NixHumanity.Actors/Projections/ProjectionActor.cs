@@ -218,7 +218,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         CheckpointBeforeClosing();
         // Closing the file lets a restarted actor (or the next process) open it. A stopping node leaves a healthy
         // store's file attached to its shared instance, which closes it with the others (LeavesFileAttached).
-        using (LeavesFileAttached() ? PerUserDuckDb.LeaveFilesAttached() : default)
+        using (LeavesFileAttached() ? PerUserDuckDb.LeaveFilesAttached(leaveInstanceOpen: Options.ProcessExitsAfterStop) : default)
         {
             _store?.Dispose();
         }

@@ -61,6 +61,15 @@ public sealed class ProjectionOptions
     /// </summary>
     public int MaxLiveLag { get; set; } = 1024;
 
+    /// <summary>
+    /// Whether the process ends right after its node stops (the <c>nixh</c> executable: <c>nixh serve</c> and a verb's
+    /// own host), so a stopping node leaves its data directory's shared DuckDB instances open, with their stores' files
+    /// attached, instead of closing them: the memory they hold is the process's exit's to give back, not the stop's
+    /// (docs/adr/0058). False for the library hosted in-process, whose instances close with the node so its files are
+    /// unlocked when the stop returns. Internal: only the executable knows that its process ends.
+    /// </summary>
+    internal bool ProcessExitsAfterStop { get; set; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and the rule when a value is unusable.</summary>
     public void Validate()
     {

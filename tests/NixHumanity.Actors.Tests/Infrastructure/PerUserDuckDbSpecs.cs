@@ -187,6 +187,49 @@ public sealed class PerUserDuckDbSpecs : IDisposable
     }
 
     [Fact]
+    public void A_store_closed_while_a_node_stops_with_its_process_leaves_the_instance_open_and_a_later_store_reuses_it_with_every_commit()
+    {
+        // The nixh executable's node stops and its process ends: the instance's close would only free memory (no
+        // checkpoint, nothing written), so the last store's close leaves it open with the file attached (ADR 0058).
+        // Should a store of the same process open the file again, it reuses the instance, and nothing committed is lost.
+        var folder = Directory.CreateDirectory(Path.Combine(_temp.Path, "left-open")).FullName;
+        var path = Path.Combine(folder, "store.duckdb");
+        var first = PerUserDuckDb.OpenShared(path, folder);
+        var alias = Text(first, "SELECT current_database()");
+        Execute(first, "CREATE TABLE t (i INTEGER)");
+        Execute(first, "INSERT INTO t SELECT * FROM range(1000)");
+        using (PerUserDuckDb.LeaveFilesAttached(leaveInstanceOpen: true))
+        {
+            PerUserDuckDb.Close(first);
+        }
+
+        PerUserDuckDb.OpenInstanceKeys().Should().Contain(folder, "the instance was left open for the process's exit");
+
+        var second = PerUserDuckDb.OpenShared(path, folder);
+        try
+        {
+            Attached(second, alias).Should().BeFalse("the store reused the instance and attached its file afresh");
+            Scalar(second, "SELECT COUNT(*) FROM t").Should().Be(1000);
+            Execute(second, "INSERT INTO t SELECT * FROM range(1000, 1500)");
+        }
+        finally
+        {
+            PerUserDuckDb.Close(second);
+        }
+
+        PerUserDuckDb.OpenInstanceKeys().Should().NotContain(folder, "outside the scope the last store closes its instance, as before");
+        var reopened = PerUserDuckDb.OpenShared(path, folder);
+        try
+        {
+            Scalar(reopened, "SELECT COUNT(*) FROM t").Should().Be(1500);
+        }
+        finally
+        {
+            PerUserDuckDb.Close(reopened);
+        }
+    }
+
+    [Fact]
     public async Task While_one_data_directorys_instance_closes_another_data_directorys_stores_open_and_close()
     {
         // An instance's close took seconds at 1,000 users (docs/adr/0047, amendment 2). It runs outside the
