@@ -63,7 +63,7 @@ internal sealed partial class ShardedUserDirectory
     private void AskTracked(IUserMessage message, IMessageExtractor shards)
     {
         var id = ++_lastRequest;
-        _inFlight[id] = new InFlight(Sender, message, shards.ShardId(message) ?? string.Empty);
+        _inFlight[id] = new InFlight(Sender, message, shards.ShardId(message.UserId, message));
         _region.Ask<object>(message, _askTimeout * InFlightLimitInAsks)
             .ContinueWith(
                 asked => new InFlightEnded(id, asked switch
