@@ -17,7 +17,7 @@ namespace NixHumanity.Actors.Users;
 /// nothing in Akka tells the asker, which waited for its whole ask timeout (five minutes for <c>nixh serve</c>) while
 /// the user had long moved. The directory therefore asks the region itself and passes the answer on, keeping each
 /// unanswered request with its shard. When a member that was downed (not one that left gracefully, whose shards are
-/// handed off with their messages) is removed, the directory asks the remaining regions which shards they host; every
+/// handed off with their messages) is removed, the directory asks each remaining region which shards it hosts; every
 /// request that was in flight at the removal and whose shard none of them hosts was on its way to the lost node, and
 /// is answered <see cref="TemporarilyUnavailable"/> with <see cref="LostWithNode"/> (exit 3 for a verb). Sent again, it
 /// waits in the region until sharding has placed the shard on a remaining node. Asks only: a request an actor sent
@@ -36,7 +36,7 @@ internal sealed partial class ShardedUserDirectory
     private const int InFlightLimitInAsks = 6;
 
     /// <summary>
-    /// How long the remaining regions may take to say which shards they host. The lost node's shards are placed
+    /// How long each remaining region may take to say which shards it hosts. The lost node's shards are placed
     /// elsewhere only after the removal margin (the resolver's stable-after, 20 s), so an answer within this bound
     /// cannot list them yet.
     /// </summary>
@@ -96,10 +96,22 @@ internal sealed partial class ShardedUserDirectory
 
         var lost = removed.Member.Address;
         var inFlight = _inFlight.Keys.ToImmutableArray();
-        _region.Ask<ClusterShardingStats>(new GetClusterShardingStats(PlacementLimit), PlacementLimit * 2)
+
+        // Each remaining member's region is asked for its own shards. Not sharding's cluster-wide statistics: the
+        // coordinator still lists the lost region until the removal margin has passed, waits for it, and then answers
+        // with no region at all.
+        var cluster = Akka.Cluster.Cluster.Get(Context.System);
+        var regions = cluster.State.Members
+            .Where(m => m.Address != lost && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp or MemberStatus.Leaving)
+            .Select(m => m.Address == cluster.SelfAddress
+                ? _region.Ask<ShardRegionStats>(GetShardRegionStats.Instance, PlacementLimit)
+                : Context.System.ActorSelection(new RootActorPath(m.Address) / _region.Path.Elements)
+                    .Ask<ShardRegionStats>(GetShardRegionStats.Instance, PlacementLimit))
+            .ToList();
+        Task.WhenAll(regions)
             .ContinueWith(
-                stats => new PlacementRead(lost, inFlight, stats is { IsCompletedSuccessfully: true, Result.Regions.Count: > 0 }
-                    ? stats.Result.Regions.Values.SelectMany(region => region.Stats.Keys).ToImmutableHashSet()
+                stats => new PlacementRead(lost, inFlight, stats.IsCompletedSuccessfully
+                    ? stats.Result.SelectMany(region => region.Stats.Keys).ToImmutableHashSet()
                     : null),
                 TaskScheduler.Default)
             .PipeTo(Self);
@@ -111,7 +123,7 @@ internal sealed partial class ShardedUserDirectory
         {
             // No answer in time: the requests keep waiting for theirs (or their asker's timeout), as without tracking.
             Context.GetLogger().Warning(
-                "{0} was downed; the remaining members did not say in time which shards they host, so requests in flight to it wait for their timeout",
+                "{0} was downed; a remaining member did not say in time which shards it hosts, so requests in flight to it wait for their timeout",
                 read.Lost);
             return;
         }
