@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using NixHumanity.Actors.Tests.Postgres;
 using Xunit.Abstractions;
 
@@ -233,10 +234,11 @@ public sealed class MultiProcessClusterSpecs(ITestOutputHelper output) : IAsyncL
         output.WriteLine($"done after {clock.Elapsed}");
     }
 
-    /// <summary>The attempts a load had sent again, by what the node answered.</summary>
+    /// <summary>The attempts a load had sent again, by node and what it answered (the user left out).</summary>
     private static string Attempts(ClusterLoad load) =>
         $"{load.Failures.Count} attempts not acknowledged and sent again: " + string.Join(", ", load.Failures
-            .GroupBy(f => f.Length > 120 ? f[..120] : f).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()}× {g.Key}"));
+            .Select(f => Regex.Replace(f, "user '[^']*'", "user …")).Select(f => f.Length > 160 ? f[..160] : f)
+            .GroupBy(f => f).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()}× {g.Key}"));
 
     private static string StaleText(string user) => $"sent to the paused node for {user}";
 }
