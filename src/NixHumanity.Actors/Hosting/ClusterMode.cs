@@ -29,6 +29,7 @@ internal static class ClusterMode
         var cluster = options.Cluster;
         // One per node: the entities stage into it, the directory serves its chunks and sweeps what goes idle.
         var staging = new ExportStaging(options.Data.Root, clock, cluster.StagingIdleTimeout);
+        var shards = new UserMessageExtractor(cluster.NumberOfShards);
         return builder
             .WithRemoting(cluster.Hostname, cluster.Port)
             .WithClustering(new ClusterOptions
@@ -43,7 +44,7 @@ internal static class ClusterMode
                     var forget = ClusterForget.Erase(system, settings, options.AskTimeout);
                     return userId => UserEntity.Props(userId, id => UserActor.Props(id, settings, clock), forget, staging, options.AskTimeout);
                 },
-                new UserMessageExtractor(cluster.NumberOfShards),
+                shards,
                 new ShardOptions
                 {
                     // Coordinator state in distributed data: nothing of sharding itself goes to the journal.
@@ -59,7 +60,7 @@ internal static class ClusterMode
                 var settings = options.ToUserSettings(Embedder(system));
                 var front = system.ActorOf(
                     ShardedUserDirectory.Props(registry.Get<UserEntity>(), Embedder(system).Dispose, options.AskTimeout, ClusterForget.DeleteStaleCopies(settings), ClusterForget.LocalUsers(settings),
-                        staging, clock),
+                        staging, clock, shards),
                     "users");
                 registry.Register<UserDirectory>(front);
             });

@@ -23,7 +23,7 @@ namespace NixHumanity.Actors.Users;
 /// docs/adr/0048). Staging folders nobody has touched for the staging's idle limit (a caller that died mid-transfer)
 /// are deleted by a sweep every quarter of that limit, timed by the injected clock.
 /// </remarks>
-internal sealed class ShardedUserDirectory : ReceiveActor
+internal sealed partial class ShardedUserDirectory : ReceiveActor
 {
     private readonly IActorRef _region;
     private readonly Action _onSystemTerminated;
@@ -32,6 +32,7 @@ internal sealed class ShardedUserDirectory : ReceiveActor
     private readonly Func<IReadOnlyList<string>> _localUsers;
     private readonly ExportStaging? _staging;
     private readonly TimeProvider _clock;
+    private readonly IMessageExtractor? _shards;
     private ITimer? _stagingSweep;
 
     /// <summary>Creates the front of <paramref name="region"/>.</summary>
@@ -43,10 +44,13 @@ internal sealed class ShardedUserDirectory : ReceiveActor
     /// <param name="localUsers">The users with a folder in this node's data directory (swept for stale copies on start).</param>
     /// <param name="staging">This node's export staging folders (read by other nodes, swept on start); null: none.</param>
     /// <param name="clock">Times the sweep of idle staging folders; null: the system clock.</param>
+    /// <param name="shards">The region's routing, to track the requests asked through here and answer those lost with
+    /// a downed node (needs the cluster); null: requests are forwarded untracked.</param>
     public ShardedUserDirectory(
         IActorRef region, Action onSystemTerminated, TimeSpan askTimeout, Func<string, IReadOnlyList<string>> deleteStaleCopies, Func<IReadOnlyList<string>> localUsers,
-        ExportStaging? staging = null, TimeProvider? clock = null)
+        ExportStaging? staging = null, TimeProvider? clock = null, IMessageExtractor? shards = null)
     {
+        _shards = shards;
         _staging = staging;
         _clock = clock ?? TimeProvider.System;
         _region = region;
@@ -69,13 +73,14 @@ internal sealed class ShardedUserDirectory : ReceiveActor
         Receive<ReleaseStagedExport>(ReleaseStaged);
         Receive<WriteStagedRestore>(WriteStaged);
         Receive<SweepIdleStaging>(_ => SweepIdle());
+        WatchRemovals();
     }
 
     /// <summary>Props of the front of <paramref name="region"/>.</summary>
     public static Props Props(
         IActorRef region, Action onSystemTerminated, TimeSpan askTimeout, Func<string, IReadOnlyList<string>> deleteStaleCopies, Func<IReadOnlyList<string>> localUsers,
-        ExportStaging? staging = null, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new ShardedUserDirectory(region, onSystemTerminated, askTimeout, deleteStaleCopies, localUsers, staging, clock));
+        ExportStaging? staging = null, TimeProvider? clock = null, IMessageExtractor? shards = null) =>
+        Akka.Actor.Props.Create(() => new ShardedUserDirectory(region, onSystemTerminated, askTimeout, deleteStaleCopies, localUsers, staging, clock, shards));
 
     /// <inheritdoc />
     /// <remarks>
@@ -122,13 +127,26 @@ internal sealed class ShardedUserDirectory : ReceiveActor
     }
 
     /// <inheritdoc />
-    protected override void PostStop() => _stagingSweep?.Dispose();
+    protected override void PostStop()
+    {
+        _stagingSweep?.Dispose();
+        if (_shards is not null)
+        {
+            Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+    }
 
     private void Route(IUserMessage message)
     {
         if (InputRules.Id("userId", message.UserId) is { } rejection)
         {
             Sender.Tell(rejection);
+            return;
+        }
+
+        if (_shards is { } shards && IsAsker(Sender))
+        {
+            AskTracked(message, shards);
             return;
         }
 

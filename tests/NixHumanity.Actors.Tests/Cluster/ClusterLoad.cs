@@ -20,10 +20,14 @@ public sealed class ClusterLoad(IReadOnlyList<NodeProcess> nodes, int parallelis
 
     private readonly SemaphoreSlim _slots = new(parallelism);
     private readonly ConcurrentBag<Acknowledged> _acknowledged = [];
+    private readonly ConcurrentQueue<string> _failures = [];
     private int _count;
 
     /// <summary>Every interaction acknowledged so far.</summary>
     public IReadOnlyCollection<Acknowledged> Acknowledged => _acknowledged;
+
+    /// <summary>Every attempt that was not acknowledged, as <c>node: what it answered</c> (sent again, until acknowledged).</summary>
+    public IReadOnlyCollection<string> Failures => _failures;
 
     /// <summary>How many interactions were acknowledged so far.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -103,6 +107,7 @@ public sealed class ClusterLoad(IReadOnlyList<NodeProcess> nodes, int parallelis
             }
 
             failures.Add($"{node.Name}: {(result is null ? "no answer" : $"exit {result.ExitCode} {result.StdErr.Trim()}")}");
+            _failures.Enqueue(failures[^1]);
             limit.IsCancellationRequested.Should().BeFalse($"{user} step {step} is acknowledged in time; failures: {string.Join(" | ", failures)}");
         }
     }

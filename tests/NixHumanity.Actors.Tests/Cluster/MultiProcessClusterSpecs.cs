@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using NixHumanity.Actors.Tests.Postgres;
 using Xunit.Abstractions;
 
@@ -14,6 +15,9 @@ namespace NixHumanity.Actors.Tests.Cluster;
 /// </summary>
 public sealed class MultiProcessClusterSpecs(ITestOutputHelper output) : IAsyncLifetime
 {
+    /// <summary>What a verb says when its ask timed out (docs/cluster.md: a request sent to a lost node must not end so).</summary>
+    private const string NoAnswerInTime = "no answer in time";
+
     /// <summary>How long the answers of a user may take to agree (projections catch up asynchronously).</summary>
     private static readonly TimeSpan AgreementLimit = TimeSpan.FromMinutes(4);
 
@@ -79,8 +83,10 @@ public sealed class MultiProcessClusterSpecs(ITestOutputHelper output) : IAsyncL
         var killOrdering = atKill.Max(r => r.Ordering);
         output.WriteLine($"node2 killed after {killedAt} acknowledgements ({clock.Elapsed})");
         await underLoad;
-        output.WriteLine($"load finished after {clock.Elapsed}");
+        output.WriteLine($"load finished after {clock.Elapsed}; {Attempts(load)}");
         killedAt.Should().BeLessThan(3 * users.Count, "node2 died while interactions were still being recorded");
+        load.Failures.Should().NotContain(f => f.Contains(NoAnswerInTime, StringComparison.Ordinal),
+            "a request on its way to the killed node is answered once the cluster downs it, not left to its ask timeout");
 
         // Who lived where is read from the journal: each node writes through its own writer (writer_uuid), and a
         // user's rows carry the writer of the node hosting it when they were written.
@@ -199,7 +205,9 @@ public sealed class MultiProcessClusterSpecs(ITestOutputHelper output) : IAsyncL
         // Meanwhile node2's users record through the majority: they are acknowledged once their shards moved there.
         var survivors = new ClusterLoad([nodes[0], nodes[1]]);
         await survivors.RecordAsync(pausedUsers, [2]);
-        output.WriteLine($"node2's users recorded on the majority after {clock.Elapsed}");
+        output.WriteLine($"node2's users recorded on the majority after {clock.Elapsed}; {Attempts(survivors)}");
+        survivors.Failures.Should().NotContain(f => f.Contains(NoAnswerInTime, StringComparison.Ordinal),
+            "a request the majority sent to the frozen node is answered once the cluster downs it, not left to its ask timeout");
         var moved = (await JournalAudit.ReadAsync(Journal)).Where(r => r.Ordering > pausedAt).ToList();
         moved.Select(r => r.UserId).Distinct().Should().BeEquivalentTo(pausedUsers);
         moved.Should().NotContain(r => r.Writer == pausedWriter, "node2's users moved: the majority wrote their interactions");
@@ -225,6 +233,12 @@ public sealed class MultiProcessClusterSpecs(ITestOutputHelper output) : IAsyncL
             "no request node2 read after resuming reached the journal");
         output.WriteLine($"done after {clock.Elapsed}");
     }
+
+    /// <summary>The attempts a load had sent again, by node and what it answered (the user left out).</summary>
+    private static string Attempts(ClusterLoad load) =>
+        $"{load.Failures.Count} attempts not acknowledged and sent again: " + string.Join(", ", load.Failures
+            .Select(f => Regex.Replace(f, "user '[^']*'", "user …")).Select(f => f.Length > 160 ? f[..160] : f)
+            .GroupBy(f => f).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()}× {g.Key}"));
 
     private static string StaleText(string user) => $"sent to the paused node for {user}";
 }
