@@ -203,40 +203,46 @@ public sealed class NixHumanityOptions
 
         if (embeddings.Onnx is { } onnx)
         {
-            if (string.IsNullOrWhiteSpace(onnx.ModelPath))
-            {
-                throw new ArgumentException("must not be empty", onnxSection + nameof(onnx.ModelPath));
-            }
-
-            if (onnx.ExpectedSha256 is { } sha && (sha.Length != 64 || !sha.All(Uri.IsHexDigit)))
-            {
-                throw new ArgumentException("must be 64 hexadecimal characters", onnxSection + nameof(onnx.ExpectedSha256));
-            }
-
-            if (onnx.DownloadUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
-            {
-                throw new ArgumentException("must be an absolute http(s) URL", onnxSection + nameof(onnx.DownloadUrl));
-            }
-
-            if (onnx.MaxTokens is < 3 or > 512)
-            {
-                throw new ArgumentException("must be 3..512", onnxSection + nameof(onnx.MaxTokens));
-            }
-
-            if (onnx.MaxBatchSize < 1)
-            {
-                throw new ArgumentException("must be positive", onnxSection + nameof(onnx.MaxBatchSize));
-            }
-
-            if (onnx.IntraOpThreads < 0)
-            {
-                throw new ArgumentException("must not be negative", onnxSection + nameof(onnx.IntraOpThreads));
-            }
+            ValidateOnnx(onnx, onnxSection);
         }
 
         if (embeddings.WordVectors is { } words && string.IsNullOrWhiteSpace(words.VectorsPath))
         {
             throw new ArgumentException("must not be empty", section + nameof(EmbedderOptions.WordVectors) + "." + nameof(words.VectorsPath));
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the ONNX setting under <paramref name="onnxSection"/> and the rule.</summary>
+    private static void ValidateOnnx(OnnxSentenceEmbedderOptions onnx, string onnxSection)
+    {
+        if (string.IsNullOrWhiteSpace(onnx.ModelPath))
+        {
+            throw new ArgumentException("must not be empty", onnxSection + nameof(onnx.ModelPath));
+        }
+
+        if (onnx.ExpectedSha256 is { } sha && (sha.Length != 64 || !sha.All(Uri.IsHexDigit)))
+        {
+            throw new ArgumentException("must be 64 hexadecimal characters", onnxSection + nameof(onnx.ExpectedSha256));
+        }
+
+        if (onnx.DownloadUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
+        {
+            throw new ArgumentException("must be an absolute http(s) URL", onnxSection + nameof(onnx.DownloadUrl));
+        }
+
+        if (onnx.MaxTokens is < 3 or > 512)
+        {
+            throw new ArgumentException("must be 3..512", onnxSection + nameof(onnx.MaxTokens));
+        }
+
+        if (onnx.MaxBatchSize < 1)
+        {
+            throw new ArgumentException("must be positive", onnxSection + nameof(onnx.MaxBatchSize));
+        }
+
+        if (onnx.IntraOpThreads < 0)
+        {
+            throw new ArgumentException("must not be negative", onnxSection + nameof(onnx.IntraOpThreads));
         }
     }
 

@@ -160,32 +160,6 @@ internal sealed partial class LearnerActor : ProjectionActor<AnalyticsStore>
     protected override void CheckpointStore() => Store.Flush();
 
     /// <inheritdoc />
-    protected override object? ProgressReply(object request) => request is GetLearnerStatus ? Status() : null;
-
-    private ProjectionStatus Status() => new("learner", UserId, Store.Checkpoint, EventsApplied, Folder);
-
-    /// <inheritdoc />
-    protected override ProjectionStatus? PublishableStatus() => Status();
-
-    /// <summary>The prediction goes down with the status: a learner that is not answering is asked itself.</summary>
-    /// <inheritdoc />
-    protected override void WithdrawProgress()
-    {
-        base.WithdrawProgress();
-        WithdrawLikelyNext();
-    }
-
-    /// <summary>
-    /// Publishes the prediction just read at <see cref="Checkpoint"/> on the user's board, where the tree answers
-    /// <c>status</c>'s likely next commands from without this actor's turn (docs/adr/0053).
-    /// </summary>
-    private void PublishLikelyNext(NextCommandPrediction prediction) =>
-        Board?.Publish(ProgressBoard.LikelyNextSlot, new NextCommands(UserId, prediction.AfterCommand, prediction.Next), Checkpoint);
-
-    /// <summary>Takes the published prediction down: the tree asks this actor (or its supervisor) for it again.</summary>
-    private void WithdrawLikelyNext() => Board?.Withdraw(ProgressBoard.LikelyNextSlot);
-
-    /// <inheritdoc />
     protected override void OnStoreClosing()
     {
         _likelyNext.Clear();

@@ -324,62 +324,6 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     /// <summary>Registers the handler of a passivation's stop (in the ready state, and in a long catch-up that answers requests).</summary>
     protected void ReceiveStopGracefully() => ReceiveRequest<StopGracefully>(_ => StopGracefullyWhenAnswered());
 
-    /// <summary>
-    /// Buffers a live event (see the class remarks), or sends the actor back to catching up when it reveals a gap.
-    /// Events buffered when the actor stops are read from the journal by its successor.
-    /// </summary>
-    private void Enqueue(SessionEventPublished published)
-    {
-        var last = _pending.Count > 0 ? _pending[^1].SequenceNr : AppliedThrough;
-        Telemetry.ProjectionLag.Record(published.SequenceNr - AppliedThrough, new KeyValuePair<string, object?>(Telemetry.ComponentAttribute, Component));
-        if (published.SequenceNr <= last)
-        {
-            return;
-        }
-
-        if (FellBehind())
-        {
-            // Too much is queued behind this event: read it and what follows from the journal, dropping what was
-            // pushed meanwhile, instead of holding all of it in memory (docs/adr/0040).
-            FellBehindCount++;
-            _behindCatchUp = true;
-            ApplyPending();
-            StartCatchUp();
-            return;
-        }
-
-        if (published.SequenceNr > last + 1 && _gapCaughtUpFor != published.SequenceNr)
-        {
-            _gapCaughtUpFor = published.SequenceNr;
-            Log.Warning("{0} of {1}: event #{2} arrived after #{3}; catching up from the journal", Component, UserId, published.SequenceNr, last);
-            ApplyPending();
-            Stash.Stash();
-            StartCatchUp();
-            return;
-        }
-
-        _pending.Add(new JournaledSessionEvent(published.SequenceNr, published.Event));
-        if (_pending.Count >= Options.ReplayBatchSize)
-        {
-            ApplyPending();
-        }
-        else if (!_applyScheduled)
-        {
-            _applyScheduled = true;
-            if (Options.LiveApplyWindow > TimeSpan.Zero)
-            {
-                // Applied a window after the first event, not at once: the store's commit syncs its log to the disk,
-                // and right after an acknowledgement the next record's journal commit needs the disk (docs/adr/0055).
-                Timers.StartSingleTimer(nameof(ApplyPendingEvents), ApplyPendingEvents.Instance, Options.LiveApplyWindow);
-            }
-            else
-            {
-                // Everything already in the mailbox is handled before this marker, so a burst is applied as one batch.
-                Self.Tell(ApplyPendingEvents.Instance);
-            }
-        }
-    }
-
     private void ApplyFresh(IReadOnlyList<JournaledSessionEvent> events)
     {
         var checkpoint = AppliedThrough;
@@ -403,12 +347,5 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
         Apply(fresh);
         EventsApplied += fresh.Count;
         CheckpointWhenQuiet();
-    }
-
-    /// <summary>The live-apply window of the first buffered event has passed (or, with a zero window, self-sent behind a
-    /// burst of live events: the mailbox has drained of them): apply the buffer.</summary>
-    private sealed record ApplyPendingEvents
-    {
-        public static readonly ApplyPendingEvents Instance = new();
     }
 }
