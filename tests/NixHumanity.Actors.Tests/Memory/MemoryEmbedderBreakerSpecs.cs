@@ -160,20 +160,4 @@ public sealed class MemoryEmbedderBreakerSpecs : TestKit
         memory.Tell(new SearchMemory("ann", "install package 199", 5), TestActor);
         ExpectMsg<MemorySearched>().Results.Should().Contain(r => r.Command == "nix-env -iA nixpkgs.p199");
     }
-
-    /// <summary>The n-gram embedder under another id, so the store sees a change of embedder.</summary>
-    private sealed class RenamedEmbedder(string id) : IEmbedder
-    {
-        private readonly HashedNGramEmbedder _inner = new();
-
-        public string Id => id;
-
-        public int Dimensions => _inner.Dimensions;
-
-        public float[] Embed(string text) => _inner.Embed(text);
-
-        public float[][] EmbedBatch(IReadOnlyList<string> texts) => _inner.EmbedBatch(texts);
-
-        public void Dispose() => _inner.Dispose();
-    }
 }

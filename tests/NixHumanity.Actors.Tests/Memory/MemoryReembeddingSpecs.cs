@@ -54,20 +54,4 @@ public sealed class MemoryReembeddingSpecs : IDisposable
         (await MemoryTreeIntegrationSpecs.SearchAsync(restarted, "rose", "update my computer")).Results[0].Command
             .Should().Be("sudo nixos-rebuild switch --upgrade");
     }
-
-    /// <summary>The n-gram embedder under another id, so the store sees a change of embedder.</summary>
-    private sealed class RenamedEmbedder(string id) : IEmbedder
-    {
-        private readonly HashedNGramEmbedder _inner = new();
-
-        public string Id => id;
-
-        public int Dimensions => _inner.Dimensions;
-
-        public float[] Embed(string text) => _inner.Embed(text);
-
-        public float[][] EmbedBatch(IReadOnlyList<string> texts) => _inner.EmbedBatch(texts);
-
-        public void Dispose() => _inner.Dispose();
-    }
 }
