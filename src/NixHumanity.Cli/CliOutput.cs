@@ -24,7 +24,7 @@ internal static class CliOutput
 
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(result, result.GetType(), JsonOptions));
+            ResultOutput.Writer.WriteLine(JsonSerializer.Serialize(result, result.GetType(), JsonOptions));
             return;
         }
 
@@ -42,7 +42,7 @@ internal static class CliOutput
     {
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(tabular.Json, tabular.Json.GetType(), JsonOptions));
+            ResultOutput.Writer.WriteLine(JsonSerializer.Serialize(tabular.Json, tabular.Json.GetType(), JsonOptions));
             return;
         }
 

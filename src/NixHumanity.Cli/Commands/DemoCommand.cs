@@ -34,7 +34,7 @@ internal static class DemoCommand
                 var charts = await WriteChartsAsync(host, Path.Combine(dataDir, "charts"), cancellationToken);
                 if (json)
                 {
-                    Console.Out.WriteLine(JsonSerializer.Serialize(new { dataDir, personas = report, research, charts }, JsonSerializerOptions.Web));
+                    ResultOutput.Writer.WriteLine(JsonSerializer.Serialize(new { dataDir, personas = report, research, charts }, JsonSerializerOptions.Web));
                 }
                 else
                 {

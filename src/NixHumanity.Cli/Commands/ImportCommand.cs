@@ -117,7 +117,7 @@ internal static class ImportCommand
         };
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(result, JsonSerializerOptions.Web));
+            ResultOutput.Writer.WriteLine(JsonSerializer.Serialize(result, JsonSerializerOptions.Web));
             return;
         }
 

@@ -30,7 +30,7 @@ internal static class SearchCommand
                 var output = SearchOutput.From(found);
                 if (parse.GetValue(CommonOptions.Json))
                 {
-                    Console.Out.WriteLine(JsonSerializer.Serialize(output));
+                    ResultOutput.Writer.WriteLine(JsonSerializer.Serialize(output));
                 }
                 else
                 {
