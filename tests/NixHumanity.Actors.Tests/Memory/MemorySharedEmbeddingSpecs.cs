@@ -99,6 +99,13 @@ public sealed class MemorySharedEmbeddingSpecs : TestKit
         fay.Tell(new SearchMemory("fay", "music", 5), TestActor);
         ExpectMsg<MemorySearched>().Results[0].Command.Should().Be("nix-shell -p mpv");
         Status(fay, "fay").Rows.Should().Be(1);
+
+        // Each memory sends its batch from its own turn on the default dispatcher, and their replies wait for the batch,
+        // so nothing above says the four batches have reached the service. Released before a busy machine had run one
+        // of them, the model embedded the other three (6 texts) and that one (2) in a call of its own. The service's
+        // thread is in the held call, so its mailbox holds exactly the requests sent meanwhile: release once all four are there.
+        var service = (ActorRefWithCell)EmbeddingService.Get(Sys).For(_model);
+        AwaitCondition(() => service.Underlying.NumberOfMessages == 4, TimeSpan.FromMinutes(2), "the four memories' batches wait in the service's mailbox");
         _model.Release();
 
         annSearch.ExpectMsg<MemorySearched>().Results.Should().Contain(r => r.Command == "nix-env -iA nixpkgs.firefox", "the search waited for its batch");
