@@ -68,6 +68,8 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
 {
     private readonly IJournalSource _journal;
     private readonly List<JournaledSessionEvent> _pending = [];
+    // The name of a request's span, made once: requests are a hot path (docs/adr/0056).
+    private readonly string _requestSpanName;
 
     private TStore? _store;
     private string? _failure;
@@ -88,6 +90,7 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     private protected ProjectionActor(string component, string userId, string folder, ProjectionOptions options, TimeProvider clock, IJournalSource? journal)
     {
         Component = component;
+        _requestSpanName = $"nixhumanity.{component}.request";
         UserId = userId;
         Folder = folder;
         Options = options;
@@ -245,21 +248,15 @@ internal abstract partial class ProjectionActor<TStore> : ReceiveActor, IWithUnb
     /// </remarks>
     protected void ReceiveRequest<T>(Action<T> handler) => Receive<T>(message =>
     {
-        using var activity = Telemetry.Source.StartActivity($"nixhumanity.{Component}.request");
-        if (activity is null)
-        {
-            ApplyPending();
-            handler(message);
-            return;
-        }
-
-        activity.SetTag(Telemetry.OperationAttribute, typeof(T).Name);
-        activity.SetTag(Telemetry.UserAttribute, UserId);
-        activity.SetTag(Telemetry.QueuedAttribute, QueuedMessages);
-        activity.SetTag(Telemetry.AppliedFirstAttribute, _pending.Count);
+        using var activity = Telemetry.Source.StartActivity(_requestSpanName);
+        // Without a listener there is no activity, and no tag's value is computed.
+        activity?.SetTag(Telemetry.OperationAttribute, typeof(T).Name)
+            .SetTag(Telemetry.UserAttribute, UserId)
+            .SetTag(Telemetry.QueuedAttribute, QueuedMessages)
+            .SetTag(Telemetry.AppliedFirstAttribute, _pending.Count);
         var started = Stopwatch.GetTimestamp();
         ApplyPending();
-        activity.SetTag(Telemetry.ApplyMillisecondsAttribute, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        activity?.SetTag(Telemetry.ApplyMillisecondsAttribute, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         handler(message);
     });
 
