@@ -60,10 +60,9 @@ internal sealed class DataDirectoryLock : IDisposable
         return new DataDirectoryLock(locked, holderFile);
     }
 
-    /// <summary>Forgets the holder's name and releases the lock.</summary>
     /// <summary>
     /// Deletes the file naming the holder but keeps the lock: for a process that is exiting with the lock still held
-    /// (its files are closed, and the lock released, by the exit itself; docs/adr/0058).
+    /// (its files are closed, and the lock released, by the exit itself; docs/adr/0058), and before the lock's release.
     /// </summary>
     public void RemoveHolderName()
     {
@@ -73,21 +72,14 @@ internal sealed class DataDirectoryLock : IDisposable
         }
         catch (IOException)
         {
-            // The next owner overwrites it.
+            // The next owner overwrites it; a contender only reads it while the lock is held.
         }
     }
 
+    /// <summary>Forgets the holder's name and releases the lock.</summary>
     public void Dispose()
     {
-        try
-        {
-            File.Delete(_holderFile);
-        }
-        catch (IOException)
-        {
-            // The next owner overwrites it; a contender only reads it while the lock is held.
-        }
-
+        RemoveHolderName();
         _lock.Dispose();
     }
 
