@@ -52,7 +52,7 @@ internal sealed partial class MemoryActor
             return;
         }
 
-        Receive<IProgressRequest>(request => Sender.Tell(ProgressReply(request)!));
+        Receive<IProgressRequest>(ReplyProgress);
         // The ready state's handlers include the embedder's answers.
         WhenReady();
         ReceiveStopGracefully();

@@ -124,7 +124,8 @@ internal abstract partial class ProjectionActor<TStore>
     }
 
     /// <summary>Answers <c>Sender</c> with <see cref="ProgressReply"/> for <paramref name="request"/> as things stand.</summary>
-    private void ReplyProgress(IProgressRequest request) =>
+    /// <param name="request">The progress request.</param>
+    protected void ReplyProgress(IProgressRequest request) =>
         Sender.Tell(ProgressReply(request) ?? throw new InvalidOperationException($"{Component} of {UserId}: no progress reply for {request.GetType().Name}"));
 
     /// <summary>

@@ -33,9 +33,9 @@ public sealed class ProjectionOptions
 
     /// <summary>
     /// How long live events wait, from the first one buffered, before they are applied in one store transaction
-    /// (default 100 ms, for a host hosted in-process and <c>nixh serve</c> alike; zero applies them as soon as the
-    /// mailbox has drained of events; at most 10 s; docs/adr/0055 and its amendment). A request (search, status, a fold) applies what is buffered first, so it still sees every event
-    /// acknowledged before it was sent. The wait keeps the store's commit, which syncs its write-ahead log to the disk,
+    /// (default 100 ms, for the library hosted in-process and <c>nixh serve</c> alike; zero applies them as soon as the
+    /// mailbox has drained of events; at most 10 s; docs/adr/0055 and its amendment). A request (search, status, a
+    /// fold) applies what is buffered first, so it still sees every event acknowledged before it was sent. The wait keeps the store's commit, which syncs its write-ahead log to the disk,
     /// out of the way of the journal's own sync while a burst of records is being acknowledged, and makes the burst one
     /// commit.
     /// </summary>

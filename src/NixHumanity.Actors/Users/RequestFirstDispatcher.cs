@@ -103,6 +103,7 @@ internal sealed class RequestFirstExecutor : ExecutorService
     private readonly SemaphoreSlim _work = new(0);
     private readonly Thread[] _threads;
     private volatile bool _stopping;
+    private long _promotions;
 
     /// <summary>Starts <paramref name="threads"/> background threads named after <paramref name="id"/>.</summary>
     /// <param name="id">The dispatcher's id.</param>
@@ -119,8 +120,6 @@ internal sealed class RequestFirstExecutor : ExecutorService
 
     /// <summary>Turns that went ahead of others because of a request (diagnostics and specs).</summary>
     public long Promotions => Interlocked.Read(ref _promotions);
-
-    private long _promotions;
 
     /// <inheritdoc />
     public override void Execute(IRunnable run)
