@@ -14,13 +14,9 @@ public sealed class ResultOutputSpecs
     [Fact]
     public void A_line_printed_on_console_out_during_a_json_verb_goes_to_stderr_and_stdout_holds_only_the_json()
     {
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
+        using var console = new CapturedConsole();
         try
         {
-            Console.SetOut(TextWriter.Synchronized(stdout));
-            Console.SetError(TextWriter.Synchronized(stderr));
             ResultOutput.Reserve(["status", "--data-dir", "/tmp/d", "--user", "ann", "--json"]).Should().BeTrue();
 
             // What a logger writing to stdout prints while the learner fails (the line seen in a --json status).
@@ -30,12 +26,10 @@ public sealed class ResultOutputSpecs
         finally
         {
             ResultOutput.Release();
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
         }
 
-        stdout.ToString().Should().Be("{\"interactions\":1}" + Environment.NewLine, "--json prints the JSON object alone on stdout");
-        stderr.ToString().Should().Contain("learner of ann failed", "what else was printed on Console.Out is not lost, it is on stderr");
+        console.StdOut.Should().Be("{\"interactions\":1}" + Environment.NewLine, "--json prints the JSON object alone on stdout");
+        console.StdErr.Should().Contain("learner of ann failed", "what else was printed on Console.Out is not lost, it is on stderr");
     }
 
     [Theory]

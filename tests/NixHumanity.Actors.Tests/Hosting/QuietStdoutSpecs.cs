@@ -41,33 +41,24 @@ public sealed class QuietStdoutSpecs : IDisposable
     [Fact]
     public async Task A_host_with_debug_logging_for_the_library_prints_nothing_on_stdout_from_start_to_stop()
     {
-        var oldOut = Console.Out;
-        using var stdout = new StringWriter();
-        try
+        using var console = new CapturedConsole();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Console.SetOut(TextWriter.Synchronized(stdout));
-            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["NixHumanity:DataDirectory"] = _data.Path,
-                ["NixHumanity:Embeddings:Kind"] = "NGram",
-            });
-            builder.Logging.ClearProviders().AddProvider(new SilentProvider()).SetMinimumLevel(LogLevel.Warning).AddFilter("NixHumanity.Memory", LogLevel.Debug);
-            builder.Services.AddNixHumanity(builder.Configuration.GetSection("NixHumanity"));
-            using (var host = builder.Build())
-            {
-                await host.StartAsync();
-                await host.Services.GetRequiredService<NixHumanityClient>().RecordInteractionAsync(new RecordInteraction("rose", "s", "install firefox", "nix-env -iA nixpkgs.firefox"));
-                await host.StopAsync();
-                // Akka's loggers stop as the actor system terminates: wait for that, whatever StopAsync waited for.
-                await host.Services.GetRequiredService<Akka.Actor.ActorSystem>().WhenTerminated;
-            }
-        }
-        finally
+            ["NixHumanity:DataDirectory"] = _data.Path,
+            ["NixHumanity:Embeddings:Kind"] = "NGram",
+        });
+        builder.Logging.ClearProviders().AddProvider(new SilentProvider()).SetMinimumLevel(LogLevel.Warning).AddFilter("NixHumanity.Memory", LogLevel.Debug);
+        builder.Services.AddNixHumanity(builder.Configuration.GetSection("NixHumanity"));
+        using (var host = builder.Build())
         {
-            Console.SetOut(oldOut);
+            await host.StartAsync();
+            await host.Services.GetRequiredService<NixHumanityClient>().RecordInteractionAsync(new RecordInteraction("rose", "s", "install firefox", "nix-env -iA nixpkgs.firefox"));
+            await host.StopAsync();
+            // Akka's loggers stop as the actor system terminates: wait for that, whatever StopAsync waited for.
+            await host.Services.GetRequiredService<Akka.Actor.ActorSystem>().WhenTerminated;
         }
 
-        stdout.ToString().Should().BeEmpty("Akka's lines go to the host's logs or to stderr, never to stdout");
+        console.StdOut.Should().BeEmpty("Akka's lines go to the host's logs or to stderr, never to stdout");
     }
 }

@@ -23,23 +23,17 @@ public static class InProcessNixh
     public static async Task<Result> RunAsync(TimeSpan budget, params string[] args)
     {
         await OneAtATime.WaitAsync();
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
         try
         {
-            Console.SetOut(TextWriter.Synchronized(stdout));
-            Console.SetError(TextWriter.Synchronized(stderr));
+            using var console = new CapturedConsole();
             var allocated = GC.GetTotalAllocatedBytes();
             var clock = Stopwatch.StartNew();
             // WaitAsync throws TimeoutException when the budget passes first.
             var exitCode = await NixhCommandLine.RunAsync(args).WaitAsync(budget);
-            return new Result(exitCode, stdout.ToString(), stderr.ToString(), clock.Elapsed, GC.GetTotalAllocatedBytes() - allocated);
+            return new Result(exitCode, console.StdOut, console.StdErr, clock.Elapsed, GC.GetTotalAllocatedBytes() - allocated);
         }
         finally
         {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
             OneAtATime.Release();
         }
     }
