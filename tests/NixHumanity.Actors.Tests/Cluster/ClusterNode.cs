@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -108,6 +109,17 @@ public sealed class ClusterNode : IAsyncDisposable
     {
         var directory = await _host.Services.GetRequiredService<IRequiredActor<UserDirectory>>().GetAsync();
         return (await directory.Ask<ActiveUsers>(GetActiveUsers.Instance, TimeSpan.FromSeconds(10))).UserIds;
+    }
+
+    /// <summary>
+    /// How many nodes' shard regions the users' shard coordinator knows, asked through this node: a region registers
+    /// with the coordinator after its node is up, and only a registered region is given new shards.
+    /// </summary>
+    public async Task<int> RegisteredRegionsAsync()
+    {
+        var region = ClusterSharding.Get(_host.Services.GetRequiredService<ActorSystem>()).ShardRegion(ClusterMode.TypeName);
+        var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(10)), TimeSpan.FromSeconds(20));
+        return stats.Regions.Count;
     }
 
     /// <summary>Leaves the cluster gracefully (coordinated shutdown: shards handed off, then the member leaves).</summary>

@@ -1,6 +1,7 @@
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Postgres;
+using NixHumanity.Actors.Tests.Support;
 
 namespace NixHumanity.Actors.Tests.Cluster;
 
@@ -38,6 +39,9 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
             var seed = ClusterNode.SeedAddress(ports[0]);
             first = await ClusterNode.StartAsync(database.ConnectionString, ports[0], seed, configure: configure);
             var second = await ClusterNode.StartAsync(database.ConnectionString, ports[1], seed, configure: configure);
+            // The second node is up, but its shard region registers with the coordinator a moment later; until then
+            // every new user's shard goes to the first node (NewUserHostedOnAsync found none of 60 on the second).
+            await Eventually.HoldsAsync(async () => (await first.RegisteredRegionsAsync()).Should().Be(2), TimeSpan.FromSeconds(60));
             return new TwoNodeCluster(database, first, second);
         }
         catch
