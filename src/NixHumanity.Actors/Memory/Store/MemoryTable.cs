@@ -37,6 +37,12 @@ internal sealed partial class MemoryTable : IDisposable
         updated_at TIMESTAMP NOT NULL, version_from BIGINT NOT NULL, version_to BIGINT
         """;
 
+    /// <summary>
+    /// Closed rows per <see cref="CloseRowsStatement"/>: a live batch closes at most one row per memory it touches, a
+    /// catch-up batch of 1,024 events at most that many; the <c>CASE</c> is tried in order, so a chunk stays small.
+    /// </summary>
+    private const int ClosedRowsPerStatement = 256;
+
     private readonly DuckDBConnection _connection;
     private readonly bool _lockedByInstance;
 
@@ -227,13 +233,9 @@ internal sealed partial class MemoryTable : IDisposable
     public void WriteBatch(BatchWrite write, Action<string>? faultInjector)
     {
         using var transaction = _connection.BeginTransaction();
-        foreach (var chunk in write.ClosedRows.Chunk(1000))
+        foreach (var chunk in write.ClosedRows.Chunk(ClosedRowsPerStatement))
         {
-            // Row ids and versions are our own integers, so inlining them is safe and keeps this to one statement per chunk.
-            var closing = string.Join(',', chunk.Select(c => $"({c.RowId},{c.Version})"));
-            Execute(
-                $"UPDATE command_embeddings SET version_to = closing.version FROM (VALUES {closing}) AS closing(row_id, version) " +
-                "WHERE command_embeddings.row_id = closing.row_id AND command_embeddings.version_to IS NULL");
+            Execute(CloseRowsStatement(chunk));
         }
 
         using (var appender = _connection.CreateAppender("command_embeddings"))
@@ -261,6 +263,20 @@ internal sealed partial class MemoryTable : IDisposable
 
         faultInjector?.Invoke("before-commit");
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// Closes <paramref name="rows"/> with a filter and a <c>CASE</c>, not a join: an <c>UPDATE … FROM (VALUES …)</c>
+    /// built a hash table in DuckDB's temporary buffers at every batch, and each such buffer's handle stayed in the heap
+    /// after the statement, held by the buffer pool's eviction queue until DuckDB purges it (~1.2 KB per batch, most of
+    /// a recording store's native growth; docs/adr/0059). Row ids and versions are our own integers, so inlining them is
+    /// safe and keeps this to one statement per chunk.
+    /// </summary>
+    internal static string CloseRowsStatement(IReadOnlyCollection<(long RowId, long Version)> rows)
+    {
+        var cases = string.Join(' ', rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"WHEN {r.RowId} THEN {r.Version}")));
+        var ids = string.Join(',', rows.Select(r => r.RowId.ToString(CultureInfo.InvariantCulture)));
+        return $"UPDATE command_embeddings SET version_to = CASE row_id {cases} END WHERE row_id IN ({ids}) AND version_to IS NULL";
     }
 
     /// <summary>Test hook: runs raw SQL on the connection, bypassing every check.</summary>
