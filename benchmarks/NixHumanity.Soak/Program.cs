@@ -21,6 +21,10 @@ builder.Services.AddNixHumanity(nixh =>
     // Cold starts of many users at once on a busy machine: rather wait than fail a record.
     nixh.AskTimeout = TimeSpan.FromSeconds(60);
     nixh.Embeddings = nixh.Embeddings with { Kind = EmbedderKind.NGram };
+    if (options.StoreMemoryMegabytes is { } limit)
+    {
+        nixh.Projections.StoreMemoryLimitMegabytes = limit;
+    }
 });
 using var host = builder.Build();
 await host.StartAsync();
@@ -93,12 +97,36 @@ static async Task<long?> CheckpointOrNullAsync(Task<NixHumanity.Actors.Projectio
 async Task RecordUntilStoppedAsync(string user, AcknowledgedIds acks, CancellationToken token)
 {
     var packages = new[] { "vim", "git", "htop", "curl", "jq", "ripgrep", "tmux", "firefox" };
+    // A paced user starts at a random point of its interval, so the users' records spread over it instead of arriving together.
+    using var pace = options.IntervalMilliseconds > 0 ? new PeriodicTimer(TimeSpan.FromMilliseconds(options.IntervalMilliseconds)) : null;
+    if (pace is not null)
+    {
+        await Task.Delay(Random.Shared.Next(options.IntervalMilliseconds), CancellationToken.None);
+    }
+
     for (var n = 0; !token.IsCancellationRequested; n++)
     {
+        if (pace is not null && !await WaitForTickAsync(pace, token))
+        {
+            return;
+        }
+
         var package = packages[n % packages.Length];
         var ack = await client.RecordInteractionAsync(new RecordInteraction(
             user, "soak", $"install {package}", $"nix-env -iA nixpkgs.{package}", Outcome: InteractionOutcome.Success));
         acks.Add(ack.InteractionId, ack.SequenceNr);
         output.Line($"ack {user} {ack.InteractionId} {ack.SequenceNr}");
+    }
+}
+
+static async Task<bool> WaitForTickAsync(PeriodicTimer pace, CancellationToken token)
+{
+    try
+    {
+        return await pace.WaitForNextTickAsync(token);
+    }
+    catch (OperationCanceledException)
+    {
+        return false;
     }
 }

@@ -70,15 +70,16 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
     }
 
     /// <summary>
-    /// The shared DuckDB instances' own memory: the process's instance (key "") and the folders' (-1 each when reading
-    /// failed, e.g. an instance closing meanwhile).
+    /// The shared DuckDB instances' own memory: the learners' instances (the process's and each data directory's) and
+    /// the memories' (-1 each when reading failed, e.g. an instance closing meanwhile).
     /// </summary>
     private static (long Process, long Folders) DuckDbMemory()
     {
         try
         {
             var instances = PerUserDuckDb.SharedInstanceMemory();
-            return (instances.Where(i => i.Instance.Length == 0).Sum(i => i.Bytes), instances.Where(i => i.Instance.Length > 0).Sum(i => i.Bytes));
+            var learners = instances.Where(i => PerUserDuckDb.IsLearnersInstance(i.Instance)).ToList();
+            return (learners.Sum(i => i.Bytes), instances.Except(learners).Sum(i => i.Bytes));
         }
         catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or ObjectDisposedException or InvalidOperationException)
         {

@@ -2,13 +2,14 @@
 """Per-minute trends of a soak's `sample` lines (least squares over the samples in a window).
 
 Usage: slopes.py LOG [LOG...]   prints, per log, the first/last value and the slope in MB/min of the memory figures
-over the whole run, the last 20 and the last 15 minutes (first->last value in MB), the largest value, the per-ack slope of glibc's heap in use, and its
+(rss_not_harness: RSS without the harness's own list of acknowledged ids; rss_not_caches: that without DuckDB's
+buffer pools) over the whole run, the last 20 and the last 15 minutes (first->last value in MB), the largest value, the per-ack slope of glibc's heap in use, and its
 slope without SQLite per MB of the stores' files (store_bytes).
 """
 import re
 import sys
 
-FIELDS = ["rss", "live", "committed", "duckdb", "anon", "malloc_used", "malloc_free", "sqlite_used", "malloc_not_sqlite", "harness", "store_bytes"]
+FIELDS = ["rss", "rss_not_harness", "rss_not_caches", "live", "committed", "duckdb", "anon", "malloc_used", "malloc_free", "sqlite_used", "malloc_not_sqlite", "harness", "store_bytes"]
 
 
 def samples(path):
@@ -22,6 +23,12 @@ def samples(path):
             key, _, value = part.partition("=")
             if re.fullmatch(r"-?\d+", value):
                 row[key] = int(value)
+        if "rss" in row and "harness" in row:
+            # The host's own memory: the harness's list of acknowledged ids is in the process but not the host's.
+            row["rss_not_harness"] = row["rss"] - row["harness"]
+            if "duckdb" in row:
+                # ... and without DuckDB's buffer pools, caches bounded by their memory_limit (docs/adr/0059).
+                row["rss_not_caches"] = row["rss_not_harness"] - row["duckdb"]
         if "malloc_used" in row and "sqlite_used" in row:
             # glibc's heap in use without SQLite's share: DuckDB's own C++ objects and the runtime's native parts.
             row["malloc_not_sqlite"] = row["malloc_used"] - row["sqlite_used"]

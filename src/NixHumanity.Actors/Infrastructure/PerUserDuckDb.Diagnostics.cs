@@ -96,7 +96,7 @@ internal static partial class PerUserDuckDb
         {
             foreach (var instance in _instances.Values)
             {
-                var name = instance.Key.Length == 0 || instance.Key.StartsWith(LearnersKeyPrefix, StringComparison.Ordinal) ? "learners" : "memories";
+                var name = IsLearnersInstance(instance.Key) ? "learners" : "memories";
                 var attached = Scalar(instance.Keeper, "SELECT count(*) FROM duckdb_databases() WHERE NOT internal AND database_name LIKE 'store_%'");
                 var tags = new List<string>();
                 long total = 0;

@@ -122,6 +122,9 @@ internal static partial class PerUserDuckDb
     /// <summary>The key of <paramref name="usersFolder"/>'s learners' instance (<see cref="SharedInstanceMemory"/> lists open instances by key).</summary>
     internal static string LearnersInstanceKey(string usersFolder) => LearnersKeyPrefix + Path.GetFullPath(usersFolder);
 
+    /// <summary>Whether <paramref name="key"/> (from <see cref="SharedInstanceMemory"/>) is a learners' instance: the process's or a data directory's.</summary>
+    internal static bool IsLearnersInstance(string key) => key.Length == 0 || key.StartsWith(LearnersKeyPrefix, StringComparison.Ordinal);
+
     private static DuckDBConnection AttachShared(string path, string key, string? lockedTo)
     {
         var (instance, connection) = Acquire(key, lockedTo);
