@@ -10,6 +10,11 @@ using NixHumanity.Soak;
 // acknowledgement is printed as `ack USER ID SEQ` the moment it arrives (stdout flushed per line), so a watcher that
 // kills the process with SIGKILL knows exactly what was acknowledged before the kill. At the end of --minutes the run
 // checks that every acknowledged interaction is in the journal and exits 1 when one is missing.
+if (args is ["row-closing", ..])
+{
+    return RowClosingHeap.Run(args);
+}
+
 var options = SoakOptions.Parse(args);
 var output = new SoakOutput(Console.Out);
 // Only a measurement (e.g. a lower wal_autocheckpoint): set before any store opens, so every shared instance has it.
