@@ -293,6 +293,34 @@ public sealed class PerUserDuckDbSpecs : IDisposable
         Scalar(connection, $"SELECT COUNT(*) FROM duckdb_databases() WHERE database_name = '{alias}'") == 1;
 
     [Fact]
+    public void A_shared_instance_keeps_nothing_of_the_Parquet_files_it_reads()
+    {
+        // DuckDB's external file cache kept every fragment a learner read in the buffer pool, though each is read
+        // once (into the version index, or to be consolidated and deleted): a soak's learners' instance grew by
+        // +8 MB/min of it (docs/adr/0059).
+        var users = Directory.CreateDirectory(Path.Combine(_temp.Path, "users")).FullName;
+        var fragment = Path.Combine(users, "fragment.parquet");
+        var connection = PerUserDuckDb.OpenLearnerShared(":memory:", users);
+        try
+        {
+            Text(connection, "SELECT current_setting('enable_external_file_cache')::VARCHAR").Should().Be("false");
+            using (var copy = connection.CreateCommand())
+            {
+                copy.CommandText = $"COPY (SELECT range AS feature, random() AS value FROM range(200000)) TO '{fragment}' (FORMAT parquet)";
+                copy.ExecuteNonQuery();
+            }
+
+            Text(connection, $"SELECT count(*)::VARCHAR FROM read_parquet('{fragment}')").Should().Be("200000");
+            Text(connection, "SELECT coalesce(sum(memory_usage_bytes), 0)::VARCHAR FROM duckdb_memory() WHERE tag = 'EXTERNAL_FILE_CACHE'")
+                .Should().Be("0", "what was read of the file is not kept");
+        }
+        finally
+        {
+            PerUserDuckDb.Close(connection);
+        }
+    }
+
+    [Fact]
     public void Each_shared_instance_spills_into_a_private_folder_of_its_own_that_goes_with_the_instance()
     {
         // By default an in-memory instance spills past its memory limit into ".tmp" in the working directory, shared by
