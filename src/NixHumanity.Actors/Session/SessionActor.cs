@@ -29,6 +29,9 @@ internal sealed class SessionActor : ReceivePersistentActor
     private readonly UnansweredRequests _unanswered = new(StoppedTargetAnswers.Get(Context.System).MarkAnswered);
     private SessionState _state = SessionState.Empty;
     private long _lastSnapshotSequenceNr;
+
+    /// <summary>The sequence number of the newest snapshot whose save has succeeded (0 before the first).</summary>
+    private long _newestSavedSnapshotSequenceNr;
     private TemporarilyUnavailable? _stoppedBecause;
 
     /// <summary>Creates the actor; see <see cref="Props(string, SessionSettings, TimeProvider, IActorRef, IActorRef)"/>.</summary>
@@ -60,8 +63,7 @@ internal sealed class SessionActor : ReceivePersistentActor
         Request<RestoreHistory>(HandleRestoreHistory);
         Request<GetSessionStatus>(_ => Sender.Tell(Status()));
         Command<StopGracefully>(_ => Context.Stop(Self));
-        Command<SaveSnapshotSuccess>(success =>
-            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotSuccess>(DeleteOlderSnapshots);
         Command<SaveSnapshotFailure>(failure =>
             _log.Warning(failure.Cause, "Snapshot of {0} at {1} failed; recovery will replay more events", PersistenceId, failure.Metadata.SequenceNr));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -366,6 +368,18 @@ internal sealed class SessionActor : ReceivePersistentActor
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Deletes every snapshot older than the newest one saved so far, at each save's success. The snapshot store runs a
+    /// delete and an earlier save concurrently: a delete sent at the newer save's success could run before the older
+    /// save was written and leave it behind for good (ImportSpecs found two snapshots in a CI run). Whichever success
+    /// comes last deletes up to the newest, so an older snapshot goes once its own save has succeeded.
+    /// </summary>
+    private void DeleteOlderSnapshots(SaveSnapshotSuccess success)
+    {
+        _newestSavedSnapshotSequenceNr = Math.Max(_newestSavedSnapshotSequenceNr, success.Metadata.SequenceNr);
+        DeleteSnapshots(new SnapshotSelectionCriteria(_newestSavedSnapshotSequenceNr - 1));
     }
 
     private void SnapshotIfDue()
