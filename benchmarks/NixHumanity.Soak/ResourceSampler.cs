@@ -78,8 +78,8 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
         try
         {
             var instances = PerUserDuckDb.SharedInstanceMemory();
-            var learners = instances.Where(i => PerUserDuckDb.IsLearnersInstance(i.Instance)).ToList();
-            return (learners.Sum(i => i.Bytes), instances.Except(learners).Sum(i => i.Bytes));
+            return (instances.Where(i => PerUserDuckDb.IsLearnersInstance(i.Instance)).Sum(i => i.Bytes),
+                instances.Where(i => !PerUserDuckDb.IsLearnersInstance(i.Instance)).Sum(i => i.Bytes));
         }
         catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or ObjectDisposedException or InvalidOperationException)
         {

@@ -18,16 +18,6 @@ internal static class RowClosingHeap
 {
     private const int Memories = 8;
 
-    private const string Columns =
-        """
-        row_id BIGINT NOT NULL, ord INTEGER NOT NULL, id VARCHAR NOT NULL, vector BLOB NOT NULL,
-        command VARCHAR NOT NULL, text VARCHAR NOT NULL, intent VARCHAR,
-        success_rate DOUBLE NOT NULL, user_satisfaction DOUBLE, satisfaction_sum DOUBLE NOT NULL,
-        satisfaction_count BIGINT NOT NULL, confidence DOUBLE, attempts BIGINT NOT NULL, successes BIGINT NOT NULL,
-        embedder VARCHAR NOT NULL, sequence_nr BIGINT NOT NULL, created_at TIMESTAMP NOT NULL,
-        updated_at TIMESTAMP NOT NULL, version_from BIGINT NOT NULL, version_to BIGINT
-        """;
-
     public static int Run(IReadOnlyList<string> args)
     {
         var stores = int.Parse(args[1], CultureInfo.InvariantCulture);
@@ -101,7 +91,7 @@ internal static class RowClosingHeap
             var random = new Random(seed);
             _vectors = [.. Enumerable.Range(0, Memories).Select(_ => { var bytes = new byte[1536]; random.NextBytes(bytes); return bytes; })];
             Attach(create: true);
-            Execute(Connection, $"CREATE TABLE command_embeddings({Columns})");
+            Execute(Connection, $"CREATE TABLE command_embeddings({MemoryTable.RowsTableColumns})");
             Execute(Connection, "CREATE TABLE versions(version BIGINT NOT NULL, created_at TIMESTAMP NOT NULL, description VARCHAR NOT NULL, sequence_nr BIGINT NOT NULL, rows_written INTEGER NOT NULL)");
         }
 

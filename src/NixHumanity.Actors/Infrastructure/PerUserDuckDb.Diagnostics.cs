@@ -173,4 +173,49 @@ internal static partial class PerUserDuckDb
         command.CommandText = sql;
         return Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture) ?? "";
     }
+
+    /// <summary>Whether <paramref name="key"/> (from <see cref="SharedInstanceMemory"/>) is a learners' instance: the process's or a data directory's.</summary>
+    internal static bool IsLearnersInstance(string key) => key.Length == 0 || key.StartsWith(LearnersKeyPrefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The memory each open shared instance reports in <c>duckdb_memory()</c> (its buffer manager's bytes: table data,
+    /// write-ahead-log replay, indexes), by instance key (empty: the process's learners' instance; <c>learners:</c> and a users folder: that folder's
+    /// learners' instance; otherwise the folder of the memories' instance); read by
+    /// the soak's samples. Each instance is read through a connection of its own, made as a store's would be.
+    /// </summary>
+    internal static IReadOnlyList<(string Instance, long Bytes)> SharedInstanceMemory()
+    {
+        List<SharedInstance> instances;
+        lock (_gate)
+        {
+            instances = [.. _instances.Values];
+            foreach (var instance in instances)
+            {
+                instance.Connections++;
+            }
+        }
+
+        var memory = new List<(string, long)>(instances.Count);
+        foreach (var instance in instances)
+        {
+            try
+            {
+                using var connection = instance.Keeper.Duplicate();
+                if (connection.State != System.Data.ConnectionState.Open)
+                {
+                    connection.Open();
+                }
+
+                using var command = connection.CreateCommand();
+                command.CommandText = "SELECT CAST(coalesce(sum(memory_usage_bytes), 0) AS BIGINT) FROM duckdb_memory()";
+                memory.Add((instance.Key, Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture)));
+            }
+            finally
+            {
+                Release(instance);
+            }
+        }
+
+        return memory;
+    }
 }

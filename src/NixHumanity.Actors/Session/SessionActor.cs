@@ -11,7 +11,7 @@ namespace NixHumanity.Actors.Session;
 /// flow state, and holds notifications back while the person is in flow. Replies are sent only after the events
 /// are in the journal. Every durable event is then passed to the memory and learner actors for their projections.
 /// </summary>
-internal sealed class SessionActor : ReceivePersistentActor
+internal sealed partial class SessionActor : ReceivePersistentActor
 {
     /// <summary>
     /// Akka's default of the journal's time bound; the journal plugin's own <c>recovery-event-timeout</c> (set from
@@ -28,10 +28,6 @@ internal sealed class SessionActor : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly UnansweredRequests _unanswered = new(StoppedTargetAnswers.Get(Context.System).MarkAnswered);
     private SessionState _state = SessionState.Empty;
-    private long _lastSnapshotSequenceNr;
-
-    /// <summary>The sequence number of the newest snapshot whose save has succeeded (0 before the first).</summary>
-    private long _newestSavedSnapshotSequenceNr;
     private TemporarilyUnavailable? _stoppedBecause;
 
     /// <summary>Creates the actor; see <see cref="Props(string, SessionSettings, TimeProvider, IActorRef, IActorRef)"/>.</summary>
@@ -368,29 +364,6 @@ internal sealed class SessionActor : ReceivePersistentActor
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// Deletes every snapshot older than the newest one saved so far, at each save's success. The snapshot store runs a
-    /// delete and an earlier save concurrently: a delete sent at the newer save's success could run before the older
-    /// save was written and leave it behind for good (ImportSpecs found two snapshots in a CI run). Whichever success
-    /// comes last deletes up to the newest, so an older snapshot goes once its own save has succeeded.
-    /// </summary>
-    private void DeleteOlderSnapshots(SaveSnapshotSuccess success)
-    {
-        _newestSavedSnapshotSequenceNr = Math.Max(_newestSavedSnapshotSequenceNr, success.Metadata.SequenceNr);
-        DeleteSnapshots(new SnapshotSelectionCriteria(_newestSavedSnapshotSequenceNr - 1));
-    }
-
-    private void SnapshotIfDue()
-    {
-        if (LastSequenceNr - _lastSnapshotSequenceNr < _settings.SnapshotInterval)
-        {
-            return;
-        }
-
-        SaveSnapshot(_state);
-        _lastSnapshotSequenceNr = LastSequenceNr;
     }
 
     private SessionStatus Status() => new(

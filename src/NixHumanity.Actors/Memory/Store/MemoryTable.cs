@@ -27,7 +27,8 @@ internal sealed partial class MemoryTable : IDisposable
     /// <summary>Schema 1 stored each vector as a <c>FLOAT[384]</c> array; <see cref="CreateSchema"/> upgrades it.</summary>
     private const int ArrayVectorSchemaVersion = 1;
 
-    private const string RowsTableColumns =
+    /// <summary>The columns of <c>command_embeddings</c> (also the soak's isolated replay of these writes).</summary>
+    internal const string RowsTableColumns =
         """
         row_id BIGINT NOT NULL, ord INTEGER NOT NULL, id VARCHAR NOT NULL, vector BLOB NOT NULL,
         command VARCHAR NOT NULL, text VARCHAR NOT NULL, intent VARCHAR,
@@ -268,8 +269,8 @@ internal sealed partial class MemoryTable : IDisposable
     /// <summary>
     /// Closes <paramref name="rows"/> with a filter and a <c>CASE</c>, not a join: an <c>UPDATE … FROM (VALUES …)</c>
     /// built a hash table in DuckDB's temporary buffers at every batch, and each such buffer's handle stayed in the heap
-    /// after the statement, held by the buffer pool's eviction queue until DuckDB purges it (~1.2 KB per batch, most of
-    /// a recording store's native growth; docs/adr/0059). Row ids and versions are our own integers, so inlining them is
+    /// after the statement, held by the buffer pool's eviction queue until DuckDB purges it (~1.5 KB per batch in the
+    /// soak's isolated replay; docs/adr/0059). Row ids and versions are our own integers, so inlining them is
     /// safe and keeps this to one statement per chunk.
     /// </summary>
     internal static string CloseRowsStatement(IReadOnlyCollection<(long RowId, long Version)> rows)
