@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Per-minute trends of a soak's `sample` lines (least squares over the samples in a window).
 
-Usage: slopes.py LOG [LOG...]   prints, per log, the first/last value and the slope in MB/min of the memory figures
+Usage: slopes.py [--every MINUTES] LOG [LOG...]   prints, per log, the first/last value and the slope in MB/min of the memory figures
 (rss_not_harness: RSS without the harness's own list of acknowledged ids; rss_not_caches: that without DuckDB's
 buffer pools) over the whole run, the last 20 and the last 15 minutes (first->last value in MB), the largest value, the per-ack slope of glibc's heap in use, and its
-slope without SQLite per MB of the stores' files (store_bytes).
+slope without SQLite per MB of the stores' files (store_bytes). With --every, it also prints each figure's slope in
+consecutive windows of that many minutes, so a growth that slows down (levels off) shows apart from one that keeps on.
 """
 import re
 import sys
@@ -80,5 +81,32 @@ def report(path):
                 print(f"  malloc_not_sqlite per MB of store files, {name}: {heap / files * 1000:.0f} KB")
 
 
-for log in sys.argv[1:]:
+def report_every(path, minutes):
+    rows = samples(path)
+    if not rows:
+        return
+    end = rows[-1]["t"]
+    width = minutes * 60
+    starts = [k * width for k in range(int(end // width) + 1) if k * width < end]
+    print(f"  slopes in consecutive {minutes:g}-minute windows, MB/min:")
+    print(f"  {'':17} " + " ".join(f"{s / 60:>5.0f}-{min(s + width, end) / 60:<5.0f}" for s in starts))
+    for field in FIELDS:
+        if field not in rows[-1]:
+            continue
+        cells = []
+        for start in starts:
+            window = [r for r in rows if start <= r["t"] < start + width and r.get(field, -1) >= 0]
+            value = slope([(r["t"] / 60, r[field] / 1e6) for r in window]) if len(window) >= 2 else float("nan")
+            cells.append(f"{value:+11.2f}")
+        print(f"  {field:17} " + " ".join(cells))
+
+
+arguments = sys.argv[1:]
+every = None
+if len(arguments) >= 2 and arguments[0] == "--every":
+    every = float(arguments[1])
+    arguments = arguments[2:]
+for log in arguments:
     report(log)
+    if every:
+        report_every(log, every)
