@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Dispatch;
@@ -94,12 +95,15 @@ internal sealed class RequestFirstDispatcherConfigurator : MessageDispatcherConf
 /// </summary>
 internal sealed class RequestFirstExecutor : ExecutorService
 {
+    private static readonly object Promoted = new();
     private readonly ConcurrentQueue<Turn> _first = new();
     private readonly ConcurrentQueue<Turn> _inOrder = new();
     // The turn each scheduled runnable waits for (a runnable is scheduled at most once at a time: Akka's mailbox status).
     private readonly ConcurrentDictionary<IRunnable, Turn> _waiting = new(ReferenceEqualityComparer.Instance);
-    // Mailboxes promoted while not waiting (running, or about to be scheduled): their next turn goes first.
-    private readonly ConcurrentDictionary<IRunnable, byte> _promoted = new(ReferenceEqualityComparer.Instance);
+    // Mailboxes promoted while not waiting (running, or about to be scheduled): their next turn goes first. Weak keys:
+    // a mailbox promoted while it ran and never scheduled again (its actor stopped, its mailbox closed) is forgotten
+    // with its actor instead of being kept, and the actor with it, for the executor's lifetime.
+    private readonly ConditionalWeakTable<IRunnable, object> _promoted = new();
     private readonly SemaphoreSlim _work = new(0);
     private readonly Thread[] _threads;
     private volatile bool _stopping;
@@ -121,6 +125,9 @@ internal sealed class RequestFirstExecutor : ExecutorService
     /// <summary>Turns that went ahead of others because of a request (diagnostics and specs).</summary>
     public long Promotions => Interlocked.Read(ref _promotions);
 
+    /// <summary>Mailboxes promoted while not waiting whose next turn has not come yet (diagnostics and specs).</summary>
+    internal int PromotedNotScheduled => _promoted.Count();
+
     /// <inheritdoc />
     public override void Execute(IRunnable run)
     {
@@ -131,7 +138,7 @@ internal sealed class RequestFirstExecutor : ExecutorService
 
         var turn = new Turn(run);
         _waiting[run] = turn;
-        if (_promoted.TryRemove(run, out _))
+        if (_promoted.Remove(run))
         {
             _first.Enqueue(turn);
             Interlocked.Increment(ref _promotions);
@@ -160,7 +167,7 @@ internal sealed class RequestFirstExecutor : ExecutorService
             return;
         }
 
-        _promoted[run] = 0;
+        _promoted.AddOrUpdate(run, Promoted);
     }
 
     /// <inheritdoc />
