@@ -6,9 +6,6 @@ using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Infrastructure;
-using NixHumanity.Actors.Learning;
-using NixHumanity.Actors.Memory;
-using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
 using NixHumanity.Actors.Users;
@@ -58,11 +55,7 @@ public sealed class HostingSpecs : IDisposable
         status.Interactions.Should().Be(1);
         // The projections apply the record on their own after it is acknowledged (a stop does not wait for them): their
         // folders exist once each has applied it, whichever host that was.
-        await Eventually.HoldsAsync(async () =>
-        {
-            (await restartedClient.AskAsync<ProjectionStatus>(new GetMemoryStatus("rose"))).LastSequenceNr.Should().Be(1);
-            (await restartedClient.AskAsync<ProjectionStatus>(new GetLearnerStatus("rose"))).LastSequenceNr.Should().Be(1);
-        });
+        await restartedClient.BothAppliedAsync("rose", 1);
         File.Exists(Path.Combine(_data.Path, "journal", "journal.db")).Should().BeTrue();
         Directory.Exists(Path.Combine(_data.Path, "users", "rose", "memory")).Should().BeTrue();
         Directory.Exists(Path.Combine(_data.Path, "users", "rose", "learner")).Should().BeTrue();

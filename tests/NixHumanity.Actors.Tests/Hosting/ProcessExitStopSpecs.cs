@@ -3,9 +3,6 @@ using Microsoft.Extensions.Hosting;
 using NixHumanity.Actors.Embeddings;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Infrastructure;
-using NixHumanity.Actors.Learning;
-using NixHumanity.Actors.Memory;
-using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Cli;
 using NixHumanity.Actors.Tests.Support;
@@ -41,7 +38,7 @@ public sealed class ProcessExitStopSpecs : IDisposable
                 last = (await client.RecordInteractionAsync(new RecordInteraction("maya", "morning", $"install package {i}", $"nix-env -iA nixpkgs.pkg{i}", Outcome: InteractionOutcome.Success))).SequenceNr;
             }
 
-            await ProjectedAsync(client, last);
+            await client.BothAppliedAsync("maya", last);
             await host.StopAsync();
         }
 
@@ -53,7 +50,7 @@ public sealed class ProcessExitStopSpecs : IDisposable
             await host.StartAsync();
             leftOpen.Should().Contain([users, learners], "the stop left both instances to the process's exit");
             var client = host.Services.GetRequiredService<NixHumanityClient>();
-            await ProjectedAsync(client, last);
+            await client.BothAppliedAsync("maya", last);
             client.StoreRepairs().Should().BeEmpty("the stores were closed without a checkpoint and their logs replayed");
             await host.StopAsync();
         }
@@ -63,13 +60,6 @@ public sealed class ProcessExitStopSpecs : IDisposable
         result.ExitCode.Should().Be(0, result.StdErr);
         result.StdErr.Should().NotContain("lock");
     }
-
-    private static async Task ProjectedAsync(NixHumanityClient client, long last) =>
-        await Eventually.HoldsAsync(async () =>
-        {
-            (await client.AskAsync<ProjectionStatus>(new GetMemoryStatus("maya"))).LastSequenceNr.Should().Be(last);
-            (await client.AskAsync<ProjectionStatus>(new GetLearnerStatus("maya"))).LastSequenceNr.Should().Be(last);
-        });
 
     private IHost BuildHost(bool processExits)
     {
