@@ -47,8 +47,7 @@ def slope(points):
     return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else float("nan")
 
 
-def report(path):
-    rows = samples(path)
+def report(path, rows):
     if not rows:
         print(f"{path}: no samples")
         return
@@ -81,8 +80,7 @@ def report(path):
                 print(f"  malloc_not_sqlite per MB of store files, {name}: {heap / files * 1000:.0f} KB")
 
 
-def report_every(path, minutes):
-    rows = samples(path)
+def report_every(rows, minutes):
     if not rows:
         return
     end = rows[-1]["t"]
@@ -107,6 +105,7 @@ if len(arguments) >= 2 and arguments[0] == "--every":
     every = float(arguments[1])
     arguments = arguments[2:]
 for log in arguments:
-    report(log)
+    rows = samples(log)
+    report(log, rows)
     if every:
-        report_every(log, every)
+        report_every(rows, every)
