@@ -46,21 +46,28 @@ internal static class ResultOutput
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="args"/> ask for a JSON result: <c>--json</c> before any <c>--</c>, and no help option, whose
+    /// text is the answer and belongs on stdout like any other verb's help.
+    /// </summary>
     private static bool AsksForJson(IReadOnlyList<string> args)
     {
+        var json = false;
         foreach (var arg in args)
         {
             if (arg == "--")
             {
+                break;
+            }
+
+            if (arg is "--help" or "-h" or "-?")
+            {
                 return false;
             }
 
-            if (arg == "--json" || arg.StartsWith("--json=", StringComparison.Ordinal))
-            {
-                return true;
-            }
+            json |= arg == "--json" || arg.StartsWith("--json=", StringComparison.Ordinal);
         }
 
-        return false;
+        return json;
     }
 }

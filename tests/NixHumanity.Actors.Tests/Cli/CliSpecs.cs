@@ -108,6 +108,18 @@ public sealed class CliSpecs : IDisposable
     }
 
     [Theory]
+    [InlineData("status", "--json", "--help")]
+    [InlineData("search", "-h", "--json")]
+    public async Task Help_goes_to_stdout_with_or_without_json(params string[] args)
+    {
+        var result = await NixhProcess.RunAsync(args);
+
+        result.ExitCode.Should().Be(0, result.StdErr);
+        result.StdOut.Should().Contain("--user", "the verb's help is its answer, on stdout");
+        result.StdErr.Should().BeEmpty();
+    }
+
+    [Theory]
     [InlineData("nixh: limit: must be a whole number (was '1e9')", "search", "--user", "rose", "x", "--limit", "1e9")]
     [InlineData("nixh: upTo: must be a whole number (was 'abc')", "compact", "--user", "rose", "--up-to", "abc")]
     [InlineData("nixh: flowScore: must be a number (was 'high')", "record", "--user", "rose", "--session", "s", "--text", "x", "--flow-score", "high")]

@@ -37,7 +37,10 @@ public sealed class ResultOutputSpecs
     [InlineData("serve --json")]
     [InlineData("--json")]
     [InlineData("record -- --json")]
-    public void Stdout_stays_console_out_without_json_for_serve_and_without_a_verb(string command)
+    [InlineData("status --json --help")]
+    [InlineData("search -h --json")]
+    [InlineData("stats --json -?")]
+    public void Stdout_stays_console_out_without_json_for_serve_without_a_verb_and_for_help(string command)
     {
         var oldOut = Console.Out;
         try
