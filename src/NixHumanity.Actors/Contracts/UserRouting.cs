@@ -32,11 +32,17 @@ internal sealed record StopGracefully
 /// being restarted after a failure. Nothing was done; retrying later may succeed.
 /// </summary>
 /// <param name="UserId">The user.</param>
-/// <param name="Component">Which part: <c>session</c>, <c>memory</c> or <c>learner</c>.</param>
+/// <param name="Component">
+/// Which part: <c>session</c>, <c>memory</c> or <c>learner</c>; <see cref="WholeTree"/> for a request to the user's tree as
+/// a whole (an export or a restore staged by the user actor).
+/// </param>
 /// <param name="Reason">Why, in words (e.g. the store fault, or "restarting after a failure").</param>
 /// <param name="DiskFullPath">When the reason is a full disk: the file that could not be written.</param>
 public sealed record TemporarilyUnavailable(string UserId, string Component, string Reason = TemporarilyUnavailable.Restarting, string? DiskFullPath = null)
 {
     /// <summary>The reason while the back-off supervisor waits to start the component again.</summary>
     public const string Restarting = "restarting after a failure";
+
+    /// <summary>The <see cref="Component"/> of a request to the user's tree as a whole rather than one of its children.</summary>
+    public const string WholeTree = "user";
 }

@@ -340,10 +340,15 @@ public sealed partial class NixHumanityClient
 /// (<c>unavailable: …</c>, or <c>disk full: PATH</c>). Nothing was done; retry.
 /// </summary>
 public sealed class ComponentUnavailableException(TemporarilyUnavailable reply)
-    : Exception(reply.DiskFullPath is { } path
-        ? $"disk full: {path}"
-        : $"unavailable: the {reply.Component} of user '{reply.UserId}': {reply.Reason}")
+    : Exception(Describe(reply))
 {
     /// <summary>The reply the tree sent.</summary>
     public TemporarilyUnavailable Reply { get; } = reply;
+
+    private static string Describe(TemporarilyUnavailable reply) => reply switch
+    {
+        { DiskFullPath: { } path } => $"disk full: {path}",
+        { Component: TemporarilyUnavailable.WholeTree } => $"unavailable: user '{reply.UserId}': {reply.Reason}",
+        _ => $"unavailable: the {reply.Component} of user '{reply.UserId}': {reply.Reason}",
+    };
 }

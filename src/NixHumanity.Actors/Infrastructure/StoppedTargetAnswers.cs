@@ -63,13 +63,16 @@ internal sealed class StoppedTargetAnswers : IExtension
     private static bool IsAsk(IActorRef? sender) =>
         sender is not null && !sender.IsNobody() && sender.Path.Elements is [ "temp", .. ];
 
-    /// <summary>The part of a user's tree <paramref name="request"/> is for: <c>session</c>, <c>memory</c>, <c>learner</c> or <c>user</c>.</summary>
+    /// <summary>
+    /// The part of a user's tree <paramref name="request"/> is for: <c>session</c>, <c>memory</c>, <c>learner</c>, or
+    /// <see cref="TemporarilyUnavailable.WholeTree"/>.
+    /// </summary>
     internal static string ComponentOf(IUserMessage request) => request switch
     {
         ISessionMessage => "session",
         IMemoryMessage => "memory",
         ILearnerMessage => "learner",
-        _ => "user",
+        _ => TemporarilyUnavailable.WholeTree,
     };
 }
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using NixHumanity.Actors.Contracts;
+using NixHumanity.Actors.DataPortability.Export;
 using NixHumanity.Actors.Hosting;
 using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Cli;
@@ -35,6 +36,16 @@ public sealed class CliErrorsSpecs
 
         code.Should().Be(ExitCodes.Unavailable);
         message.Should().Be("unavailable: the learner of user 'ann': /data/users/ann/learner/analytics.duckdb: unreadable store (Corrupt database file)");
+    }
+
+    [Fact]
+    public void A_request_to_the_whole_tree_is_unavailable_for_the_user_not_for_a_component_named_user()
+    {
+        var (code, message) = CliErrors.Describe(new ComponentUnavailableException(
+            new TemporarilyUnavailable("ann", StoppedTargetAnswers.ComponentOf(new StageExport("ann", "e1")), StoppedTargetAnswers.Reason)));
+
+        code.Should().Be(ExitCodes.Unavailable);
+        message.Should().Be("unavailable: user 'ann': stopped before it handled the request");
     }
 
     [Fact]
