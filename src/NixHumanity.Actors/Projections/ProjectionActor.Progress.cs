@@ -127,14 +127,4 @@ internal abstract partial class ProjectionActor<TStore>
     /// <param name="request">The progress request.</param>
     protected void ReplyProgress(IProgressRequest request) =>
         Sender.Tell(ProgressReply(request) ?? throw new InvalidOperationException($"{Component} of {UserId}: no progress reply for {request.GetType().Name}"));
-
-    /// <summary>
-    /// Self-sent: a progress request taken ahead of the queue, sent to its back to see what was queued before it. A user
-    /// message, so a projection that fails meanwhile answers it as unavailable like the request itself.
-    /// </summary>
-    private sealed record ProgressAfterQueue(IProgressRequest Request) : Contracts.IUserMessage
-    {
-        /// <inheritdoc />
-        public string UserId => (Request as Contracts.IUserMessage)?.UserId ?? "";
-    }
 }

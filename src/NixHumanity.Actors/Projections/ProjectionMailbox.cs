@@ -14,6 +14,17 @@ internal interface IProgressRequest
 }
 
 /// <summary>
+/// Self-sent by a projection: a progress request taken ahead of the queue, sent to its back to see what was queued before
+/// it. A user message, so a projection that fails meanwhile answers it as unavailable like the request itself.
+/// </summary>
+/// <param name="Request">The progress request.</param>
+internal sealed record ProgressAfterQueue(IProgressRequest Request) : Contracts.IUserMessage
+{
+    /// <inheritdoc />
+    public string UserId => (Request as Contracts.IUserMessage)?.UserId ?? "";
+}
+
+/// <summary>
 /// The mailbox of the projection actors (<c>nixh.projection-mailbox</c>): first in, first out, except that a
 /// <see cref="IProgressRequest"/> goes ahead of the other messages waiting. A projection that fell behind has up to
 /// <see cref="ProjectionOptions.MaxLiveLag"/> pushed events in its mailbox, handled a dispatcher turn at a time on
