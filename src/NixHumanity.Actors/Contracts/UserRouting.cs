@@ -7,6 +7,16 @@ internal interface IUserMessage
     string UserId { get; }
 }
 
+/// <summary>
+/// A message that carries a request of a user's tree on its way to the actor that answers it (a projection's status sent
+/// to the back of its own mailbox): whoever answers in that actor's place answers it as the request it carries.
+/// </summary>
+internal interface ICarriedUserRequest : IUserMessage
+{
+    /// <summary>The request carried.</summary>
+    object Carried { get; }
+}
+
 /// <summary>A message the user's <c>SessionActor</c> handles.</summary>
 internal interface ISessionMessage : IUserMessage;
 

@@ -69,6 +69,7 @@ internal sealed class StoppedTargetAnswers : IExtension
     /// </summary>
     internal static string ComponentOf(IUserMessage request) => request switch
     {
+        ICarriedUserRequest { Carried: IUserMessage carried } => ComponentOf(carried),
         ISessionMessage => "session",
         IMemoryMessage => "memory",
         ILearnerMessage => "learner",

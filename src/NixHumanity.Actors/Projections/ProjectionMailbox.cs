@@ -15,13 +15,17 @@ internal interface IProgressRequest
 
 /// <summary>
 /// Self-sent by a projection: a progress request taken ahead of the queue, sent to its back to see what was queued before
-/// it. A user message, so a projection that fails meanwhile answers it as unavailable like the request itself.
+/// it. A user message, so a projection that fails meanwhile answers it as unavailable like the request itself, and one
+/// that stopped before it came round has it answered for the component of the request it carries.
 /// </summary>
 /// <param name="Request">The progress request.</param>
-internal sealed record ProgressAfterQueue(IProgressRequest Request) : Contracts.IUserMessage
+internal sealed record ProgressAfterQueue(IProgressRequest Request) : Contracts.ICarriedUserRequest
 {
     /// <inheritdoc />
     public string UserId => (Request as Contracts.IUserMessage)?.UserId ?? "";
+
+    /// <inheritdoc />
+    public object Carried => Request;
 }
 
 /// <summary>

@@ -5,6 +5,7 @@ using NixHumanity.Actors.Contracts;
 using NixHumanity.Actors.Infrastructure;
 using NixHumanity.Actors.Learning;
 using NixHumanity.Actors.Memory;
+using NixHumanity.Actors.Projections;
 using NixHumanity.Actors.Session;
 using NixHumanity.Actors.Tests.Support;
 using NixHumanity.Actors.Users;
@@ -47,6 +48,20 @@ public sealed class StoppedComponentSpecs : Akka.TestKit.Xunit2.TestKit
     }
 
     private Task<IActorRef> ResolveAsync(ActorPath path) => Sys.ActorSelection(path).ResolveOne(AskLimit);
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("learner")]
+    public async Task A_status_a_projection_sent_to_the_back_of_its_mailbox_is_answered_for_that_projection_when_it_stopped(string component)
+    {
+        StoppedTargetAnswers.Get(Sys);
+        IProgressRequest status = component == "memory" ? new GetMemoryStatus("maya") : new GetLearnerStatus("maya");
+
+        // What is left of a status the projection re-sent behind its queue when it stopped before it came round.
+        var answer = await Sys.DeadLetters.Ask<object>(new ProgressAfterQueue(status), AskLimit);
+
+        answer.Should().Be(new TemporarilyUnavailable("maya", component, StoppedTargetAnswers.Reason));
+    }
 
     [Fact]
     public async Task A_request_that_reaches_the_session_after_its_write_failed_is_answered_unavailable_and_nothing_is_journaled()
