@@ -6,7 +6,7 @@ namespace NixHumanity.Soak;
 
 /// <summary>
 /// Prints one <c>sample</c> line every interval, so a long run shows whether memory and open file handles stay flat
-/// while the acknowledgements grow:
+/// while the acknowledgements grow (and one <c>stopped</c> line with the same fields after the host has stopped):
 /// <c>sample SECONDS rss= live= heap= committed= native= duckdb= duckdb_learners= duckdb_memories= harness= handles= threads= acks= gc2= anon= malloc_used= malloc_free= sqlite_used= sqlite_connections= oom_retries=</c>.
 /// </summary>
 /// <remarks>
@@ -50,7 +50,14 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
         Sample(clock.Elapsed);
     }
 
-    private void Sample(TimeSpan elapsed)
+    /// <summary>
+    /// One <c>stopped</c> line (the fields of a <c>sample</c>) once the host has stopped: every store detached and every
+    /// shared DuckDB instance closed, so what glibc's heap still holds then is not the stores' (a separate label, so
+    /// the slopes over the <c>sample</c> lines do not take it in).
+    /// </summary>
+    public void SampleAfterStop(TimeSpan elapsed) => Sample(elapsed, "stopped");
+
+    private void Sample(TimeSpan elapsed, string label = "sample")
     {
         var live = GC.GetTotalMemory(forceFullCollection: true);
         var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
@@ -59,8 +66,8 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
         var rss = self.WorkingSet64;
         var malloc = MallocInfo.Read();
         output.Line(string.Create(CultureInfo.InvariantCulture,
-            $"sample {elapsed.TotalSeconds:F0} rss={rss} live={live} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} native={rss - info.TotalCommittedBytes} duckdb={duckdb.Process + duckdb.Folders} duckdb_learners={duckdb.Process} duckdb_memories={duckdb.Folders} harness={harnessBytes()} handles={OpenHandles()} threads={self.Threads.Count} acks={acknowledged()} gc2={GC.CollectionCount(2)} anon={Rollup("Anonymous:")} malloc_used={malloc.InUse} malloc_free={malloc.Free} {NativeBreakdown.Describe()} oom_retries={OutOfMemoryRetry.Retries} store_bytes={StoreBytes(dataDirectory)}"));
-        if (++_samples % 6 == 1)
+            $"{label} {elapsed.TotalSeconds:F0} rss={rss} live={live} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} native={rss - info.TotalCommittedBytes} duckdb={duckdb.Process + duckdb.Folders} duckdb_learners={duckdb.Process} duckdb_memories={duckdb.Folders} harness={harnessBytes()} handles={OpenHandles()} threads={self.Threads.Count} acks={acknowledged()} gc2={GC.CollectionCount(2)} anon={Rollup("Anonymous:")} malloc_used={malloc.InUse} malloc_free={malloc.Free} {NativeBreakdown.Describe()} oom_retries={OutOfMemoryRetry.Retries} store_bytes={StoreBytes(dataDirectory)}"));
+        if (++_samples % 6 == 1 && label == "sample")
         {
             foreach (var line in PerUserDuckDb.DescribeSharedInstances())
             {

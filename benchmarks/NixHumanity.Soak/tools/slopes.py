@@ -6,6 +6,7 @@ Usage: slopes.py [--every MINUTES] LOG [LOG...]   prints, per log, the first/las
 buffer pools) over the whole run, the last 20 and the last 15 minutes (first->last value in MB), the largest value, the per-ack slope of glibc's heap in use, and its
 slope without SQLite per MB of the stores' files (store_bytes). With --every, it also prints each figure's slope in
 consecutive windows of that many minutes, so a growth that slows down (levels off) shows apart from one that keeps on.
+A `stopped` line (the same fields once the host has stopped) is shown against the last sample, not taken into the slopes.
 """
 import re
 import sys
@@ -13,28 +14,33 @@ import sys
 FIELDS = ["rss", "rss_not_harness", "rss_not_caches", "live", "committed", "duckdb", "anon", "malloc_used", "malloc_free", "sqlite_used", "malloc_not_sqlite", "harness", "store_bytes"]
 
 
+def parse(parts):
+    row = {"t": float(parts[1])}
+    for part in parts[2:]:
+        key, _, value = part.partition("=")
+        if re.fullmatch(r"-?\d+", value):
+            row[key] = int(value)
+    if "rss" in row and "harness" in row:
+        # The host's own memory: the harness's list of acknowledged ids is in the process but not the host's.
+        row["rss_not_harness"] = row["rss"] - row["harness"]
+        if "duckdb" in row:
+            # ... and without DuckDB's buffer pools, caches bounded by their memory_limit (docs/adr/0059).
+            row["rss_not_caches"] = row["rss_not_harness"] - row["duckdb"]
+    if "malloc_used" in row and "sqlite_used" in row:
+        # glibc's heap in use without SQLite's share: DuckDB's own C++ objects and the runtime's native parts.
+        row["malloc_not_sqlite"] = row["malloc_used"] - row["sqlite_used"]
+    return row
+
+
 def samples(path):
-    rows = []
+    """The `sample` rows in order, and the `stopped` row (the same fields once the host has stopped) or None."""
+    rows, stopped = [], None
     for line in open(path, encoding="utf-8", errors="replace"):
-        if not line.startswith("sample "):
-            continue
-        parts = line.split()
-        row = {"t": float(parts[1])}
-        for part in parts[2:]:
-            key, _, value = part.partition("=")
-            if re.fullmatch(r"-?\d+", value):
-                row[key] = int(value)
-        if "rss" in row and "harness" in row:
-            # The host's own memory: the harness's list of acknowledged ids is in the process but not the host's.
-            row["rss_not_harness"] = row["rss"] - row["harness"]
-            if "duckdb" in row:
-                # ... and without DuckDB's buffer pools, caches bounded by their memory_limit (docs/adr/0059).
-                row["rss_not_caches"] = row["rss_not_harness"] - row["duckdb"]
-        if "malloc_used" in row and "sqlite_used" in row:
-            # glibc's heap in use without SQLite's share: DuckDB's own C++ objects and the runtime's native parts.
-            row["malloc_not_sqlite"] = row["malloc_used"] - row["sqlite_used"]
-        rows.append(row)
-    return rows
+        if line.startswith("sample "):
+            rows.append(parse(line.split()))
+        elif line.startswith("stopped "):
+            stopped = parse(line.split())
+    return rows, stopped
 
 
 def slope(points):
@@ -105,7 +111,12 @@ if len(arguments) >= 2 and arguments[0] == "--every":
     every = float(arguments[1])
     arguments = arguments[2:]
 for log in arguments:
-    rows = samples(log)
+    rows, stopped = samples(log)
     report(log, rows)
+    if stopped and rows:
+        # Every store detached and every DuckDB instance closed: what the heap still holds is not the stores'.
+        print("  after the host stopped (MB, last sample -> stopped): " + ", ".join(
+            f"{field} {rows[-1][field] / 1e6:.0f} -> {stopped[field] / 1e6:.0f}"
+            for field in ("rss", "malloc_used", "malloc_not_sqlite", "duckdb") if field in stopped and field in rows[-1]))
     if every:
         report_every(rows, every)
