@@ -20,8 +20,6 @@ internal static class ServeClient
     /// </summary>
     internal const string ListLoadedAssembliesVariable = "NIXH_DEBUG_LOADED_ASSEMBLIES";
 
-    private static readonly string[] NotForwarded = ["-h", "--help", "-?", "/?", "/h", "--version"];
-
     /// <summary>The forwarded verb's exit code, or <c>null</c> when it is to run in this process.</summary>
     public static int? TryForward(string[] args)
     {
@@ -65,7 +63,7 @@ internal static class ServeClient
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            if (arg == "--" || NotForwarded.Contains(arg))
+            if (arg is "--" or "--version" || HelpAliases.Contains(arg))
             {
                 return null;
             }
