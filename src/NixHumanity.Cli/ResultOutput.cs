@@ -60,7 +60,7 @@ internal static class ResultOutput
                 break;
             }
 
-            if (arg is "--help" or "-h" or "-?")
+            if (HelpAliases.Contains(arg))
             {
                 return false;
             }

@@ -40,6 +40,8 @@ public sealed class ResultOutputSpecs
     [InlineData("status --json --help")]
     [InlineData("search -h --json")]
     [InlineData("stats --json -?")]
+    [InlineData("status --json /?")]
+    [InlineData("search /h --json")]
     public void Stdout_stays_console_out_without_json_for_serve_without_a_verb_and_for_help(string command)
     {
         var oldOut = Console.Out;
