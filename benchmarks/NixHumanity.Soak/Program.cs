@@ -35,7 +35,6 @@ using var host = builder.Build();
 await host.StartAsync();
 var client = host.Services.GetRequiredService<NixHumanityClient>();
 
-var run = System.Diagnostics.Stopwatch.StartNew();
 using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(options.Minutes));
 var users = Enumerable.Range(0, options.Users).Select(i => $"soak-{i:D3}").ToList();
 var acknowledged = users.ToDictionary(u => u, _ => new AcknowledgedIds(), StringComparer.Ordinal);
@@ -61,7 +60,7 @@ try
     output.Line($"verified acks={acknowledged.Values.Sum(ids => ids.Count)} missing={missing}");
     await EndLagAsync("after-verify-lag");
     await host.StopAsync();
-    sampler.SampleAfterStop(run.Elapsed);
+    sampler.SampleAfterStop();
     return missing == 0 ? 0 : 1;
 }
 catch (Exception e)

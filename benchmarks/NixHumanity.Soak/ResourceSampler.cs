@@ -28,18 +28,19 @@ namespace NixHumanity.Soak;
 /// </remarks>
 internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged, Func<long> harnessBytes, string dataDirectory)
 {
+    // The run's time, from the sampler's creation: the sample lines' and the stopped line's seconds.
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _samples;
 
     public async Task RunAsync(TimeSpan interval, CancellationToken stop)
     {
-        var clock = Stopwatch.StartNew();
-        Sample(clock.Elapsed);
+        Sample();
         using var timer = new PeriodicTimer(interval);
         try
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                Sample(clock.Elapsed);
+                Sample();
             }
         }
         catch (OperationCanceledException)
@@ -47,7 +48,7 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
             // The run's time is up.
         }
 
-        Sample(clock.Elapsed);
+        Sample();
     }
 
     /// <summary>
@@ -55,10 +56,11 @@ internal sealed class ResourceSampler(SoakOutput output, Func<int> acknowledged,
     /// shared DuckDB instance closed, so what glibc's heap still holds then is not the stores' (a separate label, so
     /// the slopes over the <c>sample</c> lines do not take it in).
     /// </summary>
-    public void SampleAfterStop(TimeSpan elapsed) => Sample(elapsed, "stopped");
+    public void SampleAfterStop() => Sample("stopped");
 
-    private void Sample(TimeSpan elapsed, string label = "sample")
+    private void Sample(string label = "sample")
     {
+        var elapsed = _clock.Elapsed;
         var live = GC.GetTotalMemory(forceFullCollection: true);
         var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
         var duckdb = DuckDbMemory();
